@@ -1,0 +1,73 @@
+/**
+ * The one description of every DynamoDB table: keys, indexes, streams.
+ * The CDK data stack and the local stack both build their tables from this, so they cannot drift.
+ */
+export type Projection = 'ALL' | 'KEYS_ONLY' | readonly string[];
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly projection: Projection;
+}
+
+export interface TableDefinition {
+  /** Logical name: CDK construct id stem and the suffix of the local table name. */
+  readonly logicalName: string;
+  /** Environment variable through which handlers learn the physical table name. */
+  readonly envVar: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly indexes: readonly IndexDefinition[];
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
+}
+
+/** Every business record of a customer lives in one partition: the profile under `customer`, the rest under `<type>#<id>`. */
+export const customersTable = {
+  logicalName: 'Customers',
+  envVar: 'CUSTOMERS_TABLE',
+  partitionKey: 'customerId',
+  sortKey: 'recordKey',
+  indexes: [
+    // Sparse: only consenting customers with a birthday carry `birthdayMonthDay`, so a day's planner reads only them.
+    { indexName: 'byBirthday', partitionKey: 'birthdayMonthDay', sortKey: 'customerId', projection: 'ALL' },
+  ],
+  stream: 'NEW_AND_OLD_IMAGES',
+} as const satisfies TableDefinition;
+
+/** The outbox: one item per message id, whatever its state. */
+export const messagesTable = {
+  logicalName: 'Messages',
+  envVar: 'MESSAGES_TABLE',
+  partitionKey: 'messageId',
+  indexes: [
+    // Sparse: only messages still waiting to go carry `dueShard`; the dispatcher reads what is due and nothing else.
+    { indexName: 'byDue', partitionKey: 'dueShard', sortKey: 'sendAfter', projection: 'ALL' },
+    { indexName: 'byCustomer', partitionKey: 'customerId', sortKey: 'dueAt', projection: 'ALL' },
+  ],
+} as const satisfies TableDefinition;
+
+/** Small operational state: planner watermarks, and later the runtime configuration. */
+export const controlTable = {
+  logicalName: 'Control',
+  envVar: 'CONTROL_TABLE',
+  partitionKey: 'key',
+  indexes: [],
+} as const satisfies TableDefinition;
+
+export const tableDefinitions = [customersTable, messagesTable, controlTable] as const;
+
+export type TableName = (typeof tableDefinitions)[number]['logicalName'];
+
+/** Physical table names, as handlers receive them. */
+export type TableNames = Record<TableName, string>;
+
+export const tableNamesFromEnv = (env: NodeJS.ProcessEnv = process.env): TableNames => {
+  const names = {} as TableNames;
+  for (const table of tableDefinitions) {
+    const value = env[table.envVar];
+    if (!value) throw new Error(`environment variable ${table.envVar} is not set (the ${table.logicalName} table name)`);
+    names[table.logicalName] = value;
+  }
+  return names;
+};
