@@ -1,0 +1,21 @@
+import cdkJson from '../../cdk.json' with { type: 'json' };
+
+/**
+ * Deploy-time settings (sender, domain, schedule times) from `cdk.json` context.
+ * The CDK app turns them into resources; the local runner fires its virtual schedules from the same values.
+ */
+export interface DailySchedule { readonly hour: number; readonly minute: number; readonly timeZone: string }
+export interface DeploySettings {
+  readonly mailDomain: string;
+  readonly senderLocalPart: string;
+  readonly senderName: string;
+  readonly schedules: {
+    readonly birthdayPlanner: DailySchedule;
+    readonly dispatcher: { readonly everyMinutes: number };
+  };
+}
+
+export const deploySettings: DeploySettings = cdkJson.context.retention;
+
+export const senderAddress = (settings: DeploySettings = deploySettings): string =>
+  `${settings.senderName} <${settings.senderLocalPart}@${settings.mailDomain}>`;

@@ -1,0 +1,33 @@
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LocalDate } from '../core/calendar.js';
+import type { ControlStore } from '../core/ports.js';
+
+/** The Control table: planner watermarks (and, later, the runtime configuration). */
+export class DynamoControlStore implements ControlStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async plannedThrough(planner: string): Promise<LocalDate | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: `watermark#${planner}` }, ConsistentRead: true }));
+    return Item?.plannedThrough as LocalDate | undefined;
+  }
+
+  async setPlannedThrough(planner: string, date: LocalDate): Promise<void> {
+    // Never moves back: two overlapping runs leave the later date.
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { key: `watermark#${planner}` },
+          UpdateExpression: 'SET plannedThrough = :date',
+          ConditionExpression: 'attribute_not_exists(plannedThrough) OR plannedThrough < :date',
+          ExpressionAttributeValues: { ':date': date },
+        }),
+      )
+      .catch((error: Error) => {
+        if (error.name !== 'ConditionalCheckFailedException') throw error;
+      });
+  }
+}

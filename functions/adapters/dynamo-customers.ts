@@ -1,0 +1,84 @@
+import { type BatchWriteCommandOutput, type DynamoDBDocumentClient, BatchGetCommand, BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CustomerStore } from '../core/ports.js';
+import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord } from '../core/records.js';
+import { birthdayIndexKey } from '../core/campaigns/birthday.js';
+import { customersTable } from './tables.js';
+
+/** The Customers table: every business record of a customer in one partition. */
+export class DynamoCustomerStore implements CustomerStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async *customersWithBirthday(monthDay: string): AsyncIterable<readonly unknown[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: customersTable.indexes[0].indexName,
+          KeyConditionExpression: 'birthdayMonthDay = :monthDay',
+          ExpressionAttributeValues: { ':monthDay': monthDay },
+          ExclusiveStartKey,
+        }),
+      );
+      yield page.Items ?? [];
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  async getProfiles(customerIds: readonly string[]): Promise<Map<string, unknown>> {
+    const profiles = new Map<string, unknown>();
+    for (let i = 0; i < customerIds.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = customerIds.slice(i, i + 100).map((customerId) => ({ customerId, recordKey: PROFILE_RECORD_KEY }));
+      // BatchGet may hand back some keys unprocessed under load; ask again for those.
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        const response = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        for (const item of response.Responses?.[this.tableName] ?? []) profiles.set(item.customerId as string, item);
+        keys = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return profiles;
+  }
+
+  async setBirthdayIndexKey(customerId: string, monthDay: string | undefined): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { customerId, recordKey: PROFILE_RECORD_KEY },
+        // Only a profile that still exists: a late stream record must not resurrect a deleted customer.
+        ConditionExpression: 'attribute_exists(customerId)',
+        ...(monthDay === undefined
+          ? { UpdateExpression: 'REMOVE birthdayMonthDay' }
+          : { UpdateExpression: 'SET birthdayMonthDay = :monthDay', ExpressionAttributeValues: { ':monthDay': monthDay } }),
+      }),
+    ).catch((error: Error) => {
+      if (error.name !== 'ConditionalCheckFailedException') throw error;
+    });
+  }
+
+  /** Writes validated records (25 a request), each with its key and, for a profile, its index key. */
+  async putRecords(records: readonly BusinessRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += 25) {
+      let requests: object[] | undefined = records.slice(i, i + 25).map((record) => ({ PutRequest: { Item: toItem(record) } }));
+      for (let attempt = 0; requests && requests.length > 0; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        const response: BatchWriteCommandOutput = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }));
+        requests = response.UnprocessedItems?.[this.tableName];
+      }
+    }
+  }
+}
+
+export const toItem = (record: BusinessRecord): Record<string, unknown> => {
+  const item: Record<string, unknown> = { ...record, recordKey: recordKeyOf(record) };
+  if (record.type === 'customer') {
+    const indexKey = birthdayIndexKey(record);
+    if (indexKey !== undefined) item.birthdayMonthDay = indexKey;
+  }
+  return item;
+};
+
+const backoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));

@@ -1,0 +1,175 @@
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { allDueShards, dueShardOf, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
+import type { Outbox, PlanOutcome } from '../core/ports.js';
+import { messagesTable } from './tables.js';
+
+const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
+
+/**
+ * The Messages table. Every state change is a conditional write on the message's own item: creation
+ * only if the id is new, a claim only if it is still waiting, and each later step only by its claimer.
+ * Waiting messages carry `dueShard` and so sit in the sparse `byDue` index; a claim takes them out.
+ */
+export class DynamoOutbox implements Outbox {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async plan(message: PlannedMessage, now: Date): Promise<PlanOutcome> {
+    const item: Message & { dueShard: string } = {
+      ...message,
+      state: 'planned',
+      reason: null,
+      sendAfter: message.dueAt,
+      attempts: 0,
+      plannedAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      dueShard: dueShardOf(message.messageId),
+    };
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(messageId)' }));
+      return 'planned';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'unchanged';
+      throw error;
+    }
+  }
+
+  async replan(message: PlannedMessage, now: Date): Promise<PlanOutcome> {
+    if ((await this.plan(message, now)) === 'planned') return 'planned';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { messageId: message.messageId },
+          UpdateExpression: 'SET dueAt = :dueAt, sendAfter = :dueAt, deadline = :deadline, localDate = :localDate, timeZone = :timeZone, updatedAt = :now',
+          ConditionExpression: '#state = :planned AND (dueAt <> :dueAt OR deadline <> :deadline)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':planned': 'planned',
+            ':dueAt': message.dueAt,
+            ':deadline': message.deadline,
+            ':localDate': message.localDate,
+            ':timeZone': message.timeZone,
+            ':now': now.toISOString(),
+          },
+        }),
+      );
+      return 'updated';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'unchanged';
+      throw error;
+    }
+  }
+
+  async due(now: Date, limit: number): Promise<Message[]> {
+    const pages = await Promise.all(
+      allDueShards().map((dueShard) =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: messagesTable.indexes[0].indexName,
+            KeyConditionExpression: 'dueShard = :shard AND sendAfter <= :now',
+            ExpressionAttributeValues: { ':shard': dueShard, ':now': now.toISOString() },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return pages
+      .flatMap((page) => (page.Items ?? []) as Message[])
+      .sort((a, b) => a.sendAfter.localeCompare(b.sendAfter))
+      .slice(0, limit);
+  }
+
+  /** The earliest `sendAfter` of any waiting message: lets the local runner fire the dispatcher only when something can be due. */
+  async nextSendAfter(): Promise<Date | undefined> {
+    const pages = await Promise.all(
+      allDueShards().map((dueShard) =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: messagesTable.indexes[0].indexName,
+            KeyConditionExpression: 'dueShard = :shard',
+            ExpressionAttributeValues: { ':shard': dueShard },
+            ProjectionExpression: 'sendAfter',
+            Limit: 1,
+          }),
+        ),
+      ),
+    );
+    const earliest = pages.flatMap((page) => page.Items ?? []).map((item) => item.sendAfter as string).sort()[0];
+    return earliest === undefined ? undefined : new Date(earliest);
+  }
+
+  async claim(messageId: string, claimId: string, now: Date, leaseUntil: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { messageId },
+          UpdateExpression: 'SET #state = :sending, claimId = :claimId, claimedUntil = :leaseUntil, updatedAt = :now REMOVE dueShard',
+          ConditionExpression: '#state = :planned AND sendAfter <= :now',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':planned': 'planned',
+            ':claimId': claimId,
+            ':leaseUntil': leaseUntil.toISOString(),
+            ':now': now.toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markSent(messageId: string, claimId: string, sent: { sentAt: Date; sesMessageId: string; subject: string; locale: string }): Promise<void> {
+    await this.updateClaimed(messageId, claimId, 'SET #state = :sent, sentAt = :sentAt, sesMessageId = :sesMessageId, subject = :subject, locale = :locale, reason = :null, updatedAt = :sentAt, attempts = attempts + :one', {
+      ':sent': 'sent',
+      ':sentAt': sent.sentAt.toISOString(),
+      ':sesMessageId': sent.sesMessageId,
+      ':subject': sent.subject,
+      ':locale': sent.locale,
+      ':null': null,
+      ':one': 1,
+    });
+  }
+
+  async release(messageId: string, claimId: string, sendAfter: Date, reason: string, now: Date): Promise<void> {
+    await this.updateClaimed(messageId, claimId, 'SET #state = :planned, sendAfter = :sendAfter, reason = :reason, dueShard = :dueShard, updatedAt = :now, attempts = attempts + :one', {
+      ':planned': 'planned',
+      ':sendAfter': sendAfter.toISOString(),
+      ':reason': reason,
+      ':dueShard': dueShardOf(messageId),
+      ':now': now.toISOString(),
+      ':one': 1,
+    });
+  }
+
+  async finish(messageId: string, claimId: string, state: Exclude<MessageState, 'planned' | 'sending' | 'sent' | 'deferred'>, reason: string, now: Date): Promise<void> {
+    await this.updateClaimed(messageId, claimId, 'SET #state = :state, reason = :reason, updatedAt = :now', {
+      ':state': state,
+      ':reason': reason,
+      ':now': now.toISOString(),
+    });
+  }
+
+  /** Every step after a claim is conditional on holding it; the claim itself is then dropped. */
+  private async updateClaimed(messageId: string, claimId: string, setExpression: string, values: Record<string, unknown>): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { messageId },
+        UpdateExpression: `${setExpression} REMOVE claimId, claimedUntil`,
+        ConditionExpression: 'claimId = :claimId',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ...values, ':claimId': claimId },
+      }),
+    );
+  }
+}

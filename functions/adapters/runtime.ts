@@ -1,0 +1,71 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { defaultConfig, type RetentionConfig } from '../core/config.js';
+import type { Mailer } from '../core/ports.js';
+import { DynamoControlStore } from './dynamo-control.js';
+import { DynamoCustomerStore } from './dynamo-customers.js';
+import { DynamoOutbox } from './dynamo-outbox.js';
+import { SesMailer } from './ses-mailer.js';
+import { tableNamesFromEnv, type TableNames } from './tables.js';
+
+/**
+ * Everything a handler needs from outside: clients, table names, clock, configuration, logger.
+ * In Lambda it comes from the environment; the local runner builds one against DynamoDB Local, the
+ * SES emulator and its virtual clock, and hands it to the very same handler factories.
+ */
+export interface Stores {
+  readonly customers: DynamoCustomerStore;
+  readonly outbox: DynamoOutbox;
+  readonly control: DynamoControlStore;
+  readonly mailer: Mailer;
+}
+
+export interface HandlerRuntime {
+  readonly logger: Logger;
+  readonly clock: () => Date;
+  readonly config: () => Promise<RetentionConfig>;
+  readonly stores: () => Stores;
+  /** The business name e-mails are signed with. */
+  readonly brand: string;
+}
+
+export const documentClientFor = (client: DynamoDBClient): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
+
+export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableNames, mailer: Mailer): Stores => ({
+  customers: new DynamoCustomerStore(documentClient, tables.Customers),
+  outbox: new DynamoOutbox(documentClient, tables.Messages),
+  control: new DynamoControlStore(documentClient, tables.Control),
+  mailer,
+});
+
+const once = <T>(make: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => (value ??= make());
+};
+
+/** The runtime of a deployed Lambda: clients are made on first use, so importing a handler costs nothing. */
+export const lambdaRuntime = (): HandlerRuntime => ({
+  logger: new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' }),
+  clock: () => new Date(),
+  config: async () => defaultConfig,
+  stores: once(() =>
+    storesFor(
+      documentClientFor(new DynamoDBClient({})),
+      tableNamesFromEnv(),
+      new SesMailer(new SESv2Client({}), {
+        from: requiredEnv('SENDER_ADDRESS'),
+        configurationSetName: process.env.SES_CONFIGURATION_SET,
+      }),
+    ),
+  ),
+  brand: process.env.BRAND_NAME ?? 'Retention',
+});
+
+const requiredEnv = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+};

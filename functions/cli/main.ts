@@ -1,0 +1,198 @@
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
+import { isValidLocalDate } from '../core/calendar.js';
+import { importNdjson } from '../core/jobs/import-records.js';
+import { documentClientFor } from '../adapters/runtime.js';
+import { DynamoCustomerStore } from '../adapters/dynamo-customers.js';
+import { createTables, dynamoDbClient, startDynamoDbLocal, startLocalStack, type LocalStack, type RunningService } from '../local/local-stack.js';
+import { simulate, type SimulationResult } from '../local/simulation.js';
+import { formatSummary } from './summary.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Where `import` keeps its local DynamoDB data between commands (not tracked by git). */
+const LOCAL_DATA_DIR = resolve(repoRoot, '.retention/dynamodb');
+const LOCAL_TABLE_PREFIX = 'retention-';
+
+class UsageError extends Error {}
+
+const parseDate = (value: string): string => {
+  if (!isValidLocalDate(value)) throw new InvalidArgumentError(`'${value}' is not a date (YYYY-MM-DD)`);
+  return value;
+};
+const parseDays = (value: string): number => {
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1 || days > 3660) throw new InvalidArgumentError(`'${value}' is not a whole number of days from 1 to 3660`);
+  return days;
+};
+
+const loadConfig = async (path: string | undefined): Promise<RetentionConfig> => {
+  if (!path) return defaultConfig;
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read the configuration ${path}: ${(error as Error).message}`);
+  }
+  return parseConfig(document);
+};
+
+const readData = async (path: string): Promise<string> => {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+};
+
+/** Stops the local stack on Ctrl-C or termination too, so no Java process outlives the command. */
+const withStack = async <T, S extends { stop(): Promise<void> }>(stack: S, work: (stack: S) => Promise<T>): Promise<T> => {
+  const onSignal = (signal: NodeJS.Signals) => {
+    void stack.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await work(stack);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await stack.stop();
+  }
+};
+
+interface SimulateOptions {
+  data: string;
+  start: string;
+  days: number;
+  config?: string;
+  out?: string;
+  dynamodbEndpoint?: string;
+  sesEndpoint?: string;
+}
+
+const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (line: string) => void): Promise<SimulationResult> => {
+  const config = await loadConfig(options.config);
+  const data = await readData(options.data);
+  const started = performance.now();
+  let lastShown = -1;
+  const result = await simulate({
+    data,
+    start: new Date(`${options.start}T00:00:00.000Z`),
+    days: options.days,
+    config,
+    dynamodbEndpoint: stack.dynamodbEndpoint,
+    sesEndpoint: stack.sesEndpoint,
+    tablePrefix: `sim-${Date.now().toString(36)}-`,
+    onDay: (day, of) => {
+      const shown = Math.floor((day / of) * 10);
+      if (process.stderr.isTTY && shown !== lastShown) process.stderr.write(`\rsimulating… ${Math.round((day / of) * 100)}%`);
+      lastShown = shown;
+    },
+  });
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  log(formatSummary(result, (performance.now() - started) / 1000));
+  if (options.out) {
+    await mkdir(dirname(resolve(options.out)), { recursive: true });
+    await writeFile(options.out, `${JSON.stringify(result.report, null, 2)}\n`);
+    log(`Report written to ${options.out}`);
+  }
+  return result;
+};
+
+export const buildProgram = (log: (line: string) => void = console.log): Command => {
+  const program = new Command('retention')
+    .description('Retention automation: the right e-mail at the right moment, never too often.')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('import')
+    .description('validate NDJSON records and write them (locally: to a DynamoDB Local kept in .retention/)')
+    .argument('<file>', 'NDJSON file, one record a line')
+    .option('--dynamodb-endpoint <url>', 'a running DynamoDB (default: start DynamoDB Local on .retention/dynamodb)')
+    .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
+    .action(async (file: string, options: { dynamodbEndpoint?: string; tablePrefix: string }) => {
+      const text = await readData(file);
+      const database: RunningService = options.dynamodbEndpoint
+        ? { endpoint: options.dynamodbEndpoint, stop: async () => undefined }
+        : await startDynamoDbLocal({ dbPath: LOCAL_DATA_DIR });
+      const result = await withStack(database, async () => {
+        const dynamo = dynamoDbClient(database.endpoint);
+        const tables = await createTables(dynamo, options.tablePrefix);
+        return importNdjson(new DynamoCustomerStore(documentClientFor(dynamo), tables.Customers), text, new Date());
+      });
+      const byType = Object.entries(result.byType).map(([type, n]) => `${n} ${type}`).join(', ');
+      log(`Imported ${result.imported} records${byType ? ` (${byType})` : ''}; rejected ${result.rejected.length}${result.timed.length ? `; ${result.timed.length} timed records (with "at") are applied only by simulate` : ''}`);
+      for (const reject of result.rejected) log(`  line ${reject.line}: ${reject.reason}`);
+      process.exitCode = result.rejected.length > 0 ? 1 : 0;
+    });
+
+  program
+    .command('simulate')
+    .description('run the real handlers on DynamoDB Local and the SES emulator with a virtual clock')
+    .requiredOption('--data <file>', 'NDJSON records')
+    .requiredOption('--start <date>', 'first simulated day (YYYY-MM-DD, from 00:00 UTC)', parseDate)
+    .requiredOption('--days <n>', 'how many days to simulate', parseDays)
+    .option('--config <file>', 'configuration JSON (default: config/defaults.json)')
+    .option('--out <file>', 'write the JSON report here')
+    .option('--dynamodb-endpoint <url>', 'use a running DynamoDB instead of starting DynamoDB Local')
+    .option('--ses-endpoint <url>', 'use a running SES emulator instead of starting one')
+    .action(async (options: SimulateOptions) => {
+      await loadConfig(options.config); // refuse a bad configuration before starting anything
+      const stack = await startLocalStack({ dynamodbEndpoint: options.dynamodbEndpoint, sesEndpoint: options.sesEndpoint });
+      await withStack(stack, (running) => runSimulation(options, running, log));
+    });
+
+  program
+    .command('start')
+    .description('the demo: local stack, demo data, a 90-day simulation, a summary, and the inbox served until Ctrl-C')
+    .option('--data <file>', 'NDJSON records', resolve(repoRoot, 'data/demo.ndjson'))
+    .option('--start <date>', 'first simulated day (default: today, UTC)', parseDate)
+    .option('--days <n>', 'how many days to simulate', parseDays, 90)
+    .option('--out <file>', 'write the JSON report here', resolve(repoRoot, 'reports/demo-report.json'))
+    .option('--ses-port <port>', 'port of the SES emulator and its inbox', (v) => Number(v), 8005)
+    .option('--no-serve', 'exit after the summary instead of serving the inbox')
+    .action(async (options: SimulateOptions & { serve: boolean; sesPort: number }) => {
+      const start = options.start ?? new Date().toISOString().slice(0, 10);
+      const stack = await startLocalStack({ sesPort: options.sesPort }).catch(() => startLocalStack());
+      if (!options.serve) {
+        await withStack(stack, (running) => runSimulation({ ...options, start }, running, log));
+        return;
+      }
+      try {
+        await runSimulation({ ...options, start }, stack, log);
+      } catch (error) {
+        await stack.stop();
+        throw error;
+      }
+      log(`\nThe SES emulator's inbox: ${stack.sesEndpoint}/  (every e-mail sent; JSON at ${stack.sesEndpoint}/store)`);
+      log('Press Ctrl-C to stop.');
+      await new Promise<void>((done) => {
+        const stop = () => void stack.stop().finally(done);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  return program;
+};
+
+/** Runs the CLI; resolves to the exit code. */
+export const main = async (argv: readonly string[]): Promise<number> => {
+  process.exitCode = 0;
+  try {
+    await buildProgram().parseAsync(argv as string[]);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(`retention: ${error.message}`);
+      return 2;
+    }
+    console.error(`retention: ${(error as Error).stack ?? error}`);
+    return 1;
+  }
+};

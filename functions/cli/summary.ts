@@ -1,0 +1,27 @@
+import type { SimulationResult } from '../local/simulation.js';
+
+/** A person's summary of a simulation: what went out, what did not and why, what was rejected, what it cost. */
+export const formatSummary = (result: SimulationResult, wallSeconds: number): string => {
+  const { report } = result;
+  const lines: string[] = [];
+  lines.push(`Simulated ${report.window.start.slice(0, 10)} → ${report.window.end.slice(0, 10)} in ${wallSeconds.toFixed(1)} s`);
+  lines.push(`Imported ${result.imported} records; rejected ${result.rejected.length}${result.parked.length ? `; parked ${result.parked.length} stream records` : ''}`);
+  for (const reject of result.rejected.slice(0, 20)) lines.push(`  line ${reject.line}: ${reject.reason}`);
+  if (result.rejected.length > 20) lines.push(`  … and ${result.rejected.length - 20} more (see the report)`);
+  const { sent, expired, suppressed, cancelled } = report.summary;
+  lines.push(`Messages: ${sent} sent, ${expired} expired, ${suppressed} suppressed, ${cancelled} cancelled`);
+  for (const [campaign, counts] of Object.entries(report.summary.byCampaign)) {
+    lines.push(`  ${campaign.padEnd(18)} ${String(counts.sent).padStart(5)} sent ${String(counts.expired).padStart(4)} expired ${String(counts.suppressed).padStart(4)} suppressed ${String(counts.cancelled).padStart(4)} cancelled`);
+  }
+  const byLocale = new Map<string, number>();
+  for (const message of report.messages) if (message.state === 'sent') byLocale.set(message.locale ?? '?', (byLocale.get(message.locale ?? '?') ?? 0) + 1);
+  if (byLocale.size) lines.push(`Sent by language: ${[...byLocale].map(([locale, n]) => `${locale} ${n}`).join(', ')}`);
+  const examples = report.messages.filter((m) => m.state === 'sent').slice(0, 3);
+  for (const m of examples) lines.push(`  e.g. ${m.messageId}: "${m.subject}" at ${m.localDate} ${m.localTime} ${m.timeZone}`);
+  const planner = result.stats.birthdayPlanner;
+  const greetings = report.summary.byCampaign.birthday?.sent ?? 0;
+  lines.push(
+    `DynamoDB: birthday planner read ${planner.itemsRead} items in ${planner.requests} requests (${greetings ? (planner.itemsRead / greetings).toFixed(2) : '–'} per greeting sent); dispatcher ${result.stats.dispatcher.requests} requests`,
+  );
+  return lines.join('\n');
+};

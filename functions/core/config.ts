@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import defaults from '../../config/defaults.json' with { type: 'json' };
+
+/**
+ * The runtime configuration: one JSON document, validated here. Every number of SPEC.md's campaign
+ * table is a setting; the shipped defaults are `config/defaults.json`. A configuration that cannot
+ * be honoured (an impossible band) is refused with the reason.
+ */
+
+const wallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:mm' });
+const days = (min: number) => z.number().int().min(min);
+
+const campaignBase = {
+  enabled: z.boolean(),
+  class: z.enum(['marketing', 'service']),
+  countsTowardCap: z.boolean(),
+  priority: z.number().int().min(0).max(1000),
+};
+
+export const configSchema = z
+  .strictObject({
+    cadence: z.strictObject({
+      minDaysBetween: days(0),
+      maxDaysBetween: days(1),
+      quietHours: z.strictObject({ start: wallTime, end: wallTime }),
+    }),
+    planner: z.strictObject({ lookAheadDays: days(1).max(366) }),
+    dispatcher: z.strictObject({
+      retryFirstDelayMinutes: days(1),
+      retryMaxDelayMinutes: days(1),
+      claimLeaseMinutes: days(1),
+      maxMessagesPerRun: days(1),
+    }),
+    campaigns: z.strictObject({
+      birthday: z.strictObject({ ...campaignBase, sendAt: wallTime, leapDayPolicy: z.enum(['feb28', 'mar1', 'skip']) }),
+      renewal: z.strictObject({ ...campaignBase, sendAt: wallTime, offsetsDays: z.array(days(1)).min(1) }),
+      complaintFollowUp: z.strictObject({
+        ...campaignBase,
+        firstAfterHours: days(0),
+        repeatEveryDays: days(1),
+        maxWhileOpen: days(0),
+        afterResolvedDays: days(0),
+        deadlineDays: days(1),
+      }),
+      survey: z.strictObject({
+        ...campaignBase,
+        afterDays: days(0),
+        deadlineDays: days(1),
+        minDaysBetweenSurveys: days(0),
+        detractorMaxScore: z.number().int().min(0).max(10),
+      }),
+      keepInTouch: z.strictObject(campaignBase),
+    }),
+  })
+  .superRefine((config, ctx) => {
+    const refuse = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const { cadence, planner, dispatcher } = config;
+    if (cadence.minDaysBetween > cadence.maxDaysBetween) {
+      refuse(['cadence', 'minDaysBetween'], `the cap (${cadence.minDaysBetween} days) is longer than the floor (${cadence.maxDaysBetween} days): no schedule can keep both`);
+    }
+    if (planner.lookAheadDays < cadence.maxDaysBetween) {
+      refuse(['planner', 'lookAheadDays'], `the planner must look at least maxDaysBetween (${cadence.maxDaysBetween}) days ahead to hold the floor, not ${planner.lookAheadDays}`);
+    }
+    if (dispatcher.retryFirstDelayMinutes > dispatcher.retryMaxDelayMinutes) {
+      refuse(['dispatcher', 'retryFirstDelayMinutes'], 'the first retry delay is longer than the longest one');
+    }
+    if (cadence.quietHours.start === cadence.quietHours.end) {
+      refuse(['cadence', 'quietHours'], 'quiet hours start and end at the same time: nothing could ever be sent, or they mean nothing');
+    }
+  });
+
+export type RetentionConfig = z.output<typeof configSchema>;
+export type CampaignName = keyof RetentionConfig['campaigns'];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validates a whole configuration document; throws a ConfigError that says which setting and why. */
+export const parseConfig = (document: unknown): RetentionConfig => {
+  const result = configSchema.safeParse(document);
+  if (result.success) return result.data;
+  const reasons = result.error.issues.map((issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration: ${reasons.join('; ')}`);
+};
+
+export const defaultConfig: RetentionConfig = parseConfig(defaults);

@@ -1,0 +1,29 @@
+import type { RetentionConfig } from '../config.js';
+import type { CustomerStore, Outbox, PlanOutcome } from '../ports.js';
+import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
+import { customerFromItem } from '../records.js';
+
+export interface CustomerChangedDeps {
+  readonly customers: CustomerStore;
+  readonly outbox: Outbox;
+  readonly config: RetentionConfig;
+}
+
+/**
+ * A customer profile was created or changed (import, or a business system writing the table).
+ * Keeps the birthday index key in step with the profile, and plans or moves the next greeting when
+ * it is already inside the planner's horizon (the daily planner will not read that date again).
+ * Throws InvalidRecordError for a profile that fails validation.
+ */
+export const customerChanged = async (
+  deps: CustomerChangedDeps,
+  item: Record<string, unknown>,
+  now: Date,
+): Promise<{ readonly indexKeyChanged: boolean; readonly greeting: PlanOutcome | 'none' }> => {
+  const customer = customerFromItem(item, now);
+  const indexKey = birthdayIndexKey(customer);
+  const indexKeyChanged = item.birthdayMonthDay !== indexKey;
+  if (indexKeyChanged) await deps.customers.setBirthdayIndexKey(customer.customerId, indexKey);
+  const greeting = nextBirthdayGreeting(customer, now, deps.config);
+  return { indexKeyChanged, greeting: greeting === null ? 'none' : await deps.outbox.replan(greeting, now) };
+};

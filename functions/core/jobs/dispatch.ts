@@ -1,0 +1,107 @@
+import { triggerGone } from '../campaigns/index.js';
+import type { RetentionConfig } from '../config.js';
+import { consentBlocks } from '../consent.js';
+import { InvalidRecordError, PermanentError, TransientError } from '../errors.js';
+import { nextAttemptAfter, type Message } from '../messages.js';
+import type { CustomerStore, Mailer, Outbox } from '../ports.js';
+import { customerFromItem, type Customer } from '../records.js';
+import { renderEmail } from '../templates/index.js';
+
+export interface DispatchDeps {
+  readonly outbox: Outbox;
+  readonly customers: CustomerStore;
+  readonly mailer: Mailer;
+  readonly config: RetentionConfig;
+  readonly brand: string;
+  /** A fresh unique id per claim, so only the claimer can finish what it took. */
+  readonly newClaimId: () => string;
+  /** How many messages are sent at once. */
+  readonly concurrency?: number;
+}
+
+export type DispatchOutcome = 'sent' | 'retrying' | 'expired' | 'suppressed' | 'cancelled' | 'taken';
+
+export interface DispatchResult {
+  readonly due: number;
+  readonly outcomes: Record<DispatchOutcome, number>;
+}
+
+/**
+ * Sends what is due. Each message is claimed with a conditional write before anything else, so two
+ * dispatchers (or a replayed invocation) can never both send it. Then, with the customer as they are
+ * now: past its deadline it expires; without consent it is suppressed; with its trigger gone it is
+ * cancelled; otherwise it goes. A transient failure gives it back to wait (backoff) until its
+ * deadline; a permanent one suppresses it with the reason.
+ */
+export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<DispatchResult> => {
+  const { config } = deps;
+  const due = await deps.outbox.due(now, config.dispatcher.maxMessagesPerRun);
+  const profiles = await deps.customers.getProfiles([...new Set(due.map((message) => message.customerId))]);
+  const outcomes: Record<DispatchOutcome, number> = { sent: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0 };
+
+  const dispatchOne = async (message: Message): Promise<void> => {
+    const claimId = deps.newClaimId();
+    const leaseUntil = new Date(now.getTime() + config.dispatcher.claimLeaseMinutes * 60_000);
+    if (!(await deps.outbox.claim(message.messageId, claimId, now, leaseUntil))) {
+      outcomes.taken++;
+      return;
+    }
+    const outcome = await sendClaimed(deps, message, claimId, profiles.get(message.customerId), now);
+    outcomes[outcome]++;
+  };
+
+  await forEachConcurrently(due, deps.concurrency ?? 8, dispatchOne);
+  return { due: due.length, outcomes };
+};
+
+const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string, profile: unknown, now: Date): Promise<DispatchOutcome> => {
+  const { outbox, config } = deps;
+  const finish = async (state: 'expired' | 'suppressed' | 'cancelled', reason: string): Promise<DispatchOutcome> => {
+    await outbox.finish(message.messageId, claimId, state, reason, now);
+    return state;
+  };
+
+  if (new Date(message.deadline) <= now) return finish('expired', 'its deadline passed before it could be sent');
+  if (profile === undefined) return finish('cancelled', 'the customer no longer exists');
+  let customer: Customer;
+  try {
+    customer = customerFromItem(profile, now);
+  } catch (error) {
+    if (error instanceof InvalidRecordError) return finish('suppressed', `the customer profile is invalid: ${error.message}`);
+    throw error;
+  }
+  const noConsent = consentBlocks(message, customer);
+  if (noConsent) return finish('suppressed', noConsent);
+  const gone = triggerGone(message, customer, config);
+  if (gone) return finish('cancelled', gone);
+
+  const email = renderEmail(message.campaign, customer, { brand: deps.brand });
+  try {
+    const sesMessageId = await deps.mailer.send({
+      to: customer.email,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      tags: { campaign: message.campaign, messageId: message.messageId },
+    });
+    await outbox.markSent(message.messageId, claimId, { sentAt: now, sesMessageId, subject: email.subject, locale: email.locale });
+    return 'sent';
+  } catch (error) {
+    if (error instanceof TransientError) {
+      const retryAt = nextAttemptAfter(message.attempts + 1, now, new Date(message.deadline), config.dispatcher);
+      if (retryAt === null) return finish('expired', `transient failures until its deadline; last: ${error.message}`);
+      await outbox.release(message.messageId, claimId, retryAt, `transient failure, retrying: ${error.message}`, now);
+      return 'retrying';
+    }
+    if (error instanceof PermanentError) return finish('suppressed', `rejected by the mail service: ${error.message}`);
+    throw error;
+  }
+};
+
+const forEachConcurrently = async <T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> => {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+};

@@ -1,0 +1,74 @@
+import type { CampaignName } from './config.js';
+import type { LocalDate } from './calendar.js';
+
+/**
+ * The outbox model. A message id names its customer, campaign and the occurrence it belongs to
+ * (`c-1#birthday#2027`), so planning the same occurrence twice can only ever produce one message.
+ */
+
+export type MessageState = 'planned' | 'sending' | 'sent' | 'deferred' | 'expired' | 'suppressed' | 'cancelled';
+export const finalStates: readonly MessageState[] = ['sent', 'expired', 'suppressed', 'cancelled'];
+export const isFinal = (state: MessageState): boolean => finalStates.includes(state);
+
+export interface PlannedMessage {
+  readonly messageId: string;
+  readonly customerId: string;
+  readonly campaign: CampaignName;
+  readonly occurrence: string;
+  readonly messageClass: 'marketing' | 'service';
+  readonly priority: number;
+  readonly countsTowardCap: boolean;
+  /** The earliest instant it may go (ISO). */
+  readonly dueAt: string;
+  /** The instant after which it must not go (ISO, exclusive). */
+  readonly deadline: string;
+  /** The customer's local date it is due on, and the zone that date is in. */
+  readonly localDate: LocalDate;
+  readonly timeZone: string;
+}
+
+export interface Message extends PlannedMessage {
+  readonly state: MessageState;
+  readonly reason: string | null;
+  /** When the dispatcher may next try it (ISO); moves on deferral and after a transient failure. */
+  readonly sendAfter: string;
+  readonly attempts: number;
+  readonly plannedAt: string;
+  readonly sentAt?: string;
+  readonly sesMessageId?: string;
+  readonly subject?: string;
+  readonly locale?: string;
+  readonly claimId?: string;
+  readonly claimedUntil?: string;
+  readonly updatedAt?: string;
+}
+
+export const messageIdOf = (customerId: string, campaign: CampaignName, occurrence: string): string =>
+  `${customerId}#${campaign}#${occurrence}`;
+
+/** Messages still waiting are spread over this many index partitions so no one partition gets hot. */
+export const DUE_SHARD_COUNT = 4;
+
+/** The `byDue` index partition a waiting message lives in; final messages leave the index. */
+export const dueShardOf = (messageId: string): string => {
+  let hash = 0;
+  for (let i = 0; i < messageId.length; i++) hash = (hash * 31 + messageId.charCodeAt(i)) >>> 0;
+  return `due#${hash % DUE_SHARD_COUNT}`;
+};
+
+export const allDueShards = (): string[] => Array.from({ length: DUE_SHARD_COUNT }, (_, shard) => `due#${shard}`);
+
+/**
+ * When to try again after a transient failure: exponential backoff from the first delay up to the
+ * longest, or null when that would pass the deadline (the message then expires).
+ */
+export const nextAttemptAfter = (
+  attempts: number,
+  now: Date,
+  deadline: Date,
+  settings: { readonly retryFirstDelayMinutes: number; readonly retryMaxDelayMinutes: number },
+): Date | null => {
+  const delayMinutes = Math.min(settings.retryFirstDelayMinutes * 2 ** Math.max(0, attempts - 1), settings.retryMaxDelayMinutes);
+  const next = new Date(now.getTime() + delayMinutes * 60_000);
+  return next < deadline ? next : null;
+};

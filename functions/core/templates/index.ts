@@ -1,0 +1,60 @@
+import Handlebars from 'handlebars';
+import type { CampaignName } from '../config.js';
+import type { Customer } from '../records.js';
+import { birthdayTemplates } from './birthday.js';
+import type { CampaignTemplates, LocalizedTemplate } from './types.js';
+
+/**
+ * Renders a campaign's e-mail in the customer's language (English when there is no template for it).
+ * HTML escapes every value; subject and text are plain text, so they are not escaped, and the
+ * subject loses line breaks so a customer's name can never add a header.
+ */
+
+const templatesByCampaign: Partial<Record<CampaignName, CampaignTemplates>> = {
+  birthday: birthdayTemplates,
+};
+
+export interface RenderedEmail {
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  /** The language actually used. */
+  readonly locale: string;
+}
+
+export interface RenderContext {
+  readonly brand: string;
+}
+
+const handlebars = Handlebars.create();
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+const compile = (source: string, escape: boolean): Handlebars.TemplateDelegate => {
+  const key = `${escape}:${source}`;
+  let template = compiled.get(key);
+  if (!template) {
+    template = handlebars.compile(source, { noEscape: !escape, strict: false });
+    compiled.set(key, template);
+  }
+  return template;
+};
+
+export const hasTemplates = (campaign: CampaignName): boolean => templatesByCampaign[campaign] !== undefined;
+
+export const renderEmail = (campaign: CampaignName, customer: Customer, context: RenderContext): RenderedEmail => {
+  const templates = templatesByCampaign[campaign];
+  if (!templates) throw new Error(`no templates for campaign '${campaign}'`);
+  const locale = customer.locale in templates ? customer.locale : 'en';
+  const template = (templates as Record<string, LocalizedTemplate>)[locale]!;
+  const data = {
+    name: customer.name?.replace(/\s+/g, ' ').trim() || undefined,
+    brand: context.brand,
+    points: customer.loyaltyPoints > 0 ? customer.loyaltyPoints.toLocaleString(locale) : undefined,
+    tierName: template.tierNames[customer.tier],
+  };
+  return {
+    subject: compile(template.subject, false)(data).replace(/[\r\n]+/g, ' ').trim(),
+    html: compile(template.html, true)(data),
+    text: compile(template.text, false)(data),
+    locale,
+  };
+};

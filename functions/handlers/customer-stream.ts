@@ -1,0 +1,44 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
+import { InvalidRecordError } from '../core/errors.js';
+import { customerChanged } from '../core/jobs/customer-changed.js';
+import { PROFILE_RECORD_KEY } from '../core/records.js';
+import { withMiddlewares } from './middleware.js';
+
+/**
+ * DynamoDB stream of the Customers table (profiles only): keeps the birthday index in step and plans
+ * a greeting that is already inside the horizon. An invalid profile is logged with its key and
+ * skipped; any other failure is reported for that record alone, so Lambda retries it and then parks
+ * it in the dead-letter queue while the rest of the batch goes through.
+ */
+export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+  const processRecord = async (record: DynamoDBRecord): Promise<void> => {
+    const image = record.dynamodb?.NewImage;
+    if (record.eventName === 'REMOVE' || !image) return;
+    const item = unmarshall(image as Record<string, AttributeValue>);
+    if (item.recordKey !== PROFILE_RECORD_KEY) return;
+    const { customers, outbox } = runtime.stores();
+    try {
+      await customerChanged({ customers, outbox, config: await runtime.config() }, item, runtime.clock());
+    } catch (error) {
+      if (!(error instanceof InvalidRecordError)) throw error;
+      runtime.logger.error('skipped an invalid customer profile', {
+        key: { customerId: String(item.customerId), recordKey: PROFILE_RECORD_KEY },
+        field: error.field,
+        reason: error.message,
+        sequenceNumber: record.dynamodb?.SequenceNumber,
+      });
+    }
+  };
+
+  return withMiddlewares(runtime, async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
+    processPartialResponse(event, processRecord, processor, { processInParallel: false }),
+  );
+};
+
+export const handler = createCustomerStreamHandler(lambdaRuntime());

@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
+import { dispatchDue, type DispatchOutcome } from '../core/jobs/dispatch.js';
+import { withMiddlewares } from './middleware.js';
+
+/** How many full batches one invocation works through before leaving the rest to the next run. */
+const MAX_BATCHES_PER_RUN = 10;
+
+/** Scheduled every few minutes: sends what is due, once each. */
+export const createDispatcherHandler = (runtime: HandlerRuntime) =>
+  withMiddlewares(runtime, async (_event: { scheduledTime?: string }) => {
+    const config = await runtime.config();
+    const { outbox, customers, mailer } = runtime.stores();
+    const totals: Record<DispatchOutcome, number> = { sent: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0 };
+    for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+      const { due, outcomes } = await dispatchDue({ outbox, customers, mailer, config, brand: runtime.brand, newClaimId: randomUUID }, runtime.clock());
+      for (const [outcome, count] of Object.entries(outcomes)) totals[outcome as DispatchOutcome] += count;
+      if (due < config.dispatcher.maxMessagesPerRun) break;
+    }
+    runtime.logger.info('dispatcher ran', { ...totals });
+    return totals;
+  });
+
+export const handler = createDispatcherHandler(lambdaRuntime());

@@ -1,0 +1,47 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/** What a handler asked of DynamoDB: requests, items read and capacity consumed, by operation. */
+export interface DynamoStats {
+  requests: number;
+  itemsRead: number;
+  readCapacity: number;
+  writeCapacity: number;
+  byOperation: Record<string, number>;
+}
+
+export const emptyStats = (): DynamoStats => ({ requests: 0, itemsRead: 0, readCapacity: 0, writeCapacity: 0, byOperation: {} });
+
+const capacityUnits = (consumed: unknown): number => {
+  const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as { CapacityUnits?: number }[];
+  return list.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+};
+
+const readOperations = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
+
+/**
+ * Counts every request a client makes: items read from each response (`ScannedCount` for queries,
+ * the items returned by gets) and the capacity DynamoDB says it consumed (`ReturnConsumedCapacity`).
+ */
+export const countDynamoRequests = (client: DynamoDBClient, stats: DynamoStats): void => {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      input.ReturnConsumedCapacity ??= 'TOTAL';
+      const result = await next(args);
+      const output = result.output as unknown as Record<string, unknown>;
+      const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      stats.requests++;
+      stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
+      if (typeof output.ScannedCount === 'number') stats.itemsRead += output.ScannedCount;
+      else if (output.Item) stats.itemsRead += 1;
+      else if (output.Responses && typeof output.Responses === 'object') {
+        for (const items of Object.values(output.Responses as Record<string, unknown[]>)) stats.itemsRead += items.length;
+      }
+      const units = capacityUnits(output.ConsumedCapacity);
+      if (readOperations.has(operation)) stats.readCapacity += units;
+      else stats.writeCapacity += units;
+      return result;
+    },
+    { step: 'initialize', name: 'countDynamoRequests' },
+  );
+};

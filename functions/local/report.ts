@@ -1,0 +1,89 @@
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localDateOf, localTimeOf } from '../core/calendar.js';
+import type { RetentionConfig } from '../core/config.js';
+import { isFinal, type Message, type MessageState } from '../core/messages.js';
+import type { NdjsonRejection } from '../core/records.js';
+
+/** The simulation report of SPEC.md ("Simulation"). */
+export interface ReportMessage {
+  readonly messageId: string;
+  readonly customerId: string;
+  readonly campaign: string;
+  readonly state: MessageState;
+  readonly reason: string | null;
+  readonly dueAt: string;
+  readonly sentAt: string | null;
+  readonly localDate: string | null;
+  readonly localTime: string | null;
+  readonly timeZone: string;
+  readonly locale: string | null;
+  readonly subject: string | null;
+  readonly sesMessageId: string | null;
+}
+
+export type StateCounts = Record<'sent' | 'deferred' | 'expired' | 'suppressed' | 'cancelled', number>;
+
+export interface SimulationReport {
+  readonly window: { readonly start: string; readonly end: string };
+  readonly config: RetentionConfig;
+  readonly messages: ReportMessage[];
+  readonly rejected: { readonly line: number; readonly reason: string }[];
+  readonly summary: StateCounts & { readonly byCampaign: Record<string, StateCounts> };
+}
+
+const emptyCounts = (): StateCounts => ({ sent: 0, deferred: 0, expired: 0, suppressed: 0, cancelled: 0 });
+
+export const readAllMessages = async (client: DynamoDBDocumentClient, tableName: string): Promise<Message[]> => {
+  const messages: Message[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    messages.push(...((page.Items ?? []) as Message[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return messages;
+};
+
+export const buildReport = (input: {
+  start: Date;
+  end: Date;
+  config: RetentionConfig;
+  messages: readonly Message[];
+  rejected: readonly NdjsonRejection[];
+}): SimulationReport => {
+  const finished = input.messages
+    .filter((message) => isFinal(message.state))
+    .sort((a, b) => (a.sentAt ?? a.dueAt).localeCompare(b.sentAt ?? b.dueAt) || a.messageId.localeCompare(b.messageId));
+  const summary = { ...emptyCounts(), byCampaign: {} as Record<string, StateCounts> };
+  const count = (campaign: string, state: keyof StateCounts) => {
+    summary[state]++;
+    (summary.byCampaign[campaign] ??= emptyCounts())[state]++;
+  };
+  for (const message of input.messages) {
+    if (message.state in summary && message.state !== 'planned' && message.state !== 'sending') count(message.campaign, message.state as keyof StateCounts);
+  }
+  return {
+    window: { start: input.start.toISOString(), end: input.end.toISOString() },
+    config: input.config,
+    messages: finished.map((message) => {
+      const sentAt = message.state === 'sent' && message.sentAt ? new Date(message.sentAt) : null;
+      return {
+        messageId: message.messageId,
+        customerId: message.customerId,
+        campaign: message.campaign,
+        state: message.state,
+        reason: message.reason ?? null,
+        dueAt: message.dueAt,
+        sentAt: sentAt?.toISOString() ?? null,
+        localDate: sentAt ? localDateOf(sentAt, message.timeZone) : null,
+        localTime: sentAt ? localTimeOf(sentAt, message.timeZone) : null,
+        timeZone: message.timeZone,
+        locale: message.locale ?? null,
+        subject: message.subject ?? null,
+        sesMessageId: message.sesMessageId ?? null,
+      };
+    }),
+    rejected: input.rejected.map(({ line, reason }) => ({ line, reason })),
+    summary,
+  };
+};

@@ -1,0 +1,216 @@
+import { DateTime } from 'luxon';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { RetentionConfig } from '../core/config.js';
+import { importNdjson } from '../core/jobs/import-records.js';
+import type { NdjsonLine, NdjsonRejection } from '../core/records.js';
+import { deploySettings, type DeploySettings } from '../adapters/deploy-settings.js';
+import { documentClientFor, type HandlerRuntime } from '../adapters/runtime.js';
+import type { TableNames } from '../adapters/tables.js';
+import { createBirthdayPlannerHandler } from '../handlers/birthday-planner.js';
+import { createCustomerStreamHandler } from '../handlers/customer-stream.js';
+import { createDispatcherHandler } from '../handlers/dispatcher.js';
+import type { Mailer } from '../core/ports.js';
+import { emptyStats, type DynamoStats } from './dynamo-stats.js';
+import { lambdaContext } from './lambda-context.js';
+import { createTables, dynamoDbClient, dynamoDbStreamsClient } from './local-stack.js';
+import { localRuntime, quietLogger } from './local-runtime.js';
+import { buildReport, readAllMessages, type SimulationReport } from './report.js';
+import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-poller.js';
+
+/**
+ * The local runner: the deployed system's schedules and stream mappings, played on a virtual clock
+ * against DynamoDB Local and the SES emulator, through the same handler factories Lambda runs.
+ */
+
+export type HandlerName = 'birthdayPlanner' | 'dispatcher' | 'customerStream';
+
+/** The same retry budget the CDK stack gives the stream event source. */
+export const STREAM_DELIVERY = { batchSize: 100, retryAttempts: 3 } as const;
+
+export class VirtualClock {
+  constructor(private current: Date) {}
+  now = (): Date => new Date(this.current);
+  set(instant: Date): void {
+    this.current = new Date(instant);
+  }
+}
+
+export interface LocalSystemOptions {
+  readonly dynamodbEndpoint: string;
+  readonly sesEndpoint: string;
+  /** Prefix of this system's table names, so several can share one DynamoDB Local. */
+  readonly tablePrefix: string;
+  readonly clock: VirtualClock;
+  readonly config: () => Promise<RetentionConfig>;
+  readonly wrapMailer?: (mailer: Mailer) => Mailer;
+}
+
+/** One deployment's worth of handlers and streams on the local stack. */
+export class LocalSystem {
+  readonly stats: Record<HandlerName, DynamoStats> = { birthdayPlanner: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats() };
+  readonly invocations: Record<HandlerName, number> = { birthdayPlanner: 0, dispatcher: 0, customerStream: 0 };
+  readonly parked: ParkedRecord[] = [];
+  private readonly runtimes: Record<HandlerName, HandlerRuntime>;
+  private readonly plannerHandler;
+  private readonly dispatcherHandler;
+  private readonly customerStreamHandler;
+
+  private constructor(
+    readonly options: LocalSystemOptions,
+    readonly tables: TableNames,
+    private readonly customerStream: StreamPoller,
+  ) {
+    const runtimeFor = (name: HandlerName) =>
+      localRuntime(
+        { dynamodbEndpoint: options.dynamodbEndpoint, sesEndpoint: options.sesEndpoint, tables },
+        { clock: options.clock.now, config: options.config, stats: this.stats[name], logger: quietLogger(), wrapMailer: options.wrapMailer },
+      );
+    this.runtimes = { birthdayPlanner: runtimeFor('birthdayPlanner'), dispatcher: runtimeFor('dispatcher'), customerStream: runtimeFor('customerStream') };
+    this.plannerHandler = createBirthdayPlannerHandler(this.runtimes.birthdayPlanner);
+    this.dispatcherHandler = createDispatcherHandler(this.runtimes.dispatcher);
+    this.customerStreamHandler = createCustomerStreamHandler(this.runtimes.customerStream);
+  }
+
+  static async create(options: LocalSystemOptions): Promise<LocalSystem> {
+    const dynamo = dynamoDbClient(options.dynamodbEndpoint);
+    const tables = await createTables(dynamo, options.tablePrefix);
+    const poller = await StreamPoller.forTable(dynamo, dynamoDbStreamsClient(options.dynamodbEndpoint), tables.Customers);
+    return new LocalSystem(options, tables, poller);
+  }
+
+  runtime(name: HandlerName): HandlerRuntime {
+    return this.runtimes[name];
+  }
+
+  /** Imports NDJSON at the virtual now, through the same store the CLI's import uses. */
+  async importText(text: string) {
+    return importNdjson(this.runtimes.customerStream.stores().customers, text, this.options.clock.now());
+  }
+
+  async runBirthdayPlanner() {
+    this.invocations.birthdayPlanner++;
+    return this.plannerHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('birthdayPlanner'));
+  }
+
+  async runDispatcher() {
+    this.invocations.dispatcher++;
+    return this.dispatcherHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('dispatcher'));
+  }
+
+  /** Hands every new stream record to its handler, as Lambda's event source mapping would. */
+  async drainStreams(): Promise<void> {
+    for (;;) {
+      const records = await this.customerStream.poll();
+      if (records.length === 0) return;
+      const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+        this.invocations.customerStream++;
+        return this.customerStreamHandler(event, lambdaContext('customerStream'));
+      };
+      this.parked.push(...(await deliverStreamRecords(records, handler, STREAM_DELIVERY)));
+    }
+  }
+
+  /** When the dispatcher next has work: the earliest `sendAfter` of a waiting message. */
+  async nextSendAfter(): Promise<Date | undefined> {
+    return this.runtimes.dispatcher.stores().outbox.nextSendAfter();
+  }
+}
+
+/** The next instant at or after `from` when a daily schedule fires. */
+export const nextDailyFire = (from: Date, schedule: DeploySettings['schedules']['birthdayPlanner']): Date => {
+  const local = DateTime.fromJSDate(from, { zone: schedule.timeZone });
+  let fire = local.set({ hour: schedule.hour, minute: schedule.minute, second: 0, millisecond: 0 });
+  if (fire < local) fire = fire.plus({ days: 1 }).set({ hour: schedule.hour, minute: schedule.minute });
+  return fire.toJSDate();
+};
+
+/** The first tick of an every-N-minutes schedule at or after `from`. */
+export const nextRateFire = (from: Date, everyMinutes: number): Date => {
+  const period = everyMinutes * 60_000;
+  return new Date(Math.ceil(from.getTime() / period) * period);
+};
+
+export interface SimulationOptions {
+  readonly data: string;
+  readonly start: Date;
+  readonly days: number;
+  readonly config: RetentionConfig;
+  readonly dynamodbEndpoint: string;
+  readonly sesEndpoint: string;
+  readonly tablePrefix: string;
+  readonly settings?: DeploySettings;
+  readonly wrapMailer?: (mailer: Mailer) => Mailer;
+  /** Called once a simulated day. */
+  readonly onDay?: (day: number, of: number) => void;
+}
+
+export interface SimulationResult {
+  readonly report: SimulationReport;
+  readonly imported: number;
+  readonly rejected: readonly NdjsonRejection[];
+  readonly stats: Record<HandlerName, DynamoStats>;
+  readonly invocations: Record<HandlerName, number>;
+  readonly parked: readonly ParkedRecord[];
+  readonly tables: TableNames;
+}
+
+/**
+ * Imports the records without `at` at the start, then moves the clock from event to event: a timed
+ * record's `at`, a planner run at its daily time, a dispatcher tick when something can be due.
+ * Dispatcher ticks with nothing due would change nothing, so they are skipped, not shortened.
+ */
+export const simulate = async (options: SimulationOptions): Promise<SimulationResult> => {
+  const settings = options.settings ?? deploySettings;
+  const end = new Date(options.start.getTime() + options.days * 86_400_000);
+  const clock = new VirtualClock(options.start);
+  const system = await LocalSystem.create({ ...options, clock, config: async () => options.config });
+
+  const imported = await system.importText(options.data);
+  await system.drainStreams();
+  const timed: NdjsonLine[] = [...imported.timed].sort((a, b) => a.at!.getTime() - b.at!.getTime());
+  let nextTimed = 0;
+  let nextPlanner = nextDailyFire(options.start, settings.schedules.birthdayPlanner);
+  let lastDay = -1;
+
+  for (;;) {
+    const sendAfter = await system.nextSendAfter();
+    const nextDispatch = sendAfter ? nextRateFire(sendAfter < clock.now() ? clock.now() : sendAfter, settings.schedules.dispatcher.everyMinutes) : undefined;
+    const candidates = [nextPlanner, timed[nextTimed]?.at, nextDispatch].filter((t): t is Date => t !== undefined);
+    const now = new Date(Math.min(...candidates.map((t) => t.getTime())));
+    if (now >= end) break;
+    clock.set(now);
+
+    const day = Math.floor((now.getTime() - options.start.getTime()) / 86_400_000);
+    if (day !== lastDay) options.onDay?.((lastDay = day), options.days);
+
+    const dueRecords: NdjsonLine[] = [];
+    while (timed[nextTimed] && timed[nextTimed]!.at!.getTime() <= now.getTime()) dueRecords.push(timed[nextTimed++]!);
+    if (dueRecords.length > 0) {
+      await system.runtime('customerStream').stores().customers.putRecords(dueRecords.map((line) => line.record));
+      await system.drainStreams();
+    }
+    if (now.getTime() === nextPlanner.getTime()) {
+      await system.runBirthdayPlanner();
+      await system.drainStreams();
+      nextPlanner = nextDailyFire(new Date(now.getTime() + 60_000), settings.schedules.birthdayPlanner);
+    }
+    if (nextDispatch && now.getTime() === nextDispatch.getTime()) {
+      await system.runDispatcher();
+      await system.drainStreams();
+      // A dispatcher that left something due now would spin: its next tick is the next period.
+      const stillDue = await system.nextSendAfter();
+      if (stillDue && stillDue <= now) clock.set(new Date(now.getTime() + 1));
+    }
+  }
+
+  const messages = await readAllMessages(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), system.tables.Messages);
+  return {
+    report: buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected }),
+    imported: imported.imported,
+    rejected: imported.rejected,
+    stats: system.stats,
+    invocations: system.invocations,
+    parked: system.parked,
+    tables: system.tables,
+  };
+};

@@ -1,0 +1,141 @@
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type DynamoDBStreamsClient,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+
+/**
+ * Reads a table's stream from DynamoDB Local's Streams API, the way Lambda's event source mapping
+ * does: every shard from its start, new shards as they appear, records in order.
+ */
+export class StreamPoller {
+  private readonly iterators = new Map<string, string | undefined>();
+  private readonly finishedShards = new Set<string>();
+
+  private constructor(
+    private readonly client: DynamoDBStreamsClient,
+    readonly streamArn: string,
+  ) {}
+
+  static async forTable(dynamo: DynamoDBClient, streams: DynamoDBStreamsClient, tableName: string): Promise<StreamPoller> {
+    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.LatestStreamArn) throw new Error(`table ${tableName} has no stream`);
+    return new StreamPoller(streams, Table.LatestStreamArn);
+  }
+
+  /** Everything written to the stream since the last call, oldest first. */
+  async poll(): Promise<DynamoDBRecord[]> {
+    await this.discoverShards();
+    const records: DynamoDBRecord[] = [];
+    for (const [shardId, iterator] of this.iterators) {
+      let next = iterator;
+      while (next) {
+        const page = await this.client.send(new GetRecordsCommand({ ShardIterator: next, Limit: 1000 }));
+        records.push(...(page.Records ?? []).map((record) => toLambdaRecord(record, this.streamArn)));
+        const caughtUp = (page.Records ?? []).length === 0;
+        next = page.NextShardIterator;
+        if (caughtUp) break;
+      }
+      if (next === undefined) {
+        this.iterators.delete(shardId);
+        this.finishedShards.add(shardId);
+      } else this.iterators.set(shardId, next);
+    }
+    return records.sort((a, b) => compareSequence(a.dynamodb?.SequenceNumber, b.dynamodb?.SequenceNumber));
+  }
+
+  private async discoverShards(): Promise<void> {
+    let ExclusiveStartShardId: string | undefined;
+    do {
+      const { StreamDescription } = await this.client.send(new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId }));
+      for (const shard of StreamDescription?.Shards ?? []) {
+        const shardId = shard.ShardId!;
+        if (this.iterators.has(shardId) || this.finishedShards.has(shardId)) continue;
+        const { ShardIterator } = await this.client.send(
+          new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+        );
+        this.iterators.set(shardId, ShardIterator);
+      }
+      ExclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+    } while (ExclusiveStartShardId);
+  }
+}
+
+const compareSequence = (a = '0', b = '0'): number => (a.length === b.length ? a.localeCompare(b) : a.length - b.length);
+
+/** The Streams API record in the shape Lambda hands to a function. */
+const toLambdaRecord = (record: StreamRecord, eventSourceARN: string): DynamoDBRecord => {
+  const { ApproximateCreationDateTime, ...dynamodb } = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName as DynamoDBRecord['eventName'],
+    eventVersion: record.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion,
+    eventSourceARN,
+    dynamodb: {
+      ...(dynamodb as DynamoDBRecord['dynamodb']),
+      ...(ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) } : {}),
+    },
+  };
+};
+
+export interface ParkedRecord {
+  readonly eventID?: string;
+  readonly keys: unknown;
+  readonly sequenceNumber?: string;
+  readonly attempts: number;
+  readonly reason: string;
+}
+
+export interface DeliveryOptions {
+  readonly batchSize: number;
+  /** How many times a failing record is retried before it is parked (Lambda's `retryAttempts`). */
+  readonly retryAttempts: number;
+}
+
+/**
+ * Delivers stream records to a handler with the semantics of Lambda's event source mapping with
+ * `reportBatchItemFailures`: after a partial failure the batch is retried from the first failed
+ * record; a record that still fails after the retries is parked (Lambda's on-failure destination)
+ * and the records behind it go on.
+ */
+export const deliverStreamRecords = async (
+  records: readonly DynamoDBRecord[],
+  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>,
+  options: DeliveryOptions,
+): Promise<ParkedRecord[]> => {
+  const parked: ParkedRecord[] = [];
+  let pending = [...records];
+  let attempts = 0;
+  while (pending.length > 0) {
+    const batch = pending.slice(0, options.batchSize);
+    let firstFailed = -1;
+    let reason = 'the handler reported the record as failed';
+    try {
+      const response = await handler({ Records: batch });
+      const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      firstFailed = batch.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
+    } catch (error) {
+      firstFailed = 0;
+      reason = `the handler failed: ${(error as Error).message}`;
+    }
+    if (firstFailed === -1) {
+      pending = pending.slice(batch.length);
+      attempts = 0;
+      continue;
+    }
+    pending = pending.slice(firstFailed); // records before the failure are done (checkpointed)
+    attempts = firstFailed === 0 ? attempts + 1 : 1;
+    if (attempts > options.retryAttempts) {
+      const poison = pending.shift()!;
+      parked.push({ eventID: poison.eventID, keys: poison.dynamodb?.Keys, sequenceNumber: poison.dynamodb?.SequenceNumber, attempts, reason });
+      attempts = 0;
+    }
+  }
+  return parked;
+};
