@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultConfig, type RetentionConfig } from '../core/config.js';
-import type { Mailer } from '../core/ports.js';
+import type { ControlStore, CustomerStore, Mailer, Outbox } from '../core/ports.js';
 import { DynamoControlStore } from './dynamo-control.js';
 import { DynamoCustomerStore } from './dynamo-customers.js';
 import { DynamoOutbox } from './dynamo-outbox.js';
@@ -16,9 +16,9 @@ import { tableNamesFromEnv, type TableNames } from './tables.js';
  * SES emulator and its virtual clock, and hands it to the very same handler factories.
  */
 export interface Stores {
-  readonly customers: DynamoCustomerStore;
-  readonly outbox: DynamoOutbox;
-  readonly control: DynamoControlStore;
+  readonly customers: CustomerStore;
+  readonly outbox: Outbox;
+  readonly control: ControlStore;
   readonly mailer: Mailer;
 }
 

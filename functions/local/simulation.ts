@@ -5,6 +5,7 @@ import { importNdjson } from '../core/jobs/import-records.js';
 import type { NdjsonLine, NdjsonRejection } from '../core/records.js';
 import { deploySettings, type DeploySettings } from '../adapters/deploy-settings.js';
 import { documentClientFor, type HandlerRuntime } from '../adapters/runtime.js';
+import { DynamoOutbox } from '../adapters/dynamo-outbox.js';
 import type { TableNames } from '../adapters/tables.js';
 import { createBirthdayPlannerHandler } from '../handlers/birthday-planner.js';
 import { createCustomerStreamHandler } from '../handlers/customer-stream.js';
@@ -59,6 +60,7 @@ export class LocalSystem {
     readonly options: LocalSystemOptions,
     readonly tables: TableNames,
     private readonly customerStream: StreamPoller,
+    private readonly outbox: DynamoOutbox,
   ) {
     const runtimeFor = (name: HandlerName) =>
       localRuntime(
@@ -75,7 +77,7 @@ export class LocalSystem {
     const dynamo = dynamoDbClient(options.dynamodbEndpoint);
     const tables = await createTables(dynamo, options.tablePrefix);
     const poller = await StreamPoller.forTable(dynamo, dynamoDbStreamsClient(options.dynamodbEndpoint), tables.Customers);
-    return new LocalSystem(options, tables, poller);
+    return new LocalSystem(options, tables, poller, new DynamoOutbox(documentClientFor(dynamo), tables.Messages));
   }
 
   runtime(name: HandlerName): HandlerRuntime {
@@ -112,7 +114,7 @@ export class LocalSystem {
 
   /** When the dispatcher next has work: the earliest `sendAfter` of a waiting message. */
   async nextSendAfter(): Promise<Date | undefined> {
-    return this.runtimes.dispatcher.stores().outbox.nextSendAfter();
+    return this.outbox.nextSendAfter();
   }
 }
 

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+
+/** A prefix no other test uses: for table names, customer ids and addresses. */
+export const uniquePrefix = (name: string): string => `${name}-${randomUUID().slice(0, 8)}-`;
+
+export const endpoints = () => ({ dynamodbEndpoint: inject('dynamodbEndpoint'), sesEndpoint: inject('sesEndpoint') });
+
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  headers?: { name: string; value: string }[];
+}
+
+/** The e-mails the SES emulator holds for these recipients. */
+export const emailsTo = async (recipients: (address: string) => boolean): Promise<StoredEmail[]> => {
+  const response = await fetch(`${inject('sesEndpoint')}/store`);
+  const store = (await response.json()) as { emails: StoredEmail[] };
+  return store.emails.filter((email) => email.destination.to.some(recipients));
+};
+
+/** Polls until `check` holds, at most `timeoutMs`; for flows that finish on their own time. */
+export const eventually = async <T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (check(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};

@@ -1,0 +1,71 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import type { HandlerRuntime } from '../../functions/adapters/runtime.js';
+import { defaultConfig } from '../../functions/core/config.js';
+import type { PlannedMessage } from '../../functions/core/messages.js';
+import type { ControlStore, CustomerStore, Mailer, Outbox } from '../../functions/core/ports.js';
+import { createCustomerStreamHandler } from '../../functions/handlers/customer-stream.js';
+import { lambdaContext } from '../../functions/local/lambda-context.js';
+import fixture from '../fixtures/customer-stream-event.json' with { type: 'json' };
+
+/** Records what the handler asks of its stores; the adapters themselves are exercised in the integration tests. */
+const recordingRuntime = (options: { failReplanFor?: string } = {}) => {
+  const planned: PlannedMessage[] = [];
+  const indexKeys: [string, string | undefined][] = [];
+  const customers = { setBirthdayIndexKey: async (id: string, key: string | undefined) => void indexKeys.push([id, key]) } as unknown as CustomerStore;
+  const outbox = {
+    replan: async (message: PlannedMessage) => {
+      if (message.customerId === options.failReplanFor) throw new Error('ProvisionedThroughputExceededException');
+      planned.push(message);
+      return 'planned';
+    },
+  } as unknown as Outbox;
+  const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+  const runtime: HandlerRuntime = {
+    logger,
+    clock: () => new Date('2027-01-01T00:00:00.000Z'),
+    config: async () => defaultConfig,
+    stores: () => ({ customers, outbox, control: {} as ControlStore, mailer: {} as Mailer }),
+    brand: 'Test',
+  };
+  return { runtime, planned, indexKeys, logError: vi.spyOn(logger, 'error') };
+};
+
+describe('customer stream handler', () => {
+  it('logs a malformed profile with its key and skips it; the rest of the batch goes through', async () => {
+    // Prepare
+    const { runtime, planned, logError } = recordingRuntime();
+    const handler = createCustomerStreamHandler(runtime);
+
+    // Act
+    const response = await handler(fixture as DynamoDBStreamEvent, lambdaContext('customerStream'));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(planned.map((message) => message.messageId)).toEqual(['c-1001#birthday#2027', 'c-1003#birthday#2027']);
+    expect(logError).toHaveBeenCalledTimes(1);
+    const [text, details] = logError.mock.calls[0]!;
+    expect(text).toBe('skipped an invalid customer profile');
+    expect(details).toMatchObject({
+      key: { customerId: 'c-1002', recordKey: 'customer' },
+      field: 'timeZone',
+      reason: "customer c-1002: customer.timeZone: unknown time zone 'Europe/Bucharets'",
+      sequenceNumber: '111200000000000000002',
+    });
+    expect(JSON.stringify(logError.mock.calls)).not.toMatch(/ion\.popescu@example\.com/);
+  });
+
+  it('sets the birthday index key of a profile written without it', async () => {
+    const { runtime, indexKeys } = recordingRuntime();
+    await createCustomerStreamHandler(runtime)(fixture as DynamoDBStreamEvent, lambdaContext('customerStream'));
+    expect(indexKeys).toEqual([['c-1003', '01-05']]); // c-1001 already has it
+  });
+
+  it('reports only the record that failed for a transient reason, so Lambda retries just that one', async () => {
+    const { runtime, planned } = recordingRuntime({ failReplanFor: 'c-1001' });
+    const response = await createCustomerStreamHandler(runtime)(fixture as DynamoDBStreamEvent, lambdaContext('customerStream'));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '111100000000000000001' }]);
+    expect(planned.map((message) => message.customerId)).toEqual(['c-1003']);
+  });
+});
