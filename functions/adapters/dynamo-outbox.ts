@@ -43,9 +43,18 @@ export class DynamoOutbox implements Outbox {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { messageId: message.messageId },
-          UpdateExpression: 'SET dueAt = :dueAt, sendAfter = :dueAt, deadline = :deadline, localDate = :localDate, timeZone = :timeZone, updatedAt = :now',
-          ConditionExpression: '#state = :planned AND (dueAt <> :dueAt OR deadline <> :deadline)',
-          ExpressionAttributeNames: { '#state': 'state' },
+          // Names for every attribute: `timeZone` (and others) are reserved words in expressions.
+          UpdateExpression: 'SET #dueAt = :dueAt, #sendAfter = :dueAt, #deadline = :deadline, #localDate = :localDate, #timeZone = :timeZone, #updatedAt = :now',
+          ConditionExpression: '#state = :planned AND (#dueAt <> :dueAt OR #deadline <> :deadline)',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#dueAt': 'dueAt',
+            '#sendAfter': 'sendAfter',
+            '#deadline': 'deadline',
+            '#localDate': 'localDate',
+            '#timeZone': 'timeZone',
+            '#updatedAt': 'updatedAt',
+          },
           ExpressionAttributeValues: {
             ':planned': 'planned',
             ':dueAt': message.dueAt,

@@ -23,16 +23,16 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
     const item = unmarshall(image as Record<string, AttributeValue>);
     if (item.recordKey !== PROFILE_RECORD_KEY) return;
     const { customers, outbox } = runtime.stores();
+    const where = { key: { customerId: String(item.customerId), recordKey: PROFILE_RECORD_KEY }, sequenceNumber: record.dynamodb?.SequenceNumber };
     try {
       await customerChanged({ customers, outbox, config: await runtime.config() }, item, runtime.clock());
     } catch (error) {
-      if (!(error instanceof InvalidRecordError)) throw error;
-      runtime.logger.error('skipped an invalid customer profile', {
-        key: { customerId: String(item.customerId), recordKey: PROFILE_RECORD_KEY },
-        field: error.field,
-        reason: error.message,
-        sequenceNumber: record.dynamodb?.SequenceNumber,
-      });
+      if (error instanceof InvalidRecordError) {
+        runtime.logger.error('skipped an invalid customer profile', { ...where, field: error.field, reason: error.message });
+        return;
+      }
+      runtime.logger.warn('customer profile failed; it will be retried', { ...where, error: (error as Error).message });
+      throw error;
     }
   };
 
