@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import defaults from '../../config/defaults.json' with { type: 'json' };
+import { endpoints, uniquePrefix } from './helpers.js';
+
+const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node', ['bin/retention.mjs', ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+};
+
+const tempFile = async (name: string, content: string): Promise<string> => {
+  const path = join(await mkdtemp(join(tmpdir(), 'retention-cli-')), name);
+  await writeFile(path, content);
+  return path;
+};
+
+describe('retention import', () => {
+  it('imports the good lines, prints each reject with its line and reason, and exits 1', async () => {
+    const prefix = uniquePrefix('cli');
+    const file = await tempFile('records.ndjson', [
+      JSON.stringify({ type: 'customer', customerId: 'c-1', email: 'ana@example.com', timeZone: 'Europe/Madrid' }),
+      JSON.stringify({ type: 'customer', customerId: 'c-2', email: 'ion@example.com', timeZone: 'Mars/Olympus' }),
+      JSON.stringify({ type: 'contract', contractId: 'k-1', customerId: 'c-1', endsOn: '2027-06-30' }),
+      'not json',
+    ].join('\n'));
+    const { code, stdout } = await run('import', file, '--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--table-prefix', prefix);
+    expect(code).toBe(1);
+    expect(stdout).toContain('Imported 2 records (1 customer, 1 contract); rejected 2');
+    expect(stdout).toContain("line 2: customer.timeZone: unknown time zone 'Mars/Olympus'");
+    expect(stdout).toMatch(/line 4: line is not JSON/);
+  });
+
+  it('exits 0 when every line is imported', async () => {
+    const file = await tempFile('ok.ndjson', JSON.stringify({ type: 'interaction', interactionId: 'o-1', customerId: 'c-1', completedAt: '2027-01-02T10:00:00Z' }));
+    const { code, stdout } = await run('import', file, '--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--table-prefix', uniquePrefix('cli'));
+    expect(stdout).toContain('Imported 1 records (1 interaction); rejected 0');
+    expect(code).toBe(0);
+  });
+});
+
+describe('retention simulate', () => {
+  const data = JSON.stringify({ type: 'customer', customerId: 'cli-sim-1', email: 'cli-sim-1@example.com', timeZone: 'Asia/Tokyo', locale: 'es', name: 'Yuki', birthday: '--01-03' });
+
+  it('writes the report of SPEC.md and exits 0', async () => {
+    const file = await tempFile('d.ndjson', `${data}\n{"type":"customer"}`);
+    const out = join(await mkdtemp(join(tmpdir(), 'retention-out-')), 'report.json');
+    const { code, stdout } = await run('simulate', '--data', file, '--start', '2027-01-01', '--days', '5', '--out', out, ...['--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--ses-endpoint', endpoints().sesEndpoint]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('1 sent');
+    const report = JSON.parse(await readFile(out, 'utf8'));
+    expect(report.window).toEqual({ start: '2027-01-01T00:00:00.000Z', end: '2027-01-06T00:00:00.000Z' });
+    expect(report.config).toEqual(defaults);
+    expect(report.messages).toEqual([
+      expect.objectContaining({
+        messageId: 'cli-sim-1#birthday#2027',
+        state: 'sent',
+        reason: null,
+        dueAt: '2027-01-03T00:00:00.000Z',
+        sentAt: '2027-01-03T00:00:00.000Z',
+        localDate: '2027-01-03',
+        localTime: '09:00',
+        timeZone: 'Asia/Tokyo',
+        locale: 'es',
+        subject: '¡Feliz cumpleaños, Yuki!',
+        sesMessageId: expect.any(String),
+      }),
+    ]);
+    expect(report.rejected).toEqual([{ line: 2, reason: 'customer.customerId: required field is missing' }]);
+    expect(report.summary).toEqual({ sent: 1, deferred: 0, expired: 0, suppressed: 0, cancelled: 0, byCampaign: { birthday: { sent: 1, deferred: 0, expired: 0, suppressed: 0, cancelled: 0 } } });
+  });
+
+  it('refuses an impossible configuration before running, saying why', async () => {
+    const file = await tempFile('d.ndjson', data);
+    const config = await tempFile('config.json', JSON.stringify({ ...defaults, cadence: { ...defaults.cadence, minDaysBetween: 40 } }));
+    const { code, stderr } = await run('simulate', '--data', file, '--start', '2027-01-01', '--days', '5', '--config', config);
+    expect(code).toBe(2);
+    expect(stderr).toContain('cadence.minDaysBetween: the cap (40 days) is longer than the floor (30 days)');
+  });
+
+  it.each([
+    [['--start', '2027-02-30', '--days', '5'], "'2027-02-30' is not a date"],
+    [['--start', '2027-01-01', '--days', 'many'], "'many' is not a whole number of days"],
+    [['--start', '2027-01-01'], "required option '--days <n>' not specified"],
+  ])('refuses bad arguments %j', async (args, message) => {
+    const file = await tempFile('d.ndjson', data);
+    const { code, stderr } = await run('simulate', '--data', file, ...args);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(message);
+  });
+});
