@@ -150,13 +150,14 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
     .command('start')
     .description('the demo: local stack, demo data, a 90-day simulation, a summary, and the inbox served until Ctrl-C')
     .option('--data <file>', 'NDJSON records', resolve(repoRoot, 'data/demo.ndjson'))
-    .option('--start <date>', 'first simulated day (default: today, UTC)', parseDate)
+    // The demo data is dated around 1 January 2027, so that is where the demo starts unless told otherwise.
+    .option('--start <date>', 'first simulated day', parseDate, '2027-01-01')
     .option('--days <n>', 'how many days to simulate', parseDays, 90)
     .option('--out <file>', 'write the JSON report here', resolve(repoRoot, 'reports/demo-report.json'))
     .option('--ses-port <port>', 'port of the SES emulator and its inbox', (v) => Number(v), 8005)
     .option('--no-serve', 'exit after the summary instead of serving the inbox')
     .action(async (options: SimulateOptions & { serve: boolean; sesPort: number }) => {
-      const start = options.start ?? new Date().toISOString().slice(0, 10);
+      const start = options.start;
       const stack = await startLocalStack({ sesPort: options.sesPort }).catch(() => startLocalStack());
       if (!options.serve) {
         await withStack(stack, (running) => runSimulation({ ...options, start }, running, log));

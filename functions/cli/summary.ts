@@ -20,8 +20,11 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
   for (const m of examples) lines.push(`  e.g. ${m.messageId}: "${m.subject}" at ${m.localDate} ${m.localTime} ${m.timeZone}`);
   const planner = result.stats.birthdayPlanner;
   const greetings = report.summary.byCampaign.birthday?.sent ?? 0;
+  const perGreeting = (n: number) => (greetings ? (n / greetings).toFixed(2) : '–');
+  const customerItems = planner.itemsReadByOperation.Query ?? 0;
   lines.push(
-    `DynamoDB: birthday planner read ${planner.itemsRead} items in ${planner.requests} requests (${greetings ? (planner.itemsRead / greetings).toFixed(2) : '–'} per greeting sent); dispatcher ${result.stats.dispatcher.requests} requests`,
+    `DynamoDB, birthday planner: ${planner.itemsRead} items read (${customerItems} customers from the index, ${planner.itemsRead - customerItems} watermark reads) = ${perGreeting(planner.itemsRead)} per greeting sent (${perGreeting(customerItems)} customers); ${planner.readCapacity.toFixed(1)} RCU`,
   );
+  lines.push(`DynamoDB, dispatcher: ${result.stats.dispatcher.requests} requests, ${result.stats.dispatcher.itemsRead} items read, ${result.stats.dispatcher.writeCapacity.toFixed(1)} WCU`);
   return lines.join('\n');
 };

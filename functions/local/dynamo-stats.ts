@@ -7,9 +7,10 @@ export interface DynamoStats {
   readCapacity: number;
   writeCapacity: number;
   byOperation: Record<string, number>;
+  itemsReadByOperation: Record<string, number>;
 }
 
-export const emptyStats = (): DynamoStats => ({ requests: 0, itemsRead: 0, readCapacity: 0, writeCapacity: 0, byOperation: {} });
+export const emptyStats = (): DynamoStats => ({ requests: 0, itemsRead: 0, readCapacity: 0, writeCapacity: 0, byOperation: {}, itemsReadByOperation: {} });
 
 const capacityUnits = (consumed: unknown): number => {
   const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as { CapacityUnits?: number }[];
@@ -32,11 +33,14 @@ export const countDynamoRequests = (client: DynamoDBClient, stats: DynamoStats):
       const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
       stats.requests++;
       stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
-      if (typeof output.ScannedCount === 'number') stats.itemsRead += output.ScannedCount;
-      else if (output.Item) stats.itemsRead += 1;
+      let itemsRead = 0;
+      if (typeof output.ScannedCount === 'number') itemsRead = output.ScannedCount;
+      else if (output.Item) itemsRead = 1;
       else if (output.Responses && typeof output.Responses === 'object') {
-        for (const items of Object.values(output.Responses as Record<string, unknown[]>)) stats.itemsRead += items.length;
+        for (const items of Object.values(output.Responses as Record<string, unknown[]>)) itemsRead += items.length;
       }
+      stats.itemsRead += itemsRead;
+      if (itemsRead > 0) stats.itemsReadByOperation[operation] = (stats.itemsReadByOperation[operation] ?? 0) + itemsRead;
       const units = capacityUnits(output.ConsumedCapacity);
       if (readOperations.has(operation)) stats.readCapacity += units;
       else stats.writeCapacity += units;
