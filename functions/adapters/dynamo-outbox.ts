@@ -73,43 +73,34 @@ export class DynamoOutbox implements Outbox {
   }
 
   async due(now: Date, limit: number): Promise<Message[]> {
-    const pages = await Promise.all(
-      allDueShards().map((dueShard) =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: messagesTable.indexes[0].indexName,
-            KeyConditionExpression: 'dueShard = :shard AND sendAfter <= :now',
-            ExpressionAttributeValues: { ':shard': dueShard, ':now': now.toISOString() },
-            Limit: limit,
-          }),
-        ),
-      ),
-    );
-    return pages
-      .flatMap((page) => (page.Items ?? []) as Message[])
-      .sort((a, b) => a.sendAfter.localeCompare(b.sendAfter))
-      .slice(0, limit);
+    const items = await this.queryEveryDueShard({ sendAfterCondition: ' AND sendAfter <= :now', values: { ':now': now.toISOString() }, limit });
+    return (items as Message[]).sort((a, b) => a.sendAfter.localeCompare(b.sendAfter)).slice(0, limit);
   }
 
   /** The earliest `sendAfter` of any waiting message: lets the local runner fire the dispatcher only when something can be due. */
   async nextSendAfter(): Promise<Date | undefined> {
+    const items = await this.queryEveryDueShard({ sendAfterCondition: '', limit: 1, projection: 'sendAfter' });
+    const earliest = items.map((item) => item.sendAfter as string).sort()[0];
+    return earliest === undefined ? undefined : new Date(earliest);
+  }
+
+  /** Waiting messages live in several `byDue` partitions; each is read in `sendAfter` order. */
+  private async queryEveryDueShard(query: { sendAfterCondition: string; values?: Record<string, unknown>; limit: number; projection?: string }) {
     const pages = await Promise.all(
       allDueShards().map((dueShard) =>
         this.client.send(
           new QueryCommand({
             TableName: this.tableName,
             IndexName: messagesTable.indexes[0].indexName,
-            KeyConditionExpression: 'dueShard = :shard',
-            ExpressionAttributeValues: { ':shard': dueShard },
-            ProjectionExpression: 'sendAfter',
-            Limit: 1,
+            KeyConditionExpression: `dueShard = :shard${query.sendAfterCondition}`,
+            ExpressionAttributeValues: { ':shard': dueShard, ...query.values },
+            ProjectionExpression: query.projection,
+            Limit: query.limit,
           }),
         ),
       ),
     );
-    const earliest = pages.flatMap((page) => page.Items ?? []).map((item) => item.sendAfter as string).sort()[0];
-    return earliest === undefined ? undefined : new Date(earliest);
+    return pages.flatMap((page) => page.Items ?? []);
   }
 
   async claim(messageId: string, claimId: string, now: Date, leaseUntil: Date): Promise<boolean> {
