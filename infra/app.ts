@@ -1,0 +1,19 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { fileURLToPath } from 'node:url';
+import cdkJson from '../cdk.json' with { type: 'json' };
+import { deploySettings, type DeploySettings } from '../functions/adapters/deploy-settings.js';
+import { ComputeStack } from './compute-stack.js';
+import { DataStack } from './data-stack.js';
+import { acknowledgeFindings } from './nag-acknowledgements.js';
+
+/** The whole app: the stateful data stack apart from the compute stack, checked by cdk-nag's AWS Solutions rules. */
+export const buildApp = (settings: DeploySettings = deploySettings, app = new App({ context: cdkJson.context })) => {
+  const data = new DataStack(app, 'RetentionData', { description: 'Retention: customer records, outbox, control (stateful)' });
+  const compute = new ComputeStack(app, 'RetentionCompute', { description: 'Retention: functions, schedules, stream, mail', tables: data.tables, settings });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  acknowledgeFindings(compute);
+  return { app, data, compute };
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) buildApp().app.synth();

@@ -1,0 +1,47 @@
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
+
+const projectionOf = (projection: TableDefinition['indexes'][number]['projection']): Pick<dynamodb.GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> =>
+  projection === 'ALL'
+    ? { projectionType: dynamodb.ProjectionType.ALL }
+    : projection === 'KEYS_ONLY'
+      ? { projectionType: dynamodb.ProjectionType.KEYS_ONLY }
+      : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...projection] };
+
+const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+
+/**
+ * The stateful stack: the tables, built from the one description in functions/adapters/tables.ts.
+ * On-demand, point-in-time recovery, encrypted, protected from deletion and kept if the stack goes.
+ */
+export class DataStack extends Stack {
+  readonly tables: Record<TableName, dynamodb.Table>;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.tables = {} as Record<TableName, dynamodb.Table>;
+    for (const definition of tableDefinitions as readonly TableDefinition[]) {
+      const table = new dynamodb.Table(this, definition.logicalName, {
+        partitionKey: stringKey(definition.partitionKey),
+        sortKey: definition.sortKey ? stringKey(definition.sortKey) : undefined,
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: dynamodb.TableEncryption.AWS_MANAGED,
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+        stream: definition.stream === 'NEW_AND_OLD_IMAGES' ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES : undefined,
+      });
+      for (const index of definition.indexes) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.indexName,
+          partitionKey: stringKey(index.partitionKey),
+          sortKey: index.sortKey ? stringKey(index.sortKey) : undefined,
+          ...projectionOf(index.projection),
+        });
+      }
+      this.tables[definition.logicalName as TableName] = table;
+    }
+  }
+}
