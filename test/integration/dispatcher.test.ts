@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { PermanentError, TransientError } from '../../functions/core/errors.js';
@@ -95,5 +95,17 @@ describe('the dispatcher on the real local stack', () => {
     const states = Object.fromEntries((await messages()).map((m) => [m.customerId, [m.state, m.reason]]));
     expect(states[first!.customerId]).toEqual(['suppressed', 'the customer has no marketing consent']);
     expect((await emails()).length).toBe(2);
+  });
+});
+
+describe('a message that fails in an unexpected way', () => {
+  it('fails alone: the others in the batch are sent, and it is left claimed rather than risked twice', async () => {
+    const { system, messages, emails, tick } = await setUp('bug', failing((_, to) => (to.includes('-a@') ? new Error('socket closed after the request was written') : undefined)));
+    const logError = vi.spyOn(system.runtime('dispatcher').logger, 'error');
+    await tick('2027-06-12T09:00:00Z', 1);
+    const states = (await messages()).map((m) => [m.customerId.slice(-1), m.state]).sort();
+    expect(states).toEqual([['a', 'sending'], ['b', 'sent'], ['c', 'sent']]);
+    expect((await emails()).length).toBe(2);
+    expect(logError).toHaveBeenCalledWith('message failed with an unknown outcome; left claimed', expect.objectContaining({ error: 'socket closed after the request was written' }));
   });
 });

@@ -17,9 +17,11 @@ export interface DispatchDeps {
   readonly newClaimId: () => string;
   /** How many messages are sent at once. */
   readonly concurrency?: number;
+  /** Told of an unexpected failure of one message; the others go on. */
+  readonly onError: (messageId: string, error: Error) => void;
 }
 
-export type DispatchOutcome = 'sent' | 'retrying' | 'expired' | 'suppressed' | 'cancelled' | 'taken';
+export type DispatchOutcome = 'sent' | 'retrying' | 'expired' | 'suppressed' | 'cancelled' | 'taken' | 'failed';
 
 export interface DispatchResult {
   readonly due: number;
@@ -37,7 +39,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   const { config } = deps;
   const due = await deps.outbox.due(now, config.dispatcher.maxMessagesPerRun);
   const profiles = await deps.customers.getProfiles([...new Set(due.map((message) => message.customerId))]);
-  const outcomes: Record<DispatchOutcome, number> = { sent: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0 };
+  const outcomes: Record<DispatchOutcome, number> = { sent: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0 };
 
   const dispatchOne = async (message: Message): Promise<void> => {
     const claimId = deps.newClaimId();
@@ -46,8 +48,13 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
       outcomes.taken++;
       return;
     }
-    const outcome = await sendClaimed(deps, message, claimId, profiles.get(message.customerId), now);
-    outcomes[outcome]++;
+    try {
+      outcomes[await sendClaimed(deps, message, claimId, profiles.get(message.customerId), now)]++;
+    } catch (error) {
+      // Unknown outcome (a bug, or the record of a send failing): the claim stays, so the message is never sent twice.
+      outcomes.failed++;
+      deps.onError(message.messageId, error as Error);
+    }
   };
 
   await forEachConcurrently(due, deps.concurrency ?? 8, dispatchOne);
