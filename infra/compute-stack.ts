@@ -37,7 +37,7 @@ export class ComputeStack extends Stack {
   constructor(scope: Construct, id: string, props: ComputeStackProps) {
     super(scope, id, props);
     const { tables, settings } = props;
-    const { Customers: customers, Messages: messages, Control: control } = tables;
+    const { Customers: customers, Messages: messages, Ledger: ledger, Control: control } = tables;
     const indexArn = (table: dynamodb.Table, indexName: string) => `${table.tableArn}/index/${indexName}`;
 
     const configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', { reputationMetrics: true, sendingEnabled: true });
@@ -58,6 +58,7 @@ export class ComputeStack extends Stack {
     allow(this.dispatcher, ['dynamodb:Query'], [indexArn(messages, messagesTable.indexes[0].indexName)]);
     allow(this.dispatcher, ['dynamodb:UpdateItem'], [messages.tableArn]);
     allow(this.dispatcher, ['dynamodb:BatchGetItem'], [customers.tableArn]);
+    allow(this.dispatcher, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]);
     this.dispatcher.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
@@ -68,6 +69,7 @@ export class ComputeStack extends Stack {
     this.customerStream = new RetentionFunction(this, 'CustomerStream', { handler: 'customer-stream', description: 'Keeps birthday indexing and plans in step with customer profiles', environment });
     allow(this.customerStream, ['dynamodb:UpdateItem'], [customers.tableArn]);
     allow(this.customerStream, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
+    allow(this.customerStream, ['dynamodb:PutItem'], [ledger.tableArn]);
 
     // Stream records that still fail after the retries are parked here with their batch details.
     this.streamDeadLetterQueue = new sqs.Queue(this, 'StreamDeadLetterQueue', {

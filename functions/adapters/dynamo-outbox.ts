@@ -110,11 +110,12 @@ export class DynamoOutbox implements Outbox {
           TableName: this.tableName,
           Key: { messageId },
           UpdateExpression: 'SET #state = :sending, claimId = :claimId, claimedUntil = :leaseUntil, updatedAt = :now REMOVE dueShard',
-          ConditionExpression: '#state = :planned AND sendAfter <= :now',
+          ConditionExpression: '#state IN (:planned, :deferred) AND sendAfter <= :now',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':sending': 'sending',
             ':planned': 'planned',
+            ':deferred': 'deferred',
             ':claimId': claimId,
             ':leaseUntil': leaseUntil.toISOString(),
             ':now': now.toISOString(),
@@ -140,15 +141,23 @@ export class DynamoOutbox implements Outbox {
     });
   }
 
-  async release(messageId: string, claimId: string, sendAfter: Date, reason: string, now: Date): Promise<void> {
-    await this.updateClaimed(messageId, claimId, 'SET #state = :planned, sendAfter = :sendAfter, reason = :reason, dueShard = :dueShard, updatedAt = :now, attempts = attempts + :one', {
-      ':planned': 'planned',
-      ':sendAfter': sendAfter.toISOString(),
-      ':reason': reason,
-      ':dueShard': dueShardOf(messageId),
-      ':now': now.toISOString(),
-      ':one': 1,
-    });
+  async release(messageId: string, claimId: string, release: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string }, now: Date): Promise<void> {
+    await this.updateClaimed(
+      messageId,
+      claimId,
+      'SET #state = :state, sendAfter = :sendAfter, reason = :reason, dueShard = :dueShard, updatedAt = :now, attempts = attempts + :attempt, deferrals = if_not_exists(deferrals, :zero) + :deferral',
+      {
+        ':state': release.state,
+        ':sendAfter': release.sendAfter.toISOString(),
+        ':reason': release.reason,
+        ':dueShard': dueShardOf(messageId),
+        ':now': now.toISOString(),
+        // A deferral is not an attempt to send; a transient failure is.
+        ':attempt': release.state === 'planned' ? 1 : 0,
+        ':deferral': release.state === 'deferred' ? 1 : 0,
+        ':zero': 0,
+      },
+    );
   }
 
   async finish(messageId: string, claimId: string, state: Exclude<MessageState, 'planned' | 'sending' | 'sent' | 'deferred'>, reason: string, now: Date): Promise<void> {

@@ -3,7 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultConfig, type RetentionConfig } from '../core/config.js';
-import type { ControlStore, CustomerStore, Mailer, Outbox } from '../core/ports.js';
+import type { ControlStore, CustomerStore, LedgerStore, Mailer, Outbox } from '../core/ports.js';
+import { DynamoLedgerStore } from './dynamo-ledger.js';
 import { DynamoControlStore } from './dynamo-control.js';
 import { DynamoCustomerStore } from './dynamo-customers.js';
 import { DynamoOutbox } from './dynamo-outbox.js';
@@ -19,6 +20,7 @@ export interface Stores {
   readonly customers: CustomerStore;
   readonly outbox: Outbox;
   readonly control: ControlStore;
+  readonly ledger: LedgerStore;
   readonly mailer: Mailer;
 }
 
@@ -38,6 +40,7 @@ export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableN
   customers: new DynamoCustomerStore(documentClient, tables.Customers),
   outbox: new DynamoOutbox(documentClient, tables.Messages),
   control: new DynamoControlStore(documentClient, tables.Control),
+  ledger: new DynamoLedgerStore(documentClient, tables.Ledger),
   mailer,
 });
 

@@ -47,6 +47,20 @@ export const messagesTable = {
   ],
 } as const satisfies TableDefinition;
 
+/**
+ * Each customer's contact ledger: when they were last written to (the floor) and last sent a capped
+ * message (the cap). The cap is enforced by a conditional write on this item.
+ */
+export const ledgerTable = {
+  logicalName: 'Ledger',
+  envVar: 'LEDGER_TABLE',
+  partitionKey: 'customerId',
+  indexes: [
+    // The local date on which the floor planner must look at a customer: a day's run reads only those.
+    { indexName: 'byFloorCheck', partitionKey: 'floorCheckDate', sortKey: 'customerId', projection: 'ALL' },
+  ],
+} as const satisfies TableDefinition;
+
 /** Small operational state: planner watermarks, and later the runtime configuration. */
 export const controlTable = {
   logicalName: 'Control',
@@ -55,7 +69,7 @@ export const controlTable = {
   indexes: [],
 } as const satisfies TableDefinition;
 
-export const tableDefinitions = [customersTable, messagesTable, controlTable] as const;
+export const tableDefinitions = [customersTable, messagesTable, ledgerTable, controlTable] as const;
 
 export type TableName = (typeof tableDefinitions)[number]['logicalName'];
 

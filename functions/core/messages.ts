@@ -33,6 +33,8 @@ export interface Message extends PlannedMessage {
   /** When the dispatcher may next try it (ISO); moves on deferral and after a transient failure. */
   readonly sendAfter: string;
   readonly attempts: number;
+  /** How often the cadence band moved it. */
+  readonly deferrals?: number;
   readonly plannedAt: string;
   readonly sentAt?: string;
   readonly sesMessageId?: string;

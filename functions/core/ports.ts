@@ -30,8 +30,8 @@ export interface Outbox {
   /** Takes a waiting message for sending; false when another worker has it or it is no longer waiting. */
   claim(messageId: string, claimId: string, now: Date, leaseUntil: Date): Promise<boolean>;
   markSent(messageId: string, claimId: string, sent: { sentAt: Date; sesMessageId: string; subject: string; locale: string }): Promise<void>;
-  /** Gives a claimed message back to wait until `sendAfter` (after a transient failure). */
-  release(messageId: string, claimId: string, sendAfter: Date, reason: string, now: Date): Promise<void>;
+  /** Gives a claimed message back to wait until `sendAfter`: `planned` after a transient failure, `deferred` when the band holds it. */
+  release(messageId: string, claimId: string, release: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string }, now: Date): Promise<void>;
   /** Ends a claimed message in a final state other than sent. */
   finish(messageId: string, claimId: string, state: Exclude<MessageState, 'planned' | 'sending' | 'sent' | 'deferred'>, reason: string, now: Date): Promise<void>;
 }
@@ -57,3 +57,32 @@ export interface Mailer {
 }
 
 export type { Customer };
+
+export interface LedgerEntry {
+  readonly customerId: string;
+  /** Local date of the last message of any kind (or of becoming a customer): the floor counts from it. */
+  readonly lastContactDate: LocalDate;
+  /** Local date of the last capped message, NEVER when none. */
+  readonly lastCappedDate: LocalDate;
+  readonly lastCappedMessageId?: string;
+  /** When the floor planner looks at this customer next; absent when nothing is to be checked. */
+  readonly floorCheckDate?: LocalDate;
+}
+
+export interface LedgerStore {
+  get(customerId: string): Promise<LedgerEntry | undefined>;
+  /** Opens a ledger for a new customer (no-op when one exists). */
+  open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate): Promise<void>;
+  /**
+   * Takes the cap for `messageId` on `today`, atomically: only if the last capped message was on or
+   * before `threshold` (or was this very message, retried). False when the cap forbids it.
+   */
+  reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<boolean>;
+  /** Gives back a reservation whose message did not go (only if it is still this message's). */
+  releaseCap(customerId: string, messageId: string): Promise<void>;
+  /** A message went out on `today`: the floor counts from it. */
+  recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate): Promise<void>;
+  /** Customers whose floor check falls on `date`, page by page. */
+  floorChecksOn(date: LocalDate): AsyncIterable<readonly LedgerEntry[]>;
+  setFloorCheck(customerId: string, date: LocalDate | undefined): Promise<void>;
+}

@@ -22,10 +22,10 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
     if (record.eventName === 'REMOVE' || !image) return;
     const item = unmarshall(image as Record<string, AttributeValue>);
     if (item.recordKey !== PROFILE_RECORD_KEY) return;
-    const { customers, outbox } = runtime.stores();
+    const { customers, outbox, ledger } = runtime.stores();
     const where = { key: { customerId: String(item.customerId), recordKey: PROFILE_RECORD_KEY }, sequenceNumber: record.dynamodb?.SequenceNumber };
     try {
-      await customerChanged({ customers, outbox, config: await runtime.config() }, item, runtime.clock());
+      await customerChanged({ customers, outbox, ledger, config: await runtime.config() }, item, runtime.clock());
     } catch (error) {
       if (error instanceof InvalidRecordError) {
         runtime.logger.error('skipped an invalid customer profile', { ...where, field: error.field, reason: error.message });

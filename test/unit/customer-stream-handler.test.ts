@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { HandlerRuntime } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import type { PlannedMessage } from '../../functions/core/messages.js';
-import type { ControlStore, CustomerStore, Mailer, Outbox } from '../../functions/core/ports.js';
+import type { ControlStore, CustomerStore, LedgerStore, Mailer, Outbox } from '../../functions/core/ports.js';
 import { createCustomerStreamHandler } from '../../functions/handlers/customer-stream.js';
 import { lambdaContext } from '../../functions/local/lambda-context.js';
 import fixture from '../fixtures/customer-stream-event.json' with { type: 'json' };
@@ -21,21 +21,23 @@ const recordingRuntime = (options: { failReplanFor?: string } = {}) => {
       return 'planned';
     },
   } as unknown as Outbox;
+  const opened: string[] = [];
+  const ledger = { open: async (customerId: string) => void opened.push(customerId) } as unknown as LedgerStore;
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
   const runtime: HandlerRuntime = {
     logger,
     clock: () => new Date('2027-01-01T00:00:00.000Z'),
     config: async () => defaultConfig,
-    stores: () => ({ customers, outbox, control: {} as ControlStore, mailer: {} as Mailer }),
+    stores: () => ({ customers, outbox, ledger, control: {} as ControlStore, mailer: {} as Mailer }),
     brand: 'Test',
   };
-  return { runtime, planned, indexKeys, logError: vi.spyOn(logger, 'error') };
+  return { runtime, planned, indexKeys, opened, logError: vi.spyOn(logger, 'error') };
 };
 
 describe('customer stream handler', () => {
   it('logs a malformed profile with its key and skips it; the rest of the batch goes through', async () => {
     // Prepare
-    const { runtime, planned, logError } = recordingRuntime();
+    const { runtime, planned, opened, logError } = recordingRuntime();
     const handler = createCustomerStreamHandler(runtime);
 
     // Act
@@ -44,6 +46,7 @@ describe('customer stream handler', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(planned.map((message) => message.messageId)).toEqual(['c-1001#birthday#2027', 'c-1003#birthday#2027']);
+    expect(opened).toEqual(['c-1001', 'c-1003']); // their contact ledgers: the floor counts from now
     expect(logError).toHaveBeenCalledTimes(1);
     const [text, details] = logError.mock.calls[0]!;
     expect(text).toBe('skipped an invalid customer profile');

@@ -39,3 +39,16 @@ describe('birthday e-mail', () => {
     expect(email.text).not.toContain('points');
   });
 });
+
+describe('keep-in-touch e-mail', () => {
+  it.each([
+    ['en', 'Ana, your Gold membership at Acme', '1,500'],
+    ['es', 'Ana, tu membresía Oro en Acme', '1500'],
+    ['ro', 'Ana, statutul tău Aur la Acme', '1.500'],
+  ])('tells the tier and points in %s, with no offer', (locale, subject, points) => {
+    const email = renderEmail('keepInTouch', customer({ locale, name: 'Ana' }), { brand: 'Acme' });
+    expect(email.subject).toBe(subject);
+    expect(email.text).toContain(points);
+    expect(`${email.html} ${email.text}`).not.toMatch(/discount|descuento|reducere|% off/i);
+  });
+});

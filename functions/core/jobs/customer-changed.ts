@@ -1,17 +1,20 @@
 import type { RetentionConfig } from '../config.js';
-import type { CustomerStore, Outbox, PlanOutcome } from '../ports.js';
+import type { CustomerStore, LedgerStore, Outbox, PlanOutcome } from '../ports.js';
+import { floorOf } from '../cadence.js';
+import { localDateOf } from '../calendar.js';
 import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
 import { customerFromItem } from '../records.js';
 
 export interface CustomerChangedDeps {
   readonly customers: CustomerStore;
+  readonly ledger: LedgerStore;
   readonly outbox: Outbox;
   readonly config: RetentionConfig;
 }
 
 /**
  * A customer profile was created or changed (import, or a business system writing the table).
- * Keeps the birthday index key in step with the profile, and plans or moves the next greeting when
+ * Opens the customer's contact ledger, keeps the birthday index key in step with the profile, and plans or moves the next greeting when
  * it is already inside the planner's horizon (the daily planner will not read that date again).
  * Throws InvalidRecordError for a profile that fails validation.
  */
@@ -21,6 +24,9 @@ export const customerChanged = async (
   now: Date,
 ): Promise<{ readonly indexKeyChanged: boolean; readonly greeting: PlanOutcome | 'none' }> => {
   const customer = customerFromItem(item, now);
+  // Becoming a customer (or first being seen) counts as a contact: the floor runs from today.
+  const today = localDateOf(now, customer.timeZone);
+  await deps.ledger.open(customer.customerId, today, floorOf(today, deps.config.cadence).checkOn);
   const indexKey = birthdayIndexKey(customer);
   const indexKeyChanged = item.birthdayMonthDay !== indexKey;
   if (indexKeyChanged) await deps.customers.setBirthdayIndexKey(customer.customerId, indexKey);

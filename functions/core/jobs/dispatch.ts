@@ -3,12 +3,15 @@ import type { RetentionConfig } from '../config.js';
 import { consentBlocks } from '../consent.js';
 import { InvalidRecordError, PermanentError, TransientError } from '../errors.js';
 import { nextAttemptAfter, type Message } from '../messages.js';
-import type { CustomerStore, Mailer, Outbox } from '../ports.js';
+import type { CustomerStore, LedgerStore, Mailer, Outbox } from '../ports.js';
+import { capThreshold, firstCapSlot, firstSendableInstant, floorOf } from '../cadence.js';
+import { localDateOf } from '../calendar.js';
 import { customerFromItem, type Customer } from '../records.js';
 import { renderEmail } from '../templates/index.js';
 
 export interface DispatchDeps {
   readonly outbox: Outbox;
+  readonly ledger: LedgerStore;
   readonly customers: CustomerStore;
   readonly mailer: Mailer;
   readonly config: RetentionConfig;
@@ -21,7 +24,7 @@ export interface DispatchDeps {
   readonly onError: (messageId: string, error: Error) => void;
 }
 
-export type DispatchOutcome = 'sent' | 'retrying' | 'expired' | 'suppressed' | 'cancelled' | 'taken' | 'failed';
+export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'expired' | 'suppressed' | 'cancelled' | 'taken' | 'failed';
 
 export interface DispatchResult {
   readonly due: number;
@@ -32,14 +35,16 @@ export interface DispatchResult {
  * Sends what is due. Each message is claimed with a conditional write before anything else, so two
  * dispatchers (or a replayed invocation) can never both send it. Then, with the customer as they are
  * now: past its deadline it expires; without consent it is suppressed; with its trigger gone it is
- * cancelled; otherwise it goes. A transient failure gives it back to wait (backoff) until its
- * deadline; a permanent one suppresses it with the reason.
+ * cancelled; in quiet hours it is held until they end. A capped message takes the cap on the
+ * customer's ledger (a conditional write) or is deferred to the first day the cap allows, or expires
+ * when that is past its deadline. A transient failure gives the cap back and the message waits
+ * (backoff) until its deadline; a permanent one suppresses it with the reason.
  */
 export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<DispatchResult> => {
   const { config } = deps;
   const due = await deps.outbox.due(now, config.dispatcher.maxMessagesPerRun);
   const profiles = await deps.customers.getProfiles([...new Set(due.map((message) => message.customerId))]);
-  const outcomes: Record<DispatchOutcome, number> = { sent: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0 };
+  const outcomes: Record<DispatchOutcome, number> = { sent: 0, deferred: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0 };
 
   const dispatchOne = async (message: Message): Promise<void> => {
     const claimId = deps.newClaimId();
@@ -82,6 +87,27 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
   const gone = triggerGone(message, customer, config);
   if (gone) return finish('cancelled', gone);
 
+  const { cadence } = config;
+  const deadline = new Date(message.deadline);
+  const timeZone = customer.timeZone;
+  /** Holds the message until `until` (the band's next slot), or expires it when that is past its deadline. */
+  const holdUntil = async (until: Date, why: string): Promise<DispatchOutcome> => {
+    if (until >= deadline) return finish('expired', `${why}, and no slot was left before its deadline`);
+    await outbox.release(message.messageId, claimId, { state: 'deferred', sendAfter: until, reason: why }, now);
+    return 'deferred';
+  };
+
+  const sendable = firstSendableInstant(now, timeZone, cadence);
+  if (sendable > now) return holdUntil(sendable, 'held for quiet hours');
+
+  const today = localDateOf(now, timeZone);
+  const capped = message.countsTowardCap;
+  if (capped && !(await deps.ledger.reserveCap(customer.customerId, message.messageId, today, capThreshold(today, cadence)))) {
+    const ledger = await deps.ledger.get(customer.customerId);
+    const lastCapped = ledger?.lastCappedDate ?? today;
+    return holdUntil(firstCapSlot(now, lastCapped, timeZone, cadence), `deferred by the weekly cap (last capped message on ${lastCapped})`);
+  }
+
   const email = renderEmail(message.campaign, customer, { brand: deps.brand });
   try {
     const sesMessageId = await deps.mailer.send({
@@ -92,12 +118,15 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
       tags: { campaign: message.campaign, messageId: message.messageId },
     });
     await outbox.markSent(message.messageId, claimId, { sentAt: now, sesMessageId, subject: email.subject, locale: email.locale });
+    await deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn);
     return 'sent';
   } catch (error) {
+    if (capped && (error instanceof TransientError || error instanceof PermanentError)) await deps.ledger.releaseCap(customer.customerId, message.messageId);
     if (error instanceof TransientError) {
-      const retryAt = nextAttemptAfter(message.attempts + 1, now, new Date(message.deadline), config.dispatcher);
-      if (retryAt === null) return finish('expired', `transient failures until its deadline; last: ${error.message}`);
-      await outbox.release(message.messageId, claimId, retryAt, `transient failure, retrying: ${error.message}`, now);
+      const backoff = nextAttemptAfter(message.attempts + 1, now, deadline, config.dispatcher);
+      const retryAt = backoff && firstSendableInstant(backoff, timeZone, cadence);
+      if (!retryAt || retryAt >= deadline) return finish('expired', `transient failures until its deadline; last: ${error.message}`);
+      await outbox.release(message.messageId, claimId, { state: 'planned', sendAfter: retryAt, reason: `transient failure, retrying: ${error.message}` }, now);
       return 'retrying';
     }
     if (error instanceof PermanentError) return finish('suppressed', `rejected by the mail service: ${error.message}`);

@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import type { CampaignName } from '../config.js';
 import type { Customer } from '../records.js';
 import { birthdayTemplates } from './birthday.js';
+import { keepInTouchTemplates } from './keep-in-touch.js';
 import type { CampaignTemplates, LocalizedTemplate } from './types.js';
 
 /**
@@ -12,6 +13,7 @@ import type { CampaignTemplates, LocalizedTemplate } from './types.js';
 
 const templatesByCampaign: Partial<Record<CampaignName, CampaignTemplates>> = {
   birthday: birthdayTemplates,
+  keepInTouch: keepInTouchTemplates,
 };
 
 export interface RenderedEmail {

@@ -1,0 +1,115 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LocalDate } from '../core/calendar.js';
+import { NEVER } from '../core/cadence.js';
+import type { LedgerEntry, LedgerStore } from '../core/ports.js';
+import { ledgerTable } from './tables.js';
+
+const ignoreConditionFailure = (error: Error): void => {
+  if (error.name !== 'ConditionalCheckFailedException') throw error;
+};
+
+/**
+ * The Ledger table. The cap is a conditional write on the customer's item, never a read followed by
+ * a write: two dispatchers racing for the same customer cannot both pass it.
+ */
+export class DynamoLedgerStore implements LedgerStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(customerId: string): Promise<LedgerEntry | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { customerId }, ConsistentRead: true }));
+    return Item as LedgerEntry | undefined;
+  }
+
+  async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate): Promise<void> {
+    await this.client
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { customerId, lastContactDate, lastCappedDate: NEVER, floorCheckDate },
+          ConditionExpression: 'attribute_not_exists(customerId)',
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
+  async reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { customerId },
+          // The previous date is kept so a reservation whose message does not go can be given back.
+          UpdateExpression:
+            'SET previousCappedDate = if_not_exists(lastCappedDate, :never), lastCappedDate = :today, lastCappedMessageId = :messageId',
+          ConditionExpression: 'attribute_not_exists(lastCappedDate) OR lastCappedDate <= :threshold OR lastCappedMessageId = :messageId',
+          ExpressionAttributeValues: { ':never': NEVER, ':today': today, ':messageId': messageId, ':threshold': threshold },
+        }),
+      );
+      return true;
+    } catch (error) {
+      ignoreConditionFailure(error as Error);
+      return false;
+    }
+  }
+
+  async releaseCap(customerId: string, messageId: string): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { customerId },
+          UpdateExpression: 'SET lastCappedDate = previousCappedDate REMOVE lastCappedMessageId',
+          ConditionExpression: 'lastCappedMessageId = :messageId AND attribute_exists(previousCappedDate)',
+          ExpressionAttributeValues: { ':messageId': messageId },
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
+  async recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate): Promise<void> {
+    // Only forwards: a late record of an older send never moves the floor back.
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { customerId },
+          UpdateExpression: 'SET lastContactDate = :today, floorCheckDate = :check, lastCappedDate = if_not_exists(lastCappedDate, :never)',
+          ConditionExpression: 'attribute_not_exists(lastContactDate) OR lastContactDate <= :today',
+          ExpressionAttributeValues: { ':today': today, ':check': floorCheckDate, ':never': NEVER },
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
+  async *floorChecksOn(date: LocalDate): AsyncIterable<readonly LedgerEntry[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: ledgerTable.indexes[0].indexName,
+          KeyConditionExpression: 'floorCheckDate = :date',
+          ExpressionAttributeValues: { ':date': date },
+          ExclusiveStartKey,
+        }),
+      );
+      yield (page.Items ?? []) as LedgerEntry[];
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  async setFloorCheck(customerId: string, date: LocalDate | undefined): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { customerId },
+        ...(date === undefined
+          ? { UpdateExpression: 'REMOVE floorCheckDate' }
+          : { UpdateExpression: 'SET floorCheckDate = :date', ExpressionAttributeValues: { ':date': date } }),
+      }),
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import { DateTime } from 'luxon';
+import { addDays, instantAt, localDateOf, localTimeOf, type LocalDate } from './calendar.js';
+import type { RetentionConfig } from './config.js';
+
+/**
+ * The cadence band (SPEC.md), counted in the customer's local calendar days: the cap (at least
+ * `minDaysBetween` days between capped messages), the floor (at most `maxDaysBetween` days without a
+ * message) and quiet hours. Pure rules; the ledger adapter enforces the cap atomically.
+ */
+
+type Cadence = RetentionConfig['cadence'];
+
+/** A date that is before every real one: "never capped". */
+export const NEVER: LocalDate = '0000-01-01';
+
+/** Is this local wall time inside quiet hours (which may wrap midnight, 20:00–09:00)? */
+const inQuietHours = (time: string, quiet: Cadence['quietHours']): boolean =>
+  quiet.start > quiet.end ? time >= quiet.start || time < quiet.end : time >= quiet.start && time < quiet.end;
+
+/** The first instant at or after `from` outside quiet hours, in the customer's zone. */
+export const firstSendableInstant = (from: Date, timeZone: string, cadence: Cadence): Date => {
+  if (!inQuietHours(localTimeOf(from, timeZone), cadence.quietHours)) return from;
+  const today = localDateOf(from, timeZone);
+  const opensToday = instantAt(today, cadence.quietHours.end, timeZone);
+  return opensToday > from ? opensToday : instantAt(addDays(today, 1), cadence.quietHours.end, timeZone);
+};
+
+/** The latest capped send date that still allows a capped message on `today`. */
+export const capThreshold = (today: LocalDate, cadence: Cadence): LocalDate => addDays(today, -cadence.minDaysBetween);
+
+/** The first local date the cap allows after a capped message on `lastCapped`. */
+export const firstDateAfterCap = (lastCapped: LocalDate, cadence: Cadence): LocalDate =>
+  lastCapped === NEVER ? NEVER : addDays(lastCapped, cadence.minDaysBetween);
+
+/** The first instant a capped message may go, given the last capped date: no earlier than `from`, never in quiet hours. */
+export const firstCapSlot = (from: Date, lastCapped: LocalDate, timeZone: string, cadence: Cadence): Date => {
+  const allowedDate = firstDateAfterCap(lastCapped, cadence);
+  const allowedFrom = allowedDate > localDateOf(from, timeZone) ? DateTime.fromISO(allowedDate, { zone: timeZone }).startOf('day').toJSDate() : from;
+  return firstSendableInstant(allowedFrom, timeZone, cadence);
+};
+
+/**
+ * The floor after a contact on `lastContact`: the last local date by which the next message must
+ * arrive, and the date on which the floor planner decides whether a keep-in-touch message is needed
+ * (early enough that it still fits under the cap before that date).
+ */
+export const floorOf = (lastContact: LocalDate, cadence: Cadence): { readonly lastDay: LocalDate; readonly checkOn: LocalDate } => ({
+  lastDay: addDays(lastContact, cadence.maxDaysBetween),
+  checkOn: addDays(lastContact, Math.max(1, cadence.maxDaysBetween - cadence.minDaysBetween)),
+});
