@@ -9,7 +9,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
-import { customersTable, messagesTable, tableDefinitions, type TableName } from '../functions/adapters/tables.js';
+import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableName } from '../functions/adapters/tables.js';
 import { PROFILE_RECORD_KEY } from '../functions/core/records.js';
 import { RetentionFunction } from './retention-function.js';
 
@@ -26,7 +26,7 @@ const allow = (fn: RetentionFunction, actions: string[], resources: string[]) =>
  * and the SES configuration set. Each function may do only what its handler does.
  */
 export class ComputeStack extends Stack {
-  readonly birthdayPlanner: RetentionFunction;
+  readonly planner: RetentionFunction;
   readonly dispatcher: RetentionFunction;
   readonly customerStream: RetentionFunction;
   readonly streamDeadLetterQueue: sqs.Queue;
@@ -49,10 +49,12 @@ export class ComputeStack extends Stack {
     };
     for (const definition of tableDefinitions) environment[definition.envVar] = tables[definition.logicalName].tableName;
 
-    this.birthdayPlanner = new RetentionFunction(this, 'BirthdayPlanner', { handler: 'birthday-planner', description: 'Plans birthday greetings coming into the look-ahead window', timeout: Duration.minutes(5), environment });
-    allow(this.birthdayPlanner, ['dynamodb:Query'], [indexArn(customers, customersTable.indexes[0].indexName)]);
-    allow(this.birthdayPlanner, ['dynamodb:PutItem'], [messages.tableArn]);
-    allow(this.birthdayPlanner, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [control.tableArn]);
+    this.planner = new RetentionFunction(this, 'Planner', { handler: 'planner', description: 'Plans birthday greetings coming into view, then holds the contact floor', timeout: Duration.minutes(5), environment });
+    allow(this.planner, ['dynamodb:Query'], [indexArn(customers, customersTable.indexes[0].indexName)]);
+    allow(this.planner, ['dynamodb:BatchGetItem'], [customers.tableArn]);
+    allow(this.planner, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
+    allow(this.planner, ['dynamodb:Query'], [indexArn(messages, messagesTable.indexes[1].indexName), indexArn(ledger, ledgerTable.indexes[0].indexName)]);
+    allow(this.planner, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn, control.tableArn]);
 
     this.dispatcher = new RetentionFunction(this, 'Dispatcher', { handler: 'dispatcher', description: 'Sends due messages, each at most once', timeout: Duration.minutes(5), environment });
     allow(this.dispatcher, ['dynamodb:Query'], [indexArn(messages, messagesTable.indexes[0].indexName)]);
@@ -69,7 +71,8 @@ export class ComputeStack extends Stack {
     this.customerStream = new RetentionFunction(this, 'CustomerStream', { handler: 'customer-stream', description: 'Keeps birthday indexing and plans in step with customer profiles', environment });
     allow(this.customerStream, ['dynamodb:UpdateItem'], [customers.tableArn]);
     allow(this.customerStream, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
-    allow(this.customerStream, ['dynamodb:PutItem'], [ledger.tableArn]);
+    allow(this.customerStream, ['dynamodb:Query'], [indexArn(messages, messagesTable.indexes[1].indexName)]);
+    allow(this.customerStream, ['dynamodb:PutItem', 'dynamodb:GetItem'], [ledger.tableArn]);
 
     // Stream records that still fail after the retries are parked here with their batch details.
     this.streamDeadLetterQueue = new sqs.Queue(this, 'StreamDeadLetterQueue', {
@@ -103,11 +106,11 @@ export class ComputeStack extends Stack {
         deadLetterQueue: this.scheduleDeadLetterQueue,
       });
     };
-    const plannerSchedule = settings.schedules.birthdayPlanner;
-    new scheduler.Schedule(this, 'BirthdayPlannerSchedule', {
+    const plannerSchedule = settings.schedules.planner;
+    new scheduler.Schedule(this, 'PlannerSchedule', {
       description: 'Daily birthday planning',
       schedule: scheduler.ScheduleExpression.cron({ minute: String(plannerSchedule.minute), hour: String(plannerSchedule.hour), timeZone: TimeZone.of(plannerSchedule.timeZone) }),
-      target: target(this.birthdayPlanner),
+      target: target(this.planner),
     });
     new scheduler.Schedule(this, 'DispatcherSchedule', {
       description: 'Sends what is due',

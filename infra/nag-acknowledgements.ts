@@ -11,7 +11,7 @@ const logicalIdOf = (construct: IConstruct): string => Stack.of(construct).getLo
  * hides behind the `Resource::*` acknowledgements.
  */
 export const acknowledgeFindings = (compute: ComputeStack): void => {
-  for (const fn of [compute.birthdayPlanner, compute.dispatcher, compute.customerStream]) {
+  for (const fn of [compute.planner, compute.dispatcher, compute.customerStream]) {
     const policy = fn.role!.node.findChild('DefaultPolicy');
     acknowledge(
       policy,

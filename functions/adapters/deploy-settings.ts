@@ -10,7 +10,7 @@ export interface DeploySettings {
   readonly senderLocalPart: string;
   readonly senderName: string;
   readonly schedules: {
-    readonly birthdayPlanner: DailySchedule;
+    readonly planner: DailySchedule;
     readonly dispatcher: { readonly everyMinutes: number };
   };
 }

@@ -72,6 +72,58 @@ export class DynamoOutbox implements Outbox {
     }
   }
 
+  async waitingFor(customerId: string): Promise<Message[]> {
+    const items: Message[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: messagesTable.indexes[1].indexName,
+          KeyConditionExpression: 'customerId = :customerId',
+          FilterExpression: '#state IN (:planned, :deferred)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':customerId': customerId, ':planned': 'planned', ':deferred': 'deferred' },
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as Message[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  async reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void> {
+    await this.updateWaiting(messageId, 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, updatedAt = :now', {
+      ':state': slot.state,
+      ':sendAfter': slot.sendAfter.toISOString(),
+      ':reason': slot.reason,
+      ':now': now.toISOString(),
+    });
+  }
+
+  async expireWaiting(messageId: string, reason: string, now: Date): Promise<void> {
+    await this.updateWaiting(messageId, 'SET #state = :expired, reason = :reason, updatedAt = :now REMOVE dueShard', { ':expired': 'expired', ':reason': reason, ':now': now.toISOString() });
+  }
+
+  /** A planning-time change to a message still waiting; a message a dispatcher has taken is left alone. */
+  private async updateWaiting(messageId: string, update: string, values: Record<string, unknown>): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { messageId },
+          UpdateExpression: update,
+          ConditionExpression: '#state IN (:planned, :deferred)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ...values, ':planned': 'planned', ':deferred': 'deferred' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
   async due(now: Date, limit: number): Promise<Message[]> {
     const items = await this.queryEveryDueShard({ sendAfterCondition: ' AND sendAfter <= :now', values: { ':now': now.toISOString() }, limit });
     return (items as Message[]).sort((a, b) => a.sendAfter.localeCompare(b.sendAfter)).slice(0, limit);

@@ -18,12 +18,11 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
   if (byLocale.size) lines.push(`Sent by language: ${[...byLocale].map(([locale, n]) => `${locale} ${n}`).join(', ')}`);
   const examples = report.messages.filter((m) => m.state === 'sent').slice(0, 3);
   for (const m of examples) lines.push(`  e.g. ${m.messageId}: "${m.subject}" at ${m.localDate} ${m.localTime} ${m.timeZone}`);
-  const planner = result.stats.birthdayPlanner;
+  const planner = result.stats.planner;
   const greetings = report.summary.byCampaign.birthday?.sent ?? 0;
-  const perGreeting = (n: number) => (greetings ? (n / greetings).toFixed(2) : '–');
-  const customerItems = planner.itemsReadByOperation.Query ?? 0;
+  const birthdayReads = planner.itemsReadByOperation['Query byBirthday'] ?? 0;
   lines.push(
-    `DynamoDB, birthday planner: ${planner.itemsRead} items read (${customerItems} customers from the index, ${planner.itemsRead - customerItems} watermark reads) = ${perGreeting(planner.itemsRead)} per greeting sent (${perGreeting(customerItems)} customers); ${planner.readCapacity.toFixed(1)} RCU`,
+    `DynamoDB, planner: ${planner.itemsRead} items read in ${planner.requests} requests (${birthdayReads} birthday customers from the index = ${greetings ? (birthdayReads / greetings).toFixed(2) : '–'} per greeting sent); ${planner.readCapacity.toFixed(1)} RCU`,
   );
   lines.push(`DynamoDB, dispatcher: ${result.stats.dispatcher.requests} requests, ${result.stats.dispatcher.itemsRead} items read, ${result.stats.dispatcher.writeCapacity.toFixed(1)} WCU`);
   return lines.join('\n');

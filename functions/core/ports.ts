@@ -25,6 +25,12 @@ export interface Outbox {
   plan(message: PlannedMessage, now: Date): Promise<PlanOutcome>;
   /** Creates the message, or moves it when it exists and is still waiting (a customer changed). */
   replan(message: PlannedMessage, now: Date): Promise<PlanOutcome>;
+  /** A customer's messages still waiting to go (planned or deferred). */
+  waitingFor(customerId: string): Promise<Message[]>;
+  /** Moves a waiting message to a new slot (deferred when later than due), unless it has been taken meanwhile. */
+  reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void>;
+  /** Expires a waiting message at planning time (it cannot fit), unless it has been taken meanwhile. */
+  expireWaiting(messageId: string, reason: string, now: Date): Promise<void>;
   /** Waiting messages whose `sendAfter` has come, oldest first. */
   due(now: Date, limit: number): Promise<Message[]>;
   /** Takes a waiting message for sending; false when another worker has it or it is no longer waiting. */

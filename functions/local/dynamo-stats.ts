@@ -17,7 +17,7 @@ const capacityUnits = (consumed: unknown): number => {
   return list.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
 };
 
-const readOperations = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
+const readOperations = /^(GetItem|BatchGetItem|Query|Scan|TransactGetItems)\b/;
 
 /**
  * Counts every request a client makes: items read from each response (`ScannedCount` for queries,
@@ -30,7 +30,9 @@ export const countDynamoRequests = (client: DynamoDBClient, stats: DynamoStats):
       input.ReturnConsumedCapacity ??= 'TOTAL';
       const result = await next(args);
       const output = result.output as unknown as Record<string, unknown>;
-      const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      // Queries are told apart by index: which read is which job's is the point of counting.
+      const command = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      const operation = typeof input.IndexName === 'string' ? `${command} ${input.IndexName}` : command;
       stats.requests++;
       stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
       let itemsRead = 0;
@@ -42,7 +44,7 @@ export const countDynamoRequests = (client: DynamoDBClient, stats: DynamoStats):
       stats.itemsRead += itemsRead;
       if (itemsRead > 0) stats.itemsReadByOperation[operation] = (stats.itemsReadByOperation[operation] ?? 0) + itemsRead;
       const units = capacityUnits(output.ConsumedCapacity);
-      if (readOperations.has(operation)) stats.readCapacity += units;
+      if (readOperations.test(operation)) stats.readCapacity += units;
       else stats.writeCapacity += units;
       return result;
     },

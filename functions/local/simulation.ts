@@ -7,7 +7,7 @@ import { deploySettings, type DeploySettings } from '../adapters/deploy-settings
 import { documentClientFor, type HandlerRuntime } from '../adapters/runtime.js';
 import { DynamoOutbox } from '../adapters/dynamo-outbox.js';
 import type { TableNames } from '../adapters/tables.js';
-import { createBirthdayPlannerHandler } from '../handlers/birthday-planner.js';
+import { createPlannerHandler } from '../handlers/planner.js';
 import { createCustomerStreamHandler } from '../handlers/customer-stream.js';
 import { createDispatcherHandler } from '../handlers/dispatcher.js';
 import type { Mailer } from '../core/ports.js';
@@ -23,7 +23,7 @@ import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-
  * against DynamoDB Local and the SES emulator, through the same handler factories Lambda runs.
  */
 
-export type HandlerName = 'birthdayPlanner' | 'dispatcher' | 'customerStream';
+export type HandlerName = 'planner' | 'dispatcher' | 'customerStream';
 
 /** The same retry budget the CDK stack gives the stream event source. */
 export const STREAM_DELIVERY = { batchSize: 100, retryAttempts: 3 } as const;
@@ -48,8 +48,8 @@ export interface LocalSystemOptions {
 
 /** One deployment's worth of handlers and streams on the local stack. */
 export class LocalSystem {
-  readonly stats: Record<HandlerName, DynamoStats> = { birthdayPlanner: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats() };
-  readonly invocations: Record<HandlerName, number> = { birthdayPlanner: 0, dispatcher: 0, customerStream: 0 };
+  readonly stats: Record<HandlerName, DynamoStats> = { planner: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats() };
+  readonly invocations: Record<HandlerName, number> = { planner: 0, dispatcher: 0, customerStream: 0 };
   readonly parked: ParkedRecord[] = [];
   private readonly runtimes: Record<HandlerName, HandlerRuntime>;
   private readonly plannerHandler;
@@ -67,8 +67,8 @@ export class LocalSystem {
         { dynamodbEndpoint: options.dynamodbEndpoint, sesEndpoint: options.sesEndpoint, tables },
         { clock: options.clock.now, config: options.config, stats: this.stats[name], logger: quietLogger(), wrapMailer: options.wrapMailer },
       );
-    this.runtimes = { birthdayPlanner: runtimeFor('birthdayPlanner'), dispatcher: runtimeFor('dispatcher'), customerStream: runtimeFor('customerStream') };
-    this.plannerHandler = createBirthdayPlannerHandler(this.runtimes.birthdayPlanner);
+    this.runtimes = { planner: runtimeFor('planner'), dispatcher: runtimeFor('dispatcher'), customerStream: runtimeFor('customerStream') };
+    this.plannerHandler = createPlannerHandler(this.runtimes.planner);
     this.dispatcherHandler = createDispatcherHandler(this.runtimes.dispatcher);
     this.customerStreamHandler = createCustomerStreamHandler(this.runtimes.customerStream);
   }
@@ -89,9 +89,9 @@ export class LocalSystem {
     return importNdjson(this.runtimes.customerStream.stores().customers, text, this.options.clock.now());
   }
 
-  async runBirthdayPlanner() {
-    this.invocations.birthdayPlanner++;
-    return this.plannerHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('birthdayPlanner'));
+  async runPlanner() {
+    this.invocations.planner++;
+    return this.plannerHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('planner'));
   }
 
   async runDispatcher() {
@@ -119,7 +119,7 @@ export class LocalSystem {
 }
 
 /** The next instant at or after `from` when a daily schedule fires. */
-export const nextDailyFire = (from: Date, schedule: DeploySettings['schedules']['birthdayPlanner']): Date => {
+export const nextDailyFire = (from: Date, schedule: DeploySettings['schedules']['planner']): Date => {
   const local = DateTime.fromJSDate(from, { zone: schedule.timeZone });
   let fire = local.set({ hour: schedule.hour, minute: schedule.minute, second: 0, millisecond: 0 });
   if (fire < local) fire = fire.plus({ days: 1 }).set({ hour: schedule.hour, minute: schedule.minute });
@@ -171,7 +171,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   await system.drainStreams();
   const timed: NdjsonLine[] = [...imported.timed].sort((a, b) => a.at!.getTime() - b.at!.getTime());
   let nextTimed = 0;
-  let nextPlanner = nextDailyFire(options.start, settings.schedules.birthdayPlanner);
+  let nextPlanner = nextDailyFire(options.start, settings.schedules.planner);
   let lastDay = -1;
 
   for (;;) {
@@ -192,9 +192,9 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
       await system.drainStreams();
     }
     if (now.getTime() === nextPlanner.getTime()) {
-      await system.runBirthdayPlanner();
+      await system.runPlanner();
       await system.drainStreams();
-      nextPlanner = nextDailyFire(new Date(now.getTime() + 60_000), settings.schedules.birthdayPlanner);
+      nextPlanner = nextDailyFire(new Date(now.getTime() + 60_000), settings.schedules.planner);
     }
     if (nextDispatch && now.getTime() === nextDispatch.getTime()) {
       await system.runDispatcher();

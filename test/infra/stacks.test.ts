@@ -75,11 +75,11 @@ describe('the CDK app', () => {
 
   describe('compute stack', () => {
     it('runs the planner daily at the configured time and zone, and the dispatcher at its rate, with the scheduled time as input', () => {
-      const { hour, minute, timeZone } = deploySettings.schedules.birthdayPlanner;
+      const { hour, minute, timeZone } = deploySettings.schedules.planner;
       compute.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: `cron(${minute} ${hour} * * ? *)`,
         ScheduleExpressionTimezone: timeZone,
-        Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BirthdayPlanner'), 'Arn'] }, Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }) }),
+        Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Planner'), 'Arn'] }, Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }) }),
       });
       compute.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: `rate(${deploySettings.schedules.dispatcher.everyMinutes} minute)`,
@@ -123,11 +123,11 @@ describe('the CDK app', () => {
 
     it('lets each function do only what its handler does', () => {
       expect(canDo('Dispatcher', 'ses:SendEmail', /SendingDomain|identity/)).toBe(true);
-      expect(canDo('BirthdayPlanner', 'ses:SendEmail', /./)).toBe(false);
+      expect(canDo('Planner', 'ses:SendEmail', /./)).toBe(false);
       expect(canDo('CustomerStream', 'ses:SendEmail', /./)).toBe(false);
-      expect(canDo('BirthdayPlanner', 'dynamodb:Query', /index\/byBirthday/)).toBe(true);
-      expect(canDo('BirthdayPlanner', 'dynamodb:Query', /index\/byDue/)).toBe(false);
-      expect(canDo('BirthdayPlanner', 'dynamodb:Scan', /./)).toBe(false);
+      expect(canDo('Planner', 'dynamodb:Query', /index\/byBirthday/)).toBe(true);
+      expect(canDo('Planner', 'dynamodb:Query', /index\/byDue/)).toBe(false);
+      expect(canDo('Planner', 'dynamodb:Scan', /./)).toBe(false);
       expect(canDo('Dispatcher', 'dynamodb:Query', /index\/byDue/)).toBe(true);
       expect(canDo('Dispatcher', 'dynamodb:PutItem', /./)).toBe(false);
       expect(canDo('Dispatcher', 'dynamodb:DeleteItem', /./)).toBe(false);

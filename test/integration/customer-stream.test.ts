@@ -37,12 +37,12 @@ describe('customer profiles written straight into the table by a business system
     // Act: the daily planner reaches 1 July through the index the stream filled in; send both.
     for (const day of ['2027-05-20T06:00:00Z', '2027-05-27T00:00:00Z', '2027-07-01T15:00:00Z']) {
       clock.set(new Date(day));
-      await system.runBirthdayPlanner();
+      await system.runPlanner();
       await system.runDispatcher();
     }
 
     // Assess
-    const emails = await emailsTo((to) => to.startsWith(prefix));
-    expect(emails.map((e) => e.subject).sort()).toEqual(['La mulți ani, Ana!', '¡Feliz cumpleaños, Carla!']);
+    const greetings = (await emailsTo((to) => to.startsWith(prefix))).filter((e) => /mulți ani|cumpleaños/.test(e.subject));
+    expect(greetings.map((e) => e.subject).sort()).toEqual(['La mulți ani, Ana!', '¡Feliz cumpleaños, Carla!']);
   });
 });

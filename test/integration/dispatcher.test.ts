@@ -30,7 +30,7 @@ const setUp = async (name: string, wrapMailer?: (mailer: Mailer) => Mailer) => {
   const data = ids.map((id) => JSON.stringify({ type: 'customer', customerId: id, email: `${id}@example.com`, timeZone: 'UTC', birthday: '1990-06-12' })).join('\n');
   await system.importText(data);
   await system.drainStreams();
-  await system.runBirthdayPlanner();
+  await system.runPlanner();
   const messages = async () => readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages);
   const emails = () => emailsTo((to) => to.startsWith(prefix));
   /** Runs the dispatcher every 5 minutes from `from` for `hours`. */

@@ -15,6 +15,7 @@ const recordingRuntime = (options: { failReplanFor?: string } = {}) => {
   const indexKeys: [string, string | undefined][] = [];
   const customers = { setBirthdayIndexKey: async (id: string, key: string | undefined) => void indexKeys.push([id, key]) } as unknown as CustomerStore;
   const outbox = {
+    waitingFor: async () => [],
     replan: async (message: PlannedMessage) => {
       if (message.customerId === options.failReplanFor) throw new Error('ProvisionedThroughputExceededException');
       planned.push(message);

@@ -4,6 +4,7 @@ import { floorOf } from '../cadence.js';
 import { localDateOf } from '../calendar.js';
 import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
 import { customerFromItem } from '../records.js';
+import { arrangeCustomer } from './arrange-customer.js';
 
 export interface CustomerChangedDeps {
   readonly customers: CustomerStore;
@@ -31,5 +32,7 @@ export const customerChanged = async (
   const indexKeyChanged = item.birthdayMonthDay !== indexKey;
   if (indexKeyChanged) await deps.customers.setBirthdayIndexKey(customer.customerId, indexKey);
   const greeting = nextBirthdayGreeting(customer, now, deps.config);
-  return { indexKeyChanged, greeting: greeting === null ? 'none' : await deps.outbox.replan(greeting, now) };
+  const outcome = greeting === null ? 'none' : await deps.outbox.replan(greeting, now);
+  if (outcome === 'planned' || outcome === 'updated') await arrangeCustomer(deps, customer.customerId, now);
+  return { indexKeyChanged, greeting: outcome };
 };

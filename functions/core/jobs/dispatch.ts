@@ -62,7 +62,13 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
     }
   };
 
-  await forEachConcurrently(due, deps.concurrency ?? 8, dispatchOne);
+  // One customer's messages go one after another, highest priority first, so a message never loses
+  // the cap to a lesser one due at the same moment; different customers go in parallel.
+  const byCustomer = new Map<string, Message[]>();
+  for (const message of due) byCustomer.set(message.customerId, [...(byCustomer.get(message.customerId) ?? []), message]);
+  await forEachConcurrently([...byCustomer.values()], deps.concurrency ?? 8, async (messages) => {
+    for (const message of messages.sort((a, b) => b.priority - a.priority)) await dispatchOne(message);
+  });
   return { due: due.length, outcomes };
 };
 

@@ -1,6 +1,7 @@
 import { addDays, birthdayMonthDaysCelebratedOn, datesFrom, localDateOf } from '../calendar.js';
 import type { RetentionConfig } from '../config.js';
-import type { ControlStore, CustomerStore, Outbox } from '../ports.js';
+import type { ControlStore, CustomerStore, LedgerStore, Outbox } from '../ports.js';
+import { arrangeCustomer } from './arrange-customer.js';
 import { birthdayGreetingOn } from '../campaigns/birthday.js';
 import { customerFromItem } from '../records.js';
 import { InvalidRecordError } from '../errors.js';
@@ -10,6 +11,7 @@ export const BIRTHDAY_PLANNER = 'birthdayPlanner';
 export interface PlanBirthdaysDeps {
   readonly customers: CustomerStore;
   readonly outbox: Outbox;
+  readonly ledger: LedgerStore;
   readonly control: ControlStore;
   readonly config: RetentionConfig;
   readonly onInvalidCustomer: (error: InvalidRecordError) => void;
@@ -55,8 +57,10 @@ export const planBirthdays = async (deps: PlanBirthdaysDeps, now: Date): Promise
             continue;
           }
           if (greeting === null || new Date(greeting.deadline) <= now) continue;
-          if ((await outbox.plan(greeting, now)) === 'planned') result.planned++;
-          else result.alreadyPlanned++;
+          if ((await outbox.plan(greeting, now)) === 'planned') {
+            result.planned++;
+            await arrangeCustomer(deps, greeting.customerId, now);
+          } else result.alreadyPlanned++;
         }
       }
     }

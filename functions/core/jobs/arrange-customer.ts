@@ -1,0 +1,36 @@
+import { arrange } from '../arrange.js';
+import { NEVER } from '../cadence.js';
+import type { RetentionConfig } from '../config.js';
+import type { LedgerStore, Outbox } from '../ports.js';
+
+export interface ArrangeDeps {
+  readonly outbox: Outbox;
+  readonly ledger: LedgerStore;
+  readonly config: RetentionConfig;
+}
+
+/**
+ * Re-arranges one customer's waiting capped messages after something new was planned for them:
+ * each gets its slot under the cap (deferred, with the reason, when later than due), and one that
+ * cannot fit expires now, saying what it gave way to, instead of taking a better message's slot.
+ */
+export const arrangeCustomer = async (deps: ArrangeDeps, customerId: string, now: Date): Promise<void> => {
+  const waiting = (await deps.outbox.waitingFor(customerId)).filter((message) => message.countsTowardCap);
+  if (waiting.length === 0) return;
+  const ledger = await deps.ledger.get(customerId);
+  const byId = new Map(waiting.map((message) => [message.messageId, message]));
+  for (const slot of arrange(waiting, ledger?.lastCappedDate ?? NEVER, now, deps.config)) {
+    const message = byId.get(slot.messageId)!;
+    if ('expire' in slot) {
+      await deps.outbox.expireWaiting(slot.messageId, slot.expire, now);
+      continue;
+    }
+    if (slot.sendAfter.toISOString() === message.sendAfter) continue;
+    const later = slot.sendAfter.getTime() > Date.parse(message.dueAt);
+    await deps.outbox.reschedule(
+      slot.messageId,
+      { state: later ? 'deferred' : 'planned', sendAfter: slot.sendAfter, reason: later ? 'deferred by the planner to keep the weekly cap for the messages around it' : null },
+      now,
+    );
+  }
+};

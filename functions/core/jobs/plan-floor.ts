@@ -1,0 +1,87 @@
+import { addDays, datesFrom, localDateOf } from '../calendar.js';
+import { floorOf } from '../cadence.js';
+import type { RetentionConfig } from '../config.js';
+import { floorRecheckAfter, keepInTouchFor } from '../campaigns/keep-in-touch.js';
+import { InvalidRecordError } from '../errors.js';
+import type { ControlStore, CustomerStore, LedgerStore, Outbox } from '../ports.js';
+import { customerFromItem } from '../records.js';
+import { arrangeCustomer } from './arrange-customer.js';
+
+export const FLOOR_PLANNER = 'floorPlanner';
+
+export interface PlanFloorDeps {
+  readonly customers: CustomerStore;
+  readonly outbox: Outbox;
+  readonly ledger: LedgerStore;
+  readonly control: ControlStore;
+  readonly config: RetentionConfig;
+  readonly onInvalidCustomer: (error: InvalidRecordError) => void;
+}
+
+export interface PlanFloorResult {
+  readonly checked: number;
+  readonly planned: number;
+  readonly heldByOthers: number;
+  readonly withoutConsent: number;
+}
+
+/**
+ * Holds the contact floor. Reads only the customers whose floor check falls on the dates since the
+ * last run (the ledger's `byFloorCheck` index; every send moves a customer's check forward). For each:
+ * if a message already waits that will reach them within the floor, look again after it; otherwise
+ * plan a keep-in-touch message and arrange it around their other messages, never breaking the cap.
+ */
+export const planFloor = async (deps: PlanFloorDeps, now: Date): Promise<PlanFloorResult> => {
+  const { config } = deps;
+  const result = { checked: 0, planned: 0, heldByOthers: 0, withoutConsent: 0 };
+  const todayUtc = localDateOf(now, 'UTC');
+  const watermark = await deps.control.plannedThrough(FLOOR_PLANNER);
+  const last = addDays(todayUtc, 1); // the latest local date anywhere
+  const first = watermark === undefined ? addDays(todayUtc, -1) : addDays(watermark, 1);
+  if (first > last) return result;
+
+  for (const date of datesFrom(first, last)) {
+    for await (const page of deps.ledger.floorChecksOn(date)) {
+      const profiles = await deps.customers.getProfiles(page.map((entry) => entry.customerId));
+      for (const entry of page) {
+        result.checked++;
+        const profile = profiles.get(entry.customerId);
+        if (profile === undefined) {
+          await deps.ledger.setFloorCheck(entry.customerId, undefined);
+          continue;
+        }
+        let customer;
+        try {
+          customer = customerFromItem(profile, now);
+        } catch (error) {
+          if (!(error instanceof InvalidRecordError)) throw error;
+          deps.onInvalidCustomer(error);
+          continue;
+        }
+        const today = localDateOf(now, customer.timeZone);
+        if (customer.marketingOptIn === false) {
+          // The floor is for customers with marketing consent; look again in a while in case that changes.
+          result.withoutConsent++;
+          await deps.ledger.setFloorCheck(entry.customerId, addDays(today, config.cadence.minDaysBetween));
+          continue;
+        }
+        const floor = floorOf(entry.lastContactDate, config.cadence);
+        const holding = (await deps.outbox.waitingFor(entry.customerId)).filter((message) => message.localDate <= floor.lastDay).sort((a, b) => a.localDate.localeCompare(b.localDate))[0];
+        if (holding) {
+          result.heldByOthers++;
+          await deps.ledger.setFloorCheck(entry.customerId, floorRecheckAfter(holding.localDate));
+          continue;
+        }
+        const keepInTouch = keepInTouchFor(customer, entry.lastContactDate, today, config);
+        if (keepInTouch && (await deps.outbox.plan(keepInTouch, now)) === 'planned') {
+          result.planned++;
+          await arrangeCustomer(deps, entry.customerId, now);
+        }
+        // If nothing has gone out by the floor's last day, look again then.
+        await deps.ledger.setFloorCheck(entry.customerId, addDays(floor.lastDay, 1));
+      }
+    }
+  }
+  await deps.control.setPlannedThrough(FLOOR_PLANNER, last);
+  return result;
+};
