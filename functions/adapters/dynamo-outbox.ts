@@ -17,7 +17,7 @@ export class DynamoOutbox implements Outbox {
   ) {}
 
   async plan(message: PlannedMessage, now: Date): Promise<PlanOutcome> {
-    const item: Message & { dueShard: string } = {
+    const item: Message & { dueShard: string; waitingCustomerId: string } = {
       ...message,
       state: 'planned',
       reason: null,
@@ -26,6 +26,7 @@ export class DynamoOutbox implements Outbox {
       plannedAt: now.toISOString(),
       updatedAt: now.toISOString(),
       dueShard: dueShardOf(message.messageId),
+      waitingCustomerId: message.customerId,
     };
     try {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(messageId)' }));
@@ -80,10 +81,8 @@ export class DynamoOutbox implements Outbox {
         new QueryCommand({
           TableName: this.tableName,
           IndexName: messagesTable.indexes[1].indexName,
-          KeyConditionExpression: 'customerId = :customerId',
-          FilterExpression: '#state IN (:planned, :deferred)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':customerId': customerId, ':planned': 'planned', ':deferred': 'deferred' },
+          KeyConditionExpression: 'waitingCustomerId = :customerId',
+          ExpressionAttributeValues: { ':customerId': customerId },
           ExclusiveStartKey,
         }),
       );
@@ -103,7 +102,7 @@ export class DynamoOutbox implements Outbox {
   }
 
   async expireWaiting(messageId: string, reason: string, now: Date): Promise<void> {
-    await this.updateWaiting(messageId, 'SET #state = :expired, reason = :reason, updatedAt = :now REMOVE dueShard', { ':expired': 'expired', ':reason': reason, ':now': now.toISOString() });
+    await this.updateWaiting(messageId, 'SET #state = :expired, reason = :reason, updatedAt = :now REMOVE dueShard, waitingCustomerId', { ':expired': 'expired', ':reason': reason, ':now': now.toISOString() });
   }
 
   /** A planning-time change to a message still waiting; a message a dispatcher has taken is left alone. */
@@ -161,7 +160,7 @@ export class DynamoOutbox implements Outbox {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { messageId },
-          UpdateExpression: 'SET #state = :sending, claimId = :claimId, claimedUntil = :leaseUntil, updatedAt = :now REMOVE dueShard',
+          UpdateExpression: 'SET #state = :sending, claimId = :claimId, claimedUntil = :leaseUntil, updatedAt = :now REMOVE dueShard, waitingCustomerId',
           ConditionExpression: '#state IN (:planned, :deferred) AND sendAfter <= :now',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
@@ -197,7 +196,7 @@ export class DynamoOutbox implements Outbox {
     await this.updateClaimed(
       messageId,
       claimId,
-      'SET #state = :state, sendAfter = :sendAfter, reason = :reason, dueShard = :dueShard, updatedAt = :now, attempts = attempts + :attempt, deferrals = if_not_exists(deferrals, :zero) + :deferral',
+      'SET #state = :state, sendAfter = :sendAfter, reason = :reason, dueShard = :dueShard, waitingCustomerId = customerId, updatedAt = :now, attempts = attempts + :attempt, deferrals = if_not_exists(deferrals, :zero) + :deferral',
       {
         ':state': release.state,
         ':sendAfter': release.sendAfter.toISOString(),

@@ -35,7 +35,7 @@ export const customersTable = {
   stream: 'NEW_AND_OLD_IMAGES',
 } as const satisfies TableDefinition;
 
-/** The outbox: one item per message id, whatever its state. */
+/** The outbox: one item per message id, whatever its state. Waiting messages carry the keys of two sparse indexes. */
 export const messagesTable = {
   logicalName: 'Messages',
   envVar: 'MESSAGES_TABLE',
@@ -43,7 +43,8 @@ export const messagesTable = {
   indexes: [
     // Sparse: only messages still waiting to go carry `dueShard`; the dispatcher reads what is due and nothing else.
     { indexName: 'byDue', partitionKey: 'dueShard', sortKey: 'sendAfter', projection: 'ALL' },
-    { indexName: 'byCustomer', partitionKey: 'customerId', sortKey: 'dueAt', projection: 'ALL' },
+    // Sparse too: a customer's messages still waiting, for the planner's per-customer arrangement; history is not read.
+    { indexName: 'waitingByCustomer', partitionKey: 'waitingCustomerId', sortKey: 'dueAt', projection: 'ALL' },
   ],
 } as const satisfies TableDefinition;
 

@@ -1,4 +1,5 @@
 import type { SimulationResult } from '../local/simulation.js';
+import { checkBand } from '../local/band-check.js';
 
 /** A person's summary of a simulation: what went out, what did not and why, what was rejected, what it cost. */
 export const formatSummary = (result: SimulationResult, wallSeconds: number): string => {
@@ -13,6 +14,14 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
   for (const [campaign, counts] of Object.entries(report.summary.byCampaign)) {
     lines.push(`  ${campaign.padEnd(18)} ${String(counts.sent).padStart(5)} sent ${String(counts.expired).padStart(4)} expired ${String(counts.suppressed).padStart(4)} suppressed ${String(counts.cancelled).padStart(4)} cancelled`);
   }
+  const band = checkBand(report, report.config, result.floorSubjects);
+  lines.push(
+    `Cadence band: ${band.cap.length} cap violations, ${band.floor.length} floor violations (over ${result.floorSubjects.length} consenting customers), ${band.quietHours.length} sent in quiet hours, ${band.duplicates.length} duplicates`,
+  );
+  for (const violation of [...band.cap, ...band.floor, ...band.quietHours, ...band.duplicates].slice(0, 10)) lines.push(`  ${violation}`);
+  const sentCount = report.summary.sent;
+  const months = (Date.parse(report.window.end) - Date.parse(report.window.start)) / (30.44 * 86_400_000);
+  if (result.floorSubjects.length) lines.push(`Messages per customer per month: ${(sentCount / Math.max(1, result.imported) / months).toFixed(2)} (all records), ${(sentCount / result.floorSubjects.length / months).toFixed(2)} per consenting customer`);
   const byLocale = new Map<string, number>();
   for (const message of report.messages) if (message.state === 'sent') byLocale.set(message.locale ?? '?', (byLocale.get(message.locale ?? '?') ?? 0) + 1);
   if (byLocale.size) lines.push(`Sent by language: ${[...byLocale].map(([locale, n]) => `${locale} ${n}`).join(', ')}`);

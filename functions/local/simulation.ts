@@ -16,6 +16,7 @@ import { lambdaContext } from './lambda-context.js';
 import { createTables, dynamoDbClient, dynamoDbStreamsClient } from './local-stack.js';
 import { localRuntime, quietLogger } from './local-runtime.js';
 import { buildReport, readAllMessages, type SimulationReport } from './report.js';
+import type { FloorSubject } from './band-check.js';
 import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-poller.js';
 
 /**
@@ -148,6 +149,8 @@ export interface SimulationOptions {
 
 export interface SimulationResult {
   readonly report: SimulationReport;
+  /** Customers the floor applies to for the whole window: consenting from the start, unchanged by timed records. */
+  readonly floorSubjects: readonly FloorSubject[];
   readonly imported: number;
   readonly rejected: readonly NdjsonRejection[];
   readonly stats: Record<HandlerName, DynamoStats>;
@@ -206,7 +209,12 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   }
 
   const messages = await readAllMessages(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), system.tables.Messages);
+  const changedLater = new Set(timed.map((line) => line.record.customerId));
+  const floorSubjects = imported.records
+    .flatMap((line) => (line.record.type === 'customer' && line.record.marketingOptIn !== false && !changedLater.has(line.record.customerId) ? [line.record] : []))
+    .map(({ customerId, timeZone }) => ({ customerId, timeZone }));
   return {
+    floorSubjects,
     report: buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected }),
     imported: imported.imported,
     rejected: imported.rejected,

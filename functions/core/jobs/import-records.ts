@@ -3,6 +3,8 @@ import { parseNdjson, type NdjsonLine, type NdjsonRejection } from '../records.j
 
 export interface ImportResult {
   readonly imported: number;
+  /** The records written now. */
+  readonly records: readonly NdjsonLine[];
   readonly byType: Record<string, number>;
   readonly rejected: readonly NdjsonRejection[];
   /** Records carrying `at`: not written now, handed back for whoever applies them later (the simulator). */
@@ -16,5 +18,5 @@ export const importNdjson = async (customers: CustomerStore, text: string, now: 
   await customers.putRecords(immediate.map((line) => line.record));
   const byType: Record<string, number> = {};
   for (const { record } of immediate) byType[record.type] = (byType[record.type] ?? 0) + 1;
-  return { imported: immediate.length, byType, rejected, timed: records.filter((line) => line.at !== undefined) };
+  return { imported: immediate.length, records: immediate, byType, rejected, timed: records.filter((line) => line.at !== undefined) };
 };
