@@ -2,6 +2,8 @@ import { arrange } from '../arrange.js';
 import { NEVER } from '../cadence.js';
 import type { RetentionConfig } from '../config.js';
 import type { LedgerStore, Outbox } from '../ports.js';
+import type { LocalDate } from '../calendar.js';
+import type { Message } from '../messages.js';
 
 export interface ArrangeDeps {
   readonly outbox: Outbox;
@@ -14,12 +16,18 @@ export interface ArrangeDeps {
  * each gets its slot under the cap (deferred, with the reason, when later than due), and one that
  * cannot fit expires now, saying what it gave way to, instead of taking a better message's slot.
  */
-export const arrangeCustomer = async (deps: ArrangeDeps, customerId: string, now: Date): Promise<void> => {
-  const waiting = (await deps.outbox.waitingFor(customerId)).filter((message) => message.countsTowardCap);
+export const arrangeCustomer = async (
+  deps: ArrangeDeps,
+  customerId: string,
+  now: Date,
+  /** What the caller has just read, to save reading it again. */
+  known: { readonly waiting?: readonly Message[]; readonly lastCappedDate?: LocalDate } = {},
+): Promise<void> => {
+  const waiting = (known.waiting ?? (await deps.outbox.waitingFor(customerId))).filter((message) => message.countsTowardCap);
   if (waiting.length === 0) return;
-  const ledger = await deps.ledger.get(customerId);
+  const lastCapped = known.lastCappedDate ?? (await deps.ledger.get(customerId))?.lastCappedDate ?? NEVER;
   const byId = new Map(waiting.map((message) => [message.messageId, message]));
-  for (const slot of arrange(waiting, ledger?.lastCappedDate ?? NEVER, now, deps.config)) {
+  for (const slot of arrange(waiting, lastCapped, now, deps.config)) {
     const message = byId.get(slot.messageId)!;
     if ('expire' in slot) {
       await deps.outbox.expireWaiting(slot.messageId, slot.expire, now);

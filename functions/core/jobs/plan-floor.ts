@@ -66,7 +66,8 @@ export const planFloor = async (deps: PlanFloorDeps, now: Date): Promise<PlanFlo
           continue;
         }
         const floor = floorOf(entry.lastContactDate, config.cadence);
-        const holding = (await deps.outbox.waitingFor(entry.customerId)).filter((message) => message.localDate <= floor.lastDay).sort((a, b) => a.localDate.localeCompare(b.localDate))[0];
+        const waiting = await deps.outbox.waitingFor(entry.customerId);
+        const holding = waiting.filter((message) => message.localDate <= floor.lastDay).sort((a, b) => a.localDate.localeCompare(b.localDate))[0];
         if (holding) {
           result.heldByOthers++;
           await deps.ledger.setFloorCheck(entry.customerId, floorRecheckAfter(holding.localDate));
@@ -75,7 +76,8 @@ export const planFloor = async (deps: PlanFloorDeps, now: Date): Promise<PlanFlo
         const keepInTouch = keepInTouchFor(customer, entry.lastContactDate, today, config);
         if (keepInTouch && (await deps.outbox.plan(keepInTouch, now)) === 'planned') {
           result.planned++;
-          await arrangeCustomer(deps, entry.customerId, now);
+          const planned = { ...keepInTouch, state: 'planned' as const, reason: null, sendAfter: keepInTouch.dueAt, attempts: 0, plannedAt: now.toISOString() };
+          await arrangeCustomer(deps, entry.customerId, now, { waiting: [...waiting, planned], lastCappedDate: entry.lastCappedDate });
         }
         // If nothing has gone out by the floor's last day, look again then.
         await deps.ledger.setFloorCheck(entry.customerId, addDays(floor.lastDay, 1));
