@@ -17,7 +17,7 @@ export type Arrangement =
 type Waiting = Pick<Message, 'messageId' | 'priority' | 'dueAt' | 'deadline' | 'timeZone'>;
 
 /** Every order is tried for a handful of messages; beyond that, earliest deadline first. */
-const EXHAUSTIVE_UP_TO = 6;
+const EXHAUSTIVE_UP_TO = 5;
 
 const permutations = <T>(items: readonly T[]): T[][] =>
   items.length <= 1 ? [items.slice()] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
