@@ -2,7 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { defaultConfig, type RetentionConfig } from '../core/config.js';
+import type { RetentionConfig } from '../core/config.js';
+import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
 import type { ControlStore, CustomerStore, LedgerStore, Mailer, Outbox } from '../core/ports.js';
 import { DynamoLedgerStore } from './dynamo-ledger.js';
 import { DynamoControlStore } from './dynamo-control.js';
@@ -50,22 +51,25 @@ const once = <T>(make: () => T): (() => T) => {
 };
 
 /** The runtime of a deployed Lambda: clients are made on first use, so importing a handler costs nothing. */
-export const lambdaRuntime = (): HandlerRuntime => ({
-  logger: new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' }),
-  clock: () => new Date(),
-  config: async () => defaultConfig,
-  stores: once(() =>
-    storesFor(
-      documentClientFor(new DynamoDBClient({})),
-      tableNamesFromEnv(),
-      new SesMailer(new SESv2Client({}), {
-        from: requiredEnv('SENDER_ADDRESS'),
-        configurationSetName: process.env.SES_CONFIGURATION_SET,
-      }),
+export const lambdaRuntime = (): HandlerRuntime => {
+  const clock = () => new Date();
+  const documentClient = once(() => documentClientFor(new DynamoDBClient({})));
+  const tables = once(() => tableNamesFromEnv());
+  const config = once(() => cachedConfig(new DynamoConfigStore(documentClient(), tables().Control), clock));
+  return {
+    logger: new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' }),
+    clock,
+    config: () => config()(),
+    stores: once(() =>
+      storesFor(
+        documentClient(),
+        tables(),
+        new SesMailer(new SESv2Client({}), { from: requiredEnv('SENDER_ADDRESS'), configurationSetName: process.env.SES_CONFIGURATION_SET }),
+      ),
     ),
-  ),
-  brand: process.env.BRAND_NAME ?? 'Retention',
-});
+    brand: process.env.BRAND_NAME ?? 'Retention',
+  };
+};
 
 const requiredEnv = (name: string): string => {
   const value = process.env[name];

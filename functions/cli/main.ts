@@ -7,6 +7,10 @@ import { isValidLocalDate } from '../core/calendar.js';
 import { importNdjson } from '../core/jobs/import-records.js';
 import { documentClientFor } from '../adapters/runtime.js';
 import { DynamoCustomerStore } from '../adapters/dynamo-customers.js';
+import { DynamoConfigStore } from '../adapters/dynamo-config.js';
+import type { TableNames } from '../adapters/tables.js';
+import { withSetting } from '../core/config-path.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTables, dynamoDbClient, startDynamoDbLocal, startLocalStack, type LocalStack, type RunningService } from '../local/local-stack.js';
 import { simulate, type SimulationResult } from '../local/simulation.js';
 import { formatSummary } from './summary.js';
@@ -63,6 +67,22 @@ const withStack = async <T, S extends { stop(): Promise<void> }>(stack: S, work:
   }
 };
 
+interface DatabaseOptions {
+  dynamodbEndpoint?: string;
+  tablePrefix: string;
+}
+
+/** A DynamoDB to work on: the given endpoint, or DynamoDB Local on .retention/ (kept between commands), with our tables. */
+const withDatabase = async <T>(options: DatabaseOptions, work: (db: DynamoDBDocumentClient, tables: TableNames) => Promise<T>): Promise<T> => {
+  const database: RunningService = options.dynamodbEndpoint
+    ? { endpoint: options.dynamodbEndpoint, stop: async () => undefined }
+    : await startDynamoDbLocal({ dbPath: LOCAL_DATA_DIR });
+  return withStack(database, async () => {
+    const dynamo = dynamoDbClient(database.endpoint);
+    return work(documentClientFor(dynamo), await createTables(dynamo, options.tablePrefix));
+  });
+};
+
 interface SimulateOptions {
   data: string;
   start: string;
@@ -114,20 +134,44 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
     .argument('<file>', 'NDJSON file, one record a line')
     .option('--dynamodb-endpoint <url>', 'a running DynamoDB (default: start DynamoDB Local on .retention/dynamodb)')
     .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
-    .action(async (file: string, options: { dynamodbEndpoint?: string; tablePrefix: string }) => {
+    .action(async (file: string, options: DatabaseOptions) => {
       const text = await readData(file);
-      const database: RunningService = options.dynamodbEndpoint
-        ? { endpoint: options.dynamodbEndpoint, stop: async () => undefined }
-        : await startDynamoDbLocal({ dbPath: LOCAL_DATA_DIR });
-      const result = await withStack(database, async () => {
-        const dynamo = dynamoDbClient(database.endpoint);
-        const tables = await createTables(dynamo, options.tablePrefix);
-        return importNdjson(new DynamoCustomerStore(documentClientFor(dynamo), tables.Customers), text, new Date());
-      });
+      const result = await withDatabase(options, (db, tables) => importNdjson(new DynamoCustomerStore(db, tables.Customers), text, new Date()));
       const byType = Object.entries(result.byType).map(([type, n]) => `${n} ${type}`).join(', ');
       log(`Imported ${result.imported} records${byType ? ` (${byType})` : ''}; rejected ${result.rejected.length}${result.timed.length ? `; ${result.timed.length} timed records (with "at") are applied only by simulate` : ''}`);
       for (const reject of result.rejected) log(`  line ${reject.line}: ${reject.reason}`);
       process.exitCode = result.rejected.length > 0 ? 1 : 0;
+    });
+
+  const config = program.command('config').description('the runtime configuration: stored in DynamoDB, read by every handler within a minute, no redeploy');
+  config
+    .command('get')
+    .description('print the configuration in force')
+    .option('--dynamodb-endpoint <url>', 'a running DynamoDB (default: DynamoDB Local on .retention/dynamodb)')
+    .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
+    .action(async (options: DatabaseOptions) => {
+      const current = await withDatabase(options, (db, tables) => new DynamoConfigStore(db, tables.Control).get());
+      log(JSON.stringify(current, null, 2));
+    });
+  config
+    .command('set')
+    .description('change one setting, e.g. cadence.minDaysBetween=10; an invalid or impossible value is refused and nothing changes')
+    .argument('<assignment>', '<path>=<value> (the value is JSON, or a bare word)')
+    .option('--dynamodb-endpoint <url>', 'a running DynamoDB (default: DynamoDB Local on .retention/dynamodb)')
+    .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
+    .action(async (assignment: string, options: DatabaseOptions) => {
+      const change = await withDatabase(options, async (db, tables) => {
+        const store = new DynamoConfigStore(db, tables.Control);
+        let change;
+        try {
+          change = withSetting(await store.get(), assignment);
+        } catch (error) {
+          throw new UsageError(`config set refused, nothing changed: ${(error as Error).message}`);
+        }
+        await store.put(change.config, new Date());
+        return change;
+      });
+      log(`${change.path}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)} (handlers pick it up within a minute)`);
     });
 
   program

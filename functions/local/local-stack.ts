@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { Server as HttpServer } from 'node:http';
@@ -68,6 +68,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   const port = options.port ?? (await freePort());
   const dir = dynamoDbLocalDir();
   const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-disableTelemetry'];
+  if (options.dbPath) mkdirSync(resolve(options.dbPath), { recursive: true });
   args.push(...(options.dbPath ? ['-dbPath', resolve(options.dbPath)] : ['-inMemory']));
   const child: ChildProcess = spawn('sh', ['-c', WATCHDOG, 'sh', ...args], { cwd: dir, stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';

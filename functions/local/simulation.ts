@@ -6,6 +6,7 @@ import type { NdjsonLine, NdjsonRejection } from '../core/records.js';
 import { deploySettings, type DeploySettings } from '../adapters/deploy-settings.js';
 import { documentClientFor, type HandlerRuntime } from '../adapters/runtime.js';
 import { DynamoOutbox } from '../adapters/dynamo-outbox.js';
+import { cachedConfig, DynamoConfigStore } from '../adapters/dynamo-config.js';
 import type { TableNames } from '../adapters/tables.js';
 import { createPlannerHandler } from '../handlers/planner.js';
 import { createCustomerStreamHandler } from '../handlers/customer-stream.js';
@@ -43,7 +44,8 @@ export interface LocalSystemOptions {
   /** Prefix of this system's table names, so several can share one DynamoDB Local. */
   readonly tablePrefix: string;
   readonly clock: VirtualClock;
-  readonly config: () => Promise<RetentionConfig>;
+  /** Where handlers get their configuration; by default the stored one, read through the same cache as in Lambda. */
+  readonly config?: () => Promise<RetentionConfig>;
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
 }
 
@@ -52,6 +54,7 @@ export class LocalSystem {
   readonly stats: Record<HandlerName, DynamoStats> = { planner: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats() };
   readonly invocations: Record<HandlerName, number> = { planner: 0, dispatcher: 0, customerStream: 0 };
   readonly parked: ParkedRecord[] = [];
+  readonly configStore: DynamoConfigStore;
   private readonly runtimes: Record<HandlerName, HandlerRuntime>;
   private readonly plannerHandler;
   private readonly dispatcherHandler;
@@ -63,10 +66,17 @@ export class LocalSystem {
     private readonly customerStream: StreamPoller,
     private readonly outbox: DynamoOutbox,
   ) {
+    this.configStore = new DynamoConfigStore(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), tables.Control);
     const runtimeFor = (name: HandlerName) =>
       localRuntime(
         { dynamodbEndpoint: options.dynamodbEndpoint, sesEndpoint: options.sesEndpoint, tables },
-        { clock: options.clock.now, config: options.config, stats: this.stats[name], logger: quietLogger(), wrapMailer: options.wrapMailer },
+        {
+          clock: options.clock.now,
+          config: options.config ?? cachedConfig(this.configStore, options.clock.now),
+          stats: this.stats[name],
+          logger: quietLogger(),
+          wrapMailer: options.wrapMailer,
+        },
       );
     this.runtimes = { planner: runtimeFor('planner'), dispatcher: runtimeFor('dispatcher'), customerStream: runtimeFor('customerStream') };
     this.plannerHandler = createPlannerHandler(this.runtimes.planner);
@@ -168,7 +178,10 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   const settings = options.settings ?? deploySettings;
   const end = new Date(options.start.getTime() + options.days * 86_400_000);
   const clock = new VirtualClock(options.start);
-  const system = await LocalSystem.create({ ...options, clock, config: async () => options.config });
+  const { dynamodbEndpoint, sesEndpoint, tablePrefix, wrapMailer } = options;
+  const system = await LocalSystem.create({ dynamodbEndpoint, sesEndpoint, tablePrefix, wrapMailer, clock });
+  // As ops would: the configuration is stored, and handlers read it from there.
+  await system.configStore.put(options.config, clock.now());
 
   const imported = await system.importText(options.data);
   await system.drainStreams();

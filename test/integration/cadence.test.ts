@@ -1,6 +1,7 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
-import { defaultConfig } from '../../functions/core/config.js';
 import { messageIdOf, type PlannedMessage } from '../../functions/core/messages.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
@@ -8,21 +9,21 @@ import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 
 /** One customer in Madrid with a birthday greeting and a keep-in-touch message due on the same morning. */
-const setUp = async (name: string, keepInTouchDeadline = '2027-06-30T22:00:00.000Z') => {
+const setUp = async (name: string, keepInTouchDeadline = '2027-06-30T22:00:00.000Z', keepInTouchDue = '2027-06-10') => {
   const prefix = uniquePrefix(name);
   const customerId = `${prefix}c`;
   const clock = new VirtualClock(new Date('2027-06-01T00:00:00Z'));
-  const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
+  const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock }); // configuration from the store, as in Lambda
   await system.importText(JSON.stringify({ type: 'customer', customerId, email: `${customerId}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', name: 'Eva', birthday: '1990-06-10' }));
   await system.drainStreams();
   const keepInTouch: PlannedMessage = {
-    messageId: messageIdOf(customerId, 'keepInTouch', '2027-06-10'), customerId, campaign: 'keepInTouch', occurrence: '2027-06-10',
+    messageId: messageIdOf(customerId, 'keepInTouch', keepInTouchDue), customerId, campaign: 'keepInTouch', occurrence: keepInTouchDue,
     messageClass: 'marketing', priority: 10, countsTowardCap: true,
-    dueAt: '2027-06-10T07:00:00.000Z', deadline: keepInTouchDeadline, localDate: '2027-06-10', timeZone: 'Europe/Madrid',
+    dueAt: `${keepInTouchDue}T07:00:00.000Z`, deadline: keepInTouchDeadline, localDate: keepInTouchDue, timeZone: 'Europe/Madrid',
   };
   await system.runtime('dispatcher').stores().outbox.plan(keepInTouch, clock.now());
   const messages = async () => readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages);
-  return { system, clock, customerId, messages, emails: () => emailsTo((to) => to.startsWith(prefix)) };
+  return { system, clock, prefix, customerId, messages, emails: () => emailsTo((to) => to.startsWith(prefix)) };
 };
 
 describe('the weekly cap on the real local stack', () => {
@@ -69,5 +70,24 @@ describe('the weekly cap on the real local stack', () => {
     const expired = (await messages()).filter((m) => m.state === 'expired');
     expect(expired).toHaveLength(1);
     expect(expired[0]!.reason).toMatch(/^deferred by the weekly cap \(last capped message on 2027-06-10\), and no slot was left before its deadline$/);
+  });
+});
+
+describe('runtime configuration', () => {
+  it('changes the next run when ops run `config set`, with nothing restarted', async () => {
+    // Prepare: a greeting on the 10th, a keep-in-touch message due on the 14th, both capped.
+    const { system, clock, prefix, messages } = await setUp('config-set', '2027-06-30T22:00:00.000Z', '2027-06-14');
+    clock.set(new Date('2027-06-10T07:00:00Z'));
+    await system.runDispatcher();
+
+    // Act: ops narrow the cap to 3 days, through the CLI, against the same tables.
+    const { stdout } = await promisify(execFile)('node', ['bin/retention.mjs', 'config', 'set', 'cadence.minDaysBetween=3', '--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--table-prefix', prefix]);
+    clock.set(new Date('2027-06-14T07:00:00Z'));
+    await system.runDispatcher();
+
+    // Assess: under the shipped 7 days it would have waited until the 17th.
+    expect(stdout).toContain('cadence.minDaysBetween: 7 → 3');
+    const sent = Object.fromEntries((await messages()).map((m) => [m.campaign, [m.state, m.sentAt]]));
+    expect(sent).toEqual({ birthday: ['sent', '2027-06-10T07:00:00.000Z'], keepInTouch: ['sent', '2027-06-14T07:00:00.000Z'] });
   });
 });
