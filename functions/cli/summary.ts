@@ -21,7 +21,7 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
   for (const violation of [...band.cap, ...band.floor, ...band.quietHours, ...band.duplicates].slice(0, 10)) lines.push(`  ${violation}`);
   const sentCount = report.summary.sent;
   const months = (Date.parse(report.window.end) - Date.parse(report.window.start)) / (30.44 * 86_400_000);
-  if (result.floorSubjects.length) lines.push(`Messages per customer per month: ${(sentCount / Math.max(1, result.imported) / months).toFixed(2)} (all records), ${(sentCount / result.floorSubjects.length / months).toFixed(2)} per consenting customer`);
+  if (result.customers) lines.push(`Messages per customer per month: ${(sentCount / result.customers / months).toFixed(2)} over ${result.customers} customers`);
   const byLocale = new Map<string, number>();
   for (const message of report.messages) if (message.state === 'sent') byLocale.set(message.locale ?? '?', (byLocale.get(message.locale ?? '?') ?? 0) + 1);
   if (byLocale.size) lines.push(`Sent by language: ${[...byLocale].map(([locale, n]) => `${locale} ${n}`).join(', ')}`);

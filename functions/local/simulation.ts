@@ -161,6 +161,8 @@ export interface SimulationResult {
   readonly report: SimulationReport;
   /** Customers the floor applies to for the whole window: consenting from the start, unchanged by timed records. */
   readonly floorSubjects: readonly FloorSubject[];
+  /** Customers imported at the start. */
+  readonly customers: number;
   readonly imported: number;
   readonly rejected: readonly NdjsonRejection[];
   readonly stats: Record<HandlerName, DynamoStats>;
@@ -228,6 +230,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     .map(({ customerId, timeZone }) => ({ customerId, timeZone }));
   return {
     floorSubjects,
+    customers: imported.records.filter((line) => line.record.type === 'customer').length,
     report: buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected }),
     imported: imported.imported,
     rejected: imported.rejected,
