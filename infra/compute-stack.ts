@@ -61,6 +61,7 @@ export class ComputeStack extends Stack {
     allow(this.dispatcher, ['dynamodb:UpdateItem'], [messages.tableArn]);
     allow(this.dispatcher, ['dynamodb:BatchGetItem'], [customers.tableArn]);
     allow(this.dispatcher, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]);
+    allow(this.dispatcher, ['dynamodb:GetItem'], [control.tableArn]); // the runtime configuration
     this.dispatcher.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
@@ -73,6 +74,7 @@ export class ComputeStack extends Stack {
     allow(this.customerStream, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
     allow(this.customerStream, ['dynamodb:Query'], [indexArn(messages, messagesTable.indexes[1].indexName)]);
     allow(this.customerStream, ['dynamodb:PutItem', 'dynamodb:GetItem'], [ledger.tableArn]);
+    allow(this.customerStream, ['dynamodb:GetItem'], [control.tableArn]); // the runtime configuration
 
     // Stream records that still fail after the retries are parked here with their batch details.
     this.streamDeadLetterQueue = new sqs.Queue(this, 'StreamDeadLetterQueue', {

@@ -133,6 +133,9 @@ describe('the CDK app', () => {
       expect(canDo('Dispatcher', 'dynamodb:DeleteItem', /./)).toBe(false);
       expect(canDo('CustomerStream', 'dynamodb:DeleteItem', /./)).toBe(false);
       expect(canDo('CustomerStream', 'dynamodb:Scan', /./)).toBe(false);
+      // Every function reads the runtime configuration; only the planner writes its watermarks there.
+      for (const fn of ['Planner', 'Dispatcher', 'CustomerStream']) expect(canDo(fn, 'dynamodb:GetItem', /Control/)).toBe(true);
+      expect(canDo('Dispatcher', 'dynamodb:UpdateItem', /Control/)).toBe(false);
     });
   });
 
