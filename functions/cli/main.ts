@@ -14,6 +14,27 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTables, dynamoDbClient, startDynamoDbLocal, startLocalStack, type LocalStack, type RunningService } from '../local/local-stack.js';
 import { simulate, type SimulationResult } from '../local/simulation.js';
 import { formatSummary } from './summary.js';
+import { renderHtmlReport } from '../local/html-report.js';
+import { checkBand } from '../local/band-check.js';
+import { createServer } from 'node:http';
+
+/** Serves one file on loopback (the HTML report), on the given port or a free one. */
+const serveFile = async (path: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> => {
+  const server = createServer((_, response) => {
+    readFile(path)
+      .then((body) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body))
+      .catch(() => response.writeHead(404).end());
+  });
+  await new Promise<void>((ready) => {
+    server.once('error', () => server.listen(0, '127.0.0.1', ready)); // the port is taken: any free one
+    server.listen(port, '127.0.0.1', ready);
+  });
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/`,
+    stop: () => new Promise<void>((done) => server.close(() => done())),
+  };
+};
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Where `import` keeps its local DynamoDB data between commands (not tracked by git). */
@@ -89,6 +110,7 @@ interface SimulateOptions {
   days: number;
   config?: string;
   out?: string;
+  html?: string;
   dynamodbEndpoint?: string;
   sesEndpoint?: string;
 }
@@ -118,6 +140,11 @@ const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (
     await mkdir(dirname(resolve(options.out)), { recursive: true });
     await writeFile(options.out, `${JSON.stringify(result.report, null, 2)}\n`);
     log(`Report written to ${options.out}`);
+  }
+  if (options.html) {
+    await mkdir(dirname(resolve(options.html)), { recursive: true });
+    await writeFile(options.html, renderHtmlReport(result.report, checkBand(result.report, result.report.config, result.floorSubjects)));
+    log(`HTML report written to ${options.html}`);
   }
   return result;
 };
@@ -182,6 +209,7 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
     .requiredOption('--days <n>', 'how many days to simulate', parseDays)
     .option('--config <file>', 'configuration JSON (default: config/defaults.json)')
     .option('--out <file>', 'write the JSON report here')
+    .option('--html <file>', 'write the HTML report here')
     .option('--dynamodb-endpoint <url>', 'use a running DynamoDB instead of starting DynamoDB Local')
     .option('--ses-endpoint <url>', 'use a running SES emulator instead of starting one')
     .action(async (options: SimulateOptions) => {
@@ -198,6 +226,7 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
     .option('--start <date>', 'first simulated day', parseDate, '2027-01-01')
     .option('--days <n>', 'how many days to simulate', parseDays, 90)
     .option('--out <file>', 'write the JSON report here', resolve(repoRoot, 'reports/demo-report.json'))
+    .option('--html <file>', 'write the HTML report here', resolve(repoRoot, 'reports/demo-report.html'))
     .option('--ses-port <port>', 'port of the SES emulator and its inbox', (v) => Number(v), 8005)
     .option('--no-serve', 'exit after the summary instead of serving the inbox')
     .action(async (options: SimulateOptions & { serve: boolean; sesPort: number }) => {
@@ -213,10 +242,12 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
         await stack.stop();
         throw error;
       }
+      const reportServer = await serveFile(options.html!, options.sesPort + 1);
       log(`\nThe SES emulator's inbox: ${stack.sesEndpoint}/  (every e-mail sent; JSON at ${stack.sesEndpoint}/store)`);
+      log(`The HTML report:          ${reportServer.url}`);
       log('Press Ctrl-C to stop.');
       await new Promise<void>((done) => {
-        const stop = () => void stack.stop().finally(done);
+        const stop = () => void Promise.all([stack.stop(), reportServer.stop()]).finally(done);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
