@@ -14,6 +14,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTables, dynamoDbClient, startDynamoDbLocal, startLocalStack, type LocalStack, type RunningService } from '../local/local-stack.js';
 import { simulate, type SimulationResult } from '../local/simulation.js';
 import { formatSummary } from './summary.js';
+import { formatConfigDiff } from './config-diff.js';
 import { renderHtmlReport } from '../local/html-report.js';
 import { checkBand } from '../local/band-check.js';
 import { createServer } from 'node:http';
@@ -199,6 +200,34 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
         return change;
       });
       log(`${change.path}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)} (handlers pick it up within a minute)`);
+    });
+
+  config
+    .command('diff')
+    .description('simulate a cohort under the current and the proposed configuration and print what changes; applies nothing')
+    .requiredOption('--data <file>', 'NDJSON records of the cohort')
+    .option('--set <assignment>', 'a proposed change <path>=<value> (repeat for several)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--config <file>', 'a whole proposed configuration instead of --set')
+    .option('--start <date>', 'first simulated day', parseDate, new Date().toISOString().slice(0, 10))
+    .option('--days <n>', 'how many days to simulate', parseDays, 90)
+    .option('--dynamodb-endpoint <url>', 'where the current configuration is stored (default: DynamoDB Local on .retention/dynamodb)')
+    .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
+    .action(async (options: DatabaseOptions & { data: string; set: string[]; config?: string; start: string; days: number }) => {
+      const current = await withDatabase(options, (db, tables) => new DynamoConfigStore(db, tables.Control).get());
+      let proposed = options.config ? await loadConfig(options.config) : current;
+      try {
+        for (const assignment of options.set) proposed = withSetting(proposed, assignment).config;
+      } catch (error) {
+        throw new UsageError(`config diff: ${(error as Error).message}`);
+      }
+      const data = await readData(options.data);
+      const stack = await startLocalStack({ dynamodbEndpoint: options.dynamodbEndpoint });
+      const [before, after] = await withStack(stack, async (running) => {
+        const run = (config: RetentionConfig, label: string) =>
+          simulate({ data, start: new Date(`${options.start}T00:00:00.000Z`), days: options.days, config, dynamodbEndpoint: running.dynamodbEndpoint, sesEndpoint: running.sesEndpoint, tablePrefix: `diff-${label}-${Date.now().toString(36)}-` });
+        return [await run(current, 'current'), await run(proposed, 'proposed')];
+      });
+      log(formatConfigDiff({ config: current, result: before }, { config: proposed, result: after }));
     });
 
   program
