@@ -59,6 +59,18 @@ export class DynamoCustomerStore implements CustomerStore {
     });
   }
 
+  /** All records of one customer, as written (without our keys and index attributes). */
+  async recordsOf(customerId: string): Promise<Record<string, unknown>[]> {
+    const records: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId }, ExclusiveStartKey }));
+      for (const { recordKey, birthdayMonthDay, ...record } of page.Items ?? []) records.push(record);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return records;
+  }
+
   /** Writes validated records (25 a request), each with its key and, for a profile, its index key. */
   async putRecords(records: readonly BusinessRecord[]): Promise<void> {
     for (let i = 0; i < records.length; i += 25) {

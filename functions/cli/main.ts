@@ -15,6 +15,7 @@ import { createTables, dynamoDbClient, startDynamoDbLocal, startLocalStack, type
 import { simulate, type SimulationResult } from '../local/simulation.js';
 import { formatSummary } from './summary.js';
 import { formatConfigDiff } from './config-diff.js';
+import { formatPreview } from './preview.js';
 import { renderHtmlReport } from '../local/html-report.js';
 import { checkBand } from '../local/band-check.js';
 import { createServer } from 'node:http';
@@ -228,6 +229,39 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
         return [await run(current, 'current'), await run(proposed, 'proposed')];
       });
       log(formatConfigDiff({ config: current, result: before }, { config: proposed, result: after }));
+    });
+
+  program
+    .command('preview')
+    .description('what this customer will receive next, when, and why (or why not): their records run forward through the real handlers')
+    .argument('<customerId>')
+    .option('--days <n>', 'how far ahead', parseDays, 30)
+    .option('--start <date>', 'from (default: today, UTC)', parseDate, new Date().toISOString().slice(0, 10))
+    .option('--data <file>', 'take the customer\'s records from this NDJSON instead of the database')
+    .option('--dynamodb-endpoint <url>', 'a running DynamoDB (default: DynamoDB Local on .retention/dynamodb)')
+    .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
+    .action(async (customerId: string, options: DatabaseOptions & { days: number; start: string; data?: string }) => {
+      const [config, stored] = await withDatabase(options, async (db, tables) => [
+        await new DynamoConfigStore(db, tables.Control).get(),
+        options.data ? [] : await new DynamoCustomerStore(db, tables.Customers).recordsOf(customerId),
+      ] as const);
+      const records = options.data
+        ? (await readData(options.data)).split(/\r?\n/).filter((line) => line.includes(`"${customerId}"`)).map((line) => JSON.parse(line) as Record<string, unknown>).filter((r) => r.customerId === customerId)
+        : stored;
+      const profile = records.filter((r) => r.type === 'customer' && r.at === undefined).pop();
+      const stack = await startLocalStack({ dynamodbEndpoint: options.dynamodbEndpoint });
+      const result = await withStack(stack, (running) =>
+        simulate({
+          data: records.map((r) => JSON.stringify(r)).join('\n'),
+          start: new Date(`${options.start}T00:00:00.000Z`),
+          days: options.days,
+          config,
+          dynamodbEndpoint: running.dynamodbEndpoint,
+          sesEndpoint: running.sesEndpoint,
+          tablePrefix: `preview-${Date.now().toString(36)}-`,
+        }),
+      );
+      log(formatPreview(customerId, profile, result));
     });
 
   program

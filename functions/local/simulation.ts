@@ -18,6 +18,7 @@ import { createTables, dynamoDbClient, dynamoDbStreamsClient } from './local-sta
 import { localRuntime, quietLogger } from './local-runtime.js';
 import { buildReport, readAllMessages, type SimulationReport } from './report.js';
 import type { FloorSubject } from './band-check.js';
+import type { Message } from '../core/messages.js';
 import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-poller.js';
 
 /**
@@ -163,6 +164,8 @@ export interface SimulationResult {
   readonly floorSubjects: readonly FloorSubject[];
   /** Customers imported at the start. */
   readonly customers: number;
+  /** Messages still waiting when the window closed (planned or deferred), with their slots and reasons. */
+  readonly waiting: readonly Message[];
   readonly imported: number;
   readonly rejected: readonly NdjsonRejection[];
   readonly stats: Record<HandlerName, DynamoStats>;
@@ -231,6 +234,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   return {
     floorSubjects,
     customers: imported.records.filter((line) => line.record.type === 'customer').length,
+    waiting: messages.filter((message) => message.state === 'planned' || message.state === 'deferred'),
     report: buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected }),
     imported: imported.imported,
     rejected: imported.rejected,
