@@ -1,162 +1,281 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import cdkJson from '../../cdk.json' with { type: 'json' };
-import { deploySettings } from '../../functions/adapters/deploy-settings.js';
-import { tableDefinitions, type TableDefinition } from '../../functions/adapters/tables.js';
+import { deploySettings, senderAddress } from '../../functions/adapters/deploy-settings.js';
+import { tableDefinitions, type IndexDefinition, type TableDefinition, type TableName } from '../../functions/adapters/tables.js';
 import { STREAM_DELIVERY } from '../../functions/local/simulation.js';
 import { buildApp } from '../../infra/app.js';
 
-const newApp = () => new App({ context: cdkJson.context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) });
-
+type FunctionName = 'planner' | 'dispatcher' | 'customerStream';
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-const actionsOf = (statement: Statement) => [statement.Action].flat();
+
+const definitions = tableDefinitions as readonly TableDefinition[];
+const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+const resourcesOf = (statement: Statement): unknown[] => [statement.Resource].flat();
+
+/**
+ * What each handler's adapters call (functions/adapters/dynamo-*.ts), as `action resource`: the whole
+ * DynamoDB access each role must have, no more and no less.
+ */
+const expectedDynamoDbAccess: Record<FunctionName, string[]> = {
+  planner: [
+    'GetItem Control', // configuration, watermarks
+    'UpdateItem Control',
+    'Query Customers/index/byBirthday',
+    'BatchGetItem Customers',
+    'PutItem Messages',
+    'UpdateItem Messages',
+    'Query Messages/index/waitingByCustomer',
+    'GetItem Ledger',
+    'UpdateItem Ledger',
+    'Query Ledger/index/byFloorCheck',
+  ],
+  dispatcher: [
+    'GetItem Control',
+    'Query Messages/index/byDue',
+    'UpdateItem Messages',
+    'BatchGetItem Customers',
+    'GetItem Ledger',
+    'UpdateItem Ledger',
+  ],
+  customerStream: [
+    'GetItem Control',
+    'UpdateItem Customers',
+    'DescribeStream Customers/stream',
+    'GetRecords Customers/stream',
+    'GetShardIterator Customers/stream',
+    'ListStreams *', // the event source's; ListStreams has no resource-level permissions
+    'PutItem Messages',
+    'UpdateItem Messages',
+    'Query Messages/index/waitingByCustomer',
+    'GetItem Ledger',
+    'PutItem Ledger',
+  ],
+};
+
+const expectedProjection = (projection: IndexDefinition['projection']) =>
+  typeof projection === 'string' ? { ProjectionType: projection } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection] };
 
 describe('the CDK app', () => {
+  let built: ReturnType<typeof buildApp>;
   let data: Template;
   let compute: Template;
-  let built: ReturnType<typeof buildApp>;
-  const acknowledgements: { id: string; reason: string }[] = [];
+  /** Logical id of each table in the data stack. */
+  let tableIds: Record<TableName, string>;
 
   beforeAll(() => {
-    const acknowledge = vi.spyOn(Object.getPrototypeOf(Validations.of(new App())), 'acknowledge');
-    built = buildApp(deploySettings, newApp());
-    for (const [ack] of acknowledge.mock.calls as [{ id: string; reason: string }][]) acknowledgements.push(ack);
-    acknowledge.mockRestore();
+    built = buildApp(deploySettings, new App({ context: cdkJson.context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) }));
     data = Template.fromStack(built.data);
     compute = Template.fromStack(built.compute);
+    tableIds = Object.fromEntries(
+      Object.entries(built.data.tables).map(([name, table]) => [name, built.data.getLogicalId(table.node.defaultChild as CfnElement)]),
+    ) as Record<TableName, string>;
   });
 
-  /** Every IAM statement of the compute stack, with the role it belongs to. */
-  const statements = (): { role: string; statement: Statement }[] =>
-    Object.values(compute.findResources('AWS::IAM::Policy')).flatMap((policy) =>
-      (policy.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({ role: JSON.stringify(policy.Properties.Roles), statement })),
+  const logicalIdOf = (construct: IConstruct) => built.compute.getLogicalId(construct.node.defaultChild as CfnElement);
+
+  /** Every IAM statement on a function's own role. */
+  const statementsOf = (fn: FunctionName): Statement[] => {
+    const roleId = logicalIdOf(built.compute[fn].role!);
+    return Object.values(compute.findResources('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  };
+
+  /** A resource of a statement, named after the table it reaches through the data stack's exports: `Messages/index/byDue`. */
+  const tableResourceName = (resource: unknown): string => {
+    if (resource === '*') return '*';
+    const text = JSON.stringify(resource);
+    const table = (Object.keys(tableIds) as TableName[]).find((name) => text.includes(`${tableIds[name]}Arn`) || text.includes(`${tableIds[name]}StreamArn`));
+    if (!table) return text;
+    if (text.includes(`${tableIds[table]}StreamArn`)) return `${table}/stream`;
+    const index = /\/index\/([\w-]+)/.exec(text)?.[1];
+    return index ? `${table}/index/${index}` : table;
+  };
+
+  const dynamoDbAccessOf = (fn: FunctionName): string[] =>
+    statementsOf(fn).flatMap((statement) =>
+      actionsOf(statement)
+        .filter((action) => action.startsWith('dynamodb:'))
+        .flatMap((action) => resourcesOf(statement).map((resource) => `${action.slice('dynamodb:'.length)} ${tableResourceName(resource)}`)),
     );
-  const statementsOf = (functionId: string) => statements().filter(({ role }) => role.includes(`${functionId}Role`)).map(({ statement }) => statement);
-  const canDo = (functionId: string, action: string, resourcePattern: RegExp) =>
-    statementsOf(functionId).some((statement) => actionsOf(statement).includes(action) && resourcePattern.test(JSON.stringify(statement.Resource)));
+
+  const canSendEmail = (fn: FunctionName) => statementsOf(fn).some((statement) => actionsOf(statement).includes('ses:SendEmail'));
 
   describe('data stack', () => {
-    it.each((tableDefinitions as readonly TableDefinition[]).map((t) => [t.logicalName, t]))('builds the %s table from tables.ts', (_, definition) => {
+    it.each(definitions.map((definition) => [definition.logicalName, definition] as const))('builds the %s table from tables.ts', (_, definition) => {
       const key = (name: string, type: 'HASH' | 'RANGE') => ({ AttributeName: name, KeyType: type });
+      const keySchema = (partitionKey: string, sortKey?: string) => [key(partitionKey, 'HASH'), ...(sortKey ? [key(sortKey, 'RANGE')] : [])];
       data.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
         Properties: Match.objectLike({
-          KeySchema: [key(definition.partitionKey, 'HASH'), ...(definition.sortKey ? [key(definition.sortKey, 'RANGE')] : [])],
+          KeySchema: keySchema(definition.partitionKey, definition.sortKey),
           BillingMode: 'PAY_PER_REQUEST',
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           SSESpecification: { SSEEnabled: true },
           DeletionProtectionEnabled: true,
-          ...(definition.stream ? { StreamSpecification: { StreamViewType: definition.stream } } : {}),
-          ...(definition.indexes.length
-            ? {
-                GlobalSecondaryIndexes: definition.indexes.map((index) =>
-                  Match.objectLike({
-                    IndexName: index.indexName,
-                    KeySchema: [key(index.partitionKey, 'HASH'), ...(index.sortKey ? [key(index.sortKey, 'RANGE')] : [])],
-                    Projection: { ProjectionType: index.projection },
-                  }),
-                ),
-              }
-            : {}),
+          StreamSpecification: definition.stream ? { StreamViewType: definition.stream } : Match.absent(),
+          GlobalSecondaryIndexes: definition.indexes.length
+            ? definition.indexes.map((index) => ({
+                IndexName: index.indexName,
+                KeySchema: keySchema(index.partitionKey, index.sortKey),
+                Projection: expectedProjection(index.projection),
+              }))
+            : Match.absent(),
         }),
       });
     });
 
-    it('has exactly the tables of tables.ts', () => {
-      data.resourceCountIs('AWS::DynamoDB::Table', tableDefinitions.length);
+    it('has exactly the tables of tables.ts, and names each in an output', () => {
+      data.resourceCountIs('AWS::DynamoDB::Table', definitions.length);
+      for (const { logicalName } of tableDefinitions) data.hasOutput(`${logicalName}TableName`, { Value: { Ref: tableIds[logicalName] } });
     });
   });
 
-  describe('compute stack', () => {
-    it('runs the planner daily at the configured time and zone, and the dispatcher at its rate, with the scheduled time as input', () => {
-      const { hour, minute, timeZone } = deploySettings.schedules.planner;
-      compute.hasResourceProperties('AWS::Scheduler::Schedule', {
-        ScheduleExpression: `cron(${minute} ${hour} * * ? *)`,
-        ScheduleExpressionTimezone: timeZone,
-        Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Planner'), 'Arn'] }, Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }) }),
+  describe('functions', () => {
+    it.each(['planner', 'dispatcher', 'customerStream'] as const)('runs the %s on the newest Node.js, ARM, traced, logging to its own group, with every setting it reads', (fn) => {
+      const environment: Record<string, unknown> = {
+        POWERTOOLS_SERVICE_NAME: 'retention',
+        NODE_OPTIONS: '--enable-source-maps',
+        SENDER_ADDRESS: senderAddress(deploySettings),
+        SES_CONFIGURATION_SET: { Ref: Match.stringLikeRegexp('^ConfigurationSet') },
+      };
+      for (const { envVar, logicalName } of tableDefinitions) environment[envVar] = { 'Fn::ImportValue': Match.stringLikeRegexp(tableIds[logicalName]) };
+      const logGroupId = logicalIdOf(built.compute[fn].logGroup);
+      const matching = compute.findResources('AWS::Lambda::Function', {
+        Properties: {
+          Handler: 'index.handler',
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          MemorySize: 512,
+          LoggingConfig: { LogGroup: { Ref: logGroupId } },
+          Environment: { Variables: environment },
+        },
       });
-      compute.hasResourceProperties('AWS::Scheduler::Schedule', {
-        ScheduleExpression: `rate(${deploySettings.schedules.dispatcher.everyMinutes} minute)`,
-        Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Dispatcher'), 'Arn'] }, DeadLetterConfig: Match.anyValue() }),
-      });
+      expect(Object.keys(matching)).toContain(logicalIdOf(built.compute[fn]));
+      expect(compute.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
     });
 
-    it('feeds customer profiles from the stream with partial batch failures, bounded retries and a dead-letter queue', () => {
-      compute.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-        FunctionName: { Ref: Match.stringLikeRegexp('^CustomerStream') },
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
-        BisectBatchOnFunctionError: true,
-        MaximumRetryAttempts: STREAM_DELIVERY.retryAttempts, // the local runner replays the same budget
-        BatchSize: STREAM_DELIVERY.batchSize,
-        StartingPosition: 'TRIM_HORIZON',
-        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StreamDeadLetterQueue'), 'Arn'] } } },
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { recordKey: { S: ['customer'] } } } }) }] },
-      });
+    it('gives the functions roles of their own, with no managed policy (no AWSLambdaBasicExecutionRole)', () => {
+      for (const role of Object.values(compute.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    });
+  });
+
+  describe('least privilege', () => {
+    it.each(Object.keys(expectedDynamoDbAccess) as FunctionName[])('lets the %s reach DynamoDB exactly as its adapters do', (fn) => {
+      expect(dynamoDbAccessOf(fn).sort()).toEqual([...expectedDynamoDbAccess[fn]].sort());
     });
 
-    it('gives every function the table names and mail settings, on the latest Node.js, ARM, traced', () => {
-      const functions = compute.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
-      expect(Object.keys(functions)).toHaveLength(3);
-      for (const fn of Object.values(functions)) {
-        expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
-        expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
-          expect.arrayContaining([...tableDefinitions.map((t) => t.envVar), 'SENDER_ADDRESS', 'SES_CONFIGURATION_SET']),
-        );
-      }
-    });
-
-    it('grants nothing with a wildcard action, and no DynamoDB action on every resource but ListStreams', () => {
-      for (const { statement } of statements()) {
+    it('grants no wildcard action anywhere, and no DynamoDB action on every resource but the stream mapping’s ListStreams', () => {
+      const statements = Object.values(compute.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+      for (const statement of statements) {
         for (const action of actionsOf(statement)) {
           expect(action).not.toBe('*');
           expect(action).not.toMatch(/:\*$/);
-          if (action.startsWith('dynamodb:') && action !== 'dynamodb:ListStreams') expect(statement.Resource).not.toBe('*');
+          if (action.startsWith('dynamodb:') && action !== 'dynamodb:ListStreams') expect(resourcesOf(statement)).not.toContain('*');
         }
       }
     });
 
-    it('lets each function do only what its handler does', () => {
-      expect(canDo('Dispatcher', 'ses:SendEmail', /SendingDomain|identity/)).toBe(true);
-      expect(canDo('Planner', 'ses:SendEmail', /./)).toBe(false);
-      expect(canDo('CustomerStream', 'ses:SendEmail', /./)).toBe(false);
-      expect(canDo('Planner', 'dynamodb:Query', /index\/byBirthday/)).toBe(true);
-      expect(canDo('Planner', 'dynamodb:Query', /index\/byDue/)).toBe(false);
-      expect(canDo('Planner', 'dynamodb:Scan', /./)).toBe(false);
-      expect(canDo('Dispatcher', 'dynamodb:Query', /index\/byDue/)).toBe(true);
-      expect(canDo('Dispatcher', 'dynamodb:PutItem', /./)).toBe(false);
-      expect(canDo('Dispatcher', 'dynamodb:DeleteItem', /./)).toBe(false);
-      expect(canDo('CustomerStream', 'dynamodb:DeleteItem', /./)).toBe(false);
-      expect(canDo('CustomerStream', 'dynamodb:Scan', /./)).toBe(false);
-      // Every function reads the runtime configuration; only the planner writes its watermarks there.
-      for (const fn of ['Planner', 'Dispatcher', 'CustomerStream']) expect(canDo(fn, 'dynamodb:GetItem', /Control/)).toBe(true);
-      expect(canDo('Dispatcher', 'dynamodb:UpdateItem', /Control/)).toBe(false);
+    it('lets only the dispatcher send e-mail, from the sending domain through the configuration set', () => {
+      expect(canSendEmail('dispatcher')).toBe(true);
+      expect(canSendEmail('planner')).toBe(false);
+      expect(canSendEmail('customerStream')).toBe(false);
+      const sendEmail = statementsOf('dispatcher').find((statement) => actionsOf(statement).includes('ses:SendEmail'))!;
+      const resources = resourcesOf(sendEmail).map((resource) => JSON.stringify(resource));
+      expect(resources).toHaveLength(2);
+      expect(resources.some((resource) => resource.includes(':identity/') && resource.includes('SendingDomain'))).toBe(true);
+      expect(resources.some((resource) => resource.includes(':configuration-set/') && resource.includes('ConfigurationSet'))).toBe(true);
+    });
+
+    it('keeps each function off what it does not use', () => {
+      const access = (fn: FunctionName) => dynamoDbAccessOf(fn).join('\n');
+      expect(access('planner')).not.toMatch(/byDue/);
+      expect(access('dispatcher')).not.toMatch(/PutItem|byBirthday|waitingByCustomer/);
+      for (const fn of Object.keys(expectedDynamoDbAccess) as FunctionName[]) expect(access(fn)).not.toMatch(/Scan|DeleteItem|BatchWriteItem/);
     });
   });
 
-  describe('cdk-nag AWS Solutions checks', () => {
-    it('pass: synthesis raises no unacknowledged finding', () => {
-      expect(() => built.app.synth({ force: true })).not.toThrow();
+  describe('triggers', () => {
+    it('runs the planner daily at the configured time and zone, with the scheduled time as input and a dead-letter queue', () => {
+      const { hour, minute, timeZone } = deploySettings.schedules.planner;
+      compute.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: `cron(${minute} ${hour} * * ? *)`,
+        ScheduleExpressionTimezone: timeZone,
+        Target: Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(built.compute.planner), 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [logicalIdOf(built.compute.scheduleRoles.get(built.compute.planner)!), 'Arn'] },
+          Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 3 }),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf(built.compute.scheduleDeadLetterQueue), 'Arn'] } },
+        }),
+      });
     });
 
-    it('would fail the synthesis on a finding nobody acknowledged', () => {
-      const { app, data: stack } = buildApp(deploySettings, newApp());
-      new sqs.Queue(stack, 'QueueWithoutDlqOrSsl'); // AwsSolutions-SQS3 and -SQS4
-      // The report is thrown whole ("Validation failed") or as its first finding, depending on the output mode.
-      expect(() => app.synth()).toThrow(/Validation failed|ERROR The SQS queue/);
+    it('runs the dispatcher at the configured rate', () => {
+      const { everyMinutes } = deploySettings.schedules.dispatcher;
+      compute.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: `rate(${everyMinutes} ${everyMinutes === 1 ? 'minute' : 'minutes'})`,
+        Target: Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(built.compute.dispatcher), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf(built.compute.scheduleDeadLetterQueue), 'Arn'] } },
+        }),
+      });
+      compute.resourceCountIs('AWS::Scheduler::Schedule', 2);
     });
 
-    it('acknowledge each accepted finding with a reason', () => {
-      expect(acknowledgements.length).toBeGreaterThan(0);
-      for (const { id, reason } of acknowledgements) {
-        expect(id).toMatch(/^AwsSolutions-/);
-        expect(reason.length).toBeGreaterThan(30);
+    it('feeds customer profiles only from the stream, with partial batch failures, bounded retries and a dead-letter queue', () => {
+      compute.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      compute.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalIdOf(built.compute.customerStream) },
+        EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp(`${tableIds.Customers}StreamArn`) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: STREAM_DELIVERY.retryAttempts, // the local runner replays with the same budget
+        BatchSize: STREAM_DELIVERY.batchSize,
+        MaximumRecordAgeInSeconds: Match.anyValue(),
+        StartingPosition: 'TRIM_HORIZON',
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(built.compute.streamDeadLetterQueue), 'Arn'] } } },
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { recordKey: { S: ['customer'] } } } }) }] },
+      });
+    });
+
+    it('keeps dead letters encrypted, over TLS only, for 14 days', () => {
+      for (const queue of [built.compute.streamDeadLetterQueue, built.compute.scheduleDeadLetterQueue]) {
+        expect(compute.toJSON().Resources[logicalIdOf(queue)].Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+        compute.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: logicalIdOf(queue) }],
+          PolicyDocument: Match.objectLike({
+            Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+          }),
+        });
       }
+    });
+  });
+
+  describe('mail', () => {
+    it('verifies the sending domain and sends through a configuration set with reputation metrics', () => {
+      compute.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: deploySettings.mailDomain,
+        ConfigurationSetAttributes: { ConfigurationSetName: { Ref: Match.stringLikeRegexp('^ConfigurationSet') } },
+      });
+      compute.hasResourceProperties('AWS::SES::ConfigurationSet', {
+        ReputationOptions: { ReputationMetricsEnabled: true },
+        SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      });
+    });
+
+    it('names the configuration set and the dead-letter queues in outputs', () => {
+      compute.hasOutput('ConfigurationSetName', { Value: { Ref: Match.stringLikeRegexp('^ConfigurationSet') } });
+      compute.hasOutput('StreamDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.streamDeadLetterQueue) } });
+      compute.hasOutput('ScheduleDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.scheduleDeadLetterQueue) } });
     });
   });
 });

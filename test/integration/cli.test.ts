@@ -97,3 +97,53 @@ describe('retention simulate', () => {
     expect(stderr).toContain(message);
   });
 });
+
+describe('retention preview, config diff and the HTML report', () => {
+  const db = () => ['--dynamodb-endpoint', endpoints().dynamodbEndpoint];
+  const cohort = [
+    JSON.stringify({ type: 'customer', customerId: 'pv-1', email: 'pv-1@example.com', timeZone: 'Europe/Madrid', locale: 'es', name: 'Lola', birthday: '1990-03-04' }),
+    JSON.stringify({ type: 'customer', customerId: 'pv-2', email: 'pv-2@example.com', timeZone: 'UTC', name: 'Quiet', birthday: '1990-03-05', marketingOptIn: false }),
+  ].join('\n');
+
+  it('preview tells what a customer will get, when, and what is planned beyond the window', async () => {
+    const file = await tempFile('cohort.ndjson', cohort);
+    const { code, stdout } = await run('preview', 'pv-1', '--data', file, '--start', '2027-02-01', '--days', '40', ...db(), '--table-prefix', uniquePrefix('pv'));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/pv-1: es, Europe\/Madrid, standard; marketing consent yes; birthday 1990-03-04/);
+    expect(stdout).toMatch(/sends\s+2027-03-04 09:00\s+birthday\s+"¡Feliz cumpleaños, Lola!"/);
+    expect(stdout).toMatch(/sends\s+2027-02-24 09:00\s+keepInTouch/);
+  });
+
+  it('config diff simulates both configurations and prints what changes, applying nothing', async () => {
+    const prefix = uniquePrefix('diff');
+    const file = await tempFile('cohort.ndjson', cohort);
+    const { code, stdout } = await run('config', 'diff', '--data', file, '--start', '2027-02-01', '--days', '60', '--set', 'cadence.maxDaysBetween=20', ...db(), '--table-prefix', prefix);
+    expect(code).toBe(0);
+    expect(stdout).toContain('cadence.maxDaysBetween: 30 → 20');
+    // Floor 30: keep-in-touch on 24 Feb and 27 Mar; floor 20: on 14 Feb, 17 Mar and 30 Mar (the birthday on 4 Mar holds the floor between).
+    expect(stdout).toMatch(/keepInTouch sent\s+2\s+3\s+\+1/);
+    expect(stdout).toMatch(/floor violations\s+0\s+0/);
+    const { stdout: stored } = await run('config', 'get', ...db(), '--table-prefix', prefix);
+    expect(JSON.parse(stored).cadence.maxDaysBetween).toBe(30);
+  });
+
+  it('refuses a proposed configuration that is impossible', async () => {
+    const file = await tempFile('cohort.ndjson', cohort);
+    const { code, stderr } = await run('config', 'diff', '--data', file, '--set', 'cadence.maxDaysBetween=3', ...db(), '--table-prefix', uniquePrefix('diff'));
+    expect(code).toBe(2);
+    expect(stderr).toContain('the cap (7 days) is longer than the floor (3 days)');
+  });
+
+  it('simulate --html writes a report with the charts, the band and escaped data', async () => {
+    const file = await tempFile('cohort.ndjson', `${cohort}\n${JSON.stringify({ type: 'customer', customerId: '<b>x</b>', email: 'x@example.com', timeZone: 'Mars/Olympus' })}`);
+    const html = join(await mkdtemp(join(tmpdir(), 'retention-html-')), 'report.html');
+    const { code } = await run('simulate', '--data', file, '--start', '2027-02-01', '--days', '40', '--html', html, ...db(), '--ses-endpoint', endpoints().sesEndpoint);
+    expect(code).toBe(0);
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain('Messages sent per day, by campaign');
+    expect(page).toContain('band: 7–30 days');
+    expect(page).toContain("One customer's timeline: pv-1");
+    expect(page).toContain('0 cap violations');
+    expect(page).not.toContain('<b>x</b>');
+  });
+});
