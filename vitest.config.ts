@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Lambda runs Node 22; the SDK's notice about Node 20 is noise here (also in the global setup's process).
+// Lambda runs Node 24; the SDK's notice about Node 20 is noise here (also in the global setup's process).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', RETENTION_LOG_LEVEL: process.env.RETENTION_LOG_LEVEL ?? 'SILENT' };

@@ -7,10 +7,16 @@ import { ComputeStack } from './compute-stack.js';
 import { DataStack } from './data-stack.js';
 import { acknowledgeFindings } from './nag-acknowledgements.js';
 
-/** The whole app: the stateful data stack apart from the compute stack, checked by cdk-nag's AWS Solutions rules. */
-export const buildApp = (settings: DeploySettings = deploySettings, app = new App({ context: cdkJson.context })) => {
-  const data = new DataStack(app, 'RetentionData', { description: 'Retention: customer records, outbox, control (stateful)' });
+/** The two stacks, env-agnostic (synth needs no AWS credentials): the stateful data stack apart from the compute stack. */
+export const addStacks = (app: App, settings: DeploySettings = deploySettings) => {
+  const data = new DataStack(app, 'RetentionData', { description: 'Retention: customer records, outbox, contact ledger, control (stateful)' });
   const compute = new ComputeStack(app, 'RetentionCompute', { description: 'Retention: functions, schedules, stream, mail', tables: data.tables, settings });
+  return { data, compute };
+};
+
+/** The app as deployed: the stacks, checked at synthesis by cdk-nag's AWS Solutions rules, with the findings we accept. */
+export const buildApp = (settings: DeploySettings = deploySettings, app = new App({ context: cdkJson.context })) => {
+  const { data, compute } = addStacks(app, settings);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeFindings(compute);
   return { app, data, compute };

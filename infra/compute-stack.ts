@@ -9,7 +9,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
-import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableName } from '../functions/adapters/tables.js';
+import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 import { PROFILE_RECORD_KEY } from '../functions/core/records.js';
 import { RetentionFunction } from './retention-function.js';
 
@@ -18,12 +18,21 @@ export interface ComputeStackProps extends StackProps {
   readonly settings: DeploySettings;
 }
 
-/** Lets a function call exactly these DynamoDB actions on exactly these resources. */
+/** The ARN of one index of a table, its name checked against tables.ts. */
+const indexArn = <D extends TableDefinition>(table: dynamodb.Table, _definition: D, indexName: D['indexes'][number]['indexName']) =>
+  `${table.tableArn}/index/${indexName}`;
+
+/** Lets a function call exactly these actions on exactly these resources. */
 const allow = (fn: RetentionFunction, actions: string[], resources: string[]) => fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
 
+/** A dead-letter queue: encrypted, TLS only, kept the longest SQS allows so operators have time to look. */
+const deadLetterQueue = (scope: Construct, id: string) =>
+  new sqs.Queue(scope, id, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+
 /**
- * The stateless stack: the functions, their schedules and stream mapping, the dead-letter queues
- * and the SES configuration set. Each function may do only what its handler does.
+ * The stateless stack: the functions, their schedules and stream mapping, the dead-letter queues and
+ * the SES identity and configuration set. Each function may call only what its handler's adapters call
+ * (functions/adapters/dynamo-*.ts), on the tables and indexes they call it on.
  */
 export class ComputeStack extends Stack {
   readonly planner: RetentionFunction;
@@ -38,10 +47,14 @@ export class ComputeStack extends Stack {
     super(scope, id, props);
     const { tables, settings } = props;
     const { Customers: customers, Messages: messages, Ledger: ledger, Control: control } = tables;
-    const indexArn = (table: dynamodb.Table, indexName: string) => `${table.tableArn}/index/${indexName}`;
 
-    const configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', { reputationMetrics: true, sendingEnabled: true });
-    const identity = new ses.EmailIdentity(this, 'SendingDomain', { identity: ses.Identity.domain(settings.mailDomain) });
+    const configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      // SES itself holds back addresses that bounced or complained, whatever our own suppression knows.
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    const sendingDomain = new ses.EmailIdentity(this, 'SendingDomain', { identity: ses.Identity.domain(settings.mailDomain), configurationSet });
 
     const environment: Record<string, string> = {
       SENDER_ADDRESS: senderAddress(settings),
@@ -49,78 +62,97 @@ export class ComputeStack extends Stack {
     };
     for (const definition of tableDefinitions) environment[definition.envVar] = tables[definition.logicalName].tableName;
 
-    this.planner = new RetentionFunction(this, 'Planner', { handler: 'planner', description: 'Plans birthday greetings coming into view, then holds the contact floor', timeout: Duration.minutes(5), environment });
-    allow(this.planner, ['dynamodb:Query'], [indexArn(customers, customersTable.indexes[0].indexName)]);
+    // Every handler reads the runtime configuration (DynamoConfigStore.get) from the Control table.
+    const readConfig = (fn: RetentionFunction) => allow(fn, ['dynamodb:GetItem'], [control.tableArn]);
+
+    this.planner = new RetentionFunction(this, 'Planner', {
+      handler: 'planner',
+      description: 'Plans birthday greetings coming into view, then holds the contact floor',
+      timeout: Duration.minutes(15), // one daily run over every customer whose day or floor check it is
+      environment,
+    });
+    readConfig(this.planner);
+    allow(this.planner, ['dynamodb:UpdateItem'], [control.tableArn]); // watermarks
+    allow(this.planner, ['dynamodb:Query'], [indexArn(customers, customersTable, 'byBirthday')]);
     allow(this.planner, ['dynamodb:BatchGetItem'], [customers.tableArn]);
     allow(this.planner, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
-    allow(this.planner, ['dynamodb:Query'], [indexArn(messages, messagesTable.indexes[1].indexName), indexArn(ledger, ledgerTable.indexes[0].indexName)]);
-    allow(this.planner, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn, control.tableArn]);
+    allow(this.planner, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
+    allow(this.planner, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]);
+    allow(this.planner, ['dynamodb:Query'], [indexArn(ledger, ledgerTable, 'byFloorCheck')]);
 
-    this.dispatcher = new RetentionFunction(this, 'Dispatcher', { handler: 'dispatcher', description: 'Sends due messages, each at most once', timeout: Duration.minutes(5), environment });
-    allow(this.dispatcher, ['dynamodb:Query'], [indexArn(messages, messagesTable.indexes[0].indexName)]);
-    allow(this.dispatcher, ['dynamodb:UpdateItem'], [messages.tableArn]);
+    this.dispatcher = new RetentionFunction(this, 'Dispatcher', {
+      handler: 'dispatcher',
+      description: 'Sends due messages, each at most once',
+      // Shorter than the claim lease (config dispatcher.claimLeaseMinutes), so no claim outlives its run unnoticed.
+      timeout: Duration.minutes(5),
+      environment,
+    });
+    readConfig(this.dispatcher);
+    allow(this.dispatcher, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'byDue')]);
+    allow(this.dispatcher, ['dynamodb:UpdateItem'], [messages.tableArn]); // claim, mark sent, release, finish
     allow(this.dispatcher, ['dynamodb:BatchGetItem'], [customers.tableArn]);
-    allow(this.dispatcher, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]);
-    allow(this.dispatcher, ['dynamodb:GetItem'], [control.tableArn]); // the runtime configuration
-    this.dispatcher.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [identity.emailIdentityArn, this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName })],
-      }),
-    );
+    allow(this.dispatcher, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]); // the cap and the floor
+    allow(this.dispatcher, ['ses:SendEmail'], [
+      sendingDomain.emailIdentityArn,
+      this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName }),
+    ]);
 
-    this.customerStream = new RetentionFunction(this, 'CustomerStream', { handler: 'customer-stream', description: 'Keeps birthday indexing and plans in step with customer profiles', environment });
-    allow(this.customerStream, ['dynamodb:UpdateItem'], [customers.tableArn]);
+    this.customerStream = new RetentionFunction(this, 'CustomerStream', {
+      handler: 'customer-stream',
+      description: 'Keeps birthday indexing and plans in step with customer profiles',
+      timeout: Duration.minutes(1), // a batch of profiles, a few writes each
+      environment,
+    });
+    readConfig(this.customerStream);
+    allow(this.customerStream, ['dynamodb:UpdateItem'], [customers.tableArn]); // the birthday index key
     allow(this.customerStream, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
-    allow(this.customerStream, ['dynamodb:Query'], [indexArn(messages, messagesTable.indexes[1].indexName)]);
-    allow(this.customerStream, ['dynamodb:PutItem', 'dynamodb:GetItem'], [ledger.tableArn]);
-    allow(this.customerStream, ['dynamodb:GetItem'], [control.tableArn]); // the runtime configuration
+    allow(this.customerStream, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
+    allow(this.customerStream, ['dynamodb:GetItem', 'dynamodb:PutItem'], [ledger.tableArn]);
 
     // Stream records that still fail after the retries are parked here with their batch details.
-    this.streamDeadLetterQueue = new sqs.Queue(this, 'StreamDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.streamDeadLetterQueue = deadLetterQueue(this, 'StreamDeadLetterQueue');
     this.customerStream.addEventSource(
       new DynamoEventSource(customers, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 100,
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
-        retryAttempts: 3, // the local runner uses the same budget (STREAM_DELIVERY)
+        retryAttempts: 3, // the local runner replays with the same budget (STREAM_DELIVERY)
         maxRecordAge: Duration.hours(24),
         onFailure: new SqsDlq(this.streamDeadLetterQueue),
+        // Only profile items: contracts, complaints and the rest of a customer's partition never invoke it.
         filters: [FilterCriteria.filter({ dynamodb: { Keys: { recordKey: { S: FilterRule.isEqual(PROFILE_RECORD_KEY) } } } })],
       }),
     );
 
-    // Schedule invocations that fail after Scheduler's retries land here.
-    this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    const target = (fn: RetentionFunction) => {
+    // Schedule invocations that still fail after Scheduler's retries land here.
+    this.scheduleDeadLetterQueue = deadLetterQueue(this, 'ScheduleDeadLetterQueue');
+    const invoke = (fn: RetentionFunction) => {
       const role = new iam.Role(this, `${fn.node.id}ScheduleRole`, { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
       this.scheduleRoles.set(fn, role);
       return new LambdaInvoke(fn, {
         role,
+        // Handlers plan from the time the run was meant for, not from when it happened to start.
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
         retryAttempts: 3,
         maxEventAge: Duration.hours(1),
         deadLetterQueue: this.scheduleDeadLetterQueue,
       });
     };
-    const plannerSchedule = settings.schedules.planner;
+    const { planner: plannerAt, dispatcher: dispatcherEvery } = settings.schedules;
     new scheduler.Schedule(this, 'PlannerSchedule', {
-      description: 'Daily birthday planning',
-      schedule: scheduler.ScheduleExpression.cron({ minute: String(plannerSchedule.minute), hour: String(plannerSchedule.hour), timeZone: TimeZone.of(plannerSchedule.timeZone) }),
-      target: target(this.planner),
+      description: 'Daily planning: birthdays coming into view, then the contact floor',
+      schedule: scheduler.ScheduleExpression.cron({ minute: String(plannerAt.minute), hour: String(plannerAt.hour), timeZone: TimeZone.of(plannerAt.timeZone) }),
+      target: invoke(this.planner),
     });
     new scheduler.Schedule(this, 'DispatcherSchedule', {
       description: 'Sends what is due',
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(settings.schedules.dispatcher.everyMinutes)),
-      target: target(this.dispatcher),
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(dispatcherEvery.everyMinutes)),
+      target: invoke(this.dispatcher),
     });
 
     new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
     new CfnOutput(this, 'StreamDeadLetterQueueUrl', { value: this.streamDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: this.scheduleDeadLetterQueue.queueUrl });
   }
 }

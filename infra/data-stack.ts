@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
@@ -42,6 +42,8 @@ export class DataStack extends Stack {
         });
       }
       this.tables[definition.logicalName as TableName] = table;
+      // Against AWS the CLI takes the table names from these outputs (SPEC: Command line).
+      new CfnOutput(this, `${definition.logicalName}TableName`, { value: table.tableName });
     }
   }
 }

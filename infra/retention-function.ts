@@ -10,14 +10,16 @@ export interface RetentionFunctionProps {
   /** The handler file under functions/handlers/, without extension. */
   readonly handler: string;
   readonly description: string;
-  readonly timeout?: Duration;
+  /** Chosen per function: how long its longest run may take. */
+  readonly timeout: Duration;
   readonly environment?: Record<string, string>;
 }
 
 /**
- * Every Lambda of the product, with our defaults in one place: the latest Node.js on ARM, X-Ray tracing,
- * an ESM bundle minified by the local esbuild (no Docker), its own log group kept a month, and a
- * role of its own that may only write to that log group until grants add what it needs.
+ * Every Lambda of the product, with our defaults in one place: the newest Node.js (the only one cdk-nag's
+ * L1 accepts) on ARM, X-Ray tracing, an ESM bundle minified by the local esbuild (no Docker), its own log
+ * group kept a month, and a role of its own that may only write to that log group until grants add what
+ * it needs.
  */
 export class RetentionFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: RetentionFunctionProps) {
@@ -26,7 +28,9 @@ export class RetentionFunction extends NodejsFunction {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the ${props.handler} function`,
     });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
+    // CreateLogStream and PutLogEvents on this group only (its ARN ends in `:*`, which covers its streams);
+    // no AWSLambdaBasicExecutionRole, which may write to every log group of the account.
+    logGroup.grantWrite(role);
     super(scope, id, {
       entry: fileURLToPath(new URL(`../functions/handlers/${props.handler}.ts`, import.meta.url)),
       handler: 'handler',
@@ -34,7 +38,7 @@ export class RetentionFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: props.timeout ?? Duration.seconds(60),
+      timeout: props.timeout,
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
