@@ -1,8 +1,9 @@
-import { type BatchWriteCommandOutput, type DynamoDBDocumentClient, BatchGetCommand, BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type BatchWriteCommandOutput, type DynamoDBDocumentClient, BatchGetCommand, BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerStore } from '../core/ports.js';
 import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord } from '../core/records.js';
 import { birthdayIndexKey } from '../core/campaigns/birthday.js';
 import { customersTable } from './tables.js';
+import { queryAll, queryPages } from './query-pages.js';
 
 /** The Customers table: every business record of a customer in one partition. */
 export class DynamoCustomerStore implements CustomerStore {
@@ -11,21 +12,13 @@ export class DynamoCustomerStore implements CustomerStore {
     private readonly tableName: string,
   ) {}
 
-  async *customersWithBirthday(monthDay: string): AsyncIterable<readonly unknown[]> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: customersTable.indexes[0].indexName,
-          KeyConditionExpression: 'birthdayMonthDay = :monthDay',
-          ExpressionAttributeValues: { ':monthDay': monthDay },
-          ExclusiveStartKey,
-        }),
-      );
-      yield page.Items ?? [];
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+  customersWithBirthday(monthDay: string): AsyncIterable<readonly unknown[]> {
+    return queryPages(this.client, {
+      TableName: this.tableName,
+      IndexName: customersTable.indexes[0].indexName,
+      KeyConditionExpression: 'birthdayMonthDay = :monthDay',
+      ExpressionAttributeValues: { ':monthDay': monthDay },
+    });
   }
 
   async getProfiles(customerIds: readonly string[]): Promise<Map<string, unknown>> {
@@ -61,14 +54,8 @@ export class DynamoCustomerStore implements CustomerStore {
 
   /** All records of one customer, as written (without our keys and index attributes). */
   async recordsOf(customerId: string): Promise<Record<string, unknown>[]> {
-    const records: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId }, ExclusiveStartKey }));
-      for (const { recordKey, birthdayMonthDay, ...record } of page.Items ?? []) records.push(record);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return records;
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } });
+    return items.map(({ recordKey, birthdayMonthDay, ...record }) => record);
   }
 
   /** Writes validated records (25 a request), each with its key and, for a profile, its index key. */

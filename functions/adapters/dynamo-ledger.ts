@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages.js';
 import type { LocalDate } from '../core/calendar.js';
 import { NEVER } from '../core/cadence.js';
 import type { LedgerEntry, LedgerStore } from '../core/ports.js';
@@ -84,21 +85,13 @@ export class DynamoLedgerStore implements LedgerStore {
       .catch(ignoreConditionFailure);
   }
 
-  async *floorChecksOn(date: LocalDate): AsyncIterable<readonly LedgerEntry[]> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: ledgerTable.indexes[0].indexName,
-          KeyConditionExpression: 'floorCheckDate = :date',
-          ExpressionAttributeValues: { ':date': date },
-          ExclusiveStartKey,
-        }),
-      );
-      yield (page.Items ?? []) as LedgerEntry[];
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+  floorChecksOn(date: LocalDate): AsyncIterable<readonly LedgerEntry[]> {
+    return queryPages(this.client, {
+      TableName: this.tableName,
+      IndexName: ledgerTable.indexes[0].indexName,
+      KeyConditionExpression: 'floorCheckDate = :date',
+      ExpressionAttributeValues: { ':date': date },
+    }) as AsyncIterable<LedgerEntry[]>;
   }
 
   async setFloorCheck(customerId: string, date: LocalDate | undefined): Promise<void> {

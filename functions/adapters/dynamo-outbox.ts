@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } 
 import { allDueShards, dueShardOf, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
 import type { Outbox, PlanOutcome } from '../core/ports.js';
 import { messagesTable } from './tables.js';
+import { queryAll } from './query-pages.js';
 
 const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
 
@@ -74,22 +75,13 @@ export class DynamoOutbox implements Outbox {
   }
 
   async waitingFor(customerId: string): Promise<Message[]> {
-    const items: Message[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: messagesTable.indexes[1].indexName,
-          KeyConditionExpression: 'waitingCustomerId = :customerId',
-          ExpressionAttributeValues: { ':customerId': customerId },
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...((page.Items ?? []) as Message[]));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: messagesTable.indexes[1].indexName,
+      KeyConditionExpression: 'waitingCustomerId = :customerId',
+      ExpressionAttributeValues: { ':customerId': customerId },
+    });
+    return items as unknown as Message[];
   }
 
   async reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void> {

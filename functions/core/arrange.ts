@@ -61,7 +61,13 @@ export const arrange = (waiting: readonly Waiting[], lastCapped: string, now: Da
   return waiting.map((message) => {
     const slot = best.slots.get(message.messageId);
     if (slot) return { messageId: message.messageId, sendAfter: slot };
+    const fitsAlone = planInOrder([message], lastCapped, now, config.cadence).slots.size === 1;
+    if (!fitsAlone) {
+      const fitsWithoutCap = planInOrder([message], NEVER, now, config.cadence).slots.size === 1;
+      const why = fitsWithoutCap ? `the weekly cap (last capped message on ${lastCapped})` : 'quiet hours';
+      return { messageId: message.messageId, expire: `no slot before its deadline: ${why}` };
+    }
     const winners = kept.filter((k) => k.priority >= message.priority).map((k) => k.messageId);
-    return { messageId: message.messageId, expire: `gave way under the weekly cap to ${winners.join(', ') || 'messages already sent'}` };
+    return { messageId: message.messageId, expire: `gave way under the weekly cap to ${winners.join(', ')}` };
   });
 };

@@ -37,3 +37,13 @@ describe('arranging a customer’s capped messages', () => {
     expect(result(arrange([late], NEVER, now, defaultConfig))).toEqual({ late: '2027-03-03T09:00:00.000Z' });
   });
 });
+
+describe('an expiry reason', () => {
+  it('says quiet hours when the window closes before they end, and the cap when that is what blocks', () => {
+    // 20:30 local on the last evening of its window: quiet until 09:00, after the deadline.
+    const lateEvening = message('lateEvening', 80, '2027-03-01T20:30:00Z', '2027-03-02T00:00:00Z');
+    expect(result(arrange([lateEvening], NEVER, now, defaultConfig))).toEqual({ lateEvening: 'no slot before its deadline: quiet hours' });
+    const capped = message('capped', 80, '2027-03-02T09:00:00Z', '2027-03-03T00:00:00Z');
+    expect(result(arrange([capped], '2027-02-27', now, defaultConfig))).toEqual({ capped: 'no slot before its deadline: the weekly cap (last capped message on 2027-02-27)' });
+  });
+});
