@@ -73,7 +73,7 @@ export class ComputeStack extends Stack {
     });
     readConfig(this.planner);
     allow(this.planner, ['dynamodb:UpdateItem'], [control.tableArn]); // watermarks
-    allow(this.planner, ['dynamodb:Query'], [indexArn(customers, customersTable, 'byBirthday')]);
+    allow(this.planner, ['dynamodb:Query'], [indexArn(customers, customersTable, 'byBirthday'), indexArn(customers, customersTable, 'byRenewal')]);
     allow(this.planner, ['dynamodb:BatchGetItem'], [customers.tableArn]);
     allow(this.planner, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
     allow(this.planner, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
@@ -107,6 +107,7 @@ export class ComputeStack extends Stack {
     allow(this.customerStream, ['dynamodb:UpdateItem'], [customers.tableArn]); // the birthday index key
     allow(this.customerStream, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
     allow(this.customerStream, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
+    allow(this.customerStream, ['dynamodb:BatchGetItem'], [customers.tableArn]); // a contract's customer
     allow(this.customerStream, ['dynamodb:GetItem', 'dynamodb:PutItem'], [ledger.tableArn]);
 
     // Stream records that still fail after the retries are parked here with their batch details.
@@ -120,8 +121,8 @@ export class ComputeStack extends Stack {
         retryAttempts: 3, // the local runner replays with the same budget (STREAM_DELIVERY)
         maxRecordAge: Duration.hours(24),
         onFailure: new SqsDlq(this.streamDeadLetterQueue),
-        // Only profile items: contracts, complaints and the rest of a customer's partition never invoke it.
-        filters: [FilterCriteria.filter({ dynamodb: { Keys: { recordKey: { S: FilterRule.isEqual(PROFILE_RECORD_KEY) } } } })],
+        // Only profiles and contracts: the rest of a customer's partition never invokes it.
+        filters: [FilterCriteria.filter({ dynamodb: { Keys: { recordKey: { S: [...FilterRule.isEqual(PROFILE_RECORD_KEY), ...FilterRule.beginsWith('contract#')] } } } })],
       }),
     );
 

@@ -2,6 +2,7 @@ import { type BatchWriteCommandOutput, type DynamoDBDocumentClient, BatchGetComm
 import type { CustomerStore } from '../core/ports.js';
 import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord } from '../core/records.js';
 import { birthdayIndexKey } from '../core/campaigns/birthday.js';
+import { renewalIndexKey } from '../core/campaigns/renewal.js';
 import { customersTable } from './tables.js';
 import { queryAll, queryPages } from './query-pages.js';
 
@@ -22,40 +23,64 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async getProfiles(customerIds: readonly string[]): Promise<Map<string, unknown>> {
-    const profiles = new Map<string, unknown>();
-    for (let i = 0; i < customerIds.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = customerIds.slice(i, i + 100).map((customerId) => ({ customerId, recordKey: PROFILE_RECORD_KEY }));
+    const items = await this.getItems(customerIds.map((customerId) => ({ customerId, recordKey: PROFILE_RECORD_KEY })));
+    return new Map([...items].map(([key, item]) => [key.slice(0, key.lastIndexOf('|')), item]));
+  }
+
+  async getItems(keys: readonly { customerId: string; recordKey: string }[]): Promise<Map<string, unknown>> {
+    const found = new Map<string, unknown>();
+    const unique = [...new Map(keys.map((key) => [`${key.customerId}|${key.recordKey}`, key])).values()];
+    for (let i = 0; i < unique.length; i += 100) {
+      let batch: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(({ customerId, recordKey }) => ({ customerId, recordKey }));
       // BatchGet may hand back some keys unprocessed under load; ask again for those.
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+      for (let attempt = 0; batch && batch.length > 0; attempt++) {
         if (attempt > 0) await backoff(attempt);
-        const response = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-        for (const item of response.Responses?.[this.tableName] ?? []) profiles.set(item.customerId as string, item);
-        keys = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+        const response = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch } } }));
+        for (const item of response.Responses?.[this.tableName] ?? []) found.set(`${item.customerId}|${item.recordKey}`, item);
+        batch = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
       }
     }
-    return profiles;
+    return found;
+  }
+
+  contractsEndingOn(endsOn: string): AsyncIterable<readonly unknown[]> {
+    return queryPages(this.client, {
+      TableName: this.tableName,
+      IndexName: customersTable.indexes[1].indexName,
+      KeyConditionExpression: 'renewalEndsOn = :endsOn',
+      ExpressionAttributeValues: { ':endsOn': endsOn },
+    });
+  }
+
+  async setRenewalIndexKey(customerId: string, recordKey: string, endsOn: string | undefined): Promise<void> {
+    await this.setIndexKey({ customerId, recordKey }, 'renewalEndsOn', endsOn);
   }
 
   async setBirthdayIndexKey(customerId: string, monthDay: string | undefined): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { customerId, recordKey: PROFILE_RECORD_KEY },
-        // Only a profile that still exists: a late stream record must not resurrect a deleted customer.
-        ConditionExpression: 'attribute_exists(customerId)',
-        ...(monthDay === undefined
-          ? { UpdateExpression: 'REMOVE birthdayMonthDay' }
-          : { UpdateExpression: 'SET birthdayMonthDay = :monthDay', ExpressionAttributeValues: { ':monthDay': monthDay } }),
-      }),
-    ).catch((error: Error) => {
-      if (error.name !== 'ConditionalCheckFailedException') throw error;
-    });
+    await this.setIndexKey({ customerId, recordKey: PROFILE_RECORD_KEY }, 'birthdayMonthDay', monthDay);
+  }
+
+  /** Sets or removes a sparse index key on a record that still exists (a late stream record must not resurrect one). */
+  private async setIndexKey(key: { customerId: string; recordKey: string }, attribute: string, value: string | undefined): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: 'attribute_exists(customerId)',
+          ExpressionAttributeNames: { '#key': attribute },
+          ...(value === undefined ? { UpdateExpression: 'REMOVE #key' } : { UpdateExpression: 'SET #key = :value', ExpressionAttributeValues: { ':value': value } }),
+        }),
+      )
+      .catch((error: Error) => {
+        if (error.name !== 'ConditionalCheckFailedException') throw error;
+      });
   }
 
   /** All records of one customer, as written (without our keys and index attributes). */
   async recordsOf(customerId: string): Promise<Record<string, unknown>[]> {
     const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } });
-    return items.map(({ recordKey, birthdayMonthDay, ...record }) => record);
+    return items.map(({ recordKey, birthdayMonthDay, renewalEndsOn, ...record }) => record);
   }
 
   /** Writes validated records (25 a request), each with its key and, for a profile, its index key. */
@@ -76,6 +101,10 @@ export const toItem = (record: BusinessRecord): Record<string, unknown> => {
   if (record.type === 'customer') {
     const indexKey = birthdayIndexKey(record);
     if (indexKey !== undefined) item.birthdayMonthDay = indexKey;
+  }
+  if (record.type === 'contract') {
+    const indexKey = renewalIndexKey(record);
+    if (indexKey !== undefined) item.renewalEndsOn = indexKey;
   }
   return item;
 };

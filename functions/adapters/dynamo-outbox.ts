@@ -93,8 +93,8 @@ export class DynamoOutbox implements Outbox {
     });
   }
 
-  async expireWaiting(messageId: string, reason: string, now: Date): Promise<void> {
-    await this.updateWaiting(messageId, 'SET #state = :expired, reason = :reason, updatedAt = :now REMOVE dueShard, waitingCustomerId', { ':expired': 'expired', ':reason': reason, ':now': now.toISOString() });
+  async endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date): Promise<void> {
+    await this.updateWaiting(messageId, 'SET #state = :ended, reason = :reason, updatedAt = :now REMOVE dueShard, waitingCustomerId', { ':ended': state, ':reason': reason, ':now': now.toISOString() });
   }
 
   /** A planning-time change to a message still waiting; a message a dispatcher has taken is left alone. */

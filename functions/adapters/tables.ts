@@ -31,6 +31,8 @@ export const customersTable = {
   indexes: [
     // Sparse: only consenting customers with a birthday carry `birthdayMonthDay`, so a day's planner reads only them.
     { indexName: 'byBirthday', partitionKey: 'birthdayMonthDay', sortKey: 'customerId', projection: 'ALL' },
+    // Sparse: only contracts that may still lapse (active, not auto-renewing) carry `renewalEndsOn`.
+    { indexName: 'byRenewal', partitionKey: 'renewalEndsOn', sortKey: 'customerId', projection: 'ALL' },
   ],
   stream: 'NEW_AND_OLD_IMAGES',
 } as const satisfies TableDefinition;

@@ -25,6 +25,8 @@ export interface PlannedMessage {
   /** The customer's local date it is due on, and the zone that date is in. */
   readonly localDate: LocalDate;
   readonly timeZone: string;
+  /** The record in the customer's partition the message is about (`contract#k-7`), when there is one. */
+  readonly sourceKey?: string;
 }
 
 export interface Message extends PlannedMessage {

@@ -14,6 +14,12 @@ export interface CustomerStore {
   customersWithBirthday(monthDay: string): AsyncIterable<readonly unknown[]>;
   /** Profiles by id, as stored (validated by the caller); missing ids are absent from the map. */
   getProfiles(customerIds: readonly string[]): Promise<Map<string, unknown>>;
+  /** Any records by key, as stored, keyed `customerId|recordKey`; missing ones are absent. */
+  getItems(keys: readonly { customerId: string; recordKey: string }[]): Promise<Map<string, unknown>>;
+  /** Contracts that may lapse and end on `endsOn`, page by page. */
+  contractsEndingOn(endsOn: string): AsyncIterable<readonly unknown[]>;
+  /** Sets (or removes) the renewal index key of a contract. */
+  setRenewalIndexKey(customerId: string, recordKey: string, endsOn: string | undefined): Promise<void>;
   /** Sets (or removes, with undefined) the birthday index key of a profile. */
   setBirthdayIndexKey(customerId: string, monthDay: string | undefined): Promise<void>;
 }
@@ -29,8 +35,8 @@ export interface Outbox {
   waitingFor(customerId: string): Promise<Message[]>;
   /** Moves a waiting message to a new slot (deferred when later than due), unless it has been taken meanwhile. */
   reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void>;
-  /** Expires a waiting message at planning time (it cannot fit), unless it has been taken meanwhile. */
-  expireWaiting(messageId: string, reason: string, now: Date): Promise<void>;
+  /** Ends a waiting message at planning time (it cannot fit, or its trigger went away), unless it has been taken meanwhile. */
+  endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date): Promise<void>;
   /** Waiting messages whose `sendAfter` has come, oldest first. */
   due(now: Date, limit: number): Promise<Message[]>;
   /** Takes a waiting message for sending; false when another worker has it or it is no longer waiting. */

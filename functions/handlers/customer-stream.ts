@@ -5,12 +5,14 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
 import { InvalidRecordError } from '../core/errors.js';
 import { customerChanged } from '../core/jobs/customer-changed.js';
+import { contractChanged } from '../core/jobs/contract-changed.js';
 import { PROFILE_RECORD_KEY } from '../core/records.js';
 import { withMiddlewares } from './middleware.js';
 
 /**
- * DynamoDB stream of the Customers table (profiles only): keeps the birthday index in step and plans
- * a greeting that is already inside the horizon. An invalid profile is logged with its key and
+ * DynamoDB stream of the Customers table (profiles and contracts): keeps the birthday and renewal
+ * indexes in step, plans what is already inside the horizon, and cancels reminders whose contract
+ * renewed, was cancelled or renews itself. An invalid profile is logged with its key and
  * skipped; any other failure is reported for that record alone, so Lambda retries it and then parks
  * it in the dead-letter queue while the rest of the batch goes through.
  */
@@ -21,17 +23,21 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
     const image = record.dynamodb?.NewImage;
     if (record.eventName === 'REMOVE' || !image) return;
     const item = unmarshall(image as Record<string, AttributeValue>);
-    if (item.recordKey !== PROFILE_RECORD_KEY) return;
+    const recordKey = String(item.recordKey);
+    const isProfile = recordKey === PROFILE_RECORD_KEY;
+    if (!isProfile && !recordKey.startsWith('contract#')) return;
     const { customers, outbox, ledger } = runtime.stores();
-    const where = { key: { customerId: String(item.customerId), recordKey: PROFILE_RECORD_KEY }, sequenceNumber: record.dynamodb?.SequenceNumber };
+    const where = { key: { customerId: String(item.customerId), recordKey }, sequenceNumber: record.dynamodb?.SequenceNumber };
     try {
-      await customerChanged({ customers, outbox, ledger, config: await runtime.config() }, item, runtime.clock());
+      const deps = { customers, outbox, ledger, config: await runtime.config() };
+      if (isProfile) await customerChanged(deps, item, runtime.clock());
+      else await contractChanged(deps, item, runtime.clock());
     } catch (error) {
       if (error instanceof InvalidRecordError) {
-        runtime.logger.error('skipped an invalid customer profile', { ...where, field: error.field, reason: error.message });
+        runtime.logger.error(isProfile ? 'skipped an invalid customer profile' : 'skipped an invalid contract', { ...where, field: error.field, reason: error.message });
         return;
       }
-      runtime.logger.warn('customer profile failed; it will be retried', { ...where, error: (error as Error).message });
+      runtime.logger.warn('stream record failed; it will be retried', { ...where, error: (error as Error).message });
       throw error;
     }
   };

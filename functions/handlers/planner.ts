@@ -2,21 +2,24 @@ import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
 import type { InvalidRecordError } from '../core/errors.js';
 import { planBirthdays } from '../core/jobs/plan-birthdays.js';
 import { planFloor } from '../core/jobs/plan-floor.js';
+import { planRenewals } from '../core/jobs/plan-renewals.js';
 import { withMiddlewares } from './middleware.js';
 
 /**
  * Scheduled daily (EventBridge Scheduler): plans what comes into view. Dated messages first (birthday
- * greetings entering the look-ahead window), then the floor (keep-in-touch messages around them).
+ * greetings and renewal reminders entering the look-ahead window), then the floor (keep-in-touch
+ * messages around them).
  */
 export const createPlannerHandler = (runtime: HandlerRuntime) =>
   withMiddlewares(runtime, async (_event: { scheduledTime?: string }) => {
     const { customers, outbox, control, ledger } = runtime.stores();
     const config = await runtime.config();
-    const onInvalidCustomer = (error: InvalidRecordError) => runtime.logger.error('skipped an invalid customer profile', { record: error.record, field: error.field, reason: error.message });
+    const onInvalidCustomer = (error: InvalidRecordError) => runtime.logger.error('skipped an invalid record', { record: error.record, field: error.field, reason: error.message });
     const birthdays = await planBirthdays({ customers, outbox, control, ledger, config, onInvalidCustomer }, runtime.clock());
+    const renewals = await planRenewals({ customers, outbox, control, ledger, config, onInvalidRecord: onInvalidCustomer }, runtime.clock());
     const floor = await planFloor({ customers, outbox, control, ledger, config, onInvalidCustomer }, runtime.clock());
-    runtime.logger.info('planner ran', { birthdays, floor });
-    return { birthdays, floor };
+    runtime.logger.info('planner ran', { birthdays, renewals, floor });
+    return { birthdays, renewals, floor };
   });
 
 export const handler = createPlannerHandler(lambdaRuntime());

@@ -27,6 +27,7 @@ const expectedDynamoDbAccess: Record<FunctionName, string[]> = {
     'GetItem Control', // configuration, watermarks
     'UpdateItem Control',
     'Query Customers/index/byBirthday',
+    'Query Customers/index/byRenewal',
     'BatchGetItem Customers',
     'PutItem Messages',
     'UpdateItem Messages',
@@ -45,7 +46,8 @@ const expectedDynamoDbAccess: Record<FunctionName, string[]> = {
   ],
   customerStream: [
     'GetItem Control',
-    'UpdateItem Customers',
+    'UpdateItem Customers', // the birthday and renewal index keys
+    'BatchGetItem Customers', // a contract's customer
     'DescribeStream Customers/stream',
     'GetRecords Customers/stream',
     'GetShardIterator Customers/stream',
@@ -243,7 +245,7 @@ describe('the CDK app', () => {
         MaximumRecordAgeInSeconds: Match.anyValue(),
         StartingPosition: 'TRIM_HORIZON',
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(built.compute.streamDeadLetterQueue), 'Arn'] } } },
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { recordKey: { S: ['customer'] } } } }) }] },
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { recordKey: { S: ['customer', { prefix: 'contract#' }] } } } }) }] },
       });
     });
 

@@ -30,7 +30,7 @@ export const arrangeCustomer = async (
   for (const slot of arrange(waiting, lastCapped, now, deps.config)) {
     const message = byId.get(slot.messageId)!;
     if ('expire' in slot) {
-      await deps.outbox.expireWaiting(slot.messageId, slot.expire, now);
+      await deps.outbox.endWaiting(slot.messageId, 'expired', slot.expire, now);
       continue;
     }
     if (slot.sendAfter.toISOString() === message.sendAfter) continue;

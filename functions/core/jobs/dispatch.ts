@@ -6,7 +6,7 @@ import { nextAttemptAfter, type Message } from '../messages.js';
 import type { CustomerStore, LedgerStore, Mailer, Outbox } from '../ports.js';
 import { capThreshold, firstCapSlot, firstSendableInstant, floorOf } from '../cadence.js';
 import { localDateOf } from '../calendar.js';
-import { customerFromItem, type Customer } from '../records.js';
+import { customerFromItem, parseRecord, PROFILE_RECORD_KEY, type Customer } from '../records.js';
 import { renderEmail } from '../templates/index.js';
 
 export interface DispatchDeps {
@@ -43,7 +43,9 @@ export interface DispatchResult {
 export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<DispatchResult> => {
   const { config } = deps;
   const due = await deps.outbox.due(now, config.dispatcher.maxMessagesPerRun);
-  const profiles = await deps.customers.getProfiles([...new Set(due.map((message) => message.customerId))]);
+  // The profiles and the records the messages are about (a renewal's contract), in one read.
+  const items = await deps.customers.getItems(due.flatMap((m) => [{ customerId: m.customerId, recordKey: PROFILE_RECORD_KEY }, ...(m.sourceKey ? [{ customerId: m.customerId, recordKey: m.sourceKey }] : [])]));
+  const itemOf = (customerId: string, recordKey: string) => items.get(`${customerId}|${recordKey}`);
   const outcomes: Record<DispatchOutcome, number> = { sent: 0, deferred: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0 };
 
   const dispatchOne = async (message: Message): Promise<void> => {
@@ -54,7 +56,8 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
       return;
     }
     try {
-      outcomes[await sendClaimed(deps, message, claimId, profiles.get(message.customerId), now)]++;
+      const source = message.sourceKey ? itemOf(message.customerId, message.sourceKey) : undefined;
+      outcomes[await sendClaimed(deps, message, claimId, itemOf(message.customerId, PROFILE_RECORD_KEY), source, now)]++;
     } catch (error) {
       // Unknown outcome (a bug, or the record of a send failing): the claim stays, so the message is never sent twice.
       outcomes.failed++;
@@ -72,7 +75,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   return { due: due.length, outcomes };
 };
 
-const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string, profile: unknown, now: Date): Promise<DispatchOutcome> => {
+const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string, profile: unknown, sourceItem: unknown, now: Date): Promise<DispatchOutcome> => {
   const { outbox, config } = deps;
   const finish = async (state: 'expired' | 'suppressed' | 'cancelled', reason: string): Promise<DispatchOutcome> => {
     await outbox.finish(message.messageId, claimId, state, reason, now);
@@ -90,7 +93,9 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
   }
   const noConsent = consentBlocks(message, customer);
   if (noConsent) return finish('suppressed', noConsent);
-  const gone = triggerGone(message, customer, config);
+  const parsedSource = sourceItem === undefined ? undefined : parseRecord(sourceItem, now);
+  const source = parsedSource?.ok ? parsedSource.record : undefined;
+  const gone = triggerGone(message, customer, config, source);
   if (gone) return finish('cancelled', gone);
 
   const { cadence } = config;
@@ -114,7 +119,7 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
     return holdUntil(firstCapSlot(now, lastCapped, timeZone, cadence), `deferred by the weekly cap (last capped message on ${lastCapped})`);
   }
 
-  const email = renderEmail(message.campaign, customer, { brand: deps.brand });
+  const email = renderEmail(message.campaign, customer, { brand: deps.brand, contract: source?.type === 'contract' ? source : undefined });
   try {
     const sesMessageId = await deps.mailer.send({
       to: customer.email,

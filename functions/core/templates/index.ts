@@ -1,6 +1,8 @@
 import Handlebars from 'handlebars';
 import type { CampaignName } from '../config.js';
-import type { Customer } from '../records.js';
+import type { Contract, Customer } from '../records.js';
+import { DateTime } from 'luxon';
+import { renewalTemplates } from './renewal.js';
 import { birthdayTemplates } from './birthday.js';
 import { keepInTouchTemplates } from './keep-in-touch.js';
 import type { CampaignTemplates, LocalizedTemplate } from './types.js';
@@ -14,6 +16,7 @@ import type { CampaignTemplates, LocalizedTemplate } from './types.js';
 const templatesByCampaign: Partial<Record<CampaignName, CampaignTemplates>> = {
   birthday: birthdayTemplates,
   keepInTouch: keepInTouchTemplates,
+  renewal: renewalTemplates,
 };
 
 export interface RenderedEmail {
@@ -26,6 +29,8 @@ export interface RenderedEmail {
 
 export interface RenderContext {
   readonly brand: string;
+  /** The contract a renewal reminder is about. */
+  readonly contract?: Pick<Contract, 'plan' | 'endsOn'>;
 }
 
 const handlebars = Handlebars.create();
@@ -52,6 +57,9 @@ export const renderEmail = (campaign: CampaignName, customer: Customer, context:
     brand: context.brand,
     points: customer.loyaltyPoints > 0 ? customer.loyaltyPoints.toLocaleString(locale) : undefined,
     tierName: template.tierNames[customer.tier],
+    plan: context.contract?.plan,
+    // The end date as the customer writes dates: 30 de junio de 2027, 30 iunie 2027, June 30, 2027.
+    endsOn: context.contract ? DateTime.fromISO(context.contract.endsOn).setLocale(locale).toLocaleString(DateTime.DATE_FULL) : undefined,
   };
   return {
     subject: compile(template.subject, false)(data).replace(/[\r\n]+/g, ' ').trim(),

@@ -1,0 +1,50 @@
+import type { RetentionConfig } from '../config.js';
+import { mayLapse, renewalIndexKey, renewalReminder, upcomingRenewalReminders } from '../campaigns/renewal.js';
+import type { PlannedMessage } from '../messages.js';
+import { InvalidRecordError } from '../errors.js';
+import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
+import { customerFromItem, parseRecord, recordKeyOf, type Contract } from '../records.js';
+import { arrangeCustomer } from './arrange-customer.js';
+
+export interface ContractChangedDeps {
+  readonly customers: CustomerStore;
+  readonly outbox: Outbox;
+  readonly ledger: LedgerStore;
+  readonly config: RetentionConfig;
+}
+
+/**
+ * A contract was written (import, or a business system): keep its renewal index key in step; when it
+ * renewed, was cancelled or renews itself, cancel the reminders still waiting; otherwise plan or move
+ * the ones already inside the horizon (a new `endsOn`). Throws InvalidRecordError for a bad item.
+ */
+export const contractChanged = async (deps: ContractChangedDeps, item: Record<string, unknown>, now: Date): Promise<void> => {
+  const parsed = parseRecord(item.type === undefined ? { ...item, type: 'contract' } : item, now);
+  if (!parsed.ok) throw new InvalidRecordError(parsed.rejection.record, parsed.rejection.field, parsed.rejection.reason);
+  const contract = parsed.record as Contract;
+  const indexKey = renewalIndexKey(contract);
+  if (item.renewalEndsOn !== indexKey) await deps.customers.setRenewalIndexKey(contract.customerId, recordKeyOf(contract), indexKey);
+
+  const waiting = (await deps.outbox.waitingFor(contract.customerId)).filter((m) => m.campaign === 'renewal' && m.sourceKey === recordKeyOf(contract));
+  if (!mayLapse(contract)) {
+    const why = contract.autoRenew ? 'the contract renews automatically' : `the contract was ${contract.status}`;
+    for (const message of waiting) await deps.outbox.endWaiting(message.messageId, 'cancelled', why, now);
+    return;
+  }
+  const profile = (await deps.customers.getProfiles([contract.customerId])).get(contract.customerId);
+  if (profile === undefined) return; // the profile's own arrival plans nothing for contracts; the daily planner will
+  const customer = customerFromItem(profile, now);
+  // A reminder already waiting moves with the contract's end, wherever that falls: its id is the
+  // contract and offset, so leaving it on the old date would block the new one for good.
+  const waitingIds = new Set(waiting.map((m) => m.messageId));
+  const moved = deps.config.campaigns.renewal.offsetsDays
+    .map((offset) => renewalReminder(contract, customer, offset, deps.config))
+    .filter((reminder): reminder is PlannedMessage => reminder !== null && waitingIds.has(reminder.messageId));
+  const upcoming = upcomingRenewalReminders(contract, customer, now, deps.config).filter((reminder) => !waitingIds.has(reminder.messageId));
+  let changed = false;
+  for (const reminder of [...moved, ...upcoming]) {
+    const outcome = await deps.outbox.replan(reminder, now);
+    changed ||= outcome !== 'unchanged';
+  }
+  if (changed) await arrangeCustomer(deps, contract.customerId, now);
+};

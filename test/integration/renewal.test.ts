@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../functions/core/config.js';
+import { simulate, type SimulationResult } from '../../functions/local/simulation.js';
+import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
+
+const prefix = uniquePrefix('renewal');
+const id = (name: string) => `${prefix}${name}`;
+const customer = (name: string, timeZone: string, locale: string) =>
+  JSON.stringify({ type: 'customer', customerId: id(name), email: `${id(name)}@example.com`, timeZone, locale, name: name[0]!.toUpperCase() + name.slice(1) });
+const contract = (name: string, fields: Record<string, unknown>) => JSON.stringify({ type: 'contract', contractId: `k-${name}`, customerId: id(name), plan: 'Premium annual', ...fields });
+
+// Window: 20 January – 21 March 2027.
+const data = [
+  customer('lola', 'Europe/Madrid', 'es'),
+  contract('lola', { endsOn: '2027-03-10' }),
+  customer('ion', 'Europe/Bucharest', 'ro'),
+  contract('ion', { endsOn: '2027-03-10' }),
+  customer('kai', 'Pacific/Kiritimati', 'en'),
+  contract('kai', { endsOn: '2027-03-10', autoRenew: true }),
+  customer('ada', 'America/New_York', 'en'),
+  contract('ada', { endsOn: '2027-03-10' }),
+  customer('max', 'UTC', 'en'),
+  contract('max', { endsOn: '2027-03-10' }),
+  // Ion renews after his first reminder; Max cancels; Ada's contract is extended to 30 April.
+  JSON.stringify({ ...JSON.parse(contract('ion', { endsOn: '2027-03-10', status: 'renewed' })), at: '2027-02-20T12:00:00Z' }),
+  JSON.stringify({ ...JSON.parse(contract('max', { endsOn: '2027-03-10', status: 'cancelled' })), at: '2027-02-20T12:00:00Z' }),
+  JSON.stringify({ ...JSON.parse(contract('ada', { endsOn: '2027-04-30' })), at: '2027-02-01T12:00:00Z' }),
+].join('\n');
+
+describe('renewal reminders on the real local stack', () => {
+  let result: SimulationResult;
+  const renewals = () => result.report.messages.filter((m) => m.campaign === 'renewal');
+  const of = (name: string) => Object.fromEntries(renewals().filter((m) => m.customerId === id(name)).map((m) => [m.messageId.split('#').pop(), [m.state, m.localDate ?? m.reason, m.localTime]]));
+
+  beforeAll(async () => {
+    result = await simulate({ ...endpoints(), data, start: new Date('2027-01-20T00:00:00Z'), days: 60, config: defaultConfig, tablePrefix: prefix });
+  });
+
+  it('reminds 30 and 7 days before the contract ends, at 09:00 local, with the plan and the date in the customer’s language', async () => {
+    expect(of('lola')).toEqual({ 30: ['sent', '2027-02-08', '09:00'], 7: ['sent', '2027-03-03', '09:00'] });
+    const subjects = (await emailsTo((to) => to.startsWith(id('lola')))).map((e) => e.subject);
+    expect(subjects).toContain('Tu plan Premium annual termina el 10 de marzo de 2027');
+  });
+
+  it('cancels the reminders still waiting when the contract is renewed or cancelled', () => {
+    expect(of('ion')).toEqual({ 30: ['sent', '2027-02-08', '09:00'], 7: ['cancelled', 'the contract was renewed', null] });
+    expect(of('max')).toEqual({ 30: ['sent', '2027-02-08', '09:00'], 7: ['cancelled', 'the contract was cancelled', null] });
+  });
+
+  it('never reminds a contract that renews by itself', () => {
+    expect(of('kai')).toEqual({});
+  });
+
+  it('moves the reminders when the end date moves', () => {
+    // Extended on 1 February to 30 April: both reminders, already planned for March, move with it, after this window.
+    expect(of('ada')).toEqual({});
+    const waiting = result.waiting.filter((m) => m.customerId === id('ada') && m.campaign === 'renewal').map((m) => [m.occurrence, m.localDate]);
+    expect(waiting.sort()).toEqual([['k-ada#30', '2027-03-31'], ['k-ada#7', '2027-04-23']]);
+  });
+
+  it('keeps the band while it does', () => {
+    expect(result.parked).toEqual([]);
+    const sent = result.report.messages.filter((m) => m.state === 'sent' && m.customerId === id('lola')).map((m) => m.localDate!).sort();
+    for (let i = 1; i < sent.length; i++) expect(Date.parse(sent[i]!) - Date.parse(sent[i - 1]!)).toBeGreaterThanOrEqual(7 * 86_400_000);
+  });
+});
