@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { renewalIndexKey, renewalReminder, renewalTriggerGone, upcomingRenewalReminders } from '../../functions/core/campaigns/renewal.js';
+import { defaultConfig } from '../../functions/core/config.js';
+import type { Contract, Customer } from '../../functions/core/records.js';
+import { renderEmail } from '../../functions/core/templates/index.js';
+
+const customer: Customer = { type: 'customer', customerId: 'c-1', email: 'ion@example.com', timeZone: 'Europe/Bucharest', locale: 'ro', name: 'Ion', tier: 'gold', loyaltyPoints: 0, marketingOptIn: false, createdAt: '2020-01-01T00:00:00Z' };
+const contract = (fields: Partial<Contract> = {}): Contract => ({ type: 'contract', contractId: 'k-7', customerId: 'c-1', endsOn: '2027-06-30', plan: 'Family plan', autoRenew: false, status: 'active', ...fields });
+
+describe('a renewal reminder', () => {
+  it('is due at 09:00 local, offset days before the end, until the contract ends, without needing marketing consent', () => {
+    expect(renewalReminder(contract(), customer, 30, defaultConfig)).toMatchObject({
+      messageId: 'c-1#renewal#k-7#30',
+      messageClass: 'service',
+      priority: 90,
+      dueAt: '2027-05-31T06:00:00.000Z',
+      deadline: '2027-06-29T21:00:00.000Z',
+      localDate: '2027-05-31',
+      sourceKey: 'contract#k-7',
+    });
+    expect(renewalReminder(contract(), customer, 7, defaultConfig)?.localDate).toBe('2027-06-23');
+    expect(renewalReminder(contract(), customer, 14, defaultConfig)).toBeNull(); // not a configured offset
+  });
+
+  it('exists only for contracts that may lapse, and only they are indexed', () => {
+    for (const fields of [{ autoRenew: true }, { status: 'renewed' as const }, { status: 'cancelled' as const }]) {
+      expect(renewalReminder(contract(fields), customer, 30, defaultConfig)).toBeNull();
+      expect(renewalIndexKey(contract(fields))).toBeUndefined();
+    }
+    expect(renewalIndexKey(contract())).toBe('2027-06-30');
+  });
+
+  it('for a new or changed contract, covers only reminders still to come inside the horizon', () => {
+    const now = new Date('2027-06-01T12:00:00Z');
+    expect(upcomingRenewalReminders(contract(), customer, now, defaultConfig).map((r) => r.occurrence)).toEqual(['k-7#7']);
+  });
+
+  it('is cancelled at send time when the contract renewed, was cancelled, renews itself or moved its end', () => {
+    const reminder = renewalReminder(contract(), customer, 7, defaultConfig)!;
+    expect(renewalTriggerGone(reminder, contract())).toBeNull();
+    expect(renewalTriggerGone(reminder, contract({ status: 'renewed' }))).toBe('the contract was renewed');
+    expect(renewalTriggerGone(reminder, contract({ autoRenew: true }))).toBe('the contract renews automatically');
+    expect(renewalTriggerGone(reminder, contract({ endsOn: '2027-07-31' }))).toBe('the contract now ends on 2027-07-31');
+    expect(renewalTriggerGone(reminder, undefined)).toBe('the contract no longer exists');
+  });
+
+  it('names the plan and the date in the customer’s language, escaped', () => {
+    const ro = renderEmail('renewal', customer, { brand: 'Acme', contract: contract() });
+    expect(ro.subject).toBe('Abonamentul tău Family plan se încheie pe 30 iunie 2027');
+    const en = renderEmail('renewal', { ...customer, locale: 'en' }, { brand: 'Acme', contract: contract({ plan: '<i>Pro</i>' }) });
+    expect(en.subject).toBe('Your <i>Pro</i> plan ends on June 30, 2027');
+    expect(en.html).toContain('&lt;i&gt;Pro&lt;/i&gt;');
+  });
+});
