@@ -14,10 +14,11 @@ export const createPlannerHandler = (runtime: HandlerRuntime) =>
   withMiddlewares(runtime, async (_event: { scheduledTime?: string }) => {
     const { customers, outbox, control, ledger } = runtime.stores();
     const config = await runtime.config();
-    const onInvalidCustomer = (error: InvalidRecordError) => runtime.logger.error('skipped an invalid record', { record: error.record, field: error.field, reason: error.message });
-    const birthdays = await planBirthdays({ customers, outbox, control, ledger, config, onInvalidCustomer }, runtime.clock());
-    const renewals = await planRenewals({ customers, outbox, control, ledger, config, onInvalidRecord: onInvalidCustomer }, runtime.clock());
-    const floor = await planFloor({ customers, outbox, control, ledger, config, onInvalidCustomer }, runtime.clock());
+    const onInvalidRecord = (error: InvalidRecordError) => runtime.logger.error('skipped an invalid record', { record: error.record, field: error.field, reason: error.message });
+    const deps = { customers, outbox, control, ledger, config, onInvalidRecord };
+    const birthdays = await planBirthdays(deps, runtime.clock());
+    const renewals = await planRenewals(deps, runtime.clock());
+    const floor = await planFloor(deps, runtime.clock());
     runtime.logger.info('planner ran', { birthdays, renewals, floor });
     return { birthdays, renewals, floor };
   });

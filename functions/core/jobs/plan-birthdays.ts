@@ -1,21 +1,9 @@
-import { addDays, birthdayMonthDaysCelebratedOn, datesFrom, localDateOf } from '../calendar.js';
-import type { RetentionConfig } from '../config.js';
-import type { ControlStore, CustomerStore, LedgerStore, Outbox } from '../ports.js';
+import { birthdayMonthDaysCelebratedOn } from '../calendar.js';
 import { arrangeCustomer } from './arrange-customer.js';
 import { birthdayGreetingOn } from '../campaigns/birthday.js';
-import { customerFromItem } from '../records.js';
-import { InvalidRecordError } from '../errors.js';
+import { datesToPlan, validCustomer, type PlanningDeps } from './planning-window.js';
 
 export const BIRTHDAY_PLANNER = 'birthdayPlanner';
-
-export interface PlanBirthdaysDeps {
-  readonly customers: CustomerStore;
-  readonly outbox: Outbox;
-  readonly ledger: LedgerStore;
-  readonly control: ControlStore;
-  readonly config: RetentionConfig;
-  readonly onInvalidCustomer: (error: InvalidRecordError) => void;
-}
 
 export interface PlanBirthdaysResult {
   readonly datesPlanned: number;
@@ -31,32 +19,24 @@ export interface PlanBirthdaysResult {
  * whose birthday has just come into view; after an outage the gap is planned in one go. Dates start
  * a day before UTC's, the earliest local date anywhere on Earth.
  */
-export const planBirthdays = async (deps: PlanBirthdaysDeps, now: Date): Promise<PlanBirthdaysResult> => {
+export const planBirthdays = async (deps: PlanningDeps, now: Date): Promise<PlanBirthdaysResult> => {
   const { customers, outbox, control, config } = deps;
   const settings = config.campaigns.birthday;
-  const todayUtc = localDateOf(now, 'UTC');
-  const earliest = addDays(todayUtc, -1);
-  const horizon = addDays(todayUtc, config.planner.lookAheadDays);
-  const watermark = await control.plannedThrough(BIRTHDAY_PLANNER);
-  const from = watermark === undefined || watermark < earliest ? earliest : addDays(watermark, 1);
   const result = { datesPlanned: 0, customersRead: 0, planned: 0, alreadyPlanned: 0, invalid: 0 };
-  if (!settings.enabled || from > horizon) return result;
+  if (!settings.enabled) return result;
+  const window = await datesToPlan(control, BIRTHDAY_PLANNER, now, config.planner.lookAheadDays);
 
-  for (const date of datesFrom(from, horizon)) {
+  for (const date of window.dates) {
     for (const monthDay of birthdayMonthDaysCelebratedOn(date, settings.leapDayPolicy)) {
       for await (const page of customers.customersWithBirthday(monthDay)) {
         for (const item of page) {
           result.customersRead++;
-          let greeting;
-          try {
-            greeting = birthdayGreetingOn(customerFromItem(item, now), date, settings);
-          } catch (error) {
-            if (!(error instanceof InvalidRecordError)) throw error;
+          const customer = validCustomer(item, now, (error) => {
             result.invalid++;
-            deps.onInvalidCustomer(error);
-            continue;
-          }
-          if (greeting === null || new Date(greeting.deadline) <= now) continue;
+            deps.onInvalidRecord(error);
+          });
+          const greeting = customer && birthdayGreetingOn(customer, date, settings);
+          if (!greeting || new Date(greeting.deadline) <= now) continue;
           if ((await outbox.plan(greeting, now)) === 'planned') {
             result.planned++;
             await arrangeCustomer(deps, greeting.customerId, now);
@@ -66,6 +46,6 @@ export const planBirthdays = async (deps: PlanBirthdaysDeps, now: Date): Promise
     }
     result.datesPlanned++;
   }
-  await control.setPlannedThrough(BIRTHDAY_PLANNER, horizon);
+  await window.done();
   return result;
 };

@@ -1,22 +1,10 @@
 import { addDays, datesFrom, localDateOf } from '../calendar.js';
 import { floorOf } from '../cadence.js';
-import type { RetentionConfig } from '../config.js';
 import { floorRecheckAfter, keepInTouchFor } from '../campaigns/keep-in-touch.js';
-import { InvalidRecordError } from '../errors.js';
-import type { ControlStore, CustomerStore, LedgerStore, Outbox } from '../ports.js';
-import { customerFromItem } from '../records.js';
+import { validCustomer, type PlanningDeps } from './planning-window.js';
 import { arrangeCustomer } from './arrange-customer.js';
 
 export const FLOOR_PLANNER = 'floorPlanner';
-
-export interface PlanFloorDeps {
-  readonly customers: CustomerStore;
-  readonly outbox: Outbox;
-  readonly ledger: LedgerStore;
-  readonly control: ControlStore;
-  readonly config: RetentionConfig;
-  readonly onInvalidCustomer: (error: InvalidRecordError) => void;
-}
 
 export interface PlanFloorResult {
   readonly checked: number;
@@ -31,7 +19,7 @@ export interface PlanFloorResult {
  * if a message already waits that will reach them within the floor, look again after it; otherwise
  * plan a keep-in-touch message and arrange it around their other messages, never breaking the cap.
  */
-export const planFloor = async (deps: PlanFloorDeps, now: Date): Promise<PlanFloorResult> => {
+export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloorResult> => {
   const { config } = deps;
   const result = { checked: 0, planned: 0, heldByOthers: 0, withoutConsent: 0 };
   const todayUtc = localDateOf(now, 'UTC');
@@ -50,14 +38,8 @@ export const planFloor = async (deps: PlanFloorDeps, now: Date): Promise<PlanFlo
           await deps.ledger.setFloorCheck(entry.customerId, undefined);
           continue;
         }
-        let customer;
-        try {
-          customer = customerFromItem(profile, now);
-        } catch (error) {
-          if (!(error instanceof InvalidRecordError)) throw error;
-          deps.onInvalidCustomer(error);
-          continue;
-        }
+        const customer = validCustomer(profile, now, deps.onInvalidRecord);
+        if (!customer) continue;
         const today = localDateOf(now, customer.timeZone);
         if (customer.marketingOptIn === false) {
           // The floor is for customers with marketing consent; look again in a while in case that changes.
