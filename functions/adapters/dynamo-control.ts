@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ignoreConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
 import type { ControlStore } from '../core/ports.js';
 
@@ -26,8 +27,6 @@ export class DynamoControlStore implements ControlStore {
           ExpressionAttributeValues: { ':date': date },
         }),
       )
-      .catch((error: Error) => {
-        if (error.name !== 'ConditionalCheckFailedException') throw error;
-      });
+      .catch(ignoreConditionFailure);
   }
 }

@@ -1,4 +1,5 @@
 import { type BatchWriteCommandOutput, type DynamoDBDocumentClient, BatchGetCommand, BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ignoreConditionFailure } from './conditions.js';
 import type { CustomerStore } from '../core/ports.js';
 import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord } from '../core/records.js';
 import { birthdayIndexKey } from '../core/campaigns/birthday.js';
@@ -72,9 +73,7 @@ export class DynamoCustomerStore implements CustomerStore {
           ...(value === undefined ? { UpdateExpression: 'REMOVE #key' } : { UpdateExpression: 'SET #key = :value', ExpressionAttributeValues: { ':value': value } }),
         }),
       )
-      .catch((error: Error) => {
-        if (error.name !== 'ConditionalCheckFailedException') throw error;
-      });
+      .catch(ignoreConditionFailure);
   }
 
   /** All records of one customer, as written (without our keys and index attributes). */

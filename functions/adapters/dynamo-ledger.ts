@@ -1,13 +1,10 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPages } from './query-pages.js';
+import { ignoreConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
 import { NEVER } from '../core/cadence.js';
 import type { LedgerEntry, LedgerStore } from '../core/ports.js';
 import { ledgerTable } from './tables.js';
-
-const ignoreConditionFailure = (error: Error): void => {
-  if (error.name !== 'ConditionalCheckFailedException') throw error;
-};
 
 /**
  * The Ledger table. The cap is a conditional write on the customer's item, never a read followed by
@@ -51,7 +48,7 @@ export class DynamoLedgerStore implements LedgerStore {
       );
       return true;
     } catch (error) {
-      ignoreConditionFailure(error as Error);
+      ignoreConditionFailure(error);
       return false;
     }
   }

@@ -2,9 +2,9 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } 
 import { allDueShards, dueShardOf, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
 import type { Outbox, PlanOutcome } from '../core/ports.js';
 import { messagesTable } from './tables.js';
+import { isConditionFailure } from './conditions.js';
 import { queryAll } from './query-pages.js';
 
-const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
 
 /**
  * The Messages table. Every state change is a conditional write on the message's own item: creation

@@ -117,19 +117,26 @@ interface SimulateOptions {
   sesEndpoint?: string;
 }
 
+/** A simulation on a running local stack, in tables of its own (so several can share one DynamoDB Local). */
+const simulateOn = (stack: Pick<LocalStack, 'dynamodbEndpoint' | 'sesEndpoint'>, label: string, run: { data: string; start: string; days: number; config: RetentionConfig; onDay?: (day: number, of: number) => void }) =>
+  simulate({
+    ...run,
+    start: new Date(`${run.start}T00:00:00.000Z`),
+    dynamodbEndpoint: stack.dynamodbEndpoint,
+    sesEndpoint: stack.sesEndpoint,
+    tablePrefix: `${label}-${Date.now().toString(36)}-`,
+  });
+
 const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (line: string) => void): Promise<SimulationResult> => {
   const config = await loadConfig(options.config);
   const data = await readData(options.data);
   const started = performance.now();
   let lastShown = -1;
-  const result = await simulate({
+  const result = await simulateOn(stack, 'sim', {
     data,
-    start: new Date(`${options.start}T00:00:00.000Z`),
+    start: options.start,
     days: options.days,
     config,
-    dynamodbEndpoint: stack.dynamodbEndpoint,
-    sesEndpoint: stack.sesEndpoint,
-    tablePrefix: `sim-${Date.now().toString(36)}-`,
     onDay: (day, of) => {
       const shown = Math.floor((day / of) * 10);
       if (process.stderr.isTTY && shown !== lastShown) process.stderr.write(`\rsimulating… ${Math.round((day / of) * 100)}%`);
@@ -224,8 +231,7 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
       const data = await readData(options.data);
       const stack = await startLocalStack({ dynamodbEndpoint: options.dynamodbEndpoint });
       const [before, after] = await withStack(stack, async (running) => {
-        const run = (config: RetentionConfig, label: string) =>
-          simulate({ data, start: new Date(`${options.start}T00:00:00.000Z`), days: options.days, config, dynamodbEndpoint: running.dynamodbEndpoint, sesEndpoint: running.sesEndpoint, tablePrefix: `diff-${label}-${Date.now().toString(36)}-` });
+        const run = (config: RetentionConfig, label: string) => simulateOn(running, `diff-${label}`, { data, start: options.start, days: options.days, config });
         return [await run(current, 'current'), await run(proposed, 'proposed')];
       });
       log(formatConfigDiff({ config: current, result: before }, { config: proposed, result: after }));
@@ -250,17 +256,8 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
         : stored;
       const profile = records.filter((r) => r.type === 'customer' && r.at === undefined).pop();
       const stack = await startLocalStack({ dynamodbEndpoint: options.dynamodbEndpoint });
-      const result = await withStack(stack, (running) =>
-        simulate({
-          data: records.map((r) => JSON.stringify(r)).join('\n'),
-          start: new Date(`${options.start}T00:00:00.000Z`),
-          days: options.days,
-          config,
-          dynamodbEndpoint: running.dynamodbEndpoint,
-          sesEndpoint: running.sesEndpoint,
-          tablePrefix: `preview-${Date.now().toString(36)}-`,
-        }),
-      );
+      const data = records.map((r) => JSON.stringify(r)).join('\n');
+      const result = await withStack(stack, (running) => simulateOn(running, 'preview', { data, start: options.start, days: options.days, config }));
       log(formatPreview(customerId, profile, result));
     });
 
