@@ -1,7 +1,7 @@
-import { type BatchWriteCommandOutput, type DynamoDBDocumentClient, BatchGetCommand, BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type BatchWriteCommandOutput, type DynamoDBDocumentClient, BatchGetCommand, BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ignoreConditionFailure } from './conditions.js';
 import type { CustomerStore } from '../core/ports.js';
-import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord } from '../core/records.js';
+import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord, type RecordType, type SurveyResponse } from '../core/records.js';
 import { birthdayIndexKey } from '../core/campaigns/birthday.js';
 import { renewalIndexKey } from '../core/campaigns/renewal.js';
 import { customersTable } from './tables.js';
@@ -74,6 +74,34 @@ export class DynamoCustomerStore implements CustomerStore {
         }),
       )
       .catch(ignoreConditionFailure);
+  }
+
+  async recordsOfType(customerId: string, type: RecordType): Promise<unknown[]> {
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'customerId = :id AND begins_with(recordKey, :prefix)',
+      ExpressionAttributeValues: { ':id': customerId, ':prefix': `${type}#` },
+      ConsistentRead: true,
+    });
+  }
+
+  async recordSurveyAnswer(response: SurveyResponse): Promise<'recorded' | 'updated' | 'unchanged'> {
+    try {
+      const { Attributes } = await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(response),
+          // The same score again writes nothing, so it starts nothing on the stream either.
+          ConditionExpression: 'attribute_not_exists(recordKey) OR score <> :score',
+          ExpressionAttributeValues: { ':score': response.score },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes === undefined ? 'recorded' : 'updated';
+    } catch (error) {
+      ignoreConditionFailure(error);
+      return 'unchanged';
+    }
   }
 
   /** All records of one customer, as written (without our keys and index attributes). */

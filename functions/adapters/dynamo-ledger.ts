@@ -67,14 +67,14 @@ export class DynamoLedgerStore implements LedgerStore {
       .catch(ignoreConditionFailure);
   }
 
-  async recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate): Promise<void> {
+  async recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent: { readonly survey?: boolean } = {}): Promise<void> {
     // Only forwards: a late record of an older send never moves the floor back.
     await this.client
       .send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { customerId },
-          UpdateExpression: 'SET lastContactDate = :today, floorCheckDate = :check, lastCappedDate = if_not_exists(lastCappedDate, :never)',
+          UpdateExpression: `SET lastContactDate = :today, floorCheckDate = :check, lastCappedDate = if_not_exists(lastCappedDate, :never)${sent.survey ? ', lastSurveyDate = :today' : ''}`,
           ConditionExpression: 'attribute_not_exists(lastContactDate) OR lastContactDate <= :today',
           ExpressionAttributeValues: { ':today': today, ':check': floorCheckDate, ':never': NEVER },
         }),

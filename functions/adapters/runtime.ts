@@ -1,6 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { LinkSigning } from '../core/links.js';
+import { secretFromSecretsManager } from './link-secret.js';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionConfig } from '../core/config.js';
 import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
@@ -32,6 +35,8 @@ export interface HandlerRuntime {
   readonly stores: () => Stores;
   /** The business name e-mails are signed with. */
   readonly brand: string;
+  /** Where one-click links point and the secret that signs them. */
+  readonly links: () => Promise<LinkSigning>;
 }
 
 export const documentClientFor = (client: DynamoDBClient): DynamoDBDocumentClient =>
@@ -68,6 +73,10 @@ export const lambdaRuntime = (): HandlerRuntime => {
       ),
     ),
     brand: process.env.BRAND_NAME ?? 'Retention',
+    links: once(async () => ({
+      baseUrl: requiredEnv('LINKS_BASE_URL'),
+      secret: await secretFromSecretsManager(new SecretsManagerClient({}), requiredEnv('LINK_SECRET_ARN')),
+    })),
   };
 };
 

@@ -35,6 +35,10 @@ export const localDateOf = (instant: Date, timeZone: string): LocalDate =>
 export const localTimeOf = (instant: Date, timeZone: string): LocalTime =>
   DateTime.fromJSDate(instant, { zone: timeZone }).toFormat('HH:mm');
 
+/** An instant moved by hours and local calendar days in a zone: `days` keep the wall time across daylight-saving changes. */
+export const later = (instant: Date, by: { readonly hours?: number; readonly days?: number }, timeZone: string): Date =>
+  DateTime.fromJSDate(instant, { zone: timeZone }).plus({ hours: by.hours ?? 0 }).plus({ days: by.days ?? 0 }).toJSDate();
+
 export const addDays = (date: LocalDate, days: number): LocalDate =>
   DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!;
 

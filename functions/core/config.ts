@@ -48,6 +48,8 @@ export const configSchema = z
         deadlineDays: days(1),
         minDaysBetweenSurveys: days(0),
         detractorMaxScore: z.number().int().min(0).max(10),
+        /** How long a survey's answer links work after it was sent. */
+        answerLinkValidDays: days(1),
       }),
       keepInTouch: z.strictObject(campaignBase),
     }),

@@ -1,6 +1,6 @@
 import type { LocalDate } from './calendar.js';
 import type { Message, MessageState, PlannedMessage } from './messages.js';
-import type { BusinessRecord, Customer } from './records.js';
+import type { BusinessRecord, Customer, RecordType, SurveyResponse } from './records.js';
 
 /**
  * What the jobs need from the outside world. Adapters implement these against DynamoDB and SES;
@@ -16,6 +16,13 @@ export interface CustomerStore {
   getProfiles(customerIds: readonly string[]): Promise<Map<string, unknown>>;
   /** Any records by key, as stored, keyed `customerId|recordKey`; missing ones are absent. */
   getItems(keys: readonly { customerId: string; recordKey: string }[]): Promise<Map<string, unknown>>;
+  /** A customer's records of one type (`complaint`, …), as stored. */
+  recordsOfType(customerId: string, type: RecordType): Promise<unknown[]>;
+  /**
+   * Records a survey answer unless the same score is already recorded (a repeated click changes
+   * nothing); a different score replaces the earlier answer. Says which happened.
+   */
+  recordSurveyAnswer(response: SurveyResponse): Promise<'recorded' | 'updated' | 'unchanged'>;
   /** Contracts that may lapse and end on `endsOn`, page by page. */
   contractsEndingOn(endsOn: string): AsyncIterable<readonly unknown[]>;
   /** Sets (or removes) the renewal index key of a contract. */
@@ -77,6 +84,8 @@ export interface LedgerEntry {
   /** Local date of the last capped message, NEVER when none. */
   readonly lastCappedDate: LocalDate;
   readonly lastCappedMessageId?: string;
+  /** Local date of the last survey sent. */
+  readonly lastSurveyDate?: LocalDate;
   /** When the floor planner looks at this customer next; absent when nothing is to be checked. */
   readonly floorCheckDate?: LocalDate;
 }
@@ -92,8 +101,8 @@ export interface LedgerStore {
   reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<boolean>;
   /** Gives back a reservation whose message did not go (only if it is still this message's). */
   releaseCap(customerId: string, messageId: string): Promise<void>;
-  /** A message went out on `today`: the floor counts from it. */
-  recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate): Promise<void>;
+  /** A message went out on `today`: the floor counts from it (and survey spacing, when it was a survey). */
+  recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent?: { readonly survey?: boolean }): Promise<void>;
   /** Customers whose floor check falls on `date`, page by page. */
   floorChecksOn(date: LocalDate): AsyncIterable<readonly LedgerEntry[]>;
   setFloorCheck(customerId: string, date: LocalDate | undefined): Promise<void>;

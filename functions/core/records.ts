@@ -206,14 +206,19 @@ export const recordKeyOf = (record: BusinessRecord): string =>
 
 export const PROFILE_RECORD_KEY = 'customer';
 
+type RecordOfType<T extends RecordType> = Extract<BusinessRecord, { type: T }>;
+
 /**
- * A customer profile as stored (by our import or written directly by a business system), checked
- * against the same schema as an imported one. Throws InvalidRecordError naming the key, field and value.
+ * A record as stored (by our import or written directly by a business system, perhaps without
+ * `type`), checked against the same schema as an imported one. Throws InvalidRecordError naming
+ * the record, field and value.
  */
-export const customerFromItem = (item: unknown, now: Date): Customer => {
-  const withType = isPlainObject(item) && item.type === undefined ? { ...item, type: 'customer' } : item;
+export const recordFromItem = <T extends RecordType>(item: unknown, type: T, now: Date): RecordOfType<T> => {
+  const withType = isPlainObject(item) && item.type === undefined ? { ...item, type } : item;
   const result = parseRecord(withType, now);
   if (!result.ok) throw new InvalidRecordError(result.rejection.record, result.rejection.field, result.rejection.reason);
-  if (result.record.type !== 'customer') throw new InvalidRecordError(result.record.type, 'type', `expected a customer profile, got a ${result.record.type}`);
-  return result.record;
+  if (result.record.type !== type) throw new InvalidRecordError(result.record.type, 'type', `expected a ${type}, got a ${result.record.type}`);
+  return result.record as RecordOfType<T>;
 };
+
+export const customerFromItem = (item: unknown, now: Date): Customer => recordFromItem(item, 'customer', now);

@@ -6,15 +6,30 @@ import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
 import { InvalidRecordError } from '../core/errors.js';
 import { customerChanged } from '../core/jobs/customer-changed.js';
 import { contractChanged } from '../core/jobs/contract-changed.js';
+import { complaintChanged, interactionChanged, surveyAnswered, type FeedbackDeps } from '../core/jobs/feedback-changed.js';
 import { PROFILE_RECORD_KEY } from '../core/records.js';
 import { withMiddlewares } from './middleware.js';
 
+/** What each kind of record in the Customers table sets going; records of other kinds start nothing. */
+const jobs: Record<string, { readonly name: string; readonly run: (deps: FeedbackDeps, item: Record<string, unknown>, now: Date) => Promise<unknown> }> = {
+  customer: { name: 'customer profile', run: customerChanged },
+  contract: { name: 'contract', run: contractChanged },
+  complaint: { name: 'complaint', run: complaintChanged },
+  interaction: { name: 'interaction', run: interactionChanged },
+  surveyResponse: { name: 'survey answer', run: surveyAnswered },
+};
+
+/** The kinds of record the stream's event filter lets through (the CDK stack builds its filter from this). */
+export const STREAM_RECORD_KINDS = Object.keys(jobs);
+
+const kindOf = (recordKey: string): string => (recordKey === PROFILE_RECORD_KEY ? 'customer' : recordKey.slice(0, recordKey.indexOf('#')));
+
 /**
- * DynamoDB stream of the Customers table (profiles and contracts): keeps the birthday and renewal
- * indexes in step, plans what is already inside the horizon, and cancels reminders whose contract
- * renewed, was cancelled or renews itself. An invalid profile is logged with its key and
- * skipped; any other failure is reported for that record alone, so Lambda retries it and then parks
- * it in the dead-letter queue while the rest of the batch goes through.
+ * DynamoDB stream of the Customers table: keeps the birthday and renewal indexes in step, plans what
+ * is already inside the horizon, cancels reminders whose contract renewed, was cancelled or renews
+ * itself, and runs the feedback loop (complaint follow-ups, surveys, detractors). An invalid record is
+ * logged with its key and skipped; any other failure is reported for that record alone, so Lambda
+ * retries it and then parks it in the dead-letter queue while the rest of the batch goes through.
  */
 export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -24,20 +39,18 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
     if (record.eventName === 'REMOVE' || !image) return;
     const item = unmarshall(image as Record<string, AttributeValue>);
     const recordKey = String(item.recordKey);
-    const isProfile = recordKey === PROFILE_RECORD_KEY;
-    if (!isProfile && !recordKey.startsWith('contract#')) return;
+    const job = jobs[kindOf(recordKey)];
+    if (!job) return;
     const { customers, outbox, ledger } = runtime.stores();
     const where = { key: { customerId: String(item.customerId), recordKey }, sequenceNumber: record.dynamodb?.SequenceNumber };
     try {
-      const deps = { customers, outbox, ledger, config: await runtime.config() };
-      if (isProfile) await customerChanged(deps, item, runtime.clock());
-      else await contractChanged(deps, item, runtime.clock());
+      await job.run({ customers, outbox, ledger, config: await runtime.config() }, item, runtime.clock());
     } catch (error) {
       if (error instanceof InvalidRecordError) {
-        runtime.logger.error(isProfile ? 'skipped an invalid customer profile' : 'skipped an invalid contract', { ...where, field: error.field, reason: error.message });
+        runtime.logger.error(`skipped an invalid ${job.name}`, { ...where, field: error.field, reason: error.message });
         return;
       }
-      runtime.logger.warn('stream record failed; it will be retried', { ...where, error: (error as Error).message });
+      runtime.logger.warn(STREAM_RECORD_FAILED, { ...where, error: (error as Error).message });
       throw error;
     }
   };
@@ -46,5 +59,8 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
     processPartialResponse(event, processRecord, processor, { processInParallel: false }),
   );
 };
+
+/** What the handler logs for a record it could not process: Lambda parks the record, the log keeps the reason. */
+export const STREAM_RECORD_FAILED = 'stream record failed; it will be retried';
 
 export const handler = createCustomerStreamHandler(lambdaRuntime());

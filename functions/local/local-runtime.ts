@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
+import { STREAM_RECORD_FAILED } from '../handlers/customer-stream.js';
+import type { LinkSigning } from '../core/links.js';
 import type { RetentionConfig } from '../core/config.js';
 import { documentClientFor, storesFor, type HandlerRuntime } from '../adapters/runtime.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
@@ -22,9 +26,33 @@ export interface LocalRuntimeOptions {
   readonly stats?: DynamoStats;
   /** Wraps the SES mailer (fault injection in tests). */
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
+  /** Where one-click links point and their secret; by default the local link server's port and a secret of this process. */
+  readonly links?: LinkSigning;
 }
 
-export const quietLogger = (): Logger => new Logger({ serviceName: 'retention', logLevel: (process.env.RETENTION_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN' });
+/** The loopback port the local runner serves one-click links on. */
+export const LOCAL_LINKS_PORT = 8007;
+const processSecret = randomBytes(32).toString('base64url');
+export const defaultLocalLinks = (): LinkSigning => ({ baseUrl: `http://127.0.0.1:${LOCAL_LINKS_PORT}`, secret: processSecret });
+
+const quietLevel = () => (process.env.RETENTION_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN';
+export const quietLogger = (): Logger => new Logger({ serviceName: 'retention', logLevel: quietLevel() });
+
+/**
+ * A stream handler's logger that also keeps, by sequence number, why a record failed: in AWS the
+ * parked record carries only its position and the reason is in the logs; the local runner reports both together.
+ */
+export class StreamFailureLog extends Logger {
+  readonly reasons = new Map<string, string>();
+  constructor() {
+    super({ serviceName: 'retention', logLevel: quietLevel() });
+  }
+  override warn(input: LogItemMessage, ...extra: LogItemExtraInput): void {
+    const details = extra[0] as { sequenceNumber?: string; error?: string } | undefined;
+    if (input === STREAM_RECORD_FAILED && details?.sequenceNumber) this.reasons.set(details.sequenceNumber, details.error ?? String(input));
+    super.warn(input, ...extra);
+  }
+}
 
 /** A handler runtime against DynamoDB Local and the SES emulator, with the given (virtual) clock. */
 export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOptions): HandlerRuntime => {
@@ -32,5 +60,6 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   if (options.stats) countDynamoRequests(dynamo, options.stats);
   const mailer = new SesMailer(sesClient(endpoints.sesEndpoint), { from: senderAddress(), configurationSetName: 'retention-local' });
   const stores = storesFor(documentClientFor(dynamo), endpoints.tables, options.wrapMailer ? options.wrapMailer(mailer) : mailer);
-  return { logger: options.logger ?? quietLogger(), clock: options.clock, config: options.config, stores: () => stores, brand: 'Retention' };
+  const links = options.links ?? defaultLocalLinks();
+  return { logger: options.logger ?? quietLogger(), clock: options.clock, config: options.config, stores: () => stores, brand: 'Retention', links: async () => links };
 };

@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { LinkSigning } from '../core/links.js';
+import { createLinksHandler } from '../handlers/links.js';
 import type { RetentionConfig } from '../core/config.js';
 import { importNdjson } from '../core/jobs/import-records.js';
 import type { NdjsonLine, NdjsonRejection } from '../core/records.js';
@@ -15,7 +17,7 @@ import type { Mailer } from '../core/ports.js';
 import { emptyStats, type DynamoStats } from './dynamo-stats.js';
 import { lambdaContext } from './lambda-context.js';
 import { createTables, dynamoDbClient, dynamoDbStreamsClient } from './local-stack.js';
-import { localRuntime, quietLogger } from './local-runtime.js';
+import { localRuntime, quietLogger, StreamFailureLog } from './local-runtime.js';
 import { buildReport, readAllMessages, type SimulationReport } from './report.js';
 import type { FloorSubject } from './band-check.js';
 import type { Message } from '../core/messages.js';
@@ -26,7 +28,7 @@ import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-
  * against DynamoDB Local and the SES emulator, through the same handler factories Lambda runs.
  */
 
-export type HandlerName = 'planner' | 'dispatcher' | 'customerStream';
+export type HandlerName = 'planner' | 'dispatcher' | 'customerStream' | 'links';
 
 /** The same retry budget the CDK stack gives the stream event source. */
 export const STREAM_DELIVERY = { batchSize: 100, retryAttempts: 3 } as const;
@@ -48,18 +50,22 @@ export interface LocalSystemOptions {
   /** Where handlers get their configuration; by default the stored one, read through the same cache as in Lambda. */
   readonly config?: () => Promise<RetentionConfig>;
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
+  /** Where one-click links point and their secret (by default the local link port and a secret of this process). */
+  readonly links?: LinkSigning;
 }
 
 /** One deployment's worth of handlers and streams on the local stack. */
 export class LocalSystem {
-  readonly stats: Record<HandlerName, DynamoStats> = { planner: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats() };
-  readonly invocations: Record<HandlerName, number> = { planner: 0, dispatcher: 0, customerStream: 0 };
+  readonly stats: Record<HandlerName, DynamoStats> = { planner: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats(), links: emptyStats() };
+  readonly invocations: Record<HandlerName, number> = { planner: 0, dispatcher: 0, customerStream: 0, links: 0 };
   readonly parked: ParkedRecord[] = [];
+  private readonly streamFailures = new StreamFailureLog();
   readonly configStore: DynamoConfigStore;
   private readonly runtimes: Record<HandlerName, HandlerRuntime>;
   private readonly plannerHandler;
   private readonly dispatcherHandler;
   private readonly customerStreamHandler;
+  private readonly linksHandler;
 
   private constructor(
     readonly options: LocalSystemOptions,
@@ -75,14 +81,16 @@ export class LocalSystem {
           clock: options.clock.now,
           config: options.config ?? cachedConfig(this.configStore, options.clock.now),
           stats: this.stats[name],
-          logger: quietLogger(),
+          logger: name === 'customerStream' ? this.streamFailures : quietLogger(),
           wrapMailer: options.wrapMailer,
+          links: options.links,
         },
       );
-    this.runtimes = { planner: runtimeFor('planner'), dispatcher: runtimeFor('dispatcher'), customerStream: runtimeFor('customerStream') };
+    this.runtimes = { planner: runtimeFor('planner'), dispatcher: runtimeFor('dispatcher'), customerStream: runtimeFor('customerStream'), links: runtimeFor('links') };
     this.plannerHandler = createPlannerHandler(this.runtimes.planner);
     this.dispatcherHandler = createDispatcherHandler(this.runtimes.dispatcher);
     this.customerStreamHandler = createCustomerStreamHandler(this.runtimes.customerStream);
+    this.linksHandler = createLinksHandler(this.runtimes.links);
   }
 
   static async create(options: LocalSystemOptions): Promise<LocalSystem> {
@@ -111,6 +119,12 @@ export class LocalSystem {
     return this.dispatcherHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('dispatcher'));
   }
 
+  /** The one-click link endpoint, as API Gateway would call it; serve it with `serveLinks`. */
+  readonly handleLink = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    this.invocations.links++;
+    return this.linksHandler(event, lambdaContext('links')) as Promise<APIGatewayProxyStructuredResultV2>;
+  };
+
   /** Hands every new stream record to its handler, as Lambda's event source mapping would. */
   async drainStreams(): Promise<void> {
     for (;;) {
@@ -120,7 +134,8 @@ export class LocalSystem {
         this.invocations.customerStream++;
         return this.customerStreamHandler(event, lambdaContext('customerStream'));
       };
-      this.parked.push(...(await deliverStreamRecords(records, handler, STREAM_DELIVERY)));
+      const reasonOf = (sequenceNumber: string) => this.streamFailures.reasons.get(sequenceNumber);
+      this.parked.push(...(await deliverStreamRecords(records, handler, { ...STREAM_DELIVERY, reasonOf })));
     }
   }
 

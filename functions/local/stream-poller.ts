@@ -96,6 +96,8 @@ export interface DeliveryOptions {
   readonly batchSize: number;
   /** How many times a failing record is retried before it is parked (Lambda's `retryAttempts`). */
   readonly retryAttempts: number;
+  /** Why the handler failed a record, when it said so (in its log). */
+  readonly reasonOf?: (sequenceNumber: string) => string | undefined;
 }
 
 /**
@@ -133,7 +135,9 @@ export const deliverStreamRecords = async (
     attempts = firstFailed === 0 ? attempts + 1 : 1;
     if (attempts > options.retryAttempts) {
       const poison = pending.shift()!;
-      parked.push({ eventID: poison.eventID, keys: poison.dynamodb?.Keys, sequenceNumber: poison.dynamodb?.SequenceNumber, attempts, reason });
+      const sequenceNumber = poison.dynamodb?.SequenceNumber;
+      const told = sequenceNumber === undefined ? undefined : options.reasonOf?.(sequenceNumber);
+      parked.push({ eventID: poison.eventID, keys: poison.dynamodb?.Keys, sequenceNumber, attempts, reason: told ?? reason });
       attempts = 0;
     }
   }

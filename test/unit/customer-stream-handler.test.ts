@@ -31,6 +31,7 @@ const recordingRuntime = (options: { failReplanFor?: string } = {}) => {
     config: async () => defaultConfig,
     stores: () => ({ customers, outbox, ledger, control: {} as ControlStore, mailer: {} as Mailer }),
     brand: 'Test',
+    links: async () => ({ baseUrl: 'https://links.test', secret: 'test' }),
   };
   return { runtime, planned, indexKeys, opened, logError: vi.spyOn(logger, 'error') };
 };

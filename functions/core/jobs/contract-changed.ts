@@ -1,9 +1,9 @@
 import type { RetentionConfig } from '../config.js';
 import { mayLapse, renewalIndexKey, renewalReminder, upcomingRenewalReminders } from '../campaigns/renewal.js';
 import type { PlannedMessage } from '../messages.js';
-import { InvalidRecordError } from '../errors.js';
 import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
-import { customerFromItem, parseRecord, recordKeyOf, type Contract } from '../records.js';
+import { recordFromItem, recordKeyOf } from '../records.js';
+import { currentCustomer } from './current-customer.js';
 import { arrangeCustomer } from './arrange-customer.js';
 
 export interface ContractChangedDeps {
@@ -19,9 +19,7 @@ export interface ContractChangedDeps {
  * the ones already inside the horizon (a new `endsOn`). Throws InvalidRecordError for a bad item.
  */
 export const contractChanged = async (deps: ContractChangedDeps, item: Record<string, unknown>, now: Date): Promise<void> => {
-  const parsed = parseRecord(item.type === undefined ? { ...item, type: 'contract' } : item, now);
-  if (!parsed.ok) throw new InvalidRecordError(parsed.rejection.record, parsed.rejection.field, parsed.rejection.reason);
-  const contract = parsed.record as Contract;
+  const contract = recordFromItem(item, 'contract', now);
   const indexKey = renewalIndexKey(contract);
   if (item.renewalEndsOn !== indexKey) await deps.customers.setRenewalIndexKey(contract.customerId, recordKeyOf(contract), indexKey);
 
@@ -31,9 +29,8 @@ export const contractChanged = async (deps: ContractChangedDeps, item: Record<st
     for (const message of waiting) await deps.outbox.endWaiting(message.messageId, 'cancelled', why, now);
     return;
   }
-  const profile = (await deps.customers.getProfiles([contract.customerId])).get(contract.customerId);
-  if (profile === undefined) return; // the profile's own arrival plans nothing for contracts; the daily planner will
-  const customer = customerFromItem(profile, now);
+  const customer = await currentCustomer(deps.customers, contract.customerId, now);
+  if (customer === undefined) return; // the profile's own arrival plans nothing for contracts; the daily planner will
   // A reminder already waiting moves with the contract's end, wherever that falls: its id is the
   // contract and offset, so leaving it on the old date would block the new one for good.
   const waitingIds = new Set(waiting.map((m) => m.messageId));

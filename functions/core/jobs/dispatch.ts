@@ -1,13 +1,15 @@
-import { triggerGone } from '../campaigns/index.js';
+import { needsSurveyFacts, triggerGone } from '../campaigns/index.js';
+import type { SurveyFacts } from '../campaigns/survey.js';
+import { surveyAnswerUrls, type LinkSigning } from '../links.js';
 import type { RetentionConfig } from '../config.js';
 import { consentBlocks } from '../consent.js';
 import { InvalidRecordError, PermanentError, TransientError } from '../errors.js';
 import { nextAttemptAfter, type Message } from '../messages.js';
 import type { CustomerStore, LedgerStore, Mailer, Outbox } from '../ports.js';
 import { capThreshold, firstCapSlot, firstSendableInstant, floorOf } from '../cadence.js';
-import { localDateOf } from '../calendar.js';
-import { customerFromItem, parseRecord, PROFILE_RECORD_KEY, type Customer } from '../records.js';
-import { renderEmail } from '../templates/index.js';
+import { later, localDateOf } from '../calendar.js';
+import { customerFromItem, parseRecord, PROFILE_RECORD_KEY, type BusinessRecord, type Customer } from '../records.js';
+import { renderEmail, templateOf, type RenderContext } from '../templates/index.js';
 
 export interface DispatchDeps {
   readonly outbox: Outbox;
@@ -16,6 +18,8 @@ export interface DispatchDeps {
   readonly mailer: Mailer;
   readonly config: RetentionConfig;
   readonly brand: string;
+  /** Where one-click links point and what signs them. */
+  readonly links: LinkSigning;
   /** A fresh unique id per claim, so only the claimer can finish what it took. */
   readonly newClaimId: () => string;
   /** How many messages are sent at once. */
@@ -93,9 +97,12 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
   }
   const noConsent = consentBlocks(message, customer);
   if (noConsent) return finish('suppressed', noConsent);
-  const parsedSource = sourceItem === undefined ? undefined : parseRecord(sourceItem, now);
+  // A business system may write records without `type`; the key says which record it is.
+  const sourceType = message.sourceKey?.slice(0, message.sourceKey.indexOf('#'));
+  const parsedSource = sourceItem === undefined ? undefined : parseRecord({ type: sourceType, ...(sourceItem as object) }, now);
   const source = parsedSource?.ok ? parsedSource.record : undefined;
-  const gone = triggerGone(message, customer, config, source);
+  const survey = needsSurveyFacts(message.campaign) ? await surveyFactsOf(deps, customer.customerId, now) : undefined;
+  const gone = triggerGone(message, customer, config, { now, source, survey });
   if (gone) return finish('cancelled', gone);
 
   const { cadence } = config;
@@ -119,7 +126,7 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
     return holdUntil(firstCapSlot(now, lastCapped, timeZone, cadence), `deferred by the weekly cap (last capped message on ${lastCapped})`);
   }
 
-  const email = renderEmail(message.campaign, customer, { brand: deps.brand, contract: source?.type === 'contract' ? source : undefined });
+  const email = renderEmail(templateOf(message), customer, renderContextOf(deps, message, customer, source, now));
   try {
     const sesMessageId = await deps.mailer.send({
       to: customer.email,
@@ -129,7 +136,7 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
       tags: { campaign: message.campaign, messageId: message.messageId },
     });
     await outbox.markSent(message.messageId, claimId, { sentAt: now, sesMessageId, subject: email.subject, locale: email.locale });
-    await deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn);
+    await deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn, { survey: message.campaign === 'survey' });
     return 'sent';
   } catch (error) {
     if (capped && (error instanceof TransientError || error instanceof PermanentError)) await deps.ledger.releaseCap(customer.customerId, message.messageId);
@@ -143,6 +150,31 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
     if (error instanceof PermanentError) return finish('suppressed', `rejected by the mail service: ${error.message}`);
     throw error;
   }
+};
+
+/** What a survey's stop conditions are checked against: the customer's complaints as they are now, and their last survey. */
+const surveyFactsOf = async (deps: DispatchDeps, customerId: string, now: Date): Promise<SurveyFacts> => {
+  const complaints = await deps.customers.recordsOfType(customerId, 'complaint');
+  const complaintOpen = complaints.some((item) => {
+    const parsed = parseRecord({ type: 'complaint', ...(item as object) }, now);
+    return parsed.ok && parsed.record.type === 'complaint' && parsed.record.status === 'open';
+  });
+  return { complaintOpen, lastSurveyDate: (await deps.ledger.get(customerId))?.lastSurveyDate };
+};
+
+/** What the e-mail says beyond the customer: the contract, the complaint, the survey's answer links. */
+const renderContextOf = (deps: DispatchDeps, message: Message, customer: Customer, source: BusinessRecord | undefined, now: Date): RenderContext => {
+  const validDays = deps.config.campaigns.survey.answerLinkValidDays;
+  return {
+    brand: deps.brand,
+    contract: source?.type === 'contract' ? source : undefined,
+    complaint: source?.type === 'complaint' ? source : undefined,
+    surveyAnswer: source?.type === 'surveyResponse' ? source : undefined,
+    surveyLinks:
+      message.campaign === 'survey'
+        ? surveyAnswerUrls(deps.links, { customerId: customer.customerId, surveyId: message.occurrence, locale: customer.locale }, later(now, { days: validDays }, 'UTC'))
+        : undefined,
+  };
 };
 
 const forEachConcurrently = async <T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> => {

@@ -1,10 +1,12 @@
 import Handlebars from 'handlebars';
-import type { CampaignName } from '../config.js';
-import type { Contract, Customer } from '../records.js';
+import type { Complaint, Contract, Customer, SurveyResponse } from '../records.js';
 import { DateTime } from 'luxon';
+import type { PlannedMessage } from '../messages.js';
+import { followUpKindOf } from '../campaigns/complaint-follow-up.js';
 import { renewalTemplates } from './renewal.js';
 import { birthdayTemplates } from './birthday.js';
 import { keepInTouchTemplates } from './keep-in-touch.js';
+import { complaintApologyTemplates, complaintCheckInTemplates, complaintResolvedTemplates, detractorFollowUpTemplates, surveyTemplates } from './feedback.js';
 import type { CampaignTemplates, LocalizedTemplate } from './types.js';
 
 /**
@@ -13,11 +15,25 @@ import type { CampaignTemplates, LocalizedTemplate } from './types.js';
  * subject loses line breaks so a customer's name can never add a header.
  */
 
-const templatesByCampaign: Partial<Record<CampaignName, CampaignTemplates>> = {
+const templates = {
   birthday: birthdayTemplates,
   keepInTouch: keepInTouchTemplates,
   renewal: renewalTemplates,
-};
+  survey: surveyTemplates,
+  complaintApology: complaintApologyTemplates,
+  complaintCheckIn: complaintCheckInTemplates,
+  complaintResolved: complaintResolvedTemplates,
+  detractorFollowUp: detractorFollowUpTemplates,
+} satisfies Record<string, CampaignTemplates>;
+
+export type TemplateName = keyof typeof templates;
+export const templateNames = Object.keys(templates) as TemplateName[];
+
+const followUpTemplates = { apology: 'complaintApology', checkIn: 'complaintCheckIn', resolved: 'complaintResolved', detractor: 'detractorFollowUp' } as const;
+
+/** The e-mail a message is: its campaign's, or for a complaint follow-up the one its step calls for. */
+export const templateOf = (message: Pick<PlannedMessage, 'campaign' | 'occurrence'>): TemplateName =>
+  message.campaign === 'complaintFollowUp' ? followUpTemplates[followUpKindOf(message.occurrence)] : message.campaign;
 
 export interface RenderedEmail {
   readonly subject: string;
@@ -31,6 +47,12 @@ export interface RenderContext {
   readonly brand: string;
   /** The contract a renewal reminder is about. */
   readonly contract?: Pick<Contract, 'plan' | 'endsOn'>;
+  /** The complaint a follow-up is about. */
+  readonly complaint?: Pick<Complaint, 'subject' | 'openedAt'>;
+  /** The survey answer a detractor's follow-up is about. */
+  readonly surveyAnswer?: Pick<SurveyResponse, 'score'>;
+  /** A survey's one-click answers. */
+  readonly surveyLinks?: readonly { readonly score: number; readonly url: string }[];
 }
 
 const handlebars = Handlebars.create();
@@ -45,21 +67,25 @@ const compile = (source: string, escape: boolean): Handlebars.TemplateDelegate =
   return template;
 };
 
-export const hasTemplates = (campaign: CampaignName): boolean => templatesByCampaign[campaign] !== undefined;
+const longDate = (isoDate: string, locale: string, timeZone?: string): string =>
+  DateTime.fromISO(isoDate, timeZone ? { zone: timeZone } : { setZone: true }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
 
-export const renderEmail = (campaign: CampaignName, customer: Customer, context: RenderContext): RenderedEmail => {
-  const templates = templatesByCampaign[campaign];
-  if (!templates) throw new Error(`no templates for campaign '${campaign}'`);
-  const locale = customer.locale in templates ? customer.locale : 'en';
-  const template = (templates as Record<string, LocalizedTemplate>)[locale]!;
+export const renderEmail = (name: TemplateName, customer: Customer, context: RenderContext): RenderedEmail => {
+  const localized = templates[name];
+  const locale = customer.locale in localized ? customer.locale : 'en';
+  const template = (localized as Record<string, LocalizedTemplate>)[locale]!;
   const data = {
     name: customer.name?.replace(/\s+/g, ' ').trim() || undefined,
     brand: context.brand,
     points: customer.loyaltyPoints > 0 ? customer.loyaltyPoints.toLocaleString(locale) : undefined,
     tierName: template.tierNames[customer.tier],
     plan: context.contract?.plan,
-    // The end date as the customer writes dates: 30 de junio de 2027, 30 iunie 2027, June 30, 2027.
-    endsOn: context.contract ? DateTime.fromISO(context.contract.endsOn).setLocale(locale).toLocaleString(DateTime.DATE_FULL) : undefined,
+    // Dates as the customer writes them: 30 de junio de 2027, 30 iunie 2027, June 30, 2027.
+    endsOn: context.contract ? longDate(context.contract.endsOn, locale) : undefined,
+    subjectLine: context.complaint?.subject?.replace(/\s+/g, ' ').trim() || undefined,
+    openedOn: context.complaint ? longDate(context.complaint.openedAt, locale, customer.timeZone) : undefined,
+    score: context.surveyAnswer?.score,
+    surveyLinks: context.surveyLinks,
   };
   return {
     subject: compile(template.subject, false)(data).replace(/[\r\n]+/g, ' ').trim(),

@@ -1,0 +1,81 @@
+import { later, localDateOf } from '../calendar.js';
+import type { RetentionConfig } from '../config.js';
+import { messageIdOf, type PlannedMessage } from '../messages.js';
+import { recordKeyOf, type Complaint, type Customer, type SurveyResponse } from '../records.js';
+
+/**
+ * Complaint follow-ups (SPEC.md), service messages outside the weekly cap:
+ * - while a complaint is open, an apology `firstAfterHours` after `openedAt` (step 1), then a check-in
+ *   every `repeatEveryDays` (steps 2, 3, …), `maxWhileOpen` messages in all;
+ * - once it is resolved, one "how did we do?" `afterResolvedDays` after `resolvedAt` (step `resolved`);
+ * - a survey answered at or below `detractorMaxScore` gets one follow-up with the survey as its subject
+ *   (step `detractor`), `firstAfterHours` after the answer.
+ * Each may go until `deadlineDays` after it became due.
+ */
+
+type FollowUpSettings = RetentionConfig['campaigns']['complaintFollowUp'];
+export type FollowUpKind = 'apology' | 'checkIn' | 'resolved' | 'detractor';
+
+const RESOLVED_STEP = 'resolved';
+const DETRACTOR_STEP = 'detractor';
+
+/** Which e-mail a follow-up is, from the step its occurrence ends with. */
+export const followUpKindOf = (occurrence: string): FollowUpKind => {
+  const step = occurrence.slice(occurrence.lastIndexOf('#') + 1);
+  if (step === RESOLVED_STEP) return 'resolved';
+  if (step === DETRACTOR_STEP) return 'detractor';
+  return step === '1' ? 'apology' : 'checkIn';
+};
+
+const followUp = (customer: Customer, occurrence: string, dueAt: Date, sourceKey: string, settings: FollowUpSettings): PlannedMessage => ({
+  messageId: messageIdOf(customer.customerId, 'complaintFollowUp', occurrence),
+  customerId: customer.customerId,
+  campaign: 'complaintFollowUp',
+  occurrence,
+  messageClass: settings.class,
+  priority: settings.priority,
+  countsTowardCap: settings.countsTowardCap,
+  dueAt: dueAt.toISOString(),
+  deadline: later(dueAt, { days: settings.deadlineDays }, customer.timeZone).toISOString(),
+  localDate: localDateOf(dueAt, customer.timeZone),
+  timeZone: customer.timeZone,
+  sourceKey,
+});
+
+/** Every follow-up the complaint calls for in its present state, whether or not its time has come or gone. */
+export const complaintFollowUps = (complaint: Complaint, customer: Customer, config: RetentionConfig): PlannedMessage[] => {
+  const settings = config.campaigns.complaintFollowUp;
+  if (!settings.enabled) return [];
+  const sourceKey = recordKeyOf(complaint);
+  if (complaint.status === 'resolved') {
+    const dueAt = later(new Date(complaint.resolvedAt!), { days: settings.afterResolvedDays }, customer.timeZone);
+    return [followUp(customer, `${complaint.complaintId}#${RESOLVED_STEP}`, dueAt, sourceKey, settings)];
+  }
+  const apologyAt = later(new Date(complaint.openedAt), { hours: settings.firstAfterHours }, customer.timeZone);
+  return Array.from({ length: settings.maxWhileOpen }, (_, index) =>
+    followUp(customer, `${complaint.complaintId}#${index + 1}`, later(apologyAt, { days: index * settings.repeatEveryDays }, customer.timeZone), sourceKey, settings),
+  );
+};
+
+export const isDetractor = (response: Pick<SurveyResponse, 'score'>, config: RetentionConfig): boolean => response.score <= config.campaigns.survey.detractorMaxScore;
+
+/** The follow-up a detractor's answer opens, or null when the answer is no detractor's. */
+export const detractorFollowUp = (response: SurveyResponse, customer: Customer, config: RetentionConfig, now: Date): PlannedMessage | null => {
+  const settings = config.campaigns.complaintFollowUp;
+  if (!settings.enabled || !isDetractor(response, config)) return null;
+  const answeredAt = response.respondedAt ? new Date(response.respondedAt) : now;
+  const dueAt = later(answeredAt, { hours: settings.firstAfterHours }, customer.timeZone);
+  return followUp(customer, `${response.surveyId}#${DETRACTOR_STEP}`, dueAt, recordKeyOf(response), settings);
+};
+
+/** At send time: why the follow-up must not go (the complaint changed state, the answer changed), or null. */
+export const followUpTriggerGone = (message: Pick<PlannedMessage, 'occurrence'>, source: Complaint | SurveyResponse | undefined, config: RetentionConfig): string | null => {
+  const kind = followUpKindOf(message.occurrence);
+  if (kind === 'detractor') {
+    if (source?.type !== 'surveyResponse') return 'the survey answer no longer exists';
+    return isDetractor(source, config) ? null : `the customer changed their answer to ${source.score}`;
+  }
+  if (source?.type !== 'complaint') return 'the complaint no longer exists';
+  if (kind === 'resolved') return source.status === 'resolved' ? null : 'the complaint was reopened';
+  return source.status === 'open' ? null : 'the complaint was resolved';
+};

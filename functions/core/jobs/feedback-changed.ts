@@ -1,0 +1,89 @@
+import { complaintFollowUps, detractorFollowUp } from '../campaigns/complaint-follow-up.js';
+import { surveyBlocked, surveyFor } from '../campaigns/survey.js';
+import type { RetentionConfig } from '../config.js';
+import type { PlannedMessage } from '../messages.js';
+import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
+import { recordFromItem, recordKeyOf } from '../records.js';
+import { currentCustomer } from './current-customer.js';
+import { arrangeCustomer } from './arrange-customer.js';
+
+/**
+ * The feedback loop, driven by the Customers table's stream: complaints plan and stop their
+ * follow-ups, interactions plan surveys, and a detractor's survey answer plans a follow-up.
+ * Each throws InvalidRecordError for a record that fails validation.
+ */
+
+export interface FeedbackDeps {
+  readonly customers: CustomerStore;
+  readonly outbox: Outbox;
+  readonly ledger: LedgerStore;
+  readonly config: RetentionConfig;
+}
+
+const stillSendable = (message: PlannedMessage, now: Date): boolean => new Date(message.deadline) > now;
+
+/**
+ * A complaint was opened, changed or resolved: plan the follow-ups its state calls for (moving
+ * waiting ones when its dates changed) and cancel the waiting ones it no longer calls for: resolution
+ * ends the open-state check-ins and plans the "how did we do?".
+ */
+export const complaintChanged = async (deps: FeedbackDeps, item: Record<string, unknown>, now: Date): Promise<void> => {
+  const complaint = recordFromItem(item, 'complaint', now);
+  const customer = await currentCustomer(deps.customers, complaint.customerId, now);
+  if (customer === undefined) return;
+  const wanted = complaintFollowUps(complaint, customer, deps.config).filter((message) => stillSendable(message, now));
+  const wantedIds = new Set(wanted.map((message) => message.messageId));
+  const waiting = (await deps.outbox.waitingFor(complaint.customerId)).filter((m) => m.campaign === 'complaintFollowUp' && m.sourceKey === recordKeyOf(complaint));
+  const why = complaint.status === 'resolved' ? 'the complaint was resolved' : 'the complaint was reopened';
+  for (const message of waiting) if (!wantedIds.has(message.messageId)) await deps.outbox.endWaiting(message.messageId, 'cancelled', why, now);
+  let changed = false;
+  for (const message of wanted) changed = (await deps.outbox.replan(message, now)) !== 'unchanged' || changed;
+  if (changed && wanted.some((message) => message.countsTowardCap)) await arrangeCustomer(deps, customer.customerId, now);
+};
+
+/**
+ * An interaction was completed: plan its survey, or plan it cancelled with the reason when another
+ * survey of the customer (sent, or still to go) is closer than `minDaysBetweenSurveys`. An open
+ * complaint is checked when the survey is due, since it may be resolved by then.
+ */
+export const interactionChanged = async (deps: FeedbackDeps, item: Record<string, unknown>, now: Date): Promise<void> => {
+  const interaction = recordFromItem(item, 'interaction', now);
+  const customer = await currentCustomer(deps.customers, interaction.customerId, now);
+  if (customer === undefined) return;
+  const survey = surveyFor(interaction, customer, deps.config);
+  if (survey === null || !stillSendable(survey, now)) return;
+  const waiting = await deps.outbox.waitingFor(customer.customerId);
+  if (waiting.some((message) => message.messageId === survey.messageId)) {
+    // A completion time corrected: the survey moves with it.
+    if ((await deps.outbox.replan(survey, now)) !== 'unchanged') await arrangeCustomer(deps, customer.customerId, now);
+    return;
+  }
+  if ((await deps.outbox.plan(survey, now)) !== 'planned') return; // already planned once: sent, ended, or a duplicate stream record
+  const otherSurveyDates = waiting.filter((message) => message.campaign === 'survey').map((message) => message.localDate);
+  const lastSent = (await deps.ledger.get(customer.customerId))?.lastSurveyDate;
+  const latest = [lastSent, ...otherSurveyDates].filter((date): date is string => date !== undefined).sort().at(-1);
+  const blocked = surveyBlocked(survey.localDate, { complaintOpen: false, lastSurveyDate: latest }, deps.config);
+  if (blocked) await deps.outbox.endWaiting(survey.messageId, 'cancelled', blocked, now);
+  else await arrangeCustomer(deps, customer.customerId, now);
+};
+
+/**
+ * A survey was answered (through its link, or written by a business system): a detractor's answer
+ * plans a follow-up; an answer changed to a better score cancels the follow-up still waiting.
+ */
+export const surveyAnswered = async (deps: FeedbackDeps, item: Record<string, unknown>, now: Date): Promise<void> => {
+  const response = recordFromItem(item, 'surveyResponse', now);
+  const customer = await currentCustomer(deps.customers, response.customerId, now);
+  if (customer === undefined) return;
+  const followUp = detractorFollowUp(response, customer, deps.config, now);
+  if (followUp !== null) {
+    if (stillSendable(followUp, now) && (await deps.outbox.plan(followUp, now)) === 'planned' && followUp.countsTowardCap) {
+      await arrangeCustomer(deps, customer.customerId, now);
+    }
+    return;
+  }
+  const waiting = await deps.outbox.waitingFor(customer.customerId);
+  for (const message of waiting.filter((m) => m.campaign === 'complaintFollowUp' && m.sourceKey === recordKeyOf(response))) {
+    await deps.outbox.endWaiting(message.messageId, 'cancelled', `the customer changed their answer to ${response.score}`, now);
+  }
+};

@@ -1,0 +1,76 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * One-click links (SPEC.md, Email): what a link does travels in the link itself, signed with an
+ * HMAC-SHA256 of a secret only the system knows, with an expiry. A changed byte breaks the signature,
+ * so a tampered link can do nothing; an expired one is refused even though it is genuine.
+ *
+ * A token is `base64url(JSON payload).base64url(signature)`.
+ */
+
+export interface SurveyAnswerLink {
+  readonly action: 'surveyAnswer';
+  readonly customerId: string;
+  readonly surveyId: string;
+  readonly score: number;
+  /** The language of the page the click lands on. */
+  readonly locale: string;
+}
+
+export type LinkAction = SurveyAnswerLink;
+
+interface Payload {
+  readonly link: LinkAction;
+  /** Expiry, seconds since the epoch. */
+  readonly exp: number;
+}
+
+export type VerifiedLink =
+  | { readonly ok: true; readonly link: LinkAction }
+  /** `expired` links are genuine, so their locale can be trusted for the error page. */
+  | { readonly ok: false; readonly problem: 'invalid' }
+  | { readonly ok: false; readonly problem: 'expired'; readonly link: LinkAction };
+
+const signatureOf = (body: string, secret: string): Buffer => createHmac('sha256', secret).update(body).digest();
+
+export const signLink = (link: LinkAction, expiresAt: Date, secret: string): string => {
+  const payload: Payload = { link, exp: Math.floor(expiresAt.getTime() / 1000) };
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${body}.${signatureOf(body, secret).toString('base64url')}`;
+};
+
+export const verifyLink = (token: string, secret: string, now: Date): VerifiedLink => {
+  const [body, signature, extra] = token.split('.');
+  if (!body || !signature || extra !== undefined) return { ok: false, problem: 'invalid' };
+  const expected = signatureOf(body, secret);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: 'invalid' };
+  let payload: Payload;
+  try {
+    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Payload;
+  } catch {
+    return { ok: false, problem: 'invalid' };
+  }
+  if (typeof payload.exp !== 'number' || payload.link?.action !== 'surveyAnswer') return { ok: false, problem: 'invalid' };
+  if (now.getTime() >= payload.exp * 1000) return { ok: false, problem: 'expired', link: payload.link };
+  return { ok: true, link: payload.link };
+};
+
+/** Where links point: the link endpoint's base URL and the secret they are signed with. */
+export interface LinkSigning {
+  readonly baseUrl: string;
+  readonly secret: string;
+}
+
+export const SURVEY_ANSWER_PATH = '/survey';
+
+/** The survey's eleven one-click answers, 0 to 10, each its own signed link. */
+export const surveyAnswerUrls = (
+  signing: LinkSigning,
+  survey: Omit<SurveyAnswerLink, 'action' | 'score'>,
+  expiresAt: Date,
+): { readonly score: number; readonly url: string }[] =>
+  Array.from({ length: 11 }, (_, score) => ({
+    score,
+    url: `${signing.baseUrl.replace(/\/+$/, '')}${SURVEY_ANSWER_PATH}?t=${signLink({ action: 'surveyAnswer', ...survey, score }, expiresAt, signing.secret)}`,
+  }));
