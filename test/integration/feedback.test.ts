@@ -78,7 +78,7 @@ describe('complaint follow-ups and surveys on the real local stack', () => {
       'o-cai-2': ['cancelled', 'another survey falls on 2027-01-05, less than 90 days apart'],
     });
     // Due 13 April; the weekly cap may move it (a keep-in-touch went shortly before), never past its 14 days.
-    const [state, localDate] = surveys['o-cai-3']!;
+    const [state, localDate = ''] = surveys['o-cai-3']!.map(String);
     expect(state).toBe('sent');
     expect(localDate >= '2027-04-13' && localDate < '2027-04-27').toBe(true);
     expect(of('cai', 'complaintFollowUp')).toEqual({ 'o-cai-1#detractor': ['sent', '2027-01-07', '12:00'] });
