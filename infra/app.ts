@@ -10,7 +10,7 @@ import { acknowledgeFindings } from './nag-acknowledgements.js';
 /** The two stacks, env-agnostic (synth needs no AWS credentials): the stateful data stack apart from the compute stack. */
 export const addStacks = (app: App, settings: DeploySettings = deploySettings) => {
   const data = new DataStack(app, 'RetentionData', { description: 'Retention: customer records, outbox, contact ledger, control (stateful)' });
-  const compute = new ComputeStack(app, 'RetentionCompute', { description: 'Retention: functions, schedules, stream, mail', tables: data.tables, settings });
+  const compute = new ComputeStack(app, 'RetentionCompute', { description: 'Retention: functions, schedules, stream, mail', tables: data.tables, linkSecret: data.linkSecret, settings });
   return { data, compute };
 };
 
@@ -18,7 +18,7 @@ export const addStacks = (app: App, settings: DeploySettings = deploySettings) =
 export const buildApp = (settings: DeploySettings = deploySettings, app = new App({ context: cdkJson.context })) => {
   const { data, compute } = addStacks(app, settings);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  acknowledgeFindings(compute);
+  acknowledgeFindings({ data, compute });
   return { app, data, compute };
 };
 

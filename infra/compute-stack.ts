@@ -1,4 +1,8 @@
-import { CfnOutput, Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -10,17 +14,22 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
 import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
-import { PROFILE_RECORD_KEY } from '../functions/core/records.js';
+import { PROFILE_RECORD_KEY, recordTypes } from '../functions/core/records.js';
 import { RetentionFunction } from './retention-function.js';
 
 export interface ComputeStackProps extends StackProps {
   readonly tables: Record<TableName, dynamodb.Table>;
+  readonly linkSecret: secretsmanager.ISecret;
   readonly settings: DeploySettings;
 }
 
 /** The ARN of one index of a table, its name checked against tables.ts. */
 const indexArn = <D extends TableDefinition>(table: dynamodb.Table, _definition: D, indexName: D['indexes'][number]['indexName']) =>
   `${table.tableArn}/index/${indexName}`;
+
+/** The stream filter: the profile's key, and the key prefix of every other record type. */
+const streamedRecordKeys = () =>
+  recordTypes.flatMap((type) => (type === 'customer' ? FilterRule.isEqual(PROFILE_RECORD_KEY) : FilterRule.beginsWith(`${type}#`)));
 
 /** Lets a function call exactly these actions on exactly these resources. */
 const allow = (fn: RetentionFunction, actions: string[], resources: string[]) => fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
@@ -38,6 +47,8 @@ export class ComputeStack extends Stack {
   readonly planner: RetentionFunction;
   readonly dispatcher: RetentionFunction;
   readonly customerStream: RetentionFunction;
+  readonly links: RetentionFunction;
+  readonly linksApi: apigateway.HttpApi;
   readonly streamDeadLetterQueue: sqs.Queue;
   readonly scheduleDeadLetterQueue: sqs.Queue;
   /** The role each schedule invokes its function with. */
@@ -45,7 +56,7 @@ export class ComputeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ComputeStackProps) {
     super(scope, id, props);
-    const { tables, settings } = props;
+    const { tables, settings, linkSecret } = props;
     const { Customers: customers, Messages: messages, Ledger: ledger, Control: control } = tables;
 
     const configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
@@ -64,6 +75,31 @@ export class ComputeStack extends Stack {
 
     // Every handler reads the runtime configuration (DynamoConfigStore.get) from the Control table.
     const readConfig = (fn: RetentionFunction) => allow(fn, ['dynamodb:GetItem'], [control.tableArn]);
+
+    // One-click links (survey answers) land on this API; the dispatcher signs them for its URL.
+    this.links = new RetentionFunction(this, 'Links', {
+      handler: 'links',
+      description: 'Records one-click survey answers from e-mail links',
+      timeout: Duration.seconds(10),
+      environment: { ...environment, LINK_SECRET_ARN: linkSecret.secretArn },
+    });
+    readConfig(this.links);
+    allow(this.links, ['dynamodb:PutItem'], [customers.tableArn]); // the answer, conditionally
+    linkSecret.grantRead(this.links);
+    const accessLogs = new logs.LogGroup(this, 'LinksApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.linksApi = new apigateway.HttpApi(this, 'LinksApi', {
+      description: 'One-click links in e-mails',
+      createDefaultStage: false,
+      defaultIntegration: new HttpLambdaIntegration('LinksIntegration', this.links),
+    });
+    const stage = this.linksApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      // Links are clicked by people; anything faster is a scanner or an attack.
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: { destination: new apigateway.LogGroupLogDestination(accessLogs) },
+    });
+    const linksBaseUrl = stage.url;
 
     this.planner = new RetentionFunction(this, 'Planner', {
       handler: 'planner',
@@ -85,9 +121,11 @@ export class ComputeStack extends Stack {
       description: 'Sends due messages, each at most once',
       // Shorter than the claim lease (config dispatcher.claimLeaseMinutes), so no claim outlives its run unnoticed.
       timeout: Duration.minutes(5),
-      environment,
+      environment: { ...environment, LINKS_BASE_URL: linksBaseUrl, LINK_SECRET_ARN: linkSecret.secretArn },
     });
     readConfig(this.dispatcher);
+    linkSecret.grantRead(this.dispatcher);
+    allow(this.dispatcher, ['dynamodb:Query'], [customers.tableArn]); // a survey's customer's complaints
     allow(this.dispatcher, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'byDue')]);
     allow(this.dispatcher, ['dynamodb:UpdateItem'], [messages.tableArn]); // claim, mark sent, release, finish
     allow(this.dispatcher, ['dynamodb:BatchGetItem'], [customers.tableArn]);
@@ -99,7 +137,7 @@ export class ComputeStack extends Stack {
 
     this.customerStream = new RetentionFunction(this, 'CustomerStream', {
       handler: 'customer-stream',
-      description: 'Keeps birthday indexing and plans in step with customer profiles',
+      description: 'Keeps indexes and plans in step with customer records; runs the feedback loop',
       timeout: Duration.minutes(1), // a batch of profiles, a few writes each
       environment,
     });
@@ -107,7 +145,7 @@ export class ComputeStack extends Stack {
     allow(this.customerStream, ['dynamodb:UpdateItem'], [customers.tableArn]); // the birthday index key
     allow(this.customerStream, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
     allow(this.customerStream, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
-    allow(this.customerStream, ['dynamodb:BatchGetItem'], [customers.tableArn]); // a contract's customer
+    allow(this.customerStream, ['dynamodb:BatchGetItem'], [customers.tableArn]); // a record's customer
     allow(this.customerStream, ['dynamodb:GetItem', 'dynamodb:PutItem'], [ledger.tableArn]);
 
     // Stream records that still fail after the retries are parked here with their batch details.
@@ -121,8 +159,8 @@ export class ComputeStack extends Stack {
         retryAttempts: 3, // the local runner replays with the same budget (STREAM_DELIVERY)
         maxRecordAge: Duration.hours(24),
         onFailure: new SqsDlq(this.streamDeadLetterQueue),
-        // Only profiles and contracts: the rest of a customer's partition never invokes it.
-        filters: [FilterCriteria.filter({ dynamodb: { Keys: { recordKey: { S: [...FilterRule.isEqual(PROFILE_RECORD_KEY), ...FilterRule.beginsWith('contract#')] } } } })],
+        // Only the business records the handler acts on: anything else in a customer's partition never invokes it.
+        filters: [FilterCriteria.filter({ dynamodb: { Keys: { recordKey: { S: streamedRecordKeys() } } } })],
       }),
     );
 
@@ -152,6 +190,7 @@ export class ComputeStack extends Stack {
       target: invoke(this.dispatcher),
     });
 
+    new CfnOutput(this, 'LinksBaseUrl', { value: linksBaseUrl });
     new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
     new CfnOutput(this, 'StreamDeadLetterQueueUrl', { value: this.streamDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: this.scheduleDeadLetterQueue.queueUrl });

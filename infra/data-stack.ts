@@ -1,5 +1,6 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 
@@ -18,6 +19,8 @@ const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.
  */
 export class DataStack extends Stack {
   readonly tables: Record<TableName, dynamodb.Table>;
+  /** Signs one-click links; kept with the data, since replacing it breaks every link already sent. */
+  readonly linkSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -45,5 +48,10 @@ export class DataStack extends Stack {
       // Against AWS the CLI takes the table names from these outputs (SPEC: Command line).
       new CfnOutput(this, `${definition.logicalName}TableName`, { value: table.tableName });
     }
+    this.linkSecret = new secretsmanager.Secret(this, 'LinkSecret', {
+      description: 'HMAC key of the one-click links in e-mails (survey answers)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
   }
 }

@@ -7,20 +7,17 @@ import { InvalidRecordError } from '../core/errors.js';
 import { customerChanged } from '../core/jobs/customer-changed.js';
 import { contractChanged } from '../core/jobs/contract-changed.js';
 import { complaintChanged, interactionChanged, surveyAnswered, type FeedbackDeps } from '../core/jobs/feedback-changed.js';
-import { PROFILE_RECORD_KEY } from '../core/records.js';
+import { PROFILE_RECORD_KEY, type RecordType } from '../core/records.js';
 import { withMiddlewares } from './middleware.js';
 
 /** What each kind of record in the Customers table sets going; records of other kinds start nothing. */
-const jobs: Record<string, { readonly name: string; readonly run: (deps: FeedbackDeps, item: Record<string, unknown>, now: Date) => Promise<unknown> }> = {
+const jobs: Record<RecordType, { readonly name: string; readonly run: (deps: FeedbackDeps, item: Record<string, unknown>, now: Date) => Promise<unknown> }> = {
   customer: { name: 'customer profile', run: customerChanged },
   contract: { name: 'contract', run: contractChanged },
   complaint: { name: 'complaint', run: complaintChanged },
   interaction: { name: 'interaction', run: interactionChanged },
   surveyResponse: { name: 'survey answer', run: surveyAnswered },
 };
-
-/** The kinds of record the stream's event filter lets through (the CDK stack builds its filter from this). */
-export const STREAM_RECORD_KINDS = Object.keys(jobs);
 
 const kindOf = (recordKey: string): string => (recordKey === PROFILE_RECORD_KEY ? 'customer' : recordKey.slice(0, recordKey.indexOf('#')));
 
@@ -39,7 +36,8 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
     if (record.eventName === 'REMOVE' || !image) return;
     const item = unmarshall(image as Record<string, AttributeValue>);
     const recordKey = String(item.recordKey);
-    const job = jobs[kindOf(recordKey)];
+    const kind = kindOf(recordKey);
+    const job = Object.hasOwn(jobs, kind) ? jobs[kind as RecordType] : undefined;
     if (!job) return;
     const { customers, outbox, ledger } = runtime.stores();
     const where = { key: { customerId: String(item.customerId), recordKey }, sequenceNumber: record.dynamodb?.SequenceNumber };

@@ -11,7 +11,7 @@ import { tableDefinitions, type IndexDefinition, type TableDefinition, type Tabl
 import { STREAM_DELIVERY } from '../../functions/local/simulation.js';
 import { buildApp } from '../../infra/app.js';
 
-type FunctionName = 'planner' | 'dispatcher' | 'customerStream';
+type FunctionName = 'planner' | 'dispatcher' | 'customerStream' | 'links';
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
 const definitions = tableDefinitions as readonly TableDefinition[];
@@ -41,13 +41,14 @@ const expectedDynamoDbAccess: Record<FunctionName, string[]> = {
     'Query Messages/index/byDue',
     'UpdateItem Messages',
     'BatchGetItem Customers',
+    'Query Customers', // a survey's customer's complaints
     'GetItem Ledger',
     'UpdateItem Ledger',
   ],
   customerStream: [
     'GetItem Control',
     'UpdateItem Customers', // the birthday and renewal index keys
-    'BatchGetItem Customers', // a contract's customer
+    'BatchGetItem Customers', // a record's customer
     'DescribeStream Customers/stream',
     'GetRecords Customers/stream',
     'GetShardIterator Customers/stream',
@@ -57,6 +58,10 @@ const expectedDynamoDbAccess: Record<FunctionName, string[]> = {
     'Query Messages/index/waitingByCustomer',
     'GetItem Ledger',
     'PutItem Ledger',
+  ],
+  links: [
+    'GetItem Control',
+    'PutItem Customers', // a survey answer, conditionally
   ],
 };
 
@@ -141,7 +146,7 @@ describe('the CDK app', () => {
   });
 
   describe('functions', () => {
-    it.each(['planner', 'dispatcher', 'customerStream'] as const)('runs the %s on the newest Node.js, ARM, traced, logging to its own group, with every setting it reads', (fn) => {
+    it.each(['planner', 'dispatcher', 'customerStream', 'links'] as const)('runs the %s on the newest Node.js, ARM, traced, logging to its own group, with every setting it reads', (fn) => {
       const environment: Record<string, unknown> = {
         POWERTOOLS_SERVICE_NAME: 'retention',
         NODE_OPTIONS: '--enable-source-maps',
@@ -190,6 +195,7 @@ describe('the CDK app', () => {
       expect(canSendEmail('dispatcher')).toBe(true);
       expect(canSendEmail('planner')).toBe(false);
       expect(canSendEmail('customerStream')).toBe(false);
+      expect(canSendEmail('links')).toBe(false);
       const sendEmail = statementsOf('dispatcher').find((statement) => actionsOf(statement).includes('ses:SendEmail'))!;
       const resources = resourcesOf(sendEmail).map((resource) => JSON.stringify(resource));
       expect(resources).toHaveLength(2);
@@ -233,7 +239,7 @@ describe('the CDK app', () => {
       compute.resourceCountIs('AWS::Scheduler::Schedule', 2);
     });
 
-    it('feeds customer profiles only from the stream, with partial batch failures, bounded retries and a dead-letter queue', () => {
+    it('feeds the business records only from the stream, with partial batch failures, bounded retries and a dead-letter queue', () => {
       compute.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
       compute.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: logicalIdOf(built.compute.customerStream) },
@@ -245,7 +251,15 @@ describe('the CDK app', () => {
         MaximumRecordAgeInSeconds: Match.anyValue(),
         StartingPosition: 'TRIM_HORIZON',
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(built.compute.streamDeadLetterQueue), 'Arn'] } } },
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { Keys: { recordKey: { S: ['customer', { prefix: 'contract#' }] } } } }) }] },
+        FilterCriteria: {
+          Filters: [
+            {
+              Pattern: JSON.stringify({
+                dynamodb: { Keys: { recordKey: { S: ['customer', { prefix: 'contract#' }, { prefix: 'complaint#' }, { prefix: 'interaction#' }, { prefix: 'surveyResponse#' }] } } },
+              }),
+            },
+          ],
+        },
       });
     });
 
@@ -259,6 +273,37 @@ describe('the CDK app', () => {
           }),
         });
       }
+    });
+  });
+
+  describe('one-click links', () => {
+    const secretId = () => Object.keys(data.findResources('AWS::SecretsManager::Secret'))[0]!;
+    const readsSecret = (fn: FunctionName) =>
+      statementsOf(fn).some((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue') && JSON.stringify(statement.Resource).includes(secretId()));
+
+    it('keeps a generated signing key with the data, retained', () => {
+      data.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) }) });
+    });
+
+    it('lets only the dispatcher (signing) and the link handler (verifying) read it', () => {
+      expect(readsSecret('dispatcher')).toBe(true);
+      expect(readsSecret('links')).toBe(true);
+      expect(readsSecret('planner')).toBe(false);
+      expect(readsSecret('customerStream')).toBe(false);
+    });
+
+    it('routes every request of an HTTP API to the link handler, throttled and access-logged, and signs links for its URL', () => {
+      compute.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
+      compute.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': [logicalIdOf(built.compute.links), 'Arn'] } });
+      compute.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      });
+      const dispatcher = compute.toJSON().Resources[logicalIdOf(built.compute.dispatcher)].Properties.Environment.Variables;
+      expect(JSON.stringify(dispatcher.LINKS_BASE_URL)).toContain(logicalIdOf(built.compute.linksApi));
+      compute.hasOutput('LinksBaseUrl', Match.anyValue());
     });
   });
 
