@@ -4,8 +4,9 @@
  * seeded mulberry32 stream, no clock and no dependency. Addresses only at the reserved domains
  * (RFC 2606) example.com, example.org and example.net.
  *
- * Output order: customers, contracts, complaints, interactions, then the timed updates (records
- * carrying `at`, each a full record with the same id) sorted by `at`; optionally three invalid lines.
+ * Output order: customers, contracts, complaints, interactions, then the timed records (carrying
+ * `at`: updates, each a full record with the same id; interactions completed after startDate; survey
+ * answers) sorted by `at`; optionally three invalid lines.
  */
 
 export interface CohortOptions {
@@ -34,6 +35,8 @@ const mulberry32 = (seed: number) => {
 };
 
 const locales: readonly (readonly [Locale, number])[] = [['en', 40], ['es', 35], ['ro', 25]];
+/** Survey scores: mostly promoters and passives, about one answer in five a detractor (≤ 6). */
+const scores: readonly (readonly [number, number])[] = [[10, 22], [9, 22], [8, 18], [7, 14], [6, 6], [5, 5], [4, 4], [3, 3], [2, 2], [1, 2], [0, 2]];
 const tiers: readonly (readonly [Tier, number])[] = [['standard', 55], ['silver', 25], ['gold', 15], ['diamond', 5]];
 /** Loyalty points by tier: overlapping bands, so points rise with the tier without being a function of it. */
 const pointsByTier: Record<Tier, readonly [number, number]> = { standard: [0, 2500], silver: [1500, 6000], gold: [5000, 12000], diamond: [10000, 20000] };
@@ -197,7 +200,18 @@ export const generateCohort = (options: CohortOptions): string[] => {
       complaints.push(complaint);
     }
     if (chance(0.4)) {
-      interactions.push({ type: 'interaction', interactionId: `o-${pad(interactions.length + 1)}`, customerId, completedAt: instantOn(addDays(start, between(-20, 80))), kind: weighted(kinds) });
+      const completedAt = instantOn(addDays(start, between(-20, 80)));
+      const interaction: Json = { type: 'interaction', interactionId: `o-${pad(interactions.length + 1)}`, customerId, completedAt, kind: weighted(kinds) };
+      // An interaction still to come arrives when it is completed.
+      if (Date.parse(completedAt) > startMs) timed.push({ ...interaction, at: completedAt });
+      else interactions.push(interaction);
+      // Some customers answer the survey (three days later) within a couple of days; a few of them are detractors.
+      const respondedAt = Date.parse(completedAt) + 3 * DAY + between(3_600, 2 * 86_400) * 1000;
+      if (respondedAt > startMs && respondedAt < timedEnd && chance(0.3)) {
+        const score = weighted(scores);
+        const at = new Date(respondedAt).toISOString();
+        timed.push({ type: 'surveyResponse', surveyId: interaction.interactionId, customerId, score, respondedAt: at, at });
+      }
     }
   }
 

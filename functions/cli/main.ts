@@ -18,6 +18,9 @@ import { formatConfigDiff } from './config-diff.js';
 import { formatPreview } from './preview.js';
 import { renderHtmlReport } from '../local/html-report.js';
 import { checkBand } from '../local/band-check.js';
+import { serveLinks, type LinksHandler } from '../local/link-server.js';
+import { localLinkSecret } from '../adapters/link-secret.js';
+import type { LinkSigning } from '../core/links.js';
 import { createServer } from 'node:http';
 
 /** Serves one file on loopback (the HTML report), on the given port or a free one. */
@@ -118,7 +121,11 @@ interface SimulateOptions {
 }
 
 /** A simulation on a running local stack, in tables of its own (so several can share one DynamoDB Local). */
-const simulateOn = (stack: Pick<LocalStack, 'dynamodbEndpoint' | 'sesEndpoint'>, label: string, run: { data: string; start: string; days: number; config: RetentionConfig; onDay?: (day: number, of: number) => void }) =>
+const simulateOn = (
+  stack: Pick<LocalStack, 'dynamodbEndpoint' | 'sesEndpoint'>,
+  label: string,
+  run: { data: string; start: string; days: number; config: RetentionConfig; onDay?: (day: number, of: number) => void; links?: LinkSigning },
+) =>
   simulate({
     ...run,
     start: new Date(`${run.start}T00:00:00.000Z`),
@@ -127,7 +134,7 @@ const simulateOn = (stack: Pick<LocalStack, 'dynamodbEndpoint' | 'sesEndpoint'>,
     tablePrefix: `${label}-${Date.now().toString(36)}-`,
   });
 
-const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (line: string) => void): Promise<SimulationResult> => {
+const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (line: string) => void, links?: LinkSigning): Promise<SimulationResult> => {
   const config = await loadConfig(options.config);
   const data = await readData(options.data);
   const started = performance.now();
@@ -137,6 +144,7 @@ const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (
     start: options.start,
     days: options.days,
     config,
+    links,
     onDay: (day, of) => {
       const shown = Math.floor((day / of) * 10);
       if (process.stderr.isTTY && shown !== lastShown) process.stderr.write(`\rsimulating… ${Math.round((day / of) * 100)}%`);
@@ -296,18 +304,23 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
         await withStack(stack, (running) => runSimulation({ ...options, start }, running, log));
         return;
       }
+      // The e-mails' survey links point at this server, which answers through the simulated system's link handler.
+      let handleLink: SimulationResult['handleLink'] | undefined;
+      const answer: LinksHandler = (event) => (handleLink ? handleLink(event) : Promise.reject(new Error('the simulation is still running')));
+      const linkServer = await serveLinks(answer, options.sesPort + 2).catch(() => serveLinks(answer, 0)); // taken: any free port
       try {
-        await runSimulation({ ...options, start }, stack, log);
+        ({ handleLink } = await runSimulation({ ...options, start }, stack, log, { baseUrl: linkServer.url, secret: localLinkSecret(resolve(repoRoot, '.retention/link-secret')) }));
       } catch (error) {
-        await stack.stop();
+        await Promise.all([stack.stop(), linkServer.close()]);
         throw error;
       }
       const reportServer = await serveFile(options.html!, options.sesPort + 1);
       log(`\nThe SES emulator's inbox: ${stack.sesEndpoint}/  (every e-mail sent; JSON at ${stack.sesEndpoint}/store)`);
       log(`The HTML report:          ${reportServer.url}`);
+      log(`Survey answer links:      ${linkServer.url}/survey?t=…  (clicked on the simulation's last day)`);
       log('Press Ctrl-C to stop.');
       await new Promise<void>((done) => {
-        const stop = () => void Promise.all([stack.stop(), reportServer.stop()]).finally(done);
+        const stop = () => void Promise.all([stack.stop(), reportServer.stop(), linkServer.close()]).finally(done);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });

@@ -1,5 +1,5 @@
 import type { SimulationResult } from '../local/simulation.js';
-import { checkBand } from '../local/band-check.js';
+import { checkBand, sentOnALaterDay } from '../local/band-check.js';
 
 /** A person's summary of a simulation: what went out, what did not and why, what was rejected, what it cost. */
 export const formatSummary = (result: SimulationResult, wallSeconds: number): string => {
@@ -12,7 +12,10 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
   const { sent, expired, suppressed, cancelled } = report.summary;
   lines.push(`Messages: ${sent} sent, ${expired} expired, ${suppressed} suppressed, ${cancelled} cancelled`);
   for (const [campaign, counts] of Object.entries(report.summary.byCampaign)) {
-    lines.push(`  ${campaign.padEnd(18)} ${String(counts.sent).padStart(5)} sent ${String(counts.expired).padStart(4)} expired ${String(counts.suppressed).padStart(4)} suppressed ${String(counts.cancelled).padStart(4)} cancelled`);
+    const deferred = report.messages.filter((m) => m.campaign === campaign && sentOnALaterDay(m, report.config.cadence)).length;
+    lines.push(
+      `  ${campaign.padEnd(18)} ${String(counts.sent).padStart(5)} sent (${String(deferred).padStart(4)} of them deferred by the cap) ${String(counts.expired).padStart(4)} expired ${String(counts.suppressed).padStart(4)} suppressed ${String(counts.cancelled).padStart(4)} cancelled`,
+    );
   }
   const band = checkBand(report, report.config, result.floorSubjects);
   lines.push(

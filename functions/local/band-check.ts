@@ -1,6 +1,7 @@
 import { daysBetween, localDateOf } from '../core/calendar.js';
 import type { RetentionConfig } from '../core/config.js';
-import type { SimulationReport } from './report.js';
+import { firstSendableInstant } from '../core/cadence.js';
+import type { ReportMessage, SimulationReport } from './report.js';
 
 /**
  * Checks a simulation's sent messages against the cadence band, the way an auditor would: from what
@@ -59,4 +60,15 @@ export const checkBand = (report: SimulationReport, config: RetentionConfig, flo
     }
   }
   return violations;
+};
+
+/**
+ * Whether the band moved a sent message to a later day than it could otherwise have gone (its due
+ * time, or the end of the quiet hours it fell in): the weekly cap deferred it. A transient failure's
+ * retry could do the same; with a healthy mail service it is the cap alone.
+ */
+export const sentOnALaterDay = (message: ReportMessage, cadence: RetentionConfig['cadence']): boolean => {
+  if (message.state !== 'sent' || message.localDate === null) return false;
+  const earliest = firstSendableInstant(new Date(message.dueAt), message.timeZone, cadence);
+  return message.localDate > localDateOf(earliest, message.timeZone);
 };

@@ -171,6 +171,8 @@ export interface SimulationOptions {
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
   /** Called once a simulated day. */
   readonly onDay?: (day: number, of: number) => void;
+  /** Where one-click links point and their secret. */
+  readonly links?: LinkSigning;
 }
 
 export interface SimulationResult {
@@ -187,6 +189,8 @@ export interface SimulationResult {
   readonly invocations: Record<HandlerName, number>;
   readonly parked: readonly ParkedRecord[];
   readonly tables: TableNames;
+  /** The system's link endpoint, still answering (on the clock where the simulation ended). */
+  readonly handleLink: LocalSystem['handleLink'];
 }
 
 /**
@@ -198,8 +202,8 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   const settings = options.settings ?? deploySettings;
   const end = new Date(options.start.getTime() + options.days * 86_400_000);
   const clock = new VirtualClock(options.start);
-  const { dynamodbEndpoint, sesEndpoint, tablePrefix, wrapMailer } = options;
-  const system = await LocalSystem.create({ dynamodbEndpoint, sesEndpoint, tablePrefix, wrapMailer, clock });
+  const { dynamodbEndpoint, sesEndpoint, tablePrefix, wrapMailer, links } = options;
+  const system = await LocalSystem.create({ dynamodbEndpoint, sesEndpoint, tablePrefix, wrapMailer, clock, links });
   // As ops would: the configuration is stored, and handlers read it from there.
   await system.configStore.put(options.config, clock.now());
 
@@ -242,7 +246,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   }
 
   const messages = await readAllMessages(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), system.tables.Messages);
-  const changedLater = new Set(timed.map((line) => line.record.customerId));
+  const changedLater = new Set(timed.filter((line) => line.record.type === 'customer').map((line) => line.record.customerId)); // e.g. consent withdrawn
   const floorSubjects = imported.records
     .flatMap((line) => (line.record.type === 'customer' && line.record.marketingOptIn !== false && !changedLater.has(line.record.customerId) ? [line.record] : []))
     .map(({ customerId, timeZone }) => ({ customerId, timeZone }));
@@ -257,5 +261,6 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     invocations: system.invocations,
     parked: system.parked,
     tables: system.tables,
+    handleLink: system.handleLink,
   };
 };
