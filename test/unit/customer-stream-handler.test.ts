@@ -8,9 +8,12 @@ import type { ControlStore, CustomerStore, LedgerStore, Mailer, Outbox } from '.
 import { createCustomerStreamHandler } from '../../functions/handlers/customer-stream.js';
 import { lambdaContext } from '../../functions/local/lambda-context.js';
 import fixture from '../fixtures/customer-stream-event.json' with { type: 'json' };
+import { StreamFailureLog } from '../../functions/local/local-runtime.js';
+import { deliverStreamRecords } from '../../functions/local/stream-poller.js';
+import { STREAM_DELIVERY } from '../../functions/local/simulation.js';
 
 /** Records what the handler asks of its stores; the adapters themselves are exercised in the integration tests. */
-const recordingRuntime = (options: { failReplanFor?: string } = {}) => {
+const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger } = {}) => {
   const planned: PlannedMessage[] = [];
   const indexKeys: [string, string | undefined][] = [];
   const customers = { setBirthdayIndexKey: async (id: string, key: string | undefined) => void indexKeys.push([id, key]) } as unknown as CustomerStore;
@@ -24,7 +27,7 @@ const recordingRuntime = (options: { failReplanFor?: string } = {}) => {
   } as unknown as Outbox;
   const opened: string[] = [];
   const ledger = { open: async (customerId: string) => void opened.push(customerId) } as unknown as LedgerStore;
-  const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+  const logger = options.logger ?? new Logger({ serviceName: 'test', logLevel: 'SILENT' });
   const runtime: HandlerRuntime = {
     logger,
     clock: () => new Date('2027-01-01T00:00:00.000Z'),
@@ -72,5 +75,20 @@ describe('customer stream handler', () => {
     const response = await createCustomerStreamHandler(runtime)(fixture as DynamoDBStreamEvent, lambdaContext('customerStream'));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '111100000000000000001' }]);
     expect(planned.map((message) => message.customerId)).toEqual(['c-1003']);
+  });
+
+  it('parks a record that keeps failing with the reason the handler gave, and lets the rest of the batch through', async () => {
+    const failures = new StreamFailureLog();
+    const { runtime, planned } = recordingRuntime({ failReplanFor: 'c-1001', logger: failures });
+    const handler = createCustomerStreamHandler(runtime);
+    const parked = await deliverStreamRecords((fixture as DynamoDBStreamEvent).Records, (event) => handler(event, lambdaContext('customerStream')), {
+      ...STREAM_DELIVERY,
+      reasonOf: (sequenceNumber) => failures.reasons.get(sequenceNumber),
+    });
+    expect(parked).toEqual([
+      expect.objectContaining({ sequenceNumber: '111100000000000000001', attempts: STREAM_DELIVERY.retryAttempts + 1, reason: 'ProvisionedThroughputExceededException' }),
+    ]);
+    // The record behind it went through (Lambda redelivers it with each retry from the failed one: planning is idempotent).
+    expect(planned.map((message) => message.customerId)).toContain('c-1003');
   });
 });
