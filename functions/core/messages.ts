@@ -1,5 +1,5 @@
 import type { CampaignName } from './config.js';
-import type { LocalDate } from './calendar.js';
+import { localDateOf, type LocalDate } from './calendar.js';
 
 /**
  * The outbox model. A message id names its customer, campaign and the occurrence it belongs to
@@ -49,6 +49,28 @@ export interface Message extends PlannedMessage {
 
 export const messageIdOf = (customerId: string, campaign: CampaignName, occurrence: string): string =>
   `${customerId}#${campaign}#${occurrence}`;
+
+/** A campaign's message for one occurrence, due in the window given; its local date is the due instant's, in the customer's zone. */
+export const plannedMessage = (
+  customer: { readonly customerId: string; readonly timeZone: string },
+  campaign: CampaignName,
+  settings: { readonly class: 'marketing' | 'service'; readonly priority: number; readonly countsTowardCap: boolean },
+  occurrence: string,
+  window: { readonly dueAt: Date; readonly deadline: Date; readonly sourceKey?: string },
+): PlannedMessage => ({
+  messageId: messageIdOf(customer.customerId, campaign, occurrence),
+  customerId: customer.customerId,
+  campaign,
+  occurrence,
+  messageClass: settings.class,
+  priority: settings.priority,
+  countsTowardCap: settings.countsTowardCap,
+  dueAt: window.dueAt.toISOString(),
+  deadline: window.deadline.toISOString(),
+  localDate: localDateOf(window.dueAt, customer.timeZone),
+  timeZone: customer.timeZone,
+  ...(window.sourceKey === undefined ? {} : { sourceKey: window.sourceKey }),
+});
 
 /** Messages still waiting are spread over this many index partitions so no one partition gets hot. */
 export const DUE_SHARD_COUNT = 4;

@@ -1,6 +1,6 @@
-import { later, localDateOf } from '../calendar.js';
+import { later } from '../calendar.js';
 import type { RetentionConfig } from '../config.js';
-import { messageIdOf, type PlannedMessage } from '../messages.js';
+import { plannedMessage, type PlannedMessage } from '../messages.js';
 import { recordKeyOf, type Complaint, type Customer, type SurveyResponse } from '../records.js';
 
 /**
@@ -27,20 +27,8 @@ export const followUpKindOf = (occurrence: string): FollowUpKind => {
   return step === '1' ? 'apology' : 'checkIn';
 };
 
-const followUp = (customer: Customer, occurrence: string, dueAt: Date, sourceKey: string, settings: FollowUpSettings): PlannedMessage => ({
-  messageId: messageIdOf(customer.customerId, 'complaintFollowUp', occurrence),
-  customerId: customer.customerId,
-  campaign: 'complaintFollowUp',
-  occurrence,
-  messageClass: settings.class,
-  priority: settings.priority,
-  countsTowardCap: settings.countsTowardCap,
-  dueAt: dueAt.toISOString(),
-  deadline: later(dueAt, { days: settings.deadlineDays }, customer.timeZone).toISOString(),
-  localDate: localDateOf(dueAt, customer.timeZone),
-  timeZone: customer.timeZone,
-  sourceKey,
-});
+const followUp = (customer: Customer, occurrence: string, dueAt: Date, sourceKey: string, settings: FollowUpSettings): PlannedMessage =>
+  plannedMessage(customer, 'complaintFollowUp', settings, occurrence, { dueAt, deadline: later(dueAt, { days: settings.deadlineDays }, customer.timeZone), sourceKey });
 
 /** Every follow-up the complaint calls for in its present state, whether or not its time has come or gone. */
 export const complaintFollowUps = (complaint: Complaint, customer: Customer, config: RetentionConfig): PlannedMessage[] => {

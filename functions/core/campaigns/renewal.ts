@@ -1,6 +1,6 @@
 import { addDays, instantAt, localDateOf, type LocalDate } from '../calendar.js';
 import type { RetentionConfig } from '../config.js';
-import { messageIdOf, type PlannedMessage } from '../messages.js';
+import { plannedMessage, type PlannedMessage } from '../messages.js';
 import { recordKeyOf, type Contract, type Customer } from '../records.js';
 
 /**
@@ -19,20 +19,11 @@ export const renewalReminder = (contract: Contract, customer: Customer, offset: 
   const settings = config.campaigns.renewal;
   if (!settings.enabled || !mayLapse(contract) || !settings.offsetsDays.includes(offset)) return null;
   const reminderDate = addDays(contract.endsOn, -offset);
-  return {
-    messageId: messageIdOf(customer.customerId, 'renewal', `${contract.contractId}#${offset}`),
-    customerId: customer.customerId,
-    campaign: 'renewal',
-    occurrence: `${contract.contractId}#${offset}`,
-    messageClass: settings.class,
-    priority: settings.priority,
-    countsTowardCap: settings.countsTowardCap,
-    dueAt: instantAt(reminderDate, settings.sendAt, customer.timeZone).toISOString(),
-    deadline: instantAt(contract.endsOn, '00:00', customer.timeZone).toISOString(),
-    localDate: reminderDate,
-    timeZone: customer.timeZone,
+  return plannedMessage(customer, 'renewal', settings, `${contract.contractId}#${offset}`, {
+    dueAt: instantAt(reminderDate, settings.sendAt, customer.timeZone),
+    deadline: instantAt(contract.endsOn, '00:00', customer.timeZone),
     sourceKey: recordKeyOf(contract),
-  };
+  });
 };
 
 /**

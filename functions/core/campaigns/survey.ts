@@ -1,6 +1,6 @@
-import { addDays, later, localDateOf, type LocalDate } from '../calendar.js';
+import { addDays, later, type LocalDate } from '../calendar.js';
 import type { RetentionConfig } from '../config.js';
-import { messageIdOf, type PlannedMessage } from '../messages.js';
+import { plannedMessage, type PlannedMessage } from '../messages.js';
 import { recordKeyOf, type Customer, type Interaction } from '../records.js';
 
 /**
@@ -16,21 +16,11 @@ export const surveyFor = (interaction: Interaction, customer: Customer, config: 
   const settings = config.campaigns.survey;
   if (!settings.enabled) return null;
   const dueAt = later(new Date(interaction.completedAt), { days: settings.afterDays }, customer.timeZone);
-  const occurrence = surveyIdOf(interaction);
-  return {
-    messageId: messageIdOf(customer.customerId, 'survey', occurrence),
-    customerId: customer.customerId,
-    campaign: 'survey',
-    occurrence,
-    messageClass: settings.class,
-    priority: settings.priority,
-    countsTowardCap: settings.countsTowardCap,
-    dueAt: dueAt.toISOString(),
-    deadline: later(dueAt, { days: settings.deadlineDays }, customer.timeZone).toISOString(),
-    localDate: localDateOf(dueAt, customer.timeZone),
-    timeZone: customer.timeZone,
+  return plannedMessage(customer, 'survey', settings, surveyIdOf(interaction), {
+    dueAt,
+    deadline: later(dueAt, { days: settings.deadlineDays }, customer.timeZone),
     sourceKey: recordKeyOf(interaction),
-  };
+  });
 };
 
 export interface SurveyFacts {
