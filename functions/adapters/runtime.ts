@@ -2,7 +2,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { LinkSigning } from '../core/links.js';
 import { secretFromSecretsManager } from './link-secret.js';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionConfig } from '../core/config.js';
@@ -35,8 +34,10 @@ export interface HandlerRuntime {
   readonly stores: () => Stores;
   /** The business name e-mails are signed with. */
   readonly brand: string;
-  /** Where one-click links point and the secret that signs them. */
-  readonly links: () => Promise<LinkSigning>;
+  /** The secret one-click links are signed with: the dispatcher signs, the link handler verifies. */
+  readonly linkSecret: () => Promise<string>;
+  /** Where one-click links point (only the dispatcher, which writes them, needs it). */
+  readonly linksBaseUrl: () => string;
 }
 
 export const documentClientFor = (client: DynamoDBClient): DynamoDBDocumentClient =>
@@ -73,10 +74,8 @@ export const lambdaRuntime = (): HandlerRuntime => {
       ),
     ),
     brand: process.env.BRAND_NAME ?? 'Retention',
-    links: once(async () => ({
-      baseUrl: requiredEnv('LINKS_BASE_URL'),
-      secret: await secretFromSecretsManager(new SecretsManagerClient({}), requiredEnv('LINK_SECRET_ARN')),
-    })),
+    linkSecret: once(() => secretFromSecretsManager(new SecretsManagerClient({}), requiredEnv('LINK_SECRET_ARN'))),
+    linksBaseUrl: () => requiredEnv('LINKS_BASE_URL'),
   };
 };
 

@@ -14,8 +14,7 @@ export const createLinksHandler = (runtime: HandlerRuntime) =>
   withMiddlewares(runtime, async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const acceptLanguage = event.headers?.['accept-language'];
     if (event.requestContext.http.method !== 'GET' || event.rawPath !== SURVEY_ANSWER_PATH) return respond(notFoundPage(runtime.brand, acceptLanguage));
-    const { secret } = await runtime.links();
-    const outcome = await answerSurvey(runtime.stores().customers, event.queryStringParameters?.t ?? '', secret, runtime.clock());
+    const outcome = await answerSurvey(runtime.stores().customers, event.queryStringParameters?.t ?? '', await runtime.linkSecret(), runtime.clock());
     runtime.logger.info('survey link clicked', { outcome: outcome.kind });
     return respond(surveyAnswerPage(outcome, runtime.brand, acceptLanguage));
   });

@@ -61,5 +61,5 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   const mailer = new SesMailer(sesClient(endpoints.sesEndpoint), { from: senderAddress(), configurationSetName: 'retention-local' });
   const stores = storesFor(documentClientFor(dynamo), endpoints.tables, options.wrapMailer ? options.wrapMailer(mailer) : mailer);
   const links = options.links ?? defaultLocalLinks();
-  return { logger: options.logger ?? quietLogger(), clock: options.clock, config: options.config, stores: () => stores, brand: 'Retention', links: async () => links };
+  return { logger: options.logger ?? quietLogger(), clock: options.clock, config: options.config, stores: () => stores, brand: 'Retention', linkSecret: async () => links.secret, linksBaseUrl: () => links.baseUrl };
 };

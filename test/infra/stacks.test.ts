@@ -301,8 +301,10 @@ describe('the CDK app', () => {
         DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
         AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
       });
-      const dispatcher = compute.toJSON().Resources[logicalIdOf(built.compute.dispatcher)].Properties.Environment.Variables;
-      expect(JSON.stringify(dispatcher.LINKS_BASE_URL)).toContain(logicalIdOf(built.compute.linksApi));
+      const environmentOf = (fn: FunctionName) => compute.toJSON().Resources[logicalIdOf(built.compute[fn])].Properties.Environment.Variables;
+      expect(JSON.stringify(environmentOf('dispatcher').LINKS_BASE_URL)).toContain(logicalIdOf(built.compute.linksApi));
+      // Both read the key by its ARN (functions/adapters/runtime.ts); the link handler needs no base URL.
+      for (const fn of ['dispatcher', 'links'] as const) expect(JSON.stringify(environmentOf(fn).LINK_SECRET_ARN)).toContain('LinkSecret');
       compute.hasOutput('LinksBaseUrl', Match.anyValue());
     });
   });

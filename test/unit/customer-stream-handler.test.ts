@@ -34,7 +34,8 @@ const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger } =
     config: async () => defaultConfig,
     stores: () => ({ customers, outbox, ledger, control: {} as ControlStore, mailer: {} as Mailer }),
     brand: 'Test',
-    links: async () => ({ baseUrl: 'https://links.test', secret: 'test' }),
+    linkSecret: async () => 'test',
+    linksBaseUrl: () => 'https://links.test',
   };
   return { runtime, planned, indexKeys, opened, logError: vi.spyOn(logger, 'error') };
 };
