@@ -79,12 +79,13 @@ export class ComputeStack extends Stack {
     // One-click links (survey answers) land on this API; the dispatcher signs them for its URL.
     this.links = new RetentionFunction(this, 'Links', {
       handler: 'links',
-      description: 'Records one-click survey answers from e-mail links',
+      description: 'One-click links from e-mails: survey answers, unsubscribe, preferences',
       timeout: Duration.seconds(10),
       environment: { ...environment, LINK_SECRET_ARN: linkSecret.secretArn },
     });
     readConfig(this.links);
-    allow(this.links, ['dynamodb:PutItem'], [customers.tableArn]); // the answer, conditionally
+    allow(this.links, ['dynamodb:PutItem'], [customers.tableArn]); // a survey answer (conditionally), the customer's preferences
+    allow(this.links, ['dynamodb:BatchGetItem'], [customers.tableArn]); // the preferences, to show them
     linkSecret.grantRead(this.links);
     const accessLogs = new logs.LogGroup(this, 'LinksApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.linksApi = new apigateway.HttpApi(this, 'LinksApi', {

@@ -3,6 +3,7 @@ import { ignoreConditionFailure } from './conditions.js';
 import type { CustomerStore } from '../core/ports.js';
 import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord, type RecordType, type SurveyResponse } from '../core/records.js';
 import { birthdayIndexKey } from '../core/campaigns/birthday.js';
+import { PREFERENCES_RECORD_KEY, type Preferences } from '../core/preferences.js';
 import { renewalIndexKey } from '../core/campaigns/renewal.js';
 import { customersTable } from './tables.js';
 import { queryAll, queryPages } from './query-pages.js';
@@ -104,10 +105,15 @@ export class DynamoCustomerStore implements CustomerStore {
     }
   }
 
+  async setPreferences(preferences: Preferences): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...preferences, recordKey: PREFERENCES_RECORD_KEY } }));
+  }
+
   /** All records of one customer, as written (without our keys and index attributes). */
   async recordsOf(customerId: string): Promise<Record<string, unknown>[]> {
     const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } });
-    return items.map(({ recordKey, birthdayMonthDay, renewalEndsOn, ...record }) => record);
+    // The preferences item is the customer's own word, not a business record.
+    return items.filter((item) => item.recordKey !== PREFERENCES_RECORD_KEY).map(({ recordKey, birthdayMonthDay, renewalEndsOn, ...record }) => record);
   }
 
   /** Writes validated records (25 a request), each with its key and, for a profile, its index key. */

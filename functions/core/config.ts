@@ -24,6 +24,8 @@ export const configSchema = z
       maxDaysBetween: days(1),
       quietHours: z.strictObject({ start: wallTime, end: wallTime }),
     }),
+    /** How long the unsubscribe and preference links of an e-mail work after it was sent. */
+    email: z.strictObject({ preferenceLinkValidDays: days(1) }),
     planner: z.strictObject({ lookAheadDays: days(1).max(366) }),
     dispatcher: z.strictObject({
       retryFirstDelayMinutes: days(1),

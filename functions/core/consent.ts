@@ -1,11 +1,16 @@
 import type { PlannedMessage } from './messages.js';
+import type { Preferences } from './preferences.js';
 import type { Customer } from './records.js';
 
 /**
- * Who may receive what (SPEC.md): marketing needs marketing consent; service messages go to every
- * customer who is not suppressed. Returns the reason a message must not go, or null.
+ * Who may receive what (SPEC.md): marketing needs the customer's marketing consent and no
+ * unsubscribe; service messages go to every customer who has not unsubscribed from everything.
+ * Returns the reason a message must not go, or null. Checked at send time, with both as they are then.
  */
-export const consentBlocks = (message: Pick<PlannedMessage, 'messageClass'>, customer: Customer): string | null => {
-  if (message.messageClass === 'marketing' && customer.marketingOptIn === false) return 'the customer has no marketing consent';
+export const consentBlocks = (message: Pick<PlannedMessage, 'messageClass'>, customer: Customer, preferences?: Preferences): string | null => {
+  if (preferences?.receive === 'nothing') return 'the customer unsubscribed from everything';
+  if (message.messageClass !== 'marketing') return null;
+  if (customer.marketingOptIn === false) return 'the customer has no marketing consent';
+  if (preferences?.receive === 'service') return 'the customer unsubscribed from marketing';
   return null;
 };

@@ -17,7 +17,15 @@ export interface SurveyAnswerLink {
   readonly locale: string;
 }
 
-export type LinkAction = SurveyAnswerLink;
+/** Unsubscribe from marketing (one click, RFC 8058), or open the preference page: who, and the page's language. */
+export interface PreferenceLink {
+  readonly action: 'unsubscribe' | 'preferences';
+  readonly customerId: string;
+  readonly locale: string;
+}
+
+export type LinkAction = SurveyAnswerLink | PreferenceLink;
+const linkActions: readonly string[] = ['surveyAnswer', 'unsubscribe', 'preferences'];
 
 interface Payload {
   readonly link: LinkAction;
@@ -51,7 +59,7 @@ export const verifyLink = (token: string, secret: string, now: Date): VerifiedLi
   } catch {
     return { ok: false, problem: 'invalid' };
   }
-  if (typeof payload.exp !== 'number' || payload.link?.action !== 'surveyAnswer') return { ok: false, problem: 'invalid' };
+  if (typeof payload.exp !== 'number' || !linkActions.includes(payload.link?.action)) return { ok: false, problem: 'invalid' };
   if (now.getTime() >= payload.exp * 1000) return { ok: false, problem: 'expired', link: payload.link };
   return { ok: true, link: payload.link };
 };
@@ -63,6 +71,17 @@ export interface LinkSigning {
 }
 
 export const SURVEY_ANSWER_PATH = '/survey';
+export const UNSUBSCRIBE_PATH = '/unsubscribe';
+export const PREFERENCES_PATH = '/preferences';
+
+const linkUrl = (signing: LinkSigning, path: string, link: LinkAction, expiresAt: Date) =>
+  `${signing.baseUrl.replace(/\/+$/, '')}${path}?t=${signLink(link, expiresAt, signing.secret)}`;
+
+/** The links every e-mail carries: the preference page, and (for marketing) one-click unsubscribe. */
+export const preferenceUrls = (signing: LinkSigning, customer: { customerId: string; locale: string }, expiresAt: Date) => ({
+  unsubscribe: linkUrl(signing, UNSUBSCRIBE_PATH, { action: 'unsubscribe', customerId: customer.customerId, locale: customer.locale }, expiresAt),
+  preferences: linkUrl(signing, PREFERENCES_PATH, { action: 'preferences', customerId: customer.customerId, locale: customer.locale }, expiresAt),
+});
 
 /** The survey's eleven one-click answers, 0 to 10, each its own signed link. */
 export const surveyAnswerUrls = (
@@ -72,5 +91,5 @@ export const surveyAnswerUrls = (
 ): { readonly score: number; readonly url: string }[] =>
   Array.from({ length: 11 }, (_, score) => ({
     score,
-    url: `${signing.baseUrl.replace(/\/+$/, '')}${SURVEY_ANSWER_PATH}?t=${signLink({ action: 'surveyAnswer', ...survey, score }, expiresAt, signing.secret)}`,
+    url: linkUrl(signing, SURVEY_ANSWER_PATH, { action: 'surveyAnswer', ...survey, score }, expiresAt),
   }));

@@ -1,5 +1,6 @@
 import type { LocalDate } from './calendar.js';
 import type { Message, MessageState, PlannedMessage } from './messages.js';
+import type { Preferences } from './preferences.js';
 import type { BusinessRecord, Customer, RecordType, SurveyResponse } from './records.js';
 
 /**
@@ -23,6 +24,8 @@ export interface CustomerStore {
    * nothing); a different score replaces the earlier answer. Says which happened.
    */
   recordSurveyAnswer(response: SurveyResponse): Promise<'recorded' | 'updated' | 'unchanged'>;
+  /** Stores what the customer chose (one-click unsubscribe, preference page). */
+  setPreferences(preferences: Preferences): Promise<void>;
   /** Contracts that may lapse and end on `endsOn`, page by page. */
   contractsEndingOn(endsOn: string): AsyncIterable<readonly unknown[]>;
   /** Sets (or removes) the renewal index key of a contract. */

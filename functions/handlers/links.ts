@@ -1,23 +1,33 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
-import { answerSurvey } from '../core/jobs/answer-survey.js';
-import { SURVEY_ANSWER_PATH } from '../core/links.js';
-import { notFoundPage, surveyAnswerPage, type Page } from '../core/pages.js';
+import { followLink } from '../core/jobs/follow-link.js';
+import { linkPage, type Page } from '../core/pages.js';
 import { withMiddlewares } from './middleware.js';
+
+/** A form body larger than this is no click of ours. */
+const MAX_FORM_BYTES = 2_048;
 
 /**
  * The one-click link endpoint (API Gateway HTTP API in AWS; a loopback server in the local runner):
- * `GET /survey?t=<token>` records a survey answer and shows a thank-you page, or an error page that
- * says why nothing happened. Tokens are never logged.
+ * survey answers, one-click unsubscribe (RFC 8058) and the preference page. Every request is answered
+ * with a page that says what happened, or why nothing did. Tokens are never logged.
  */
 export const createLinksHandler = (runtime: HandlerRuntime) =>
   withMiddlewares(runtime, async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    const acceptLanguage = event.headers?.['accept-language'];
-    if (event.requestContext.http.method !== 'GET' || event.rawPath !== SURVEY_ANSWER_PATH) return respond(notFoundPage(runtime.brand, acceptLanguage));
-    const outcome = await answerSurvey(runtime.stores().customers, event.queryStringParameters?.t ?? '', await runtime.linkSecret(), runtime.clock());
-    runtime.logger.info('survey link clicked', { outcome: outcome.kind });
-    return respond(surveyAnswerPage(outcome, runtime.brand, acceptLanguage));
+    const form = formOf(event);
+    const request = { method: event.requestContext.http.method, path: event.rawPath, token: event.queryStringParameters?.t ?? '', form: form ?? {} };
+    const outcome = form === undefined ? { kind: 'badRequest' as const, locale: 'en' } : await followLink(runtime.stores().customers, request, await runtime.linkSecret(), runtime.clock());
+    runtime.logger.info('link followed', { path: request.path, method: request.method, outcome: outcome.kind });
+    return respond(linkPage(outcome, runtime.brand, event.headers?.['accept-language']));
   });
+
+/** The fields of a form POST; undefined for a body that is too large. */
+const formOf = (event: APIGatewayProxyEventV2): Record<string, string> | undefined => {
+  if (!event.body) return {};
+  const body = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(body) > MAX_FORM_BYTES) return undefined;
+  return Object.fromEntries(new URLSearchParams(body));
+};
 
 const respond = (page: Page): APIGatewayProxyStructuredResultV2 => ({
   statusCode: page.status,
@@ -27,7 +37,7 @@ const respond = (page: Page): APIGatewayProxyStructuredResultV2 => ({
     // The token is in the URL: it must not travel on in a Referer or land in a search index.
     'referrer-policy': 'no-referrer',
     'x-robots-tag': 'noindex',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
   },
   body: page.html,
 });

@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 
 export type LinksHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export const httpApiEvent = (request: IncomingMessage): APIGatewayProxyEventV2 => {
+export const httpApiEvent = (request: IncomingMessage, body: string): APIGatewayProxyEventV2 => {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : value]));
   const query = Object.fromEntries(url.searchParams);
@@ -21,6 +21,7 @@ export const httpApiEvent = (request: IncomingMessage): APIGatewayProxyEventV2 =
     rawQueryString: url.search.slice(1),
     headers,
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(body ? { body } : {}),
     isBase64Encoded: false,
     requestContext: {
       accountId: 'local',
@@ -46,15 +47,19 @@ export interface LinkServer {
 export const serveLinks = (handler: LinksHandler, port: number): Promise<LinkServer> =>
   new Promise((resolve, reject) => {
     const server = createServer((request, response) => {
-      handler(httpApiEvent(request))
-        .then((result) => {
-          response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-          response.end(result.body ?? '');
-        })
-        .catch((error: Error) => {
-          response.writeHead(500, { 'content-type': 'text/plain' });
-          response.end(`internal error: ${error.message}`);
-        });
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        handler(httpApiEvent(request, Buffer.concat(chunks).toString('utf8')))
+          .then((result) => {
+            response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+            response.end(result.body ?? '');
+          })
+          .catch((error: Error) => {
+            response.writeHead(500, { 'content-type': 'text/plain' });
+            response.end(`internal error: ${error.message}`);
+          });
+      });
     });
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

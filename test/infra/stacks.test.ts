@@ -61,7 +61,8 @@ const expectedDynamoDbAccess: Record<FunctionName, string[]> = {
   ],
   links: [
     'GetItem Control',
-    'PutItem Customers', // a survey answer, conditionally
+    'PutItem Customers', // a survey answer (conditionally), the customer's preferences
+    'BatchGetItem Customers', // the preferences, to show them
   ],
 };
 

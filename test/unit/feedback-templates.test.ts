@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderEmail, templateNames, templateOf } from '../../functions/core/templates/index.js';
-import { surveyAnswerPage, languageFromHeader, notFoundPage } from '../../functions/core/pages.js';
+import { languageFromHeader, linkPage } from '../../functions/core/pages.js';
 import type { Customer } from '../../functions/core/records.js';
 
 const customer = (fields: Partial<Customer>): Customer => ({
@@ -62,11 +62,16 @@ describe('complaint follow-ups', () => {
 
 describe('the pages a link lands on', () => {
   it('thank in the language of the link, and say why nothing happened otherwise', () => {
-    expect(surveyAnswerPage({ kind: 'recorded', score: 8, locale: 'ro' }, 'Acme')).toMatchObject({ status: 200, html: expect.stringContaining('8 din 10') });
-    expect(surveyAnswerPage({ kind: 'unchanged', score: 8, locale: 'ro' }, 'Acme').status).toBe(200);
-    expect(surveyAnswerPage({ kind: 'expired', locale: 'es' }, 'Acme')).toMatchObject({ status: 410, html: expect.stringContaining('Este enlace ha caducado') });
-    expect(surveyAnswerPage({ kind: 'invalid' }, 'Acme', 'es-ES,es;q=0.9')).toMatchObject({ status: 400, html: expect.stringContaining('Este enlace no funciona') });
-    expect(notFoundPage('Acme').status).toBe(404);
+    expect(linkPage({ kind: 'surveyAnswer', result: 'recorded', score: 8, locale: 'ro' }, 'Acme')).toMatchObject({ status: 200, html: expect.stringContaining('8 din 10') });
+    expect(linkPage({ kind: 'surveyAnswer', result: 'unchanged', score: 8, locale: 'ro' }, 'Acme').status).toBe(200);
+    expect(linkPage({ kind: 'expired', locale: 'es' }, 'Acme')).toMatchObject({ status: 410, html: expect.stringContaining('Este enlace ha caducado') });
+    expect(linkPage({ kind: 'invalid' }, 'Acme', 'es-ES,es;q=0.9')).toMatchObject({ status: 400, html: expect.stringContaining('Este enlace no funciona') });
+    expect(linkPage({ kind: 'notFound' }, 'Acme').status).toBe(404);
+    const preferences = linkPage({ kind: 'preferences', receive: 'service', locale: 'es', saved: true }, 'Acme').html;
+    expect(preferences).toContain('Guardado.');
+    expect(preferences).toMatch(/value="service" checked/);
+    expect(preferences).not.toMatch(/value="marketing" checked/);
+    expect(linkPage({ kind: 'confirmUnsubscribe', locale: 'ro' }, 'Acme').html).toMatch(/<form method="post"><button type="submit">Dezabonează-mă<\/button>/);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { needsSurveyFacts, triggerGone } from '../campaigns/index.js';
 import type { SurveyFacts } from '../campaigns/survey.js';
-import { surveyAnswerUrls, type LinkSigning } from '../links.js';
+import { preferenceUrls, surveyAnswerUrls, type LinkSigning } from '../links.js';
+import { preferencesFromItem, PREFERENCES_RECORD_KEY } from '../preferences.js';
 import type { RetentionConfig } from '../config.js';
 import { consentBlocks } from '../consent.js';
 import { InvalidRecordError, PermanentError, TransientError } from '../errors.js';
@@ -48,7 +49,13 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   const { config } = deps;
   const due = await deps.outbox.due(now, config.dispatcher.maxMessagesPerRun);
   // The profiles and the records the messages are about (a renewal's contract), in one read.
-  const items = await deps.customers.getItems(due.flatMap((m) => [{ customerId: m.customerId, recordKey: PROFILE_RECORD_KEY }, ...(m.sourceKey ? [{ customerId: m.customerId, recordKey: m.sourceKey }] : [])]));
+  const items = await deps.customers.getItems(
+    due.flatMap((m) => [
+      { customerId: m.customerId, recordKey: PROFILE_RECORD_KEY },
+      { customerId: m.customerId, recordKey: PREFERENCES_RECORD_KEY },
+      ...(m.sourceKey ? [{ customerId: m.customerId, recordKey: m.sourceKey }] : []),
+    ]),
+  );
   const itemOf = (customerId: string, recordKey: string) => items.get(`${customerId}|${recordKey}`);
   const outcomes: Record<DispatchOutcome, number> = { sent: 0, deferred: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0 };
 
@@ -61,7 +68,8 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
     }
     try {
       const source = message.sourceKey ? itemOf(message.customerId, message.sourceKey) : undefined;
-      outcomes[await sendClaimed(deps, message, claimId, itemOf(message.customerId, PROFILE_RECORD_KEY), source, now)]++;
+      const stored = { profile: itemOf(message.customerId, PROFILE_RECORD_KEY), preferences: itemOf(message.customerId, PREFERENCES_RECORD_KEY), source };
+      outcomes[await sendClaimed(deps, message, claimId, stored, now)]++;
     } catch (error) {
       // Unknown outcome (a bug, or the record of a send failing): the claim stays, so the message is never sent twice.
       outcomes.failed++;
@@ -79,7 +87,15 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   return { due: due.length, outcomes };
 };
 
-const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string, profile: unknown, sourceItem: unknown, now: Date): Promise<DispatchOutcome> => {
+/** The customer's items as read at the start of the run: profile, preferences, and the record the message is about. */
+interface StoredItems {
+  readonly profile: unknown;
+  readonly preferences: unknown;
+  readonly source: unknown;
+}
+
+const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string, stored: StoredItems, now: Date): Promise<DispatchOutcome> => {
+  const { profile, source: sourceItem } = stored;
   const { outbox, config } = deps;
   const finish = async (state: 'expired' | 'suppressed' | 'cancelled', reason: string): Promise<DispatchOutcome> => {
     await outbox.finish(message.messageId, claimId, state, reason, now);
@@ -95,7 +111,7 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
     if (error instanceof InvalidRecordError) return finish('suppressed', `the customer profile is invalid: ${error.message}`);
     throw error;
   }
-  const noConsent = consentBlocks(message, customer);
+  const noConsent = consentBlocks(message, customer, preferencesFromItem(stored.preferences));
   if (noConsent) return finish('suppressed', noConsent);
   // A business system may write records without `type`; the key says which record it is.
   const sourceType = message.sourceKey?.slice(0, message.sourceKey.indexOf('#'));
@@ -126,7 +142,8 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
     return holdUntil(firstCapSlot(now, lastCapped, timeZone, cadence), `deferred by the weekly cap (last capped message on ${lastCapped})`);
   }
 
-  const email = renderEmail(templateOf(message), customer, renderContextOf(deps, message, customer, source, now));
+  const context = renderContextOf(deps, message, customer, source, now);
+  const email = { ...renderEmail(templateOf(message), customer, context), headers: listUnsubscribeHeaders(context.unsubscribeUrl) };
   try {
     const sesMessageId = await deps.mailer.send({
       to: customer.email,
@@ -134,6 +151,7 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
       html: email.html,
       text: email.text,
       tags: { campaign: message.campaign, messageId: message.messageId },
+      headers: email.headers,
     });
     await outbox.markSent(message.messageId, claimId, { sentAt: now, sesMessageId, subject: email.subject, locale: email.locale });
     await deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn, { survey: message.campaign === 'survey' });
@@ -165,7 +183,10 @@ const surveyFactsOf = async (deps: DispatchDeps, customerId: string, now: Date):
 /** What the e-mail says beyond the customer: the contract, the complaint, the survey's answer links. */
 const renderContextOf = (deps: DispatchDeps, message: Message, customer: Customer, source: BusinessRecord | undefined, now: Date): RenderContext => {
   const validDays = deps.config.campaigns.survey.answerLinkValidDays;
+  const preferenceLinks = preferenceUrls(deps.links, customer, later(now, { days: deps.config.email.preferenceLinkValidDays }, 'UTC'));
   return {
+    preferencesUrl: preferenceLinks.preferences,
+    unsubscribeUrl: message.messageClass === 'marketing' ? preferenceLinks.unsubscribe : undefined,
     brand: deps.brand,
     contract: source?.type === 'contract' ? source : undefined,
     complaint: source?.type === 'complaint' ? source : undefined,
@@ -176,6 +197,10 @@ const renderContextOf = (deps: DispatchDeps, message: Message, customer: Custome
         : undefined,
   };
 };
+
+/** RFC 8058 one-click unsubscribe, on marketing e-mails: mailbox providers show their own button for it. */
+const listUnsubscribeHeaders = (unsubscribeUrl: string | undefined): Record<string, string> | undefined =>
+  unsubscribeUrl ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : undefined;
 
 const forEachConcurrently = async <T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> => {
   let next = 0;

@@ -53,7 +53,25 @@ export interface RenderContext {
   readonly surveyAnswer?: Pick<SurveyResponse, 'score'>;
   /** A survey's one-click answers. */
   readonly surveyLinks?: readonly { readonly score: number; readonly url: string }[];
+  /** The customer's preference page: every e-mail links to it. */
+  readonly preferencesUrl?: string;
+  /** One-click unsubscribe from marketing: marketing e-mails only. */
+  readonly unsubscribeUrl?: string;
 }
+
+/** The foot of every e-mail: where the customer chooses what they get. */
+const footers: Record<string, { readonly preferences: string; readonly unsubscribe: string }> = {
+  en: { preferences: 'Choose what we send you', unsubscribe: 'Unsubscribe from marketing e-mails' },
+  es: { preferences: 'Elige qué te enviamos', unsubscribe: 'Darte de baja de los correos comerciales' },
+  ro: { preferences: 'Alege ce îți trimitem', unsubscribe: 'Dezabonează-te de la e-mailurile de marketing' },
+};
+const htmlFooter = `{{#if preferencesUrl}}
+<hr><p style="font-size:smaller"><a href="{{preferencesUrl}}">{{footer.preferences}}</a>{{#if unsubscribeUrl}} · <a href="{{unsubscribeUrl}}">{{footer.unsubscribe}}</a>{{/if}}</p>{{/if}}`;
+const textFooter = `{{#if preferencesUrl}}
+
+--
+{{footer.preferences}}: {{preferencesUrl}}{{#if unsubscribeUrl}}
+{{footer.unsubscribe}}: {{unsubscribeUrl}}{{/if}}{{/if}}`;
 
 const handlebars = Handlebars.create();
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
@@ -86,11 +104,14 @@ export const renderEmail = (name: TemplateName, customer: Customer, context: Ren
     openedOn: context.complaint ? longDate(context.complaint.openedAt, locale, customer.timeZone) : undefined,
     score: context.surveyAnswer?.score,
     surveyLinks: context.surveyLinks,
+    preferencesUrl: context.preferencesUrl,
+    unsubscribeUrl: context.unsubscribeUrl,
+    footer: footers[locale] ?? footers.en,
   };
   return {
     subject: compile(template.subject, false)(data).replace(/[\r\n]+/g, ' ').trim(),
-    html: compile(template.html, true)(data),
-    text: compile(template.text, false)(data),
+    html: compile(template.html + htmlFooter, true)(data),
+    text: compile(template.text + textFooter, false)(data),
     locale,
   };
 };
