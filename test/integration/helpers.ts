@@ -1,5 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
+import { documentClientFor } from '../../functions/adapters/runtime.js';
+import { defaultConfig } from '../../functions/core/config.js';
+import { serveLinks } from '../../functions/local/link-server.js';
+import { dynamoDbClient } from '../../functions/local/local-stack.js';
+import { LocalSystem, type VirtualClock } from '../../functions/local/simulation.js';
 
 /** A prefix no other test uses: for table names, customer ids and addresses. */
 export const uniquePrefix = (name: string): string => `${name}-${randomUUID().slice(0, 8)}-`;
@@ -30,4 +36,17 @@ export const eventually = async <T>(probe: () => Promise<T>, check: (value: T) =
     if (check(value) || Date.now() > deadline) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+};
+
+/**
+ * A local system whose e-mails' links point at a loopback server running its link handler (as API
+ * Gateway would), with the default configuration stored; and its Customers table, to look at.
+ */
+export const systemWithLinks = async (tablePrefix: string, clock: VirtualClock) => {
+  let system: LocalSystem | undefined;
+  const server = await serveLinks((event) => system!.handleLink(event), 0);
+  system = await LocalSystem.create({ ...endpoints(), tablePrefix, clock, links: { baseUrl: server.url, secret: randomBytes(32).toString('base64url') } });
+  await system.configStore.put(defaultConfig, clock.now());
+  const customers = new DynamoCustomerStore(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Customers);
+  return { system, server, customers };
 };

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
-import { serveLinks, type LinkServer } from '../../functions/local/link-server.js';
-import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
-import { documentClientFor } from '../../functions/adapters/runtime.js';
-import { dynamoDbClient } from '../../functions/local/local-stack.js';
-import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
+import type { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
+import { type LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
+import type { LinkServer } from '../../functions/local/link-server.js';
+import { emailsTo, systemWithLinks, uniquePrefix } from './helpers.js';
 
 const prefix = uniquePrefix('links');
 const customerId = `${prefix}fay`;
@@ -18,21 +15,17 @@ describe('survey answer links through the local HTTP endpoint', () => {
   const clock = new VirtualClock(new Date('2027-03-01T00:00:00Z'));
   let server: LinkServer;
   let system: LocalSystem;
+  let customers: DynamoCustomerStore;
   let links: string[];
 
-  const storedAnswer = async () => {
-    const store = new DynamoCustomerStore(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Customers);
-    return (await store.recordsOfType(customerId, 'surveyResponse')) as { score: number; respondedAt: string }[];
-  };
+  const storedAnswer = async () => (await customers.recordsOfType(customerId, 'surveyResponse')) as { score: number; respondedAt: string }[];
   const click = async (url: string, headers: Record<string, string> = {}) => {
     const response = await fetch(url, { headers });
     return { status: response.status, page: await response.text() };
   };
 
   beforeAll(async () => {
-    server = await serveLinks((event) => system.handleLink(event), 0);
-    system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, links: { baseUrl: server.url, secret: randomBytes(32).toString('base64url') } });
-    await system.configStore.put((await import('../../functions/core/config.js')).defaultConfig, clock.now());
+    ({ system, server, customers } = await systemWithLinks(prefix, clock));
     await system.importText(
       [
         JSON.stringify({ type: 'customer', customerId, email: `${customerId}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', name: 'Fay' }),

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import { defaultConfig } from '../../functions/core/config.js';
-import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
-import { serveLinks, type LinkServer } from '../../functions/local/link-server.js';
-import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
+import type { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
+import { type LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
+import type { LinkServer } from '../../functions/local/link-server.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { PREFERENCES_RECORD_KEY } from '../../functions/core/preferences.js';
-import { emailsTo, endpoints, uniquePrefix, type StoredEmail } from './helpers.js';
+import { emailsTo, endpoints, systemWithLinks, uniquePrefix, type StoredEmail } from './helpers.js';
 
 const prefix = uniquePrefix('unsub');
 const customerId = `${prefix}gus`;
@@ -22,14 +20,13 @@ describe('one-click unsubscribe and the preference page, on the real local stack
   const clock = new VirtualClock(new Date('2027-03-01T00:00:00Z'));
   let server: LinkServer;
   let system: LocalSystem;
+  let customers: DynamoCustomerStore;
   let survey: StoredEmail;
 
   const header = (email: StoredEmail, name: string) => email.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
   const footerLink = (email: StoredEmail, label: string) => new RegExp(`^${label}: (\\S+)$`, 'm').exec(email.body.text!)?.[1];
-  const preferences = async () => {
-    const store = new DynamoCustomerStore(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Customers);
-    return (await store.getItems([{ customerId, recordKey: PREFERENCES_RECORD_KEY }])).get(`${customerId}|${PREFERENCES_RECORD_KEY}`) as { receive: string } | undefined;
-  };
+  const preferences = async () =>
+    (await customers.getItems([{ customerId, recordKey: PREFERENCES_RECORD_KEY }])).get(`${customerId}|${PREFERENCES_RECORD_KEY}`) as { receive: string } | undefined;
   const messageState = async (messageId: string) => {
     const messages = await readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages);
     const message = messages.find((m) => m.messageId === messageId);
@@ -42,9 +39,7 @@ describe('one-click unsubscribe and the preference page, on the real local stack
   };
 
   beforeAll(async () => {
-    server = await serveLinks((event) => system.handleLink(event), 0);
-    system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, links: { baseUrl: server.url, secret: randomBytes(32).toString('base64url') } });
-    await system.configStore.put(defaultConfig, clock.now());
+    ({ system, server, customers } = await systemWithLinks(prefix, clock));
     await system.importText(
       [
         JSON.stringify({ type: 'customer', customerId, email: `${customerId}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', name: 'Gus', birthday: '1990-03-12' }),
@@ -53,7 +48,7 @@ describe('one-click unsubscribe and the preference page, on the real local stack
       ].join('\n'),
     );
     await at('2027-03-04T09:00:00Z'); // the survey, a marketing e-mail
-    [survey] = await emailsTo((to) => to.startsWith(customerId));
+    survey = (await emailsTo((to) => to.startsWith(customerId)))[0]!;
   });
 
   afterAll(async () => {
