@@ -1,4 +1,4 @@
-import { type BatchWriteCommandOutput, type DynamoDBDocumentClient, BatchGetCommand, BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type BatchWriteCommandOutput, type DynamoDBDocumentClient, BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ignoreConditionFailure } from './conditions.js';
 import type { CustomerStore } from '../core/ports.js';
 import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord, type RecordType, type SurveyResponse } from '../core/records.js';
@@ -7,6 +7,7 @@ import { PREFERENCES_RECORD_KEY, type Preferences } from '../core/preferences.js
 import { renewalIndexKey } from '../core/campaigns/renewal.js';
 import { customersTable } from './tables.js';
 import { queryAll, queryPages } from './query-pages.js';
+import { backoff, batchGetAll } from './batch-get.js';
 
 /** The Customers table: every business record of a customer in one partition. */
 export class DynamoCustomerStore implements CustomerStore {
@@ -30,19 +31,9 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async getItems(keys: readonly { customerId: string; recordKey: string }[]): Promise<Map<string, unknown>> {
-    const found = new Map<string, unknown>();
-    const unique = [...new Map(keys.map((key) => [`${key.customerId}|${key.recordKey}`, key])).values()];
-    for (let i = 0; i < unique.length; i += 100) {
-      let batch: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(({ customerId, recordKey }) => ({ customerId, recordKey }));
-      // BatchGet may hand back some keys unprocessed under load; ask again for those.
-      for (let attempt = 0; batch && batch.length > 0; attempt++) {
-        if (attempt > 0) await backoff(attempt);
-        const response = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: batch } } }));
-        for (const item of response.Responses?.[this.tableName] ?? []) found.set(`${item.customerId}|${item.recordKey}`, item);
-        batch = response.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
-    }
-    return found;
+    const unique = [...new Map(keys.map(({ customerId, recordKey }) => [`${customerId}|${recordKey}`, { customerId, recordKey }])).values()];
+    const items = await batchGetAll(this.client, this.tableName, unique);
+    return new Map(items.map((item) => [`${item.customerId}|${item.recordKey}`, item]));
   }
 
   contractsEndingOn(endsOn: string): AsyncIterable<readonly unknown[]> {
@@ -142,4 +133,3 @@ export const toItem = (record: BusinessRecord): Record<string, unknown> => {
   return item;
 };
 
-const backoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));

@@ -6,7 +6,8 @@ import { secretFromSecretsManager } from './link-secret.js';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionConfig } from '../core/config.js';
 import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
-import type { ControlStore, CustomerStore, LedgerStore, Mailer, Outbox } from '../core/ports.js';
+import type { ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../core/ports.js';
+import { DynamoSuppressionStore } from './dynamo-suppressions.js';
 import { DynamoLedgerStore } from './dynamo-ledger.js';
 import { DynamoControlStore } from './dynamo-control.js';
 import { DynamoCustomerStore } from './dynamo-customers.js';
@@ -24,6 +25,7 @@ export interface Stores {
   readonly outbox: Outbox;
   readonly control: ControlStore;
   readonly ledger: LedgerStore;
+  readonly suppressions: SuppressionStore;
   readonly mailer: Mailer;
 }
 
@@ -48,6 +50,7 @@ export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableN
   outbox: new DynamoOutbox(documentClient, tables.Messages),
   control: new DynamoControlStore(documentClient, tables.Control),
   ledger: new DynamoLedgerStore(documentClient, tables.Ledger),
+  suppressions: new DynamoSuppressionStore(documentClient, tables.Suppressions),
   mailer,
 });
 

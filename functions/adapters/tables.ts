@@ -72,7 +72,18 @@ export const controlTable = {
   indexes: [],
 } as const satisfies TableDefinition;
 
-export const tableDefinitions = [customersTable, messagesTable, ledgerTable, controlTable] as const;
+/**
+ * Addresses nothing may be sent to any more (a hard bounce, a spam complaint), keyed by a hash of the
+ * address so the table never holds one in clear; whichever customer record carries the address.
+ */
+export const suppressionsTable = {
+  logicalName: 'Suppressions',
+  envVar: 'SUPPRESSIONS_TABLE',
+  partitionKey: 'addressKey',
+  indexes: [],
+} as const satisfies TableDefinition;
+
+export const tableDefinitions = [customersTable, messagesTable, ledgerTable, controlTable, suppressionsTable] as const;
 
 export type TableName = (typeof tableDefinitions)[number]['logicalName'];
 

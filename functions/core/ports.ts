@@ -1,6 +1,7 @@
 import type { LocalDate } from './calendar.js';
 import type { Message, MessageState, PlannedMessage } from './messages.js';
 import type { Preferences } from './preferences.js';
+import type { Suppression } from './suppression.js';
 import type { BusinessRecord, Customer, RecordType, SurveyResponse } from './records.js';
 
 /**
@@ -109,4 +110,11 @@ export interface LedgerStore {
   /** Customers whose floor check falls on `date`, page by page. */
   floorChecksOn(date: LocalDate): AsyncIterable<readonly LedgerEntry[]>;
   setFloorCheck(customerId: string, date: LocalDate | undefined): Promise<void>;
+}
+
+export interface SuppressionStore {
+  /** Records suppressed addresses; an address suppressed before keeps its first reason. */
+  suppress(suppressions: readonly Suppression[]): Promise<void>;
+  /** Of these address keys, the suppressed ones, with their reasons. */
+  suppressedAmong(addressKeys: readonly string[]): Promise<Map<string, string>>;
 }

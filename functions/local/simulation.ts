@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBBatchResponse, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import type { LinkSigning } from '../core/links.js';
 import { createLinksHandler } from '../handlers/links.js';
+import { createMailEventsHandler } from '../handlers/mail-events.js';
 import type { RetentionConfig } from '../core/config.js';
 import { importNdjson } from '../core/jobs/import-records.js';
 import type { NdjsonLine, NdjsonRejection } from '../core/records.js';
@@ -28,7 +29,7 @@ import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-
  * against DynamoDB Local and the SES emulator, through the same handler factories Lambda runs.
  */
 
-export type HandlerName = 'planner' | 'dispatcher' | 'customerStream' | 'links';
+export type HandlerName = 'planner' | 'dispatcher' | 'customerStream' | 'links' | 'mailEvents';
 
 /** The same retry budget the CDK stack gives the stream event source. */
 export const STREAM_DELIVERY = { batchSize: 100, retryAttempts: 3 } as const;
@@ -56,8 +57,8 @@ export interface LocalSystemOptions {
 
 /** One deployment's worth of handlers and streams on the local stack. */
 export class LocalSystem {
-  readonly stats: Record<HandlerName, DynamoStats> = { planner: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats(), links: emptyStats() };
-  readonly invocations: Record<HandlerName, number> = { planner: 0, dispatcher: 0, customerStream: 0, links: 0 };
+  readonly stats: Record<HandlerName, DynamoStats> = { planner: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats(), links: emptyStats(), mailEvents: emptyStats() };
+  readonly invocations: Record<HandlerName, number> = { planner: 0, dispatcher: 0, customerStream: 0, links: 0, mailEvents: 0 };
   readonly parked: ParkedRecord[] = [];
   private readonly streamFailures = new StreamFailureLog();
   readonly configStore: DynamoConfigStore;
@@ -66,6 +67,7 @@ export class LocalSystem {
   private readonly dispatcherHandler;
   private readonly customerStreamHandler;
   private readonly linksHandler;
+  private readonly mailEventsHandler;
 
   private constructor(
     readonly options: LocalSystemOptions,
@@ -86,11 +88,12 @@ export class LocalSystem {
           links: options.links,
         },
       );
-    this.runtimes = { planner: runtimeFor('planner'), dispatcher: runtimeFor('dispatcher'), customerStream: runtimeFor('customerStream'), links: runtimeFor('links') };
+    this.runtimes = { planner: runtimeFor('planner'), dispatcher: runtimeFor('dispatcher'), customerStream: runtimeFor('customerStream'), links: runtimeFor('links'), mailEvents: runtimeFor('mailEvents') };
     this.plannerHandler = createPlannerHandler(this.runtimes.planner);
     this.dispatcherHandler = createDispatcherHandler(this.runtimes.dispatcher);
     this.customerStreamHandler = createCustomerStreamHandler(this.runtimes.customerStream);
     this.linksHandler = createLinksHandler(this.runtimes.links);
+    this.mailEventsHandler = createMailEventsHandler(this.runtimes.mailEvents);
   }
 
   static async create(options: LocalSystemOptions): Promise<LocalSystem> {
@@ -124,6 +127,32 @@ export class LocalSystem {
     this.invocations.links++;
     return this.linksHandler(event, lambdaContext('links')) as Promise<APIGatewayProxyStructuredResultV2>;
   };
+
+  /** SES events (bounces, complaints) as SNS delivers them to their handler in AWS. */
+  async deliverMailEvents(notifications: readonly unknown[]) {
+    this.invocations.mailEvents++;
+    const event: SNSEvent = {
+      Records: notifications.map((notification, index) => ({
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: 'arn:aws:sns:local:000000000000:mail-events:local',
+        Sns: {
+          Type: 'Notification',
+          MessageId: `local-${this.invocations.mailEvents}-${index}`,
+          TopicArn: 'arn:aws:sns:local:000000000000:mail-events',
+          Subject: 'Amazon SES Email Event Notification',
+          Message: typeof notification === 'string' ? notification : JSON.stringify(notification),
+          Timestamp: this.options.clock.now().toISOString(),
+          SignatureVersion: '1',
+          Signature: '',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
+      })),
+    };
+    return this.mailEventsHandler(event, lambdaContext('mailEvents'));
+  }
 
   /** Hands every new stream record to its handler, as Lambda's event source mapping would. */
   async drainStreams(): Promise<void> {

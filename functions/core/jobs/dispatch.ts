@@ -6,7 +6,8 @@ import type { RetentionConfig } from '../config.js';
 import { consentBlocks } from '../consent.js';
 import { InvalidRecordError, PermanentError, TransientError } from '../errors.js';
 import { nextAttemptAfter, type Message } from '../messages.js';
-import type { CustomerStore, LedgerStore, Mailer, Outbox } from '../ports.js';
+import type { CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../ports.js';
+import { addressKey } from '../suppression.js';
 import { capThreshold, firstCapSlot, firstSendableInstant, floorOf } from '../cadence.js';
 import { later, localDateOf } from '../calendar.js';
 import { customerFromItem, parseRecord, PROFILE_RECORD_KEY, type BusinessRecord, type Customer } from '../records.js';
@@ -17,6 +18,7 @@ export interface DispatchDeps {
   readonly ledger: LedgerStore;
   readonly customers: CustomerStore;
   readonly mailer: Mailer;
+  readonly suppressions: SuppressionStore;
   readonly config: RetentionConfig;
   readonly brand: string;
   /** Where one-click links point and what signs them. */
@@ -57,6 +59,9 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
     ]),
   );
   const itemOf = (customerId: string, recordKey: string) => items.get(`${customerId}|${recordKey}`);
+  // Suppressed addresses among the recipients, in one read: suppression stops every message, service ones too.
+  const addresses = due.map((m) => (itemOf(m.customerId, PROFILE_RECORD_KEY) as { email?: unknown } | undefined)?.email).filter((email): email is string => typeof email === 'string');
+  const suppressed = addresses.length > 0 ? await deps.suppressions.suppressedAmong(addresses.map(addressKey)) : new Map<string, string>();
   const outcomes: Record<DispatchOutcome, number> = { sent: 0, deferred: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0 };
 
   const dispatchOne = async (message: Message): Promise<void> => {
@@ -68,7 +73,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
     }
     try {
       const source = message.sourceKey ? itemOf(message.customerId, message.sourceKey) : undefined;
-      const stored = { profile: itemOf(message.customerId, PROFILE_RECORD_KEY), preferences: itemOf(message.customerId, PREFERENCES_RECORD_KEY), source };
+      const stored = { profile: itemOf(message.customerId, PROFILE_RECORD_KEY), preferences: itemOf(message.customerId, PREFERENCES_RECORD_KEY), source, suppressed };
       outcomes[await sendClaimed(deps, message, claimId, stored, now)]++;
     } catch (error) {
       // Unknown outcome (a bug, or the record of a send failing): the claim stays, so the message is never sent twice.
@@ -92,6 +97,8 @@ interface StoredItems {
   readonly profile: unknown;
   readonly preferences: unknown;
   readonly source: unknown;
+  /** Suppressed address keys among the run's recipients, with their reasons. */
+  readonly suppressed: ReadonlyMap<string, string>;
 }
 
 const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string, stored: StoredItems, now: Date): Promise<DispatchOutcome> => {
@@ -111,6 +118,8 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
     if (error instanceof InvalidRecordError) return finish('suppressed', `the customer profile is invalid: ${error.message}`);
     throw error;
   }
+  const suppression = stored.suppressed.get(addressKey(customer.email));
+  if (suppression) return finish('suppressed', `the address is suppressed: ${suppression}`);
   const noConsent = consentBlocks(message, customer, preferencesFromItem(stored.preferences));
   if (noConsent) return finish('suppressed', noConsent);
   // A business system may write records without `type`; the key says which record it is.
