@@ -2,6 +2,10 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } 
 import * as apigateway from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -48,6 +52,8 @@ export class ComputeStack extends Stack {
   readonly dispatcher: RetentionFunction;
   readonly customerStream: RetentionFunction;
   readonly links: RetentionFunction;
+  readonly mailEvents: RetentionFunction;
+  readonly mailEventsDeadLetterQueue: sqs.Queue;
   readonly linksApi: apigateway.HttpApi;
   readonly streamDeadLetterQueue: sqs.Queue;
   readonly scheduleDeadLetterQueue: sqs.Queue;
@@ -57,7 +63,7 @@ export class ComputeStack extends Stack {
   constructor(scope: Construct, id: string, props: ComputeStackProps) {
     super(scope, id, props);
     const { tables, settings, linkSecret } = props;
-    const { Customers: customers, Messages: messages, Ledger: ledger, Control: control } = tables;
+    const { Customers: customers, Messages: messages, Ledger: ledger, Control: control, Suppressions: suppressions } = tables;
 
     const configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,
@@ -136,6 +142,34 @@ export class ComputeStack extends Stack {
       this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName }),
     ]);
 
+    // SES bounce and complaint events: configuration set → SNS (encrypted, TLS only) → MailEvents, which suppresses the address.
+    const mailEventsKey = new kms.Key(this, 'MailEventsKey', { description: 'Encrypts SES bounce and complaint events (they carry addresses)', enableKeyRotation: true });
+    mailEventsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        resources: ['*'], // in a key policy, `*` is this key
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const mailEventsTopic = new sns.Topic(this, 'MailEventsTopic', { masterKey: mailEventsKey, enforceSSL: true });
+    configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: ses.EventDestination.snsTopic(mailEventsTopic),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+    this.mailEvents = new RetentionFunction(this, 'MailEvents', {
+      handler: 'mail-events',
+      description: 'Suppresses addresses SES reports as hard-bounced or complaining',
+      timeout: Duration.seconds(30),
+      environment,
+    });
+    allow(this.mailEvents, ['dynamodb:PutItem'], [suppressions.tableArn]);
+    // Events that still fail after Lambda's own retries of an asynchronous invocation are kept here.
+    this.mailEventsDeadLetterQueue = deadLetterQueue(this, 'MailEventsDeadLetterQueue');
+    this.mailEvents.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.mailEventsDeadLetterQueue) });
+    mailEventsTopic.addSubscription(new LambdaSubscription(this.mailEvents));
+    allow(this.dispatcher, ['dynamodb:BatchGetItem'], [suppressions.tableArn]); // is any recipient suppressed?
+
     this.customerStream = new RetentionFunction(this, 'CustomerStream', {
       handler: 'customer-stream',
       description: 'Keeps indexes and plans in step with customer records; runs the feedback loop',
@@ -194,6 +228,7 @@ export class ComputeStack extends Stack {
     new CfnOutput(this, 'LinksBaseUrl', { value: linksBaseUrl });
     new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
     new CfnOutput(this, 'StreamDeadLetterQueueUrl', { value: this.streamDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'MailEventsDeadLetterQueueUrl', { value: this.mailEventsDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: this.scheduleDeadLetterQueue.queueUrl });
   }
 }

@@ -22,7 +22,7 @@ export const acknowledgeFindings = ({ data, compute }: { data: DataStack; comput
     'AwsSolutions-APIG4',
     'People click these links from e-mail and carry no credentials; each link authorises itself with an HMAC-signed, expiring token the handler verifies.',
   );
-  for (const fn of [compute.planner, compute.dispatcher, compute.customerStream, compute.links]) {
+  for (const fn of [compute.planner, compute.dispatcher, compute.customerStream, compute.links, compute.mailEvents]) {
     acknowledge(
       fn.role!.node.findChild('DefaultPolicy'),
       'AwsSolutions-IAM5[Resource::*]',
@@ -38,7 +38,7 @@ export const acknowledgeFindings = ({ data, compute }: { data: DataStack; comput
       'LambdaInvoke grants invoke on the function and its versions/aliases; the role may invoke this one function only.',
     );
   }
-  for (const queue of [compute.streamDeadLetterQueue, compute.scheduleDeadLetterQueue]) {
+  for (const queue of [compute.streamDeadLetterQueue, compute.scheduleDeadLetterQueue, compute.mailEventsDeadLetterQueue]) {
     acknowledge(queue, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue; its messages are inspected by operators, not redriven automatically.');
   }
 };

@@ -11,7 +11,7 @@ import { tableDefinitions, type IndexDefinition, type TableDefinition, type Tabl
 import { STREAM_DELIVERY } from '../../functions/local/simulation.js';
 import { buildApp } from '../../infra/app.js';
 
-type FunctionName = 'planner' | 'dispatcher' | 'customerStream' | 'links';
+type FunctionName = 'planner' | 'dispatcher' | 'customerStream' | 'links' | 'mailEvents';
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
 const definitions = tableDefinitions as readonly TableDefinition[];
@@ -42,6 +42,7 @@ const expectedDynamoDbAccess: Record<FunctionName, string[]> = {
     'UpdateItem Messages',
     'BatchGetItem Customers',
     'Query Customers', // a survey's customer's complaints
+    'BatchGetItem Suppressions', // is any recipient suppressed?
     'GetItem Ledger',
     'UpdateItem Ledger',
   ],
@@ -63,6 +64,9 @@ const expectedDynamoDbAccess: Record<FunctionName, string[]> = {
     'GetItem Control',
     'PutItem Customers', // a survey answer (conditionally), the customer's preferences
     'BatchGetItem Customers', // the preferences, to show them
+  ],
+  mailEvents: [
+    'PutItem Suppressions', // nothing else: it reads no configuration
   ],
 };
 
@@ -147,7 +151,7 @@ describe('the CDK app', () => {
   });
 
   describe('functions', () => {
-    it.each(['planner', 'dispatcher', 'customerStream', 'links'] as const)('runs the %s on the newest Node.js, ARM, traced, logging to its own group, with every setting it reads', (fn) => {
+    it.each(['planner', 'dispatcher', 'customerStream', 'links', 'mailEvents'] as const)('runs the %s on the newest Node.js, ARM, traced, logging to its own group, with every setting it reads', (fn) => {
       const environment: Record<string, unknown> = {
         POWERTOOLS_SERVICE_NAME: 'retention',
         NODE_OPTIONS: '--enable-source-maps',
@@ -197,6 +201,7 @@ describe('the CDK app', () => {
       expect(canSendEmail('planner')).toBe(false);
       expect(canSendEmail('customerStream')).toBe(false);
       expect(canSendEmail('links')).toBe(false);
+      expect(canSendEmail('mailEvents')).toBe(false);
       const sendEmail = statementsOf('dispatcher').find((statement) => actionsOf(statement).includes('ses:SendEmail'))!;
       const resources = resourcesOf(sendEmail).map((resource) => JSON.stringify(resource));
       expect(resources).toHaveLength(2);
@@ -265,7 +270,7 @@ describe('the CDK app', () => {
     });
 
     it('keeps dead letters encrypted, over TLS only, for 14 days', () => {
-      for (const queue of [built.compute.streamDeadLetterQueue, built.compute.scheduleDeadLetterQueue]) {
+      for (const queue of [built.compute.streamDeadLetterQueue, built.compute.scheduleDeadLetterQueue, built.compute.mailEventsDeadLetterQueue]) {
         expect(compute.toJSON().Resources[logicalIdOf(queue)].Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
         compute.hasResourceProperties('AWS::SQS::QueuePolicy', {
           Queues: [{ Ref: logicalIdOf(queue) }],
@@ -322,10 +327,31 @@ describe('the CDK app', () => {
       });
     });
 
+    it('sends bounce and complaint events through an encrypted, TLS-only topic to the handler that suppresses, with a dead-letter queue', () => {
+      const topics = compute.findResources('AWS::SNS::Topic');
+      expect(Object.keys(topics)).toHaveLength(1);
+      const [topicId, topic] = Object.entries(topics)[0]!;
+      expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+      compute.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        EventDestination: Match.objectLike({ MatchingEventTypes: ['bounce', 'complaint'], SnsDestination: { TopicARN: { Ref: topicId } } }),
+      });
+      compute.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) }),
+      });
+      compute.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', TopicArn: { Ref: topicId }, Endpoint: { 'Fn::GetAtt': [logicalIdOf(built.compute.mailEvents), 'Arn'] } });
+      compute.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+      compute.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalIdOf(built.compute.mailEvents) },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(built.compute.mailEventsDeadLetterQueue), 'Arn'] } } },
+      });
+    });
+
     it('names the configuration set and the dead-letter queues in outputs', () => {
       compute.hasOutput('ConfigurationSetName', { Value: { Ref: Match.stringLikeRegexp('^ConfigurationSet') } });
       compute.hasOutput('StreamDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.streamDeadLetterQueue) } });
       compute.hasOutput('ScheduleDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.scheduleDeadLetterQueue) } });
+      compute.hasOutput('MailEventsDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.mailEventsDeadLetterQueue) } });
     });
   });
 });
