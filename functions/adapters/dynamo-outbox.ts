@@ -152,8 +152,10 @@ export class DynamoOutbox implements Outbox {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { messageId },
-          UpdateExpression: 'SET #state = :sending, claimId = :claimId, claimedUntil = :leaseUntil, updatedAt = :now REMOVE dueShard, waitingCustomerId',
-          ConditionExpression: '#state IN (:planned, :deferred) AND sendAfter <= :now',
+          // `sendAfter` becomes the lease's end and the message stays in `byDue`: if its claimer stops, it is found again.
+          UpdateExpression: 'SET #state = :sending, claimId = :claimId, claimedUntil = :leaseUntil, sendAfter = :leaseUntil, updatedAt = :now REMOVE waitingCustomerId',
+          ConditionExpression:
+            '(#state IN (:planned, :deferred) AND sendAfter <= :now) OR (#state = :sending AND claimedUntil <= :now AND attribute_not_exists(handedOverAt))',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
             ':sending': 'sending',
@@ -172,8 +174,44 @@ export class DynamoOutbox implements Outbox {
     }
   }
 
+  async markHandedOver(messageId: string, claimId: string, now: Date): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { messageId },
+        UpdateExpression: 'SET handedOverAt = :now',
+        ConditionExpression: 'claimId = :claimId AND claimedUntil > :now',
+        ExpressionAttributeValues: { ':claimId': claimId, ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async settleUnconfirmed(messageId: string, now: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { messageId },
+          UpdateExpression: 'SET #state = :sent, sentAt = handedOverAt, reason = :reason, updatedAt = :now REMOVE dueShard, claimId, claimedUntil',
+          ConditionExpression: '#state = :sending AND claimedUntil <= :now AND attribute_exists(handedOverAt)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':sending': 'sending',
+            ':now': now.toISOString(),
+            ':reason': 'unconfirmed: handed to the mail service, then its dispatcher stopped before recording the result; never sent again (at most once)',
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async markSent(messageId: string, claimId: string, sent: { sentAt: Date; sesMessageId: string; subject: string; locale: string }): Promise<void> {
-    await this.updateClaimed(messageId, claimId, 'SET #state = :sent, sentAt = :sentAt, sesMessageId = :sesMessageId, subject = :subject, locale = :locale, reason = :null, updatedAt = :sentAt, attempts = attempts + :one', {
+    await this.updateClaimed(messageId, claimId, { set: 'SET #state = :sent, sentAt = :sentAt, sesMessageId = :sesMessageId, subject = :subject, locale = :locale, reason = :null, updatedAt = :sentAt, attempts = attempts + :one', remove: ['dueShard'] }, {
       ':sent': 'sent',
       ':sentAt': sent.sentAt.toISOString(),
       ':sesMessageId': sent.sesMessageId,
@@ -188,7 +226,11 @@ export class DynamoOutbox implements Outbox {
     await this.updateClaimed(
       messageId,
       claimId,
-      'SET #state = :state, sendAfter = :sendAfter, reason = :reason, dueShard = :dueShard, waitingCustomerId = customerId, updatedAt = :now, attempts = attempts + :attempt, deferrals = if_not_exists(deferrals, :zero) + :deferral',
+      {
+        set: 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, dueShard = :dueShard, waitingCustomerId = customerId, updatedAt = :now, attempts = attempts + :attempt, deferrals = if_not_exists(deferrals, :zero) + :deferral',
+        // A send the mail service refused was not handed over after all: the message may be tried again.
+        remove: ['handedOverAt'],
+      },
       {
         ':state': release.state,
         ':sendAfter': release.sendAfter.toISOString(),
@@ -204,7 +246,7 @@ export class DynamoOutbox implements Outbox {
   }
 
   async finish(messageId: string, claimId: string, state: Exclude<MessageState, 'planned' | 'sending' | 'sent' | 'deferred'>, reason: string, now: Date): Promise<void> {
-    await this.updateClaimed(messageId, claimId, 'SET #state = :state, reason = :reason, updatedAt = :now', {
+    await this.updateClaimed(messageId, claimId, { set: 'SET #state = :state, reason = :reason, updatedAt = :now', remove: ['dueShard'] }, {
       ':state': state,
       ':reason': reason,
       ':now': now.toISOString(),
@@ -212,12 +254,12 @@ export class DynamoOutbox implements Outbox {
   }
 
   /** Every step after a claim is conditional on holding it; the claim itself is then dropped. */
-  private async updateClaimed(messageId: string, claimId: string, setExpression: string, values: Record<string, unknown>): Promise<void> {
+  private async updateClaimed(messageId: string, claimId: string, update: { set: string; remove: string[] }, values: Record<string, unknown>): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { messageId },
-        UpdateExpression: `${setExpression} REMOVE claimId, claimedUntil`,
+        UpdateExpression: `${update.set} REMOVE ${[...update.remove, 'claimId', 'claimedUntil'].join(', ')}`,
         ConditionExpression: 'claimId = :claimId',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ...values, ':claimId': claimId },

@@ -44,6 +44,8 @@ export interface Message extends PlannedMessage {
   readonly locale?: string;
   readonly claimId?: string;
   readonly claimedUntil?: string;
+  /** Set just before the mail service is called: from then on the message is never sent again. */
+  readonly handedOverAt?: string;
   readonly updatedAt?: string;
 }
 

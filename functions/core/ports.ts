@@ -50,8 +50,19 @@ export interface Outbox {
   endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date): Promise<void>;
   /** Waiting messages whose `sendAfter` has come, oldest first. */
   due(now: Date, limit: number): Promise<Message[]>;
-  /** Takes a waiting message for sending; false when another worker has it or it is no longer waiting. */
+  /**
+   * Takes a message for sending until `leaseUntil`: a waiting one, or one whose claimer stopped before
+   * handing it to the mail service and whose lease has run out. False when another worker has it, or
+   * it is no longer to be sent. A claimed message stays findable by `due` once its lease runs out.
+   */
   claim(messageId: string, claimId: string, now: Date, leaseUntil: Date): Promise<boolean>;
+  /** Records, before the mail service is called, that this claim is about to send: from here on it is never sent again. */
+  markHandedOver(messageId: string, claimId: string, now: Date): Promise<void>;
+  /**
+   * A message whose claimer handed it to the mail service and then stopped (lease run out) is
+   * recorded as sent, unconfirmed: at most once means it is never tried again. False when it is not such a message.
+   */
+  settleUnconfirmed(messageId: string, now: Date): Promise<boolean>;
   markSent(messageId: string, claimId: string, sent: { sentAt: Date; sesMessageId: string; subject: string; locale: string }): Promise<void>;
   /** Gives a claimed message back to wait until `sendAfter`: `planned` after a transient failure, `deferred` when the band holds it. */
   release(messageId: string, claimId: string, release: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string }, now: Date): Promise<void>;

@@ -8,7 +8,7 @@ import { documentClientFor, storesFor, type HandlerRuntime } from '../adapters/r
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { senderAddress } from '../adapters/deploy-settings.js';
 import type { TableNames } from '../adapters/tables.js';
-import type { Mailer } from '../core/ports.js';
+import type { Mailer, Outbox } from '../core/ports.js';
 import { countDynamoRequests, type DynamoStats } from './dynamo-stats.js';
 import { dynamoDbClient, sesClient } from './local-stack.js';
 
@@ -26,6 +26,8 @@ export interface LocalRuntimeOptions {
   readonly stats?: DynamoStats;
   /** Wraps the SES mailer (fault injection in tests). */
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
+  /** Wraps the outbox (fault injection: a dispatcher that stops between two steps). */
+  readonly wrapOutbox?: (outbox: Outbox) => Outbox;
   /** Where one-click links point and their secret; by default the local link server's port and a secret of this process. */
   readonly links?: LinkSigning;
 }
@@ -59,7 +61,8 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   const dynamo = dynamoDbClient(endpoints.dynamodbEndpoint);
   if (options.stats) countDynamoRequests(dynamo, options.stats);
   const mailer = new SesMailer(sesClient(endpoints.sesEndpoint), { from: senderAddress(), configurationSetName: 'retention-local' });
-  const stores = storesFor(documentClientFor(dynamo), endpoints.tables, options.wrapMailer ? options.wrapMailer(mailer) : mailer);
+  const real = storesFor(documentClientFor(dynamo), endpoints.tables, options.wrapMailer ? options.wrapMailer(mailer) : mailer);
+  const stores = options.wrapOutbox ? { ...real, outbox: options.wrapOutbox(real.outbox) } : real;
   const links = options.links ?? defaultLocalLinks();
   return { logger: options.logger ?? quietLogger(), clock: options.clock, config: options.config, stores: () => stores, brand: 'Retention', linkSecret: async () => links.secret, linksBaseUrl: () => links.baseUrl };
 };

@@ -14,7 +14,7 @@ import type { TableNames } from '../adapters/tables.js';
 import { createPlannerHandler } from '../handlers/planner.js';
 import { createCustomerStreamHandler } from '../handlers/customer-stream.js';
 import { createDispatcherHandler } from '../handlers/dispatcher.js';
-import type { Mailer } from '../core/ports.js';
+import type { Mailer, Outbox } from '../core/ports.js';
 import { emptyStats, type DynamoStats } from './dynamo-stats.js';
 import { lambdaContext } from './lambda-context.js';
 import { createTables, dynamoDbClient, dynamoDbStreamsClient } from './local-stack.js';
@@ -51,6 +51,8 @@ export interface LocalSystemOptions {
   /** Where handlers get their configuration; by default the stored one, read through the same cache as in Lambda. */
   readonly config?: () => Promise<RetentionConfig>;
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
+  /** Wraps the dispatcher's outbox (fault injection). */
+  readonly wrapOutbox?: (outbox: Outbox) => Outbox;
   /** Where one-click links point and their secret (by default the local link port and a secret of this process). */
   readonly links?: LinkSigning;
 }
@@ -85,6 +87,7 @@ export class LocalSystem {
           stats: this.stats[name],
           logger: name === 'customerStream' ? this.streamFailures : quietLogger(),
           wrapMailer: options.wrapMailer,
+          wrapOutbox: name === 'dispatcher' ? options.wrapOutbox : undefined,
           links: options.links,
         },
       );

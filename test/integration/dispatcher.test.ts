@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { PermanentError, TransientError } from '../../functions/core/errors.js';
-import type { Mailer } from '../../functions/core/ports.js';
+import type { Mailer, Outbox } from '../../functions/core/ports.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
@@ -98,14 +98,47 @@ describe('the dispatcher on the real local stack', () => {
   });
 });
 
-describe('a message that fails in an unexpected way', () => {
-  it('fails alone: the others in the batch are sent, and it is left claimed rather than risked twice', async () => {
+describe('a dispatcher that stops half-way', () => {
+  it('after handing a message to the mail service: the others are sent, and that one is recorded as sent, unconfirmed, never tried again', async () => {
     const { system, messages, emails, tick } = await setUp('bug', failing((_, to) => (to.includes('-a@') ? new Error('socket closed after the request was written') : undefined)));
     const logError = vi.spyOn(system.runtime('dispatcher').logger, 'error');
-    await tick('2027-06-12T09:00:00Z', 1);
-    const states = (await messages()).map((m) => [m.customerId.slice(-1), m.state]).sort();
-    expect(states).toEqual([['a', 'sending'], ['b', 'sent'], ['c', 'sent']]);
-    expect((await emails()).length).toBe(2);
+    await tick('2027-06-12T09:00:00Z', 1); // past the 10-minute claim lease
+    const states = (await messages()).map((m) => [m.customerId.slice(-1), m.state, m.reason]).sort();
+    expect(states).toEqual([
+      ['a', 'sent', 'unconfirmed: handed to the mail service, then its dispatcher stopped before recording the result; never sent again (at most once)'],
+      ['b', 'sent', null],
+      ['c', 'sent', null],
+    ]);
+    expect((await emails()).length).toBe(2); // this fault happened before SES: at most once means it is lost, never doubled
     expect(logError).toHaveBeenCalledWith('message failed with an unknown outcome; left claimed', expect.objectContaining({ error: 'socket closed after the request was written' }));
+  });
+
+  it('before handing a message over: its claim lapses and it is sent once, by the next run', async () => {
+    let crashes = 1;
+    const crashing = (outbox: Outbox): Outbox =>
+      Object.assign(Object.create(outbox) as Outbox, {
+        markHandedOver: async (...args: Parameters<Outbox['markHandedOver']>) => {
+          if (crashes-- > 0) throw new Error('the process stopped');
+          return outbox.markHandedOver(...args);
+        },
+      });
+    const prefix = uniquePrefix('crash');
+    const clock = new VirtualClock(new Date('2027-06-12T09:00:00Z'));
+    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig, wrapOutbox: crashing });
+    await system.importText(JSON.stringify({ type: 'customer', customerId: `${prefix}a`, email: `${prefix}a@example.com`, timeZone: 'UTC', birthday: '1990-06-12' }));
+    await system.drainStreams();
+    await system.runDispatcher(); // claims, then stops before the mail service
+    const [claimed] = await readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages);
+    expect(claimed!.state).toBe('sending');
+    clock.set(new Date('2027-06-12T09:05:00Z'));
+    await system.runDispatcher(); // the lease still holds
+    expect(await emailsTo((to) => to.startsWith(prefix))).toHaveLength(0);
+    clock.set(new Date('2027-06-12T09:10:00Z'));
+    await system.runDispatcher(); // the lease has run out
+    clock.set(new Date('2027-06-12T09:15:00Z'));
+    await system.runDispatcher();
+    const [sent] = await readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages);
+    expect([sent!.state, sent!.reason]).toEqual(['sent', null]);
+    expect(await emailsTo((to) => to.startsWith(prefix))).toHaveLength(1);
   });
 });

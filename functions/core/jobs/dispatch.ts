@@ -31,7 +31,7 @@ export interface DispatchDeps {
   readonly onError: (messageId: string, error: Error) => void;
 }
 
-export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'expired' | 'suppressed' | 'cancelled' | 'taken' | 'failed';
+export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'expired' | 'suppressed' | 'cancelled' | 'taken' | 'failed' | 'unconfirmed';
 
 export interface DispatchResult {
   readonly due: number;
@@ -62,11 +62,16 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   // Suppressed addresses among the recipients, in one read: suppression stops every message, service ones too.
   const addresses = due.map((m) => (itemOf(m.customerId, PROFILE_RECORD_KEY) as { email?: unknown } | undefined)?.email).filter((email): email is string => typeof email === 'string');
   const suppressed = addresses.length > 0 ? await deps.suppressions.suppressedAmong(addresses.map(addressKey)) : new Map<string, string>();
-  const outcomes: Record<DispatchOutcome, number> = { sent: 0, deferred: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0 };
+  const outcomes: Record<DispatchOutcome, number> = { sent: 0, deferred: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0, unconfirmed: 0 };
 
   const dispatchOne = async (message: Message): Promise<void> => {
     const claimId = deps.newClaimId();
     const leaseUntil = new Date(now.getTime() + config.dispatcher.claimLeaseMinutes * 60_000);
+    if (message.state === 'sending' && message.handedOverAt !== undefined) {
+      // Its claimer handed it to the mail service and stopped before recording the result: never again.
+      outcomes[(await deps.outbox.settleUnconfirmed(message.messageId, now)) ? 'unconfirmed' : 'taken']++;
+      return;
+    }
     if (!(await deps.outbox.claim(message.messageId, claimId, now, leaseUntil))) {
       outcomes.taken++;
       return;
@@ -76,7 +81,8 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
       const stored = { profile: itemOf(message.customerId, PROFILE_RECORD_KEY), preferences: itemOf(message.customerId, PREFERENCES_RECORD_KEY), source, suppressed };
       outcomes[await sendClaimed(deps, message, claimId, stored, now)]++;
     } catch (error) {
-      // Unknown outcome (a bug, or the record of a send failing): the claim stays, so the message is never sent twice.
+      // Unknown outcome (a bug, or the record of a send failing): the claim stays. When its lease runs out the message
+      // is claimed again if it never reached the mail service, or recorded as sent, unconfirmed, if it may have.
       outcomes.failed++;
       deps.onError(message.messageId, error as Error);
     }
@@ -153,6 +159,8 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
 
   const context = renderContextOf(deps, message, customer, source, now);
   const email = { ...renderEmail(templateOf(message), customer, context), headers: listUnsubscribeHeaders(context.unsubscribeUrl) };
+  // From here the message may reach the customer: if this run stops before recording the result, it is never tried again.
+  await outbox.markHandedOver(message.messageId, claimId, now);
   try {
     const sesMessageId = await deps.mailer.send({
       to: customer.email,
