@@ -51,6 +51,8 @@ export interface LocalSystemOptions {
   /** Where handlers get their configuration; by default the stored one, read through the same cache as in Lambda. */
   readonly config?: () => Promise<RetentionConfig>;
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
+  /** How many times each stream batch is delivered (fault drill: Lambda may deliver a batch again). */
+  readonly streamDeliveries?: number;
   /** Wraps the dispatcher's outbox (fault injection). */
   readonly wrapOutbox?: (outbox: Outbox) => Outbox;
   /** Where one-click links point and their secret (by default the local link port and a secret of this process). */
@@ -167,7 +169,9 @@ export class LocalSystem {
         return this.customerStreamHandler(event, lambdaContext('customerStream'));
       };
       const reasonOf = (sequenceNumber: string) => this.streamFailures.reasons.get(sequenceNumber);
-      this.parked.push(...(await deliverStreamRecords(records, handler, { ...STREAM_DELIVERY, reasonOf })));
+      for (let delivery = 0; delivery < (this.options.streamDeliveries ?? 1); delivery++) {
+        this.parked.push(...(await deliverStreamRecords(records, handler, { ...STREAM_DELIVERY, reasonOf })));
+      }
     }
   }
 
