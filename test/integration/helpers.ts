@@ -5,6 +5,7 @@ import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { serveLinks } from '../../functions/local/link-server.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
+import { readAllMessages } from '../../functions/local/report.js';
 import { LocalSystem, type VirtualClock } from '../../functions/local/simulation.js';
 
 /** A prefix no other test uses: for table names, customer ids and addresses. */
@@ -49,4 +50,17 @@ export const systemWithLinks = async (tablePrefix: string, clock: VirtualClock) 
   await system.configStore.put(defaultConfig, clock.now());
   const customers = new DynamoCustomerStore(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Customers);
   return { system, server, customers };
+};
+
+/** A message's state and reason as stored now. */
+export const stateOf = async (system: LocalSystem, messageId: string) => {
+  const message = (await readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages)).find((m) => m.messageId === messageId);
+  return [message?.state, message?.reason];
+};
+
+/** Moves the clock to `instant`, delivers what the stream holds, and runs the dispatcher once. */
+export const dispatchAt = async (system: LocalSystem, clock: VirtualClock, instant: string) => {
+  clock.set(new Date(instant));
+  await system.drainStreams();
+  await system.runDispatcher();
 };

@@ -1,10 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
-import { dynamoDbClient } from '../../functions/local/local-stack.js';
-import { readAllMessages } from '../../functions/local/report.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
-import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
+import { dispatchAt, emailsTo, endpoints, stateOf, uniquePrefix } from './helpers.js';
 
 const prefix = uniquePrefix('suppress');
 const id = (name: string) => `${prefix}${name}`;
@@ -25,15 +22,7 @@ const complaint = (to: string) => ({
 describe('bounce and complaint suppression on the real local stack', () => {
   const clock = new VirtualClock(new Date('2027-03-01T00:00:00Z'));
   let system: LocalSystem;
-  const stateOf = async (messageId: string) => {
-    const message = (await readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages)).find((m) => m.messageId === messageId);
-    return [message?.state, message?.reason];
-  };
-  const at = async (instant: string) => {
-    clock.set(new Date(instant));
-    await system.drainStreams();
-    await system.runDispatcher();
-  };
+  const at = (instant: string) => dispatchAt(system, clock, instant);
 
   beforeAll(async () => {
     system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock });
@@ -53,7 +42,7 @@ describe('bounce and complaint suppression on the real local stack', () => {
   it('suppresses nothing for a soft bounce', async () => {
     await system.deliverMailEvents([bounce(address('hal'), 'Transient')]);
     await at('2027-03-03T10:00:00Z'); // the apology, a day after the complaint opened
-    expect(await stateOf(`${id('hal')}#complaintFollowUp#q-1#1`)).toEqual(['sent', null]);
+    expect(await stateOf(system, `${id('hal')}#complaintFollowUp#q-1#1`)).toEqual(['sent', null]);
   });
 
   it('stops every message to an address that bounced hard or complained, service ones too; an unreadable notification in the batch is skipped', async () => {
@@ -66,11 +55,11 @@ describe('bounce and complaint suppression on the real local stack', () => {
     expect(result).toEqual({ suppressed: 2, ignored: 0, unreadable: 2 });
 
     await at('2027-03-10T10:00:00Z'); // the check-in and both birthdays
-    expect(await stateOf(`${id('hal')}#complaintFollowUp#q-1#2`)).toEqual(['suppressed', 'the address is suppressed: hard bounce (General)']);
-    expect(await stateOf(`${id('ivy')}#birthday#2027`)).toEqual(['suppressed', 'the address is suppressed: spam complaint']);
-    expect(await stateOf(`${id('joe')}#birthday#2027`)).toEqual(['sent', null]);
+    expect(await stateOf(system, `${id('hal')}#complaintFollowUp#q-1#2`)).toEqual(['suppressed', 'the address is suppressed: hard bounce (General)']);
+    expect(await stateOf(system, `${id('ivy')}#birthday#2027`)).toEqual(['suppressed', 'the address is suppressed: spam complaint']);
+    expect(await stateOf(system, `${id('joe')}#birthday#2027`)).toEqual(['sent', null]);
     await at('2027-03-13T09:00:00Z'); // the renewal reminder
-    expect(await stateOf(`${id('hal')}#renewal#k-1#7`)).toEqual(['suppressed', 'the address is suppressed: hard bounce (General)']);
+    expect(await stateOf(system, `${id('hal')}#renewal#k-1#7`)).toEqual(['suppressed', 'the address is suppressed: hard bounce (General)']);
     expect((await emailsTo((to) => to.startsWith(prefix))).map((e) => e.destination.to[0]).sort()).toEqual([address('hal'), address('joe')]);
   });
 });

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
-import { documentClientFor } from '../../functions/adapters/runtime.js';
-import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { type LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import type { LinkServer } from '../../functions/local/link-server.js';
-import { readAllMessages } from '../../functions/local/report.js';
 import { PREFERENCES_RECORD_KEY } from '../../functions/core/preferences.js';
-import { emailsTo, endpoints, systemWithLinks, uniquePrefix, type StoredEmail } from './helpers.js';
+import { dispatchAt, emailsTo, stateOf, systemWithLinks, uniquePrefix, type StoredEmail } from './helpers.js';
 
 const prefix = uniquePrefix('unsub');
 const customerId = `${prefix}gus`;
@@ -27,16 +24,8 @@ describe('one-click unsubscribe and the preference page, on the real local stack
   const footerLink = (email: StoredEmail, label: string) => new RegExp(`^${label}: (\\S+)$`, 'm').exec(email.body.text!)?.[1];
   const preferences = async () =>
     (await customers.getItems([{ customerId, recordKey: PREFERENCES_RECORD_KEY }])).get(`${customerId}|${PREFERENCES_RECORD_KEY}`) as { receive: string } | undefined;
-  const messageState = async (messageId: string) => {
-    const messages = await readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages);
-    const message = messages.find((m) => m.messageId === messageId);
-    return [message?.state, message?.reason];
-  };
-  const at = async (instant: string) => {
-    clock.set(new Date(instant));
-    await system.drainStreams();
-    await system.runDispatcher();
-  };
+  const messageState = (messageId: string) => stateOf(system, messageId);
+  const at = (instant: string) => dispatchAt(system, clock, instant);
 
   beforeAll(async () => {
     ({ system, server, customers } = await systemWithLinks(prefix, clock));
