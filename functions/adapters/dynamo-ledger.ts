@@ -1,9 +1,9 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryPages } from './query-pages.js';
 import { ignoreConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
 import { NEVER } from '../core/cadence.js';
-import type { LedgerEntry, LedgerStore } from '../core/ports.js';
+import type { LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
 import { ledgerTable } from './tables.js';
 
 /**
@@ -21,16 +21,18 @@ export class DynamoLedgerStore implements LedgerStore {
     return Item as LedgerEntry | undefined;
   }
 
-  async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate): Promise<void> {
-    await this.client
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { customerId, lastContactDate, lastCappedDate: NEVER, floorCheckDate },
-          ConditionExpression: 'attribute_not_exists(customerId)',
-        }),
-      )
-      .catch(ignoreConditionFailure);
+  async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate, facts: LedgerCustomerFacts): Promise<void> {
+    // One write: a new ledger gets its history; an existing one keeps it; both get the profile's facts.
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { customerId },
+        UpdateExpression:
+          'SET lastContactDate = if_not_exists(lastContactDate, :contact), lastCappedDate = if_not_exists(lastCappedDate, :never), floorCheckDate = if_not_exists(floorCheckDate, :check), #timeZone = :timeZone, marketingOptIn = :marketing',
+        ExpressionAttributeNames: { '#timeZone': 'timeZone' }, // a reserved word in expressions
+        ExpressionAttributeValues: { ':contact': lastContactDate, ':never': NEVER, ':check': floorCheckDate, ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn },
+      }),
+    );
   }
 
   async reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<boolean> {

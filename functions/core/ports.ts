@@ -103,12 +103,18 @@ export interface LedgerEntry {
   readonly lastSurveyDate?: LocalDate;
   /** When the floor planner looks at this customer next; absent when nothing is to be checked. */
   readonly floorCheckDate?: LocalDate;
+  /** What the floor planner needs of the profile, copied here when it changes so the planner need not read it. */
+  readonly timeZone?: string;
+  readonly marketingOptIn?: boolean;
 }
+
+/** The profile facts the ledger keeps for the floor planner. */
+export type LedgerCustomerFacts = Required<Pick<LedgerEntry, 'timeZone' | 'marketingOptIn'>>;
 
 export interface LedgerStore {
   get(customerId: string): Promise<LedgerEntry | undefined>;
-  /** Opens a ledger for a new customer (no-op when one exists). */
-  open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate): Promise<void>;
+  /** Opens a ledger for a new customer, or keeps its contact history; either way records the profile facts. */
+  open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate, facts: LedgerCustomerFacts): Promise<void>;
   /**
    * Takes the cap for `messageId` on `today`, atomically: only if the last capped message was on or
    * before `threshold` (or was this very message, retried). False when the cap forbids it.

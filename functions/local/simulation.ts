@@ -159,6 +159,11 @@ export class LocalSystem {
     return this.mailEventsHandler(event, lambdaContext('mailEvents'));
   }
 
+  /** Skips what is already on the stream (records seeded for a benchmark, not changes of the day). */
+  async skipStreamBacklog(): Promise<void> {
+    await this.customerStream.skipBacklog();
+  }
+
   /** Hands every new stream record to its handler, as Lambda's event source mapping would. */
   async drainStreams(): Promise<void> {
     for (;;) {

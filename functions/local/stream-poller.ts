@@ -15,6 +15,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 export class StreamPoller {
   private readonly iterators = new Map<string, string | undefined>();
   private readonly finishedShards = new Set<string>();
+  private startAt: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON';
 
   private constructor(
     private readonly client: DynamoDBStreamsClient,
@@ -25,6 +26,14 @@ export class StreamPoller {
     const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
     if (!Table?.LatestStreamArn) throw new Error(`table ${tableName} has no stream`);
     return new StreamPoller(streams, Table.LatestStreamArn);
+  }
+
+  /** From now on, only what is written after this call: a benchmark's seed data is never delivered. */
+  async skipBacklog(): Promise<void> {
+    this.iterators.clear();
+    this.startAt = 'LATEST';
+    await this.discoverShards();
+    this.startAt = 'TRIM_HORIZON'; // shards that appear later are read from their start
   }
 
   /** Everything written to the stream since the last call, oldest first. */
@@ -56,7 +65,7 @@ export class StreamPoller {
         const shardId = shard.ShardId!;
         if (this.iterators.has(shardId) || this.finishedShards.has(shardId)) continue;
         const { ShardIterator } = await this.client.send(
-          new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+          new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: this.startAt }),
         );
         this.iterators.set(shardId, ShardIterator);
       }

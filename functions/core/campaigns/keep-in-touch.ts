@@ -9,7 +9,7 @@ import type { Customer } from '../records.js';
  * before the floor runs out; due from the floor check day (or today, if later), until the floor's
  * last day. Its occurrence is that last day, so one floor gets at most one.
  */
-export const keepInTouchFor = (customer: Customer, lastContact: LocalDate, today: LocalDate, config: RetentionConfig): PlannedMessage | null => {
+export const keepInTouchFor = (customer: Pick<Customer, 'customerId' | 'timeZone' | 'marketingOptIn'>, lastContact: LocalDate, today: LocalDate, config: RetentionConfig): PlannedMessage | null => {
   const settings = config.campaigns.keepInTouch;
   if (!settings.enabled || customer.marketingOptIn === false) return null;
   const floor = floorOf(lastContact, config.cadence);

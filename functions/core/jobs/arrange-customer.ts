@@ -24,7 +24,9 @@ export const arrangeCustomer = async (
   known: { readonly waiting?: readonly Message[]; readonly lastCappedDate?: LocalDate } = {},
 ): Promise<void> => {
   const waiting = (known.waiting ?? (await deps.outbox.waitingFor(customerId))).filter((message) => message.countsTowardCap);
-  if (waiting.length === 0) return;
+  // One capped message has nothing to be arranged around: the dispatcher's own cap check places it
+  // exactly where the arrangement would, so its ledger need not be read now.
+  if (waiting.length <= 1) return;
   const lastCapped = known.lastCappedDate ?? (await deps.ledger.get(customerId))?.lastCappedDate ?? NEVER;
   const byId = new Map(waiting.map((message) => [message.messageId, message]));
   for (const slot of arrange(waiting, lastCapped, now, deps.config)) {

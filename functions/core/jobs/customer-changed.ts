@@ -27,7 +27,7 @@ export const customerChanged = async (
   const customer = customerFromItem(item, now);
   // Becoming a customer (or first being seen) counts as a contact: the floor runs from today.
   const today = localDateOf(now, customer.timeZone);
-  await deps.ledger.open(customer.customerId, today, floorOf(today, deps.config.cadence).checkOn);
+  await deps.ledger.open(customer.customerId, today, floorOf(today, deps.config.cadence).checkOn, { timeZone: customer.timeZone, marketingOptIn: customer.marketingOptIn });
   const indexKey = birthdayIndexKey(customer);
   const indexKeyChanged = item.birthdayMonthDay !== indexKey;
   if (indexKeyChanged) await deps.customers.setBirthdayIndexKey(customer.customerId, indexKey);

@@ -2,6 +2,7 @@ import { addDays, datesFrom, localDateOf } from '../calendar.js';
 import { floorOf } from '../cadence.js';
 import { floorRecheckAfter, keepInTouchFor } from '../campaigns/keep-in-touch.js';
 import { validCustomer, type PlanningDeps } from './planning-window.js';
+import type { Customer } from '../records.js';
 import { arrangeCustomer } from './arrange-customer.js';
 
 export const FLOOR_PLANNER = 'floorPlanner';
@@ -30,15 +31,23 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
 
   for (const date of datesFrom(first, last)) {
     for await (const page of deps.ledger.floorChecksOn(date)) {
-      const profiles = await deps.customers.getProfiles(page.map((entry) => entry.customerId));
+      // The ledger carries the profile's zone and consent (copied on every profile change); only a
+      // ledger written before it did needs the profile read.
+      const withoutFacts = page.filter((entry) => entry.timeZone === undefined || entry.marketingOptIn === undefined);
+      const profiles = withoutFacts.length > 0 ? await deps.customers.getProfiles(withoutFacts.map((entry) => entry.customerId)) : new Map<string, unknown>();
       for (const entry of page) {
         result.checked++;
-        const profile = profiles.get(entry.customerId);
-        if (profile === undefined) {
-          await deps.ledger.setFloorCheck(entry.customerId, undefined);
-          continue;
+        let customer: Pick<Customer, 'customerId' | 'timeZone' | 'marketingOptIn'> | undefined;
+        if (entry.timeZone !== undefined && entry.marketingOptIn !== undefined) {
+          customer = { customerId: entry.customerId, timeZone: entry.timeZone, marketingOptIn: entry.marketingOptIn };
+        } else {
+          const profile = profiles.get(entry.customerId);
+          if (profile === undefined) {
+            await deps.ledger.setFloorCheck(entry.customerId, undefined);
+            continue;
+          }
+          customer = validCustomer(profile, now, deps.onInvalidRecord);
         }
-        const customer = validCustomer(profile, now, deps.onInvalidRecord);
         if (!customer) continue;
         const today = localDateOf(now, customer.timeZone);
         if (customer.marketingOptIn === false) {
