@@ -12,6 +12,7 @@ import { capThreshold, firstCapSlot, firstSendableInstant, floorOf } from '../ca
 import { later, localDateOf } from '../calendar.js';
 import { customerFromItem, parseRecord, PROFILE_RECORD_KEY, type BusinessRecord, type Customer } from '../records.js';
 import { renderEmail, templateOf, type RenderContext } from '../templates/index.js';
+import { forEachConcurrently } from '../concurrency.js';
 
 export interface DispatchDeps {
   readonly outbox: Outbox;
@@ -170,8 +171,11 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
       tags: { campaign: message.campaign, messageId: message.messageId },
       headers: email.headers,
     });
-    await outbox.markSent(message.messageId, claimId, { sentAt: now, sesMessageId, subject: email.subject, locale: email.locale });
-    await deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn, { survey: message.campaign === 'survey' });
+    // Two different items, neither waiting for the other.
+    await Promise.all([
+      outbox.markSent(message.messageId, claimId, { sentAt: now, sesMessageId, subject: email.subject, locale: email.locale }),
+      deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn, { survey: message.campaign === 'survey' }),
+    ]);
     return 'sent';
   } catch (error) {
     if (capped && (error instanceof TransientError || error instanceof PermanentError)) await deps.ledger.releaseCap(customer.customerId, message.messageId);
@@ -218,11 +222,3 @@ const renderContextOf = (deps: DispatchDeps, message: Message, customer: Custome
 /** RFC 8058 one-click unsubscribe, on marketing e-mails: mailbox providers show their own button for it. */
 const listUnsubscribeHeaders = (unsubscribeUrl: string | undefined): Record<string, string> | undefined =>
   unsubscribeUrl ? { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : undefined;
-
-const forEachConcurrently = async <T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> => {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-};

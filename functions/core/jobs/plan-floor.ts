@@ -3,9 +3,13 @@ import { floorOf } from '../cadence.js';
 import { floorRecheckAfter, keepInTouchFor } from '../campaigns/keep-in-touch.js';
 import { validCustomer, type PlanningDeps } from './planning-window.js';
 import type { Customer } from '../records.js';
+import { forEachConcurrently } from '../concurrency.js';
 import { arrangeCustomer } from './arrange-customer.js';
 
 export const FLOOR_PLANNER = 'floorPlanner';
+
+/** How many customers' floors are checked at once. */
+const PLANNING_CONCURRENCY = 8;
 
 export interface PlanFloorResult {
   readonly checked: number;
@@ -35,7 +39,8 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
       // ledger written before it did needs the profile read.
       const withoutFacts = page.filter((entry) => entry.timeZone === undefined || entry.marketingOptIn === undefined);
       const profiles = withoutFacts.length > 0 ? await deps.customers.getProfiles(withoutFacts.map((entry) => entry.customerId)) : new Map<string, unknown>();
-      for (const entry of page) {
+      // Customers are independent of each other: several at a time.
+      await forEachConcurrently(page, PLANNING_CONCURRENCY, async (entry) => {
         result.checked++;
         let customer: Pick<Customer, 'customerId' | 'timeZone' | 'marketingOptIn'> | undefined;
         if (entry.timeZone !== undefined && entry.marketingOptIn !== undefined) {
@@ -44,35 +49,36 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
           const profile = profiles.get(entry.customerId);
           if (profile === undefined) {
             await deps.ledger.setFloorCheck(entry.customerId, undefined);
-            continue;
+            return;
           }
           customer = validCustomer(profile, now, deps.onInvalidRecord);
         }
-        if (!customer) continue;
+        if (!customer) return;
         const today = localDateOf(now, customer.timeZone);
         if (customer.marketingOptIn === false) {
           // The floor is for customers with marketing consent; look again in a while in case that changes.
           result.withoutConsent++;
           await deps.ledger.setFloorCheck(entry.customerId, addDays(today, config.cadence.minDaysBetween));
-          continue;
+          return;
         }
         const floor = floorOf(entry.lastContactDate, config.cadence);
-        const waiting = await deps.outbox.waitingFor(entry.customerId);
-        const holding = waiting.filter((message) => message.localDate <= floor.lastDay).sort((a, b) => a.localDate.localeCompare(b.localDate))[0];
+        // Only the message due first matters here: it either reaches them within the floor or nothing does.
+        const first = await deps.outbox.firstWaitingFor(entry.customerId);
+        const holding = first && first.localDate <= floor.lastDay ? first : undefined;
         if (holding) {
           result.heldByOthers++;
           await deps.ledger.setFloorCheck(entry.customerId, floorRecheckAfter(holding.localDate));
-          continue;
+          return;
         }
         const keepInTouch = keepInTouchFor(customer, entry.lastContactDate, today, config);
         if (keepInTouch && (await deps.outbox.plan(keepInTouch, now)) === 'planned') {
           result.planned++;
-          const planned = { ...keepInTouch, state: 'planned' as const, reason: null, sendAfter: keepInTouch.dueAt, attempts: 0, plannedAt: now.toISOString() };
-          await arrangeCustomer(deps, entry.customerId, now, { waiting: [...waiting, planned], lastCappedDate: entry.lastCappedDate });
+          // Alone, it needs no arranging; with others waiting (all due after the floor), it is arranged among them.
+          if (first) await arrangeCustomer(deps, entry.customerId, now, { lastCappedDate: entry.lastCappedDate });
         }
         // If nothing has gone out by the floor's last day, look again then.
         await deps.ledger.setFloorCheck(entry.customerId, addDays(floor.lastDay, 1));
-      }
+      });
     }
   }
   await deps.control.setPlannedThrough(FLOOR_PLANNER, last);
