@@ -84,19 +84,6 @@ export class DynamoOutbox implements Outbox {
     return items as unknown as Message[];
   }
 
-  async firstWaitingFor(customerId: string): Promise<Message | undefined> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: messagesTable.indexes[1].indexName,
-        KeyConditionExpression: 'waitingCustomerId = :customerId',
-        ExpressionAttributeValues: { ':customerId': customerId },
-        Limit: 1, // the index is sorted by `dueAt`
-      }),
-    );
-    return Items?.[0] as Message | undefined;
-  }
-
   async reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void> {
     await this.updateWaiting(messageId, 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, updatedAt = :now', {
       ':state': slot.state,

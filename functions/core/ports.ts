@@ -44,8 +44,6 @@ export interface Outbox {
   replan(message: PlannedMessage, now: Date): Promise<PlanOutcome>;
   /** A customer's messages still waiting to go (planned or deferred). */
   waitingFor(customerId: string): Promise<Message[]>;
-  /** A customer's waiting message that is due first, if any: reads at most one item. */
-  firstWaitingFor(customerId: string): Promise<Message | undefined>;
   /** Moves a waiting message to a new slot (deferred when later than due), unless it has been taken meanwhile. */
   reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void>;
   /** Ends a waiting message at planning time (it cannot fit, or its trigger went away), unless it has been taken meanwhile. */

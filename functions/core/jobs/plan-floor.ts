@@ -62,9 +62,8 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
           return;
         }
         const floor = floorOf(entry.lastContactDate, config.cadence);
-        // Only the message due first matters here: it either reaches them within the floor or nothing does.
-        const first = await deps.outbox.firstWaitingFor(entry.customerId);
-        const holding = first && first.localDate <= floor.lastDay ? first : undefined;
+        const waiting = await deps.outbox.waitingFor(entry.customerId);
+        const holding = waiting.filter((message) => message.localDate <= floor.lastDay).sort((a, b) => a.localDate.localeCompare(b.localDate))[0];
         if (holding) {
           result.heldByOthers++;
           await deps.ledger.setFloorCheck(entry.customerId, floorRecheckAfter(holding.localDate));
@@ -73,8 +72,8 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
         const keepInTouch = keepInTouchFor(customer, entry.lastContactDate, today, config);
         if (keepInTouch && (await deps.outbox.plan(keepInTouch, now)) === 'planned') {
           result.planned++;
-          // Alone, it needs no arranging; with others waiting (all due after the floor), it is arranged among them.
-          if (first) await arrangeCustomer(deps, entry.customerId, now, { lastCappedDate: entry.lastCappedDate });
+          const planned = { ...keepInTouch, state: 'planned' as const, reason: null, sendAfter: keepInTouch.dueAt, attempts: 0, plannedAt: now.toISOString() };
+          await arrangeCustomer(deps, entry.customerId, now, { waiting: [...waiting, planned], lastCappedDate: entry.lastCappedDate });
         }
         // If nothing has gone out by the floor's last day, look again then.
         await deps.ledger.setFloorCheck(entry.customerId, addDays(floor.lastDay, 1));
