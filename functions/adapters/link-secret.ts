@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { once, requiredEnv } from './runtime.js';
 
 /**
  * The secret one-click links are signed with (SPEC.md, Email): in AWS a Secrets Manager secret the
@@ -31,3 +32,6 @@ export const localLinkSecret = (path: string): string => {
     }
   }
 };
+
+/** The link-signing secret of a deployed function, read once from Secrets Manager. */
+export const linkSecretFromEnv = once(() => secretFromSecretsManager(new SecretsManagerClient({}), requiredEnv('LINK_SECRET_ARN')));

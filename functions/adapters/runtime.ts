@@ -1,8 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { secretFromSecretsManager } from './link-secret.js';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionConfig } from '../core/config.js';
 import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
@@ -12,7 +9,6 @@ import { DynamoLedgerStore } from './dynamo-ledger.js';
 import { DynamoControlStore } from './dynamo-control.js';
 import { DynamoCustomerStore } from './dynamo-customers.js';
 import { DynamoOutbox } from './dynamo-outbox.js';
-import { SesMailer } from './ses-mailer.js';
 import { tableNamesFromEnv, type TableNames } from './tables.js';
 
 /**
@@ -54,35 +50,44 @@ export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableN
   mailer,
 });
 
-const once = <T>(make: () => T): (() => T) => {
+export const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
   return () => (value ??= make());
 };
 
+/**
+ * What only some functions use, passed in by their handler files, so the SDK clients behind them are
+ * bundled only into the functions that call them (the SES client into the dispatcher, Secrets Manager
+ * into the dispatcher and the link handler).
+ */
+export interface LambdaParts {
+  readonly mailer?: () => Mailer;
+  readonly linkSecret?: () => Promise<string>;
+}
+
+const notInThisFunction = (what: string) => (): never => {
+  throw new Error(`${what} is not available in this function`);
+};
+
 /** The runtime of a deployed Lambda: clients are made on first use, so importing a handler costs nothing. */
-export const lambdaRuntime = (): HandlerRuntime => {
+export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
   const clock = () => new Date();
   const documentClient = once(() => documentClientFor(new DynamoDBClient({})));
   const tables = once(() => tableNamesFromEnv());
   const config = once(() => cachedConfig(new DynamoConfigStore(documentClient(), tables().Control), clock));
+  const missingMailer: Mailer = { send: notInThisFunction('the mail service') };
   return {
     logger: new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' }),
     clock,
     config: () => config()(),
-    stores: once(() =>
-      storesFor(
-        documentClient(),
-        tables(),
-        new SesMailer(new SESv2Client({}), { from: requiredEnv('SENDER_ADDRESS'), configurationSetName: process.env.SES_CONFIGURATION_SET }),
-      ),
-    ),
+    stores: once(() => storesFor(documentClient(), tables(), parts.mailer ? parts.mailer() : missingMailer)),
     brand: process.env.BRAND_NAME ?? 'Retention',
-    linkSecret: once(() => secretFromSecretsManager(new SecretsManagerClient({}), requiredEnv('LINK_SECRET_ARN'))),
+    linkSecret: parts.linkSecret ?? notInThisFunction('the link secret'),
     linksBaseUrl: () => requiredEnv('LINKS_BASE_URL'),
   };
 };
 
-const requiredEnv = (name: string): string => {
+export const requiredEnv = (name: string): string => {
   const value = process.env[name];
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;

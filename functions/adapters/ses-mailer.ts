@@ -1,4 +1,5 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { requiredEnv } from './runtime.js';
 import { PermanentError, TransientError } from '../core/errors.js';
 import type { Mailer, OutgoingEmail } from '../core/ports.js';
 
@@ -50,3 +51,7 @@ export class SesMailer implements Mailer {
 
 /** SES tag values allow only ASCII letters, digits, `_`, `-`, `.`, `@`: a message id's `#` becomes `.`. */
 export const sesTagValue = (value: string): string => value.replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 256);
+
+/** The SES mailer of a deployed function, from its environment: only the dispatcher's handler imports it. */
+export const sesMailerFromEnv = (): SesMailer =>
+  new SesMailer(new SESv2Client({}), { from: requiredEnv('SENDER_ADDRESS'), configurationSetName: process.env.SES_CONFIGURATION_SET });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
+import { linkSecretFromEnv } from '../adapters/link-secret.js';
+import { sesMailerFromEnv } from '../adapters/ses-mailer.js';
 import { dispatchDue, type DispatchOutcome } from '../core/jobs/dispatch.js';
 import { withMiddlewares } from './middleware.js';
 
@@ -23,4 +25,4 @@ export const createDispatcherHandler = (runtime: HandlerRuntime) =>
     return totals;
   });
 
-export const handler = createDispatcherHandler(lambdaRuntime());
+export const handler = createDispatcherHandler(lambdaRuntime({ mailer: sesMailerFromEnv, linkSecret: linkSecretFromEnv }));

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
+import { linkSecretFromEnv } from '../adapters/link-secret.js';
 import { followLink } from '../core/jobs/follow-link.js';
 import { linkPage, type Page } from '../core/pages.js';
 import { withMiddlewares } from './middleware.js';
@@ -42,4 +43,4 @@ const respond = (page: Page): APIGatewayProxyStructuredResultV2 => ({
   body: page.html,
 });
 
-export const handler = createLinksHandler(lambdaRuntime());
+export const handler = createLinksHandler(lambdaRuntime({ linkSecret: linkSecretFromEnv }));

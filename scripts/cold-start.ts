@@ -1,0 +1,58 @@
+/**
+ * Cold start (`npm run cold-start`): for each Lambda, its bundle built as the CDK app builds it
+ * (esbuild, ESM, minified, the AWS SDK bundled), its size, and the time a fresh Node process takes to
+ * import its handler, beside a bare `node -e 0` in the same run (medians of several runs).
+ */
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const RUNS = 7;
+const handlersDir = fileURLToPath(new URL('../functions/handlers/', import.meta.url));
+const handlers = readdirSync(handlersDir).filter((file) => file.endsWith('.ts') && file !== 'middleware.ts');
+const out = mkdtempSync(join(tmpdir(), 'retention-bundles-'));
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const timeNode = (args: string[]) =>
+  median(
+    Array.from({ length: RUNS }, () => {
+      const started = performance.now();
+      const result = spawnSync(process.execPath, args, { env: { ...process.env, POWERTOOLS_SERVICE_NAME: 'retention', AWS_REGION: 'eu-west-1' } });
+      if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr}`);
+      return performance.now() - started;
+    }),
+  );
+
+try {
+  const bare = timeNode(['-e', '0']);
+  const rows: { handler: string; kb: number; importMs: number }[] = [];
+  for (const file of handlers) {
+    const name = basename(file, '.ts');
+    const bundle = join(out, name, 'index.mjs');
+    // The options of infra/retention-function.ts, targeting the Node that runs this script.
+    await build({
+      entryPoints: [join(handlersDir, file)],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: `node${process.versions.node.split('.')[0]}`,
+      minify: true,
+      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+      logLevel: 'error',
+    });
+    const importMs = timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(bundle).href)});`]);
+    rows.push({ handler: name, kb: Math.round(statSync(bundle).size / 1024), importMs });
+  }
+  console.log(`node -e 0: ${bare.toFixed(0)} ms (median of ${RUNS})`);
+  console.log('handler           bundle (KB)  import in a fresh process (ms)  over bare node (ms)');
+  for (const row of rows) {
+    console.log(`${row.handler.padEnd(16)}  ${String(row.kb).padStart(11)}  ${row.importMs.toFixed(0).padStart(30)}  ${(row.importMs - bare).toFixed(0).padStart(18)}`);
+  }
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
