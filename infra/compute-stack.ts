@@ -19,6 +19,7 @@ import type { Construct } from 'constructs';
 import { senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
 import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 import { PROFILE_RECORD_KEY, recordTypes } from '../functions/core/records.js';
+import { functionTimeoutSeconds } from '../functions/adapters/function-timeouts.js';
 import { RetentionFunction } from './retention-function.js';
 
 export interface ComputeStackProps extends StackProps {
@@ -86,7 +87,7 @@ export class ComputeStack extends Stack {
     this.links = new RetentionFunction(this, 'Links', {
       handler: 'links',
       description: 'One-click links from e-mails: survey answers, unsubscribe, preferences',
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(functionTimeoutSeconds.links),
       environment: { ...environment, LINK_SECRET_ARN: linkSecret.secretArn },
     });
     readConfig(this.links);
@@ -111,7 +112,7 @@ export class ComputeStack extends Stack {
     this.planner = new RetentionFunction(this, 'Planner', {
       handler: 'planner',
       description: 'Plans birthday greetings coming into view, then holds the contact floor',
-      timeout: Duration.minutes(15), // one daily run over every customer whose day or floor check it is
+      timeout: Duration.seconds(functionTimeoutSeconds.planner),
       environment,
     });
     readConfig(this.planner);
@@ -126,8 +127,7 @@ export class ComputeStack extends Stack {
     this.dispatcher = new RetentionFunction(this, 'Dispatcher', {
       handler: 'dispatcher',
       description: 'Sends due messages, each at most once',
-      // Shorter than the claim lease (config dispatcher.claimLeaseMinutes), so no claim outlives its run unnoticed.
-      timeout: Duration.minutes(5),
+      timeout: Duration.seconds(functionTimeoutSeconds.dispatcher),
       environment: { ...environment, LINKS_BASE_URL: linksBaseUrl, LINK_SECRET_ARN: linkSecret.secretArn },
     });
     readConfig(this.dispatcher);
@@ -160,7 +160,7 @@ export class ComputeStack extends Stack {
     this.mailEvents = new RetentionFunction(this, 'MailEvents', {
       handler: 'mail-events',
       description: 'Suppresses addresses SES reports as hard-bounced or complaining',
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(functionTimeoutSeconds.mailEvents),
       environment,
     });
     allow(this.mailEvents, ['dynamodb:PutItem'], [suppressions.tableArn]);
@@ -173,7 +173,7 @@ export class ComputeStack extends Stack {
     this.customerStream = new RetentionFunction(this, 'CustomerStream', {
       handler: 'customer-stream',
       description: 'Keeps indexes and plans in step with customer records; runs the feedback loop',
-      timeout: Duration.minutes(1), // a batch of profiles, a few writes each
+      timeout: Duration.seconds(functionTimeoutSeconds.customerStream),
       environment,
     });
     readConfig(this.customerStream);

@@ -1,0 +1,16 @@
+/**
+ * How long each function may run, in seconds: the CDK stack gives Lambda these, and the local runner
+ * gives its handlers the same (middy ends an invocation that would outlive it, as Lambda would).
+ */
+export const functionTimeoutSeconds = {
+  /** One daily run over every customer whose day or floor check it is. */
+  planner: 15 * 60,
+  /** Shorter than the claim lease (config dispatcher.claimLeaseMinutes), so no claim outlives its run unnoticed. */
+  dispatcher: 5 * 60,
+  /** A batch of records, a few writes each. */
+  customerStream: 60,
+  /** One click. */
+  links: 10,
+  /** A few SES events. */
+  mailEvents: 30,
+} as const;
