@@ -206,6 +206,16 @@ export const recordKeyOf = (record: BusinessRecord): string =>
 
 export const PROFILE_RECORD_KEY = 'customer';
 
+/** Which record type a key in the customer's partition holds (the inverse of `recordKeyOf`); undefined for other items. */
+export const recordTypeOfKey = (recordKey: string): RecordType | undefined => {
+  const type = recordKey === PROFILE_RECORD_KEY ? 'customer' : recordKey.slice(0, recordKey.indexOf('#'));
+  return (recordTypes as string[]).includes(type) ? (type as RecordType) : undefined;
+};
+
+/** A stored record validated as an imported one; one written without `type` is taken to be the `type` its key names. */
+export const parseStoredRecord = (item: unknown, type: RecordType, now: Date): ParseResult =>
+  parseRecord(isPlainObject(item) && item.type === undefined ? { ...item, type } : item, now);
+
 type RecordOfType<T extends RecordType> = Extract<BusinessRecord, { type: T }>;
 
 /**
@@ -214,8 +224,7 @@ type RecordOfType<T extends RecordType> = Extract<BusinessRecord, { type: T }>;
  * the record, field and value.
  */
 export const recordFromItem = <T extends RecordType>(item: unknown, type: T, now: Date): RecordOfType<T> => {
-  const withType = isPlainObject(item) && item.type === undefined ? { ...item, type } : item;
-  const result = parseRecord(withType, now);
+  const result = parseStoredRecord(item, type, now);
   if (!result.ok) throw new InvalidRecordError(result.rejection.record, result.rejection.field, result.rejection.reason);
   if (result.record.type !== type) throw new InvalidRecordError(result.record.type, 'type', `expected a ${type}, got a ${result.record.type}`);
   return result.record as RecordOfType<T>;

@@ -7,7 +7,7 @@ import { InvalidRecordError } from '../core/errors.js';
 import { customerChanged } from '../core/jobs/customer-changed.js';
 import { contractChanged } from '../core/jobs/contract-changed.js';
 import { complaintChanged, interactionChanged, surveyAnswered, type FeedbackDeps } from '../core/jobs/feedback-changed.js';
-import { PROFILE_RECORD_KEY, type RecordType } from '../core/records.js';
+import { recordTypeOfKey, type RecordType } from '../core/records.js';
 import { withMiddlewares } from './middleware.js';
 
 /** What each kind of record in the Customers table sets going; records of other kinds start nothing. */
@@ -18,8 +18,6 @@ const jobs: Record<RecordType, { readonly name: string; readonly run: (deps: Fee
   interaction: { name: 'interaction', run: interactionChanged },
   surveyResponse: { name: 'survey answer', run: surveyAnswered },
 };
-
-const kindOf = (recordKey: string): string => (recordKey === PROFILE_RECORD_KEY ? 'customer' : recordKey.slice(0, recordKey.indexOf('#')));
 
 /**
  * DynamoDB stream of the Customers table: keeps the birthday and renewal indexes in step, plans what
@@ -36,8 +34,8 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
     if (record.eventName === 'REMOVE' || !image) return;
     const item = unmarshall(image as Record<string, AttributeValue>);
     const recordKey = String(item.recordKey);
-    const kind = kindOf(recordKey);
-    const job = Object.hasOwn(jobs, kind) ? jobs[kind as RecordType] : undefined;
+    const type = recordTypeOfKey(recordKey);
+    const job = type === undefined ? undefined : jobs[type];
     if (!job) return;
     const { customers, outbox, ledger } = runtime.stores();
     const where = { key: { customerId: String(item.customerId), recordKey }, sequenceNumber: record.dynamodb?.SequenceNumber };

@@ -10,7 +10,7 @@ import type { CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } fro
 import { addressKey } from '../suppression.js';
 import { capThreshold, firstCapSlot, firstSendableInstant, floorOf } from '../cadence.js';
 import { later, localDateOf } from '../calendar.js';
-import { customerFromItem, parseRecord, PROFILE_RECORD_KEY, type BusinessRecord, type Customer } from '../records.js';
+import { customerFromItem, parseStoredRecord, PROFILE_RECORD_KEY, recordTypeOfKey, type BusinessRecord, type Customer } from '../records.js';
 import { renderEmail, templateOf, type RenderContext } from '../templates/index.js';
 import { forEachConcurrently } from '../concurrency.js';
 
@@ -129,9 +129,8 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
   if (suppression) return finish('suppressed', `the address is suppressed: ${suppression}`);
   const noConsent = consentBlocks(message, customer, preferencesFromItem(stored.preferences));
   if (noConsent) return finish('suppressed', noConsent);
-  // A business system may write records without `type`; the key says which record it is.
-  const sourceType = message.sourceKey?.slice(0, message.sourceKey.indexOf('#'));
-  const parsedSource = sourceItem === undefined ? undefined : parseRecord({ type: sourceType, ...(sourceItem as object) }, now);
+  const sourceType = message.sourceKey === undefined ? undefined : recordTypeOfKey(message.sourceKey);
+  const parsedSource = sourceItem === undefined || sourceType === undefined ? undefined : parseStoredRecord(sourceItem, sourceType, now);
   const source = parsedSource?.ok ? parsedSource.record : undefined;
   const survey = needsSurveyFacts(message.campaign) ? await surveyFactsOf(deps, customer.customerId, now) : undefined;
   const gone = triggerGone(message, customer, config, { now, source, survey });
@@ -195,7 +194,7 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
 const surveyFactsOf = async (deps: DispatchDeps, customerId: string, now: Date): Promise<SurveyFacts> => {
   const complaints = await deps.customers.recordsOfType(customerId, 'complaint');
   const complaintOpen = complaints.some((item) => {
-    const parsed = parseRecord({ type: 'complaint', ...(item as object) }, now);
+    const parsed = parseStoredRecord(item, 'complaint', now);
     return parsed.ok && parsed.record.type === 'complaint' && parsed.record.status === 'open';
   });
   return { complaintOpen, lastSurveyDate: (await deps.ledger.get(customerId))?.lastSurveyDate };

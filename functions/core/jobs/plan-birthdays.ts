@@ -1,7 +1,7 @@
 import { birthdayMonthDaysCelebratedOn } from '../calendar.js';
 import { arrangeCustomer } from './arrange-customer.js';
 import { birthdayGreetingOn } from '../campaigns/birthday.js';
-import { datesToPlan, validCustomer, type PlanningDeps } from './planning-window.js';
+import { datesToPlan, validRecord, type PlanningDeps } from './planning-window.js';
 
 export const BIRTHDAY_PLANNER = 'birthdayPlanner';
 
@@ -31,7 +31,7 @@ export const planBirthdays = async (deps: PlanningDeps, now: Date): Promise<Plan
       for await (const page of customers.customersWithBirthday(monthDay)) {
         for (const item of page) {
           result.customersRead++;
-          const customer = validCustomer(item, now, (error) => {
+          const customer = validRecord(item, 'customer', now, (error) => {
             result.invalid++;
             deps.onInvalidRecord(error);
           });

@@ -1,7 +1,7 @@
 import { addDays, datesFrom, localDateOf } from '../calendar.js';
 import { floorOf } from '../cadence.js';
 import { floorRecheckAfter, keepInTouchFor } from '../campaigns/keep-in-touch.js';
-import { validCustomer, type PlanningDeps } from './planning-window.js';
+import { validRecord, type PlanningDeps } from './planning-window.js';
 import type { Customer } from '../records.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { arrangeCustomer } from './arrange-customer.js';
@@ -51,7 +51,7 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
             await deps.ledger.setFloorCheck(entry.customerId, undefined);
             return;
           }
-          customer = validCustomer(profile, now, deps.onInvalidRecord);
+          customer = validRecord(profile, 'customer', now, deps.onInvalidRecord);
         }
         if (!customer) return;
         const today = localDateOf(now, customer.timeZone);

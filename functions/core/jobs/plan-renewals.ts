@@ -1,8 +1,6 @@
 import { addDays, localDateOf } from '../calendar.js';
 import { renewalReminder } from '../campaigns/renewal.js';
-import { InvalidRecordError } from '../errors.js';
-import { parseRecord, type Contract } from '../records.js';
-import { datesToPlan, validCustomer, type PlanningDeps } from './planning-window.js';
+import { datesToPlan, validRecord, type PlanningDeps } from './planning-window.js';
 import { arrangeCustomer } from './arrange-customer.js';
 
 export const RENEWAL_PLANNER = 'renewalPlanner';
@@ -24,15 +22,13 @@ export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ rea
       for await (const page of deps.customers.contractsEndingOn(addDays(reminderDate, offset))) {
         const contracts = page.flatMap((item) => {
           result.contractsRead++;
-          const parsed = parseRecord(item, now);
-          if (parsed.ok && parsed.record.type === 'contract') return [parsed.record as Contract];
-          if (!parsed.ok) deps.onInvalidRecord(new InvalidRecordError(parsed.rejection.record, parsed.rejection.field, parsed.rejection.reason));
-          return [];
+          const contract = validRecord(item, 'contract', now, deps.onInvalidRecord);
+          return contract ? [contract] : [];
         });
         const profiles = await deps.customers.getProfiles(contracts.map((contract) => contract.customerId));
         for (const contract of contracts) {
           const profile = profiles.get(contract.customerId);
-          const customer = profile === undefined ? undefined : validCustomer(profile, now, deps.onInvalidRecord);
+          const customer = profile === undefined ? undefined : validRecord(profile, 'customer', now, deps.onInvalidRecord);
           if (!customer) continue;
           const reminder = renewalReminder(contract, customer, offset, config);
           if (!reminder || new Date(reminder.deadline) <= now || reminder.localDate < localDateOf(now, customer.timeZone)) continue;

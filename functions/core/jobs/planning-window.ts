@@ -2,7 +2,7 @@ import { addDays, datesFrom, localDateOf, type LocalDate } from '../calendar.js'
 import type { RetentionConfig } from '../config.js';
 import type { ControlStore, CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { InvalidRecordError } from '../errors.js';
-import { customerFromItem, type Customer } from '../records.js';
+import { recordFromItem, type RecordType } from '../records.js';
 
 /** What every daily planning job needs. */
 export interface PlanningDeps {
@@ -29,10 +29,10 @@ export const datesToPlan = async (control: ControlStore, planner: string, now: D
   return { dates: from > horizon ? [] : datesFrom(from, horizon), done: () => control.setPlannedThrough(planner, horizon) };
 };
 
-/** A stored profile as a valid customer, or undefined after reporting why not: one bad profile never stops a planner. */
-export const validCustomer = (item: unknown, now: Date, onInvalid: (error: InvalidRecordError) => void): Customer | undefined => {
+/** A stored record as a valid one of its type, or undefined after reporting why not: one bad record never stops a planner. */
+export const validRecord = <T extends RecordType>(item: unknown, type: T, now: Date, onInvalid: (error: InvalidRecordError) => void) => {
   try {
-    return customerFromItem(item, now);
+    return recordFromItem(item, type, now);
   } catch (error) {
     if (!(error instanceof InvalidRecordError)) throw error;
     onInvalid(error);
