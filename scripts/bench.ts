@@ -19,9 +19,8 @@ import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { generateCohort } from './demo-data.js';
 import { documentClientFor } from '../functions/adapters/runtime.js';
 import { DynamoCustomerStore } from '../functions/adapters/dynamo-customers.js';
-import { addDays, localDateOf } from '../functions/core/calendar.js';
+import { addDays, birthdayMonthDaysCelebratedOn, localDateOf } from '../functions/core/calendar.js';
 import { floorOf, NEVER } from '../functions/core/cadence.js';
-import { birthdayMonthDaysCelebratedOn } from '../functions/core/calendar.js';
 import { defaultConfig } from '../functions/core/config.js';
 import { parseNdjson, type Customer } from '../functions/core/records.js';
 import { emptyStats, type DynamoStats } from '../functions/local/dynamo-stats.js';
@@ -132,9 +131,9 @@ try {
   }
   const dispatcherStats = minus(system.stats.dispatcher, before.dispatcher);
   const sent = (await readAllMessages(db, tables.Messages)).filter((m) => m.state === 'sent' && m.sentAt && m.sentAt < end.toISOString() && m.sentAt >= `${day}T00:00:00`).length;
-  const day_ = emptyStats();
-  add(day_, plannerStats);
-  add(day_, dispatcherStats);
+  const wholeDay = emptyStats();
+  add(wholeDay, plannerStats);
+  add(wholeDay, dispatcherStats);
 
   // 4. The floor loop: one conditional write and one SendEmail per message, at the dispatcher's concurrency.
   const mail = sesClient(ses.endpoint);
@@ -183,9 +182,9 @@ try {
     e2eVsFloor: round(e2eMessagesPerSecond / floorMessagesPerSecond),
     plannerItemsReadPerPlanned: round(plannerStats.itemsRead / Math.max(planned, 1)),
     scanItemsReadPerPlanned: round(scanItemsRead / Math.max(planned, 1)),
-    dynamoRequestsPerSent: round(day_.requests / Math.max(sent, 1)),
-    consumedRcuPerSent: round(day_.readCapacity / Math.max(sent, 1)),
-    consumedWcuPerSent: round(day_.writeCapacity / Math.max(sent, 1)),
+    dynamoRequestsPerSent: round(wholeDay.requests / Math.max(sent, 1)),
+    consumedRcuPerSent: round(wholeDay.readCapacity / Math.max(sent, 1)),
+    consumedWcuPerSent: round(wholeDay.writeCapacity / Math.max(sent, 1)),
     plannerItemsRead: plannerStats.itemsRead,
     plannerItemsReadByOperation: plannerStats.itemsReadByOperation,
     scanItemsRead,

@@ -16,7 +16,9 @@ process.env.RETENTION_LOG_LEVEL ??= 'SILENT';
 import { defaultConfig } from '../functions/core/config.js';
 import { TransientError } from '../functions/core/errors.js';
 import type { Mailer, Outbox } from '../functions/core/ports.js';
-import { freePort, startDynamoDbLocal, startSesEmulator } from '../functions/local/local-stack.js';
+import { dynamoDbClient, freePort, startDynamoDbLocal, startSesEmulator } from '../functions/local/local-stack.js';
+import { readAllMessages } from '../functions/local/report.js';
+import { documentClientFor } from '../functions/adapters/runtime.js';
 import { LocalSystem, VirtualClock, type LocalSystemOptions } from '../functions/local/simulation.js';
 
 const { values } = parseArgs({ options: { customers: { type: 'string', default: '20' } } });
@@ -119,9 +121,6 @@ const run = async (drill: Drill, index: number) => {
 };
 
 const unconfirmedNote = async (system: LocalSystem) => {
-  const { readAllMessages } = await import('../functions/local/report.js');
-  const { documentClientFor } = await import('../functions/adapters/runtime.js');
-  const { dynamoDbClient } = await import('../functions/local/local-stack.js');
   const messages = await readAllMessages(documentClientFor(dynamoDbClient(system.options.dynamodbEndpoint)), system.tables.Messages);
   return `${messages.filter((m) => m.reason?.startsWith('unconfirmed')).length} recorded as sent, unconfirmed`;
 };

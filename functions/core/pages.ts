@@ -78,6 +78,14 @@ const page = Handlebars.compile(`<!doctype html>
 {{#if choices}}<form method="post">{{#each choices}}<label><input type="radio" name="receive" value="{{value}}"{{#if checked}} checked{{/if}}> {{label}}</label>{{/each}}<button type="submit">{{saveButton}}</button></form>{{/if}}
 <p>{{brand}}</p></body></html>`);
 
+/** Each page's body compiled once, not on every click. */
+const compiledBodies = new Map<string, Handlebars.TemplateDelegate>();
+const compiledBody = (source: string): Handlebars.TemplateDelegate => {
+  let template = compiledBodies.get(source);
+  if (!template) compiledBodies.set(source, (template = Handlebars.compile(source)));
+  return template;
+};
+
 export const languageOf = (locale: string | undefined): Locale => {
   const language = locale?.slice(0, 2).toLowerCase();
   return (locales as readonly string[]).includes(language ?? '') ? (language as Locale) : 'en';
@@ -108,7 +116,7 @@ export const linkPage = (outcome: LinkOutcome, brand: string, acceptLanguage?: s
   const t = texts[lang];
   const render = (status: number, name: PageName, extra: Record<string, unknown> = {}): Page => {
     const text = t.pages[name];
-    return { status, html: page({ lang, title: text.title, body: Handlebars.compile(text.body)(extra), brand, ...extra }) };
+    return { status, html: page({ lang, title: text.title, body: compiledBody(text.body)(extra), brand, ...extra }) };
   };
   switch (outcome.kind) {
     case 'notFound':

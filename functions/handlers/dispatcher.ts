@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
 import { linkSecretFromEnv } from '../adapters/link-secret.js';
 import { sesMailerFromEnv } from '../adapters/ses-mailer.js';
-import { dispatchDue, type DispatchOutcome } from '../core/jobs/dispatch.js';
+import { dispatchDue, noOutcomes, type DispatchOutcome } from '../core/jobs/dispatch.js';
 import { withMiddlewares } from './middleware.js';
 
 /** How many full batches one invocation works through before leaving the rest to the next run. */
@@ -14,7 +14,7 @@ export const createDispatcherHandler = (runtime: HandlerRuntime) =>
     const config = await runtime.config();
     const { outbox, customers, ledger, mailer, suppressions } = runtime.stores();
     const links = { baseUrl: runtime.linksBaseUrl(), secret: await runtime.linkSecret() };
-    const totals: Record<DispatchOutcome, number> = { sent: 0, deferred: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0, unconfirmed: 0 };
+    const totals = noOutcomes();
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
       const onError = (messageId: string, error: Error) => runtime.logger.error('message failed with an unknown outcome; left claimed', { messageId, error: error.message });
       const { due, outcomes } = await dispatchDue({ outbox, customers, ledger, mailer, suppressions, config, brand: runtime.brand, links, newClaimId: randomUUID, onError }, runtime.clock());

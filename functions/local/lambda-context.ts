@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { functionTimeoutSeconds } from '../adapters/function-timeouts.js';
 
-/** The context Lambda would pass, for invoking handlers locally. */
-export const lambdaContext = (functionName: string, timeoutMs = 60_000): Context => {
+/** The context Lambda would pass, for invoking handlers locally: with the function's own timeout, as deployed. */
+export const lambdaContext = (functionName: string, timeoutMs = (functionTimeoutSeconds[functionName as keyof typeof functionTimeoutSeconds] ?? 60) * 1000): Context => {
   const startedAt = Date.now();
   return {
     callbackWaitsForEmptyEventLoop: false,

@@ -17,7 +17,6 @@ import { createDispatcherHandler } from '../handlers/dispatcher.js';
 import type { Mailer, Outbox } from '../core/ports.js';
 import { emptyStats, type DynamoStats } from './dynamo-stats.js';
 import { lambdaContext } from './lambda-context.js';
-import { functionTimeoutSeconds } from '../adapters/function-timeouts.js';
 import { createTables, dynamoDbClient, dynamoDbStreamsClient } from './local-stack.js';
 import { localRuntime, quietLogger, StreamFailureLog } from './local-runtime.js';
 import { buildReport, readAllMessages, type SimulationReport } from './report.js';
@@ -120,18 +119,18 @@ export class LocalSystem {
 
   async runPlanner() {
     this.invocations.planner++;
-    return this.plannerHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('planner', functionTimeoutSeconds.planner * 1000));
+    return this.plannerHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('planner'));
   }
 
   async runDispatcher() {
     this.invocations.dispatcher++;
-    return this.dispatcherHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('dispatcher', functionTimeoutSeconds.dispatcher * 1000));
+    return this.dispatcherHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('dispatcher'));
   }
 
   /** The one-click link endpoint, as API Gateway would call it; serve it with `serveLinks`. */
   readonly handleLink = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     this.invocations.links++;
-    return this.linksHandler(event, lambdaContext('links', functionTimeoutSeconds.links * 1000)) as Promise<APIGatewayProxyStructuredResultV2>;
+    return this.linksHandler(event, lambdaContext('links')) as Promise<APIGatewayProxyStructuredResultV2>;
   };
 
   /** SES events (bounces, complaints) as SNS delivers them to their handler in AWS. */
@@ -157,7 +156,7 @@ export class LocalSystem {
         },
       })),
     };
-    return this.mailEventsHandler(event, lambdaContext('mailEvents', functionTimeoutSeconds.mailEvents * 1000));
+    return this.mailEventsHandler(event, lambdaContext('mailEvents'));
   }
 
   /** Skips what is already on the stream (records seeded for a benchmark, not changes of the day). */
@@ -172,7 +171,7 @@ export class LocalSystem {
       if (records.length === 0) return;
       const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
         this.invocations.customerStream++;
-        return this.customerStreamHandler(event, lambdaContext('customerStream', functionTimeoutSeconds.customerStream * 1000));
+        return this.customerStreamHandler(event, lambdaContext('customerStream'));
       };
       const reasonOf = (sequenceNumber: string) => this.streamFailures.reasons.get(sequenceNumber);
       for (let delivery = 0; delivery < (this.options.streamDeliveries ?? 1); delivery++) {

@@ -34,6 +34,9 @@ export interface DispatchDeps {
 
 export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'expired' | 'suppressed' | 'cancelled' | 'taken' | 'failed' | 'unconfirmed';
 
+/** A count of zero for every outcome, to add to. */
+export const noOutcomes = (): Record<DispatchOutcome, number> => ({ sent: 0, deferred: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0, unconfirmed: 0 });
+
 export interface DispatchResult {
   readonly due: number;
   readonly outcomes: Record<DispatchOutcome, number>;
@@ -51,7 +54,7 @@ export interface DispatchResult {
 export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<DispatchResult> => {
   const { config } = deps;
   const due = await deps.outbox.due(now, config.dispatcher.maxMessagesPerRun);
-  // The profiles and the records the messages are about (a renewal's contract), in one read.
+  // The profiles, the customers' preferences and the records the messages are about (a renewal's contract), in one read.
   const items = await deps.customers.getItems(
     due.flatMap((m) => [
       { customerId: m.customerId, recordKey: PROFILE_RECORD_KEY },
@@ -63,7 +66,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   // Suppressed addresses among the recipients, in one read: suppression stops every message, service ones too.
   const addresses = due.map((m) => (itemOf(m.customerId, PROFILE_RECORD_KEY) as { email?: unknown } | undefined)?.email).filter((email): email is string => typeof email === 'string');
   const suppressed = addresses.length > 0 ? await deps.suppressions.suppressedAmong(addresses.map(addressKey)) : new Map<string, string>();
-  const outcomes: Record<DispatchOutcome, number> = { sent: 0, deferred: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0, unconfirmed: 0 };
+  const outcomes = noOutcomes();
 
   const dispatchOne = async (message: Message): Promise<void> => {
     const claimId = deps.newClaimId();
