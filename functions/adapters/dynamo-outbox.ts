@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { allDueShards, dueShardOf, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
+import { allDueShards, dueShardOf, newlyPlanned, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
 import type { Outbox, PlanOutcome } from '../core/ports.js';
 import { messagesTable } from './tables.js';
 import { isConditionFailure } from './conditions.js';
@@ -18,17 +18,7 @@ export class DynamoOutbox implements Outbox {
   ) {}
 
   async plan(message: PlannedMessage, now: Date): Promise<PlanOutcome> {
-    const item: Message & { dueShard: string; waitingCustomerId: string } = {
-      ...message,
-      state: 'planned',
-      reason: null,
-      sendAfter: message.dueAt,
-      attempts: 0,
-      plannedAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      dueShard: dueShardOf(message.messageId),
-      waitingCustomerId: message.customerId,
-    };
+    const item = { ...newlyPlanned(message, now), dueShard: dueShardOf(message.messageId), waitingCustomerId: message.customerId };
     try {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(messageId)' }));
       return 'planned';

@@ -49,6 +49,17 @@ export interface Message extends PlannedMessage {
   readonly updatedAt?: string;
 }
 
+/** A message as it is when first planned: waiting from its due time, untried. */
+export const newlyPlanned = (message: PlannedMessage, now: Date): Message => ({
+  ...message,
+  state: 'planned',
+  reason: null,
+  sendAfter: message.dueAt,
+  attempts: 0,
+  plannedAt: now.toISOString(),
+  updatedAt: now.toISOString(),
+});
+
 export const messageIdOf = (customerId: string, campaign: CampaignName, occurrence: string): string =>
   `${customerId}#${campaign}#${occurrence}`;
 

@@ -1,7 +1,8 @@
 import { complaintFollowUps, detractorFollowUp } from '../campaigns/complaint-follow-up.js';
 import { surveyBlocked, surveyFor } from '../campaigns/survey.js';
 import type { RetentionConfig } from '../config.js';
-import type { PlannedMessage } from '../messages.js';
+import { newlyPlanned, type PlannedMessage } from '../messages.js';
+import { NEVER } from '../cadence.js';
 import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { recordFromItem, recordKeyOf } from '../records.js';
 import { currentCustomer } from './current-customer.js';
@@ -60,11 +61,12 @@ export const interactionChanged = async (deps: FeedbackDeps, item: Record<string
   }
   if ((await deps.outbox.plan(survey, now)) !== 'planned') return; // already planned once: sent, ended, or a duplicate stream record
   const otherSurveyDates = waiting.filter((message) => message.campaign === 'survey').map((message) => message.localDate);
-  const lastSent = (await deps.ledger.get(customer.customerId))?.lastSurveyDate;
-  const latest = [lastSent, ...otherSurveyDates].filter((date): date is string => date !== undefined).sort().at(-1);
+  const ledger = await deps.ledger.get(customer.customerId);
+  const latest = [ledger?.lastSurveyDate, ...otherSurveyDates].filter((date): date is string => date !== undefined).sort().at(-1);
   const blocked = surveyBlocked(survey.localDate, { complaintOpen: false, lastSurveyDate: latest }, deps.config);
   if (blocked) await deps.outbox.endWaiting(survey.messageId, 'cancelled', blocked, now);
-  else await arrangeCustomer(deps, customer.customerId, now);
+  // What was just read is what the arrangement needs: it need not read it again.
+  else await arrangeCustomer(deps, customer.customerId, now, { waiting: [...waiting, newlyPlanned(survey, now)], lastCappedDate: ledger?.lastCappedDate ?? NEVER });
 };
 
 /**

@@ -4,6 +4,7 @@ import { floorRecheckAfter, keepInTouchFor } from '../campaigns/keep-in-touch.js
 import { validRecord, type PlanningDeps } from './planning-window.js';
 import type { Customer } from '../records.js';
 import { forEachConcurrently } from '../concurrency.js';
+import { newlyPlanned } from '../messages.js';
 import { arrangeCustomer } from './arrange-customer.js';
 
 export const FLOOR_PLANNER = 'floorPlanner';
@@ -72,8 +73,7 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
         const keepInTouch = keepInTouchFor(customer, entry.lastContactDate, today, config);
         if (keepInTouch && (await deps.outbox.plan(keepInTouch, now)) === 'planned') {
           result.planned++;
-          const planned = { ...keepInTouch, state: 'planned' as const, reason: null, sendAfter: keepInTouch.dueAt, attempts: 0, plannedAt: now.toISOString() };
-          await arrangeCustomer(deps, entry.customerId, now, { waiting: [...waiting, planned], lastCappedDate: entry.lastCappedDate });
+          await arrangeCustomer(deps, entry.customerId, now, { waiting: [...waiting, newlyPlanned(keepInTouch, now)], lastCappedDate: entry.lastCappedDate });
         }
         // If nothing has gone out by the floor's last day, look again then.
         await deps.ledger.setFloorCheck(entry.customerId, addDays(floor.lastDay, 1));
