@@ -135,6 +135,9 @@ export class ComputeStack extends Stack {
     allow(this.dispatcher, ['dynamodb:Query'], [customers.tableArn]); // a survey's customer's complaints
     allow(this.dispatcher, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'byDue')]);
     allow(this.dispatcher, ['dynamodb:UpdateItem'], [messages.tableArn]); // claim, mark sent, release, finish
+    // A message that ends unsent makes its customer's plan again: their waiting messages, and the floor's keep-in-touch.
+    allow(this.dispatcher, ['dynamodb:PutItem'], [messages.tableArn]);
+    allow(this.dispatcher, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
     allow(this.dispatcher, ['dynamodb:BatchGetItem'], [customers.tableArn]);
     allow(this.dispatcher, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]); // the cap and the floor
     allow(this.dispatcher, ['ses:SendEmail'], [
@@ -181,7 +184,7 @@ export class ComputeStack extends Stack {
     allow(this.customerStream, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
     allow(this.customerStream, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
     allow(this.customerStream, ['dynamodb:BatchGetItem'], [customers.tableArn]); // a record's customer
-    allow(this.customerStream, ['dynamodb:GetItem', 'dynamodb:PutItem'], [ledger.tableArn]);
+    allow(this.customerStream, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]); // open the ledger, the floor check
 
     // Stream records that still fail after the retries are parked here with their batch details.
     this.streamDeadLetterQueue = deadLetterQueue(this, 'StreamDeadLetterQueue');

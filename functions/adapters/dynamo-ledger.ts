@@ -21,18 +21,20 @@ export class DynamoLedgerStore implements LedgerStore {
     return Item as LedgerEntry | undefined;
   }
 
-  async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate, facts: LedgerCustomerFacts): Promise<void> {
+  async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate, facts: LedgerCustomerFacts): Promise<LedgerEntry> {
     // One write: a new ledger gets its history; an existing one keeps it; both get the profile's facts.
-    await this.client.send(
+    const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { customerId },
         UpdateExpression:
-          'SET lastContactDate = if_not_exists(lastContactDate, :contact), lastCappedDate = if_not_exists(lastCappedDate, :never), floorCheckDate = if_not_exists(floorCheckDate, :check), #timeZone = :timeZone, marketingOptIn = :marketing',
+          'SET lastContactDate = if_not_exists(lastContactDate, :contact), openedOn = if_not_exists(openedOn, :contact), lastCappedDate = if_not_exists(lastCappedDate, :never), floorCheckDate = if_not_exists(floorCheckDate, :check), #timeZone = :timeZone, marketingOptIn = :marketing',
         ExpressionAttributeNames: { '#timeZone': 'timeZone' }, // a reserved word in expressions
         ExpressionAttributeValues: { ':contact': lastContactDate, ':never': NEVER, ':check': floorCheckDate, ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return Attributes as LedgerEntry;
   }
 
   async reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<boolean> {
@@ -69,16 +71,16 @@ export class DynamoLedgerStore implements LedgerStore {
       .catch(ignoreConditionFailure);
   }
 
-  async recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent: { readonly survey?: boolean } = {}): Promise<void> {
+  async recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent: { readonly survey?: boolean; readonly keepInTouchContent?: string } = {}): Promise<void> {
     // Only forwards: a late record of an older send never moves the floor back.
     await this.client
       .send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { customerId },
-          UpdateExpression: `SET lastContactDate = :today, floorCheckDate = :check, lastCappedDate = if_not_exists(lastCappedDate, :never)${sent.survey ? ', lastSurveyDate = :today' : ''}`,
+          UpdateExpression: `SET lastContactDate = :today, floorCheckDate = :check, lastCappedDate = if_not_exists(lastCappedDate, :never)${sent.survey ? ', lastSurveyDate = :today' : ''}${sent.keepInTouchContent ? ', lastKeepInTouchContent = :content' : ''}`,
           ConditionExpression: 'attribute_not_exists(lastContactDate) OR lastContactDate <= :today',
-          ExpressionAttributeValues: { ':today': today, ':check': floorCheckDate, ':never': NEVER },
+          ExpressionAttributeValues: { ':today': today, ':check': floorCheckDate, ':never': NEVER, ...(sent.keepInTouchContent ? { ':content': sent.keepInTouchContent } : {}) },
         }),
       )
       .catch(ignoreConditionFailure);

@@ -36,8 +36,10 @@ export class DynamoOutbox implements Outbox {
           TableName: this.tableName,
           Key: { messageId: message.messageId },
           // Names for every attribute: `timeZone` (and others) are reserved words in expressions.
-          UpdateExpression: 'SET #dueAt = :dueAt, #sendAfter = :dueAt, #deadline = :deadline, #localDate = :localDate, #timeZone = :timeZone, #updatedAt = :now',
-          ConditionExpression: '#state = :planned AND (#dueAt <> :dueAt OR #deadline <> :deadline)',
+          // Moved, and planned again: a deferred message's slot and a provisional end were for the old time.
+          UpdateExpression:
+            'SET #dueAt = :dueAt, #sendAfter = :dueAt, #deadline = :deadline, #localDate = :localDate, #timeZone = :timeZone, #updatedAt = :now, #state = :planned, reason = :null, dueShard = :dueShard',
+          ConditionExpression: 'attribute_exists(waitingCustomerId) AND (#dueAt <> :dueAt OR #deadline <> :deadline OR #state IN (:expired, :cancelled))',
           ExpressionAttributeNames: {
             '#state': 'state',
             '#dueAt': 'dueAt',
@@ -49,6 +51,10 @@ export class DynamoOutbox implements Outbox {
           },
           ExpressionAttributeValues: {
             ':planned': 'planned',
+            ':expired': 'expired',
+            ':cancelled': 'cancelled',
+            ':null': null,
+            ':dueShard': dueShardOf(message.messageId),
             ':dueAt': message.dueAt,
             ':deadline': message.deadline,
             ':localDate': message.localDate,
@@ -75,19 +81,26 @@ export class DynamoOutbox implements Outbox {
   }
 
   async reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void> {
-    await this.updateWaiting(messageId, 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, updatedAt = :now', {
+    // Back in `byDue` too: a provisionally ended message may be brought back.
+    await this.updateWaiting(messageId, 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, updatedAt = :now, dueShard = :dueShard', {
       ':state': slot.state,
       ':sendAfter': slot.sendAfter.toISOString(),
       ':reason': slot.reason,
       ':now': now.toISOString(),
+      ':dueShard': dueShardOf(messageId),
     });
   }
 
-  async endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date): Promise<void> {
-    await this.updateWaiting(messageId, 'SET #state = :ended, reason = :reason, updatedAt = :now REMOVE dueShard, waitingCustomerId', { ':ended': state, ':reason': reason, ':now': now.toISOString() });
+  async endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date, options: { readonly provisional?: boolean } = {}): Promise<void> {
+    // Provisional: out of `byDue` (never sent as it is) but still among the customer's waiting messages.
+    const remove = options.provisional ? 'dueShard' : 'dueShard, waitingCustomerId';
+    await this.updateWaiting(messageId, `SET #state = :ended, reason = :reason, updatedAt = :now REMOVE ${remove}`, { ':ended': state, ':reason': reason, ':now': now.toISOString() });
   }
 
-  /** A planning-time change to a message still waiting; a message a dispatcher has taken is left alone. */
+  /**
+   * A planning-time change to a message still waiting (or ended provisionally: it keeps
+   * `waitingCustomerId`); a message a dispatcher has taken, or one ended for good, is left alone.
+   */
   private async updateWaiting(messageId: string, update: string, values: Record<string, unknown>): Promise<void> {
     try {
       await this.client.send(
@@ -95,9 +108,9 @@ export class DynamoOutbox implements Outbox {
           TableName: this.tableName,
           Key: { messageId },
           UpdateExpression: update,
-          ConditionExpression: '#state IN (:planned, :deferred)',
+          ConditionExpression: 'attribute_exists(waitingCustomerId)',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ...values, ':planned': 'planned', ':deferred': 'deferred' },
+          ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {

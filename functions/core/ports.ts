@@ -40,14 +40,21 @@ export type PlanOutcome = 'planned' | 'updated' | 'unchanged';
 export interface Outbox {
   /** Creates the message unless its id exists. */
   plan(message: PlannedMessage, now: Date): Promise<PlanOutcome>;
-  /** Creates the message, or moves it when it exists and is still waiting (a customer changed). */
+  /** Creates the message, or moves it (planned again) when it exists and is still waiting or ended provisionally (a customer changed). */
   replan(message: PlannedMessage, now: Date): Promise<PlanOutcome>;
-  /** A customer's messages still waiting to go (planned or deferred). */
+  /** A customer's messages still waiting to go (planned or deferred), and those ended provisionally. */
   waitingFor(customerId: string): Promise<Message[]>;
-  /** Moves a waiting message to a new slot (deferred when later than due), unless it has been taken meanwhile. */
+  /**
+   * Moves a waiting message to a new slot (deferred when later than due), or brings back one that was
+   * ended provisionally, unless a dispatcher has taken it meanwhile.
+   */
   reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void>;
-  /** Ends a waiting message at planning time (it cannot fit, or its trigger went away), unless it has been taken meanwhile. */
-  endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date): Promise<void>;
+  /**
+   * Ends a waiting message at planning time (it cannot fit, or its trigger went away), unless it has
+   * been taken meanwhile. A provisional end keeps it among the customer's waiting messages (never
+   * due) so a later arrangement can bring it back before its deadline.
+   */
+  endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date, options?: { readonly provisional?: boolean }): Promise<void>;
   /** Waiting messages whose `sendAfter` has come, oldest first. */
   due(now: Date, limit: number): Promise<Message[]>;
   /**
@@ -103,6 +110,10 @@ export interface LedgerEntry {
   readonly lastSurveyDate?: LocalDate;
   /** When the floor planner looks at this customer next; absent when nothing is to be checked. */
   readonly floorCheckDate?: LocalDate;
+  /** The local date the ledger was opened: a floor starting then is the customer's first. */
+  readonly openedOn?: LocalDate;
+  /** What the last keep-in-touch e-mail was about, so the next one is about something else. */
+  readonly lastKeepInTouchContent?: string;
   /** What the floor planner needs of the profile, copied here when it changes so the planner need not read it. */
   readonly timeZone?: string;
   readonly marketingOptIn?: boolean;
@@ -114,7 +125,7 @@ export type LedgerCustomerFacts = Required<Pick<LedgerEntry, 'timeZone' | 'marke
 export interface LedgerStore {
   get(customerId: string): Promise<LedgerEntry | undefined>;
   /** Opens a ledger for a new customer, or keeps its contact history; either way records the profile facts. */
-  open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate, facts: LedgerCustomerFacts): Promise<void>;
+  open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate, facts: LedgerCustomerFacts): Promise<LedgerEntry>;
   /**
    * Takes the cap for `messageId` on `today`, atomically: only if the last capped message was on or
    * before `threshold` (or was this very message, retried). False when the cap forbids it.
@@ -122,8 +133,8 @@ export interface LedgerStore {
   reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<boolean>;
   /** Gives back a reservation whose message did not go (only if it is still this message's). */
   releaseCap(customerId: string, messageId: string): Promise<void>;
-  /** A message went out on `today`: the floor counts from it (and survey spacing, when it was a survey). */
-  recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent?: { readonly survey?: boolean }): Promise<void>;
+  /** A message went out on `today`: the floor counts from it (and survey spacing, when it was a survey; keep-in-touch content, when it was one). */
+  recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent?: { readonly survey?: boolean; readonly keepInTouchContent?: string }): Promise<void>;
   /** Customers whose floor check falls on `date`, page by page. */
   floorChecksOn(date: LocalDate): AsyncIterable<readonly LedgerEntry[]>;
   setFloorCheck(customerId: string, date: LocalDate | undefined): Promise<void>;

@@ -4,7 +4,7 @@ import type { PlannedMessage } from '../messages.js';
 import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { recordFromItem, recordKeyOf } from '../records.js';
 import { currentCustomer } from './current-customer.js';
-import { arrangeCustomer } from './arrange-customer.js';
+import { replanCustomer } from './replan-customer.js';
 
 export interface ContractChangedDeps {
   readonly customers: CustomerStore;
@@ -27,6 +27,8 @@ export const contractChanged = async (deps: ContractChangedDeps, item: Record<st
   if (!mayLapse(contract)) {
     const why = contract.autoRenew ? 'the contract renews automatically' : `the contract was ${contract.status}`;
     for (const message of waiting) await deps.outbox.endWaiting(message.messageId, 'cancelled', why, now);
+    // The slots and the floor those reminders held are free again.
+    if (waiting.length > 0) await replanCustomer(deps, contract.customerId, now);
     return;
   }
   const customer = await currentCustomer(deps.customers, contract.customerId, now);
@@ -43,5 +45,5 @@ export const contractChanged = async (deps: ContractChangedDeps, item: Record<st
     const outcome = await deps.outbox.replan(reminder, now);
     changed ||= outcome !== 'unchanged';
   }
-  if (changed) await arrangeCustomer(deps, contract.customerId, now);
+  if (changed) await replanCustomer(deps, contract.customerId, now);
 };

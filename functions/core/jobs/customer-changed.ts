@@ -4,7 +4,7 @@ import { floorOf } from '../cadence.js';
 import { localDateOf } from '../calendar.js';
 import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
 import { customerFromItem } from '../records.js';
-import { arrangeCustomer } from './arrange-customer.js';
+import { replanCustomer } from './replan-customer.js';
 
 export interface CustomerChangedDeps {
   readonly customers: CustomerStore;
@@ -27,12 +27,13 @@ export const customerChanged = async (
   const customer = customerFromItem(item, now);
   // Becoming a customer (or first being seen) counts as a contact: the floor runs from today.
   const today = localDateOf(now, customer.timeZone);
-  await deps.ledger.open(customer.customerId, today, floorOf(today, deps.config.cadence).checkOn, { timeZone: customer.timeZone, marketingOptIn: customer.marketingOptIn });
+  const ledger = await deps.ledger.open(customer.customerId, today, floorOf(today, deps.config.cadence).checkOn, { timeZone: customer.timeZone, marketingOptIn: customer.marketingOptIn });
   const indexKey = birthdayIndexKey(customer);
   const indexKeyChanged = item.birthdayMonthDay !== indexKey;
   if (indexKeyChanged) await deps.customers.setBirthdayIndexKey(customer.customerId, indexKey);
   const greeting = nextBirthdayGreeting(customer, now, deps.config);
   const outcome = greeting === null ? 'none' : await deps.outbox.replan(greeting, now);
-  if (outcome === 'planned' || outcome === 'updated') await arrangeCustomer(deps, customer.customerId, now);
+  // Always: a new customer's first floor is guarded from the start, and a changed zone, consent or birthday moves the plan.
+  await replanCustomer(deps, customer.customerId, now, { ledger });
   return { indexKeyChanged, greeting: outcome };
 };

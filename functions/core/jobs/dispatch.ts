@@ -13,6 +13,8 @@ import { later, localDateOf } from '../calendar.js';
 import { customerFromItem, parseStoredRecord, PROFILE_RECORD_KEY, recordTypeOfKey, type BusinessRecord, type Customer } from '../records.js';
 import { renderEmail, templateOf, type RenderContext } from '../templates/index.js';
 import { forEachConcurrently } from '../concurrency.js';
+import { replanCustomer } from './replan-customer.js';
+import { floorStartOf } from '../campaigns/keep-in-touch.js';
 
 export interface DispatchDeps {
   readonly outbox: Outbox;
@@ -68,27 +70,23 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   const suppressed = addresses.length > 0 ? await deps.suppressions.suppressedAmong(addresses.map(addressKey)) : new Map<string, string>();
   const outcomes = noOutcomes();
 
-  const dispatchOne = async (message: Message): Promise<void> => {
+  const dispatchOne = async (message: Message): Promise<DispatchOutcome> => {
     const claimId = deps.newClaimId();
     const leaseUntil = new Date(now.getTime() + config.dispatcher.claimLeaseMinutes * 60_000);
     if (message.state === 'sending' && message.handedOverAt !== undefined) {
       // Its claimer handed it to the mail service and stopped before recording the result: never again.
-      outcomes[(await deps.outbox.settleUnconfirmed(message.messageId, now)) ? 'unconfirmed' : 'taken']++;
-      return;
+      return (await deps.outbox.settleUnconfirmed(message.messageId, now)) ? 'unconfirmed' : 'taken';
     }
-    if (!(await deps.outbox.claim(message.messageId, claimId, now, leaseUntil))) {
-      outcomes.taken++;
-      return;
-    }
+    if (!(await deps.outbox.claim(message.messageId, claimId, now, leaseUntil))) return 'taken';
     try {
       const source = message.sourceKey ? itemOf(message.customerId, message.sourceKey) : undefined;
       const stored = { profile: itemOf(message.customerId, PROFILE_RECORD_KEY), preferences: itemOf(message.customerId, PREFERENCES_RECORD_KEY), source, suppressed };
-      outcomes[await sendClaimed(deps, message, claimId, stored, now)]++;
+      return await sendClaimed(deps, message, claimId, stored, now);
     } catch (error) {
       // Unknown outcome (a bug, or the record of a send failing): the claim stays. When its lease runs out the message
       // is claimed again if it never reached the mail service, or recorded as sent, unconfirmed, if it may have.
-      outcomes.failed++;
       deps.onError(message.messageId, error as Error);
+      return 'failed';
     }
   };
 
@@ -96,8 +94,17 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   // the cap to a lesser one due at the same moment; different customers go in parallel.
   const byCustomer = new Map<string, Message[]>();
   for (const message of due) byCustomer.set(message.customerId, [...(byCustomer.get(message.customerId) ?? []), message]);
-  await forEachConcurrently([...byCustomer.values()], deps.concurrency ?? 8, async (messages) => {
-    for (const message of messages.sort((a, b) => b.priority - a.priority)) await dispatchOne(message);
+  await forEachConcurrently([...byCustomer.entries()], deps.concurrency ?? 8, async ([customerId, messages]) => {
+    let endedUnsent = false;
+    for (const message of messages.sort((a, b) => b.priority - a.priority)) {
+      const outcome = await dispatchOne(message);
+      outcomes[outcome]++;
+      endedUnsent ||= outcome === 'expired' || outcome === 'suppressed' || outcome === 'cancelled';
+    }
+    // A message that ended unsent may have held a slot or the floor: the customer's plan is made again at once.
+    if (endedUnsent) {
+      await replanCustomer(deps, customerId, now).catch((error: Error) => deps.onError(`${customerId} (replanning)`, error));
+    }
   });
   return { due: due.length, outcomes };
 };
@@ -138,6 +145,11 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
   const survey = needsSurveyFacts(message.campaign) ? await surveyFactsOf(deps, customer.customerId, now) : undefined;
   const gone = triggerGone(message, customer, config, { now, source, survey });
   if (gone) return finish('cancelled', gone);
+  // A keep-in-touch is for one floor: a message since it began met it (and the next floor has its own).
+  const ledgerNow = message.campaign === 'keepInTouch' ? await deps.ledger.get(customer.customerId) : undefined;
+  if (ledgerNow && ledgerNow.lastContactDate > floorStartOf(message.occurrence, config.cadence)) {
+    return finish('cancelled', `not needed: a message on ${ledgerNow.lastContactDate} met the floor it was for`);
+  }
 
   const { cadence } = config;
   const deadline = new Date(message.deadline);

@@ -2,11 +2,10 @@ import { complaintFollowUps, detractorFollowUp } from '../campaigns/complaint-fo
 import { surveyBlocked, surveyFor } from '../campaigns/survey.js';
 import type { RetentionConfig } from '../config.js';
 import { newlyPlanned, type PlannedMessage } from '../messages.js';
-import { NEVER } from '../cadence.js';
 import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { recordFromItem, recordKeyOf } from '../records.js';
 import { currentCustomer } from './current-customer.js';
-import { arrangeCustomer } from './arrange-customer.js';
+import { replanCustomer } from './replan-customer.js';
 
 /**
  * The feedback loop, driven by the Customers table's stream: complaints plan and stop their
@@ -36,10 +35,15 @@ export const complaintChanged = async (deps: FeedbackDeps, item: Record<string, 
   const wantedIds = new Set(wanted.map((message) => message.messageId));
   const waiting = (await deps.outbox.waitingFor(complaint.customerId)).filter((m) => m.campaign === 'complaintFollowUp' && m.sourceKey === recordKeyOf(complaint));
   const why = complaint.status === 'resolved' ? 'the complaint was resolved' : 'the complaint was reopened';
-  for (const message of waiting) if (!wantedIds.has(message.messageId)) await deps.outbox.endWaiting(message.messageId, 'cancelled', why, now);
   let changed = false;
+  for (const message of waiting) {
+    if (wantedIds.has(message.messageId)) continue;
+    await deps.outbox.endWaiting(message.messageId, 'cancelled', why, now);
+    changed = true;
+  }
   for (const message of wanted) changed = (await deps.outbox.replan(message, now)) !== 'unchanged' || changed;
-  if (changed && wanted.some((message) => message.countsTowardCap)) await arrangeCustomer(deps, customer.customerId, now);
+  // Follow-ups are contacts: planned, they hold the floor; cancelled, they leave it to be held again.
+  if (changed) await replanCustomer(deps, customer.customerId, now);
 };
 
 /**
@@ -56,7 +60,7 @@ export const interactionChanged = async (deps: FeedbackDeps, item: Record<string
   const waiting = await deps.outbox.waitingFor(customer.customerId);
   if (waiting.some((message) => message.messageId === survey.messageId)) {
     // A completion time corrected: the survey moves with it.
-    if ((await deps.outbox.replan(survey, now)) !== 'unchanged') await arrangeCustomer(deps, customer.customerId, now);
+    if ((await deps.outbox.replan(survey, now)) !== 'unchanged') await replanCustomer(deps, customer.customerId, now);
     return;
   }
   if ((await deps.outbox.plan(survey, now)) !== 'planned') return; // already planned once: sent, ended, or a duplicate stream record
@@ -66,7 +70,7 @@ export const interactionChanged = async (deps: FeedbackDeps, item: Record<string
   const blocked = surveyBlocked(survey.localDate, { complaintOpen: false, lastSurveyDate: latest }, deps.config);
   if (blocked) await deps.outbox.endWaiting(survey.messageId, 'cancelled', blocked, now);
   // What was just read is what the arrangement needs: it need not read it again.
-  else await arrangeCustomer(deps, customer.customerId, now, { waiting: [...waiting, newlyPlanned(survey, now)], lastCappedDate: ledger?.lastCappedDate ?? NEVER });
+  else await replanCustomer(deps, customer.customerId, now, { waiting: [...waiting, newlyPlanned(survey, now)], ledger });
 };
 
 /**
@@ -79,13 +83,13 @@ export const surveyAnswered = async (deps: FeedbackDeps, item: Record<string, un
   if (customer === undefined) return;
   const followUp = detractorFollowUp(response, customer, deps.config, now);
   if (followUp !== null) {
-    if (stillSendable(followUp, now) && (await deps.outbox.plan(followUp, now)) === 'planned' && followUp.countsTowardCap) {
-      await arrangeCustomer(deps, customer.customerId, now);
-    }
+    if (stillSendable(followUp, now) && (await deps.outbox.plan(followUp, now)) === 'planned') await replanCustomer(deps, customer.customerId, now);
     return;
   }
   const waiting = await deps.outbox.waitingFor(customer.customerId);
-  for (const message of waiting.filter((m) => m.campaign === 'complaintFollowUp' && m.sourceKey === recordKeyOf(response))) {
+  const cancelled = waiting.filter((m) => m.campaign === 'complaintFollowUp' && m.sourceKey === recordKeyOf(response) && m.state !== 'cancelled' && m.state !== 'expired');
+  for (const message of cancelled) {
     await deps.outbox.endWaiting(message.messageId, 'cancelled', `the customer changed their answer to ${response.score}`, now);
   }
+  if (cancelled.length > 0) await replanCustomer(deps, customer.customerId, now);
 };

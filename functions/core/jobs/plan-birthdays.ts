@@ -1,5 +1,5 @@
 import { birthdayMonthDaysCelebratedOn } from '../calendar.js';
-import { arrangeCustomer } from './arrange-customer.js';
+import { replanCustomer } from './replan-customer.js';
 import { birthdayGreetingOn } from '../campaigns/birthday.js';
 import { datesToPlan, validRecord, type PlanningDeps } from './planning-window.js';
 
@@ -39,7 +39,7 @@ export const planBirthdays = async (deps: PlanningDeps, now: Date): Promise<Plan
           if (!greeting || new Date(greeting.deadline) <= now) continue;
           if ((await outbox.plan(greeting, now)) === 'planned') {
             result.planned++;
-            await arrangeCustomer(deps, greeting.customerId, now);
+            await replanCustomer(deps, greeting.customerId, now);
           } else result.alreadyPlanned++;
         }
       }

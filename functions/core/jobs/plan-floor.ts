@@ -1,11 +1,8 @@
 import { addDays, datesFrom, localDateOf } from '../calendar.js';
-import { floorOf } from '../cadence.js';
-import { floorRecheckAfter, keepInTouchFor } from '../campaigns/keep-in-touch.js';
 import { validRecord, type PlanningDeps } from './planning-window.js';
 import type { Customer } from '../records.js';
 import { forEachConcurrently } from '../concurrency.js';
-import { newlyPlanned } from '../messages.js';
-import { arrangeCustomer } from './arrange-customer.js';
+import { replanCustomer } from './replan-customer.js';
 
 export const FLOOR_PLANNER = 'floorPlanner';
 
@@ -21,9 +18,9 @@ export interface PlanFloorResult {
 
 /**
  * Holds the contact floor. Reads only the customers whose floor check falls on the dates since the
- * last run (the ledger's `byFloorCheck` index; every send moves a customer's check forward). For each:
- * if a message already waits that will reach them within the floor, look again after it; otherwise
- * plan a keep-in-touch message and arrange it around their other messages, never breaking the cap.
+ * last run (the ledger's `byFloorCheck` index; every send moves a customer's check forward), and makes
+ * each one's plan again: if a waiting message is arranged to reach them within the floor, look again
+ * after it; otherwise their keep-in-touch goes as late as the band allows, never breaking the cap.
  */
 export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloorResult> => {
   const { config } = deps;
@@ -55,28 +52,15 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
           customer = validRecord(profile, 'customer', now, deps.onInvalidRecord);
         }
         if (!customer) return;
-        const today = localDateOf(now, customer.timeZone);
         if (customer.marketingOptIn === false) {
           // The floor is for customers with marketing consent; look again in a while in case that changes.
           result.withoutConsent++;
-          await deps.ledger.setFloorCheck(entry.customerId, addDays(today, config.cadence.minDaysBetween));
+          await deps.ledger.setFloorCheck(entry.customerId, addDays(localDateOf(now, customer.timeZone), config.cadence.minDaysBetween));
           return;
         }
-        const floor = floorOf(entry.lastContactDate, config.cadence);
-        const waiting = await deps.outbox.waitingFor(entry.customerId);
-        const holding = waiting.filter((message) => message.localDate <= floor.lastDay).sort((a, b) => a.localDate.localeCompare(b.localDate))[0];
-        if (holding) {
-          result.heldByOthers++;
-          await deps.ledger.setFloorCheck(entry.customerId, floorRecheckAfter(holding.localDate));
-          return;
-        }
-        const keepInTouch = keepInTouchFor(customer, entry.lastContactDate, today, config);
-        if (keepInTouch && (await deps.outbox.plan(keepInTouch, now)) === 'planned') {
-          result.planned++;
-          await arrangeCustomer(deps, entry.customerId, now, { waiting: [...waiting, newlyPlanned(keepInTouch, now)], lastCappedDate: entry.lastCappedDate });
-        }
-        // If nothing has gone out by the floor's last day, look again then.
-        await deps.ledger.setFloorCheck(entry.customerId, addDays(floor.lastDay, 1));
+        const plan = await replanCustomer(deps, entry.customerId, now, { ledger: entry, customer });
+        if (plan.floor === 'held') result.heldByOthers++;
+        else if (plan.steps.some((step) => step.kind === 'keepInTouch')) result.planned++;
       });
     }
   }

@@ -1,7 +1,7 @@
 import { addDays, localDateOf } from '../calendar.js';
 import { renewalReminder } from '../campaigns/renewal.js';
 import { datesToPlan, validRecord, type PlanningDeps } from './planning-window.js';
-import { arrangeCustomer } from './arrange-customer.js';
+import { replanCustomer } from './replan-customer.js';
 
 export const RENEWAL_PLANNER = 'renewalPlanner';
 
@@ -34,7 +34,7 @@ export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ rea
           if (!reminder || new Date(reminder.deadline) <= now || reminder.localDate < localDateOf(now, customer.timeZone)) continue;
           if ((await deps.outbox.plan(reminder, now)) === 'planned') {
             result.planned++;
-            await arrangeCustomer(deps, customer.customerId, now);
+            await replanCustomer(deps, customer.customerId, now);
           }
         }
       }

@@ -1,0 +1,47 @@
+import { addDays, localDateOf } from '../calendar.js';
+import type { RetentionConfig } from '../config.js';
+import { planCustomer, type CustomerPlan, type FloorFacts } from '../customer-plan.js';
+import type { LedgerEntry, LedgerStore, Outbox } from '../ports.js';
+import type { Message } from '../messages.js';
+
+export interface ReplanDeps {
+  readonly outbox: Outbox;
+  readonly ledger: LedgerStore;
+  readonly config: RetentionConfig;
+}
+
+/**
+ * Makes one customer's plan again and applies it (SPEC.md, "Plans follow events"): called whenever
+ * something is planned for them, and whenever one of their messages ends unsent or loses its
+ * trigger. Arranges their capped messages under the cap, brings back what gave way to a slot that
+ * has freed, and guards the floor by when their messages are arranged to go.
+ */
+export const replanCustomer = async (
+  deps: ReplanDeps,
+  customerId: string,
+  now: Date,
+  /** What the caller has just read, to save reading it again. */
+  known: { readonly waiting?: readonly Message[]; readonly ledger?: LedgerEntry; readonly customer?: FloorFacts } = {},
+): Promise<CustomerPlan> => {
+  const waiting = known.waiting ?? (await deps.outbox.waitingFor(customerId));
+  const ledger = known.ledger ?? (await deps.ledger.get(customerId));
+  const facts = ledger?.timeZone !== undefined && ledger.marketingOptIn !== undefined ? { customerId, timeZone: ledger.timeZone, marketingOptIn: ledger.marketingOptIn } : undefined;
+  const input = { waiting, ledger, customer: known.customer ?? facts, now, config: deps.config };
+  let plan = planCustomer(input);
+  const keepInTouch = plan.steps.find((step) => step.kind === 'keepInTouch');
+  if (keepInTouch && (await deps.outbox.replan(keepInTouch.message, now)) === 'unchanged' && !waiting.some((m) => m.messageId === keepInTouch.message.messageId)) {
+    // This floor's keep-in-touch already ended for good (sent, suppressed): plan without it.
+    plan = planCustomer({ ...input, keepInTouchAvailable: false });
+  }
+  for (const step of plan.steps) {
+    if (step.kind === 'slot') await deps.outbox.reschedule(step.messageId, step, now);
+    else if (step.kind === 'end') await deps.outbox.endWaiting(step.messageId, step.state, step.reason, now, { provisional: step.provisional });
+  }
+  if (ledger && plan.floorCheckDate !== undefined) {
+    // Never on a date the floor planner has already read (its watermark runs a day ahead of UTC).
+    const earliest = addDays(localDateOf(now, 'UTC'), 2);
+    const floorCheckDate = plan.floorCheckDate < earliest ? earliest : plan.floorCheckDate;
+    if (floorCheckDate !== ledger.floorCheckDate) await deps.ledger.setFloorCheck(customerId, floorCheckDate);
+  }
+  return plan;
+};

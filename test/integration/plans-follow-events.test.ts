@@ -1,0 +1,76 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../functions/core/config.js';
+import { checkBand } from '../../functions/local/band-check.js';
+import { simulate, type SimulationResult } from '../../functions/local/simulation.js';
+import { endpoints, uniquePrefix } from './helpers.js';
+
+/**
+ * Where campaigns interact, the band must still hold (SPEC.md, "Plans follow events"): one customer
+ * per way it used to break, all in one simulated window on the real local stack.
+ */
+const prefix = uniquePrefix('follow');
+const id = (name: string) => `${prefix}${name}`;
+const customer = (name: string, fields: Record<string, unknown>) =>
+  JSON.stringify({ type: 'customer', customerId: id(name), email: `${id(name)}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', marketingOptIn: true, ...fields });
+const record = (type: string, name: string, fields: Record<string, unknown>) => JSON.stringify({ type, customerId: id(name), ...fields });
+
+const data = [
+  // 1. A survey the floor counted on is cancelled at send time (a complaint is still open): the
+  //    floor must be guarded again at once. Sol's birthday greeting (2 January) opens the floor to 1 February.
+  customer('sol', { birthday: '1990-01-02' }),
+  record('complaint', 'sol', { complaintId: 'q-1', openedAt: '2026-12-01T10:00:00Z', subject: 'Pedido perdido' }),
+  record('interaction', 'sol', { interactionId: 'o-1', completedAt: '2027-01-22T08:00:00Z', at: '2027-01-22T08:00:00Z' }),
+  // 2. A renewal reminder due inside the floor (29 January) is arranged after the birthday (1 February),
+  //    past the floor's end: the floor is judged by when it will go, not when it falls due.
+  customer('ren', { birthday: '1980-02-01' }),
+  record('contract', 'ren', { contractId: 'k-2', endsOn: '2027-02-28', plan: 'Anual' }),
+  // 3. A birthday greeting gives way to a renewal reminder (18 February, until the 25th); the contract
+  //    is renewed on 6 February, the reminder cancelled, and the greeting must come back.
+  customer('eva', { birthday: '1985-02-20' }),
+  record('contract', 'eva', { contractId: 'k-3', endsOn: '2027-02-25', plan: 'Anual' }),
+  record('contract', 'eva', { contractId: 'k-3', endsOn: '2027-02-25', plan: 'Anual', status: 'renewed', at: '2027-02-06T12:00:00Z' }),
+  // 4. A reminder deferred by the cap (due 12 March, after the birthday on the 10th) must move with its
+  //    contract's new end date (extended on 11 March to 9 April), not be cancelled and block the new one.
+  customer('max', { birthday: '1975-03-10' }),
+  record('contract', 'max', { contractId: 'k-4', endsOn: '2027-03-19', plan: 'Anual' }),
+  record('contract', 'max', { contractId: 'k-4', endsOn: '2027-04-09', plan: 'Anual', at: '2027-03-11T12:00:00Z' }),
+].join('\n');
+
+describe('plans follow events (real local stack)', () => {
+  let result: SimulationResult;
+  const messagesOf = (name: string) => result.report.messages.filter((m) => m.customerId === id(name));
+  const sent = (name: string) => messagesOf(name).filter((m) => m.state === 'sent').map((m) => `${m.messageId.slice(prefix.length)} ${m.localDate}`);
+
+  beforeAll(async () => {
+    result = await simulate({ ...endpoints(), data, start: new Date('2027-01-01T00:00:00Z'), days: 100, config: defaultConfig, tablePrefix: prefix });
+  });
+
+  it('keeps the band for every one of them: no cap or floor violation, nothing parked', () => {
+    expect(result.floorSubjects).toHaveLength(4);
+    expect(checkBand(result.report, defaultConfig, result.floorSubjects)).toEqual({ cap: [], floor: [], quietHours: [], duplicates: [] });
+    expect(result.parked).toEqual([]);
+  });
+
+  it('guards the floor again when a survey it counted on is cancelled at send time', () => {
+    const survey = messagesOf('sol').find((m) => m.campaign === 'survey');
+    expect([survey?.state, survey?.reason]).toEqual(['cancelled', 'a complaint of the customer is open']);
+    const keepInTouch = messagesOf('sol').filter((m) => m.campaign === 'keepInTouch' && m.state === 'sent').map((m) => m.localDate!);
+    expect(keepInTouch[0]! > '2027-01-25' && keepInTouch[0]! <= '2027-02-01').toBe(true);
+  });
+
+  it('judges the floor by when the renewal reminder is arranged to go, and sends all three', () => {
+    const campaigns = messagesOf('ren').filter((m) => m.state === 'sent' && m.localDate! <= '2027-02-28').map((m) => m.campaign).sort();
+    expect(campaigns).toEqual(['birthday', 'keepInTouch', 'renewal', 'renewal']);
+    expect(sent('ren')).toContain('ren#birthday#2027 2027-02-01');
+  });
+
+  it('brings back the birthday greeting that gave way, once the reminder it gave way to is cancelled', () => {
+    expect(messagesOf('eva').find((m) => m.messageId.endsWith('#k-3#7'))?.state).toBe('cancelled');
+    expect(sent('eva')).toContain('eva#birthday#2027 2027-02-20');
+  });
+
+  it('moves a deferred reminder with its contract’s new end date', () => {
+    expect(sent('max')).toContain('max#renewal#k-4#7 2027-04-02');
+    expect(messagesOf('max').filter((m) => m.state === 'cancelled')).toEqual([]);
+  });
+});
