@@ -33,11 +33,16 @@ export const keepInTouchFor = (customer: { readonly customerId: string; readonly
 /** The first day of the floor a keep-in-touch of `floorLastDay` was for: a contact after it met that floor. */
 export const floorStartOf = (floorLastDay: LocalDate, cadence: RetentionConfig['cadence']): LocalDate => addDays(floorLastDay, -cadence.maxDaysBetween);
 
-/** A stable spread of customers over `days` days, from their id (FNV-1a): the same customer always lands on the same day. */
-const spreadOf = (customerId: string, days: number): number => {
+/**
+ * A stable spread of customers over `days` days, from their id: FNV-1a, then a final mix (murmur3's)
+ * so ids that differ only in their last characters still land far apart. The same id, the same day.
+ */
+export const spreadOf = (customerId: string, days: number): number => {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < customerId.length; i++) hash = Math.imul(hash ^ customerId.charCodeAt(i), 0x01000193) >>> 0;
-  return hash % days;
+  for (let i = 0; i < customerId.length; i++) hash = Math.imul(hash ^ customerId.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return ((hash ^ (hash >>> 16)) >>> 0) % days;
 };
 
 /**

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { birthdayGreetingOn } from '../../functions/core/campaigns/birthday.js';
+import { keepInTouchFor, keepInTouchTarget, spreadOf } from '../../functions/core/campaigns/keep-in-touch.js';
+import { renewalReminder } from '../../functions/core/campaigns/renewal.js';
+import { addDays, daysBetween } from '../../functions/core/calendar.js';
+import { defaultConfig } from '../../functions/core/config.js';
+import { planCustomer, type PlanStep } from '../../functions/core/customer-plan.js';
+import { newlyPlanned, type Message } from '../../functions/core/messages.js';
+import { customerFromItem } from '../../functions/core/records.js';
+
+const timeZone = 'Europe/Madrid';
+const now = new Date('2027-01-09T10:00:00Z');
+const customer = customerFromItem({ type: 'customer', customerId: 'c-1', email: 'c-1@example.com', timeZone, birthday: '1990-02-01', marketingOptIn: true }, now);
+const facts = { customerId: 'c-1', timeZone, marketingOptIn: true };
+const birthday = (date: string) => newlyPlanned(birthdayGreetingOn({ ...customer, birthday: `1990-${date.slice(5)}` }, date, defaultConfig.campaigns.birthday)!, now);
+const contract = (endsOn: string) => ({ type: 'contract' as const, contractId: 'k-1', customerId: 'c-1', endsOn, autoRenew: false, status: 'active' as const });
+const reminder = (endsOn: string, offset: number) => newlyPlanned(renewalReminder(contract(endsOn), customer, offset, defaultConfig)!, now);
+/** A ledger whose floor is not the customer's first: the keep-in-touch aims for the floor's last day. */
+const ledger = (lastContactDate: string) => ({ lastContactDate, lastCappedDate: lastContactDate, openedOn: '2026-01-01' });
+const keepInTouchStep = (steps: readonly PlanStep[]) => steps.find((step) => step.kind === 'keepInTouch');
+
+describe('a customer’s plan', () => {
+  it('places the keep-in-touch of a customer with nothing else on the floor’s last day', () => {
+    const plan = planCustomer({ waiting: [], ledger: ledger('2027-01-05'), customer: facts, now, config: defaultConfig });
+    const step = keepInTouchStep(plan.steps);
+    expect(step?.kind === 'keepInTouch' && [step.message.messageId, step.message.localDate]).toEqual(['c-1#keepInTouch#2027-02-04', '2027-02-04']);
+    expect(plan.floor).toBe('keepInTouch');
+  });
+
+  it('places it earlier only as far as a later message needs: a birthday three days after the floor ends', () => {
+    const plan = planCustomer({ waiting: [birthday('2027-02-07')], ledger: ledger('2027-01-05'), customer: facts, now, config: defaultConfig });
+    const step = keepInTouchStep(plan.steps);
+    // 7 February − 7 days of cap = 31 January: as late as keeps the greeting on its day.
+    expect(step?.kind === 'keepInTouch' && step.message.localDate).toBe('2027-01-31');
+    expect(plan.steps.filter((s) => s.kind === 'end')).toEqual([]);
+  });
+
+  it('judges the floor by the arranged send time: a reminder due inside the floor but arranged after a birthday past it does not hold it', () => {
+    // Reminder due 29 January (contract ends 28 February), birthday 1 February; floor from 1 January ends 31 January.
+    const waiting = [reminder('2027-02-28', 30), birthday('2027-02-01')];
+    const plan = planCustomer({ waiting, ledger: ledger('2027-01-01'), customer: facts, now, config: defaultConfig });
+    const step = keepInTouchStep(plan.steps);
+    expect(step?.kind === 'keepInTouch' && step.message.localDate <= '2027-01-25').toBe(true);
+    expect(plan.steps.filter((s) => s.kind === 'end')).toEqual([]);
+  });
+
+  it('lets a message that holds the floor stand in for the keep-in-touch, which ends provisionally', () => {
+    const keepInTouch = newlyPlanned(keepInTouchFor(facts, '2027-02-04', '2027-02-04', defaultConfig), now);
+    const plan = planCustomer({ waiting: [keepInTouch, birthday('2027-01-20')], ledger: ledger('2027-01-05'), customer: facts, now, config: defaultConfig });
+    expect(plan.floor).toBe('held');
+    expect(plan.steps).toContainEqual(expect.objectContaining({ kind: 'end', messageId: keepInTouch.messageId, state: 'cancelled', provisional: true }));
+  });
+
+  it('brings back a message that gave way when what it gave way to is gone', () => {
+    const greeting: Message = { ...birthday('2027-02-20'), state: 'expired', reason: 'gave way under the weekly cap to c-1#renewal#k-1#7' };
+    const plan = planCustomer({ waiting: [greeting], ledger: ledger('2027-02-01'), customer: facts, now, config: defaultConfig });
+    expect(plan.steps).toContainEqual({ kind: 'slot', messageId: greeting.messageId, state: 'planned', sendAfter: new Date(greeting.dueAt), reason: null });
+  });
+
+  it('ends a provisional expiry for good once its deadline has passed', () => {
+    const greeting: Message = { ...birthday('2027-01-08'), state: 'expired', reason: 'gave way' };
+    const plan = planCustomer({ waiting: [greeting], ledger: ledger('2027-01-05'), customer: facts, now, config: defaultConfig });
+    expect(plan.steps).toContainEqual({ kind: 'end', messageId: greeting.messageId, state: 'expired', reason: 'gave way', provisional: false });
+  });
+
+  it('puts the floor before a lesser message that arrived too late for both to fit', () => {
+    // Floor ends 3 February; today is 1 February; a survey due on the 4th (until the 18th) and a
+    // birthday on the 11th fit together, but not with anything before the 4th.
+    const late = new Date('2027-02-01T10:00:00Z');
+    const survey = { ...birthday('2027-02-04'), messageId: 'c-1#survey#o-1', campaign: 'survey' as const, priority: 50, deadline: new Date('2027-02-18T08:00:00Z').toISOString() };
+    const plan = planCustomer({ waiting: [survey, birthday('2027-02-11')], ledger: ledger('2027-01-04'), customer: facts, now: late, config: defaultConfig });
+    const step = keepInTouchStep(plan.steps);
+    expect(step?.kind === 'keepInTouch' && step.message.localDate <= '2027-02-03').toBe(true);
+    expect(plan.steps).toContainEqual(expect.objectContaining({ kind: 'end', messageId: survey.messageId, state: 'expired', provisional: true }));
+  });
+
+  it('guards nothing for a customer without marketing consent', () => {
+    const plan = planCustomer({ waiting: [], ledger: ledger('2027-01-05'), customer: { ...facts, marketingOptIn: false }, now, config: defaultConfig });
+    expect(plan).toEqual({ steps: [], floorCheckDate: undefined, floor: 'unguarded' });
+  });
+});
+
+describe('going live', () => {
+  it('spreads the first keep-in-touch of a base imported at once evenly over the floor window, the same day for the same id', () => {
+    const openedOn = '2027-01-01';
+    const days = defaultConfig.cadence.maxDaysBetween;
+    const perDay = Array.from({ length: days }, () => 0);
+    for (let i = 0; i < 10_000; i++) perDay[spreadOf(`c-${String(i).padStart(5, '0')}`, days)]! += 1;
+    // A fair spread: 333 a day on average, binomial noise of about ±18.
+    expect(Math.max(...perDay) / (10_000 / days)).toBeLessThan(1.2);
+    expect(Math.min(...perDay) / (10_000 / days)).toBeGreaterThan(0.8);
+    // The target is the day after the first contact plus the spread: inside the floor, never on the contact's own day.
+    for (const id of ['c-1', 'c-2', 'c-00017', 'customer-with-a-long-id']) {
+      const target = keepInTouchTarget(id, { lastContactDate: openedOn, openedOn }, defaultConfig.cadence);
+      expect(daysBetween(openedOn, target)).toBe(1 + spreadOf(id, days));
+    }
+    expect(keepInTouchTarget('c-42', { lastContactDate: openedOn, openedOn }, defaultConfig.cadence)).toBe(keepInTouchTarget('c-42', { lastContactDate: openedOn, openedOn }, defaultConfig.cadence));
+  });
+
+  it('aims every later floor at its last day', () => {
+    expect(keepInTouchTarget('c-42', { lastContactDate: '2027-02-10', openedOn: '2027-01-01' }, defaultConfig.cadence)).toBe(addDays('2027-02-10', 30));
+  });
+});
