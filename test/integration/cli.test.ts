@@ -111,7 +111,8 @@ describe('retention preview, config diff and the HTML report', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/pv-1: es, Europe\/Madrid, standard; marketing consent yes; birthday 1990-03-04/);
     expect(stdout).toMatch(/sends\s+2027-03-04 09:00\s+birthday\s+"¡Feliz cumpleaños, Lola!"/);
-    expect(stdout).toMatch(/sends\s+2027-02-24 09:00\s+keepInTouch/);
+    // Her first floor's keep-in-touch goes on the day her id spreads it to (6 days after she was first seen).
+    expect(stdout).toMatch(/sends\s+2027-02-07 09:00\s+keepInTouch/);
   });
 
   it('config diff simulates both configurations and prints what changes, applying nothing', async () => {
@@ -120,8 +121,9 @@ describe('retention preview, config diff and the HTML report', () => {
     const { code, stdout } = await run('config', 'diff', '--data', file, '--start', '2027-02-01', '--days', '60', '--set', 'cadence.maxDaysBetween=20', ...db(), '--table-prefix', prefix);
     expect(code).toBe(0);
     expect(stdout).toContain('cadence.maxDaysBetween: 30 → 20');
-    // Floor 30: keep-in-touch on 24 Feb and 27 Mar; floor 20: on 14 Feb, 17 Mar and 30 Mar (the birthday on 4 Mar holds the floor between).
-    expect(stdout).toMatch(/keepInTouch sent\s+2\s+3\s+\+1/);
+    // Floor 30: keep-in-touch on 7 Feb (the first floor's spread day), then the birthday on 4 Mar holds the floor
+    // past the window's end; floor 20: on 7 Feb, 27 Feb (its last day) and 24 Mar (20 days after the birthday).
+    expect(stdout).toMatch(/keepInTouch sent\s+1\s+3\s+\+2/);
     expect(stdout).toMatch(/floor violations\s+0\s+0/);
     const { stdout: stored } = await run('config', 'get', ...db(), '--table-prefix', prefix);
     expect(JSON.parse(stored).cadence.maxDaysBetween).toBe(30);

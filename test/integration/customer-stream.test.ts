@@ -27,7 +27,9 @@ describe('customer profiles written straight into the table by a business system
 
     // Assess: a's greeting is inside the horizon and planned by the stream; c's is not yet.
     const planned = await readAllMessages(db, system.tables.Messages);
-    expect(planned.map((m) => [m.messageId, m.state, m.dueAt])).toEqual([[`${prefix}a#birthday#2027`, 'planned', '2027-05-20T06:00:00.000Z']]);
+    expect(planned.filter((m) => m.campaign === 'birthday').map((m) => [m.messageId, m.state, m.dueAt])).toEqual([[`${prefix}a#birthday#2027`, 'planned', '2027-05-20T06:00:00.000Z']]);
+    // Nothing else reaches c inside her first floor: its keep-in-touch is planned from the start (a's greeting holds hers).
+    expect(planned.filter((m) => m.campaign === 'keepInTouch' && m.state === 'planned').map((m) => m.customerId)).toEqual([`${prefix}c`]);
     expect(system.parked).toEqual([]);
     expect(logError).toHaveBeenCalledWith('skipped an invalid customer profile', expect.objectContaining({
       key: { customerId: `${prefix}bad`, recordKey: 'customer' },

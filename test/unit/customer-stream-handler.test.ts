@@ -3,7 +3,8 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { HandlerRuntime } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
-import type { PlannedMessage } from '../../functions/core/messages.js';
+import { newlyPlanned, type PlannedMessage } from '../../functions/core/messages.js';
+import { NEVER } from '../../functions/core/cadence.js';
 import type { ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
 import { createCustomerStreamHandler } from '../../functions/handlers/customer-stream.js';
 import { lambdaContext } from '../../functions/local/lambda-context.js';
@@ -18,7 +19,7 @@ const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger } =
   const indexKeys: [string, string | undefined][] = [];
   const customers = { setBirthdayIndexKey: async (id: string, key: string | undefined) => void indexKeys.push([id, key]) } as unknown as CustomerStore;
   const outbox = {
-    waitingFor: async () => [],
+    waitingFor: async (customerId: string) => planned.filter((message) => message.customerId === customerId).map((message) => newlyPlanned(message, new Date(0))),
     replan: async (message: PlannedMessage) => {
       if (message.customerId === options.failReplanFor) throw new Error('ProvisionedThroughputExceededException');
       planned.push(message);
@@ -26,7 +27,13 @@ const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger } =
     },
   } as unknown as Outbox;
   const opened: string[] = [];
-  const ledger = { open: async (customerId: string) => void opened.push(customerId) } as unknown as LedgerStore;
+  const ledger = {
+    open: async (customerId: string, lastContactDate: string, floorCheckDate: string, facts: object) => {
+      opened.push(customerId);
+      return { customerId, lastContactDate, openedOn: lastContactDate, lastCappedDate: NEVER, floorCheckDate, ...facts };
+    },
+    setFloorCheck: async () => undefined,
+  } as unknown as LedgerStore;
   const logger = options.logger ?? new Logger({ serviceName: 'test', logLevel: 'SILENT' });
   const runtime: HandlerRuntime = {
     logger,
