@@ -213,8 +213,10 @@ export class DynamoOutbox implements Outbox {
     }
   }
 
-  async markSent(messageId: string, claimId: string, sent: { sentAt: Date; sesMessageId: string; subject: string; locale: string }): Promise<void> {
-    await this.updateClaimed(messageId, claimId, { set: 'SET #state = :sent, sentAt = :sentAt, sesMessageId = :sesMessageId, subject = :subject, locale = :locale, reason = :null, updatedAt = :sentAt, attempts = attempts + :one', remove: ['dueShard'] }, {
+  async markSent(messageId: string, claimId: string, sent: { sentAt: Date; sesMessageId: string; subject: string; locale: string; content?: string }): Promise<void> {
+    const content = sent.content === undefined ? '' : ', content = :content';
+    await this.updateClaimed(messageId, claimId, { set: `SET #state = :sent, sentAt = :sentAt, sesMessageId = :sesMessageId, subject = :subject, locale = :locale, reason = :null, updatedAt = :sentAt, attempts = attempts + :one${content}`, remove: ['dueShard'] }, {
+      ...(sent.content === undefined ? {} : { ':content': sent.content }),
       ':sent': 'sent',
       ':sentAt': sent.sentAt.toISOString(),
       ':sesMessageId': sent.sesMessageId,

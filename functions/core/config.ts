@@ -17,6 +17,29 @@ const campaignBase = {
   priority: z.number().int().min(0).max(1000),
 };
 
+/** Business-written text, per template locale: English is required, it is what any other language falls back to. */
+const businessText = (max: number) => {
+  const text = z.string().trim().min(1, { error: 'must not be empty' }).max(max, { error: `is longer than ${max} characters` });
+  return z.strictObject({ en: text, es: text.optional(), ro: text.optional() });
+};
+
+const loyaltyPoints = z.number().int().min(1);
+
+/** What keep-in-touch e-mails talk about (SPEC.md "Keep-in-touch content"). */
+const keepInTouchContent = z.strictObject({
+  /** Points a customer needs for each tier. */
+  tierPoints: z.strictObject({ silver: loyaltyPoints, gold: loyaltyPoints, diamond: loyaltyPoints }),
+  /** What points buy, cheapest first. */
+  rewards: z.array(z.strictObject({ points: loyaltyPoints, name: businessText(100) })),
+  /** News items, newest first. */
+  news: z.array(z.strictObject({
+    // The id ends up in `news:<id>` and in stored keys, where '#' separates parts.
+    id: z.string().trim().min(1, { error: 'must not be empty' }).max(100).refine((id) => !id.includes('#'), { error: "must not contain '#'" }),
+    title: businessText(150),
+    body: businessText(5000),
+  })),
+});
+
 export const configSchema = z
   .strictObject({
     cadence: z.strictObject({
@@ -53,7 +76,11 @@ export const configSchema = z
         /** How long a survey's answer links work after it was sent. */
         answerLinkValidDays: days(1),
       }),
-      keepInTouch: z.strictObject(campaignBase),
+      keepInTouch: z.strictObject({
+        ...campaignBase,
+        // A configuration stored before content existed keeps working with the shipped content.
+        content: keepInTouchContent.default(defaults.campaigns.keepInTouch.content),
+      }),
     }),
   })
   .superRefine((config, ctx) => {
@@ -71,6 +98,22 @@ export const configSchema = z
     if (cadence.quietHours.start === cadence.quietHours.end) {
       refuse(['cadence', 'quietHours'], 'quiet hours start and end at the same time: nothing could ever be sent, or they mean nothing');
     }
+    const content = config.campaigns.keepInTouch.content;
+    const { silver, gold, diamond } = content.tierPoints;
+    if (!(silver < gold && gold < diamond)) {
+      refuse(['campaigns', 'keepInTouch', 'content', 'tierPoints'], `each tier must need more points than the one below it, not silver ${silver}, gold ${gold}, diamond ${diamond}`);
+    }
+    content.rewards.forEach((reward, i) => {
+      const previous = content.rewards[i - 1];
+      if (previous && reward.points <= previous.points) {
+        refuse(['campaigns', 'keepInTouch', 'content', 'rewards', String(i), 'points'], `rewards must be listed cheapest first, each costing more than the one before (${reward.points} after ${previous.points})`);
+      }
+    });
+    const seen = new Set<string>();
+    content.news.forEach((item, i) => {
+      if (seen.has(item.id)) refuse(['campaigns', 'keepInTouch', 'content', 'news', String(i), 'id'], `news id '${item.id}' is used twice: each item needs its own, it is how a customer's last one is known`);
+      seen.add(item.id);
+    });
   });
 
 export type RetentionConfig = z.output<typeof configSchema>;

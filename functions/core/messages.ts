@@ -42,6 +42,8 @@ export interface Message extends PlannedMessage {
   readonly sesMessageId?: string;
   readonly subject?: string;
   readonly locale?: string;
+  /** What a keep-in-touch e-mail was about (`points`, `tierProgress`, `anniversary`, `news:<id>`). */
+  readonly content?: string;
   readonly claimId?: string;
   readonly claimedUntil?: string;
   /** Set just before the mail service is called: from then on the message is never sent again. */

@@ -70,7 +70,8 @@ export interface Outbox {
    * recorded as sent, unconfirmed: at most once means it is never tried again. False when it is not such a message.
    */
   settleUnconfirmed(messageId: string, now: Date): Promise<boolean>;
-  markSent(messageId: string, claimId: string, sent: { sentAt: Date; sesMessageId: string; subject: string; locale: string }): Promise<void>;
+  /** Records the send; `content` says what a keep-in-touch was about. */
+  markSent(messageId: string, claimId: string, sent: { sentAt: Date; sesMessageId: string; subject: string; locale: string; content?: string }): Promise<void>;
   /** Gives a claimed message back to wait until `sendAfter`: `planned` after a transient failure, `deferred` when the band holds it. */
   release(messageId: string, claimId: string, release: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string }, now: Date): Promise<void>;
   /** Ends a claimed message in a final state other than sent. */

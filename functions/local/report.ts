@@ -18,6 +18,8 @@ export interface ReportMessage {
   readonly timeZone: string;
   readonly locale: string | null;
   readonly subject: string | null;
+  /** What a keep-in-touch e-mail was about; null for other campaigns. */
+  readonly content?: string | null;
   readonly sesMessageId: string | null;
 }
 
@@ -80,6 +82,7 @@ export const buildReport = (input: {
         timeZone: message.timeZone,
         locale: message.locale ?? null,
         subject: message.subject ?? null,
+        content: message.content ?? null,
         sesMessageId: message.sesMessageId ?? null,
       };
     }),

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderEmail } from '../../functions/core/templates/index.js';
+import { renderEmail, type KeepInTouchRenderContext } from '../../functions/core/templates/index.js';
+import { keepInTouchVariants, type KeepInTouchVariant } from '../../functions/core/templates/keep-in-touch.js';
+import type { KeepInTouchContent, KeepInTouchSettings } from '../../functions/core/campaigns/keep-in-touch-content.js';
+import { defaultConfig } from '../../functions/core/config.js';
 import type { Customer } from '../../functions/core/records.js';
 
 const customer = (fields: Partial<Customer>): Customer => ({
@@ -41,14 +44,151 @@ describe('birthday e-mail', () => {
 });
 
 describe('keep-in-touch e-mail', () => {
+  const settings: KeepInTouchSettings = {
+    ...defaultConfig.campaigns.keepInTouch.content,
+    news: [{
+      id: 'spring-hours',
+      title: { en: 'Longer hours this spring', es: 'Más horas esta primavera', ro: 'Program prelungit în primăvară' },
+      body: { en: 'We now open at 8.\nSaturdays too.\n\nSee you soon.', es: 'Abrimos a las 8.\nTambién los sábados.\n\nHasta pronto.', ro: 'Deschidem la 8.\nȘi sâmbăta.\n\nPe curând.' },
+    }],
+  };
+  // Joined 3 March 2021: on 10 March 2027 that is six years.
+  const member = (fields: Partial<Customer>) => customer({ createdAt: '2021-03-03T10:00:00Z', timeZone: 'Europe/Madrid', ...fields });
+  const about = (content: KeepInTouchContent, config = settings): { brand: string; keepInTouch: KeepInTouchRenderContext } =>
+    ({ brand: 'Acme', keepInTouch: { content, config, sendDate: '2027-03-10' } });
+  const contentOf: Record<KeepInTouchVariant, KeepInTouchContent> = { points: 'points', tierProgress: 'tierProgress', anniversary: 'anniversary', news: 'news:spring-hours' };
+  /** What shows which variant was rendered, per locale. */
+  const marks: Record<KeepInTouchVariant, Record<string, RegExp>> = {
+    points: { en: /points?\b/, es: /puntos?\b/, ro: /[Pp]unct/ },
+    tierProgress: { en: /Diamond/, es: /Diamante/, ro: /Diamant/ },
+    anniversary: { en: /6 years/, es: /6 años/, ro: /6 ani/ },
+    news: { en: /Longer hours this spring/, es: /Más horas esta primavera/, ro: /Program prelungit în primăvară/ },
+  };
+  const offer = /discount|descuento|reducere|% off|% de descuento/i;
+
   it.each([
-    ['en', 'Ana, your Gold membership at Acme', '1,500'],
-    ['es', 'Ana, tu membresía Oro en Acme', '1500'],
-    ['ro', 'Ana, statutul tău Aur la Acme', '1.500'],
-  ])('tells the tier and points in %s, with no offer', (locale, subject, points) => {
+    ['en', 'Ana, you have 1,500 points at Acme', '1,500'],
+    ['es', 'Ana, tienes 1500 puntos en Acme', '1500'],
+    ['ro', 'Ana, ai 1.500 de puncte la Acme', '1.500'],
+  ])('without a content (callers that predate contents) is the points e-mail in %s, with no offer', (locale, subject, points) => {
     const email = renderEmail('keepInTouch', customer({ locale, name: 'Ana' }), { brand: 'Acme' });
     expect(email.subject).toBe(subject);
     expect(email.text).toContain(points);
-    expect(`${email.html} ${email.text}`).not.toMatch(/discount|descuento|reducere|% off/i);
+    expect(`${email.html} ${email.text}`).not.toMatch(offer);
+  });
+
+  it.each(keepInTouchVariants.flatMap((variant) => (['en', 'es', 'ro'] as const).flatMap((locale) => [0, 1, 5, 123_456].flatMap((loyaltyPoints) =>
+    [['Ana', variant, locale, loyaltyPoints], [undefined, variant, locale, loyaltyPoints]] as const))))(
+    'renders (name %s) the %s e-mail in %s with %i points: subject, HTML and text',
+    (name, variant, locale, loyaltyPoints) => {
+      const email = renderEmail('keepInTouch', member({ locale, name, loyaltyPoints }), about(contentOf[variant]));
+      expect(email.locale).toBe(locale);
+      for (const part of [email.subject, email.html, email.text]) {
+        expect(part.length).toBeGreaterThan(10);
+        expect(part).not.toMatch(/\{\{|\}\}|undefined|\[object|NaN/);
+        expect(part).not.toMatch(offer);
+      }
+      expect(email.subject).toMatch(marks[variant][locale]!);
+      expect(email.text).toMatch(marks[variant][locale]!);
+      expect(email.subject).not.toMatch(/^[,\s]|[\r\n]/);
+      if (name) {
+        expect(email.text.split('\n')[0]).toContain('Ana');
+        if (variant !== 'news') expect(email.subject).toMatch(/^Ana, /); // news leads with the business's title
+      }
+      else expect(`${email.subject}\n${email.text}`).not.toMatch(/ [,:]|,,|^Hello [^,]/m);
+    },
+  );
+
+  it.each([
+    ['en', 'Ana, how to earn points at Acme', 'Every purchase and service earns you points: 500 points get you a free coffee.'],
+    ['es', 'Ana, cómo ganar puntos en Acme', 'Cada compra y cada servicio te dan puntos: con 500 puntos tendrás un café gratis.'],
+    ['ro', 'Ana, cum strângi puncte la Acme', 'Fiecare achiziție și fiecare serviciu îți aduc puncte: cu 500 de puncte ai o cafea gratuită.'],
+  ])('with no points tells how to earn them and what the first reward is, in %s', (locale, subject, sentence) => {
+    const email = renderEmail('keepInTouch', member({ locale, name: 'Ana', loyaltyPoints: 0 }), about('points'));
+    expect(email.subject).toBe(subject);
+    expect(email.text).toContain(sentence);
+  });
+
+  it.each([
+    [300, 'Ana, you have 300 points at Acme', 'Another 200 points and they get you a free coffee.'],
+    [1500, 'Ana, your points are enough for a free coffee at Acme', 'That is enough for a free coffee right now, and another 500 points would get you a free service visit.'],
+    [2000, 'Ana, your points are enough for a free service visit at Acme', 'That is enough for a free service visit right now.'],
+  ])('with %i points tells what they buy now (the best reward) or how far the next reward is', (loyaltyPoints, subject, sentence) => {
+    const email = renderEmail('keepInTouch', member({ name: 'Ana', loyaltyPoints }), about('points'));
+    expect(email.subject).toBe(subject);
+    expect(email.text).toContain(sentence);
+  });
+
+  it.each([
+    ['en', 'Ana, 13,500 points to Diamond at Acme', 'Another 13,500 points and you reach Diamond, which asks for 15,000 points.'],
+    ['es', 'Ana, 13.500 puntos más y llegas a Diamante en Acme', 'Con 13.500 puntos más llegas a Diamante, que pide 15.000 puntos.'],
+    ['ro', 'Ana, încă 13.500 de puncte până la Diamant la Acme', 'Cu încă 13.500 de puncte ajungi la Diamant, pentru care sunt necesare 15.000 de puncte.'],
+  ])('for tier progress tells the points to the next tier and its name, in %s', (locale, subject, sentence) => {
+    const email = renderEmail('keepInTouch', member({ locale, name: 'Ana' }), about('tierProgress'));
+    expect(email.subject).toBe(subject);
+    expect(email.text).toContain(sentence);
+  });
+
+  it('for tier progress of a customer who already has the points says so, without promising the tier', () => {
+    const email = renderEmail('keepInTouch', member({ tier: 'standard', loyaltyPoints: 1200 }), about('tierProgress'));
+    expect(email.subject).toBe('You have the points for Silver at Acme');
+    expect(email.text).toContain('You already have the 1,000 points that Silver asks for.');
+  });
+
+  it.each([
+    ['en', 'Ana, 6 years with Acme', 'You have been with Acme since March 3, 2021'],
+    ['es', 'Ana, 6 años con Acme', 'Estás con Acme desde el 3 de marzo de 2021'],
+    ['ro', 'Ana, 6 ani cu Acme', 'Ești alături de Acme din 3 martie 2021'],
+  ])('for the anniversary counts the years in %s', (locale, subject, sentence) => {
+    const email = renderEmail('keepInTouch', member({ locale, name: 'Ana' }), about('anniversary'));
+    expect(email.subject).toBe(subject);
+    expect(email.text).toContain(sentence);
+  });
+
+  it('counts in the plural forms of each language: 1 punct, 5 puncte, 20 de puncte; 1 year, 21 de ani', () => {
+    const ro = (loyaltyPoints: number) => renderEmail('keepInTouch', member({ locale: 'ro', loyaltyPoints }), about('tierProgress')).text;
+    expect(ro(1)).toContain('Ești membru Aur cu 1 punct.');
+    expect(ro(5)).toContain('Ești membru Aur cu 5 puncte.');
+    expect(ro(20)).toContain('Ești membru Aur cu 20 de puncte.');
+    const joinedOn = (createdAt: string, locale: string) => renderEmail('keepInTouch', member({ locale, createdAt }), about('anniversary')).subject;
+    expect(joinedOn('2026-03-03T10:00:00Z', 'en')).toBe('1 year with Acme');
+    expect(joinedOn('2006-03-03T10:00:00Z', 'ro')).toBe('21 de ani cu Acme');
+  });
+
+  it('for news shows the business’s title and body in the customer’s language, lines and paragraphs kept', () => {
+    const email = renderEmail('keepInTouch', member({ locale: 'es', name: 'Ana' }), about('news:spring-hours'));
+    expect(email.subject).toBe('Novedades de Acme: Más horas esta primavera');
+    expect(email.html).toContain('<p>Abrimos a las 8.<br>También los sábados.</p>\n<p>Hasta pronto.</p>');
+    expect(email.text).toContain('Más horas esta primavera\n\nAbrimos a las 8.\nTambién los sábados.\n\nHasta pronto.');
+  });
+
+  it('for news written only in English shows it in English inside the customer’s language', () => {
+    const english: KeepInTouchSettings = { ...settings, news: [{ id: 'spring-hours', title: { en: 'Longer hours' }, body: { en: 'From 8.' } }] };
+    const email = renderEmail('keepInTouch', member({ locale: 'ro' }), about('news:spring-hours', english));
+    expect(email.locale).toBe('ro');
+    expect(email.subject).toBe('Noutăți de la Acme: Longer hours');
+    expect(email.text).toContain('From 8.');
+  });
+
+  it('writes business text and customer data as text: <script> in news, reward names or a name never becomes markup', () => {
+    const hostile = '<script>alert("x")</script>\r\nBcc: someone';
+    const config: KeepInTouchSettings = {
+      ...settings,
+      rewards: [{ points: 100, name: { en: hostile } }],
+      news: [{ id: 'x', title: { en: hostile }, body: { en: `${hostile}\n\n<img src=x onerror=alert(1)>` } }],
+    };
+    for (const content of ['points', 'news:x'] as const) {
+      const email = renderEmail('keepInTouch', member({ name: hostile }), about(content, config));
+      expect(email.html).not.toMatch(/<script|<img/);
+      expect(email.html).toContain('&lt;script&gt;');
+      expect(email.subject).not.toMatch(/[\r\n]/);
+    }
+  });
+
+  it('falls back to the points e-mail when the content no longer applies', () => {
+    const points = renderEmail('keepInTouch', member({ tier: 'diamond' }), about('points')).subject;
+    expect(renderEmail('keepInTouch', member({ tier: 'diamond' }), about('tierProgress')).subject).toBe(points);
+    expect(renderEmail('keepInTouch', member({ tier: 'diamond' }), about('news:removed')).subject).toBe(points);
+    expect(renderEmail('keepInTouch', member({ tier: 'diamond', createdAt: '2021-09-01T10:00:00Z' }), about('anniversary')).subject).toBe(points);
   });
 });

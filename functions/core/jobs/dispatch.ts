@@ -15,6 +15,7 @@ import { renderEmail, templateOf, type RenderContext } from '../templates/index.
 import { forEachConcurrently } from '../concurrency.js';
 import { replanCustomer } from './replan-customer.js';
 import { floorStartOf } from '../campaigns/keep-in-touch.js';
+import { chooseKeepInTouchContent, type KeepInTouchContent } from '../campaigns/keep-in-touch-content.js';
 
 export interface DispatchDeps {
   readonly outbox: Outbox;
@@ -172,7 +173,9 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
     return holdUntil(firstCapSlot(now, lastCapped, timeZone, cadence), `deferred by the weekly cap (last capped message on ${lastCapped})`);
   }
 
-  const context = renderContextOf(deps, message, customer, source, now);
+  // What this keep-in-touch is about: never what the last one was about.
+  const keepInTouchContent = message.campaign === 'keepInTouch' ? chooseKeepInTouchContent(customer, today, ledgerNow?.lastKeepInTouchContent, config) : undefined;
+  const context = renderContextOf(deps, message, customer, source, now, keepInTouchContent);
   const email = { ...renderEmail(templateOf(message), customer, context), headers: listUnsubscribeHeaders(context.unsubscribeUrl) };
   // From here the message may reach the customer: if this run stops before recording the result, it is never tried again.
   await outbox.markHandedOver(message.messageId, claimId, now);
@@ -187,8 +190,8 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
     });
     // Two different items, neither waiting for the other.
     await Promise.all([
-      outbox.markSent(message.messageId, claimId, { sentAt: now, sesMessageId, subject: email.subject, locale: email.locale }),
-      deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn, { survey: message.campaign === 'survey' }),
+      outbox.markSent(message.messageId, claimId, { sentAt: now, sesMessageId, subject: email.subject, locale: email.locale, content: keepInTouchContent }),
+      deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn, { survey: message.campaign === 'survey', keepInTouchContent }),
     ]);
     return 'sent';
   } catch (error) {
@@ -216,7 +219,7 @@ const surveyFactsOf = async (deps: DispatchDeps, customerId: string, now: Date):
 };
 
 /** What the e-mail says beyond the customer: the contract, the complaint, the survey's answer links. */
-const renderContextOf = (deps: DispatchDeps, message: Message, customer: Customer, source: BusinessRecord | undefined, now: Date): RenderContext => {
+const renderContextOf = (deps: DispatchDeps, message: Message, customer: Customer, source: BusinessRecord | undefined, now: Date, keepInTouchContent?: KeepInTouchContent): RenderContext => {
   const validDays = deps.config.campaigns.survey.answerLinkValidDays;
   const preferenceLinks = preferenceUrls(deps.links, customer, later(now, { days: deps.config.email.preferenceLinkValidDays }, 'UTC'));
   return {
@@ -226,6 +229,7 @@ const renderContextOf = (deps: DispatchDeps, message: Message, customer: Custome
     contract: source?.type === 'contract' ? source : undefined,
     complaint: source?.type === 'complaint' ? source : undefined,
     surveyAnswer: source?.type === 'surveyResponse' ? source : undefined,
+    keepInTouch: keepInTouchContent && { content: keepInTouchContent, config: deps.config.campaigns.keepInTouch.content, sendDate: localDateOf(now, customer.timeZone) },
     surveyLinks:
       message.campaign === 'survey'
         ? surveyAnswerUrls(deps.links, { customerId: customer.customerId, surveyId: message.occurrence, locale: customer.locale }, later(now, { days: validDays }, 'UTC'))

@@ -6,6 +6,7 @@ import { followUpKindOf } from '../campaigns/complaint-follow-up.js';
 import { renewalTemplates } from './renewal.js';
 import { birthdayTemplates } from './birthday.js';
 import { keepInTouchTemplates } from './keep-in-touch.js';
+import { keepInTouchData, keepInTouchVariantOf, type KeepInTouchRenderContext } from './keep-in-touch-data.js';
 import { complaintApologyTemplates, complaintCheckInTemplates, complaintResolvedTemplates, detractorFollowUpTemplates, surveyTemplates } from './feedback.js';
 import type { CampaignTemplates, LocalizedTemplate } from './types.js';
 
@@ -17,7 +18,8 @@ import type { CampaignTemplates, LocalizedTemplate } from './types.js';
 
 const templates = {
   birthday: birthdayTemplates,
-  keepInTouch: keepInTouchTemplates,
+  // The points e-mail stands for all keep-in-touch contents here; renderEmail picks the one the context asks for.
+  keepInTouch: keepInTouchTemplates.points,
   renewal: renewalTemplates,
   survey: surveyTemplates,
   complaintApology: complaintApologyTemplates,
@@ -26,6 +28,7 @@ const templates = {
   detractorFollowUp: detractorFollowUpTemplates,
 } satisfies Record<string, CampaignTemplates>;
 
+export type { KeepInTouchRenderContext } from './keep-in-touch-data.js';
 export type TemplateName = keyof typeof templates;
 export const templateNames = Object.keys(templates) as TemplateName[];
 
@@ -57,6 +60,8 @@ export interface RenderContext {
   readonly preferencesUrl?: string;
   /** One-click unsubscribe from marketing: marketing e-mails only. */
   readonly unsubscribeUrl?: string;
+  /** What a keep-in-touch e-mail carries (chooseKeepInTouchContent); without it, the points e-mail. */
+  readonly keepInTouch?: KeepInTouchRenderContext;
 }
 
 /** The foot of every e-mail: where the customer chooses what they get. */
@@ -89,10 +94,12 @@ const longDate = (isoDate: string, locale: string, timeZone?: string): string =>
   DateTime.fromISO(isoDate, timeZone ? { zone: timeZone } : { setZone: true }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
 
 export const renderEmail = (name: TemplateName, customer: Customer, context: RenderContext): RenderedEmail => {
-  const localized = templates[name];
+  const variant = name === 'keepInTouch' ? keepInTouchVariantOf(customer, context.keepInTouch) : undefined;
+  const localized = variant ? keepInTouchTemplates[variant] : templates[name];
   const locale = customer.locale in localized ? customer.locale : 'en';
   const template = (localized as Record<string, LocalizedTemplate>)[locale]!;
   const data = {
+    ...(variant ? keepInTouchData(variant, customer, context.keepInTouch, locale, template.tierNames) : {}),
     name: customer.name?.replace(/\s+/g, ' ').trim() || undefined,
     brand: context.brand,
     points: customer.loyaltyPoints > 0 ? customer.loyaltyPoints.toLocaleString(locale) : undefined,
