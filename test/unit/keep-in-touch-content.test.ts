@@ -41,16 +41,16 @@ const sequence = (who: Customer, dates: readonly string[], config: RetentionConf
 };
 
 describe('which keep-in-touch contents a customer can get', () => {
-  it('always points; tier progress below the top tier; every configured news item, newest first; all in cycle order', () => {
+  it('always points and tier progress; every configured news item, newest first; all in cycle order', () => {
     const config = withNews(newsItem('spring'), newsItem('winter'));
     expect(eligibleKeepInTouchContents(customer({ tier: 'gold' }), '2027-06-01', config)).toEqual(['news:spring', 'news:winter', 'tierProgress', 'points']);
     expect(eligibleKeepInTouchContents(customer({ tier: 'standard', loyaltyPoints: 0 }), '2027-06-01', defaultConfig)).toEqual(['tierProgress', 'points']);
   });
 
-  it('never tier progress for a diamond member, who has no tier to go to', () => {
+  it('tier progress for a diamond member too, who has no tier to go to (it tells them where they stand)', () => {
     const diamond = customer({ tier: 'diamond' });
-    expect(eligibleKeepInTouchContents(diamond, '2027-06-01', defaultConfig)).toEqual(['points']);
-    expect(sequence(diamond, monthlyFrom('2027-01-05', 12), withNews(newsItem('spring')))).not.toContain('tierProgress');
+    expect(eligibleKeepInTouchContents(diamond, '2027-06-01', defaultConfig)).toEqual(['tierProgress', 'points']);
+    expect(sequence(diamond, monthlyFrom('2027-01-05', 12), withNews(newsItem('spring')))).toContain('tierProgress');
   });
 
   it('takes a news item the business wrote only in English to customers of every language, in English', () => {
@@ -131,9 +131,24 @@ describe('choosing the content of a keep-in-touch', () => {
     expect(chooseKeepInTouchContent(customer(), '2027-06-01', 'news:gone', defaultConfig)).toBe('tierProgress');
   });
 
-  it('repeats only when one content is all there is: points for a diamond member without news or anniversary', () => {
-    expect(chooseKeepInTouchContent(customer({ tier: 'diamond' }), '2027-06-01', 'points', defaultConfig)).toBe('points');
+  it('does not repeat points for a diamond member without news or anniversary: tier progress (their standing) comes next', () => {
+    expect(chooseKeepInTouchContent(customer({ tier: 'diamond' }), '2027-06-01', 'points', defaultConfig)).toBe('tierProgress');
+    expect(chooseKeepInTouchContent(customer({ tier: 'diamond' }), '2027-06-01', 'tierProgress', defaultConfig)).toBe('points');
     expect(chooseKeepInTouchContent(customer({ tier: 'diamond' }), '2027-06-01', 'points', withNews(newsItem('spring')))).toBe('news:spring');
+  });
+
+  it('alternates over 12 monthly sends for a diamond member with no news and no anniversary, never the same twice in a row', () => {
+    // Joined after the first send: no anniversary within the year. The defaults have no news.
+    const diamond = customer({ tier: 'diamond', createdAt: '2027-01-20T09:00:00Z' });
+    const dates = monthlyFrom('2027-01-28', 12);
+    for (const date of dates) expect(eligibleKeepInTouchContents(diamond, date, defaultConfig)).toEqual(['tierProgress', 'points']);
+    for (const first of [undefined, 'points', 'tierProgress']) {
+      const contents = sequence(diamond, dates, defaultConfig, first);
+      expect(contents).toHaveLength(12);
+      expect(contents[0]).not.toBe(first);
+      contents.slice(1).forEach((content, i) => expect(content).not.toBe(contents[i]));
+    }
+    expect(sequence(diamond, dates, defaultConfig, 'points')).toEqual(Array.from({ length: 6 }, () => ['tierProgress', 'points'] as const).flat());
   });
 
   it.each([
@@ -175,8 +190,9 @@ describe('choosing the content of a keep-in-touch', () => {
             const eligible = eligibleKeepInTouchContents(who, sendDate, config);
             const content = chooseKeepInTouchContent(who, sendDate, last, config);
             expect(eligible).toContain(content);
-            if (eligible.some((other) => other !== last)) expect(content).not.toBe(last);
-            if (who.tier === 'diamond') expect(content).not.toBe('tierProgress');
+            // Points and tier progress are open to every tier, so there is always another to send.
+            expect(eligible).toEqual(expect.arrayContaining(['tierProgress', 'points']));
+            expect(content).not.toBe(last);
             expect(chooseKeepInTouchContent(who, sendDate, last, config)).toBe(content); // deterministic
             last = content;
             date = date.plus({ days: gap });

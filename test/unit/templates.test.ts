@@ -56,11 +56,14 @@ describe('keep-in-touch e-mail', () => {
   const member = (fields: Partial<Customer>) => customer({ createdAt: '2021-03-03T10:00:00Z', timeZone: 'Europe/Madrid', ...fields });
   const about = (content: KeepInTouchContent, config = settings): { brand: string; keepInTouch: KeepInTouchRenderContext } =>
     ({ brand: 'Acme', keepInTouch: { content, config, sendDate: '2027-03-10' } });
-  const contentOf: Record<KeepInTouchVariant, KeepInTouchContent> = { points: 'points', tierProgress: 'tierProgress', anniversary: 'anniversary', news: 'news:spring-hours' };
+  const contentOf: Record<KeepInTouchVariant, KeepInTouchContent> = { points: 'points', tierProgress: 'tierProgress', tierStanding: 'tierProgress', anniversary: 'anniversary', news: 'news:spring-hours' };
+  /** Who gets each variant: tier standing is tier progress on the top tier. */
+  const tierOf: Record<KeepInTouchVariant, Customer['tier']> = { points: 'gold', tierProgress: 'gold', tierStanding: 'diamond', anniversary: 'gold', news: 'gold' };
   /** What shows which variant was rendered, per locale. */
   const marks: Record<KeepInTouchVariant, Record<string, RegExp>> = {
     points: { en: /points?\b/, es: /puntos?\b/, ro: /[Pp]unct/ },
     tierProgress: { en: /Diamond/, es: /Diamante/, ro: /Diamant/ },
+    tierStanding: { en: /Diamond/, es: /Diamante/, ro: /Diamant/ },
     anniversary: { en: /6 years/, es: /6 años/, ro: /6 ani/ },
     news: { en: /Longer hours this spring/, es: /Más horas esta primavera/, ro: /Program prelungit în primăvară/ },
   };
@@ -77,11 +80,12 @@ describe('keep-in-touch e-mail', () => {
     expect(`${email.html} ${email.text}`).not.toMatch(offer);
   });
 
-  it.each(keepInTouchVariants.flatMap((variant) => (['en', 'es', 'ro'] as const).flatMap((locale) => [0, 1, 5, 123_456].flatMap((loyaltyPoints) =>
+  // 15,000 is what Diamond asks for (defaults): the tier standing e-mail is rendered below, at and above it.
+  it.each(keepInTouchVariants.flatMap((variant) => (['en', 'es', 'ro'] as const).flatMap((locale) => [0, 1, 5, 15_000, 15_001, 123_456].flatMap((loyaltyPoints) =>
     [['Ana', variant, locale, loyaltyPoints], [undefined, variant, locale, loyaltyPoints]] as const))))(
     'renders (name %s) the %s e-mail in %s with %i points: subject, HTML and text',
     (name, variant, locale, loyaltyPoints) => {
-      const email = renderEmail('keepInTouch', member({ locale, name, loyaltyPoints }), about(contentOf[variant]));
+      const email = renderEmail('keepInTouch', member({ locale, name, loyaltyPoints, tier: tierOf[variant] }), about(contentOf[variant]));
       expect(email.locale).toBe(locale);
       for (const part of [email.subject, email.html, email.text]) {
         expect(part.length).toBeGreaterThan(10);
@@ -136,6 +140,48 @@ describe('keep-in-touch e-mail', () => {
   });
 
   it.each([
+    ['en', 'Ana, thank you for being a Diamond member at Acme', [
+      '<p>You are a <strong>Diamond</strong> member, the highest tier at Acme.</p>',
+      '<p>You have <strong>18,500 points</strong>: <strong>3,500 points</strong> more than the 15,000 points that <strong>Diamond</strong> asks for.</p>',
+    ], 'You are a Diamond member, the highest tier at Acme.\n\nYou have 18,500 points: 3,500 points more than the 15,000 points that Diamond asks for.\n\nThank you for your loyalty and for being with us.'],
+    ['es', 'Ana, gracias por ser cliente Diamante de Acme', [
+      '<p>Eres cliente <strong>Diamante</strong>, el nivel más alto de Acme.</p>',
+      '<p>Tienes <strong>18.500 puntos</strong>: <strong>3500 puntos</strong> más de los 15.000 puntos que pide <strong>Diamante</strong>.</p>',
+    ], 'Eres cliente Diamante, el nivel más alto de Acme.\n\nTienes 18.500 puntos: 3500 puntos más de los 15.000 puntos que pide Diamante.\n\nGracias por tu confianza y por seguir con nosotros.'],
+    ['ro', 'Ana, îți mulțumim că ești membru Diamant la Acme', [
+      '<p>Ești membru <strong>Diamant</strong>, cel mai înalt nivel de la Acme.</p>',
+      '<p>Ai <strong>18.500 de puncte</strong>, cu <strong>3.500 de puncte</strong> peste cele 15.000 de puncte necesare pentru <strong>Diamant</strong>.</p>',
+    ], 'Ești membru Diamant, cel mai înalt nivel de la Acme.\n\nAi 18.500 de puncte, cu 3.500 de puncte peste cele 15.000 de puncte necesare pentru Diamant.\n\nÎți mulțumim pentru încredere și că ești alături de noi.'],
+  ])('for tier progress on the top tier, above its points, thanks a diamond member and tells how many points they hold above it, in %s', (locale, subject, htmlParts, text) => {
+    const email = renderEmail('keepInTouch', member({ locale, name: 'Ana', tier: 'diamond', loyaltyPoints: 18_500 }), about('tierProgress'));
+    expect(email.subject).toBe(subject);
+    for (const part of htmlParts) expect(email.html).toContain(part);
+    expect(email.text).toContain(text);
+    expect(`${email.subject} ${email.html} ${email.text}`).not.toMatch(/discount|descuento|reducere|% off/i);
+  });
+
+  it.each([
+    ['en', 'Thank you for being a Diamond member at Acme', 'Hello,\n\nYou are a Diamond member, the highest tier at Acme.\n\nThank you for your loyalty and for being with us.'],
+    ['es', 'Gracias por ser cliente Diamante de Acme', 'Hola:\n\nEres cliente Diamante, el nivel más alto de Acme.\n\nGracias por tu confianza y por seguir con nosotros.'],
+    ['ro', 'Îți mulțumim că ești membru Diamant la Acme', 'Bună,\n\nEști membru Diamant, cel mai înalt nivel de la Acme.\n\nÎți mulțumim pentru încredere și că ești alături de noi.'],
+  ])('for tier progress on the top tier, at or below its points (a tier the business gave), says only that it is the highest tier, in %s', (locale, subject, text) => {
+    for (const loyaltyPoints of [0, 2000, 15_000]) {
+      const email = renderEmail('keepInTouch', member({ locale, tier: 'diamond', loyaltyPoints }), about('tierProgress'));
+      expect(email.subject).toBe(subject);
+      expect(email.text).toBe(text);
+      expect(`${email.subject} ${email.html} ${email.text}`).not.toMatch(/\d/); // no numbers
+    }
+  });
+
+  it('for tier standing writes the brand and the name as text in HTML', () => {
+    const hostile = '<script>alert("x")</script>';
+    const email = renderEmail('keepInTouch', member({ name: hostile, tier: 'diamond', loyaltyPoints: 20_000 }), { brand: '<b>Acme</b>', keepInTouch: about('tierProgress').keepInTouch });
+    expect(email.html).not.toMatch(/<script|<b>/);
+    expect(email.html).toContain('&lt;script&gt;');
+    expect(email.html).toContain('&lt;b&gt;Acme&lt;/b&gt;');
+  });
+
+  it.each([
     ['en', 'Ana, 6 years with Acme', 'You have been with Acme since March 3, 2021'],
     ['es', 'Ana, 6 años con Acme', 'Estás con Acme desde el 3 de marzo de 2021'],
     ['ro', 'Ana, 6 ani cu Acme', 'Ești alături de Acme din 3 martie 2021'],
@@ -187,7 +233,6 @@ describe('keep-in-touch e-mail', () => {
 
   it('falls back to the points e-mail when the content no longer applies', () => {
     const points = renderEmail('keepInTouch', member({ tier: 'diamond' }), about('points')).subject;
-    expect(renderEmail('keepInTouch', member({ tier: 'diamond' }), about('tierProgress')).subject).toBe(points);
     expect(renderEmail('keepInTouch', member({ tier: 'diamond' }), about('news:removed')).subject).toBe(points);
     expect(renderEmail('keepInTouch', member({ tier: 'diamond', createdAt: '2021-09-01T10:00:00Z' }), about('anniversary')).subject).toBe(points);
   });

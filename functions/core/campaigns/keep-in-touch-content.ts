@@ -65,7 +65,11 @@ export const membershipYears = (customer: Pick<Customer, 'createdAt' | 'timeZone
   return undefined;
 };
 
-/** The fixed order contents take turns in: anniversary, news (newest first), tier progress, points. */
+/**
+ * The fixed order contents take turns in: anniversary, news (newest first), tier progress, points.
+ * Tier progress and points are open to every customer, so there is always a content other than the
+ * last one (on the top tier, tier progress is where the customer stands: templates/keep-in-touch.ts).
+ */
 export const keepInTouchCycle = (settings: KeepInTouchSettings): KeepInTouchContent[] => [
   'anniversary',
   ...settings.news.map((item): KeepInTouchContent => `news:${item.id}`),
@@ -75,7 +79,7 @@ export const keepInTouchCycle = (settings: KeepInTouchSettings): KeepInTouchCont
 
 const isEligible = (content: KeepInTouchContent, customer: Pick<Customer, 'createdAt' | 'timeZone' | 'locale' | 'tier'>, sendDate: LocalDate, settings: KeepInTouchSettings): boolean => {
   if (content === 'anniversary') return membershipYears(customer, sendDate) !== undefined;
-  if (content === 'tierProgress') return nextTierOf(customer.tier) !== undefined;
+  if (content === 'tierProgress') return true; // on the top tier it tells the customer where they stand
   if (content === 'points') return true; // with 0 points it tells how to earn them
   const item = settings.news.find((news) => `news:${news.id}` === content);
   if (item === undefined) return false;
@@ -109,5 +113,5 @@ export const chooseKeepInTouchContent = (
     const candidate = cycle[(from + step) % cycle.length]!;
     if (candidate !== last && eligible.has(candidate)) return candidate;
   }
-  return 'points'; // only `last` is eligible, and points always is
+  return 'points'; // not reached: points and tier progress are always eligible, so one of them is not `last`
 };

@@ -25,13 +25,14 @@ const newsItemOf = (content: KeepInTouchContent, settings: KeepInTouchSettings) 
   content.startsWith('news:') ? settings.news.find((item) => item.id === content.slice('news:'.length)) : undefined;
 
 /**
- * The template for a keep-in-touch e-mail: its content's, or the points e-mail when there is no
- * content (callers that predate contents) or it no longer applies (a news item removed since).
+ * The template for a keep-in-touch e-mail: its content's (tier progress on the top tier is the tier
+ * standing e-mail), or the points e-mail when there is no content (callers that predate contents) or
+ * it no longer applies (a news item removed since).
  */
 export const keepInTouchVariantOf = (customer: Pick<Customer, 'tier' | 'createdAt' | 'timeZone'>, keepInTouch: KeepInTouchRenderContext | undefined): KeepInTouchVariant => {
   if (!keepInTouch) return 'points';
   const { content, config, sendDate } = keepInTouch;
-  if (content === 'tierProgress') return nextTierOf(customer.tier) ? 'tierProgress' : 'points';
+  if (content === 'tierProgress') return nextTierOf(customer.tier) ? 'tierProgress' : 'tierStanding';
   if (content === 'anniversary') return membershipYears(customer, sendDate) !== undefined ? 'anniversary' : 'points';
   if (newsItemOf(content, config)) return 'news';
   return 'points';
@@ -69,6 +70,13 @@ export const keepInTouchData = (
     data.nextTierPoints = points(needed);
     // Undefined once the balance reaches it: the tier itself is the business's to give.
     data.toNextTier = needed > balance ? points(needed - balance) : undefined;
+  }
+  if (variant === 'tierStanding') {
+    // The top tier (nextTierOf is undefined only for diamond). Below its points the business gave the
+    // tier regardless: then no numbers at all, so aboveTier stays undefined.
+    const needed = settings.tierPoints.diamond;
+    data.tierPoints = points(needed);
+    data.aboveTier = balance > needed ? points(balance - needed) : undefined;
   }
   const years = variant === 'anniversary' ? membershipYears(customer, keepInTouch.sendDate) : undefined;
   if (years !== undefined) {

@@ -6,7 +6,8 @@ import type { CampaignTemplates } from './types.js';
  * "1,500 points", `years` "3 years"); reward names and news are the business's own text.
  */
 
-export const keepInTouchVariants = ['points', 'tierProgress', 'anniversary', 'news'] as const;
+/** `tierStanding` is the tierProgress content on the top tier, which has no next tier to tell of. */
+export const keepInTouchVariants = ['points', 'tierProgress', 'tierStanding', 'anniversary', 'news'] as const;
 export type KeepInTouchVariant = (typeof keepInTouchVariants)[number];
 
 /** A word by Intl.PluralRules category; `other` when the category has no form of its own. */
@@ -135,6 +136,59 @@ Fiecare achiziție și fiecare serviciu te aduc mai aproape. Îți mulțumim că
   },
 };
 
+/**
+ * Tier standing: the tierProgress content on the top tier. The customer is at the highest tier, and
+ * with more points than it asks for, by how many (`aboveTier`, of `tierPoints`); below them (a tier
+ * the business gave), no numbers at all. Never a promise about keeping the tier.
+ */
+const tierStanding: CampaignTemplates = {
+  en: {
+    subject: '{{#if name}}{{name}}, thank{{else}}Thank{{/if}} you for being a {{tierName}} member at {{brand}}',
+    html: `<p>Hello{{#if name}} {{name}}{{/if}},</p>
+<p>You are a <strong>{{tierName}}</strong> member, the highest tier at {{brand}}.</p>
+{{#if aboveTier}}<p>You have <strong>{{balance}}</strong>: <strong>{{aboveTier}}</strong> more than the {{tierPoints}} that <strong>{{tierName}}</strong> asks for.</p>
+{{/if}}<p>Thank you for your loyalty and for being with us.</p>`,
+    text: `Hello{{#if name}} {{name}}{{/if}},
+
+You are a {{tierName}} member, the highest tier at {{brand}}.
+
+{{#if aboveTier}}You have {{balance}}: {{aboveTier}} more than the {{tierPoints}} that {{tierName}} asks for.
+
+{{/if}}Thank you for your loyalty and for being with us.`,
+    tierNames: tierNames.en,
+  },
+  es: {
+    subject: '{{#if name}}{{name}}, gracias{{else}}Gracias{{/if}} por ser cliente {{tierName}} de {{brand}}',
+    html: `<p>Hola{{#if name}} {{name}}{{/if}}:</p>
+<p>Eres cliente <strong>{{tierName}}</strong>, el nivel más alto de {{brand}}.</p>
+{{#if aboveTier}}<p>Tienes <strong>{{balance}}</strong>: <strong>{{aboveTier}}</strong> más de los {{tierPoints}} que pide <strong>{{tierName}}</strong>.</p>
+{{/if}}<p>Gracias por tu confianza y por seguir con nosotros.</p>`,
+    text: `Hola{{#if name}} {{name}}{{/if}}:
+
+Eres cliente {{tierName}}, el nivel más alto de {{brand}}.
+
+{{#if aboveTier}}Tienes {{balance}}: {{aboveTier}} más de los {{tierPoints}} que pide {{tierName}}.
+
+{{/if}}Gracias por tu confianza y por seguir con nosotros.`,
+    tierNames: tierNames.es,
+  },
+  ro: {
+    subject: '{{#if name}}{{name}}, îți{{else}}Îți{{/if}} mulțumim că ești membru {{tierName}} la {{brand}}',
+    html: `<p>Bună{{#if name}}, {{name}}{{/if}},</p>
+<p>Ești membru <strong>{{tierName}}</strong>, cel mai înalt nivel de la {{brand}}.</p>
+{{#if aboveTier}}<p>Ai <strong>{{balance}}</strong>, cu <strong>{{aboveTier}}</strong> peste cele {{tierPoints}} necesare pentru <strong>{{tierName}}</strong>.</p>
+{{/if}}<p>Îți mulțumim pentru încredere și că ești alături de noi.</p>`,
+    text: `Bună{{#if name}}, {{name}}{{/if}},
+
+Ești membru {{tierName}}, cel mai înalt nivel de la {{brand}}.
+
+{{#if aboveTier}}Ai {{balance}}, cu {{aboveTier}} peste cele {{tierPoints}} necesare pentru {{tierName}}.
+
+{{/if}}Îți mulțumim pentru încredere și că ești alături de noi.`,
+    tierNames: tierNames.ro,
+  },
+};
+
 /** Anniversary: N years with the brand. */
 const anniversary: CampaignTemplates = {
   en: {
@@ -232,4 +286,4 @@ ${newsHtml}<p>Îți mulțumim că ești alături de noi.</p>`,
   },
 };
 
-export const keepInTouchTemplates: Readonly<Record<KeepInTouchVariant, CampaignTemplates>> = { points, tierProgress, anniversary, news };
+export const keepInTouchTemplates: Readonly<Record<KeepInTouchVariant, CampaignTemplates>> = { points, tierProgress, tierStanding, anniversary, news };
