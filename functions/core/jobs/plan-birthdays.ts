@@ -39,7 +39,7 @@ export const planBirthdays = async (deps: PlanningDeps, now: Date): Promise<Plan
           if (!greeting || new Date(greeting.deadline) <= now) continue;
           if ((await outbox.plan(greeting, now)) === 'planned') {
             result.planned++;
-            await replanCustomer(deps, greeting.customerId, now);
+            await replanCustomer(deps, greeting.customerId, now, { added: greeting.messageId });
           } else result.alreadyPlanned++;
         }
       }

@@ -34,7 +34,7 @@ export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ rea
           if (!reminder || new Date(reminder.deadline) <= now || reminder.localDate < localDateOf(now, customer.timeZone)) continue;
           if ((await deps.outbox.plan(reminder, now)) === 'planned') {
             result.planned++;
-            await replanCustomer(deps, customer.customerId, now);
+            await replanCustomer(deps, customer.customerId, now, { added: reminder.messageId });
           }
         }
       }

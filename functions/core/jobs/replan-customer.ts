@@ -1,6 +1,6 @@
 import { addDays, localDateOf } from '../calendar.js';
 import type { RetentionConfig } from '../config.js';
-import { planCustomer, type CustomerPlan, type FloorFacts } from '../customer-plan.js';
+import { isProvisionallyEnded, planCustomer, type CustomerPlan, type FloorFacts } from '../customer-plan.js';
 import type { LedgerEntry, LedgerStore, Outbox } from '../ports.js';
 import type { Message } from '../messages.js';
 
@@ -21,9 +21,13 @@ export const replanCustomer = async (
   customerId: string,
   now: Date,
   /** What the caller has just read, to save reading it again. */
-  known: { readonly waiting?: readonly Message[]; readonly ledger?: LedgerEntry; readonly customer?: FloorFacts } = {},
+  known: { readonly waiting?: readonly Message[]; readonly ledger?: LedgerEntry; readonly customer?: FloorFacts; readonly added?: string } = {},
 ): Promise<CustomerPlan> => {
   const waiting = known.waiting ?? (await deps.outbox.waitingFor(customerId));
+  // A message just planned beside nothing it could be arranged with only adds to the floor, and the
+  // dispatcher's cap check places it where the arrangement would: the ledger need not be read.
+  const alone = (message: Message) => message.messageId === known.added || (!message.countsTowardCap && !isProvisionallyEnded(message));
+  if (known.added !== undefined && known.ledger === undefined && waiting.every(alone)) return { steps: [], floor: 'unguarded' };
   const ledger = known.ledger ?? (await deps.ledger.get(customerId));
   const facts = ledger?.timeZone !== undefined && ledger.marketingOptIn !== undefined ? { customerId, timeZone: ledger.timeZone, marketingOptIn: ledger.marketingOptIn } : undefined;
   const input = { waiting, ledger, customer: known.customer ?? facts, now, config: deps.config };
