@@ -1,6 +1,7 @@
 import { daysBetween, localDateOf } from '../core/calendar.js';
 import type { RetentionConfig } from '../core/config.js';
 import { firstSendableInstant } from '../core/cadence.js';
+import type { NdjsonLine } from '../core/records.js';
 import type { ReportMessage, SimulationReport } from './report.js';
 
 /**
@@ -10,7 +11,7 @@ import type { ReportMessage, SimulationReport } from './report.js';
 export interface BandViolations {
   /** Two capped messages closer than `minDaysBetween` local days. */
   readonly cap: string[];
-  /** A consenting customer left longer than `maxDaysBetween` local days (from the window's start). */
+  /** A consenting customer left longer than `maxDaysBetween` local days (from the window's start, or from when they joined). */
   readonly floor: string[];
   /** Sent inside quiet hours. */
   readonly quietHours: string[];
@@ -21,7 +22,40 @@ export interface BandViolations {
 export interface FloorSubject {
   readonly customerId: string;
   readonly timeZone: string;
+  /** When their floor starts (ISO instant): a customer who joined late, from the moment they joined; by default the window's start. */
+  readonly from?: string;
 }
+
+/**
+ * The customers the floor applies to, from the records a simulation was run on (valid NDJSON lines,
+ * with and without `at`): those with marketing consent whose profile no timed record changes.
+ * - A customer imported at the start (customer records without `at` only) is a subject from the window's start.
+ * - A customer who joins late (exactly one customer record, and it has `at`) is a subject from that
+ *   instant: becoming a customer counts as a contact, so their floor runs from the local date they joined.
+ * - A customer whose profile changes during the window (a timed customer record after their first one,
+ *   e.g. consent withdrawn) is not a subject: the floor may rightly stop applying part-way.
+ */
+export const floorSubjectsOf = (lines: readonly NdjsonLine[]): FloorSubject[] => {
+  const byCustomer = new Map<string, { immediate: NdjsonLine[]; timed: NdjsonLine[] }>();
+  for (const line of lines) {
+    if (line.record.type !== 'customer') continue;
+    const entry = byCustomer.get(line.record.customerId) ?? { immediate: [], timed: [] };
+    (line.at === undefined ? entry.immediate : entry.timed).push(line);
+    byCustomer.set(line.record.customerId, entry);
+  }
+  const subjects: FloorSubject[] = [];
+  for (const [customerId, { immediate, timed }] of byCustomer) {
+    if (immediate.length > 0 && timed.length === 0) {
+      // Several lines for one customer at the start: the last one written is the profile.
+      const record = immediate[immediate.length - 1]!.record;
+      if (record.type === 'customer' && record.marketingOptIn !== false) subjects.push({ customerId, timeZone: record.timeZone });
+    } else if (immediate.length === 0 && timed.length === 1) {
+      const { record, at } = timed[0]!;
+      if (record.type === 'customer' && record.marketingOptIn !== false) subjects.push({ customerId, timeZone: record.timeZone, from: at!.toISOString() });
+    }
+  }
+  return subjects;
+};
 
 const inQuiet = (time: string, quiet: RetentionConfig['cadence']['quietHours']) =>
   quiet.start > quiet.end ? time >= quiet.start || time < quiet.end : time >= quiet.start && time < quiet.end;
@@ -52,7 +86,10 @@ export const checkBand = (report: SimulationReport, config: RetentionConfig, flo
   const start = new Date(report.window.start);
   const end = new Date(report.window.end);
   for (const subject of floorSubjects) {
-    const dates = [localDateOf(start, subject.timeZone), ...(byCustomer.get(subject.customerId) ?? []).map((m) => m.localDate!).sort(), localDateOf(end, subject.timeZone)];
+    // Joining counts as a contact: a late joiner's floor runs from the local date they joined.
+    const from = subject.from === undefined || new Date(subject.from) < start ? start : new Date(subject.from);
+    if (from >= end) continue;
+    const dates = [localDateOf(from, subject.timeZone), ...(byCustomer.get(subject.customerId) ?? []).map((m) => m.localDate!).sort(), localDateOf(end, subject.timeZone)];
     for (let i = 1; i < dates.length; i++) {
       const gap = daysBetween(dates[i - 1]!, dates[i]!);
       // The last stretch runs to the window's end: only a gap already longer than the floor counts.

@@ -20,7 +20,7 @@ import { lambdaContext } from './lambda-context.js';
 import { createTables, dynamoDbClient, dynamoDbStreamsClient } from './local-stack.js';
 import { localRuntime, quietLogger, StreamFailureLog } from './local-runtime.js';
 import { buildReport, readAllMessages, type SimulationReport } from './report.js';
-import type { FloorSubject } from './band-check.js';
+import { floorSubjectsOf, type FloorSubject } from './band-check.js';
 import type { Message } from '../core/messages.js';
 import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-poller.js';
 
@@ -218,7 +218,7 @@ export interface SimulationOptions {
 
 export interface SimulationResult {
   readonly report: SimulationReport;
-  /** Customers the floor applies to for the whole window: consenting from the start, unchanged by timed records. */
+  /** Customers the floor applies to (`floorSubjectsOf`): consenting, unchanged by timed records; from the start, or from when they joined. */
   readonly floorSubjects: readonly FloorSubject[];
   /** Customers imported at the start. */
   readonly customers: number;
@@ -287,12 +287,8 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   }
 
   const messages = await readAllMessages(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), system.tables.Messages);
-  const changedLater = new Set(timed.filter((line) => line.record.type === 'customer').map((line) => line.record.customerId)); // e.g. consent withdrawn
-  const floorSubjects = imported.records
-    .flatMap((line) => (line.record.type === 'customer' && line.record.marketingOptIn !== false && !changedLater.has(line.record.customerId) ? [line.record] : []))
-    .map(({ customerId, timeZone }) => ({ customerId, timeZone }));
   return {
-    floorSubjects,
+    floorSubjects: floorSubjectsOf([...imported.records, ...timed]),
     customers: imported.records.filter((line) => line.record.type === 'customer').length,
     waiting: messages.filter((message) => message.state === 'planned' || message.state === 'deferred'),
     report: buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected }),
