@@ -15,6 +15,8 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 export class StreamPoller {
   private readonly iterators = new Map<string, string | undefined>();
   private readonly finishedShards = new Set<string>();
+  /** The sequence number of the last record read from each shard: where to resume. */
+  private readonly lastRead = new Map<string, string>();
   private startAt: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON';
 
   private constructor(
@@ -43,8 +45,10 @@ export class StreamPoller {
     for (const [shardId, iterator] of this.iterators) {
       let next = iterator;
       while (next) {
-        const page = await this.client.send(new GetRecordsCommand({ ShardIterator: next, Limit: 1000 }));
+        const page = await this.getRecords(shardId, next);
         records.push(...(page.Records ?? []).map((record) => toLambdaRecord(record, this.streamArn)));
+        const last = page.Records?.at(-1)?.dynamodb?.SequenceNumber;
+        if (last !== undefined) this.lastRead.set(shardId, last);
         const caughtUp = (page.Records ?? []).length === 0;
         next = page.NextShardIterator;
         if (caughtUp) break;
@@ -55,6 +59,29 @@ export class StreamPoller {
       } else this.iterators.set(shardId, next);
     }
     return records.sort((a, b) => compareSequence(a.dynamodb?.SequenceNumber, b.dynamodb?.SequenceNumber));
+  }
+
+  /**
+   * One page of a shard. An iterator DynamoDB no longer honours (expired after 15 minutes, or pointing
+   * into trimmed records, as DynamoDB Local answers under load) is taken again after the last record
+   * read, as Lambda's event source mapping resumes from its checkpoint: nothing is skipped or repeated.
+   */
+  private async getRecords(shardId: string, iterator: string) {
+    try {
+      return await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'ExpiredIteratorException' && name !== 'TrimmedDataAccessException') throw error;
+      const after = this.lastRead.get(shardId);
+      const { ShardIterator } = await this.client.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: shardId,
+          ...(after === undefined ? { ShardIteratorType: 'TRIM_HORIZON' } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }),
+        }),
+      );
+      return this.client.send(new GetRecordsCommand({ ShardIterator: ShardIterator!, Limit: 1000 }));
+    }
   }
 
   private async discoverShards(): Promise<void> {

@@ -1,0 +1,58 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { describe, expect, it } from 'vitest';
+import { StreamPoller } from '../../functions/local/stream-poller.js';
+
+/** A stream of one shard holding records 1…n, whose first iterator after record 2 is refused once, as DynamoDB Local does under load. */
+const fakeStream = (refusal: string) => {
+  const records = [1, 2, 3, 4].map((n) => ({ eventID: `e${n}`, eventName: 'INSERT', dynamodb: { SequenceNumber: String(100 + n), Keys: {}, NewImage: {} } }));
+  const asked: string[] = [];
+  let written = 2;
+  let refused = false;
+  const streams = {
+    send: async (command: unknown) => {
+      if (command instanceof DescribeStreamCommand) return { StreamDescription: { Shards: [{ ShardId: 's-1' }] } };
+      if (command instanceof GetShardIteratorCommand) {
+        const { ShardIteratorType, SequenceNumber } = command.input;
+        asked.push(`${ShardIteratorType}${SequenceNumber ? ` ${SequenceNumber}` : ''}`);
+        return { ShardIterator: ShardIteratorType === 'AFTER_SEQUENCE_NUMBER' ? `at:${Number(SequenceNumber) - 100}` : 'at:0' };
+      }
+      if (command instanceof GetRecordsCommand) {
+        const from = Number(command.input.ShardIterator!.slice(3));
+        if (from === 2 && !refused) {
+          refused = true;
+          throw Object.assign(new Error('The operation attempted to read past the oldest stream record in a shard.'), { name: refusal });
+        }
+        return { Records: records.slice(from, written), NextShardIterator: `at:${Math.max(from, written)}` };
+      }
+      throw new Error('unexpected command');
+    },
+  } as unknown as DynamoDBStreamsClient;
+  const dynamo = { send: async () => ({ Table: { LatestStreamArn: 'arn:stream' } }) } as unknown as DynamoDBClient;
+  return { dynamo, streams, asked, write: (n: number) => void (written = n) };
+};
+
+describe('the local stream poller', () => {
+  it.each(['TrimmedDataAccessException', 'ExpiredIteratorException'])('resumes after the last record read when an iterator is refused (%s): nothing skipped, nothing twice', async (refusal) => {
+    // Prepare
+    const stream = fakeStream(refusal);
+    const poller = await StreamPoller.forTable(stream.dynamo, stream.streams, 'Customers');
+
+    // Act
+    const first = await poller.poll();
+    stream.write(4);
+    const second = await poller.poll();
+
+    // Assess
+    expect(first.map((r) => r.eventID)).toEqual(['e1', 'e2']);
+    expect(second.map((r) => r.eventID)).toEqual(['e3', 'e4']);
+    expect(stream.asked).toEqual(['TRIM_HORIZON', 'AFTER_SEQUENCE_NUMBER 102']);
+  });
+
+  it('lets any other failure through', async () => {
+    const stream = fakeStream('ResourceNotFoundException');
+    const poller = await StreamPoller.forTable(stream.dynamo, stream.streams, 'Customers');
+    await expect(poller.poll()).rejects.toThrow(/oldest stream record/);
+    expect(stream.asked).toEqual(['TRIM_HORIZON']);
+  });
+});
