@@ -9,7 +9,7 @@ import { messageIdOf, type PlannedMessage } from '../messages.js';
  * messages require it). Its occurrence is the floor's last day, so one floor gets at most one.
  */
 
-/** The floor a contact on `lastContact` opens: its last day, and so the id of its keep-in-touch. */
+/** The id of the keep-in-touch of the floor whose last day is `floorLastDay`: one per floor. */
 export const keepInTouchIdFor = (customerId: string, floorLastDay: LocalDate): string => messageIdOf(customerId, 'keepInTouch', floorLastDay);
 
 /** The keep-in-touch message of the floor ending on `floorLastDay`, due on `dueDate`, until that day ends. */

@@ -15,7 +15,7 @@ import { renderEmail, templateOf, type RenderContext } from '../templates/index.
 import { forEachConcurrently } from '../concurrency.js';
 import { replanCustomer } from './replan-customer.js';
 import { floorStartOf } from '../campaigns/keep-in-touch.js';
-import { chooseKeepInTouchContent, type KeepInTouchContent } from '../campaigns/keep-in-touch-content.js';
+import { chooseKeepInTouchContent } from '../campaigns/keep-in-touch-content.js';
 
 export interface DispatchDeps {
   readonly outbox: Outbox;
@@ -175,7 +175,8 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
 
   // What this keep-in-touch is about: never what the last one was about.
   const keepInTouchContent = message.campaign === 'keepInTouch' ? chooseKeepInTouchContent(customer, today, ledgerNow?.lastKeepInTouchContent, config) : undefined;
-  const context = renderContextOf(deps, message, customer, source, now, keepInTouchContent);
+  const keepInTouch = keepInTouchContent && { content: keepInTouchContent, config: config.campaigns.keepInTouch.content, sendDate: today };
+  const context = { ...renderContextOf(deps, message, customer, source, now), keepInTouch };
   const email = { ...renderEmail(templateOf(message), customer, context), headers: listUnsubscribeHeaders(context.unsubscribeUrl) };
   // From here the message may reach the customer: if this run stops before recording the result, it is never tried again.
   await outbox.markHandedOver(message.messageId, claimId, now);
@@ -219,7 +220,7 @@ const surveyFactsOf = async (deps: DispatchDeps, customerId: string, now: Date):
 };
 
 /** What the e-mail says beyond the customer: the contract, the complaint, the survey's answer links. */
-const renderContextOf = (deps: DispatchDeps, message: Message, customer: Customer, source: BusinessRecord | undefined, now: Date, keepInTouchContent?: KeepInTouchContent): RenderContext => {
+const renderContextOf = (deps: DispatchDeps, message: Message, customer: Customer, source: BusinessRecord | undefined, now: Date): RenderContext => {
   const validDays = deps.config.campaigns.survey.answerLinkValidDays;
   const preferenceLinks = preferenceUrls(deps.links, customer, later(now, { days: deps.config.email.preferenceLinkValidDays }, 'UTC'));
   return {
@@ -229,7 +230,6 @@ const renderContextOf = (deps: DispatchDeps, message: Message, customer: Custome
     contract: source?.type === 'contract' ? source : undefined,
     complaint: source?.type === 'complaint' ? source : undefined,
     surveyAnswer: source?.type === 'surveyResponse' ? source : undefined,
-    keepInTouch: keepInTouchContent && { content: keepInTouchContent, config: deps.config.campaigns.keepInTouch.content, sendDate: localDateOf(now, customer.timeZone) },
     surveyLinks:
       message.campaign === 'survey'
         ? surveyAnswerUrls(deps.links, { customerId: customer.customerId, surveyId: message.occurrence, locale: customer.locale }, later(now, { days: validDays }, 'UTC'))

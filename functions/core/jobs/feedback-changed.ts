@@ -6,6 +6,7 @@ import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { recordFromItem, recordKeyOf } from '../records.js';
 import { currentCustomer } from './current-customer.js';
 import { replanCustomer } from './replan-customer.js';
+import { isProvisionallyEnded } from '../customer-plan.js';
 
 /**
  * The feedback loop, driven by the Customers table's stream: complaints plan and stop their
@@ -87,7 +88,7 @@ export const surveyAnswered = async (deps: FeedbackDeps, item: Record<string, un
     return;
   }
   const waiting = await deps.outbox.waitingFor(customer.customerId);
-  const cancelled = waiting.filter((m) => m.campaign === 'complaintFollowUp' && m.sourceKey === recordKeyOf(response) && m.state !== 'cancelled' && m.state !== 'expired');
+  const cancelled = waiting.filter((m) => m.campaign === 'complaintFollowUp' && m.sourceKey === recordKeyOf(response) && !isProvisionallyEnded(m));
   for (const message of cancelled) {
     await deps.outbox.endWaiting(message.messageId, 'cancelled', `the customer changed their answer to ${response.score}`, now);
   }
