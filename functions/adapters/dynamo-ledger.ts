@@ -3,7 +3,7 @@ import { queryPages } from './query-pages.js';
 import { ignoreConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
 import { NEVER } from '../core/cadence.js';
-import type { LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
+import type { CapReservation, LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
 import { ledgerTable } from './tables.js';
 
 /**
@@ -37,19 +37,33 @@ export class DynamoLedgerStore implements LedgerStore {
     return Attributes as LedgerEntry;
   }
 
-  async reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<boolean> {
+  async reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<CapReservation> {
+    // A new holder: the previous date is kept so a reservation whose message does not go can be given back.
+    const taken = await this.conditionalUpdate({
+      Key: { customerId },
+      UpdateExpression: 'SET previousCappedDate = if_not_exists(lastCappedDate, :never), lastCappedDate = :today, lastCappedMessageId = :messageId',
+      ConditionExpression: '(attribute_not_exists(lastCappedDate) OR lastCappedDate <= :threshold) AND (attribute_not_exists(lastCappedMessageId) OR lastCappedMessageId <> :messageId)',
+      ExpressionAttributeValues: { ':never': NEVER, ':today': today, ':messageId': messageId, ':threshold': threshold },
+    });
+    if (taken) return { taken: true };
+    const entry = await this.get(customerId);
+    if (entry?.lastCappedMessageId === messageId) {
+      // This message holds it already (taken again after a re-claim): keep what a release would restore.
+      const stillHeld = await this.conditionalUpdate({
+        Key: { customerId },
+        UpdateExpression: 'SET lastCappedDate = :today',
+        ConditionExpression: 'lastCappedMessageId = :messageId',
+        ExpressionAttributeValues: { ':today': today, ':messageId': messageId },
+      });
+      if (stillHeld) return { taken: true };
+    }
+    return { taken: false, lastCappedDate: entry?.lastCappedDate ?? today };
+  }
+
+  /** True when the write happened, false when its condition did not hold. */
+  private async conditionalUpdate(update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<boolean> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { customerId },
-          // The previous date is kept so a reservation whose message does not go can be given back.
-          UpdateExpression:
-            'SET previousCappedDate = if_not_exists(lastCappedDate, :never), lastCappedDate = :today, lastCappedMessageId = :messageId',
-          ConditionExpression: 'attribute_not_exists(lastCappedDate) OR lastCappedDate <= :threshold OR lastCappedMessageId = :messageId',
-          ExpressionAttributeValues: { ':never': NEVER, ':today': today, ':messageId': messageId, ':threshold': threshold },
-        }),
-      );
+      await this.client.send(new UpdateCommand({ TableName: this.tableName, ...update }));
       return true;
     } catch (error) {
       ignoreConditionFailure(error);

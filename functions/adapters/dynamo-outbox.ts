@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { allDueShards, dueShardOf, newlyPlanned, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
-import type { Outbox, PlanOutcome } from '../core/ports.js';
+import type { Outbox, PlanOutcome, SentRecord } from '../core/ports.js';
 import { messagesTable } from './tables.js';
 import { isConditionFailure } from './conditions.js';
 import { queryAll } from './query-pages.js';
@@ -195,7 +195,8 @@ export class DynamoOutbox implements Outbox {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { messageId },
-          UpdateExpression: 'SET #state = :sent, sentAt = handedOverAt, reason = :reason, updatedAt = :now REMOVE dueShard, claimId, claimedUntil',
+          // The claim id stays: should its claimer still be waiting on the mail service, its answer replaces this guess.
+          UpdateExpression: 'SET #state = :sent, sentAt = handedOverAt, reason = :reason, updatedAt = :now REMOVE dueShard, claimedUntil',
           ConditionExpression: '#state = :sending AND claimedUntil <= :now AND attribute_exists(handedOverAt)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
@@ -213,16 +214,17 @@ export class DynamoOutbox implements Outbox {
     }
   }
 
-  async markSent(messageId: string, claimId: string, sent: { sentAt: Date; sesMessageId: string; subject: string; locale: string; content?: string }): Promise<void> {
-    const content = sent.content === undefined ? '' : ', content = :content';
-    await this.updateClaimed(messageId, claimId, { set: `SET #state = :sent, sentAt = :sentAt, sesMessageId = :sesMessageId, subject = :subject, locale = :locale, reason = :null, updatedAt = :sentAt, attempts = attempts + :one${content}`, remove: ['dueShard'] }, {
-      ...(sent.content === undefined ? {} : { ':content': sent.content }),
+  async markSent(messageId: string, claimId: string, sent: SentRecord): Promise<void> {
+    const optional = { content: sent.content, sesMessageId: sent.sesMessageId };
+    const present = Object.entries(optional).filter(([, value]) => value !== undefined);
+    const set = ['#state = :sent', 'sentAt = :sentAt', 'subject = :subject', 'locale = :locale', 'reason = :reason', 'updatedAt = :sentAt', 'attempts = attempts + :one', ...present.map(([name]) => `${name} = :${name}`)];
+    await this.updateClaimed(messageId, claimId, { set: `SET ${set.join(', ')}`, remove: ['dueShard'] }, {
+      ...Object.fromEntries(present.map(([name, value]) => [`:${name}`, value])),
       ':sent': 'sent',
       ':sentAt': sent.sentAt.toISOString(),
-      ':sesMessageId': sent.sesMessageId,
       ':subject': sent.subject,
       ':locale': sent.locale,
-      ':null': null,
+      ':reason': sent.unconfirmed ?? null,
       ':one': 1,
     });
   }

@@ -1,27 +1,105 @@
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
 import { requiredEnv } from './runtime.js';
-import { PermanentError, TransientError } from '../core/errors.js';
+import { MailFailure, type MailFailureKind } from '../core/errors.js';
+import { maskEmailsIn } from '../core/mask.js';
 import type { Mailer, OutgoingEmail } from '../core/ports.js';
 
-/** SES errors that say "not now" rather than "never": worth another try before the deadline. */
-const transientErrorNames = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException', 'SendingPausedException', 'InternalFailure', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeout']);
+/** What an SES failure shows of itself: the error's name (or Node's code), the HTTP status when an answer came, its text. */
+export interface SesFailureFacts {
+  readonly name: string;
+  readonly code?: string;
+  readonly status?: number;
+  readonly message: string;
+}
 
-/** Decides once whether an SES failure is transient or permanent. Unknown errors count as transient: losing a message is worse than a retry. */
-export const classifySesError = (error: unknown): TransientError | PermanentError => {
-  const err = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
-  const name = err.name ?? 'Error';
-  const status = err.$metadata?.httpStatusCode;
-  const message = `${name}: ${err.message ?? 'no message'}`;
-  if (transientErrorNames.has(name) || err.$retryable || status === undefined || status >= 500 || status === 429) return new TransientError(message);
-  return new PermanentError(message);
+const names = (...list: string[]) => (f: SesFailureFacts) => list.includes(f.name);
+
+/**
+ * Every SES failure by what it means for the message: the first row that matches decides, the last
+ * matches everything. The README's "When SES fails" shows this table; keep the two together.
+ */
+export const sesFailureTable: readonly { readonly kind: MailFailureKind; readonly when: string; readonly matches: (f: SesFailureFacts) => boolean }[] = [
+  {
+    kind: 'refused',
+    when: 'throttled (TooManyRequestsException, ThrottlingException, LimitExceededException, HTTP 429): SES answered and took nothing',
+    matches: (f) => names('TooManyRequestsException', 'ThrottlingException', 'Throttling', 'LimitExceededException')(f) || f.status === 429,
+  },
+  {
+    kind: 'refused',
+    when: 'no connection (ECONNREFUSED, ENOTFOUND, EAI_AGAIN): the request never reached SES',
+    matches: (f) => ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(f.code ?? ''),
+  },
+  {
+    kind: 'account',
+    when: 'the sending account or its setup (AccessDenied, SendingPaused, AccountSuspended, MailFromDomainNotVerified, NotFound such as a missing configuration set, an identity not verified in the SES sandbox, invalid or expired credentials, HTTP 401/403)',
+    matches: (f) =>
+      names(
+        'AccessDeniedException',
+        'AccessDenied',
+        'SendingPausedException',
+        'AccountSuspendedException',
+        'MailFromDomainNotVerifiedException',
+        'NotFoundException',
+        'UnrecognizedClientException',
+        'InvalidClientTokenId',
+        'InvalidSignatureException',
+        'SignatureDoesNotMatch',
+        'ExpiredTokenException',
+        'CredentialsProviderError',
+      )(f) ||
+      f.status === 401 ||
+      f.status === 403 ||
+      (f.name === 'MessageRejected' && /not verified/i.test(f.message)),
+  },
+  {
+    kind: 'address',
+    when: "the recipient's address refused for good (MessageRejected, or a BadRequestException about the address)",
+    matches: (f) => f.name === 'MessageRejected' || (f.name === 'BadRequestException' && /address|recipient|domain/i.test(f.message)),
+  },
+  {
+    kind: 'account',
+    when: 'any other answer in 400–499: a request SES will never take as it stands (our setup or our bug); held and alarmed, never blamed on the customer',
+    matches: (f) => f.status !== undefined && f.status >= 400 && f.status < 500,
+  },
+  {
+    kind: 'ambiguous',
+    when: 'anything else (timeout, reset connection, HTTP 5xx, an unknown error): SES may have taken it',
+    matches: () => true,
+  },
+];
+
+/** The facts of an SES SDK error. */
+export const sesFailureFacts = (error: unknown): SesFailureFacts => {
+  const err = (error ?? {}) as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  return { name: err.name ?? 'Error', code: err.code, status: err.$metadata?.httpStatusCode, message: err.message ?? 'no message' };
 };
+
+/** Decides once what an SES failure means; its text never carries an address (the recipient's may be in it). */
+export const classifySesError = (error: unknown): MailFailure => {
+  const facts = sesFailureFacts(error);
+  const row = sesFailureTable.find((candidate) => candidate.matches(facts))!;
+  const status = facts.status === undefined ? '' : ` (HTTP ${facts.status})`;
+  return new MailFailure(row.kind, maskEmailsIn(`${facts.name}${status}: ${facts.message}`));
+};
+
+/**
+ * How the SES client sends: one attempt (a retry after a lost answer would be a second e-mail; the
+ * dispatcher retries what was definitely refused, later), and bounded waits, so a hung call ends
+ * well inside the claim lease.
+ */
+export const sendingClientConfig = { maxAttempts: 1, requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true } } as const satisfies SESv2ClientConfig;
 
 /** Sends through SESv2 `SendEmail` with simple content, the configuration set and tags naming campaign and message. */
 export class SesMailer implements Mailer {
+  /** Made here, so no caller can give the mailer one that retries; public so the local runner can watch its calls. */
+  readonly client: SESv2Client;
+
   constructor(
-    private readonly client: SESv2Client,
+    clientConfig: SESv2ClientConfig,
     private readonly settings: { readonly from: string; readonly configurationSetName?: string },
-  ) {}
+  ) {
+    this.client = new SESv2Client({ ...clientConfig, ...sendingClientConfig });
+  }
 
   async send(email: OutgoingEmail): Promise<string> {
     let response;
@@ -44,8 +122,8 @@ export class SesMailer implements Mailer {
     } catch (error) {
       throw classifySesError(error);
     }
-    if (!response.MessageId) throw new TransientError('SES accepted the e-mail without a message id');
-    return response.MessageId;
+    // A 200 without an id still means SES took it.
+    return response.MessageId ?? 'unknown';
   }
 }
 
@@ -53,5 +131,4 @@ export class SesMailer implements Mailer {
 export const sesTagValue = (value: string): string => value.replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 256);
 
 /** The SES mailer of a deployed function, from its environment: only the dispatcher's handler imports it. */
-export const sesMailerFromEnv = (): SesMailer =>
-  new SesMailer(new SESv2Client({}), { from: requiredEnv('SENDER_ADDRESS'), configurationSetName: process.env.SES_CONFIGURATION_SET });
+export const sesMailerFromEnv = (): SesMailer => new SesMailer({}, { from: requiredEnv('SENDER_ADDRESS'), configurationSetName: process.env.SES_CONFIGURATION_SET });

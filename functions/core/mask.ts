@@ -4,3 +4,6 @@ export const maskEmail = (email: string): string => {
   if (at < 1) return '***';
   return `${email[0]}***${email.slice(at)}`;
 };
+
+/** Masks every address in a text (an error message from a provider may quote the recipient's). */
+export const maskEmailsIn = (text: string): string => text.replace(/[^\s<>"'(),;:]+@[A-Za-z0-9.-]+/g, (address) => maskEmail(address));

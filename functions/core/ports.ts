@@ -70,12 +70,24 @@ export interface Outbox {
    * recorded as sent, unconfirmed: at most once means it is never tried again. False when it is not such a message.
    */
   settleUnconfirmed(messageId: string, now: Date): Promise<boolean>;
-  /** Records the send; `content` says what a keep-in-touch was about. */
-  markSent(messageId: string, claimId: string, sent: { sentAt: Date; sesMessageId: string; subject: string; locale: string; content?: string }): Promise<void>;
+  /**
+   * Records the send; `content` says what a keep-in-touch was about. `unconfirmed` (the reason) when the
+   * mail service's answer was lost: sent, unconfirmed, never sent again.
+   */
+  markSent(messageId: string, claimId: string, sent: SentRecord): Promise<void>;
   /** Gives a claimed message back to wait until `sendAfter`: `planned` after a transient failure, `deferred` when the band holds it. */
   release(messageId: string, claimId: string, release: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string }, now: Date): Promise<void>;
   /** Ends a claimed message in a final state other than sent. */
   finish(messageId: string, claimId: string, state: Exclude<MessageState, 'planned' | 'sending' | 'sent' | 'deferred'>, reason: string, now: Date): Promise<void>;
+}
+
+export interface SentRecord {
+  readonly sentAt: Date;
+  readonly subject: string;
+  readonly locale: string;
+  readonly sesMessageId?: string;
+  readonly content?: string;
+  readonly unconfirmed?: string;
 }
 
 export interface ControlStore {
@@ -94,7 +106,7 @@ export interface OutgoingEmail {
 }
 
 export interface Mailer {
-  /** Sends one e-mail; throws TransientError or PermanentError. Returns the provider's message id. */
+  /** Sends one e-mail; throws MailFailure (saying what the failure means). Returns the provider's message id. */
   send(email: OutgoingEmail): Promise<string>;
 }
 
@@ -123,16 +135,19 @@ export interface LedgerEntry {
 /** The profile facts the ledger keeps for the floor planner. */
 export type LedgerCustomerFacts = Required<Pick<LedgerEntry, 'timeZone' | 'marketingOptIn'>>;
 
+export type CapReservation = { readonly taken: true } | { readonly taken: false; readonly lastCappedDate: LocalDate };
+
 export interface LedgerStore {
   get(customerId: string): Promise<LedgerEntry | undefined>;
   /** Opens a ledger for a new customer, or keeps its contact history; either way records the profile facts. */
   open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate, facts: LedgerCustomerFacts): Promise<LedgerEntry>;
   /**
    * Takes the cap for `messageId` on `today`, atomically: only if the last capped message was on or
-   * before `threshold` (or was this very message, retried). False when the cap forbids it.
+   * before `threshold`. Idempotent per message: the message that holds the cap takes it again without
+   * losing what a release would restore. When the cap forbids it, says the last capped date.
    */
-  reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<boolean>;
-  /** Gives back a reservation whose message did not go (only if it is still this message's). */
+  reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<CapReservation>;
+  /** Gives back a reservation whose message did not go (only if it is still this message's; a second release changes nothing). */
   releaseCap(customerId: string, messageId: string): Promise<void>;
   /** A message went out on `today`: the floor counts from it (and survey spacing, when it was a survey; keep-in-touch content, when it was one). */
   recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent?: { readonly survey?: boolean; readonly keepInTouchContent?: string }): Promise<void>;

@@ -17,6 +17,8 @@ export interface Suppression {
   readonly reason: string;
   readonly since: string;
 }
+/** A suppression of an address, kept under its key with the address masked. */
+export const suppressionOf = (address: string, reason: string, now: Date): Suppression => ({ addressKey: addressKey(address), address: maskEmail(address), reason, since: now.toISOString() });
 
 export type MailEventOutcome =
   | { readonly kind: 'suppress'; readonly suppressions: readonly Suppression[] }
@@ -45,7 +47,7 @@ export const mailEventOutcome = (notification: unknown, now: Date): MailEventOut
   const type = event.eventType ?? event.notificationType;
   const suppress = (addresses: string[], reason: string): MailEventOutcome => ({
     kind: 'suppress',
-    suppressions: addresses.map((address) => ({ addressKey: addressKey(address), address: maskEmail(address), reason, since: now.toISOString() })),
+    suppressions: addresses.map((address) => suppressionOf(address, reason, now)),
   });
   if (type === 'Bounce') {
     const bounce = event.bounce as { bounceType?: unknown; bounceSubType?: unknown; bouncedRecipients?: unknown } | undefined;

@@ -49,7 +49,9 @@ export const dynamoDbClient = (endpoint: string): DynamoDBClient =>
   new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials, maxAttempts: 5 });
 export const dynamoDbStreamsClient = (endpoint: string): DynamoDBStreamsClient =>
   new DynamoDBStreamsClient({ endpoint, region: localRegion, credentials: localCredentials });
-export const sesClient = (endpoint: string): SESv2Client => new SESv2Client({ endpoint, region: localRegion, credentials: localCredentials });
+/** How a local client reaches the SES emulator (or a fault-injecting proxy in front of it). */
+export const sesClientConfig = (endpoint: string) => ({ endpoint, region: localRegion, credentials: localCredentials });
+export const sesClient = (endpoint: string): SESv2Client => new SESv2Client(sesClientConfig(endpoint));
 
 export interface RunningService {
   readonly endpoint: string;

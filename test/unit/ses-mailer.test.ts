@@ -1,29 +1,66 @@
 import { describe, expect, it } from 'vitest';
-import { PermanentError, TransientError } from '../../functions/core/errors.js';
-import { classifySesError, sesTagValue } from '../../functions/adapters/ses-mailer.js';
+import { MailFailure } from '../../functions/core/errors.js';
+import { classifySesError, sendingClientConfig, sesFailureTable, sesTagValue } from '../../functions/adapters/ses-mailer.js';
 
-const sesError = (name: string, status?: number) => Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
+const sesError = (name: string, status?: number, message = `${name} happened`) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+const networkError = (code: string, message: string) => Object.assign(new Error(message), { code });
 
-describe('SES failures', () => {
+describe('what an SES failure means for the message', () => {
   it.each([
     ['TooManyRequestsException', 429],
     ['ThrottlingException', 400],
-    ['SendingPausedException', 400],
-    ['InternalFailure', 500],
-    ['TimeoutError', undefined],
-  ])('%s is transient', (name, status) => {
-    expect(classifySesError(sesError(name, status))).toBeInstanceOf(TransientError);
+    ['LimitExceededException', 400],
+  ])('%s (HTTP %s) is a refusal: SES took nothing, try again later', (name, status) => {
+    expect(classifySesError(sesError(name, status)).kind).toBe('refused');
+  });
+
+  it('a refused connection is a refusal: the request never reached SES', () => {
+    expect(classifySesError(networkError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:443')).kind).toBe('refused');
   });
 
   it.each([
-    ['MessageRejected', 400],
-    ['MailFromDomainNotVerifiedException', 400],
-    ['BadRequestException', 400],
-    ['AccountSuspendedException', 403],
-  ])('%s is permanent', (name, status) => {
-    const classified = classifySesError(sesError(name, status));
-    expect(classified).toBeInstanceOf(PermanentError);
-    expect(classified.message).toBe(`${name}: ${name} happened`);
+    ['a timeout', Object.assign(new Error('Connection timed out after 30000 ms'), { name: 'TimeoutError' })],
+    ['a reset connection', networkError('ECONNRESET', 'socket hang up')],
+    ['HTTP 500', sesError('InternalFailure', 500)],
+    ['HTTP 503', sesError('ServiceUnavailable', 503)],
+    ['an error with no status', new Error('something odd')],
+  ])('%s is ambiguous: SES may have taken it', (_, error) => {
+    expect(classifySesError(error).kind).toBe('ambiguous');
+  });
+
+  it.each([
+    ['AccessDeniedException', 403, 'User is not authorized to perform ses:SendEmail'],
+    ['SendingPausedException', 400, 'Email sending is disabled for this account'],
+    ['AccountSuspendedException', 400, 'The account has been suspended'],
+    ['MailFromDomainNotVerifiedException', 400, 'MAIL FROM domain not verified'],
+    ['NotFoundException', 404, 'Configuration set <retention> does not exist.'],
+    ['MessageRejected', 400, 'Email address is not verified. The following identities failed the check in region EU-WEST-1: ana@example.com'],
+    ['UnrecognizedClientException', 400, 'The security token included in the request is invalid.'],
+    ['BadRequestException', 400, 'Tag value contains invalid characters'],
+  ])('%s is a fault of the sending account: the message is held, never suppressed', (name, status, message) => {
+    expect(classifySesError(sesError(name, status, message)).kind).toBe('account');
+  });
+
+  it.each([
+    ['MessageRejected', 'Address blacklisted.'],
+    ['MessageRejected', 'Illegal address'],
+    ['BadRequestException', 'Missing final @domain in address'],
+  ])('%s "%s" is a fault of the address', (name, message) => {
+    expect(classifySesError(sesError(name, 400, message)).kind).toBe('address');
+  });
+
+  it('names the error and status, and never carries the recipient address', () => {
+    const failure = classifySesError(sesError('MessageRejected', 400, 'Email address is not verified. The following identities failed the check in region EU-WEST-1: ana.garcia@example.com, b@shop.example'));
+    expect(failure).toBeInstanceOf(MailFailure);
+    expect(failure.message).toBe('MessageRejected (HTTP 400): Email address is not verified. The following identities failed the check in region EU-WEST-1: a***@example.com, b***@shop.example');
+  });
+
+  it('the table ends with a row that matches everything', () => {
+    expect(sesFailureTable.at(-1)!.matches({ name: 'Anything', message: '' })).toBe(true);
+  });
+
+  it('the SDK never retries a send by itself', () => {
+    expect(sendingClientConfig.maxAttempts).toBe(1);
   });
 
   it('turns a message id into a valid tag value', () => {

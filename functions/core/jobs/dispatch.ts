@@ -4,10 +4,10 @@ import { preferenceUrls, surveyAnswerUrls, type LinkSigning } from '../links.js'
 import { preferencesFromItem, PREFERENCES_RECORD_KEY } from '../preferences.js';
 import type { RetentionConfig } from '../config.js';
 import { consentBlocks } from '../consent.js';
-import { InvalidRecordError, PermanentError, TransientError } from '../errors.js';
+import { InvalidRecordError, MailFailure } from '../errors.js';
 import { nextAttemptAfter, type Message } from '../messages.js';
 import type { CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../ports.js';
-import { addressKey } from '../suppression.js';
+import { addressKey, suppressionOf } from '../suppression.js';
 import { capThreshold, firstCapSlot, firstSendableInstant, floorOf } from '../cadence.js';
 import { later, localDateOf } from '../calendar.js';
 import { customerFromItem, parseStoredRecord, PROFILE_RECORD_KEY, recordTypeOfKey, type BusinessRecord, type Customer } from '../records.js';
@@ -29,16 +29,24 @@ export interface DispatchDeps {
   readonly links: LinkSigning;
   /** A fresh unique id per claim, so only the claimer can finish what it took. */
   readonly newClaimId: () => string;
+  /**
+   * The time of each call that takes or checks a claim. A run's decisions use the time it started;
+   * its lease must not: a slow run would find its own lapsed claim still valid.
+   */
+  readonly clock: () => Date;
   /** How many messages are sent at once. */
   readonly concurrency?: number;
   /** Told of an unexpected failure of one message; the others go on. */
   readonly onError: (messageId: string, error: Error) => void;
+  /** Told when the sending account or its setup refuses a message: the messages are held, and someone must mend it. */
+  readonly onAccountFault: (messageId: string, reason: string) => void;
 }
 
-export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'expired' | 'suppressed' | 'cancelled' | 'taken' | 'failed' | 'unconfirmed';
+/** `held`: an account fault met earlier in the run; the message was left waiting, untouched, for the next run. */
+export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'held' | 'expired' | 'suppressed' | 'cancelled' | 'taken' | 'failed' | 'unconfirmed';
 
 /** A count of zero for every outcome, to add to. */
-export const noOutcomes = (): Record<DispatchOutcome, number> => ({ sent: 0, deferred: 0, retrying: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0, unconfirmed: 0 });
+export const noOutcomes = (): Record<DispatchOutcome, number> => ({ sent: 0, deferred: 0, retrying: 0, held: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0, unconfirmed: 0 });
 
 export interface DispatchResult {
   readonly due: number;
@@ -51,8 +59,10 @@ export interface DispatchResult {
  * now: past its deadline it expires; without consent it is suppressed; with its trigger gone it is
  * cancelled; in quiet hours it is held until they end. A capped message takes the cap on the
  * customer's ledger (a conditional write) or is deferred to the first day the cap allows, or expires
- * when that is past its deadline. A transient failure gives the cap back and the message waits
- * (backoff) until its deadline; a permanent one suppresses it with the reason.
+ * when that is past its deadline. How a failed send ends depends on what it means (MailFailure):
+ * refused or an account fault gives the cap back and the message waits (backoff) until its deadline;
+ * an ambiguous one is recorded as sent, unconfirmed; a refused address is suppressed. After an account
+ * fault the run claims nothing more: the rest waits, untouched, for the next run.
  */
 export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<DispatchResult> => {
   const { config } = deps;
@@ -70,19 +80,24 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   const addresses = due.map((m) => (itemOf(m.customerId, PROFILE_RECORD_KEY) as { email?: unknown } | undefined)?.email).filter((email): email is string => typeof email === 'string');
   const suppressed = addresses.length > 0 ? await deps.suppressions.suppressedAmong(addresses.map(addressKey)) : new Map<string, string>();
   const outcomes = noOutcomes();
+  const run: RunState = { accountFault: false };
 
   const dispatchOne = async (message: Message): Promise<DispatchOutcome> => {
+    if (run.accountFault) return 'held';
     const claimId = deps.newClaimId();
-    const leaseUntil = new Date(now.getTime() + config.dispatcher.claimLeaseMinutes * 60_000);
     if (message.state === 'sending' && message.handedOverAt !== undefined) {
       // Its claimer handed it to the mail service and stopped before recording the result: never again.
-      return (await deps.outbox.settleUnconfirmed(message.messageId, now)) ? 'unconfirmed' : 'taken';
+      if (!(await deps.outbox.settleUnconfirmed(message.messageId, deps.clock()))) return 'taken';
+      await recordUnconfirmedContact(deps, message, itemOf(message.customerId, PROFILE_RECORD_KEY));
+      return 'unconfirmed';
     }
-    if (!(await deps.outbox.claim(message.messageId, claimId, now, leaseUntil))) return 'taken';
+    const claimedAt = deps.clock();
+    const leaseUntil = new Date(claimedAt.getTime() + config.dispatcher.claimLeaseMinutes * 60_000);
+    if (!(await deps.outbox.claim(message.messageId, claimId, claimedAt, leaseUntil))) return 'taken';
     try {
       const source = message.sourceKey ? itemOf(message.customerId, message.sourceKey) : undefined;
       const stored = { profile: itemOf(message.customerId, PROFILE_RECORD_KEY), preferences: itemOf(message.customerId, PREFERENCES_RECORD_KEY), source, suppressed };
-      return await sendClaimed(deps, message, claimId, stored, now);
+      return await sendClaimed(deps, message, claimId, stored, now, run);
     } catch (error) {
       // Unknown outcome (a bug, or the record of a send failing): the claim stays. When its lease runs out the message
       // is claimed again if it never reached the mail service, or recorded as sent, unconfirmed, if it may have.
@@ -119,7 +134,23 @@ interface StoredItems {
   readonly suppressed: ReadonlyMap<string, string>;
 }
 
-const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string, stored: StoredItems, now: Date): Promise<DispatchOutcome> => {
+/** What one message's failure tells the rest of the run. */
+interface RunState {
+  accountFault: boolean;
+}
+
+/**
+ * A message settled as sent, unconfirmed, may have reached the customer on the day it was handed
+ * over: the floor counts from that day (its cap reservation was never given back).
+ */
+const recordUnconfirmedContact = async (deps: DispatchDeps, message: Message, profile: unknown): Promise<void> => {
+  const timeZone = (profile as { timeZone?: unknown } | undefined)?.timeZone;
+  if (typeof timeZone !== 'string' || message.handedOverAt === undefined) return;
+  const day = localDateOf(new Date(message.handedOverAt), timeZone);
+  await deps.ledger.recordContact(message.customerId, day, floorOf(day, deps.config.cadence).checkOn, { survey: message.campaign === 'survey' });
+};
+
+const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string, stored: StoredItems, now: Date, run: RunState): Promise<DispatchOutcome> => {
   const { profile, source: sourceItem } = stored;
   const { outbox, config } = deps;
   const finish = async (state: 'expired' | 'suppressed' | 'cancelled', reason: string): Promise<DispatchOutcome> => {
@@ -166,22 +197,37 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
   if (sendable > now) return holdUntil(sendable, 'held for quiet hours');
 
   const today = localDateOf(now, timeZone);
-  const capped = message.countsTowardCap;
-  if (capped && !(await deps.ledger.reserveCap(customer.customerId, message.messageId, today, capThreshold(today, cadence)))) {
-    const ledger = await deps.ledger.get(customer.customerId);
-    const lastCapped = ledger?.lastCappedDate ?? today;
-    return holdUntil(firstCapSlot(now, lastCapped, timeZone, cadence), `deferred by the weekly cap (last capped message on ${lastCapped})`);
-  }
-
+  // Rendered before the cap is taken: a template that fails leaves the cap as it was.
   // What this keep-in-touch is about: never what the last one was about.
   const keepInTouchContent = message.campaign === 'keepInTouch' ? chooseKeepInTouchContent(customer, today, ledgerNow?.lastKeepInTouchContent, config) : undefined;
   const keepInTouch = keepInTouchContent && { content: keepInTouchContent, config: config.campaigns.keepInTouch.content, sendDate: today };
   const context = { ...renderContextOf(deps, message, customer, source, now), keepInTouch };
   const email = { ...renderEmail(templateOf(message), customer, context), headers: listUnsubscribeHeaders(context.unsubscribeUrl) };
+
+  const capped = message.countsTowardCap;
+  if (capped) {
+    const reservation = await deps.ledger.reserveCap(customer.customerId, message.messageId, today, capThreshold(today, cadence));
+    if (!reservation.taken) {
+      return holdUntil(firstCapSlot(now, reservation.lastCappedDate, timeZone, cadence), `deferred by the weekly cap (last capped message on ${reservation.lastCappedDate})`);
+    }
+  }
+  const giveCapBack = async () => {
+    if (capped) await deps.ledger.releaseCap(customer.customerId, message.messageId);
+  };
+  const recordContact = () => deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn, { survey: message.campaign === 'survey', keepInTouchContent });
+
   // From here the message may reach the customer: if this run stops before recording the result, it is never tried again.
-  await outbox.markHandedOver(message.messageId, claimId, now);
   try {
-    const sesMessageId = await deps.mailer.send({
+    await outbox.markHandedOver(message.messageId, claimId, deps.clock());
+  } catch (error) {
+    // The claim lapsed (a run slower than its lease) or the write failed: nothing was sent, the cap goes back.
+    await giveCapBack();
+    throw error;
+  }
+  const sent = { sentAt: now, subject: email.subject, locale: email.locale, content: keepInTouchContent };
+  let sesMessageId: string;
+  try {
+    sesMessageId = await deps.mailer.send({
       to: customer.email,
       subject: email.subject,
       html: email.html,
@@ -189,24 +235,48 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
       tags: { campaign: message.campaign, messageId: message.messageId },
       headers: email.headers,
     });
-    // Two different items, neither waiting for the other.
-    await Promise.all([
-      outbox.markSent(message.messageId, claimId, { sentAt: now, sesMessageId, subject: email.subject, locale: email.locale, content: keepInTouchContent }),
-      deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn, { survey: message.campaign === 'survey', keepInTouchContent }),
-    ]);
-    return 'sent';
   } catch (error) {
-    if (capped && (error instanceof TransientError || error instanceof PermanentError)) await deps.ledger.releaseCap(customer.customerId, message.messageId);
-    if (error instanceof TransientError) {
-      const backoff = nextAttemptAfter(message.attempts + 1, now, deadline, config.dispatcher);
-      const retryAt = backoff && firstSendableInstant(backoff, timeZone, cadence);
-      if (!retryAt || retryAt >= deadline) return finish('expired', `transient failures until its deadline; last: ${error.message}`);
-      await outbox.release(message.messageId, claimId, { state: 'planned', sendAfter: retryAt, reason: `transient failure, retrying: ${error.message}` }, now);
-      return 'retrying';
+    if (!(error instanceof MailFailure)) throw error;
+    switch (error.kind) {
+      case 'ambiguous':
+        // It may have reached the customer: counted as sent (cap kept, floor met), never sent again.
+        await Promise.all([outbox.markSent(message.messageId, claimId, { ...sent, unconfirmed: `unconfirmed: the mail service may have taken it (${error.message}); never sent again (at most once)` }), recordContact()]);
+        return 'unconfirmed';
+      case 'address':
+        await giveCapBack();
+        await deps.suppressions.suppress([suppressionOf(customer.email, `rejected by the mail service: ${error.message}`, now)]);
+        return finish('suppressed', `the address was rejected by the mail service: ${error.message}`);
+      case 'account':
+        run.accountFault = true;
+        deps.onAccountFault(message.messageId, error.message);
+        await giveCapBack();
+        return retryLater(deps, message, claimId, now, deadline, timeZone, finish, { waiting: `held by a fault of the sending account: ${error.message}`, expired: `held by a fault of the sending account until its deadline; last: ${error.message}` });
+      case 'refused':
+        await giveCapBack();
+        return retryLater(deps, message, claimId, now, deadline, timeZone, finish, { waiting: `refused by the mail service for now, retrying: ${error.message}`, expired: `refused by the mail service until its deadline; last: ${error.message}` });
     }
-    if (error instanceof PermanentError) return finish('suppressed', `rejected by the mail service: ${error.message}`);
-    throw error;
   }
+  // Two different items, neither waiting for the other.
+  await Promise.all([outbox.markSent(message.messageId, claimId, { ...sent, sesMessageId }), recordContact()]);
+  return 'sent';
+};
+
+/** Back to wait after a failure the mail service may get over (backoff), or expired when that is past the deadline. */
+const retryLater = async (
+  deps: DispatchDeps,
+  message: Message,
+  claimId: string,
+  now: Date,
+  deadline: Date,
+  timeZone: string,
+  finish: (state: 'expired', reason: string) => Promise<DispatchOutcome>,
+  reasons: { readonly waiting: string; readonly expired: string },
+): Promise<DispatchOutcome> => {
+  const backoff = nextAttemptAfter(message.attempts + 1, now, deadline, deps.config.dispatcher);
+  const retryAt = backoff && firstSendableInstant(backoff, timeZone, deps.config.cadence);
+  if (!retryAt || retryAt >= deadline) return finish('expired', reasons.expired);
+  await deps.outbox.release(message.messageId, claimId, { state: 'planned', sendAfter: retryAt, reason: reasons.waiting }, now);
+  return 'retrying';
 };
 
 /** What a survey's stop conditions are checked against: the customer's complaints as they are now, and their last survey. */
