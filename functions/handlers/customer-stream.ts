@@ -1,8 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
+import { itemOfImage } from '../adapters/stream-image.js';
 import { InvalidRecordError } from '../core/errors.js';
 import { customerChanged } from '../core/jobs/customer-changed.js';
 import { contractChanged } from '../core/jobs/contract-changed.js';
@@ -19,12 +19,32 @@ const jobs: Record<RecordType, { readonly name: string; readonly run: (deps: Fee
   surveyResponse: { name: 'survey answer', run: surveyAnswered },
 };
 
+/** A record of the batch not processed because one before it failed: Lambda delivers it again after that one. */
+export class HeldBackError extends Error {
+  override readonly name = 'HeldBackError';
+  constructor(failedSequenceNumber: string) {
+    super(`held back behind the failed record ${failedSequenceNumber}`);
+  }
+}
+
+const keyOf = (record: DynamoDBRecord) => {
+  const keys = (record.dynamodb?.Keys ?? record.dynamodb?.NewImage ?? {}) as Record<string, AttributeValue>;
+  return { customerId: keys.customerId?.S ?? '', recordKey: keys.recordKey?.S ?? '' };
+};
+
 /**
  * DynamoDB stream of the Customers table: keeps the birthday and renewal indexes in step, plans what
  * is already inside the horizon, cancels reminders whose contract renewed, was cancelled or renews
- * itself, and runs the feedback loop (complaint follow-ups, surveys, detractors). An invalid record is
- * logged with its key and skipped; any other failure is reported for that record alone, so Lambda
- * retries it and then parks it in the dead-letter queue while the rest of the batch goes through.
+ * itself, and runs the feedback loop (complaint follow-ups, surveys, detractors).
+ *
+ * Records are applied in stream order, one after another. An invalid record (one failing validation,
+ * or whose image holds a number JavaScript cannot read exactly) is logged with its key, field and
+ * value and skipped. Any other failure stops the batch there: that record and every record after it
+ * are reported failed, none of them applied, because Lambda checkpoints at the failed record and
+ * delivers all of them again; a later version of a record applied before an earlier one is retried
+ * would be undone by that retry. A batch whose first record fails fails as a whole (an invocation
+ * error), so Lambda bisects it down to that record, retries it, parks it in the dead-letter queue
+ * and goes on with the records behind it.
  */
 export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -32,31 +52,40 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
   const processRecord = async (record: DynamoDBRecord): Promise<void> => {
     const image = record.dynamodb?.NewImage;
     if (record.eventName === 'REMOVE' || !image) return;
-    const item = unmarshall(image as Record<string, AttributeValue>);
-    const recordKey = String(item.recordKey);
-    const type = recordTypeOfKey(recordKey);
-    const job = type === undefined ? undefined : jobs[type];
-    if (!job) return;
-    const { customers, outbox, ledger } = runtime.stores();
-    const where = { key: { customerId: String(item.customerId), recordKey }, sequenceNumber: record.dynamodb?.SequenceNumber };
+    const key = keyOf(record);
+    const type = recordTypeOfKey(key.recordKey);
+    if (type === undefined) return;
+    const job = jobs[type];
     try {
+      const described = type === 'customer' ? `customer ${key.customerId}` : `${type} ${key.recordKey.slice(type.length + 1)} of customer ${key.customerId}`;
+      const item = itemOfImage(image as Record<string, AttributeValue>, described, type);
+      const { customers, outbox, ledger } = runtime.stores();
       await job.run({ customers, outbox, ledger, config: await runtime.config() }, item, runtime.clock());
     } catch (error) {
-      if (error instanceof InvalidRecordError) {
-        runtime.logger.error(`skipped an invalid ${job.name}`, { ...where, field: error.field, reason: error.message });
-        return;
-      }
-      runtime.logger.warn(STREAM_RECORD_FAILED, { ...where, error: (error as Error).message });
-      throw error;
+      if (!(error instanceof InvalidRecordError)) throw error;
+      runtime.logger.error(`skipped an invalid ${job.name}`, { key, sequenceNumber: record.dynamodb?.SequenceNumber, field: error.field, reason: error.message });
     }
   };
 
-  return withMiddlewares(runtime, async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> =>
-    processPartialResponse(event, processRecord, processor, { processInParallel: false }),
-  );
+  return withMiddlewares(runtime, async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    let failedAt: string | undefined;
+    const inStreamOrder = async (record: DynamoDBRecord): Promise<void> => {
+      if (failedAt !== undefined) throw new HeldBackError(failedAt);
+      try {
+        await processRecord(record);
+      } catch (error) {
+        const sequenceNumber = record.dynamodb?.SequenceNumber;
+        failedAt = sequenceNumber ?? '(no sequence number)';
+        const heldBack = event.Records.length - 1 - event.Records.indexOf(record);
+        runtime.logger.warn(STREAM_RECORD_FAILED, { key: keyOf(record), sequenceNumber, error: (error as Error).message, heldBack });
+        throw error;
+      }
+    };
+    return processPartialResponse(event, inStreamOrder, processor, { processInParallel: false });
+  });
 };
 
 /** What the handler logs for a record it could not process: Lambda parks the record, the log keeps the reason. */
-export const STREAM_RECORD_FAILED = 'stream record failed; it will be retried';
+export const STREAM_RECORD_FAILED = 'stream record failed; it and the records after it will be retried';
 
 export const handler = createCustomerStreamHandler(lambdaRuntime());

@@ -31,8 +31,8 @@ import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-
 
 export type HandlerName = 'planner' | 'dispatcher' | 'customerStream' | 'links' | 'mailEvents';
 
-/** The same retry budget the CDK stack gives the stream event source. */
-export const STREAM_DELIVERY = { batchSize: 100, retryAttempts: 3 } as const;
+/** The same batch size, retry budget and bisection the CDK stack gives the stream event source. */
+export const STREAM_DELIVERY = { batchSize: 100, retryAttempts: 3, bisectBatchOnError: true } as const;
 
 export class VirtualClock {
   constructor(private current: Date) {}
@@ -55,6 +55,8 @@ export interface LocalSystemOptions {
   readonly streamDeliveries?: number;
   /** Wraps the dispatcher's outbox (fault injection). */
   readonly wrapOutbox?: (outbox: Outbox) => Outbox;
+  /** Wraps the customer stream handler's outbox (fault injection: `failPlanningOf` in stream-faults.ts). */
+  readonly wrapStreamOutbox?: (outbox: Outbox) => Outbox;
   /** Where one-click links point and their secret (by default the local link port and a secret of this process). */
   readonly links?: LinkSigning;
 }
@@ -89,7 +91,7 @@ export class LocalSystem {
           stats: this.stats[name],
           logger: name === 'customerStream' ? this.streamFailures : quietLogger(),
           wrapMailer: options.wrapMailer,
-          wrapOutbox: name === 'dispatcher' ? options.wrapOutbox : undefined,
+          wrapOutbox: name === 'dispatcher' ? options.wrapOutbox : name === 'customerStream' ? options.wrapStreamOutbox : undefined,
           links: options.links,
         },
       );

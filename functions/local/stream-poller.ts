@@ -124,23 +124,38 @@ export interface ParkedRecord {
   readonly eventID?: string;
   readonly keys: unknown;
   readonly sequenceNumber?: string;
+  /** How many times the record was delivered to the handler, the last batch's retries included. */
   readonly attempts: number;
   readonly reason: string;
 }
 
 export interface DeliveryOptions {
   readonly batchSize: number;
-  /** How many times a failing record is retried before it is parked (Lambda's `retryAttempts`). */
+  /** How many times a failed batch is retried before it is parked (Lambda's `retryAttempts`). */
   readonly retryAttempts: number;
+  /** Lambda's `bisectBatchOnError`: a batch whose invocation fails is split in two, which uses up no retry. */
+  readonly bisectBatchOnError?: boolean;
   /** Why the handler failed a record, when it said so (in its log). */
   readonly reasonOf?: (sequenceNumber: string) => string | undefined;
 }
 
+interface Batch {
+  readonly records: readonly DynamoDBRecord[];
+  /** Failed invocations of this batch that counted as retries. */
+  readonly failures: number;
+}
+
 /**
  * Delivers stream records to a handler with the semantics of Lambda's event source mapping with
- * `reportBatchItemFailures`: after a partial failure the batch is retried from the first failed
- * record; a record that still fails after the retries is parked (Lambda's on-failure destination)
- * and the records behind it go on.
+ * `reportBatchItemFailures` (and, when asked, `bisectBatchOnError`), one shard in order:
+ * - a batch answered with failures is checkpointed before the lowest failed record, and the rest of
+ *   that batch, from that record on, is delivered again (a retry);
+ * - a batch whose invocation fails (the handler throws, as ours does when every record failed) is
+ *   split in two with bisection, the halves delivered in order, without using up a retry; a batch of
+ *   one is retried;
+ * - a batch still failing after `retryAttempts` retries is parked whole (Lambda's on-failure
+ *   destination, which gets the batch's range) and the records behind it go on.
+ * Nothing behind a failed record is delivered before that record is either through or parked.
  */
 export const deliverStreamRecords = async (
   records: readonly DynamoDBRecord[],
@@ -148,33 +163,48 @@ export const deliverStreamRecords = async (
   options: DeliveryOptions,
 ): Promise<ParkedRecord[]> => {
   const parked: ParkedRecord[] = [];
-  let pending = [...records];
-  let attempts = 0;
-  while (pending.length > 0) {
-    const batch = pending.slice(0, options.batchSize);
-    let firstFailed = -1;
-    let reason = 'the handler reported the record as failed';
+  const deliveries = new Map<DynamoDBRecord, number>();
+  const rest = [...records];
+  const queue: Batch[] = []; // batches to deliver again (retries, halves), before anything from `rest`
+  while (queue.length > 0 || rest.length > 0) {
+    const batch = queue.shift() ?? { records: rest.splice(0, options.batchSize), failures: 0 };
+    for (const record of batch.records) deliveries.set(record, (deliveries.get(record) ?? 0) + 1);
+
+    let firstFailed: number;
+    let failed = new Set<string>();
+    let reason: string;
+    let invocationFailed = false;
     try {
-      const response = await handler({ Records: batch });
-      const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
-      firstFailed = batch.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
+      const response = await handler({ Records: [...batch.records] });
+      failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      firstFailed = batch.records.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
+      reason = 'the handler reported the record as failed';
     } catch (error) {
+      invocationFailed = true;
       firstFailed = 0;
       reason = `the handler failed: ${(error as Error).message}`;
     }
-    if (firstFailed === -1) {
-      pending = pending.slice(batch.length);
-      attempts = 0;
+    if (firstFailed === -1) continue; // checkpointed past the batch
+
+    let next: Batch;
+    if (invocationFailed && options.bisectBatchOnError && batch.records.length > 1) {
+      const half = Math.ceil(batch.records.length / 2);
+      queue.unshift({ records: batch.records.slice(0, half), failures: batch.failures }, { records: batch.records.slice(half), failures: batch.failures });
+      continue;
+    } else if (firstFailed > 0) {
+      next = { records: batch.records.slice(firstFailed), failures: 1 }; // checkpointed before the failed record
+    } else {
+      next = { records: batch.records, failures: batch.failures + 1 };
+    }
+    if (next.failures <= options.retryAttempts) {
+      queue.unshift(next);
       continue;
     }
-    pending = pending.slice(firstFailed); // records before the failure are done (checkpointed)
-    attempts = firstFailed === 0 ? attempts + 1 : 1;
-    if (attempts > options.retryAttempts) {
-      const poison = pending.shift()!;
-      const sequenceNumber = poison.dynamodb?.SequenceNumber;
+    for (const record of next.records) {
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
       const told = sequenceNumber === undefined ? undefined : options.reasonOf?.(sequenceNumber);
-      parked.push({ eventID: poison.eventID, keys: poison.dynamodb?.Keys, sequenceNumber, attempts, reason: told ?? reason });
-      attempts = 0;
+      const own = invocationFailed || failed.has(sequenceNumber ?? '') ? reason : `in the batch of ${next.records[0]!.dynamodb?.SequenceNumber}, which kept failing`;
+      parked.push({ eventID: record.eventID, keys: record.dynamodb?.Keys, sequenceNumber, attempts: deliveries.get(record) ?? 0, reason: told ?? own });
     }
   }
   return parked;

@@ -1,10 +1,12 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
+import { STREAM_RECORD_FAILED } from '../../functions/handlers/customer-stream.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
+import { failPlanningOf } from '../../functions/local/stream-faults.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 
 describe('customer profiles written straight into the table by a business system', () => {
@@ -16,7 +18,7 @@ describe('customer profiles written straight into the table by a business system
     const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
     const logError = vi.spyOn(system.runtime('customerStream').logger, 'error');
     const put = (id: string, fields: Record<string, unknown>) =>
-      db.send(new PutCommand({ TableName: system.tables.Customers, Item: { customerId: `${prefix}${id}`, recordKey: 'customer', email: `${prefix}${id}@example.com`, ...fields } }));
+      db.send(new PutCommand({ TableName: system.tables.Customers, Item: { customerId: `${prefix}${id}`, recordKey: 'customer', email: `${prefix}${id}@example.com`, marketingOptIn: true, ...fields } }));
 
     // Act: three profiles without the derived index key, the middle one malformed; then a contract.
     await put('a', { timeZone: 'Europe/Bucharest', locale: 'ro', name: 'Ana', birthday: '1991-05-20' });
@@ -46,5 +48,80 @@ describe('customer profiles written straight into the table by a business system
     // Assess
     const greetings = (await emailsTo((to) => to.startsWith(prefix))).filter((e) => /mulți ani|cumpleaños/.test(e.subject));
     expect(greetings.map((e) => e.subject).sort()).toEqual(['La mulți ani, Ana!', '¡Feliz cumpleaños, Carla!']);
+  });
+});
+
+describe('stream order when a record fails', () => {
+  it('applies a complaint resolved only after its opened version, which failed once, went through on the retry', async () => {
+    // Prepare: planning the complaint's first follow-up (what the opened version plans) is throttled once.
+    const prefix = uniquePrefix('stream-order');
+    const customerId = `${prefix}ana`;
+    const clock = new VirtualClock(new Date('2027-05-01T00:00:00Z'));
+    const system = await LocalSystem.create({
+      ...endpoints(),
+      tablePrefix: prefix,
+      clock,
+      config: async () => defaultConfig,
+      wrapStreamOutbox: failPlanningOf((messageId) => messageId === `${customerId}#complaintFollowUp#q-1#1`),
+    });
+    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+    const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: system.tables.Customers, Item: { customerId, ...item } }));
+    await put({ recordKey: 'customer', type: 'customer', email: `${customerId}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', name: 'Ana', marketingOptIn: true });
+    await system.drainStreams();
+    const warn = vi.spyOn(system.runtime('customerStream').logger, 'warn');
+
+    // Act: the business system opens the complaint and resolves it; both versions wait on the stream.
+    const complaint = { recordKey: 'complaint#q-1', type: 'complaint', complaintId: 'q-1', subject: 'Late delivery', openedAt: '2027-04-30T20:00:00Z' };
+    await put(complaint);
+    await put({ ...complaint, status: 'resolved', resolvedAt: '2027-04-30T23:00:00Z' });
+    await system.drainStreams();
+
+    // Assess: the check-ins the opened version planned are cancelled by the resolution, and the
+    // "how did we do?" it planned stands (were it applied first, the retried opened version would cancel it for good).
+    const followUps = (await readAllMessages(db, system.tables.Messages))
+      .filter((m) => m.customerId === customerId && m.campaign === 'complaintFollowUp')
+      .map((m) => [m.messageId.slice(`${customerId}#complaintFollowUp#`.length), m.state, m.reason ?? null])
+      .sort();
+    expect(followUps).toEqual([
+      ['q-1#1', 'cancelled', 'the complaint was resolved'],
+      ['q-1#2', 'cancelled', 'the complaint was resolved'],
+      ['q-1#3', 'cancelled', 'the complaint was resolved'],
+      ['q-1#resolved', 'planned', null],
+    ]);
+    expect(system.parked).toEqual([]);
+    // It failed once, held the resolution back, and went through on the retry.
+    expect(warn.mock.calls.filter(([text]) => text === STREAM_RECORD_FAILED)).toEqual([
+      [STREAM_RECORD_FAILED, expect.objectContaining({ key: { customerId, recordKey: 'complaint#q-1' }, heldBack: 1, error: expect.stringMatching(/ProvisionedThroughputExceeded/) })],
+    ]);
+  });
+
+  it('logs a record whose image holds a number JavaScript cannot read exactly with its key, field and value, skips it, and lets the records around it through', async () => {
+    // Prepare
+    const prefix = uniquePrefix('stream-number');
+    const clock = new VirtualClock(new Date('2027-05-01T00:00:00Z'));
+    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
+    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+    const logError = vi.spyOn(system.runtime('customerStream').logger, 'error');
+    const profile = (name: string) => ({ customerId: `${prefix}${name}`, recordKey: 'customer', type: 'customer', email: `${prefix}${name}@example.com`, timeZone: 'UTC', marketingOptIn: true, birthday: '1990-05-10' });
+
+    // Act: a complaint carrying a refund of 9007199254740993.25 (DynamoDB holds it; JavaScript cannot) between two profiles.
+    await db.send(new PutCommand({ TableName: system.tables.Customers, Item: profile('a') }));
+    await db.send(new PutCommand({
+      TableName: system.tables.Customers,
+      Item: { customerId: `${prefix}a`, recordKey: 'complaint#q-9', type: 'complaint', complaintId: 'q-9', subject: 'Refund', openedAt: '2027-04-30T20:00:00Z', details: { refund: NumberValue.from('9007199254740993.25') } },
+    }));
+    await db.send(new PutCommand({ TableName: system.tables.Customers, Item: profile('b') }));
+    await system.drainStreams();
+
+    // Assess
+    expect(system.parked).toEqual([]);
+    expect(logError).toHaveBeenCalledWith('skipped an invalid complaint', expect.objectContaining({
+      key: { customerId: `${prefix}a`, recordKey: 'complaint#q-9' },
+      field: 'details.refund',
+      reason: `complaint q-9 of customer ${prefix}a: complaint.details.refund: number '9007199254740993.25' cannot be read exactly (beyond ±9007199254740991)`,
+    }));
+    const planned = await readAllMessages(db, system.tables.Messages);
+    expect(planned.filter((m) => m.campaign === 'birthday').map((m) => m.customerId).sort()).toEqual([`${prefix}a`, `${prefix}b`]);
+    expect(planned.filter((m) => m.campaign === 'complaintFollowUp')).toEqual([]);
   });
 });
