@@ -47,11 +47,21 @@ export const signLink = (link: LinkAction, expiresAt: Date, secret: string): str
   return `${body}.${signatureOf(body, secret).toString('base64url')}`;
 };
 
+/**
+ * A token exactly as `signLink` writes it: base64url body, a dot, and the 43 characters of a
+ * SHA-256 signature. Node's base64 decoder skips what is not base64 and ignores the spare bits
+ * of the last character, so without this `sig`, `sig=`, `sig!!` and `sig ` would all verify:
+ * one signature, many tokens. Only the canonical one is accepted.
+ */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
+
 export const verifyLink = (token: string, secret: string, now: Date): VerifiedLink => {
-  const [body, signature, extra] = token.split('.');
-  if (!body || !signature || extra !== undefined) return { ok: false, problem: 'invalid' };
+  if (!TOKEN_SHAPE.test(token)) return { ok: false, problem: 'invalid' };
+  const [body, signature] = token.split('.') as [string, string];
   const expected = signatureOf(body, secret);
   const given = Buffer.from(signature, 'base64url');
+  // A spare bit set in the last character decodes to the same bytes: refuse it by re-encoding.
+  if (given.toString('base64url') !== signature) return { ok: false, problem: 'invalid' };
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: 'invalid' };
   let payload: Payload;
   try {

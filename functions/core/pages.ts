@@ -4,19 +4,22 @@ import { subscriptions } from './preferences.js';
 import { locales, type Locale } from './records.js';
 
 /**
- * The pages a link from our e-mails lands on, in the customer's language: thanks for an answer, the
- * unsubscribe confirmation, the preference page, or why a link did nothing. Everything shown is
- * escaped; forms post back to the page's own address (its token included), and nothing redirects.
+ * The pages a link from our e-mails lands on, in the customer's language: the survey answer to send,
+ * thanks for it, the unsubscribe confirmation, the preference page, or why a link did nothing.
+ * Everything shown is escaped; forms post back to the page's own address (its token included), and
+ * nothing redirects. No script: every page works with JavaScript off.
  */
 
-type PageName = 'thanks' | 'expired' | 'invalid' | 'notFound' | 'badRequest' | 'confirmUnsubscribe' | 'unsubscribed' | 'preferences';
+type PageName = 'confirmSurveyAnswer' | 'thanks' | 'expired' | 'invalid' | 'notFound' | 'badRequest' | 'confirmUnsubscribe' | 'unsubscribed' | 'preferences';
 interface PageText {
   readonly title: string;
   readonly body: string;
 }
 interface LocaleTexts {
   readonly pages: Record<PageName, PageText>;
-  readonly button: { readonly unsubscribe: string; readonly save: string };
+  readonly button: { readonly unsubscribe: string; readonly save: string; readonly sendAnswer: string };
+  /** What the ends of the 0–10 scale mean. */
+  readonly scale: { readonly low: string; readonly high: string };
   readonly choices: Record<(typeof subscriptions)[number], string>;
   readonly saved: string;
 }
@@ -24,6 +27,7 @@ interface LocaleTexts {
 const texts: Record<Locale, LocaleTexts> = {
   en: {
     pages: {
+      confirmSurveyAnswer: { title: 'How likely are you to recommend us to a friend?', body: 'You chose {{score}}. Send it, or pick another number first.' },
       thanks: { title: 'Thank you!', body: 'We have your answer: {{score}} out of 10. Changed your mind? Click another number in the e-mail.' },
       expired: { title: 'This link has expired', body: 'Nothing was changed. The links in our e-mails work for a limited time; a newer e-mail has a fresh one.' },
       invalid: { title: 'This link does not work', body: 'It may have been copied incompletely. Nothing was changed; please use the link exactly as it is in the e-mail.' },
@@ -33,12 +37,14 @@ const texts: Record<Locale, LocaleTexts> = {
       unsubscribed: { title: 'You are unsubscribed', body: 'You will get no more marketing e-mails from us. Messages about your contracts and complaints still reach you; your preference page changes that.' },
       preferences: { title: 'Your e-mail preferences', body: 'Choose what we may send you.' },
     },
-    button: { unsubscribe: 'Unsubscribe', save: 'Save' },
+    button: { unsubscribe: 'Unsubscribe', save: 'Save', sendAnswer: 'Send my answer' },
+    scale: { low: '0 = not at all likely', high: '10 = extremely likely' },
     choices: { marketing: 'Everything: greetings, news of your membership, surveys and service messages', service: 'Only service messages (contracts, complaints)', nothing: 'Nothing at all' },
     saved: 'Saved.',
   },
   es: {
     pages: {
+      confirmSurveyAnswer: { title: '¿Qué probabilidad hay de que nos recomiendes a un amigo?', body: 'Has elegido {{score}}. Envíalo, o elige antes otro número.' },
       thanks: { title: '¡Gracias!', body: 'Tenemos tu respuesta: {{score}} sobre 10. ¿Has cambiado de opinión? Haz clic en otro número del correo.' },
       expired: { title: 'Este enlace ha caducado', body: 'No se ha cambiado nada. Los enlaces de nuestros correos funcionan durante un tiempo limitado; un correo más reciente trae uno nuevo.' },
       invalid: { title: 'Este enlace no funciona', body: 'Puede que se haya copiado incompleto. No se ha cambiado nada; usa el enlace tal como aparece en el correo.' },
@@ -48,12 +54,14 @@ const texts: Record<Locale, LocaleTexts> = {
       unsubscribed: { title: 'Te has dado de baja', body: 'No te enviaremos más correos comerciales. Los mensajes sobre tus contratos y reclamaciones te seguirán llegando; puedes cambiarlo en tu página de preferencias.' },
       preferences: { title: 'Tus preferencias de correo', body: 'Elige qué podemos enviarte.' },
     },
-    button: { unsubscribe: 'Darme de baja', save: 'Guardar' },
+    button: { unsubscribe: 'Darme de baja', save: 'Guardar', sendAnswer: 'Enviar mi respuesta' },
+    scale: { low: '0 = nada probable', high: '10 = muy probable' },
     choices: { marketing: 'Todo: felicitaciones, novedades de tu cuenta, encuestas y mensajes de servicio', service: 'Solo mensajes de servicio (contratos, reclamaciones)', nothing: 'Nada en absoluto' },
     saved: 'Guardado.',
   },
   ro: {
     pages: {
+      confirmSurveyAnswer: { title: 'Cât de probabil este să ne recomanzi unui prieten?', body: 'Ai ales {{score}}. Trimite răspunsul sau alege mai întâi alt număr.' },
       thanks: { title: 'Mulțumim!', body: 'Am primit răspunsul tău: {{score}} din 10. Te-ai răzgândit? Dă clic pe alt număr din e-mail.' },
       expired: { title: 'Acest link a expirat', body: 'Nu s-a schimbat nimic. Linkurile din e-mailurile noastre funcționează un timp limitat; un e-mail mai nou are unul proaspăt.' },
       invalid: { title: 'Acest link nu funcționează', body: 'Poate nu a fost copiat în întregime. Nu s-a schimbat nimic; folosește linkul exact cum apare în e-mail.' },
@@ -63,20 +71,57 @@ const texts: Record<Locale, LocaleTexts> = {
       unsubscribed: { title: 'Te-ai dezabonat', body: 'Nu îți vom mai trimite e-mailuri de marketing. Mesajele despre contractele și reclamațiile tale îți vor sosi în continuare; poți schimba asta din pagina de preferințe.' },
       preferences: { title: 'Preferințele tale de e-mail', body: 'Alege ce îți putem trimite.' },
     },
-    button: { unsubscribe: 'Dezabonează-mă', save: 'Salvează' },
+    button: { unsubscribe: 'Dezabonează-mă', save: 'Salvează', sendAnswer: 'Trimite răspunsul' },
+    scale: { low: '0 = deloc probabil', high: '10 = foarte probabil' },
     choices: { marketing: 'Tot: felicitări, noutăți despre abonament, sondaje și mesaje de serviciu', service: 'Doar mesaje de serviciu (contracte, reclamații)', nothing: 'Nimic' },
     saved: 'Salvat.',
   },
 };
 
+// The survey's scale: eleven radio buttons drawn as boxes (the input stays focusable and keyboard-driven),
+// one row on a wide screen, two (0 to 5, 6 to 10) on a phone, where 11 boxes in a row would be too small to tap.
+const styles = [
+  'body{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#222;background:#fff;line-height:1.4}',
+  'h1{font-size:1.6rem;line-height:1.25}label{display:block;margin:.5rem 0}',
+  'button{font:inherit;margin-top:1rem;padding:.65rem 1.4rem;border:0;border-radius:6px;background:#1f4e8c;color:#fff;cursor:pointer}',
+  'button:focus-visible{outline:3px solid #f0a500;outline-offset:2px}',
+  '.scale{display:grid;grid-template-columns:repeat(6,1fr);gap:.4rem;border:0;margin:1.25rem 0 .25rem;padding:0;min-width:0}',
+  '@media (min-width:36rem){body{margin-top:4rem}.scale{grid-template-columns:repeat(11,1fr)}}',
+  '.scale label{margin:0;position:relative}',
+  '.scale input{position:absolute;opacity:0;inset:0;margin:0}',
+  '.scale span{display:block;padding:.7rem 0;text-align:center;font-weight:600;border:1px solid #888;border-radius:6px;background:#fff}',
+  '.scale input:checked+span{background:#1f4e8c;border-color:#1f4e8c;color:#fff}',
+  '.scale input:focus-visible+span{outline:3px solid #f0a500;outline-offset:2px}',
+  '.ends{display:flex;justify-content:space-between;gap:1rem;margin:0;font-size:.875rem;color:#555}',
+  '.ends span:last-child{text-align:right}',
+  '.brand{margin-top:2.5rem;color:#555}',
+].join('');
+
 const page = Handlebars.compile(`<!doctype html>
 <html lang="{{lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{title}}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.6rem}label{display:block;margin:.5rem 0}</style></head>
+<style>${styles}</style></head>
 <body><h1>{{title}}</h1><p>{{body}}</p>
 {{#if saved}}<p role="status"><strong>{{saved}}</strong></p>{{/if}}
+{{#if scores}}<form method="post"><input type="hidden" name="t" value="{{token}}"><fieldset class="scale" aria-label="{{title}}" aria-describedby="ends">{{#each scores}}<label><input type="radio" name="score" value="{{value}}"{{#if checked}} checked{{/if}}><span>{{value}}</span></label>{{/each}}</fieldset><p class="ends" id="ends"><span>{{scaleLow}}</span><span>{{scaleHigh}}</span></p><button type="submit">{{sendButton}}</button></form>{{/if}}
 {{#if unsubscribeButton}}<form method="post"><button type="submit">{{unsubscribeButton}}</button></form>{{/if}}
 {{#if choices}}<form method="post">{{#each choices}}<label><input type="radio" name="receive" value="{{value}}"{{#if checked}} checked{{/if}}> {{label}}</label>{{/each}}<button type="submit">{{saveButton}}</button></form>{{/if}}
-<p>{{brand}}</p></body></html>`);
+<p class="brand">{{brand}}</p></body></html>`);
+
+/**
+ * The headers every link page is served with, by the Lambda handler and the local link server alike.
+ * No script, no frame: the pages carry forms that change things, so no other site may show them in a
+ * frame and trick a click (`frame-ancestors 'none'`, and `X-Frame-Options` for older browsers).
+ */
+export const pageHeaders: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  // The token is in the URL: it must not travel on in a Referer or land in a search index.
+  'referrer-policy': 'no-referrer',
+  'x-robots-tag': 'noindex',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+};
 
 /** Each page's body compiled once, not on every click. */
 const compiledBodies = new Map<string, Handlebars.TemplateDelegate>();
@@ -127,6 +172,15 @@ export const linkPage = (outcome: LinkOutcome, brand: string, acceptLanguage?: s
       return render(400, 'badRequest');
     case 'expired':
       return render(410, 'expired');
+    case 'confirmSurveyAnswer':
+      return render(200, 'confirmSurveyAnswer', {
+        score: outcome.score,
+        token: outcome.token,
+        scores: Array.from({ length: 11 }, (_, value) => ({ value, checked: value === outcome.score })),
+        scaleLow: t.scale.low,
+        scaleHigh: t.scale.high,
+        sendButton: t.button.sendAnswer,
+      });
     case 'surveyAnswer':
       return render(200, 'thanks', { score: outcome.score });
     case 'confirmUnsubscribe':

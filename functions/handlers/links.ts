@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
 import { linkSecretFromEnv } from '../adapters/link-secret.js';
 import { followLink } from '../core/jobs/follow-link.js';
-import { linkPage, type Page } from '../core/pages.js';
+import { linkPage, pageHeaders, type Page } from '../core/pages.js';
 import { withMiddlewares } from './middleware.js';
 
 /** A form body larger than this is no click of ours. */
@@ -19,7 +19,7 @@ export const createLinksHandler = (runtime: HandlerRuntime) =>
     const request = { method: event.requestContext.http.method, path: event.rawPath, token: event.queryStringParameters?.t ?? '', form: form ?? {} };
     const outcome = form === undefined ? { kind: 'badRequest' as const, locale: 'en' } : await followLink(runtime.stores().customers, request, await runtime.linkSecret(), runtime.clock());
     runtime.logger.info('link followed', { path: request.path, method: request.method, outcome: outcome.kind });
-    return respond(linkPage(outcome, runtime.brand, event.headers?.['accept-language']));
+    return respond(linkPage(outcome, runtime.brand, event.headers?.['accept-language']), request.method);
   });
 
 /** The fields of a form POST; undefined for a body that is too large. */
@@ -30,17 +30,11 @@ const formOf = (event: APIGatewayProxyEventV2): Record<string, string> | undefin
   return Object.fromEntries(new URLSearchParams(body));
 };
 
-const respond = (page: Page): APIGatewayProxyStructuredResultV2 => ({
+/** Every answer is a page with the same headers (`pageHeaders`), error pages included; a HEAD gets the headers alone. */
+const respond = (page: Page, method: string): APIGatewayProxyStructuredResultV2 => ({
   statusCode: page.status,
-  headers: {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    // The token is in the URL: it must not travel on in a Referer or land in a search index.
-    'referrer-policy': 'no-referrer',
-    'x-robots-tag': 'noindex',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-  },
-  body: page.html,
+  headers: { ...pageHeaders },
+  body: method === 'HEAD' ? '' : page.html,
 });
 
 export const handler = createLinksHandler(lambdaRuntime({ linkSecret: linkSecretFromEnv }));

@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { pageHeaders } from '../core/pages.js';
 
 /**
  * Serves the one-click link handler on loopback the way API Gateway's HTTP API invokes it in AWS:
- * each request becomes a payload-2.0 event, the handler's result becomes the response.
+ * each request becomes a payload-2.0 event, the handler's result becomes the response, its headers
+ * (`pageHeaders`: content security policy, no framing, no referrer) as they are. Only when the
+ * handler fails does this server answer itself, with the same headers.
  */
 
 export type LinksHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -56,7 +59,7 @@ export const serveLinks = (handler: LinksHandler, port: number): Promise<LinkSer
             response.end(result.body ?? '');
           })
           .catch((error: Error) => {
-            response.writeHead(500, { 'content-type': 'text/plain' });
+            response.writeHead(500, { ...pageHeaders, 'content-type': 'text/plain; charset=utf-8' });
             response.end(`internal error: ${error.message}`);
           });
       });

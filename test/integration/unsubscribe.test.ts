@@ -31,7 +31,7 @@ describe('one-click unsubscribe and the preference page, on the real local stack
     ({ system, server, customers } = await systemWithLinks(prefix, clock));
     await system.importText(
       [
-        JSON.stringify({ type: 'customer', customerId, email: `${customerId}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', name: 'Gus', birthday: '1990-03-12' }),
+        JSON.stringify({ type: 'customer', customerId, email: `${customerId}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', name: 'Gus', birthday: '1990-03-12', marketingOptIn: true }),
         JSON.stringify({ type: 'interaction', interactionId: 'o-1', customerId, completedAt: '2027-03-01T09:00:00Z' }),
         JSON.stringify({ type: 'contract', contractId: 'k-1', customerId, endsOn: '2027-03-20', plan: 'Premium' }),
       ].join('\n'),
@@ -51,12 +51,18 @@ describe('one-click unsubscribe and the preference page, on the real local stack
     expect(footerLink(survey, 'Elige qué te enviamos')).toMatch(new RegExp(`^${server.url}/preferences\\?t=`));
   });
 
-  it('asks before unsubscribing on a GET, and changes nothing', async () => {
-    const response = await fetch(header(survey, 'List-Unsubscribe')!.slice(1, -1));
+  it('asks before unsubscribing on a GET, and changes nothing; nor does a HEAD (mail scanners open links, they send no forms)', async () => {
+    const url = header(survey, 'List-Unsubscribe')!.slice(1, -1);
+    const head = await fetch(url, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const response = await fetch(url);
     expect(response.status).toBe(200);
     const page = await response.text();
     expect(page).toContain('¿Darte de baja de los correos comerciales?');
     expect(page).toContain('<form method="post">');
+    expect(response.headers.get('content-security-policy')).toMatch(/(^|; )frame-ancestors 'none'(;|$)/);
+    await fetch(footerLink(survey, 'Elige qué te enviamos')!, { method: 'HEAD' });
     expect(await preferences()).toBeUndefined();
   });
 

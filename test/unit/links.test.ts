@@ -28,6 +28,26 @@ describe('signed one-click links', () => {
     expect(verifyLink(token, 'another-secret', now)).toEqual({ ok: false, problem: 'invalid' });
   });
 
+  it('refuse a genuine token with anything added to its signature, or its signature written another way', () => {
+    // Node's base64 decoder skips what is not base64 and the spare bits of the last character,
+    // so each of these decoded to the genuine signature and was accepted.
+    const token = signLink(link, inAMonth, secret);
+    expect(token).toMatch(/\.[A-Za-z0-9_-]{43}$/);
+    for (const junk of ['=', '==', '!', '!!!!', ' ', '\n', '~~~', '@@', '%'])
+      expect(verifyLink(`${token}${junk}`, secret, now), JSON.stringify(junk)).toEqual({ ok: false, problem: 'invalid' });
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1)!);
+    const sameBytes = [0, 1, 2, 3].map((spare) => alphabet[(last & ~3) + spare]!).filter((char) => char !== token.at(-1));
+    expect(sameBytes).toHaveLength(3);
+    for (const char of sameBytes) {
+      const respelt = token.slice(0, -1) + char;
+      expect(Buffer.from(respelt.split('.')[1]!, 'base64url').equals(Buffer.from(token.split('.')[1]!, 'base64url'))).toBe(true);
+      expect(verifyLink(respelt, secret, now)).toEqual({ ok: false, problem: 'invalid' });
+    }
+    expect(verifyLink(` ${token}`, secret, now)).toEqual({ ok: false, problem: 'invalid' });
+    expect(verifyLink(token, secret, now).ok).toBe(true);
+  });
+
   it.each(['', 'abc', 'a.b.c', '.', '%%%.***'])('refuse a malformed token %j', (token) => {
     expect(verifyLink(token, secret, now)).toEqual({ ok: false, problem: 'invalid' });
   });

@@ -6,8 +6,9 @@ import type { CustomerStore } from '../ports.js';
 export interface LinkRequest {
   readonly method: string;
   readonly path: string;
+  /** The `t` of the query string: the token of the link in the e-mail. */
   readonly token: string;
-  /** The form fields of a POST (`application/x-www-form-urlencoded`). */
+  /** The form fields of a POST (`application/x-www-form-urlencoded`); a `t` among them is the token. */
   readonly form: Readonly<Record<string, string>>;
 }
 
@@ -16,6 +17,8 @@ export type LinkOutcome =
   | { readonly kind: 'invalid' }
   | { readonly kind: 'expired'; readonly locale: string }
   | { readonly kind: 'badRequest'; readonly locale: string }
+  /** A GET of a survey answer link: it shows the score chosen, ready to send, and records nothing (mail scanners open links). */
+  | { readonly kind: 'confirmSurveyAnswer'; readonly score: number; readonly token: string; readonly locale: string }
   | { readonly kind: 'surveyAnswer'; readonly result: 'recorded' | 'updated' | 'unchanged'; readonly score: number; readonly locale: string }
   /** A GET of an unsubscribe link: it asks, it does not act (mail scanners open links). */
   | { readonly kind: 'confirmUnsubscribe'; readonly locale: string }
@@ -24,17 +27,31 @@ export type LinkOutcome =
 
 const pathOf: Record<LinkAction['action'], string> = { surveyAnswer: SURVEY_ANSWER_PATH, unsubscribe: UNSUBSCRIBE_PATH, preferences: PREFERENCES_PATH };
 
+/** A score as a form sends it: one of 0 to 10, written plainly. */
+const scoreFromForm = (value: string | undefined): number | undefined => (value !== undefined && /^(?:10|[0-9])$/.test(value) ? Number(value) : undefined);
+
 /**
  * A click on a link from one of our e-mails. Only a genuine, unexpired link on its own path does
  * anything; a tampered, expired or misplaced one records nothing.
- * - `GET /survey`: records the survey answer (the same click again changes nothing; another score replaces it).
+ *
+ * A `GET` (or `HEAD`) never changes anything: mail scanners open every link of a message, some
+ * with `HEAD`, but they submit no forms. So every change is a `POST`:
+ * - `GET /survey` shows the score of the link clicked, preselected, with a button; its `POST` (form
+ *   fields `t`, the link's token, and `score`) records the answer: the same score again changes
+ *   nothing, another one replaces it.
  * - `POST /unsubscribe` (RFC 8058 one-click, or the confirmation page's button): no more marketing, at once. `GET` asks.
  * - `GET /preferences` shows what the customer receives; `POST` with `receive` = marketing | service | nothing changes it.
+ *
+ * There are no sessions or cookies: the signed token a request carries is its only authority, so a
+ * forged cross-site form can do nothing its author could not do with the token itself, and CSRF
+ * tokens would add nothing.
  */
 export const followLink = async (customers: CustomerStore, request: LinkRequest, secret: string, now: Date): Promise<LinkOutcome> => {
   const isKnownPath = Object.values(pathOf).includes(request.path);
-  if (!isKnownPath || (request.method !== 'GET' && request.method !== 'POST')) return { kind: 'notFound' };
-  const verified = verifyLink(request.token, secret, now);
+  const method = request.method === 'HEAD' ? 'GET' : request.method; // a HEAD is answered as its GET would be
+  if (!isKnownPath || (method !== 'GET' && method !== 'POST')) return { kind: 'notFound' };
+  const token = method === 'POST' && request.form.t ? request.form.t : request.token;
+  const verified = verifyLink(token, secret, now);
   if (!verified.ok) return verified.problem === 'expired' ? { kind: 'expired', locale: verified.link.locale } : { kind: 'invalid' };
   const link = verified.link;
   if (pathOf[link.action] !== request.path) return { kind: 'invalid' };
@@ -43,18 +60,21 @@ export const followLink = async (customers: CustomerStore, request: LinkRequest,
 
   switch (link.action) {
     case 'surveyAnswer': {
-      if (request.method !== 'GET') return { kind: 'badRequest', locale };
-      const result = await customers.recordSurveyAnswer({ type: 'surveyResponse', surveyId: link.surveyId, customerId, score: link.score, respondedAt: now.toISOString() });
-      return { kind: 'surveyAnswer', result, score: link.score, locale };
+      if (method === 'GET') return { kind: 'confirmSurveyAnswer', score: link.score, token, locale };
+      // The link's token says whose survey it is; the customer may have picked another number on the page.
+      const score = scoreFromForm(request.form.score);
+      if (score === undefined) return { kind: 'badRequest', locale };
+      const result = await customers.recordSurveyAnswer({ type: 'surveyResponse', surveyId: link.surveyId, customerId, score, respondedAt: now.toISOString() });
+      return { kind: 'surveyAnswer', result, score, locale };
     }
     case 'unsubscribe': {
-      if (request.method === 'GET') return { kind: 'confirmUnsubscribe', locale };
+      if (method === 'GET') return { kind: 'confirmUnsubscribe', locale };
       const current = await currentSubscription(customers, customerId);
       if (current === 'marketing') await setReceive('service'); // "nothing" already includes no marketing
       return { kind: 'unsubscribed', locale };
     }
     case 'preferences': {
-      if (request.method === 'GET') return { kind: 'preferences', receive: await currentSubscription(customers, customerId), locale, saved: false };
+      if (method === 'GET') return { kind: 'preferences', receive: await currentSubscription(customers, customerId), locale, saved: false };
       const receive = request.form.receive;
       if (!isSubscription(receive)) return { kind: 'badRequest', locale };
       await setReceive(receive);

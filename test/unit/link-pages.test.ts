@@ -1,0 +1,159 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import type { HandlerRuntime } from '../../functions/adapters/runtime.js';
+import { defaultConfig } from '../../functions/core/config.js';
+import { signLink, type LinkAction } from '../../functions/core/links.js';
+import type { ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
+import { createLinksHandler } from '../../functions/handlers/links.js';
+import { lambdaContext } from '../../functions/local/lambda-context.js';
+
+const secret = 'a-test-secret-of-enough-length-0123456789';
+const now = new Date('2027-03-05T10:00:00Z');
+const survey = (score: number, locale = 'en'): LinkAction => ({ action: 'surveyAnswer', customerId: 'c-1', surveyId: 'o-1', score, locale });
+const tokenFor = (link: LinkAction, expiresAt = new Date('2027-04-01T00:00:00Z')) => signLink(link, expiresAt, secret);
+
+/** The link handler over a customer store that only remembers what it was asked to write. */
+const linksHandler = () => {
+  const writes: unknown[] = [];
+  const customers = {
+    recordSurveyAnswer: async (answer: unknown) => (writes.push(answer), 'recorded' as const),
+    setPreferences: async (preferences: unknown) => void writes.push(preferences),
+    getItems: async () => new Map(),
+  } as unknown as CustomerStore;
+  const runtime: HandlerRuntime = {
+    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    clock: () => now,
+    config: async () => defaultConfig,
+    stores: () => ({ customers, outbox: {} as Outbox, ledger: {} as LedgerStore, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore }),
+    brand: 'Acme',
+    linkSecret: async () => secret,
+    linksBaseUrl: () => 'https://links.test',
+  };
+  const handler = createLinksHandler(runtime);
+  const call = async (method: string, path: string, token: string | undefined, body?: string, headers: Record<string, string> = {}) =>
+    (await handler(
+      {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: path,
+        rawQueryString: token === undefined ? '' : `t=${token}`,
+        headers,
+        ...(token === undefined ? {} : { queryStringParameters: { t: token } }),
+        ...(body === undefined ? {} : { body }),
+        isBase64Encoded: false,
+        requestContext: { http: { method, path } },
+      } as unknown as APIGatewayProxyEventV2,
+      lambdaContext('links'),
+    )) as APIGatewayProxyStructuredResultV2;
+  return { call, writes };
+};
+
+describe('the link pages', () => {
+  it('a survey link opened asks to send the score chosen, preselected, in a form that posts its token; it records nothing', async () => {
+    // Prepare
+    const { call, writes } = linksHandler();
+    const token = tokenFor(survey(7, 'es-MX'));
+
+    // Act
+    const page = await call('GET', '/survey', token);
+
+    // Assess
+    expect(page.statusCode).toBe(200);
+    const html = String(page.body);
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('¿Qué probabilidad hay de que nos recomiendes a un amigo?');
+    expect(html).toMatch(/<form method="post"><input type="hidden" name="t" value="([\w.-]+)">/);
+    expect(/name="t" value="([\w.-]+)"/.exec(html)?.[1]).toBe(token);
+    expect(html.match(/<input type="radio" name="score" value="\d+"/g)).toHaveLength(11);
+    expect(html.match(/ checked/g)).toEqual([' checked']);
+    expect(html).toContain('<input type="radio" name="score" value="7" checked>');
+    expect(html).toContain('<button type="submit">Enviar mi respuesta</button>');
+    expect(html).not.toMatch(/<script/i);
+    expect(writes).toEqual([]);
+  });
+
+  it.each([
+    ['en', 'How likely are you to recommend us to a friend?', 'Send my answer'],
+    ['ro', 'Cât de probabil este să ne recomanzi unui prieten?', 'Trimite răspunsul'],
+  ])('speaks the customer’s language (%s)', async (locale, question, button) => {
+    const { call } = linksHandler();
+    const html = String((await call('GET', '/survey', tokenFor(survey(0, locale)))).body);
+    expect(html).toContain(question);
+    expect(html).toContain(`>${button}</button>`);
+    expect(html).toContain('<input type="radio" name="score" value="0" checked>');
+  });
+
+  it('the form’s POST records the score sent, which may not be the link’s', async () => {
+    const { call, writes } = linksHandler();
+    const page = await call('POST', '/survey', tokenFor(survey(7)), `t=${tokenFor(survey(7))}&score=9`);
+    expect(page.statusCode).toBe(200);
+    expect(String(page.body)).toContain('9 out of 10');
+    expect(writes).toEqual([{ type: 'surveyResponse', surveyId: 'o-1', customerId: 'c-1', score: 9, respondedAt: now.toISOString() }]);
+  });
+
+  it.each([
+    ['no score', 't=TOKEN'],
+    ['a score out of range', 't=TOKEN&score=11'],
+    ['a score not written plainly', 't=TOKEN&score=07'],
+    ['an empty score', 't=TOKEN&score='],
+    ['the one-click unsubscribe body', 'List-Unsubscribe=One-Click'],
+  ])('a POST with %s records nothing', async (_, body) => {
+    const { call, writes } = linksHandler();
+    const token = tokenFor(survey(3));
+    const page = await call('POST', '/survey', token, body.replace('TOKEN', token));
+    expect(page.statusCode).toBe(400);
+    expect(writes).toEqual([]);
+  });
+
+  it('a POST whose form token is tampered records nothing, whatever the address says', async () => {
+    const { call, writes } = linksHandler();
+    const token = tokenFor(survey(3));
+    const tampered = `${token.slice(0, 5)}${token[5] === 'A' ? 'B' : 'A'}${token.slice(6)}`;
+    expect((await call('POST', '/survey', token, `t=${tampered}&score=3`)).statusCode).toBe(400);
+    expect(writes).toEqual([]);
+  });
+
+  it('a HEAD of any link answers like its GET, without a body, and changes nothing', async () => {
+    const { call, writes } = linksHandler();
+    for (const [path, link] of [
+      ['/survey', survey(2)],
+      ['/unsubscribe', { action: 'unsubscribe', customerId: 'c-1', locale: 'en' }],
+      ['/preferences', { action: 'preferences', customerId: 'c-1', locale: 'en' }],
+    ] as const) {
+      const head = await call('HEAD', path, tokenFor(link));
+      expect(head.statusCode, path).toBe(200);
+      expect(head.body, path).toBe('');
+    }
+    expect(writes).toEqual([]);
+  });
+
+  describe('every page, error pages included, forbids framing and scripts', () => {
+    const expired = tokenFor(survey(4), new Date('2027-03-01T00:00:00Z'));
+    const unsubscribe = tokenFor({ action: 'unsubscribe', customerId: 'c-1', locale: 'ro' });
+    const preferences = tokenFor({ action: 'preferences', customerId: 'c-1', locale: 'es' });
+    it.each([
+      ['the survey answer to send', 'GET', '/survey', tokenFor(survey(5)), undefined, 200],
+      ['thanks', 'POST', '/survey', tokenFor(survey(5)), 'score=5', 200],
+      ['the unsubscribe question', 'GET', '/unsubscribe', unsubscribe, undefined, 200],
+      ['unsubscribed', 'POST', '/unsubscribe', unsubscribe, 'List-Unsubscribe=One-Click', 200],
+      ['the preferences', 'GET', '/preferences', preferences, undefined, 200],
+      ['the preferences saved', 'POST', '/preferences', preferences, 'receive=service', 200],
+      ['a HEAD', 'HEAD', '/survey', tokenFor(survey(5)), undefined, 200],
+      ['an invalid link', 'GET', '/survey', 'nonsense.token', undefined, 400],
+      ['no token at all', 'GET', '/survey', undefined, undefined, 400],
+      ['an expired link', 'GET', '/survey', expired, undefined, 410],
+      ['a bad request', 'POST', '/preferences', preferences, 'receive=everything', 400],
+      ['a form too large', 'POST', '/preferences', preferences, `receive=service&x=${'y'.repeat(3_000)}`, 400],
+      ['an unknown address', 'GET', '/wp-admin', undefined, undefined, 404],
+      ['an unknown method', 'DELETE', '/survey', tokenFor(survey(5)), undefined, 404],
+    ])('%s', async (_, method, path, token, body, status) => {
+      const { call } = linksHandler();
+      const page = await call(method, path, token, body);
+      expect(page.statusCode).toBe(status);
+      const csp = String(page.headers?.['content-security-policy']);
+      expect(csp.split(';').map((directive) => directive.trim())).toEqual(expect.arrayContaining(["default-src 'none'", "frame-ancestors 'none'", "form-action 'self'"]));
+      expect(page.headers).toMatchObject({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' });
+    });
+  });
+});
