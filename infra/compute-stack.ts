@@ -19,7 +19,7 @@ import type { Construct } from 'constructs';
 import { senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
 import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 import { PROFILE_RECORD_KEY, recordTypes } from '../functions/core/records.js';
-import { functionTimeoutSeconds } from '../functions/adapters/function-timeouts.js';
+import { functionTimeoutSeconds } from '../functions/core/function-timeouts.js';
 import { RetentionFunction } from './retention-function.js';
 
 export interface ComputeStackProps extends StackProps {

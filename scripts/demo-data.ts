@@ -170,6 +170,7 @@ export const generateCohort = (options: CohortOptions): string[] => {
       locale,
       tier,
       loyaltyPoints: between(minPoints, maxPoints),
+      // Stated for every customer: consent is never assumed (a line without it imports as consent.defaultMarketingOptIn, shipped false).
       marketingOptIn: !chance(0.08),
       createdAt: instantOn(addDays(start, -between(365, 5 * 365))),
     };

@@ -2,9 +2,8 @@ import { type BatchWriteCommandOutput, type DynamoDBDocumentClient, BatchWriteCo
 import { ignoreConditionFailure } from './conditions.js';
 import type { CustomerStore } from '../core/ports.js';
 import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord, type RecordType, type SurveyResponse } from '../core/records.js';
-import { birthdayIndexKey } from '../core/campaigns/birthday.js';
 import { PREFERENCES_RECORD_KEY, type Preferences } from '../core/preferences.js';
-import { renewalIndexKey } from '../core/campaigns/renewal.js';
+import { storedItemOf, UnwritableRecordsError, type UnwritableRecord } from '../core/stored-record.js';
 import { customersTable } from './tables.js';
 import { queryAll, queryPages } from './query-pages.js';
 import { backoff, batchGetAll } from './batch-get.js';
@@ -107,29 +106,54 @@ export class DynamoCustomerStore implements CustomerStore {
     return items.filter((item) => item.recordKey !== PREFERENCES_RECORD_KEY).map(({ recordKey, birthdayMonthDay, renewalEndsOn, ...record }) => record);
   }
 
-  /** Writes validated records (25 a request), each with its key and, for a profile, its index key. */
+  /**
+   * Writes validated records, 25 a request, each with its key and, for a profile, its index key. A
+   * record given twice is written once, the later one (a batch may not hold one key twice). When the
+   * table refuses a batch for what one of its records is, the batch is written record by record and
+   * the refused ones are named in an UnwritableRecordsError thrown after every other record is written.
+   */
   async putRecords(records: readonly BusinessRecord[]): Promise<void> {
-    for (let i = 0; i < records.length; i += 25) {
-      let requests: object[] | undefined = records.slice(i, i + 25).map((record) => ({ PutRequest: { Item: toItem(record) } }));
-      for (let attempt = 0; requests && requests.length > 0; attempt++) {
-        if (attempt > 0) await backoff(attempt);
-        const response: BatchWriteCommandOutput = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }));
-        requests = response.UnprocessedItems?.[this.tableName];
+    const lastOf = new Map<string, number>();
+    records.forEach((record, index) => lastOf.set(`${record.customerId}|${recordKeyOf(record)}`, index));
+    const indexes = [...lastOf.values()].sort((a, b) => a - b);
+    const refused: UnwritableRecord[] = [];
+    for (let i = 0; i < indexes.length; i += 25) {
+      const batch = indexes.slice(i, i + 25);
+      try {
+        await this.batchWrite(batch.map((index) => toItem(records[index]!)));
+      } catch (error) {
+        if (!isRefusedRecord(error)) throw error;
+        for (const index of batch) {
+          try {
+            await this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(records[index]!) }));
+          } catch (itemError) {
+            if (!isRefusedRecord(itemError)) throw itemError;
+            refused.push({ index, reason: (itemError as Error).message });
+          }
+        }
       }
+    }
+    if (refused.length > 0) throw new UnwritableRecordsError(refused);
+  }
+
+  /** One BatchWriteItem, with what DynamoDB hands back unprocessed under load written again. */
+  private async batchWrite(items: readonly Record<string, unknown>[]): Promise<void> {
+    let requests: object[] | undefined = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests && requests.length > 0; attempt++) {
+      if (attempt > 0) await backoff(attempt);
+      const response: BatchWriteCommandOutput = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }));
+      requests = response.UnprocessedItems?.[this.tableName];
     }
   }
 }
 
-export const toItem = (record: BusinessRecord): Record<string, unknown> => {
-  const item: Record<string, unknown> = { ...record, recordKey: recordKeyOf(record) };
-  if (record.type === 'customer') {
-    const indexKey = birthdayIndexKey(record);
-    if (indexKey !== undefined) item.birthdayMonthDay = indexKey;
-  }
-  if (record.type === 'contract') {
-    const indexKey = renewalIndexKey(record);
-    if (indexKey !== undefined) item.renewalEndsOn = indexKey;
-  }
-  return item;
-};
+/**
+ * The table (or the SDK, before sending) refused a write for what a record holds, not for the
+ * table's state: writing the same record again would fail the same way.
+ */
+const isRefusedRecord = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'ValidationException' || /Number\.(MAX|MIN)_SAFE_INTEGER|Special numeric value|Unsupported type passed|removeUndefinedValues/.test(error.message));
 
+/** The item stored for a record (functions/core/stored-record.ts: the limits on it are checked on import, in core). */
+export const toItem = storedItemOf;

@@ -180,10 +180,21 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
     .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
     .action(async (file: string, options: DatabaseOptions) => {
       const text = await readData(file);
-      const result = await withDatabase(options, (db, tables) => importNdjson(new DynamoCustomerStore(db, tables.Customers), text, new Date()));
+      const { result, consentDefault } = await withDatabase(options, async (db, tables) => {
+        // The configuration in force says what a customer without marketingOptIn gets; it is stored with them.
+        const consentDefault = (await new DynamoConfigStore(db, tables.Control).get()).consent.defaultMarketingOptIn;
+        const result = await importNdjson(new DynamoCustomerStore(db, tables.Customers), text, new Date(), { defaultMarketingOptIn: consentDefault });
+        return { result, consentDefault };
+      });
       const byType = Object.entries(result.byType).map(([type, n]) => `${n} ${type}`).join(', ');
-      log(`Imported ${result.imported} records${byType ? ` (${byType})` : ''}; rejected ${result.rejected.length}${result.timed.length ? `; ${result.timed.length} timed records (with "at") are applied only by simulate` : ''}`);
+      const warned = result.warnings.length ? `; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}` : '';
+      log(`Imported ${result.imported} records${byType ? ` (${byType})` : ''}; rejected ${result.rejected.length}${warned}${result.timed.length ? `; ${result.timed.length} timed records (with "at") are applied only by simulate` : ''}`);
       for (const reject of result.rejected) log(`  line ${reject.line}: ${reject.reason}`);
+      if (result.warnings.length) log('Imported, with a warning:');
+      for (const warning of result.warnings) log(`  line ${warning.line}: ${warning.reason}`);
+      if (result.consentDefaulted > 0) {
+        log(`${result.consentDefaulted} customer${result.consentDefaulted === 1 ? '' : 's'} without marketingOptIn stored with ${consentDefault} (consent.defaultMarketingOptIn)${consentDefault ? '' : ': no marketing to them until a record says true'}`);
+      }
       process.exitCode = result.rejected.length > 0 ? 1 : 0;
     });
 
@@ -259,9 +270,14 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
         await new DynamoConfigStore(db, tables.Control).get(),
         options.data ? [] : await new DynamoCustomerStore(db, tables.Customers).recordsOf(customerId),
       ] as const);
-      const records = options.data
-        ? (await readData(options.data)).split(/\r?\n/).filter((line) => line.includes(`"${customerId}"`)).map((line) => JSON.parse(line) as Record<string, unknown>).filter((r) => r.customerId === customerId)
-        : stored;
+      const records = (
+        options.data
+          ? (await readData(options.data)).split(/\r?\n/).filter((line) => line.includes(`"${customerId}"`)).map((line) => JSON.parse(line) as Record<string, unknown>).filter((r) => r.customerId === customerId)
+          : stored
+      ).map((r) =>
+        // Consent as it stands: a line without it would be imported with the configured default; a stored profile without it has none.
+        r.type === 'customer' && r.marketingOptIn === undefined ? { ...r, marketingOptIn: options.data ? config.consent.defaultMarketingOptIn : false } : r,
+      );
       const profile = records.filter((r) => r.type === 'customer' && r.at === undefined).pop();
       const stack = await startLocalStack({ dynamodbEndpoint: options.dynamodbEndpoint });
       const data = records.map((r) => JSON.stringify(r)).join('\n');

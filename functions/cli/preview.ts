@@ -1,4 +1,5 @@
 import { localDateOf, localTimeOf } from '../core/calendar.js';
+import { hasMarketingConsent } from '../core/consent.js';
 import type { SimulationResult } from '../local/simulation.js';
 
 /**
@@ -9,7 +10,7 @@ export const formatPreview = (customerId: string, profile: Record<string, unknow
   if (!profile) return `No customer ${customerId} on record.`;
   const timeZone = String(profile.timeZone);
   const lines = [
-    `${customerId}: ${profile.locale ?? 'en'}, ${timeZone}, ${profile.tier ?? 'standard'}; marketing consent ${profile.marketingOptIn === false ? 'NO (only service messages)' : 'yes'}; birthday ${profile.birthday ?? 'not on record'}`,
+    `${customerId}: ${profile.locale ?? 'en'}, ${timeZone}, ${profile.tier ?? 'standard'}; marketing consent ${hasMarketingConsent(profile) ? 'yes' : 'NO (only service messages)'}; birthday ${profile.birthday ?? 'not on record'}`,
     `Window ${result.report.window.start.slice(0, 10)} → ${result.report.window.end.slice(0, 10)}, configuration: cap ${result.report.config.cadence.minDaysBetween} days, floor ${result.report.config.cadence.maxDaysBetween} days, quiet ${result.report.config.cadence.quietHours.start}–${result.report.config.cadence.quietHours.end}`,
   ];
   const when = (iso: string) => `${localDateOf(new Date(iso), timeZone)} ${localTimeOf(new Date(iso), timeZone)}`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import defaults from '../../config/defaults.json' with { type: 'json' };
+import { functionTimeoutSeconds } from './function-timeouts.js';
 
 /**
  * The runtime configuration: one JSON document, validated here. Every number of SPEC.md's campaign
@@ -25,6 +26,17 @@ const businessText = (max: number) => {
 
 const loyaltyPoints = z.number().int().min(1);
 
+/** Unsubscribe and preference links must keep working at least this long (SPEC.md "Email"; a customer may act on an old e-mail). */
+export const MIN_PREFERENCE_LINK_DAYS = 30;
+
+/**
+ * The shortest claim lease: longer than any dispatcher run that can hold the claim (Lambda stops one at
+ * its timeout, functionTimeoutSeconds.dispatcher), plus a minute for what a run's clock and the next
+ * run's clock may disagree by and for the moments between the timeout and the run really ending. A
+ * shorter lease could run out under a run still sending, and a second dispatcher would take the message.
+ */
+export const MIN_CLAIM_LEASE_MINUTES = Math.ceil(functionTimeoutSeconds.dispatcher / 60) + 1;
+
 /** What keep-in-touch e-mails talk about (SPEC.md "Keep-in-touch content"). */
 const keepInTouchContent = z.strictObject({
   /** Points a customer needs for each tier. */
@@ -49,6 +61,9 @@ export const configSchema = z
     }),
     /** How long the unsubscribe and preference links of an e-mail work after it was sent. */
     email: z.strictObject({ preferenceLinkValidDays: days(1) }),
+    /** Consent is never assumed: what a customer imported without `marketingOptIn` gets (stored with them; a later change does not touch them). */
+    // A configuration stored before this setting existed gets the shipped one.
+    consent: z.strictObject({ defaultMarketingOptIn: z.boolean() }).default(defaults.consent),
     planner: z.strictObject({ lookAheadDays: days(1).max(366) }),
     dispatcher: z.strictObject({
       retryFirstDelayMinutes: days(1),
@@ -85,12 +100,21 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => {
     const refuse = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const { cadence, planner, dispatcher } = config;
+    const { cadence, planner, dispatcher, email } = config;
     if (cadence.minDaysBetween > cadence.maxDaysBetween) {
       refuse(['cadence', 'minDaysBetween'], `the cap (${cadence.minDaysBetween} days) is longer than the floor (${cadence.maxDaysBetween} days): no schedule can keep both`);
     }
     if (planner.lookAheadDays < cadence.maxDaysBetween) {
       refuse(['planner', 'lookAheadDays'], `the planner must look at least maxDaysBetween (${cadence.maxDaysBetween}) days ahead to hold the floor, not ${planner.lookAheadDays}`);
+    }
+    if (email.preferenceLinkValidDays < MIN_PREFERENCE_LINK_DAYS) {
+      refuse(['email', 'preferenceLinkValidDays'], `unsubscribe and preference links must work at least ${MIN_PREFERENCE_LINK_DAYS} days after the e-mail was sent, not ${email.preferenceLinkValidDays}`);
+    }
+    if (dispatcher.claimLeaseMinutes < MIN_CLAIM_LEASE_MINUTES) {
+      refuse(
+        ['dispatcher', 'claimLeaseMinutes'],
+        `a claim must outlive the dispatcher run that holds it: at least ${MIN_CLAIM_LEASE_MINUTES} minutes (the dispatcher's ${functionTimeoutSeconds.dispatcher / 60}-minute timeout and a minute's margin), not ${dispatcher.claimLeaseMinutes}; a shorter lease lets a second dispatcher take a message the first is still sending`,
+      );
     }
     if (dispatcher.retryFirstDelayMinutes > dispatcher.retryMaxDelayMinutes) {
       refuse(['dispatcher', 'retryFirstDelayMinutes'], 'the first retry delay is longer than the longest one');

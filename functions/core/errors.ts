@@ -1,7 +1,7 @@
 /**
- * The two kinds of failure, decided here once: a transient one is worth trying again (the message
- * goes back to wait until its deadline); a permanent one is not (the message or record is set aside
- * with its reason).
+ * Failures of a job, decided here once: a transient one is worth trying again (a stream record is
+ * retried); a permanent one is not (the record is set aside with its reason). A send has its own
+ * kinds (MailFailure, below).
  */
 export class TransientError extends Error {
   override readonly name: string = 'TransientError';

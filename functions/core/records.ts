@@ -5,15 +5,35 @@ import { maskEmail } from './mask.js';
 
 /**
  * The five records a business writes (SPEC.md, "Data the business writes"), validated by schema.
- * Unknown fields are kept (loose objects) and ignored. A rejection names the record, the field and the value.
+ * Unknown fields are kept (loose objects) and ignored, but on import one whose name is a near miss of
+ * a known field (`marketingOptin`, `birthdate`) is a reject: a misspelt field must never silently
+ * become its default. A rejection names the record, the field and the value.
  */
 
 const isoInstant = z.iso.datetime({ offset: true, error: 'is not an ISO-8601 instant' });
 const localDate = z.string().refine(isValidLocalDate, { error: 'is not a date (YYYY-MM-DD)' });
-const id = z.string().trim().min(1, { error: 'must not be empty' }).max(200, { error: 'is longer than 200 characters' });
+const id = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(200, { error: 'is longer than 200 characters' })
+  // Message ids are `customerId#campaign#occurrence`: a '#' inside an id would let two records make the same one.
+  .refine((value) => !value.includes('#'), { error: "must not contain '#' (it separates the parts of message ids)" });
 
+/** The languages the e-mail templates are written in (functions/core/templates/); any other falls back. */
 export const locales = ['en', 'es', 'ro'] as const;
 export type Locale = (typeof locales)[number];
+
+/**
+ * The template language a customer's locale is written to: the locale itself, else its language
+ * (`es-MX` → `es`), else English.
+ */
+export const templateLocaleOf = (locale: string): Locale => {
+  const known = (tag: string): tag is Locale => (locales as readonly string[]).includes(tag);
+  if (known(locale)) return locale;
+  const language = locale.split('-')[0]!.toLowerCase();
+  return known(language) ? language : 'en';
+};
 export const tiers = ['standard', 'silver', 'gold', 'diamond'] as const;
 
 export const customerSchema = z.looseObject({
@@ -27,7 +47,9 @@ export const customerSchema = z.looseObject({
   birthday: z.string().refine(isValidBirthday, { error: 'is not a date (YYYY-MM-DD or --MM-DD)' }).optional(),
   tier: z.enum(tiers, { error: `is not one of ${tiers.join(', ')}` }).default('standard'),
   loyaltyPoints: z.number({ error: 'must be an integer ≥ 0' }).int({ error: 'must be an integer ≥ 0' }).min(0, { error: 'must be an integer ≥ 0' }).default(0),
-  marketingOptIn: z.boolean({ error: 'must be true or false' }).default(true),
+  // Consent is never assumed: an import resolves a missing value from `consent.defaultMarketingOptIn`
+  // (shipped false) and stores it; a stored profile without it reads as no consent.
+  marketingOptIn: z.boolean({ error: 'must be true or false' }).default(false),
   createdAt: isoInstant.optional(),
 });
 
@@ -101,9 +123,19 @@ export interface RecordRejection {
   readonly reason: string;
 }
 
+/** Something an imported record does that works, but perhaps not as the business meant (a locale without templates). */
+export type RecordWarning = RecordRejection;
+
 export type ParseResult =
   | { readonly ok: true; readonly record: BusinessRecord }
   | { readonly ok: false; readonly rejection: RecordRejection };
+
+export interface ParseOptions {
+  /** A customer without `marketingOptIn` gets this (`consent.defaultMarketingOptIn` on import); false when not given. */
+  readonly defaultMarketingOptIn?: boolean;
+  /** Refuse fields whose name is a near miss of a known one (on import; a stored record is read as it is). */
+  readonly refuseNearMisses?: boolean;
+}
 
 /** How a rejected value is shown: quoted, shortened, and never a full e-mail address. */
 const showValue = (field: string, value: unknown): string => {
@@ -120,23 +152,73 @@ const describeRecord = (raw: Record<string, unknown>): string => {
   return typeof key === 'string' && key.length > 0 && key.length <= 200 ? `${type} ${key}` : type;
 };
 
+/** `customer c-1`, `contract k-7`: how a valid record is named in rejects and warnings. */
+export const recordNameOf = (record: BusinessRecord): string => `${record.type} ${(record as unknown as Record<string, string>)[idField[record.type]]}`;
+
 const reject = (record: string, field: string, reason: string): ParseResult => ({ ok: false, rejection: { record, field, reason } });
 
-/**
- * Validates one decoded record. `now` fills a customer's missing `createdAt` (the import time).
- */
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export const parseRecord = (raw: unknown, now: Date): ParseResult => {
+/** Edit distance counting a swap of two neighbours as one edit (`emial` → `email`). */
+const editDistance = (a: string, b: string): number => {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+};
+
+/** Case, `_`, `-` and spaces do not make a different field: `marketing_opt_in` is `marketingOptIn`. */
+const normalizedName = (name: string): string => name.toLowerCase().replace(/[\s_-]/g, '');
+
+/**
+ * The known field an unknown one is a near miss of: equal but for case and separators, or a typo away
+ * (one edit for names of 5 to 7 letters, two from 8 on; short names only by case). Undefined when none.
+ */
+export const nearMissOf = (name: string, known: readonly string[]): string | undefined => {
+  if (known.includes(name)) return undefined;
+  const wanted = normalizedName(name);
+  let best: { field: string; distance: number } | undefined;
+  for (const field of known) {
+    const target = normalizedName(field);
+    const allowed = target.length >= 8 ? 2 : target.length >= 5 ? 1 : 0;
+    const distance = wanted === target ? 0 : Math.abs(wanted.length - target.length) > allowed ? Infinity : editDistance(wanted, target);
+    if (distance <= allowed && (!best || distance < best.distance)) best = { field, distance };
+  }
+  return best?.field;
+};
+
+/** The fields each record type knows, `type` included, and `at` (taken off before the record is read; `At` is a near miss of it). */
+const knownFields = Object.fromEntries(Object.entries(schemas).map(([type, schema]) => [type, [...Object.keys(schema.shape), 'at']])) as Record<RecordType, string[]>;
+
+/**
+ * Validates one decoded record. `now` fills a customer's missing `createdAt` (the import time); a
+ * missing `marketingOptIn` takes `options.defaultMarketingOptIn`, so what is stored always says.
+ */
+export const parseRecord = (raw: unknown, now: Date, options: ParseOptions = {}): ParseResult => {
   if (!isPlainObject(raw)) return reject('record', 'type', 'record: not a JSON object');
-  const input = raw as Record<string, unknown>;
+  let input = raw as Record<string, unknown>;
   const record = describeRecord(input);
   const type = input.type;
   if (typeof type !== 'string' || !(type in schemas)) {
-    const reason = type === undefined ? 'record.type: required field is missing' : `record.type: unknown record type ${showValue('type', type)} (expected one of ${recordTypes.join(', ')})`;
+    const guess = typeof type === 'string' ? nearMissOf(type, recordTypes) : undefined;
+    const reason = type === undefined
+      ? 'record.type: required field is missing'
+      : `record.type: unknown record type ${showValue('type', type)} (${guess ? `did you mean '${guess}'?` : `expected one of ${recordTypes.join(', ')}`})`;
     return reject(record, 'type', reason);
   }
+  if (options.refuseNearMisses) {
+    for (const name of Object.keys(input)) {
+      const meant = nearMissOf(name, knownFields[type as RecordType]);
+      if (meant !== undefined) return reject(record, name, `${type}.${name}: not a field of ${type}; did you mean '${meant}'?`);
+    }
+  }
+  if (type === 'customer' && input.marketingOptIn === undefined) input = { ...input, marketingOptIn: options.defaultMarketingOptIn ?? false };
   const parsed = schemas[type as RecordType].safeParse(input, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -155,26 +237,86 @@ export const parseRecord = (raw: unknown, now: Date): ParseResult => {
   return { ok: true, record: valid };
 };
 
+/** What an imported record does that works, but perhaps not as meant: a locale without templates. */
+export const warningsOf = (record: BusinessRecord): RecordWarning[] => {
+  if (record.type !== 'customer') return [];
+  const fallback = templateLocaleOf(record.locale);
+  if (fallback === record.locale || fallback === record.locale.split('-')[0]) return [];
+  return [{ record: `customer ${record.customerId}`, field: 'locale', reason: `customer.locale: no templates in ${showValue('locale', record.locale)}; this customer's e-mails go in '${fallback}'` }];
+};
+
+/** JSON number literals of a line, outside strings, as written. */
+const numberLiterals = (text: string): string[] => {
+  const literals: string[] = [];
+  const token = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+  for (let match = token.exec(text); match; match = token.exec(text)) if (match[0][0] !== '"') literals.push(match[0]);
+  return literals;
+};
+
+/** Numbers DynamoDB would refuse or round, anywhere in a record, with the path to each. */
+const numbersOutOfRange = (value: unknown, path: string[] = []): { path: string[]; value: number }[] => {
+  if (typeof value === 'number') {
+    const size = Math.abs(value);
+    return size > Number.MAX_SAFE_INTEGER || (size > 0 && size < 1e-130) ? [{ path, value }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => numbersOutOfRange(item, [...path, String(i)]));
+  if (isPlainObject(value)) return Object.entries(value).flatMap(([key, item]) => numbersOutOfRange(item, [...path, key]));
+  return [];
+};
+
+/**
+ * A number that would not be kept as written: JSON.parse has already rounded an integer beyond 2^53,
+ * so the reason quotes the line's own digits. Null when every number is safe.
+ */
+const numberProblemOf = (raw: unknown, text: string): RecordRejection | null => {
+  const [problem] = numbersOutOfRange(raw);
+  if (!problem) return null;
+  const written = numberLiterals(text).find((literal) => Number(literal) === problem.value) ?? String(problem.value);
+  const shown = written.length > 60 ? `${written.slice(0, 57)}...` : written;
+  const record = isPlainObject(raw) ? describeRecord(raw) : 'record';
+  const type = isPlainObject(raw) && typeof raw.type === 'string' ? raw.type : 'record';
+  const field = problem.path.join('.');
+  const why = Math.abs(problem.value) > Number.MAX_SAFE_INTEGER
+    ? `is beyond 2^53 (±${Number.MAX_SAFE_INTEGER}), the largest number kept exactly; it would be rounded (write it as a string)`
+    : 'is closer to zero than can be stored (1e-130); write it as a string';
+  return { record, field, reason: `${type}.${field}: '${shown}' ${why}` };
+};
+
 export interface NdjsonLine {
   readonly line: number;
   readonly record: BusinessRecord;
   /** When the simulator applies this record (SPEC.md `at`); absent for records imported at once. */
   readonly at?: Date;
+  /** A customer whose line had no `marketingOptIn`: the record carries the default it was given. */
+  readonly consentDefaulted?: true;
 }
 
 export interface NdjsonRejection extends RecordRejection {
   readonly line: number;
 }
 
+export type NdjsonWarning = NdjsonRejection;
+
 export interface NdjsonParseResult {
   readonly records: NdjsonLine[];
   readonly rejected: NdjsonRejection[];
+  readonly warnings: NdjsonWarning[];
 }
 
-/** Splits NDJSON text into valid records and line-numbered rejections; blank lines are skipped. */
-export const parseNdjson = (text: string, now: Date): NdjsonParseResult => {
+export interface NdjsonOptions {
+  /** What a customer without `marketingOptIn` gets: `consent.defaultMarketingOptIn`; false when not given. */
+  readonly defaultMarketingOptIn?: boolean;
+}
+
+/**
+ * Splits NDJSON text into valid records and line-numbered rejections and warnings; blank lines are
+ * skipped. Every customer record comes out with an explicit `marketingOptIn`.
+ */
+export const parseNdjson = (text: string, now: Date, options: NdjsonOptions = {}): NdjsonParseResult => {
   const records: NdjsonLine[] = [];
   const rejected: NdjsonRejection[] = [];
+  const warnings: NdjsonWarning[] = [];
+  const parseOptions: ParseOptions = { defaultMarketingOptIn: options.defaultMarketingOptIn ?? false, refuseNearMisses: true };
   text.split(/\r?\n/).forEach((content, index) => {
     const line = index + 1;
     if (content.trim() === '') return;
@@ -185,6 +327,11 @@ export const parseNdjson = (text: string, now: Date): NdjsonParseResult => {
       rejected.push({ line, record: 'line', field: 'json', reason: `line is not JSON (${(error as Error).message})` });
       return;
     }
+    const numberProblem = numberProblemOf(raw, content);
+    if (numberProblem) {
+      rejected.push({ line, ...numberProblem });
+      return;
+    }
     let at: unknown;
     if (isPlainObject(raw) && 'at' in raw) {
       ({ at, ...raw } = raw); // `at` says when to apply the record; it is not part of it
@@ -193,11 +340,16 @@ export const parseNdjson = (text: string, now: Date): NdjsonParseResult => {
         return;
       }
     }
-    const result = parseRecord(raw, at === undefined ? now : new Date(at as string));
-    if (result.ok) records.push({ line, record: result.record, ...(at === undefined ? {} : { at: new Date(at as string) }) });
-    else rejected.push({ line, ...result.rejection });
+    const result = parseRecord(raw, at === undefined ? now : new Date(at as string), parseOptions);
+    if (!result.ok) {
+      rejected.push({ line, ...result.rejection });
+      return;
+    }
+    const consentDefaulted = result.record.type === 'customer' && (raw as Record<string, unknown>).marketingOptIn === undefined;
+    records.push({ line, record: result.record, ...(at === undefined ? {} : { at: new Date(at as string) }), ...(consentDefaulted ? { consentDefaulted } : {}) });
+    warnings.push(...warningsOf(result.record).map((warning) => ({ line, ...warning })));
   });
-  return { records, rejected };
+  return { records, rejected, warnings };
 };
 
 /** Where a record lives in the customer's partition: the profile under `customer`, others under `<type>#<id>`. */

@@ -1,6 +1,7 @@
 import { daysBetween, localDateOf } from '../core/calendar.js';
 import type { RetentionConfig } from '../core/config.js';
 import { firstSendableInstant } from '../core/cadence.js';
+import { hasMarketingConsent } from '../core/consent.js';
 import type { NdjsonLine } from '../core/records.js';
 import type { ReportMessage, SimulationReport } from './report.js';
 
@@ -48,10 +49,10 @@ export const floorSubjectsOf = (lines: readonly NdjsonLine[]): FloorSubject[] =>
     if (immediate.length > 0 && timed.length === 0) {
       // Several lines for one customer at the start: the last one written is the profile.
       const record = immediate[immediate.length - 1]!.record;
-      if (record.type === 'customer' && record.marketingOptIn !== false) subjects.push({ customerId, timeZone: record.timeZone });
+      if (record.type === 'customer' && hasMarketingConsent(record)) subjects.push({ customerId, timeZone: record.timeZone });
     } else if (immediate.length === 0 && timed.length === 1) {
       const { record, at } = timed[0]!;
-      if (record.type === 'customer' && record.marketingOptIn !== false) subjects.push({ customerId, timeZone: record.timeZone, from: at!.toISOString() });
+      if (record.type === 'customer' && hasMarketingConsent(record)) subjects.push({ customerId, timeZone: record.timeZone, from: at!.toISOString() });
     }
   }
   return subjects;

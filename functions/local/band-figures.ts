@@ -1,5 +1,6 @@
 import { birthdayInYear, endOfLocalDay, instantAt, localDateOf, type LocalDate } from '../core/calendar.js';
 import type { RetentionConfig } from '../core/config.js';
+import { hasMarketingConsent } from '../core/consent.js';
 import type { Customer, NdjsonLine } from '../core/records.js';
 import { checkBand, floorSubjectsOf } from './band-check.js';
 import type { SimulationReport } from './report.js';
@@ -103,11 +104,11 @@ export const expectedBirthdays = (lines: readonly NdjsonLine[], window: Simulati
   for (const [customerId, entry] of customerLines(lines)) {
     const records = [...entry.immediate, ...entry.timed.map((t) => t.record)];
     const first = records[0]!;
-    if (records.some((r) => r.birthday !== first.birthday || (r.marketingOptIn !== false) !== (first.marketingOptIn !== false))) {
+    if (records.some((r) => r.birthday !== first.birthday || hasMarketingConsent(r) !== hasMarketingConsent(first))) {
       changedCustomers++;
       continue;
     }
-    if (first.birthday === undefined || first.marketingOptIn === false) continue;
+    if (first.birthday === undefined || !hasMarketingConsent(first)) continue;
     const from = joinedAt(entry, start);
     const timeZone = first.timeZone;
     const firstYear = Number(localDateOf(from, timeZone).slice(0, 4));

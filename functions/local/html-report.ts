@@ -94,7 +94,7 @@ export const renderHtmlReport = (report: SimulationReport, band: BandViolations,
 table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}tr.expired td,tr.suppressed td,tr.cancelled td{color:#991b1b}
 .kpi{display:flex;gap:1.5rem;flex-wrap:wrap}.kpi div{background:#f3f4f6;padding:.5rem .8rem;border-radius:6px}.kpi b{display:block;font-size:1.3rem}.dot{display:inline-block;width:.7em;height:.7em;border-radius:50%;margin-right:.4em}.note{color:#555;font-size:12px}.ok{color:#166534}.bad{color:#991b1b}</style></head><body>
 <h1>Retention simulation: ${escape(report.window.start.slice(0, 10))} → ${escape(report.window.end.slice(0, 10))}</h1>
-<div class="kpi"><div><b>${s.sent}</b>sent</div><div><b>${s.deferred}</b>deferred on the way</div><div><b>${s.expired}</b>expired</div><div><b>${s.suppressed}</b>suppressed</div><div><b>${s.cancelled}</b>cancelled</div><div><b>${report.rejected.length}</b>records rejected</div></div>
+<div class="kpi"><div><b>${s.sent}</b>sent</div><div><b>${s.deferred}</b>deferred on the way</div><div><b>${s.expired}</b>expired</div><div><b>${s.suppressed}</b>suppressed</div><div><b>${s.cancelled}</b>cancelled</div><div><b>${report.rejected.length}</b>records rejected</div><div><b>${report.warnings.length}</b>import warnings</div></div>
 <p>${bandLine.map(([name, list]) => `<span class="${list.length ? 'bad' : 'ok'}">${list.length} ${name} violations</span>`).join(' · ')}</p>
 <h2>Messages sent per day, by campaign</h2>
 <p>${campaigns.map((c, i) => `<span class="dot" style="background:${palette[i % palette.length]}"></span>${escape(c)} ${s.byCampaign[c]?.sent ?? 0}`).join(' &nbsp; ')}</p>
@@ -106,6 +106,7 @@ ${customerMessages.length ? timeline(customerMessages, campaigns) : '<p>No messa
 <h2>What did not go out, and why (${notSent.length})</h2>
 ${notSent.length ? timeline(notSent.slice(0, 200), campaigns) : '<p>Everything planned in the window went out.</p>'}
 ${report.rejected.length ? `<h2>Rejected records</h2><table>${report.rejected.map((r) => `<tr><td>line ${r.line}</td><td>${escape(r.reason)}</td></tr>`).join('')}</table>` : ''}
+${report.warnings.length ? `<h2>Imported with a warning</h2><table>${report.warnings.map((w) => `<tr><td>line ${w.line}</td><td>${escape(w.reason)}</td></tr>`).join('')}</table>` : ''}
 </body></html>
 `;
 };

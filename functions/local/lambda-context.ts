@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { functionTimeoutSeconds } from '../adapters/function-timeouts.js';
+import { functionTimeoutSeconds } from '../core/function-timeouts.js';
 
 /** The context Lambda would pass, for invoking handlers locally: with the function's own timeout, as deployed. */
 export const lambdaContext = (functionName: string, timeoutMs = (functionTimeoutSeconds[functionName as keyof typeof functionTimeoutSeconds] ?? 60) * 1000): Context => {

@@ -2,7 +2,7 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { localDateOf, localTimeOf } from '../core/calendar.js';
 import type { RetentionConfig } from '../core/config.js';
 import { isFinal, type Message, type MessageState } from '../core/messages.js';
-import type { NdjsonRejection } from '../core/records.js';
+import type { NdjsonRejection, NdjsonWarning } from '../core/records.js';
 
 /** The simulation report of SPEC.md ("Simulation"). */
 export interface ReportMessage {
@@ -30,6 +30,8 @@ export interface SimulationReport {
   readonly config: RetentionConfig;
   readonly messages: ReportMessage[];
   readonly rejected: { readonly line: number; readonly reason: string }[];
+  /** Lines imported, but perhaps not as meant (a locale without templates, a record given again by a later line). */
+  readonly warnings: { readonly line: number; readonly reason: string }[];
   readonly summary: StateCounts & { readonly byCampaign: Record<string, StateCounts> };
 }
 
@@ -52,6 +54,7 @@ export const buildReport = (input: {
   config: RetentionConfig;
   messages: readonly Message[];
   rejected: readonly NdjsonRejection[];
+  warnings?: readonly NdjsonWarning[];
 }): SimulationReport => {
   const finished = input.messages
     .filter((message) => isFinal(message.state))
@@ -87,6 +90,7 @@ export const buildReport = (input: {
       };
     }),
     rejected: input.rejected.map(({ line, reason }) => ({ line, reason })),
+    warnings: (input.warnings ?? []).map(({ line, reason }) => ({ line, reason })),
     summary,
   };
 };

@@ -5,7 +5,7 @@ import { createLinksHandler } from '../handlers/links.js';
 import { createMailEventsHandler } from '../handlers/mail-events.js';
 import type { RetentionConfig } from '../core/config.js';
 import { importNdjson } from '../core/jobs/import-records.js';
-import type { NdjsonLine, NdjsonRejection } from '../core/records.js';
+import type { NdjsonLine, NdjsonRejection, NdjsonWarning } from '../core/records.js';
 import { deploySettings, type DeploySettings } from '../adapters/deploy-settings.js';
 import { documentClientFor, type HandlerRuntime } from '../adapters/runtime.js';
 import { DynamoOutbox } from '../adapters/dynamo-outbox.js';
@@ -116,7 +116,9 @@ export class LocalSystem {
 
   /** Imports NDJSON at the virtual now, through the same store the CLI's import uses. */
   async importText(text: string) {
-    return importNdjson(this.runtimes.customerStream.stores().customers, text, this.options.clock.now());
+    // A customer without marketingOptIn gets the configuration's default, resolved now and stored with them.
+    const config = await (this.options.config ?? (() => this.configStore.get()))();
+    return importNdjson(this.runtimes.customerStream.stores().customers, text, this.options.clock.now(), { defaultMarketingOptIn: config.consent.defaultMarketingOptIn });
   }
 
   async runPlanner() {
@@ -228,6 +230,8 @@ export interface SimulationResult {
   readonly waiting: readonly Message[];
   readonly imported: number;
   readonly rejected: readonly NdjsonRejection[];
+  /** Lines imported with a warning (a locale without templates, a record given again by a later line). */
+  readonly warnings: readonly NdjsonWarning[];
   readonly stats: Record<HandlerName, DynamoStats>;
   readonly invocations: Record<HandlerName, number>;
   readonly parked: readonly ParkedRecord[];
@@ -293,9 +297,10 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     floorSubjects: floorSubjectsOf([...imported.records, ...timed]),
     customers: imported.records.filter((line) => line.record.type === 'customer').length,
     waiting: messages.filter((message) => message.state === 'planned' || message.state === 'deferred'),
-    report: buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected }),
+    report: buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected, warnings: imported.warnings }),
     imported: imported.imported,
     rejected: imported.rejected,
+    warnings: imported.warnings,
     stats: system.stats,
     invocations: system.invocations,
     parked: system.parked,

@@ -6,12 +6,15 @@ import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import type { LinkServer } from '../../functions/local/link-server.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { type LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
-import { emailsTo, endpoints, systemWithLinks, uniquePrefix } from './helpers.js';
+import { emailsTo, endpoints, dispatchAt, systemWithLinks, uniquePrefix } from './helpers.js';
+import { importCorpus } from './import-corpus.js';
+import { itemBytes, MAX_ITEM_BYTES, storedItemOf, UnwritableRecordsError } from '../../functions/core/stored-record.js';
+import { parseRecord, type BusinessRecord } from '../../functions/core/records.js';
 
 const prefix = uniquePrefix('bad');
 const id = (name: string) => `${prefix}${name}`;
 const customer = (name: string, fields: Record<string, unknown> = {}) =>
-  ({ type: 'customer', customerId: id(name), email: `${id(name)}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', name, ...fields }) as Record<string, unknown>;
+  ({ type: 'customer', customerId: id(name), email: `${id(name)}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', name, marketingOptIn: true, ...fields }) as Record<string, unknown>;
 const huge = 'x'.repeat(300_000);
 const injection = `'; DROP TABLE customers; -- <script>alert(1)</script> {{constructor.constructor('return process')()}}`;
 
@@ -146,5 +149,89 @@ describe('bad input at every door, on the real local stack', () => {
     const result = await system.deliverMailEvents([...bad, { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: `${id('injected')}@example.com` }] } }]);
     expect(result).toEqual({ suppressed: 1, ignored: 0, unreadable: bad.length });
     expect(tried).toBe(43); // 18 NDJSON lines, 8 stream items, 12 link requests, 5 SES notifications
+  });
+});
+
+/**
+ * Issue #11 findings 8 and 9: a record the table would refuse, or the same record twice, never stops
+ * an import; a misspelt or missing consent never becomes consent.
+ */
+describe('records that once stopped an import, and consent never assumed, on the real local stack', () => {
+  const corpusPrefix = uniquePrefix('imp');
+  const clock = new VirtualClock(new Date('2027-03-01T00:00:00Z'));
+  const { id, lines, text } = importCorpus(corpusPrefix);
+  let system: LocalSystem;
+  let server: LinkServer;
+  let customers: DynamoCustomerStore;
+
+  beforeAll(async () => {
+    ({ system, server, customers } = await systemWithLinks(corpusPrefix, clock));
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('rejects each with its line and reason, warns where a line went in but perhaps not as meant, and imports every good record around them', async () => {
+    // Act
+    const result = await system.importText(text);
+
+    // Assess
+    const expected = (kind: 'rejected' | 'warning') =>
+      lines.flatMap((line, index) => (line[kind] ? [{ line: index + 1, reason: expect.stringContaining(line[kind]!) }] : []));
+    expect(result.rejected).toEqual(expected('rejected').map((r) => expect.objectContaining(r)));
+    expect(result.warnings).toEqual(expected('warning').map((w) => expect.objectContaining(w)));
+    expect(result.rejected.find((r) => r.line === 25)).toMatchObject({ record: `customer ${id('cy')}`, field: 'notes', reason: expect.stringMatching(new RegExp(`^customer ${id('cy')}: 410,\\d{3} bytes as stored, over the 400 KB`)) });
+    expect(result.imported).toBe(lines.filter((line) => line.rejected === null).length - 1); // Ben's first line is not written: his second is
+    expect(result.consentDefaulted).toBe(1); // Fay
+    const profiles = await customers.getProfiles([id('ana'), id('ben'), id('cy'), id('dee'), id('eve'), id('fay'), id('gil'), id('filler-1'), id('filler-50')]);
+    expect([...profiles.keys()].sort()).toEqual([id('ana'), id('ben'), id('fay'), id('filler-1'), id('filler-50'), id('gil')].sort());
+    expect(profiles.get(id('ben'))).toMatchObject({ name: 'New Ben' });
+    expect(profiles.get(id('fay'))).toMatchObject({ marketingOptIn: false }); // stored explicitly: a later change of the default never flips her
+    expect(profiles.get(id('gil'))).toMatchObject({ locale: 'fr' });
+  });
+
+  it('sends the birthday greeting to those who consented (in English for French), none to the customer without marketingOptIn', async () => {
+    // Act
+    await dispatchAt(system, clock, '2027-03-02T08:00:00Z'); // 09:00 in Madrid
+
+    // Assess
+    const subjects = async (name: string) => (await emailsTo((to) => to.startsWith(`${id(name)}@`))).map((email) => email.subject);
+    expect(await subjects('ana')).toEqual(['Happy birthday, ana!']);
+    expect(await subjects('gil')).toEqual(['Happy birthday, gil!']);
+    expect(await subjects('fay')).toEqual([]);
+    const fays = (await readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages)).filter((m) => m.customerId === id('fay'));
+    expect(fays.filter((m) => m.messageClass === 'marketing' && m.state !== 'suppressed')).toEqual([]);
+  });
+
+  it('writes a record of exactly 400 KB as DynamoDB counts it; one byte more is a reject before anything is written', async () => {
+    // Prepare
+    const profile = (notes: string) => ({ type: 'customer', customerId: id('max'), email: `${id('max')}@example.com`, timeZone: 'UTC', marketingOptIn: true, createdAt: '2020-01-01T00:00:00.000Z', notes });
+    const parsed = parseRecord(profile(''), clock.now());
+    const room = MAX_ITEM_BYTES - itemBytes(storedItemOf((parsed as { record: BusinessRecord }).record));
+
+    // Act
+    const atLimit = await system.importText(JSON.stringify(profile('x'.repeat(room))));
+    const over = await system.importText(JSON.stringify({ ...profile('y'.repeat(room + 1)), customerId: id('mby') }));
+
+    // Assess
+    expect(atLimit).toMatchObject({ imported: 1, rejected: [] });
+    expect(over).toMatchObject({ imported: 0, rejected: [{ line: 1, field: 'notes', reason: expect.stringContaining('409,601 bytes as stored') }] });
+  });
+
+  it('the store writes a record given twice once, the later; one the table refuses is named after every other record is written', async () => {
+    // Prepare: records that skipped the import's checks
+    const record = (name: string, fields: Record<string, unknown> = {}) => ({ type: 'customer', customerId: id(name), email: `${id(name)}@example.com`, timeZone: 'UTC', marketingOptIn: true, ...fields }) as unknown as BusinessRecord;
+    const batch = [record('p1'), record('p2', { name: 'first' }), record('p3', { notes: 'z'.repeat(420_000) }), record('p2', { name: 'second' }), ...Array.from({ length: 30 }, (_, i) => record(`q${i}`))];
+
+    // Act
+    const error = await customers.putRecords(batch).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(UnwritableRecordsError);
+    expect((error as UnwritableRecordsError).records).toEqual([{ index: 2, reason: expect.stringContaining('Item size has exceeded the maximum allowed size') }]);
+    const stored = await customers.getProfiles(batch.map((r) => r.customerId));
+    expect(stored.size).toBe(32); // p1, p2 and the 30 q's
+    expect(stored.get(id('p2'))).toMatchObject({ name: 'second' });
+    expect(stored.has(id('p3'))).toBe(false);
   });
 });

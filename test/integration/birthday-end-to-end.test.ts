@@ -12,7 +12,7 @@ const prefix = uniquePrefix('e2e');
 const address = (id: string) => `${prefix}${id}@example.com`;
 const mine = (to: string) => to.startsWith(prefix);
 const customer = (id: string, fields: Record<string, unknown>) =>
-  JSON.stringify({ type: 'customer', customerId: `${prefix}${id}`, email: address(id), ...fields });
+  JSON.stringify({ type: 'customer', customerId: `${prefix}${id}`, email: address(id), marketingOptIn: true, ...fields });
 
 // Window: 20 Feb – 6 Mar 2027 (2027 is a common year).
 const cohort = [

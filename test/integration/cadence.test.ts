@@ -14,7 +14,7 @@ const setUp = async (name: string, keepInTouchDeadline = '2027-06-30T22:00:00.00
   const customerId = `${prefix}c`;
   const clock = new VirtualClock(new Date('2027-06-01T00:00:00Z'));
   const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock }); // configuration from the store, as in Lambda
-  await system.importText(JSON.stringify({ type: 'customer', customerId, email: `${customerId}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', name: 'Eva', birthday: '1990-06-10' }));
+  await system.importText(JSON.stringify({ type: 'customer', customerId, email: `${customerId}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', name: 'Eva', birthday: '1990-06-10', marketingOptIn: true }));
   await system.drainStreams();
   // The keep-in-touch of the floor the greeting opens (10 June to 10 July): a message of an earlier
   // floor would be cancelled at send time, that floor being met by the greeting.

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import defaults from '../../config/defaults.json' with { type: 'json' };
 import { endpoints, uniquePrefix } from './helpers.js';
+import { importCorpus } from './import-corpus.js';
 
 const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
   try {
@@ -48,7 +49,7 @@ describe('retention import', () => {
 });
 
 describe('retention simulate', () => {
-  const data = JSON.stringify({ type: 'customer', customerId: 'cli-sim-1', email: 'cli-sim-1@example.com', timeZone: 'Asia/Tokyo', locale: 'es', name: 'Yuki', birthday: '--01-03' });
+  const data = JSON.stringify({ type: 'customer', customerId: 'cli-sim-1', email: 'cli-sim-1@example.com', timeZone: 'Asia/Tokyo', locale: 'es', name: 'Yuki', birthday: '--01-03', marketingOptIn: true });
 
   it('writes the report of SPEC.md and exits 0', async () => {
     const file = await tempFile('d.ndjson', `${data}\n{"type":"customer"}`);
@@ -101,7 +102,7 @@ describe('retention simulate', () => {
 describe('retention preview, config diff and the HTML report', () => {
   const db = () => ['--dynamodb-endpoint', endpoints().dynamodbEndpoint];
   const cohort = [
-    JSON.stringify({ type: 'customer', customerId: 'pv-1', email: 'pv-1@example.com', timeZone: 'Europe/Madrid', locale: 'es', name: 'Lola', birthday: '1990-03-04' }),
+    JSON.stringify({ type: 'customer', customerId: 'pv-1', email: 'pv-1@example.com', timeZone: 'Europe/Madrid', locale: 'es', name: 'Lola', birthday: '1990-03-04', marketingOptIn: true }),
     JSON.stringify({ type: 'customer', customerId: 'pv-2', email: 'pv-2@example.com', timeZone: 'UTC', name: 'Quiet', birthday: '1990-03-05', marketingOptIn: false }),
   ].join('\n');
 
@@ -147,5 +148,49 @@ describe('retention preview, config diff and the HTML report', () => {
     expect(page).toContain("One customer's timeline: pv-1");
     expect(page).toContain('0 cap violations');
     expect(page).not.toContain('<b>x</b>');
+  });
+});
+
+describe('issue #11 findings 8 and 9, as a user meets them', () => {
+  const { id, lines, text } = importCorpus(uniquePrefix('cli11'));
+  const lineOf = (kind: 'rejected' | 'warning') => lines.flatMap((line, index) => (line[kind] ? [{ line: index + 1, reason: line[kind]! }] : []));
+
+  it('import: every record that once stopped it is a reject with its line and reason, the rest go in, warnings and the consent default are said', async () => {
+    // Prepare
+    const file = await tempFile('corpus.ndjson', text);
+
+    // Act
+    const { code, stdout } = await run('import', file, '--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--table-prefix', uniquePrefix('cli11'));
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stdout).toContain('Imported 55 records (54 customer, 1 contract); rejected 5; 2 warnings');
+    for (const { line, reason } of lineOf('rejected')) expect(stdout).toContain(`  line ${line}: ${reason}`);
+    expect(stdout).toContain('Imported, with a warning:');
+    for (const { line, reason } of lineOf('warning')) expect(stdout).toContain(`  line ${line}: ${reason}`);
+    expect(stdout).toContain('1 customer without marketingOptIn stored with false (consent.defaultMarketingOptIn): no marketing to them until a record says true');
+    expect(stdout).not.toContain('duplicates');
+  });
+
+  it('simulate: the same rejects and warnings are in its report, and marketing goes only to those who consented', async () => {
+    // Prepare
+    const file = await tempFile('corpus.ndjson', text);
+    const out = join(await mkdtemp(join(tmpdir(), 'retention-out-')), 'report.json');
+    const html = join(await mkdtemp(join(tmpdir(), 'retention-html-')), 'report.html');
+
+    // Act
+    const { code } = await run('simulate', '--data', file, '--start', '2027-03-01', '--days', '2', '--out', out, '--html', html, ...['--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--ses-endpoint', endpoints().sesEndpoint]);
+
+    // Assess
+    expect(code).toBe(0);
+    const report = JSON.parse(await readFile(out, 'utf8'));
+    expect(report.rejected).toEqual(lineOf('rejected').map(({ line, reason }) => ({ line, reason: expect.stringContaining(reason) })));
+    expect(report.warnings).toEqual(lineOf('warning').map(({ line, reason }) => ({ line, reason: expect.stringContaining(reason) })));
+    const birthdays = report.messages.filter((m: { campaign: string; state: string }) => m.campaign === 'birthday' && m.state === 'sent');
+    expect(birthdays.map((m: { customerId: string; subject: string }) => [m.customerId, m.subject]).sort()).toEqual([[id('ana'), 'Happy birthday, ana!'], [id('gil'), 'Happy birthday, gil!']]);
+    expect(report.messages.filter((m: { customerId: string }) => m.customerId === id('fay'))).toEqual([]);
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain('<h2>Imported with a warning</h2>');
+    expect(page).toContain('no templates in &#39;fr&#39;');
   });
 });

@@ -8,7 +8,7 @@ const prefix = uniquePrefix('feedback');
 const id = (name: string) => `${prefix}${name}`;
 const line = (record: Record<string, unknown>) => JSON.stringify(record);
 const customer = (name: string, timeZone: string, locale: string) =>
-  line({ type: 'customer', customerId: id(name), email: `${id(name)}@example.com`, timeZone, locale, name: name[0]!.toUpperCase() + name.slice(1) });
+  line({ type: 'customer', customerId: id(name), email: `${id(name)}@example.com`, timeZone, locale, name: name[0]!.toUpperCase() + name.slice(1), marketingOptIn: true });
 const complaint = (name: string, fields: Record<string, unknown>) => line({ type: 'complaint', complaintId: `q-${name}`, customerId: id(name), subject: 'Late delivery', ...fields });
 const interaction = (name: string, interactionId: string, completedAt: string, at?: string) =>
   line({ type: 'interaction', interactionId, customerId: id(name), completedAt, ...(at ? { at } : {}) });

@@ -36,7 +36,7 @@ describe('what the handlers log', () => {
   it('never contain an e-mail address or a link token', async () => {
     await system.importText(
       [
-        JSON.stringify({ type: 'customer', customerId, email: `kim.secret@example.com`, timeZone: 'UTC', name: 'Kim' }),
+        JSON.stringify({ type: 'customer', customerId, email: `kim.secret@example.com`, timeZone: 'UTC', name: 'Kim', marketingOptIn: true }),
         JSON.stringify({ type: 'interaction', interactionId: 'o-1', customerId, completedAt: '2027-03-01T09:00:00Z' }),
       ].join('\n'),
     );

@@ -6,7 +6,7 @@ import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 const prefix = uniquePrefix('renewal');
 const id = (name: string) => `${prefix}${name}`;
 const customer = (name: string, timeZone: string, locale: string) =>
-  JSON.stringify({ type: 'customer', customerId: id(name), email: `${id(name)}@example.com`, timeZone, locale, name: name[0]!.toUpperCase() + name.slice(1) });
+  JSON.stringify({ type: 'customer', customerId: id(name), email: `${id(name)}@example.com`, timeZone, locale, name: name[0]!.toUpperCase() + name.slice(1), marketingOptIn: true });
 const contract = (name: string, fields: Record<string, unknown>) => JSON.stringify({ type: 'contract', contractId: `k-${name}`, customerId: id(name), plan: 'Premium annual', ...fields });
 
 // Window: 20 January – 21 March 2027.

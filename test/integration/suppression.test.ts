@@ -29,11 +29,11 @@ describe('bounce and complaint suppression on the real local stack', () => {
     await system.configStore.put(defaultConfig, clock.now());
     await system.importText(
       [
-        JSON.stringify({ type: 'customer', customerId: id('hal'), email: address('hal'), timeZone: 'UTC', locale: 'en', name: 'Hal' }),
+        JSON.stringify({ type: 'customer', customerId: id('hal'), email: address('hal'), timeZone: 'UTC', locale: 'en', name: 'Hal', marketingOptIn: true }),
         JSON.stringify({ type: 'complaint', complaintId: 'q-1', customerId: id('hal'), openedAt: '2027-03-02T10:00:00Z', subject: 'Broken' }),
         JSON.stringify({ type: 'contract', contractId: 'k-1', customerId: id('hal'), endsOn: '2027-03-20', plan: 'Basic' }),
-        JSON.stringify({ type: 'customer', customerId: id('ivy'), email: address('ivy'), timeZone: 'UTC', locale: 'en', name: 'Ivy', birthday: '1990-03-10' }),
-        JSON.stringify({ type: 'customer', customerId: id('joe'), email: address('joe'), timeZone: 'UTC', locale: 'en', name: 'Joe', birthday: '1990-03-10' }),
+        JSON.stringify({ type: 'customer', customerId: id('ivy'), email: address('ivy'), timeZone: 'UTC', locale: 'en', name: 'Ivy', birthday: '1990-03-10', marketingOptIn: true }),
+        JSON.stringify({ type: 'customer', customerId: id('joe'), email: address('joe'), timeZone: 'UTC', locale: 'en', name: 'Joe', birthday: '1990-03-10', marketingOptIn: true }),
       ].join('\n'),
     );
     await system.drainStreams();

@@ -54,6 +54,7 @@ const report: SimulationReport = {
     message('c-4', 'keepInTouch', 'Asia/Tokyo', '2027-03-11', 'sent', '2027-03-05T00:00:00.000Z'),
   ],
   rejected: [],
+  warnings: [],
   summary: { sent: 9, deferred: 0, expired: 1, suppressed: 0, cancelled: 0, byCampaign: {} },
 };
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import defaults from '../../config/defaults.json' with { type: 'json' };
-import { ConfigError, parseConfig } from '../../functions/core/config.js';
+import { ConfigError, MIN_CLAIM_LEASE_MINUTES, parseConfig } from '../../functions/core/config.js';
+import { functionTimeoutSeconds } from '../../functions/core/function-timeouts.js';
 
 const withCadence = (cadence: Record<string, unknown>) => ({ ...defaults, cadence: { ...defaults.cadence, ...cadence } });
 const keepInTouch = defaults.campaigns.keepInTouch;
@@ -35,6 +36,10 @@ describe('configuration', () => {
     [withContent({ news: [newsItem('spring'), newsItem('spring')] }), "campaigns.keepInTouch.content.news.1.id: news id 'spring' is used twice"],
     [withContent({ news: [newsItem('spring', { body: { en: '   ' } })] }), 'campaigns.keepInTouch.content.news.0.body.en: must not be empty'],
     [withContent({ news: [newsItem('spring', { discount: '10%' })] }), 'campaigns.keepInTouch.content.news.0'],
+    [{ ...defaults, email: { preferenceLinkValidDays: 29 } }, 'email.preferenceLinkValidDays: unsubscribe and preference links must work at least 30 days after the e-mail was sent, not 29'],
+    [{ ...defaults, dispatcher: { ...defaults.dispatcher, claimLeaseMinutes: 5 } }, "dispatcher.claimLeaseMinutes: a claim must outlive the dispatcher run that holds it: at least 6 minutes (the dispatcher's 5-minute timeout and a minute's margin), not 5"],
+    [{ ...defaults, consent: { defaultMarketingOptIn: 'no' } }, 'consent.defaultMarketingOptIn'],
+    [{ ...defaults, consent: { defaultMarketingOptIn: false, assumeYes: true } }, 'consent'],
   ])('refuses an impossible or malformed configuration with the reason (%#)', (document, reason) => {
     expect(() => parseConfig(document)).toThrow(ConfigError);
     expect(() => parseConfig(document)).toThrow(reason);
@@ -46,5 +51,20 @@ describe('configuration', () => {
     const { content: _shipped, ...withoutContent } = keepInTouch;
     const older = { ...defaults, campaigns: { ...defaults.campaigns, keepInTouch: withoutContent } };
     expect(parseConfig(older).campaigns.keepInTouch.content).toEqual(parseConfig(defaults).campaigns.keepInTouch.content);
+  });
+
+  it('ships consent off: a customer imported without marketingOptIn gets no marketing; a stored configuration from before the setting reads it as off', () => {
+    expect(parseConfig(defaults).consent).toEqual({ defaultMarketingOptIn: false });
+    expect(parseConfig({ ...defaults, consent: { defaultMarketingOptIn: true } }).consent.defaultMarketingOptIn).toBe(true);
+    const { consent: _shipped, ...older } = defaults;
+    expect(parseConfig(older).consent).toEqual({ defaultMarketingOptIn: false });
+  });
+
+  it('takes a preference link of 30 days and a claim lease one minute longer than the dispatcher may run; the shipped ones pass', () => {
+    expect(functionTimeoutSeconds.dispatcher).toBe(5 * 60);
+    expect(MIN_CLAIM_LEASE_MINUTES).toBe(6);
+    expect(parseConfig({ ...defaults, email: { preferenceLinkValidDays: 30 } }).email.preferenceLinkValidDays).toBe(30);
+    expect(parseConfig({ ...defaults, dispatcher: { ...defaults.dispatcher, claimLeaseMinutes: 6 } }).dispatcher.claimLeaseMinutes).toBe(6);
+    expect(parseConfig(defaults)).toMatchObject({ email: { preferenceLinkValidDays: 90 }, dispatcher: { claimLeaseMinutes: 10 } });
   });
 });

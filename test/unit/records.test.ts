@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { customerFromItem, parseNdjson } from '../../functions/core/records.js';
+import { customerFromItem, locales, nearMissOf, parseNdjson, parseRecord, templateLocaleOf, type Customer } from '../../functions/core/records.js';
 import { InvalidRecordError } from '../../functions/core/errors.js';
+import { consentBlocks, hasMarketingConsent } from '../../functions/core/consent.js';
+import { isEligibleForBirthday } from '../../functions/core/campaigns/birthday.js';
+import { itemBytes, MAX_ITEM_BYTES, storageProblemOf, storedItemOf } from '../../functions/core/stored-record.js';
+import { renderEmail, templateNames } from '../../functions/core/templates/index.js';
+import { readFileSync } from 'node:fs';
+import { generateCohort } from '../../scripts/demo-data.js';
 
 const now = new Date('2027-01-01T00:00:00.000Z');
 const customer = (fields: Record<string, unknown>) => JSON.stringify({ type: 'customer', customerId: 'c-1', email: 'ana@example.com', timeZone: 'Europe/Madrid', ...fields });
@@ -52,7 +58,7 @@ describe('NDJSON import validation', () => {
       locale: 'en',
       tier: 'standard',
       loyaltyPoints: 0,
-      marketingOptIn: true,
+      marketingOptIn: false,
       createdAt: now.toISOString(),
       favouriteColour: 'teal',
     });
@@ -91,5 +97,171 @@ describe('stored customer items', () => {
       expect(error).toMatchObject({ record: 'customer c-9', field: 'timeZone' });
       expect((error as Error).message).toBe("customer c-9: customer.timeZone: unknown time zone 'Nowhere/Land'");
     }
+  });
+});
+
+describe('consent is never assumed (issue #11, finding 9)', () => {
+  it('a customer line without marketingOptIn takes the configured default, and the record carries it explicitly', () => {
+    // Act
+    const shipped = parseNdjson(customer({}), now);
+    const optedInByDefault = parseNdjson(customer({}), now, { defaultMarketingOptIn: true });
+    const explicit = parseNdjson(customer({ marketingOptIn: false }), now, { defaultMarketingOptIn: true });
+
+    // Assess
+    expect(shipped.records[0]).toMatchObject({ record: { marketingOptIn: false }, consentDefaulted: true });
+    expect(optedInByDefault.records[0]).toMatchObject({ record: { marketingOptIn: true }, consentDefaulted: true });
+    expect(explicit.records[0]!.record).toMatchObject({ marketingOptIn: false });
+    expect(explicit.records[0]).not.toHaveProperty('consentDefaulted');
+  });
+
+  it('a stored profile without marketingOptIn reads as no consent, and every consent check agrees', () => {
+    // Prepare: written straight into the table by a business system, without the field
+    const stored = customerFromItem({ customerId: 'c-9', recordKey: 'customer', email: 'x@example.com', timeZone: 'UTC', birthday: '1990-05-01' }, now);
+
+    // Assess
+    expect(stored.marketingOptIn).toBe(false);
+    expect(hasMarketingConsent(stored)).toBe(false);
+    expect(hasMarketingConsent({})).toBe(false);
+    expect(hasMarketingConsent({ marketingOptIn: 'true' })).toBe(false);
+    expect(hasMarketingConsent({ marketingOptIn: true })).toBe(true);
+    expect(isEligibleForBirthday({ birthday: '1990-05-01' } as Pick<Customer, 'birthday' | 'marketingOptIn'>)).toBe(false);
+    expect(consentBlocks({ messageClass: 'marketing' }, { ...stored, marketingOptIn: undefined } as unknown as Customer)).toBe('the customer has no marketing consent');
+    expect(consentBlocks({ messageClass: 'service' }, stored)).toBeNull();
+  });
+
+  it.each([
+    ['marketingOptin', 'marketingOptIn'],
+    ['MarketingOptIn', 'marketingOptIn'],
+    ['marketing_opt_in', 'marketingOptIn'],
+    ['marketingOptedIn', 'marketingOptIn'],
+    ['birthdate', 'birthday'],
+    ['timezone', 'timeZone'],
+    ['emial', 'email'],
+    ['customerID', 'customerId'],
+    ['At', 'at'],
+  ])('rejects the near miss %s with "did you mean %s"', (typo, meant) => {
+    // Act
+    const { records, rejected } = parseNdjson(customer({ marketingOptIn: true, [typo]: false }), now);
+
+    // Assess
+    expect(records).toEqual([]);
+    expect(rejected).toEqual([{ line: 1, record: 'customer c-1', field: typo, reason: `customer.${typo}: not a field of customer; did you mean '${meant}'?` }]);
+  });
+
+  it('keeps unknown fields that are no near miss, and suggests the record type', () => {
+    const { records } = parseNdjson(customer({ favouriteColour: 'teal', names: 'x', segment: 'b2b', lastName: 'García', phone: '1' }), now);
+    expect(records).toHaveLength(1);
+    expect(nearMissOf('updatedAt', ['createdAt'])).toBeUndefined();
+    expect(parseRecord({ type: 'Customer', customerId: 'c-1' }, now)).toMatchObject({ ok: false, rejection: { field: 'type', reason: "record.type: unknown record type 'Customer' (did you mean 'customer'?)" } });
+  });
+
+  it("names the template language a locale falls back to, and warns when the customer's language has no templates", () => {
+    // Act
+    const { records, warnings } = parseNdjson([customer({ locale: 'fr' }), customer({ customerId: 'c-2', locale: 'es-MX' }), customer({ customerId: 'c-3', locale: 'pt-BR' }), customer({ customerId: 'c-4', locale: 'ro' })].join('\n'), now);
+
+    // Assess
+    expect(records).toHaveLength(4);
+    expect(records[0]!.record).toMatchObject({ locale: 'fr' }); // stored as given
+    expect(warnings).toEqual([
+      { line: 1, record: 'customer c-1', field: 'locale', reason: "customer.locale: no templates in 'fr'; this customer's e-mails go in 'en'" },
+      { line: 3, record: 'customer c-3', field: 'locale', reason: "customer.locale: no templates in 'pt-BR'; this customer's e-mails go in 'en'" },
+    ]);
+    expect([templateLocaleOf('fr'), templateLocaleOf('es-MX'), templateLocaleOf('ro'), templateLocaleOf('en-GB')]).toEqual(['en', 'es', 'ro', 'en']);
+  });
+
+  it('the demo data states consent for every customer it imports, so the consenting ones still get marketing', () => {
+    const committed = readFileSync(new URL('../../data/demo.ndjson', import.meta.url), 'utf8');
+    for (const text of [committed, generateCohort({ customers: 60, seed: 5, startDate: '2027-01-01', invalidLines: true }).join('\n')]) {
+      const { records } = parseNdjson(text, now);
+      const customers = records.filter((line) => line.record.type === 'customer');
+      expect(customers.filter((line) => line.consentDefaulted)).toEqual([]);
+      expect(customers.filter((line) => hasMarketingConsent(line.record)).length).toBeGreaterThan(customers.length * 0.8);
+    }
+  });
+
+  it('the template languages named are the ones the templates have', () => {
+    const reader = { type: 'customer', customerId: 'c-1', email: 'a@example.com', timeZone: 'UTC', tier: 'gold', loyaltyPoints: 10, marketingOptIn: true, createdAt: '2020-01-01T00:00:00Z' } as const;
+    for (const name of templateNames) {
+      for (const locale of locales) expect(renderEmail(name, { ...reader, locale }, { brand: 'Shop' }).locale).toBe(locale);
+      expect(renderEmail(name, { ...reader, locale: 'fr' }, { brand: 'Shop' }).locale).toBe('en');
+    }
+  });
+});
+
+describe("ids may not contain '#' (issue #11, finding 9)", () => {
+  it.each([
+    [{ type: 'customer', customerId: 'c#survey', email: 'a@example.com', timeZone: 'UTC' }, 'customer.customerId'],
+    [{ type: 'contract', contractId: 'k#1', customerId: 'c', endsOn: '2027-06-30' }, 'contract.contractId'],
+    [{ type: 'contract', contractId: 'k-1', customerId: 'c#1', endsOn: '2027-06-30' }, 'contract.customerId'],
+    [{ type: 'complaint', complaintId: 'q#1', customerId: 'c', openedAt: '2027-01-01T10:00:00Z' }, 'complaint.complaintId'],
+    [{ type: 'interaction', interactionId: 'survey#o', customerId: 'c', completedAt: '2027-01-01T10:00:00Z' }, 'interaction.interactionId'],
+    [{ type: 'surveyResponse', surveyId: 's#1', customerId: 'c', score: 9 }, 'surveyResponse.surveyId'],
+  ])('rejects %o naming %s', (record, field) => {
+    const { rejected } = parseNdjson(JSON.stringify(record), now);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.reason).toMatch(new RegExp(`^${field}: must not contain '#' \\(it separates the parts of message ids\\) '.*#.*'$`));
+  });
+});
+
+describe('numbers that would be rounded (issue #11, finding 8)', () => {
+  it('rejects an integer beyond 2^53 anywhere, quoting the digits as written; 2^53 − 1 goes in', () => {
+    // Prepare: JSON.stringify cannot write these, so the lines are written by hand
+    const base = '"type":"customer","customerId":"c-1","email":"ana@example.com","timeZone":"UTC","marketingOptIn":true';
+    const text = [
+      `{${base},"legacyId":9007199254740993}`,
+      `{${base},"legacyId":9007199254740991}`,
+      `{${base},"crm":{"ids":[1,-18014398509481985]}}`,
+      `{${base},"balance":1e400}`,
+      `{${base},"ratio":1e-200}`,
+      `{${base},"loyaltyPoints":12345678901234567890}`,
+    ].join('\n');
+
+    // Act
+    const { records, rejected } = parseNdjson(text, now);
+
+    // Assess
+    expect(records.map((r) => r.line)).toEqual([2]);
+    expect(records[0]!.record).toMatchObject({ legacyId: 9007199254740991 });
+    expect(rejected).toEqual([
+      { line: 1, record: 'customer c-1', field: 'legacyId', reason: "customer.legacyId: '9007199254740993' is beyond 2^53 (±9007199254740991), the largest number kept exactly; it would be rounded (write it as a string)" },
+      { line: 3, record: 'customer c-1', field: 'crm.ids.1', reason: expect.stringMatching(/^customer\.crm\.ids\.1: '-18014398509481985' is beyond 2\^53/) },
+      { line: 4, record: 'customer c-1', field: 'balance', reason: expect.stringMatching(/^customer\.balance: '1e400' is beyond 2\^53/) },
+      { line: 5, record: 'customer c-1', field: 'ratio', reason: "customer.ratio: '1e-200' is closer to zero than can be stored (1e-130); write it as a string" },
+      { line: 6, record: 'customer c-1', field: 'loyaltyPoints', reason: expect.stringMatching(/^customer\.loyaltyPoints: '12345678901234567890' is beyond 2\^53/) },
+    ]);
+  });
+});
+
+describe('what the table can store (issue #11, finding 8)', () => {
+  const record = (fields: Record<string, unknown>) => {
+    const result = parseRecord({ type: 'customer', customerId: 'c-1', email: 'ana@example.com', timeZone: 'UTC', marketingOptIn: true, createdAt: '2020-01-01T00:00:00Z', ...fields }, now);
+    if (!result.ok) throw new Error(result.rejection.reason);
+    return result.record;
+  };
+
+  it('refuses a record over 400 KB as stored, naming its size and largest field; one at the limit is fine', () => {
+    // Prepare: a record padded to exactly the limit, then one byte over
+    const base = itemBytes(storedItemOf(record({ notes: '' })));
+    const atLimit = record({ notes: 'x'.repeat(MAX_ITEM_BYTES - base) });
+    const over = record({ notes: 'x'.repeat(MAX_ITEM_BYTES - base + 1) });
+
+    // Assess
+    expect(itemBytes(storedItemOf(atLimit))).toBe(MAX_ITEM_BYTES);
+    expect(storageProblemOf(atLimit)).toBeNull();
+    expect(storageProblemOf(over)).toEqual({
+      field: 'notes',
+      reason: `customer c-1: 409,601 bytes as stored, over the 400 KB (409,600 bytes) a record may take; its largest field is 'notes' (${(MAX_ITEM_BYTES - base + 1 + 5).toLocaleString('en')} bytes)`,
+    });
+  });
+
+  it('refuses names the store keeps for its keys, empty field names and nesting beyond 32 levels', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 32; i++) deep = { a: deep };
+    expect(storageProblemOf(record({ birthdayMonthDay: 5 }))).toMatchObject({ field: 'birthdayMonthDay', reason: 'customer.birthdayMonthDay: the store keeps this name for its own keys; rename the field' });
+    expect(storageProblemOf(record({ recordKey: 'x' }))?.field).toBe('recordKey');
+    expect(storageProblemOf(record({ '': 1 }))?.reason).toBe('customer: has a field with an empty name, which cannot be stored');
+    expect(storageProblemOf(record({ crm: { '': 1 } }))?.reason).toBe('customer.crm: has a field with an empty name, which cannot be stored');
+    expect(storageProblemOf(record({ deep }))?.reason).toMatch(/^customer\.deep(\.a)+: is nested deeper than the 32 levels that can be stored$/);
+    expect(storageProblemOf(record({ deep: (deep as { a: unknown }).a }))).toBeNull();
   });
 });

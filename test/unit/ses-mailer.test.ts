@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MailFailure } from '../../functions/core/errors.js';
 import { classifySesError, sendingClientConfig, sesFailureTable, sesTagValue } from '../../functions/adapters/ses-mailer.js';
@@ -65,5 +66,12 @@ describe('what an SES failure means for the message', () => {
 
   it('turns a message id into a valid tag value', () => {
     expect(sesTagValue('c-1#birthday#2027')).toBe('c-1_birthday_2027');
+  });
+});
+
+describe('the README shows the table the mailer uses', () => {
+  it('has a row for every row of sesFailureTable, with its meaning', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const row of sesFailureTable) expect(readme).toContain(`| ${row.when} | ${row.kind} |`);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '../calendar.js';
 import type { RetentionConfig } from '../config.js';
 import { messageIdOf, type PlannedMessage } from '../messages.js';
+import { hasMarketingConsent } from '../consent.js';
 import type { Customer } from '../records.js';
 
 /**
@@ -20,7 +21,7 @@ import type { Customer } from '../records.js';
 type BirthdaySettings = RetentionConfig['campaigns']['birthday'];
 
 export const isEligibleForBirthday = (customer: Pick<Customer, 'birthday' | 'marketingOptIn'>): boolean =>
-  customer.birthday !== undefined && customer.marketingOptIn !== false;
+  customer.birthday !== undefined && hasMarketingConsent(customer);
 
 /**
  * The value of the sparse `byBirthday` index key for a customer, or undefined to keep them out of it:

@@ -1,5 +1,11 @@
 import type { CustomerStore } from '../ports.js';
-import { parseNdjson, type NdjsonLine, type NdjsonRejection } from '../records.js';
+import { parseNdjson, recordKeyOf, recordNameOf, type NdjsonLine, type NdjsonRejection, type NdjsonWarning } from '../records.js';
+import { storageProblemOf, UnwritableRecordsError } from '../stored-record.js';
+
+export interface ImportOptions {
+  /** What a customer without `marketingOptIn` gets: the configuration's `consent.defaultMarketingOptIn`. */
+  readonly defaultMarketingOptIn: boolean;
+}
 
 export interface ImportResult {
   readonly imported: number;
@@ -7,16 +13,71 @@ export interface ImportResult {
   readonly records: readonly NdjsonLine[];
   readonly byType: Record<string, number>;
   readonly rejected: readonly NdjsonRejection[];
+  /** Lines imported, but perhaps not as meant: a locale without templates, a record given again by a later line. */
+  readonly warnings: readonly NdjsonWarning[];
+  /** Customer lines imported (now or timed) without `marketingOptIn`: they carry `consent.defaultMarketingOptIn`. */
+  readonly consentDefaulted: number;
   /** Records carrying `at`: not written now, handed back for whoever applies them later (the simulator). */
   readonly timed: readonly NdjsonLine[];
 }
 
-/** Validates NDJSON and writes every valid record without `at`; each bad line is reported, none stops the rest. */
-export const importNdjson = async (customers: CustomerStore, text: string, now: Date): Promise<ImportResult> => {
-  const { records, rejected } = parseNdjson(text, now);
-  const immediate = records.filter((line) => line.at === undefined);
-  await customers.putRecords(immediate.map((line) => line.record));
+const keyOf = (line: NdjsonLine): string => `${line.record.customerId}|${recordKeyOf(line.record)}|${line.at?.toISOString() ?? ''}`;
+
+/**
+ * Validates NDJSON and writes every valid record without `at`; each bad line is reported with its
+ * line and reason, and none stops the rest:
+ * - a record the table would refuse (over 400 KB, a field name it cannot store) is rejected before
+ *   anything is written, and one it refuses anyway is rejected when it does;
+ * - the same record (same customer, type and id; and the same `at`) given on several lines is written
+ *   once, from the last of them, as writing it again would update it; each earlier line gets a warning.
+ */
+export const importNdjson = async (customers: CustomerStore, text: string, now: Date, options: ImportOptions): Promise<ImportResult> => {
+  const parsed = parseNdjson(text, now, { defaultMarketingOptIn: options.defaultMarketingOptIn });
+  const rejected: NdjsonRejection[] = [...parsed.rejected];
+  const warnings: NdjsonWarning[] = [...parsed.warnings];
+
+  const storable: NdjsonLine[] = [];
+  for (const line of parsed.records) {
+    const problem = storageProblemOf(line.record);
+    if (problem) rejected.push({ line: line.line, record: recordNameOf(line.record), ...problem });
+    else storable.push(line);
+  }
+
+  const lastLineOf = new Map<string, number>();
+  for (const line of storable) lastLineOf.set(keyOf(line), line.line);
+  const records: NdjsonLine[] = [];
+  for (const line of storable) {
+    const last = lastLineOf.get(keyOf(line))!;
+    if (last === line.line) records.push(line);
+    else {
+      const record = recordNameOf(line.record);
+      warnings.push({ line: line.line, record, field: 'record', reason: `${record} is given again on line ${last}; line ${last} is imported (the later line wins, as an update would)` });
+    }
+  }
+
+  let immediate = records.filter((line) => line.at === undefined);
+  try {
+    await customers.putRecords(immediate.map((line) => line.record));
+  } catch (error) {
+    if (!(error instanceof UnwritableRecordsError)) throw error;
+    const refused = new Map(error.records.map(({ index, reason }) => [index, reason]));
+    immediate.forEach((line, index) => {
+      const reason = refused.get(index);
+      if (reason !== undefined) rejected.push({ line: line.line, record: recordNameOf(line.record), field: 'record', reason: `${line.record.type}: the table refused it: ${reason}` });
+    });
+    immediate = immediate.filter((_, index) => !refused.has(index));
+  }
+
+  const written = new Set(immediate);
   const byType: Record<string, number> = {};
   for (const { record } of immediate) byType[record.type] = (byType[record.type] ?? 0) + 1;
-  return { imported: immediate.length, records: immediate, byType, rejected, timed: records.filter((line) => line.at !== undefined) };
+  return {
+    imported: immediate.length,
+    records: immediate,
+    byType,
+    rejected: rejected.sort((a, b) => a.line - b.line),
+    warnings: warnings.sort((a, b) => a.line - b.line),
+    consentDefaulted: records.filter((line) => line.consentDefaulted && (line.at !== undefined || written.has(line))).length,
+    timed: records.filter((line) => line.at !== undefined),
+  };
 };

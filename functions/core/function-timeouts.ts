@@ -5,7 +5,7 @@
 export const functionTimeoutSeconds = {
   /** One daily run over every customer whose day or floor check it is. */
   planner: 15 * 60,
-  /** Shorter than the claim lease (config dispatcher.claimLeaseMinutes), so no claim outlives its run unnoticed. */
+  /** Shorter than the claim lease (config dispatcher.claimLeaseMinutes, refused by config.ts unless it is longer by a margin), so no claim outlives its run unnoticed. */
   dispatcher: 5 * 60,
   /** A batch of records, a few writes each. */
   customerStream: 60,
