@@ -20,12 +20,12 @@ export const surveyTemplates: CampaignTemplates = {
   en: {
     subject: 'How did we do{{#if name}}, {{name}}{{/if}}?',
     html: `<p>Hello{{#if name}} {{name}}{{/if}},</p>
-<p>Thank you for choosing {{brand}}. How likely are you to recommend us to a friend? One click is all it takes:</p>
+<p>Thank you for choosing {{brand}}. How likely are you to recommend us to a friend? Pick a number, then confirm it on the page that opens:</p>
 ${scoreButtons}
 <p style="font-size:smaller">0 = not at all likely, 10 = extremely likely. You can change your answer by clicking another number.</p>`,
     text: `Hello{{#if name}} {{name}}{{/if}},
 
-Thank you for choosing {{brand}}. How likely are you to recommend us to a friend? Open one link (0 = not at all likely, 10 = extremely likely):
+Thank you for choosing {{brand}}. How likely are you to recommend us to a friend? Open one link and confirm on the page (0 = not at all likely, 10 = extremely likely):
 
 ${scoreLines}`,
     tierNames: tiers.en,
@@ -33,12 +33,12 @@ ${scoreLines}`,
   es: {
     subject: '¿Qué tal lo hicimos{{#if name}}, {{name}}{{/if}}?',
     html: `<p>Hola{{#if name}} {{name}}{{/if}}:</p>
-<p>Gracias por elegir {{brand}}. ¿Qué probabilidad hay de que nos recomiendes a un amigo? Basta con un clic:</p>
+<p>Gracias por elegir {{brand}}. ¿Qué probabilidad hay de que nos recomiendes a un amigo? Elige un número y confírmalo en la página que se abre:</p>
 ${scoreButtons}
 <p style="font-size:smaller">0 = nada probable, 10 = muy probable. Puedes cambiar tu respuesta haciendo clic en otro número.</p>`,
     text: `Hola{{#if name}} {{name}}{{/if}}:
 
-Gracias por elegir {{brand}}. ¿Qué probabilidad hay de que nos recomiendes a un amigo? Abre un enlace (0 = nada probable, 10 = muy probable):
+Gracias por elegir {{brand}}. ¿Qué probabilidad hay de que nos recomiendes a un amigo? Abre un enlace y confirma en la página (0 = nada probable, 10 = muy probable):
 
 ${scoreLines}`,
     tierNames: tiers.es,
@@ -46,12 +46,12 @@ ${scoreLines}`,
   ro: {
     subject: 'Cum ne-am descurcat{{#if name}}, {{name}}{{/if}}?',
     html: `<p>Bună{{#if name}}, {{name}}{{/if}},</p>
-<p>Îți mulțumim că ai ales {{brand}}. Cât de probabil este să ne recomanzi unui prieten? Un singur clic este de ajuns:</p>
+<p>Îți mulțumim că ai ales {{brand}}. Cât de probabil este să ne recomanzi unui prieten? Alege un număr, apoi confirmă-l pe pagina care se deschide:</p>
 ${scoreButtons}
 <p style="font-size:smaller">0 = deloc probabil, 10 = foarte probabil. Îți poți schimba răspunsul dând clic pe alt număr.</p>`,
     text: `Bună{{#if name}}, {{name}}{{/if}},
 
-Îți mulțumim că ai ales {{brand}}. Cât de probabil este să ne recomanzi unui prieten? Deschide un link (0 = deloc probabil, 10 = foarte probabil):
+Îți mulțumim că ai ales {{brand}}. Cât de probabil este să ne recomanzi unui prieten? Deschide un link și confirmă pe pagină (0 = deloc probabil, 10 = foarte probabil):
 
 ${scoreLines}`,
     tierNames: tiers.ro,
