@@ -173,7 +173,7 @@ describe('consent is never assumed (issue #11, finding 9)', () => {
     const committed = readFileSync(new URL('../../data/demo.ndjson', import.meta.url), 'utf8');
     for (const text of [committed, generateCohort({ customers: 60, seed: 5, startDate: '2027-01-01', invalidLines: true }).join('\n')]) {
       const { records } = parseNdjson(text, now);
-      const customers = records.filter((line) => line.record.type === 'customer');
+      const customers = records.flatMap((line) => (line.record.type === 'customer' ? [{ ...line, record: line.record }] : []));
       expect(customers.filter((line) => line.consentDefaulted)).toEqual([]);
       expect(customers.filter((line) => hasMarketingConsent(line.record)).length).toBeGreaterThan(customers.length * 0.8);
     }
