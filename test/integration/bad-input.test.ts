@@ -114,9 +114,9 @@ describe('bad input at every door, on the real local stack', () => {
     const token = new URL(answer(9)).searchParams.get('t')!;
     const form = (body: string) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
 
-    expect((await fetch(answer(9))).status).toBe(200); // the good click
+    expect((await fetch(answer(9), form('score=9'))).status).toBe(200); // the good click, sent from its page
     const requests: [string, RequestInit | undefined, number][] = [
-      [answer(9), undefined, 200], // replayed: the same answer, nothing changes
+      [answer(9), form('score=9'), 200], // replayed: the same answer, nothing changes
       [`${server.url}/survey?t=${token.slice(0, -2)}`, undefined, 400], // truncated
       [`${server.url}/survey?t=${token.replace(/^./, (c) => (c === 'e' ? 'f' : 'e'))}`, undefined, 400], // tampered
       [`${server.url}/survey`, undefined, 400], // no token
@@ -124,7 +124,7 @@ describe('bad input at every door, on the real local stack', () => {
       [`${server.url}/survey?t=${encodeURIComponent(injection)}`, undefined, 400],
       [`${server.url}/survey?t=${'A'.repeat(5_000)}.${'B'.repeat(43)}`, undefined, 400],
       [`${server.url}/unsubscribe?t=${token}`, form('List-Unsubscribe=One-Click'), 400], // a survey token on another path
-      [`${server.url}/survey?t=${token}`, form('x=1'), 400], // the survey answers on GET only
+      [`${server.url}/survey?t=${token}`, form('x=1'), 400], // an answer without its score
       [`${server.url}/admin`, undefined, 404],
       [`${server.url}/survey?t=${token}`, { method: 'PUT' }, 404],
       [preferencesUrl, form('receive=root'), 400],
