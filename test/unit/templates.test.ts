@@ -23,6 +23,15 @@ describe('birthday e-mail', () => {
     expect(email.text).toContain('Acme');
   });
 
+  it.each([
+    ['es-MX', 'es', '¡Feliz cumpleaños, Ana!'],
+    ['ro-RO', 'ro', 'La mulți ani, Ana!'],
+    ['en-GB', 'en', 'Happy birthday, Ana!'],
+  ])('speaks the language of a regional locale (%s → %s)', (locale, language, subject) => {
+    const email = renderEmail('birthday', customer({ locale, name: 'Ana' }), { brand: 'Acme' });
+    expect([email.locale, email.subject]).toEqual([language, subject]);
+  });
+
   it('falls back to English for a language without templates', () => {
     const email = renderEmail('birthday', customer({ locale: 'fr', name: 'Zoé' }), { brand: 'Acme' });
     expect(email.locale).toBe('en');

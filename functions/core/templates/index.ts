@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import type { Complaint, Contract, Customer, SurveyResponse } from '../records.js';
+import { templateLocaleOf, type Complaint, type Contract, type Customer, type SurveyResponse } from '../records.js';
 import { DateTime } from 'luxon';
 import type { PlannedMessage } from '../messages.js';
 import { followUpKindOf } from '../campaigns/complaint-follow-up.js';
@@ -96,7 +96,9 @@ const longDate = (isoDate: string, locale: string, timeZone?: string): string =>
 export const renderEmail = (name: TemplateName, customer: Customer, context: RenderContext): RenderedEmail => {
   const variant = name === 'keepInTouch' ? keepInTouchVariantOf(customer, context.keepInTouch) : undefined;
   const localized = variant ? keepInTouchTemplates[variant] : templates[name];
-  const locale = customer.locale in localized ? customer.locale : 'en';
+  // es-MX → es → en, as the import's warning says.
+  const wanted = templateLocaleOf(customer.locale);
+  const locale = wanted in localized ? wanted : 'en';
   const template = (localized as Record<string, LocalizedTemplate>)[locale]!;
   const data = {
     ...(variant ? keepInTouchData(variant, customer, context.keepInTouch, locale, template.tierNames) : {}),
