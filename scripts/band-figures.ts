@@ -36,7 +36,7 @@ if (positionals.length === 0 || !values.data) {
 const reports: { name: string; report: SimulationReport }[] = [];
 for (const path of positionals) reports.push({ name: path, report: JSON.parse(await readFile(path, 'utf8')) as SimulationReport });
 // `now` only fills a missing createdAt, which no figure uses.
-const { records: lines, rejected } = parseNdjson(await readFile(values.data, 'utf8'), new Date(reports[0]!.report.window.start));
+const { records: lines, rejected } = parseNdjson(await readFile(values.data, 'utf8'), new Date(reports[0]!.report.window.start), { defaultMarketingOptIn: reports[0]!.report.config.consent.defaultMarketingOptIn });
 const rows = reports.map(({ name, report }) => ({ report: name, ...bandFigures(report, lines) }));
 
 if (values.json) {

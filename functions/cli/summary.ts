@@ -9,6 +9,9 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
   lines.push(`Imported ${result.imported} records; rejected ${result.rejected.length}${result.parked.length ? `; parked ${result.parked.length} stream records` : ''}`);
   for (const reject of result.rejected.slice(0, 20)) lines.push(`  line ${reject.line}: ${reject.reason}`);
   if (result.rejected.length > 20) lines.push(`  … and ${result.rejected.length - 20} more (see the report)`);
+  if (result.warnings.length > 0) lines.push(`Imported with a warning: ${result.warnings.length}`);
+  for (const warning of result.warnings.slice(0, 20)) lines.push(`  line ${warning.line}: ${warning.reason}`);
+  if (result.warnings.length > 20) lines.push(`  … and ${result.warnings.length - 20} more (see the report)`);
   const { sent, expired, suppressed, cancelled } = report.summary;
   lines.push(`Messages: ${sent} sent, ${expired} expired, ${suppressed} suppressed, ${cancelled} cancelled`);
   for (const [campaign, counts] of Object.entries(report.summary.byCampaign)) {
