@@ -18,11 +18,23 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           // One DynamoDB Local and one SES emulator for the whole run; tests keep apart by table prefix and addresses.
           globalSetup: ['test/integration/global-setup.ts'],
+          // Records the AWS calls each file's handlers make and fails on one test/infra/aws-calls.ts does not list.
+          setupFiles: ['test/integration/aws-calls.setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
       },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+      {
+        extends: true,
+        test: {
+          name: 'aws-calls',
+          include: ['test/aws-calls/**/*.test.ts'],
+          globalSetup: ['test/aws-calls/global-setup.ts'],
+          // After the projects above: it reads what the whole integration run recorded.
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -5,14 +5,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, FilterRule, StartingPosition, type IDestination, type IEventSourceDlq, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -38,6 +37,32 @@ const streamedRecordKeys = () =>
 
 /** Lets a function call exactly these actions on exactly these resources. */
 const allow = (fn: RetentionFunction, actions: string[], resources: string[]) => fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
+
+/**
+ * Where Lambda parks what failed (a stream batch, an asynchronous event), granting the function's role
+ * the one action Lambda uses, `sqs:SendMessage`. CDK's SqsDlq and SqsDestination also grant
+ * GetQueueAttributes and GetQueueUrl, which nothing calls (test/infra/stacks.test.ts checks every grant is used).
+ */
+class SendOnlyQueue implements IEventSourceDlq, IDestination {
+  constructor(private readonly queue: sqs.IQueue) {}
+  bind(_scope: unknown, fn: IFunction): { destination: string } {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    return { destination: this.queue.queueArn };
+  }
+}
+
+/** A schedule's invocation of a function: may invoke that function as Scheduler calls it, unqualified (LambdaInvoke also grants `:*`, every version and alias). */
+class InvokeFunction extends LambdaInvoke {
+  constructor(
+    private readonly target: IFunction,
+    props: ScheduleTargetBaseProps,
+  ) {
+    super(target, props);
+  }
+  protected override addTargetActionToRole(role: iam.IRole): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.target.functionArn] }));
+  }
+}
 
 /** A dead-letter queue: encrypted, TLS only, kept the longest SQS allows so operators have time to look. */
 const deadLetterQueue = (scope: Construct, id: string) =>
@@ -80,7 +105,7 @@ export class ComputeStack extends Stack {
     };
     for (const definition of tableDefinitions) environment[definition.envVar] = tables[definition.logicalName].tableName;
 
-    // Every handler reads the runtime configuration (DynamoConfigStore.get) from the Control table.
+    // The handlers that read the runtime configuration (DynamoConfigStore.get) read it from the Control table.
     const readConfig = (fn: RetentionFunction) => allow(fn, ['dynamodb:GetItem'], [control.tableArn]);
 
     // One-click links (survey answers) land on this API; the dispatcher signs them for its URL.
@@ -90,10 +115,10 @@ export class ComputeStack extends Stack {
       timeout: Duration.seconds(functionTimeoutSeconds.links),
       environment: { ...environment, LINK_SECRET_ARN: linkSecret.secretArn },
     });
-    readConfig(this.links);
+    // No readConfig: following a link reads no configuration.
     allow(this.links, ['dynamodb:PutItem'], [customers.tableArn]); // a survey answer (conditionally), the customer's preferences
     allow(this.links, ['dynamodb:BatchGetItem'], [customers.tableArn]); // the preferences, to show them
-    linkSecret.grantRead(this.links);
+    allow(this.links, ['secretsmanager:GetSecretValue'], [linkSecret.secretArn]); // the key that verifies links
     const accessLogs = new logs.LogGroup(this, 'LinksApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.linksApi = new apigateway.HttpApi(this, 'LinksApi', {
       description: 'One-click links in e-mails',
@@ -131,7 +156,7 @@ export class ComputeStack extends Stack {
       environment: { ...environment, LINKS_BASE_URL: linksBaseUrl, LINK_SECRET_ARN: linkSecret.secretArn },
     });
     readConfig(this.dispatcher);
-    linkSecret.grantRead(this.dispatcher);
+    allow(this.dispatcher, ['secretsmanager:GetSecretValue'], [linkSecret.secretArn]); // the key that signs links
     allow(this.dispatcher, ['dynamodb:Query'], [customers.tableArn]); // a survey's customer's complaints
     allow(this.dispatcher, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'byDue')]);
     allow(this.dispatcher, ['dynamodb:UpdateItem'], [messages.tableArn]); // claim, mark sent, release, finish
@@ -169,9 +194,10 @@ export class ComputeStack extends Stack {
     allow(this.mailEvents, ['dynamodb:PutItem'], [suppressions.tableArn]);
     // Events that still fail after Lambda's own retries of an asynchronous invocation are kept here.
     this.mailEventsDeadLetterQueue = deadLetterQueue(this, 'MailEventsDeadLetterQueue');
-    this.mailEvents.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(this.mailEventsDeadLetterQueue) });
+    this.mailEvents.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SendOnlyQueue(this.mailEventsDeadLetterQueue) });
     mailEventsTopic.addSubscription(new LambdaSubscription(this.mailEvents));
     allow(this.dispatcher, ['dynamodb:BatchGetItem'], [suppressions.tableArn]); // is any recipient suppressed?
+    allow(this.dispatcher, ['dynamodb:PutItem'], [suppressions.tableArn]); // an address the mail service refused for good
 
     this.customerStream = new RetentionFunction(this, 'CustomerStream', {
       handler: 'customer-stream',
@@ -196,7 +222,7 @@ export class ComputeStack extends Stack {
         reportBatchItemFailures: true,
         retryAttempts: 3, // the local runner replays with the same budget (STREAM_DELIVERY)
         maxRecordAge: Duration.hours(24),
-        onFailure: new SqsDlq(this.streamDeadLetterQueue),
+        onFailure: new SendOnlyQueue(this.streamDeadLetterQueue),
         // Only the business records the handler acts on: anything else in a customer's partition never invokes it.
         filters: [FilterCriteria.filter({ dynamodb: { Keys: { recordKey: { S: streamedRecordKeys() } } } })],
       }),
@@ -205,9 +231,12 @@ export class ComputeStack extends Stack {
     // Schedule invocations that still fail after Scheduler's retries land here.
     this.scheduleDeadLetterQueue = deadLetterQueue(this, 'ScheduleDeadLetterQueue');
     const invoke = (fn: RetentionFunction) => {
-      const role = new iam.Role(this, `${fn.node.id}ScheduleRole`, { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+      // Only schedules of this account may assume it (the confused-deputy guard Scheduler documents).
+      const role = new iam.Role(this, `${fn.node.id}ScheduleRole`, {
+        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      });
       this.scheduleRoles.set(fn, role);
-      return new LambdaInvoke(fn, {
+      return new InvokeFunction(fn, {
         role,
         // Handlers plan from the time the run was meant for, not from when it happened to start.
         input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),

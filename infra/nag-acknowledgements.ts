@@ -1,10 +1,9 @@
-import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { ComputeStack } from './compute-stack.js';
 import type { DataStack } from './data-stack.js';
 
 const acknowledge = (construct: IConstruct, id: string, reason: string) => Validations.of(construct).acknowledge({ id, reason });
-const logicalIdOf = (construct: IConstruct): string => Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 
 /**
  * The cdk-nag findings we accept, each on the construct that raises it and with its reason. Everything
@@ -29,13 +28,6 @@ export const acknowledgeFindings = ({ data, compute }: { data: DataStack; comput
       fn === compute.customerStream
         ? 'X-Ray PutTraceSegments/PutTelemetryRecords and DynamoDB ListStreams (added by the stream event source) support no resource-level permissions.'
         : 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
-    );
-  }
-  for (const [fn, role] of compute.scheduleRoles) {
-    acknowledge(
-      role.node.findChild('DefaultPolicy'),
-      `AwsSolutions-IAM5[Resource::<${logicalIdOf(fn)}.Arn>:*]`,
-      'LambdaInvoke grants invoke on the function and its versions/aliases; the role may invoke this one function only.',
     );
   }
   for (const queue of [compute.streamDeadLetterQueue, compute.scheduleDeadLetterQueue, compute.mailEventsDeadLetterQueue]) {

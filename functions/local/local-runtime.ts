@@ -5,12 +5,14 @@ import { STREAM_RECORD_FAILED } from '../handlers/customer-stream.js';
 import type { LinkSigning } from '../core/links.js';
 import type { RetentionConfig } from '../core/config.js';
 import { documentClientFor, storesFor, type HandlerRuntime } from '../adapters/runtime.js';
+import { cachedConfig, DynamoConfigStore } from '../adapters/dynamo-config.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { senderAddress } from '../adapters/deploy-settings.js';
 import type { TableNames } from '../adapters/tables.js';
 import type { Mailer, Outbox } from '../core/ports.js';
 import { countDynamoRequests, type DynamoStats } from './dynamo-stats.js';
-import { dynamoDbClient, sesClient } from './local-stack.js';
+import { recordDynamoDbCalls, recordIfInvoked, recordSesCalls, type FunctionName } from './aws-calls.js';
+import { dynamoDbClient, sesClientConfig } from './local-stack.js';
 
 export interface LocalEndpoints {
   readonly dynamodbEndpoint: string;
@@ -19,8 +21,11 @@ export interface LocalEndpoints {
 }
 
 export interface LocalRuntimeOptions {
+  /** The deployed function this runtime stands for: its AWS calls are recorded under this name (aws-calls.ts). */
+  readonly functionName: FunctionName;
   readonly clock: () => Date;
-  readonly config: () => Promise<RetentionConfig>;
+  /** Where the handler gets its configuration; by default the stored one, read through this runtime's own client and cache, as in Lambda. */
+  readonly config?: () => Promise<RetentionConfig>;
   readonly logger?: Logger;
   /** Filled with every DynamoDB request this runtime's handler makes. */
   readonly stats?: DynamoStats;
@@ -58,11 +63,21 @@ export class StreamFailureLog extends Logger {
 
 /** A handler runtime against DynamoDB Local and the SES emulator, with the given (virtual) clock. */
 export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOptions): HandlerRuntime => {
+  const { functionName } = options;
   const dynamo = dynamoDbClient(endpoints.dynamodbEndpoint);
   if (options.stats) countDynamoRequests(dynamo, options.stats);
-  const mailer = new SesMailer(sesClient(endpoints.sesEndpoint), { from: senderAddress(), configurationSetName: 'retention-local' });
-  const real = storesFor(documentClientFor(dynamo), endpoints.tables, options.wrapMailer ? options.wrapMailer(mailer) : mailer);
+  recordDynamoDbCalls(dynamo, functionName, endpoints.tables);
+  const mailer = new SesMailer(sesClientConfig(endpoints.sesEndpoint), { from: senderAddress(), configurationSetName: 'retention-local' });
+  recordSesCalls(mailer.client, functionName);
+  const documentClient = documentClientFor(dynamo);
+  const real = storesFor(documentClient, endpoints.tables, options.wrapMailer ? options.wrapMailer(mailer) : mailer);
   const stores = options.wrapOutbox ? { ...real, outbox: options.wrapOutbox(real.outbox) } : real;
+  const config = options.config ?? cachedConfig(new DynamoConfigStore(documentClient, endpoints.tables.Control), options.clock);
   const links = options.links ?? defaultLocalLinks();
-  return { logger: options.logger ?? quietLogger(), clock: options.clock, config: options.config, stores: () => stores, brand: 'Retention', linkSecret: async () => links.secret, linksBaseUrl: () => links.baseUrl };
+  // In AWS the secret is a Secrets Manager read (link-secret.ts); here it is in memory, so the call it stands for is recorded by hand.
+  const linkSecret = async () => {
+    recordIfInvoked(functionName, () => ['secretsmanager:GetSecretValue LinkSecret']);
+    return links.secret;
+  };
+  return { logger: options.logger ?? quietLogger(), clock: options.clock, config, stores: () => stores, brand: 'Retention', linkSecret, linksBaseUrl: () => links.baseUrl };
 };

@@ -9,13 +9,14 @@ import type { NdjsonLine, NdjsonRejection, NdjsonWarning } from '../core/records
 import { deploySettings, type DeploySettings } from '../adapters/deploy-settings.js';
 import { documentClientFor, type HandlerRuntime } from '../adapters/runtime.js';
 import { DynamoOutbox } from '../adapters/dynamo-outbox.js';
-import { cachedConfig, DynamoConfigStore } from '../adapters/dynamo-config.js';
+import { DynamoConfigStore } from '../adapters/dynamo-config.js';
 import type { TableNames } from '../adapters/tables.js';
 import { createPlannerHandler } from '../handlers/planner.js';
 import { createCustomerStreamHandler } from '../handlers/customer-stream.js';
 import { createDispatcherHandler } from '../handlers/dispatcher.js';
 import type { Mailer, Outbox } from '../core/ports.js';
 import { emptyStats, type DynamoStats } from './dynamo-stats.js';
+import { asInvocationOf } from './aws-calls.js';
 import { lambdaContext } from './lambda-context.js';
 import { createTables, dynamoDbClient, dynamoDbStreamsClient } from './local-stack.js';
 import { localRuntime, quietLogger, StreamFailureLog } from './local-runtime.js';
@@ -86,8 +87,10 @@ export class LocalSystem {
       localRuntime(
         { dynamodbEndpoint: options.dynamodbEndpoint, sesEndpoint: options.sesEndpoint, tables },
         {
+          functionName: name,
           clock: options.clock.now,
-          config: options.config ?? cachedConfig(this.configStore, options.clock.now),
+          // By default each function reads the stored configuration through its own client and cache, as in Lambda.
+          config: options.config,
           stats: this.stats[name],
           logger: name === 'customerStream' ? this.streamFailures : quietLogger(),
           wrapMailer: options.wrapMailer,
@@ -96,11 +99,12 @@ export class LocalSystem {
         },
       );
     this.runtimes = { planner: runtimeFor('planner'), dispatcher: runtimeFor('dispatcher'), customerStream: runtimeFor('customerStream'), links: runtimeFor('links'), mailEvents: runtimeFor('mailEvents') };
-    this.plannerHandler = createPlannerHandler(this.runtimes.planner);
-    this.dispatcherHandler = createDispatcherHandler(this.runtimes.dispatcher);
-    this.customerStreamHandler = createCustomerStreamHandler(this.runtimes.customerStream);
-    this.linksHandler = createLinksHandler(this.runtimes.links);
-    this.mailEventsHandler = createMailEventsHandler(this.runtimes.mailEvents);
+    // Each handler runs as an invocation of its function: the AWS calls made inside are recorded as that function's (aws-calls.ts).
+    this.plannerHandler = asInvocationOf('planner', createPlannerHandler(this.runtimes.planner));
+    this.dispatcherHandler = asInvocationOf('dispatcher', createDispatcherHandler(this.runtimes.dispatcher));
+    this.customerStreamHandler = asInvocationOf('customerStream', createCustomerStreamHandler(this.runtimes.customerStream));
+    this.linksHandler = asInvocationOf('links', createLinksHandler(this.runtimes.links));
+    this.mailEventsHandler = asInvocationOf('mailEvents', createMailEventsHandler(this.runtimes.mailEvents));
   }
 
   static async create(options: LocalSystemOptions): Promise<LocalSystem> {

@@ -10,67 +10,17 @@ import { deploySettings, senderAddress } from '../../functions/adapters/deploy-s
 import { tableDefinitions, type IndexDefinition, type TableDefinition, type TableName } from '../../functions/adapters/tables.js';
 import { STREAM_DELIVERY } from '../../functions/local/simulation.js';
 import { buildApp } from '../../infra/app.js';
+import type { FunctionName } from '../../functions/local/aws-calls.js';
+import { awsCalls } from './aws-calls.js';
+import { IamCheck, type CfnTemplate } from './iam-policy.js';
 
-type FunctionName = 'planner' | 'dispatcher' | 'customerStream' | 'links' | 'mailEvents';
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
 const definitions = tableDefinitions as readonly TableDefinition[];
 const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
 const resourcesOf = (statement: Statement): unknown[] => [statement.Resource].flat();
 
-/**
- * What each handler's adapters call (functions/adapters/dynamo-*.ts), as `action resource`: the whole
- * DynamoDB access each role must have, no more and no less.
- */
-const expectedDynamoDbAccess: Record<FunctionName, string[]> = {
-  planner: [
-    'GetItem Control', // configuration, watermarks
-    'UpdateItem Control',
-    'Query Customers/index/byBirthday',
-    'Query Customers/index/byRenewal',
-    'BatchGetItem Customers',
-    'PutItem Messages',
-    'UpdateItem Messages',
-    'Query Messages/index/waitingByCustomer',
-    'GetItem Ledger',
-    'UpdateItem Ledger',
-    'Query Ledger/index/byFloorCheck',
-  ],
-  dispatcher: [
-    'GetItem Control',
-    'Query Messages/index/byDue',
-    'UpdateItem Messages',
-    'PutItem Messages', // replanning after a message ended unsent: the floor's keep-in-touch
-    'Query Messages/index/waitingByCustomer',
-    'BatchGetItem Customers',
-    'Query Customers', // a survey's customer's complaints
-    'BatchGetItem Suppressions', // is any recipient suppressed?
-    'GetItem Ledger',
-    'UpdateItem Ledger',
-  ],
-  customerStream: [
-    'GetItem Control',
-    'UpdateItem Customers', // the birthday and renewal index keys
-    'BatchGetItem Customers', // a record's customer
-    'DescribeStream Customers/stream',
-    'GetRecords Customers/stream',
-    'GetShardIterator Customers/stream',
-    'ListStreams *', // the event source's; ListStreams has no resource-level permissions
-    'PutItem Messages',
-    'UpdateItem Messages',
-    'Query Messages/index/waitingByCustomer',
-    'GetItem Ledger',
-    'UpdateItem Ledger', // the ledger is opened with an update (if_not_exists), and the floor check moved
-  ],
-  links: [
-    'GetItem Control',
-    'PutItem Customers', // a survey answer (conditionally), the customer's preferences
-    'BatchGetItem Customers', // the preferences, to show them
-  ],
-  mailEvents: [
-    'PutItem Suppressions', // nothing else: it reads no configuration
-  ],
-};
+const functionNames = ['planner', 'dispatcher', 'customerStream', 'links', 'mailEvents'] as const satisfies readonly FunctionName[];
 
 const expectedProjection = (projection: IndexDefinition['projection']) =>
   typeof projection === 'string' ? { ProjectionType: projection } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection] };
@@ -183,8 +133,54 @@ describe('the CDK app', () => {
   });
 
   describe('least privilege', () => {
-    it.each(Object.keys(expectedDynamoDbAccess) as FunctionName[])('lets the %s reach DynamoDB exactly as its adapters do', (fn) => {
-      expect(dynamoDbAccessOf(fn).sort()).toEqual([...expectedDynamoDbAccess[fn]].sort());
+    const iam = () => new IamCheck([{ name: 'data', template: data.toJSON() as CfnTemplate }, { name: 'compute', template: compute.toJSON() as CfnTemplate }]);
+
+    // Both ways, on the synthesized policies: every call the function's code makes (test/infra/aws-calls.ts,
+    // which the integration tests hold to what the handlers really call) and every call Lambda makes for it
+    // (logs, traces, stream reads, dead letters) is allowed; every granted action on every granted resource is one of them.
+    it.each(functionNames)('lets the %s make exactly the calls its code and Lambda make for it', (fn) => {
+      const check = iam();
+      const functionId = logicalIdOf(built.compute[fn]);
+      const needs = [...check.codeNeeds('compute', functionId, awsCalls[fn]), ...check.platformNeeds('compute', functionId)];
+      expect(check.verdict('compute', check.roleOf('compute', functionId), needs)).toEqual({ notAllowed: [], unused: [] });
+    });
+
+    it('lets each schedule invoke its function and park what fails, and nothing else', () => {
+      const check = iam();
+      for (const role of built.compute.scheduleRoles.values()) {
+        const roleId = logicalIdOf(role);
+        const needs = check.scheduleNeeds('compute', roleId);
+        expect(needs.map((need) => need.action).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+        expect(check.verdict('compute', roleId, needs)).toEqual({ notAllowed: [], unused: [] });
+      }
+    });
+
+    it('checks every role in the stacks: the functions\' and the schedules\'', () => {
+      const checked = [...functionNames.map((fn) => logicalIdOf(built.compute[fn].role!)), ...[...built.compute.scheduleRoles.values()].map(logicalIdOf)];
+      expect(Object.keys(compute.findResources('AWS::IAM::Role')).sort()).toEqual(checked.sort());
+      expect(Object.keys(data.findResources('AWS::IAM::Role'))).toEqual([]);
+    });
+
+    it('would have caught the stream function opening the ledger with a PutItem grant (issue #11)', () => {
+      // The grant as it was: GetItem and PutItem on Ledger, while ledger.open is an UpdateItem.
+      const template = structuredClone(compute.toJSON()) as CfnTemplate;
+      const roleId = logicalIdOf(built.compute.customerStream.role!);
+      const isLedger = (resource: unknown) => JSON.stringify(resource).includes(`${tableIds.Ledger}Arn`) && !JSON.stringify(resource).includes('/index/');
+      const policy = Object.values(template.Resources).find(
+        (resource) => resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties!.Roles) === JSON.stringify([{ Ref: roleId }]),
+      )!;
+      const statements = (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement;
+      const ledger = statements.flatMap(resourcesOf).find(isLedger);
+      const others = statements.map((statement) => ({ ...statement, Resource: resourcesOf(statement).filter((resource) => !isLedger(resource)) }));
+      (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement = [
+        ...others.filter((statement) => resourcesOf(statement).length > 0),
+        { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: ledger },
+      ];
+      const check = new IamCheck([{ name: 'data', template: data.toJSON() as CfnTemplate }, { name: 'compute', template }]);
+      const functionId = logicalIdOf(built.compute.customerStream);
+      const needs = [...check.codeNeeds('compute', functionId, awsCalls.customerStream), ...check.platformNeeds('compute', functionId)];
+      const ledgerArn = 'arn:aws:dynamodb:REGION:ACCOUNT:table/Ledger';
+      expect(check.verdict('compute', roleId, needs)).toEqual({ notAllowed: [`dynamodb:UpdateItem ${ledgerArn} (its code)`], unused: [`dynamodb:PutItem ${ledgerArn}`] });
     });
 
     it('grants no wildcard action anywhere, and no DynamoDB action on every resource but the stream mapping’s ListStreams', () => {
@@ -215,7 +211,7 @@ describe('the CDK app', () => {
       const access = (fn: FunctionName) => dynamoDbAccessOf(fn).join('\n');
       expect(access('planner')).not.toMatch(/byDue/);
       expect(access('dispatcher')).not.toMatch(/byBirthday|byRenewal|byFloorCheck|PutItem (Customers|Ledger)/);
-      for (const fn of Object.keys(expectedDynamoDbAccess) as FunctionName[]) expect(access(fn)).not.toMatch(/Scan|DeleteItem|BatchWriteItem/);
+      for (const fn of functionNames) expect(access(fn)).not.toMatch(/Scan|DeleteItem|BatchWriteItem/);
     });
   });
 
@@ -245,6 +241,21 @@ describe('the CDK app', () => {
         }),
       });
       compute.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    });
+
+    it('lets only EventBridge Scheduler, for this account, assume the schedules\' roles', () => {
+      expect(built.compute.scheduleRoles.size).toBe(2);
+      for (const role of built.compute.scheduleRoles.values()) {
+        expect(compute.toJSON().Resources[logicalIdOf(role)].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            // The confused-deputy guard: a schedule of another account cannot have Scheduler act with this role.
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ]);
+      }
     });
 
     it('feeds the business records only from the stream, with partial batch failures, bounded retries and a dead-letter queue', () => {

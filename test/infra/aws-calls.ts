@@ -1,0 +1,64 @@
+import type { AwsCall, FunctionName } from '../../functions/local/aws-calls.js';
+
+/**
+ * Every AWS call each function's code makes, as IAM sees it (`action resource`; resources by logical
+ * name, see functions/local/aws-calls.ts). Reviewed by hand, and held to the truth from both sides:
+ *
+ * - the integration tests record every call each handler makes (SDK middleware on the local runtimes'
+ *   clients); a test file that makes a call missing here fails (test/integration/aws-calls.setup.ts),
+ *   and after a full run, an entry here no test made fails too (test/aws-calls/recorded.test.ts);
+ * - the infra tests evaluate each function's synthesized IAM policy: every call here must be allowed,
+ *   and every grant must be needed by a call here or by what Lambda itself does for the function
+ *   (logs, traces, stream reads, dead letters) (test/infra/stacks.test.ts).
+ *
+ * So a grant can neither lag behind the code nor outlive it without a test failing. This list is
+ * committed, not written by the integration run, because vitest runs the infra tests alongside the
+ * integration tests: they cannot wait for a file the other project writes.
+ */
+export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
+  planner: [
+    'dynamodb:GetItem Control', // the configuration, the watermarks
+    'dynamodb:UpdateItem Control', // the watermarks
+    'dynamodb:Query Customers/index/byBirthday',
+    'dynamodb:Query Customers/index/byRenewal',
+    'dynamodb:BatchGetItem Customers',
+    'dynamodb:PutItem Messages',
+    'dynamodb:UpdateItem Messages',
+    'dynamodb:Query Messages/index/waitingByCustomer',
+    'dynamodb:GetItem Ledger',
+    'dynamodb:UpdateItem Ledger',
+    'dynamodb:Query Ledger/index/byFloorCheck',
+  ],
+  dispatcher: [
+    'dynamodb:GetItem Control',
+    'dynamodb:Query Customers',
+    'dynamodb:BatchGetItem Customers',
+    'dynamodb:Query Messages/index/byDue',
+    'dynamodb:PutItem Messages',
+    'dynamodb:UpdateItem Messages',
+    'dynamodb:Query Messages/index/waitingByCustomer',
+    'dynamodb:GetItem Ledger',
+    'dynamodb:UpdateItem Ledger',
+    'dynamodb:BatchGetItem Suppressions', // is any recipient suppressed?
+    'dynamodb:PutItem Suppressions', // an address SES refused for good
+    'ses:SendEmail identity',
+    'ses:SendEmail configuration-set',
+    'secretsmanager:GetSecretValue LinkSecret',
+  ],
+  customerStream: [
+    'dynamodb:GetItem Control',
+    'dynamodb:UpdateItem Customers',
+    'dynamodb:BatchGetItem Customers',
+    'dynamodb:PutItem Messages',
+    'dynamodb:UpdateItem Messages',
+    'dynamodb:Query Messages/index/waitingByCustomer',
+    'dynamodb:GetItem Ledger',
+    'dynamodb:UpdateItem Ledger',
+  ],
+  links: [
+    'dynamodb:PutItem Customers',
+    'dynamodb:BatchGetItem Customers',
+    'secretsmanager:GetSecretValue LinkSecret',
+  ],
+  mailEvents: ['dynamodb:PutItem Suppressions'],
+};
