@@ -9,7 +9,7 @@ import { cachedConfig, DynamoConfigStore } from '../adapters/dynamo-config.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { senderAddress } from '../adapters/deploy-settings.js';
 import type { TableNames } from '../adapters/tables.js';
-import type { Mailer, Outbox } from '../core/ports.js';
+import type { Outbox } from '../core/ports.js';
 import { countDynamoRequests, type DynamoStats } from './dynamo-stats.js';
 import { recordDynamoDbCalls, recordIfInvoked, recordSesCalls, type FunctionName } from './aws-calls.js';
 import { dynamoDbClient, sesClientConfig } from './local-stack.js';
@@ -29,8 +29,6 @@ export interface LocalRuntimeOptions {
   readonly logger?: Logger;
   /** Filled with every DynamoDB request this runtime's handler makes. */
   readonly stats?: DynamoStats;
-  /** Wraps the SES mailer (fault injection in tests). */
-  readonly wrapMailer?: (mailer: Mailer) => Mailer;
   /** Wraps the outbox (fault injection: a dispatcher that stops between two steps). */
   readonly wrapOutbox?: (outbox: Outbox) => Outbox;
   /** Where one-click links point and their secret; by default the local link server's port and a secret of this process. */
@@ -70,7 +68,7 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   const mailer = new SesMailer(sesClientConfig(endpoints.sesEndpoint), { from: senderAddress(), configurationSetName: 'retention-local' });
   recordSesCalls(mailer.client, functionName);
   const documentClient = documentClientFor(dynamo);
-  const real = storesFor(documentClient, endpoints.tables, options.wrapMailer ? options.wrapMailer(mailer) : mailer);
+  const real = storesFor(documentClient, endpoints.tables, mailer);
   const stores = options.wrapOutbox ? { ...real, outbox: options.wrapOutbox(real.outbox) } : real;
   const config = options.config ?? cachedConfig(new DynamoConfigStore(documentClient, endpoints.tables.Control), options.clock);
   const links = options.links ?? defaultLocalLinks();

@@ -14,7 +14,7 @@ import type { TableNames } from '../adapters/tables.js';
 import { createPlannerHandler } from '../handlers/planner.js';
 import { createCustomerStreamHandler } from '../handlers/customer-stream.js';
 import { createDispatcherHandler } from '../handlers/dispatcher.js';
-import type { Mailer, Outbox } from '../core/ports.js';
+import type { Outbox } from '../core/ports.js';
 import { emptyStats, type DynamoStats } from './dynamo-stats.js';
 import { asInvocationOf } from './aws-calls.js';
 import { lambdaContext } from './lambda-context.js';
@@ -51,7 +51,6 @@ export interface LocalSystemOptions {
   readonly clock: VirtualClock;
   /** Where handlers get their configuration; by default the stored one, read through the same cache as in Lambda. */
   readonly config?: () => Promise<RetentionConfig>;
-  readonly wrapMailer?: (mailer: Mailer) => Mailer;
   /** How many times each stream batch is delivered (fault drill: Lambda may deliver a batch again). */
   readonly streamDeliveries?: number;
   /** Wraps the dispatcher's outbox (fault injection). */
@@ -93,7 +92,6 @@ export class LocalSystem {
           config: options.config,
           stats: this.stats[name],
           logger: name === 'customerStream' ? this.streamFailures : quietLogger(),
-          wrapMailer: options.wrapMailer,
           wrapOutbox: name === 'dispatcher' ? options.wrapOutbox : name === 'customerStream' ? options.wrapStreamOutbox : undefined,
           links: options.links,
         },
@@ -217,7 +215,6 @@ export interface SimulationOptions {
   readonly sesEndpoint: string;
   readonly tablePrefix: string;
   readonly settings?: DeploySettings;
-  readonly wrapMailer?: (mailer: Mailer) => Mailer;
   /** Called once a simulated day. */
   readonly onDay?: (day: number, of: number) => void;
   /** Where one-click links point and their secret. */
@@ -253,8 +250,8 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   const settings = options.settings ?? deploySettings;
   const end = new Date(options.start.getTime() + options.days * 86_400_000);
   const clock = new VirtualClock(options.start);
-  const { dynamodbEndpoint, sesEndpoint, tablePrefix, wrapMailer, links } = options;
-  const system = await LocalSystem.create({ dynamodbEndpoint, sesEndpoint, tablePrefix, wrapMailer, clock, links });
+  const { dynamodbEndpoint, sesEndpoint, tablePrefix, links } = options;
+  const system = await LocalSystem.create({ dynamodbEndpoint, sesEndpoint, tablePrefix, clock, links });
   // As ops would: the configuration is stored, and handlers read it from there.
   await system.configStore.put(options.config, clock.now());
 
