@@ -29,9 +29,9 @@ export class DynamoCustomerStore implements CustomerStore {
     return new Map([...items].map(([key, item]) => [key.slice(0, key.lastIndexOf('|')), item]));
   }
 
-  async getItems(keys: readonly { customerId: string; recordKey: string }[]): Promise<Map<string, unknown>> {
+  async getItems(keys: readonly { customerId: string; recordKey: string }[], options: { readonly consistent?: boolean } = {}): Promise<Map<string, unknown>> {
     const unique = [...new Map(keys.map(({ customerId, recordKey }) => [`${customerId}|${recordKey}`, { customerId, recordKey }])).values()];
-    const items = await batchGetAll(this.client, this.tableName, unique);
+    const items = await batchGetAll(this.client, this.tableName, unique, options);
     return new Map(items.map((item) => [`${item.customerId}|${item.recordKey}`, item]));
   }
 

@@ -16,8 +16,11 @@ export interface CustomerStore {
   customersWithBirthday(monthDay: string): AsyncIterable<readonly unknown[]>;
   /** Profiles by id, as stored (validated by the caller); missing ids are absent from the map. */
   getProfiles(customerIds: readonly string[]): Promise<Map<string, unknown>>;
-  /** Any records by key, as stored, keyed `customerId|recordKey`; missing ones are absent. */
-  getItems(keys: readonly { customerId: string; recordKey: string }[]): Promise<Map<string, unknown>>;
+  /**
+   * Any records by key, as stored, keyed `customerId|recordKey`; missing ones are absent. `consistent`
+   * reads them strongly consistently: every write acknowledged before the read is seen (twice the cost).
+   */
+  getItems(keys: readonly { customerId: string; recordKey: string }[], options?: { readonly consistent?: boolean }): Promise<Map<string, unknown>>;
   /** A customer's records of one type (`complaint`, …), as stored. */
   recordsOfType(customerId: string, type: RecordType): Promise<unknown[]>;
   /**

@@ -1,4 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { HandlerRuntime } from '../../functions/adapters/runtime.js';
@@ -25,11 +27,25 @@ const fixture: DynamoDBStreamEvent = {
   }),
 };
 
+/** The Customers table as the fixture's images leave it: each job reads the record it is told of as it is now. */
+const table = new Map(
+  fixture.Records.flatMap((record) => {
+    const image = record.dynamodb?.NewImage;
+    if (!image) return [];
+    const item = unmarshall(image as Record<string, AttributeValue>);
+    return [[`${item.customerId}|${item.recordKey}`, item] as const];
+  }),
+);
+
 /** Records what the handler asks of its stores; the adapters themselves are exercised in the integration tests. */
 const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger } = {}) => {
   const planned: PlannedMessage[] = [];
   const indexKeys: [string, string | undefined][] = [];
-  const customers = { setBirthdayIndexKey: async (id: string, key: string | undefined) => void indexKeys.push([id, key]) } as unknown as CustomerStore;
+  const customers = {
+    getItems: async (keys: readonly { customerId: string; recordKey: string }[]) =>
+      new Map(keys.flatMap(({ customerId, recordKey }) => (table.has(`${customerId}|${recordKey}`) ? [[`${customerId}|${recordKey}`, table.get(`${customerId}|${recordKey}`)] as const] : []))),
+    setBirthdayIndexKey: async (id: string, key: string | undefined) => void indexKeys.push([id, key]),
+  } as unknown as CustomerStore;
   const outbox = {
     waitingFor: async (customerId: string) => planned.filter((message) => message.customerId === customerId).map((message) => newlyPlanned(message, new Date(0))),
     replan: async (message: PlannedMessage) => {

@@ -3,7 +3,7 @@ import { mayLapse, renewalIndexKey, renewalReminder, upcomingRenewalReminders } 
 import type { PlannedMessage } from '../messages.js';
 import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { recordFromItem, recordKeyOf } from '../records.js';
-import { currentCustomer } from './current-customer.js';
+import { customerOf, readCurrent } from './current-record.js';
 import { replanCustomer } from './replan-customer.js';
 
 export interface ContractChangedDeps {
@@ -16,9 +16,15 @@ export interface ContractChangedDeps {
 /**
  * A contract was written (import, or a business system): keep its renewal index key in step; when it
  * renewed, was cancelled or renews itself, cancel the reminders still waiting; otherwise plan or move
- * the ones already inside the horizon (a new `endsOn`). Throws InvalidRecordError for a bad item.
+ * the ones already inside the horizon (a new `endsOn`). The stream image only says which contract
+ * changed: this acts on the contract as it is now (a replayed earlier version must not cancel the
+ * reminders a later one planned; see current-record.ts), and on nothing when it is gone (the
+ * send-time check ends its reminders). Throws InvalidRecordError for a bad item.
  */
-export const contractChanged = async (deps: ContractChangedDeps, item: Record<string, unknown>, now: Date): Promise<void> => {
+export const contractChanged = async (deps: ContractChangedDeps, image: Record<string, unknown>, now: Date): Promise<void> => {
+  const current = await readCurrent(deps.customers, image);
+  const item = current.item;
+  if (item === undefined) return;
   const contract = recordFromItem(item, 'contract', now);
   const indexKey = renewalIndexKey(contract);
   if (item.renewalEndsOn !== indexKey) await deps.customers.setRenewalIndexKey(contract.customerId, recordKeyOf(contract), indexKey);
@@ -31,7 +37,7 @@ export const contractChanged = async (deps: ContractChangedDeps, item: Record<st
     if (waiting.length > 0) await replanCustomer(deps, contract.customerId, now);
     return;
   }
-  const customer = await currentCustomer(deps.customers, contract.customerId, now);
+  const customer = customerOf(current.profile, now);
   if (customer === undefined) return; // the profile's own arrival plans nothing for contracts; the daily planner will
   // A reminder already waiting moves with the contract's end, wherever that falls: its id is the
   // contract and offset, so leaving it on the old date would block the new one for good.

@@ -4,6 +4,7 @@ import { floorOf } from '../cadence.js';
 import { localDateOf } from '../calendar.js';
 import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
 import { customerFromItem } from '../records.js';
+import { readCurrent } from './current-record.js';
 import { replanCustomer } from './replan-customer.js';
 
 export interface CustomerChangedDeps {
@@ -17,13 +18,18 @@ export interface CustomerChangedDeps {
  * A customer profile was created or changed (import, or a business system writing the table).
  * Opens the customer's contact ledger, keeps the birthday index key in step with the profile, and plans or moves the next greeting when
  * it is already inside the planner's horizon (the daily planner will not read that date again).
+ * The stream image only says which profile changed: this acts on the profile as it is now (a replayed
+ * earlier version must not plan what a later one withdrew; see current-record.ts), and on nothing
+ * when it is gone (an erased customer's old version opens no ledger and plans no greeting).
  * Throws InvalidRecordError for a profile that fails validation.
  */
 export const customerChanged = async (
   deps: CustomerChangedDeps,
-  item: Record<string, unknown>,
+  image: Record<string, unknown>,
   now: Date,
 ): Promise<{ readonly indexKeyChanged: boolean; readonly greeting: PlanOutcome | 'none' }> => {
+  const item = (await readCurrent(deps.customers, image)).item;
+  if (item === undefined) return { indexKeyChanged: false, greeting: 'none' };
   const customer = customerFromItem(item, now);
   // Becoming a customer (or first being seen) counts as a contact: the floor runs from today.
   const today = localDateOf(now, customer.timeZone);

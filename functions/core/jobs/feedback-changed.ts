@@ -4,14 +4,17 @@ import type { RetentionConfig } from '../config.js';
 import { newlyPlanned, type PlannedMessage } from '../messages.js';
 import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { recordFromItem, recordKeyOf } from '../records.js';
-import { currentCustomer } from './current-customer.js';
+import { customerOf, readCurrent } from './current-record.js';
 import { replanCustomer } from './replan-customer.js';
 import { isProvisionallyEnded } from '../customer-plan.js';
 
 /**
  * The feedback loop, driven by the Customers table's stream: complaints plan and stop their
  * follow-ups, interactions plan surveys, and a detractor's survey answer plans a follow-up.
- * Each throws InvalidRecordError for a record that fails validation.
+ * Each takes the stream image as "this record changed" and acts on the record as it is now (a
+ * replayed image must never undo a later version; see current-record.ts); a record gone since plans
+ * and cancels nothing here (the send-time check ends what waits for it). Each throws
+ * InvalidRecordError for a record that fails validation.
  */
 
 export interface FeedbackDeps {
@@ -28,9 +31,11 @@ const stillSendable = (message: PlannedMessage, now: Date): boolean => new Date(
  * waiting ones when its dates changed) and cancel the waiting ones it no longer calls for: resolution
  * ends the open-state check-ins and plans the "how did we do?".
  */
-export const complaintChanged = async (deps: FeedbackDeps, item: Record<string, unknown>, now: Date): Promise<void> => {
-  const complaint = recordFromItem(item, 'complaint', now);
-  const customer = await currentCustomer(deps.customers, complaint.customerId, now);
+export const complaintChanged = async (deps: FeedbackDeps, image: Record<string, unknown>, now: Date): Promise<void> => {
+  const current = await readCurrent(deps.customers, image);
+  if (current.item === undefined) return;
+  const complaint = recordFromItem(current.item, 'complaint', now);
+  const customer = customerOf(current.profile, now);
   if (customer === undefined) return;
   const wanted = complaintFollowUps(complaint, customer, deps.config).filter((message) => stillSendable(message, now));
   const wantedIds = new Set(wanted.map((message) => message.messageId));
@@ -52,9 +57,11 @@ export const complaintChanged = async (deps: FeedbackDeps, item: Record<string, 
  * survey of the customer (sent, or still to go) is closer than `minDaysBetweenSurveys`. An open
  * complaint is checked when the survey is due, since it may be resolved by then.
  */
-export const interactionChanged = async (deps: FeedbackDeps, item: Record<string, unknown>, now: Date): Promise<void> => {
-  const interaction = recordFromItem(item, 'interaction', now);
-  const customer = await currentCustomer(deps.customers, interaction.customerId, now);
+export const interactionChanged = async (deps: FeedbackDeps, image: Record<string, unknown>, now: Date): Promise<void> => {
+  const current = await readCurrent(deps.customers, image);
+  if (current.item === undefined) return;
+  const interaction = recordFromItem(current.item, 'interaction', now);
+  const customer = customerOf(current.profile, now);
   if (customer === undefined) return;
   const survey = surveyFor(interaction, customer, deps.config);
   if (survey === null || !stillSendable(survey, now)) return;
@@ -78,9 +85,11 @@ export const interactionChanged = async (deps: FeedbackDeps, item: Record<string
  * A survey was answered (through its link, or written by a business system): a detractor's answer
  * plans a follow-up; an answer changed to a better score cancels the follow-up still waiting.
  */
-export const surveyAnswered = async (deps: FeedbackDeps, item: Record<string, unknown>, now: Date): Promise<void> => {
-  const response = recordFromItem(item, 'surveyResponse', now);
-  const customer = await currentCustomer(deps.customers, response.customerId, now);
+export const surveyAnswered = async (deps: FeedbackDeps, image: Record<string, unknown>, now: Date): Promise<void> => {
+  const current = await readCurrent(deps.customers, image);
+  if (current.item === undefined) return;
+  const response = recordFromItem(current.item, 'surveyResponse', now);
+  const customer = customerOf(current.profile, now);
   if (customer === undefined) return;
   const followUp = detractorFollowUp(response, customer, deps.config, now);
   if (followUp !== null) {
