@@ -170,6 +170,7 @@ const slowSends = 3;
 /** Customers whose complaint is resolved two hours after it was opened, in the same stream batch as its opening. */
 const resolvedEarly = Math.min(5, customers);
 const isResolvedEarly = (complaintId: string) => Number(complaintId.slice(2)) < resolvedEarly;
+let streamFaultsFired = 0;
 
 const drills: Drill[] = [
   { name: 'none (baseline)' },
@@ -212,8 +213,15 @@ const drills: Drill[] = [
   },
   {
     name: 'a stream record failing once before a later version of it',
-    // Each early-resolved complaint's opening fails once while planning its apology; its resolution, behind it in the same batch, must not overtake it.
-    options: { wrapStreamOutbox: failPlanningOf((id) => /#complaintFollowUp#q-\d+#1$/.test(id) && isResolvedEarly(id.split('#')[2]!), resolvedEarly) },
+    // Each early-resolved complaint's first record fails once while planning (the job acts on the complaint as it is now:
+    // resolved, so it plans the "how did we do?"); its resolution, behind it in the same batch, must wait for it.
+    options: {
+      wrapStreamOutbox: failPlanningOf((id) => {
+        const fires = /#complaintFollowUp#q-\d+#resolved$/.test(id) && isResolvedEarly(id.split('#')[2]!);
+        if (fires) streamFaultsFired++;
+        return fires;
+      }, resolvedEarly),
+    },
     afterImport: async (system, prefix) =>
       system.importText(
         Array.from({ length: resolvedEarly }, (_, i) => {
@@ -226,7 +234,7 @@ const drills: Drill[] = [
     note: async (system) => {
       const messages = await messagesOf(system);
       const howDidWeDo = messages.filter((m) => m.campaign === 'complaintFollowUp' && m.occurrence.endsWith('#resolved') && m.state === 'planned').length;
-      return `${howDidWeDo} of ${resolvedEarly} "how did we do?" planned; ${system.parked.length} records parked`;
+      return `${streamFaultsFired} records failed once; ${howDidWeDo} of ${resolvedEarly} "how did we do?" planned; ${system.parked.length} records parked`;
     },
   },
   {
