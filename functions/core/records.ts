@@ -178,7 +178,8 @@ const normalizedName = (name: string): string => name.toLowerCase().replace(/[\s
 
 /**
  * The known field an unknown one is a near miss of: equal but for case and separators, or a typo away
- * (one edit for names of 5 to 7 letters, two from 8 on; short names only by case). Undefined when none.
+ * (one edit for names of 5 to 7 letters, two from 8 on; short names only by case), but for a numbered
+ * sibling of it (`email2`). Undefined when none.
  */
 export const nearMissOf = (name: string, known: readonly string[]): string | undefined => {
   if (known.includes(name)) return undefined;
@@ -186,6 +187,8 @@ export const nearMissOf = (name: string, known: readonly string[]): string | und
   let best: { field: string; distance: number } | undefined;
   for (const field of known) {
     const target = normalizedName(field);
+    // A numbered sibling (`email2`, `tier1`) is a field of the business's own, not a typo.
+    if (/\d$/.test(wanted) && wanted.replace(/\d+$/, '') === target) continue;
     const allowed = target.length >= 8 ? 2 : target.length >= 5 ? 1 : 0;
     const distance = wanted === target ? 0 : Math.abs(wanted.length - target.length) > allowed ? Infinity : editDistance(wanted, target);
     if (distance <= allowed && (!best || distance < best.distance)) best = { field, distance };

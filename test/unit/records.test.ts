@@ -149,7 +149,7 @@ describe('consent is never assumed (issue #11, finding 9)', () => {
   });
 
   it('keeps unknown fields that are no near miss, and suggests the record type', () => {
-    const { records } = parseNdjson(customer({ favouriteColour: 'teal', names: 'x', segment: 'b2b', lastName: 'García', phone: '1' }), now);
+    const { records } = parseNdjson(customer({ favouriteColour: 'teal', names: 'x', segment: 'b2b', lastName: 'García', phone: '1', email2: 'x', locale2: 'de' }), now);
     expect(records).toHaveLength(1);
     expect(nearMissOf('updatedAt', ['createdAt'])).toBeUndefined();
     expect(parseRecord({ type: 'Customer', customerId: 'c-1' }, now)).toMatchObject({ ok: false, rejection: { field: 'type', reason: "record.type: unknown record type 'Customer' (did you mean 'customer'?)" } });
