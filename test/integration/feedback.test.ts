@@ -4,7 +4,10 @@ import { simulate, type SimulationResult } from '../../functions/local/simulatio
 import { checkBand } from '../../functions/local/band-check.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 
-const prefix = uniquePrefix('feedback');
+// Fixed customer ids: a customer's first keep-in-touch day is spread by a hash of their id, and it takes the cap
+// (a random id made Dan's survey wait for it now and then). The tables are this run's own.
+const prefix = 'feedback-';
+const tablePrefix = uniquePrefix('feedback');
 const id = (name: string) => `${prefix}${name}`;
 const line = (record: Record<string, unknown>) => JSON.stringify(record);
 const customer = (name: string, timeZone: string, locale: string) =>
@@ -45,7 +48,7 @@ describe('complaint follow-ups and surveys on the real local stack', () => {
     );
 
   beforeAll(async () => {
-    result = await simulate({ ...endpoints(), data, start: new Date('2027-01-01T00:00:00Z'), days: 110, config: defaultConfig, tablePrefix: prefix });
+    result = await simulate({ ...endpoints(), data, start: new Date('2027-01-01T00:00:00Z'), days: 110, config: defaultConfig, tablePrefix });
   });
 
   it('apologises a day after a complaint opens, checks in weekly while it is open, and stops when it is resolved', () => {
