@@ -88,7 +88,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
     if (message.state === 'sending' && message.handedOverAt !== undefined) {
       // Its claimer handed it to the mail service and stopped before recording the result: never again.
       if (!(await deps.outbox.settleUnconfirmed(message.messageId, deps.clock()))) return 'taken';
-      await recordUnconfirmedContact(deps, message, itemOf(message.customerId, PROFILE_RECORD_KEY));
+      await recordUnconfirmedContact(deps, message, itemOf(message.customerId, PROFILE_RECORD_KEY)).catch((error: Error) => deps.onError(`${message.messageId} (its contact)`, error));
       return 'unconfirmed';
     }
     const claimedAt = deps.clock();
