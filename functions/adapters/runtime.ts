@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionConfig } from '../core/config.js';
@@ -27,6 +28,12 @@ export interface Stores {
 
 export interface HandlerRuntime {
   readonly logger: Logger;
+  /**
+   * Where the handler's figures go (CloudWatch embedded metric format, handlers/metrics.ts). Lambda's
+   * and the local runner's runtimes always have one; a unit test's hand-made runtime may leave it out,
+   * and its handler then records no figures.
+   */
+  readonly metrics?: Metrics;
   readonly clock: () => Date;
   readonly config: () => Promise<RetentionConfig>;
   readonly stores: () => Stores;
@@ -65,6 +72,19 @@ export interface LambdaParts {
   readonly linkSecret?: () => Promise<string>;
 }
 
+/** The namespace every figure of ours is in, unless `POWERTOOLS_METRICS_NAMESPACE` says otherwise. */
+export const METRICS_NAMESPACE = 'Retention';
+
+/**
+ * A Metrics of ours, in the namespace `Retention` (or `POWERTOOLS_METRICS_NAMESPACE`). Powertools adds
+ * the default dimension `service` (`retention`, or `POWERTOOLS_SERVICE_NAME`) to every dimension set it
+ * writes; it is kept, so a figure's dimension sets are `[service]` plus what the handler gives it
+ * (`[service, outcome]`, `[service, campaign, outcome]`; `[service]` alone for a figure without
+ * dimensions). infra/monitoring.ts names exactly these.
+ */
+export const retentionMetrics = <T extends Metrics>(make: (options: { namespace: string; serviceName: string; logger: Logger }) => T, logger: Logger): T =>
+  make({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'retention', logger });
+
 const notInThisFunction = (what: string) => (): never => {
   throw new Error(`${what} is not available in this function`);
 };
@@ -76,8 +96,10 @@ export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
   const tables = once(() => tableNamesFromEnv());
   const config = once(() => cachedConfig(new DynamoConfigStore(documentClient(), tables().Control), clock));
   const missingMailer: Mailer = { send: notInThisFunction('the mail service') };
+  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' });
   return {
-    logger: new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' }),
+    logger,
+    metrics: retentionMetrics((options) => new Metrics(options), logger),
     clock,
     config: () => config()(),
     stores: once(() => storesFor(documentClient(), tables(), parts.mailer ? parts.mailer() : missingMailer)),

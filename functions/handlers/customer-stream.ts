@@ -8,6 +8,7 @@ import { customerChanged } from '../core/jobs/customer-changed.js';
 import { contractChanged } from '../core/jobs/contract-changed.js';
 import { complaintChanged, interactionChanged, surveyAnswered, type FeedbackDeps } from '../core/jobs/feedback-changed.js';
 import { recordTypeOfKey, type RecordType } from '../core/records.js';
+import { writeCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
 /** What each kind of record in the Customers table sets going; records of other kinds start nothing. */
@@ -45,11 +46,15 @@ const keyOf = (record: DynamoDBRecord) => {
  * would be undone by that retry. A batch whose first record fails fails as a whole (an invocation
  * error), so Lambda bisects it down to that record, retries it, parks it in the dead-letter queue
  * and goes on with the records behind it.
+ *
+ * Its figures, per invocation: `StreamRecordsFailed` (the record that failed; those held back behind it
+ * are not counted, they have not been tried) and `StreamRecordsSkipped` (invalid records). Records
+ * Lambda parks after its retries are counted by the dead-letter queue, not here.
  */
 export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
-  const processRecord = async (record: DynamoDBRecord): Promise<void> => {
+  const processRecord = async (record: DynamoDBRecord, counts: { StreamRecordsSkipped: number }): Promise<void> => {
     const image = record.dynamodb?.NewImage;
     if (record.eventName === 'REMOVE' || !image) return;
     const key = keyOf(record);
@@ -63,17 +68,20 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
       await job.run({ customers, outbox, ledger, config: await runtime.config() }, item, runtime.clock());
     } catch (error) {
       if (!(error instanceof InvalidRecordError)) throw error;
+      counts.StreamRecordsSkipped++;
       runtime.logger.error(`skipped an invalid ${job.name}`, { key, sequenceNumber: record.dynamodb?.SequenceNumber, field: error.field, reason: error.message });
     }
   };
 
   return withMiddlewares(runtime, async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     let failedAt: string | undefined;
+    const counts = { StreamRecordsFailed: 0, StreamRecordsSkipped: 0 };
     const inStreamOrder = async (record: DynamoDBRecord): Promise<void> => {
       if (failedAt !== undefined) throw new HeldBackError(failedAt);
       try {
-        await processRecord(record);
+        await processRecord(record, counts);
       } catch (error) {
+        counts.StreamRecordsFailed++;
         const sequenceNumber = record.dynamodb?.SequenceNumber;
         failedAt = sequenceNumber ?? '(no sequence number)';
         const heldBack = event.Records.length - 1 - event.Records.indexOf(record);
@@ -81,7 +89,11 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
         throw error;
       }
     };
-    return processPartialResponse(event, inStreamOrder, processor, { processInParallel: false });
+    try {
+      return await processPartialResponse(event, inStreamOrder, processor, { processInParallel: false });
+    } finally {
+      writeCounts(runtime, {}, counts);
+    }
   });
 };
 

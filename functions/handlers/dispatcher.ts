@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
 import { linkSecretFromEnv } from '../adapters/link-secret.js';
 import { sesMailerFromEnv } from '../adapters/ses-mailer.js';
+import type { CampaignName } from '../core/config.js';
 import { dispatchDue, noOutcomes, type DispatchOutcome } from '../core/jobs/dispatch.js';
+import { writeCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
 /** How many full batches one invocation works through before leaving the rest to the next run. */
@@ -11,23 +13,48 @@ const MAX_BATCHES_PER_RUN = 10;
 /** What the dispatcher logs when SES refuses because of the sending account or its setup: the alarm's filter. */
 export const SENDING_ACCOUNT_FAULT = 'the sending account refused a message; messages are held until it is mended';
 
-/** Scheduled every few minutes: sends what is due, once each. */
+/**
+ * Scheduled every few minutes: sends what is due, once each. Its figures: `Messages` by outcome (every
+ * outcome, zeros too, so an alarm on `failed` or `unconfirmed` always has data) and by campaign and
+ * outcome (the outcomes that happened), and `AccountFaults`; written even when the run stops half-way.
+ */
 export const createDispatcherHandler = (runtime: HandlerRuntime) =>
   withMiddlewares(runtime, async (_event: { scheduledTime?: string }) => {
     const config = await runtime.config();
     const { outbox, customers, ledger, mailer, suppressions } = runtime.stores();
     const links = { baseUrl: runtime.linksBaseUrl(), secret: await runtime.linkSecret() };
     const totals = noOutcomes();
-    for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-      const onError = (messageId: string, error: Error) => runtime.logger.error('message failed with an unknown outcome; left claimed', { messageId, error: error.message });
-      const onAccountFault = (messageId: string, reason: string) => runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
-      const deps = { outbox, customers, ledger, mailer, suppressions, config, brand: runtime.brand, links, newClaimId: randomUUID, clock: runtime.clock, onError, onAccountFault };
-      const { due, outcomes } = await dispatchDue(deps, runtime.clock());
-      for (const [outcome, count] of Object.entries(outcomes)) totals[outcome as DispatchOutcome] += count;
-      if (due < config.dispatcher.maxMessagesPerRun || outcomes.held > 0) break;
+    const byCampaign = new Map<CampaignName, Record<DispatchOutcome, number>>();
+    let accountFaults = 0;
+    try {
+      for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+        const onError = (messageId: string, error: Error) => runtime.logger.error('message failed with an unknown outcome; left claimed', { messageId, error: error.message });
+        const onAccountFault = (messageId: string, reason: string) => {
+          accountFaults++;
+          runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
+        };
+        const deps = { outbox, customers, ledger, mailer, suppressions, config, brand: runtime.brand, links, newClaimId: randomUUID, clock: runtime.clock, onError, onAccountFault };
+        const result = await dispatchDue(deps, runtime.clock());
+        addOutcomes(totals, result.outcomes);
+        for (const [campaign, outcomes] of Object.entries(result.byCampaign) as [CampaignName, Record<DispatchOutcome, number>][]) {
+          if (!byCampaign.has(campaign)) byCampaign.set(campaign, noOutcomes());
+          addOutcomes(byCampaign.get(campaign)!, outcomes);
+        }
+        if (result.due < config.dispatcher.maxMessagesPerRun || result.outcomes.held > 0) break;
+      }
+    } finally {
+      for (const [outcome, count] of Object.entries(totals)) writeCounts(runtime, { outcome }, { Messages: count });
+      for (const [campaign, outcomes] of byCampaign) {
+        for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) writeCounts(runtime, { campaign, outcome }, { Messages: count });
+      }
+      writeCounts(runtime, {}, { AccountFaults: accountFaults });
     }
     runtime.logger.info('dispatcher ran', { ...totals });
     return totals;
   });
+
+const addOutcomes = (to: Record<DispatchOutcome, number>, from: Record<DispatchOutcome, number>) => {
+  for (const [outcome, count] of Object.entries(from)) to[outcome as DispatchOutcome] += count;
+};
 
 export const handler = createDispatcherHandler(lambdaRuntime({ mailer: sesMailerFromEnv, linkSecret: linkSecretFromEnv }));

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
 import { STREAM_RECORD_FAILED } from '../handlers/customer-stream.js';
 import type { LinkSigning } from '../core/links.js';
 import type { RetentionConfig } from '../core/config.js';
-import { documentClientFor, storesFor, type HandlerRuntime } from '../adapters/runtime.js';
+import { documentClientFor, retentionMetrics, storesFor, type HandlerRuntime } from '../adapters/runtime.js';
 import { cachedConfig, DynamoConfigStore } from '../adapters/dynamo-config.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { senderAddress } from '../adapters/deploy-settings.js';
@@ -59,6 +61,35 @@ export class StreamFailureLog extends Logger {
   }
 }
 
+/**
+ * The handlers' Metrics in the local runner: each EMF document is made exactly as in Lambda (same
+ * namespace, dimensions, serialization), but kept here instead of written to stdout, so a simulation's
+ * output stays what it was and tests can read the figures. Only the latest documents are kept.
+ */
+export class CollectedMetrics extends Metrics {
+  static readonly KEPT = 10_000;
+  private documents: EmfOutput[] = [];
+  override publishStoredMetrics(): this {
+    try {
+      if (this.hasStoredMetrics()) {
+        this.documents.push(this.serializeMetrics());
+        if (this.documents.length > CollectedMetrics.KEPT) this.documents.splice(0, this.documents.length - CollectedMetrics.KEPT);
+      }
+    } finally {
+      this.clearMetrics();
+      this.clearDimensions();
+      this.clearMetadata();
+    }
+    return this;
+  }
+  /** The documents written since the last call, oldest first, as the lines Lambda would log (parsed). */
+  take(): EmfOutput[] {
+    const taken = this.documents;
+    this.documents = [];
+    return taken;
+  }
+}
+
 /** A handler runtime against DynamoDB Local and the SES emulator, with the given (virtual) clock. */
 export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOptions): HandlerRuntime => {
   const { functionName } = options;
@@ -77,5 +108,7 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
     recordIfInvoked(functionName, () => ['secretsmanager:GetSecretValue LinkSecret']);
     return links.secret;
   };
-  return { logger: options.logger ?? quietLogger(), clock: options.clock, config, stores: () => stores, brand: 'Retention', linkSecret, linksBaseUrl: () => links.baseUrl };
+  const logger = options.logger ?? quietLogger();
+  const metrics = retentionMetrics((metricsOptions) => new CollectedMetrics(metricsOptions), logger);
+  return { logger, metrics, clock: options.clock, config, stores: () => stores, brand: 'Retention', linkSecret, linksBaseUrl: () => links.baseUrl };
 };

@@ -2,7 +2,7 @@ import { needsSurveyFacts, triggerGone } from '../campaigns/index.js';
 import type { SurveyFacts } from '../campaigns/survey.js';
 import { preferenceUrls, surveyAnswerUrls, type LinkSigning } from '../links.js';
 import { preferencesFromItem, PREFERENCES_RECORD_KEY } from '../preferences.js';
-import type { RetentionConfig } from '../config.js';
+import type { CampaignName, RetentionConfig } from '../config.js';
 import { consentBlocks } from '../consent.js';
 import { InvalidRecordError, MailFailure } from '../errors.js';
 import { nextAttemptAfter, type Message } from '../messages.js';
@@ -51,6 +51,8 @@ export const noOutcomes = (): Record<DispatchOutcome, number> => ({ sent: 0, def
 export interface DispatchResult {
   readonly due: number;
   readonly outcomes: Record<DispatchOutcome, number>;
+  /** The same counts by campaign; a campaign none of whose messages were due is absent. */
+  readonly byCampaign: Partial<Record<CampaignName, Record<DispatchOutcome, number>>>;
 }
 
 /**
@@ -80,6 +82,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   const addresses = due.map((m) => (itemOf(m.customerId, PROFILE_RECORD_KEY) as { email?: unknown } | undefined)?.email).filter((email): email is string => typeof email === 'string');
   const suppressed = addresses.length > 0 ? await deps.suppressions.suppressedAmong(addresses.map(addressKey)) : new Map<string, string>();
   const outcomes = noOutcomes();
+  const byCampaign: Partial<Record<CampaignName, Record<DispatchOutcome, number>>> = {};
   const run: RunState = { accountFault: false };
 
   const dispatchOne = async (message: Message): Promise<DispatchOutcome> => {
@@ -115,6 +118,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
     for (const message of messages.sort((a, b) => b.priority - a.priority)) {
       const outcome = await dispatchOne(message);
       outcomes[outcome]++;
+      (byCampaign[message.campaign] ??= noOutcomes())[outcome]++;
       endedUnsent ||= outcome === 'expired' || outcome === 'suppressed' || outcome === 'cancelled';
     }
     // A message that ended unsent may have held a slot or the floor: the customer's plan is made again at once.
@@ -122,7 +126,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
       await replanCustomer(deps, customerId, now).catch((error: Error) => deps.onError(`${customerId} (replanning)`, error));
     }
   });
-  return { due: due.length, outcomes };
+  return { due: due.length, outcomes, byCampaign };
 };
 
 /** The customer's items as read at the start of the run: profile, preferences, and the record the message is about. */

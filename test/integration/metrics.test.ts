@@ -1,0 +1,71 @@
+import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
+import { describe, expect, it, vi } from 'vitest';
+import { defaultConfig } from '../../functions/core/config.js';
+import type { CollectedMetrics } from '../../functions/local/local-runtime.js';
+import { LocalSystem, VirtualClock, type HandlerName } from '../../functions/local/simulation.js';
+import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
+
+/** The EMF documents a handler of the system wrote since the last look. */
+const written = (system: LocalSystem, name: HandlerName): EmfOutput[] => (system.runtime(name).metrics as CollectedMetrics).take();
+
+/** The value of `metric` in the document with exactly these dimensions (beyond `service`); undefined if none was written. */
+const valueOf = (documents: EmfOutput[], metric: string, dimensions: Record<string, string>): unknown => {
+  const keys = ['service', ...Object.keys(dimensions)].sort();
+  const matching = documents.filter((doc) => {
+    const directive = doc._aws.CloudWatchMetrics[0]!;
+    return directive.Metrics.some((m) => m.Name === metric) && directive.Dimensions.length === 1 && [...directive.Dimensions[0]].sort().join() === keys.join() && Object.entries(dimensions).every(([key, value]) => doc[key] === value);
+  });
+  expect(matching.length, `${metric} ${JSON.stringify(dimensions)} written once`).toBeLessThanOrEqual(1);
+  return matching[0]?.[metric];
+};
+
+describe('metrics (embedded metric format) on the real local stack', () => {
+  it('a dispatcher run writes Messages by outcome and by campaign and outcome, in the namespace Retention; nothing reaches stdout', async () => {
+    // Prepare
+    const prefix = uniquePrefix('metrics');
+    const clock = new VirtualClock(new Date('2027-06-10T00:00:00Z'));
+    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
+    const ids = ['a', 'b', 'c'].map((id) => `${prefix}${id}`);
+    await system.importText(ids.map((id) => JSON.stringify({ type: 'customer', customerId: id, email: `${id}@example.com`, timeZone: 'UTC', birthday: '1990-06-12', marketingOptIn: true })).join('\n'));
+    await system.drainStreams();
+    await system.runPlanner();
+    const stream = written(system, 'customerStream');
+    const planner = written(system, 'planner');
+    clock.set(new Date('2027-06-12T09:00:00Z'));
+    const stdout = vi.spyOn(process.stdout, 'write');
+
+    // Act
+    const totals = await system.runDispatcher();
+
+    // Assess
+    const lines = stdout.mock.calls.map(([chunk]) => String(chunk));
+    stdout.mockRestore();
+    expect(lines.filter((line) => line.includes('CloudWatchMetrics'))).toEqual([]);
+    expect(totals.sent).toBe(3);
+    expect((await emailsTo((to) => to.startsWith(prefix))).length).toBe(3);
+    const dispatcher = written(system, 'dispatcher');
+    expect(valueOf(dispatcher, 'Messages', { outcome: 'sent' })).toBe(3);
+    expect(valueOf(dispatcher, 'Messages', { campaign: 'birthday', outcome: 'sent' })).toBe(3);
+    // Every outcome in total, zeros too (the alarms on failed and unconfirmed always have data); by campaign only what happened.
+    for (const outcome of ['deferred', 'retrying', 'held', 'expired', 'suppressed', 'cancelled', 'taken', 'failed', 'unconfirmed']) {
+      expect(valueOf(dispatcher, 'Messages', { outcome })).toBe(0);
+      expect(valueOf(dispatcher, 'Messages', { campaign: 'birthday', outcome })).toBeUndefined();
+    }
+    expect(valueOf(dispatcher, 'AccountFaults', {})).toBe(0);
+    expect(dispatcher).toHaveLength(10 + 1 + 1);
+    for (const doc of dispatcher) {
+      expect(doc._aws.CloudWatchMetrics[0]!.Namespace).toBe('Retention');
+      expect(doc.service).toBe('retention');
+      expect(doc._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Unit)).toEqual(['Count']);
+    }
+    const sentByCampaign = dispatcher.find((doc) => doc.campaign === 'birthday')!;
+    expect(sentByCampaign._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service', 'campaign', 'outcome']]);
+    expect(JSON.parse(JSON.stringify(sentByCampaign))).toMatchObject({ service: 'retention', campaign: 'birthday', outcome: 'sent', Messages: 3 });
+
+    // The planner and the stream handler wrote theirs too.
+    expect(valueOf(planner, 'PlannerRuns', {})).toBe(1);
+    for (const campaign of ['birthday', 'renewal', 'keepInTouch']) expect(typeof valueOf(planner, 'MessagesPlanned', { campaign })).toBe('number');
+    expect(stream.length).toBeGreaterThan(0);
+    expect(stream.every((doc) => doc.StreamRecordsFailed === 0 && doc.StreamRecordsSkipped === 0)).toBe(true);
+  });
+});
