@@ -11,6 +11,11 @@ import { DynamoConfigStore } from '../adapters/dynamo-config.js';
 import type { TableNames } from '../adapters/tables.js';
 import { withSetting } from '../core/config-path.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteItemCommand, DeleteTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { tableDefinitions } from '../adapters/tables.js';
+import { readCustomerStory } from '../adapters/customer-story.js';
+import { formatExplain } from './explain.js';
+import { cloudFormationClient, describeStackOutputs, readOutputsFile, StackOutputsError, stackNamesOf, tableNamesFromOutputs, type CloudFormationLike } from './stack-outputs.js';
 import { createTables, dynamoDbClient, startDynamoDbLocal, startLocalStack, type LocalStack, type RunningService } from '../local/local-stack.js';
 import { simulate, type SimulationResult } from '../local/simulation.js';
 import { formatSummary } from './summary.js';
@@ -95,18 +100,116 @@ const withStack = async <T, S extends { stop(): Promise<void> }>(stack: S, work:
 
 interface DatabaseOptions {
   dynamodbEndpoint?: string;
-  tablePrefix: string;
+  tablePrefix?: string;
+  /** A deployed stack: the file `cdk deploy --outputs-file` wrote. */
+  outputs?: string;
+  /** A deployed stack: `<prefix>Data` and `<prefix>Compute`, read with DescribeStacks. */
+  stack?: string;
+  region?: string;
+  profile?: string;
 }
 
-/** A DynamoDB to work on: the given endpoint, or DynamoDB Local on .retention/ (kept between commands), with our tables. */
-const withDatabase = async <T>(options: DatabaseOptions, work: (db: DynamoDBDocumentClient, tables: TableNames) => Promise<T>): Promise<T> => {
+/** What the CLI reaches outside itself; tests hand in a mocked CloudFormation. */
+export interface CliDependencies {
+  readonly cloudFormation?: (options: { region?: string; profile?: string }) => CloudFormationLike;
+}
+
+/** Where a command works: the tables of a deployed stack, or those of the local stack. */
+export interface Target {
+  readonly deployed: boolean;
+}
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * A DynamoDB to work on. With `--outputs` or `--stack`: the deployed stack's tables, named by its
+ * outputs (nothing is created; `--dynamodb-endpoint` reaches them elsewhere, e.g. DynamoDB Local in
+ * tests). Without: the local stack, DynamoDB Local on .retention/ (kept between commands; `npm start`
+ * leaves its demo there) or the given endpoint, with our tables. Either way one line on stderr says which.
+ */
+const withDatabase = async <T>(
+  options: DatabaseOptions,
+  work: (db: DynamoDBDocumentClient, tables: TableNames, target: Target) => Promise<T>,
+  dependencies: CliDependencies = {},
+): Promise<T> => {
+  if (options.outputs !== undefined && options.stack !== undefined) throw new UsageError('give --outputs or --stack, not both');
+  if (options.outputs !== undefined || options.stack !== undefined) {
+    if (options.tablePrefix !== undefined) throw new UsageError('--table-prefix is for the local stack; a deployed stack names its tables in its outputs');
+    const source = options.outputs !== undefined ? options.outputs : `the stacks ${stackNamesOf(options.stack!).join(' and ')}`;
+    const outputs =
+      options.outputs !== undefined
+        ? await readOutputsFile(options.outputs)
+        : await describeStackOutputs((dependencies.cloudFormation ?? cloudFormationClient)({ region: options.region, profile: options.profile }), options.stack!);
+    const tables = tableNamesFromOutputs(outputs, source);
+    const client =
+      options.dynamodbEndpoint && !options.profile
+        ? dynamoDbClient(options.dynamodbEndpoint)
+        : new DynamoDBClient({ ...(options.region ? { region: options.region } : {}), ...(options.profile ? { profile: options.profile } : {}), ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}) });
+    say(`retention: working on the deployed stack of ${source}: tables ${Object.values(tables).join(', ')}${options.dynamodbEndpoint ? ` at ${options.dynamodbEndpoint}` : ''}`);
+    try {
+      return await work(documentClientFor(client), tables, { deployed: true });
+    } finally {
+      client.destroy();
+    }
+  }
+  const tablePrefix = options.tablePrefix ?? LOCAL_TABLE_PREFIX;
+  say(`retention: working on the local stack (no --stack or --outputs): ${options.dynamodbEndpoint ? `DynamoDB at ${options.dynamodbEndpoint}` : `DynamoDB Local on ${LOCAL_DATA_DIR}`}, tables ${tablePrefix}*`);
   const database: RunningService = options.dynamodbEndpoint
     ? { endpoint: options.dynamodbEndpoint, stop: async () => undefined }
     : await startDynamoDbLocal({ dbPath: LOCAL_DATA_DIR });
   return withStack(database, async () => {
     const dynamo = dynamoDbClient(database.endpoint);
-    return work(documentClientFor(dynamo), await createTables(dynamo, options.tablePrefix));
+    return work(documentClientFor(dynamo), await createTables(dynamo, tablePrefix), { deployed: false });
   });
+};
+
+/** The options that say where a command works: a deployed stack, or the local one. */
+const targetOptions = (command: Command): Command =>
+  command
+    .option('--stack <prefix>', 'work on a deployed stack: table names from the outputs of <prefix>Data and <prefix>Compute (CloudFormation DescribeStacks; as shipped: Retention)')
+    .option('--outputs <file>', 'work on a deployed stack: table names from the file `cdk deploy --outputs-file` wrote')
+    .option('--region <region>', 'AWS region of the deployed stack (default: the SDK\'s, from AWS_REGION or the profile)')
+    .option('--profile <name>', 'AWS profile to use for the deployed stack')
+    .option('--dynamodb-endpoint <url>', 'a running DynamoDB (local stack: instead of DynamoDB Local on .retention/dynamodb; deployed stack: where its tables are, e.g. DynamoDB Local in tests)')
+    .option('--table-prefix <prefix>', `local stack only: table name prefix (default ${LOCAL_TABLE_PREFIX})`);
+
+/**
+ * Makes what a simulation ran the local stack: its tables, copied from the simulation's DynamoDB
+ * (in memory, twice as fast as on disk) into DynamoDB Local on .retention/ as `retention-*`,
+ * replacing what was there. So `explain`, `preview` and `config` see the demo `npm start` just ran.
+ */
+const keepAsLocalStack = async (from: { endpoint: string; tables: TableNames }): Promise<TableNames> => {
+  const disk = await startDynamoDbLocal({ dbPath: LOCAL_DATA_DIR });
+  try {
+    const source = dynamoDbClient(from.endpoint);
+    const target = dynamoDbClient(disk.endpoint);
+    for (const table of tableDefinitions) {
+      await target.send(new DeleteTableCommand({ TableName: `${LOCAL_TABLE_PREFIX}${table.logicalName}` })).catch((error: Error) => {
+        if (error.name !== 'ResourceNotFoundException') throw error;
+      });
+    }
+    const tables = await createTables(target, LOCAL_TABLE_PREFIX);
+    for (const table of tableDefinitions) {
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await source.send(new ScanCommand({ TableName: from.tables[table.logicalName], ExclusiveStartKey: start }));
+        const items = page.Items ?? [];
+        for (let i = 0; i < items.length; i += 25) {
+          let requests: Record<string, { PutRequest: { Item: Record<string, AttributeValue> } }[]> | undefined = {
+            [tables[table.logicalName]]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+          };
+          while (requests && Object.keys(requests).length > 0) {
+            const { UnprocessedItems } = await target.send(new BatchWriteItemCommand({ RequestItems: requests }));
+            requests = UnprocessedItems as typeof requests;
+          }
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return tables;
+  } finally {
+    await disk.stop();
+  }
 };
 
 interface SimulateOptions {
@@ -166,26 +269,25 @@ const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (
   return result;
 };
 
-export const buildProgram = (log: (line: string) => void = console.log): Command => {
+export const buildProgram = (log: (line: string) => void = console.log, dependencies: CliDependencies = {}): Command => {
   const program = new Command('retention')
     .description('Retention automation: the right e-mail at the right moment, never too often.')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-  program
-    .command('import')
-    .description('validate NDJSON records and write them (locally: to a DynamoDB Local kept in .retention/)')
-    .argument('<file>', 'NDJSON file, one record a line')
-    .option('--dynamodb-endpoint <url>', 'a running DynamoDB (default: start DynamoDB Local on .retention/dynamodb)')
-    .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
-    .action(async (file: string, options: DatabaseOptions) => {
+  targetOptions(
+    program
+      .command('import')
+      .description('validate NDJSON records and write them (locally: to a DynamoDB Local kept in .retention/)')
+      .argument('<file>', 'NDJSON file, one record a line'),
+  ).action(async (file: string, options: DatabaseOptions) => {
       const text = await readData(file);
       const { result, consentDefault } = await withDatabase(options, async (db, tables) => {
         // The configuration in force says what a customer without marketingOptIn gets; it is stored with them.
         const consentDefault = (await new DynamoConfigStore(db, tables.Control).get()).consent.defaultMarketingOptIn;
         const result = await importNdjson(new DynamoCustomerStore(db, tables.Customers), text, new Date(), { defaultMarketingOptIn: consentDefault });
         return { result, consentDefault };
-      });
+      }, dependencies);
       const byType = Object.entries(result.byType).map(([type, n]) => `${n} ${type}`).join(', ');
       const warned = result.warnings.length ? `; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}` : '';
       log(`Imported ${result.imported} records${byType ? ` (${byType})` : ''}; rejected ${result.rejected.length}${warned}${result.timed.length ? `; ${result.timed.length} timed records (with "at") are applied only by simulate` : ''}`);
@@ -199,22 +301,16 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
     });
 
   const config = program.command('config').description('the runtime configuration: stored in DynamoDB, read by every handler within a minute, no redeploy');
-  config
-    .command('get')
-    .description('print the configuration in force')
-    .option('--dynamodb-endpoint <url>', 'a running DynamoDB (default: DynamoDB Local on .retention/dynamodb)')
-    .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
-    .action(async (options: DatabaseOptions) => {
-      const current = await withDatabase(options, (db, tables) => new DynamoConfigStore(db, tables.Control).get());
+  targetOptions(config.command('get').description('print the configuration in force')).action(async (options: DatabaseOptions) => {
+      const current = await withDatabase(options, (db, tables) => new DynamoConfigStore(db, tables.Control).get(), dependencies);
       log(JSON.stringify(current, null, 2));
     });
-  config
-    .command('set')
-    .description('change one setting, e.g. cadence.minDaysBetween=10; an invalid or impossible value is refused and nothing changes')
-    .argument('<assignment>', '<path>=<value> (the value is JSON, or a bare word)')
-    .option('--dynamodb-endpoint <url>', 'a running DynamoDB (default: DynamoDB Local on .retention/dynamodb)')
-    .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
-    .action(async (assignment: string, options: DatabaseOptions) => {
+  targetOptions(
+    config
+      .command('set')
+      .description('change one setting, e.g. cadence.minDaysBetween=10; an invalid or impossible value is refused and nothing changes')
+      .argument('<assignment>', '<path>=<value> (the value is JSON, or a bare word)'),
+  ).action(async (assignment: string, options: DatabaseOptions) => {
       const change = await withDatabase(options, async (db, tables) => {
         const store = new DynamoConfigStore(db, tables.Control);
         let change;
@@ -225,22 +321,21 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
         }
         await store.put(change.config, new Date());
         return change;
-      });
+      }, dependencies);
       log(`${change.path}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)} (handlers pick it up within a minute)`);
     });
 
-  config
-    .command('diff')
+  targetOptions(
+    config
+      .command('diff')
     .description('simulate a cohort under the current and the proposed configuration and print what changes; applies nothing')
     .requiredOption('--data <file>', 'NDJSON records of the cohort')
     .option('--set <assignment>', 'a proposed change <path>=<value> (repeat for several)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--config <file>', 'a whole proposed configuration instead of --set')
     .option('--start <date>', 'first simulated day', parseDate, new Date().toISOString().slice(0, 10))
-    .option('--days <n>', 'how many days to simulate', parseDays, 90)
-    .option('--dynamodb-endpoint <url>', 'where the current configuration is stored (default: DynamoDB Local on .retention/dynamodb)')
-    .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
-    .action(async (options: DatabaseOptions & { data: string; set: string[]; config?: string; start: string; days: number }) => {
-      const current = await withDatabase(options, (db, tables) => new DynamoConfigStore(db, tables.Control).get());
+    .option('--days <n>', 'how many days to simulate', parseDays, 90),
+  ).action(async (options: DatabaseOptions & { data: string; set: string[]; config?: string; start: string; days: number }) => {
+      const current = await withDatabase(options, (db, tables) => new DynamoConfigStore(db, tables.Control).get(), dependencies);
       let proposed = options.config ? await loadConfig(options.config) : current;
       try {
         for (const assignment of options.set) proposed = withSetting(proposed, assignment).config;
@@ -256,20 +351,19 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
       log(formatConfigDiff({ config: current, result: before }, { config: proposed, result: after }));
     });
 
-  program
-    .command('preview')
+  targetOptions(
+    program
+      .command('preview')
     .description('what this customer will receive next, when, and why (or why not): their records run forward through the real handlers')
     .argument('<customerId>')
     .option('--days <n>', 'how far ahead', parseDays, 30)
     .option('--start <date>', 'from (default: today, UTC)', parseDate, new Date().toISOString().slice(0, 10))
-    .option('--data <file>', 'take the customer\'s records from this NDJSON instead of the database')
-    .option('--dynamodb-endpoint <url>', 'a running DynamoDB (default: DynamoDB Local on .retention/dynamodb)')
-    .option('--table-prefix <prefix>', 'table name prefix', LOCAL_TABLE_PREFIX)
-    .action(async (customerId: string, options: DatabaseOptions & { days: number; start: string; data?: string }) => {
+    .option('--data <file>', 'take the customer\'s records from this NDJSON instead of the database'),
+  ).action(async (customerId: string, options: DatabaseOptions & { days: number; start: string; data?: string }) => {
       const [config, stored] = await withDatabase(options, async (db, tables) => [
         await new DynamoConfigStore(db, tables.Control).get(),
         options.data ? [] : await new DynamoCustomerStore(db, tables.Customers).recordsOf(customerId),
-      ] as const);
+      ] as const, dependencies);
       const records = (
         options.data
           ? (await readData(options.data)).split(/\r?\n/).filter((line) => line.includes(`"${customerId}"`)).map((line) => JSON.parse(line) as Record<string, unknown>).filter((r) => r.customerId === customerId)
@@ -284,6 +378,18 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
       const result = await withStack(stack, (running) => simulateOn(running, 'preview', { data, start: options.start, days: options.days, config }));
       log(formatPreview(customerId, profile, result));
     });
+
+  targetOptions(
+    program
+      .command('explain')
+      .description('everything about one customer\'s contact: messages sent, waiting and ended with state and reason; the ledger; consent, preferences, suppression (reads only)')
+      .argument('<customerId>'),
+  ).action(async (customerId: string, options: DatabaseOptions) => {
+    // Locally every message of the customer is read (a scan of a small local table); a deployed table is read by key and index only.
+    const story = await withDatabase(options, (db, tables, target) => readCustomerStory(db, tables, customerId, { history: target.deployed ? 'keyed' : 'scan' }), dependencies);
+    log(formatExplain(story));
+    process.exitCode = story.records.length === 0 && story.messages.length === 0 && !story.ledger ? 1 : 0;
+  });
 
   program
     .command('simulate')
@@ -316,8 +422,13 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
     .action(async (options: SimulateOptions & { serve: boolean; sesPort: number }) => {
       const start = options.start;
       const stack = await startLocalStack({ sesPort: options.sesPort }).catch(() => startLocalStack());
+      const keep = async (result: SimulationResult) => {
+        await keepAsLocalStack({ endpoint: stack.dynamodbEndpoint, tables: result.tables });
+        const someone = result.report.messages.find((m) => m.state === 'sent')?.customerId ?? 'c-0001';
+        log(`The local stack (DynamoDB Local on ${LOCAL_DATA_DIR}, tables ${LOCAL_TABLE_PREFIX}*) now holds this demo, replacing what it held: try \`npx retention explain ${someone}\``);
+      };
       if (!options.serve) {
-        await withStack(stack, (running) => runSimulation({ ...options, start }, running, log));
+        await withStack(stack, async (running) => keep(await runSimulation({ ...options, start }, running, log)));
         return;
       }
       // The e-mails' survey links point at this server, which answers through the simulated system's link handler.
@@ -325,7 +436,9 @@ export const buildProgram = (log: (line: string) => void = console.log): Command
       const answer: LinksHandler = (event) => (handleLink ? handleLink(event) : Promise.reject(new Error('the simulation is still running')));
       const linkServer = await serveLinks(answer, options.sesPort + 2).catch(() => serveLinks(answer, 0)); // taken: any free port
       try {
-        ({ handleLink } = await runSimulation({ ...options, start }, stack, log, { baseUrl: linkServer.url, secret: localLinkSecret(resolve(repoRoot, '.retention/link-secret')) }));
+        const result = await runSimulation({ ...options, start }, stack, log, { baseUrl: linkServer.url, secret: localLinkSecret(resolve(repoRoot, '.retention/link-secret')) });
+        ({ handleLink } = result);
+        await keep(result);
       } catch (error) {
         await Promise.all([stack.stop(), linkServer.close()]);
         throw error;
@@ -353,7 +466,7 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof StackOutputsError) {
       console.error(`retention: ${error.message}`);
       return 2;
     }

@@ -6,6 +6,16 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import defaults from '../../config/defaults.json' with { type: 'json' };
 import { endpoints, uniquePrefix } from './helpers.js';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { buildProgram } from '../../functions/cli/main.js';
+import type { CloudFormationLike } from '../../functions/cli/stack-outputs.js';
+import { documentClientFor } from '../../functions/adapters/runtime.js';
+import { DynamoConfigStore } from '../../functions/adapters/dynamo-config.js';
+import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
+import type { TableNames } from '../../functions/adapters/tables.js';
+import { suppressionOf } from '../../functions/core/suppression.js';
+import { createTables, dynamoDbClient } from '../../functions/local/local-stack.js';
 import { importCorpus } from './import-corpus.js';
 
 const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
@@ -192,5 +202,124 @@ describe('issue #11 findings 8 and 9, as a user meets them', () => {
     const page = await readFile(html, 'utf8');
     expect(page).toContain('<h2>Imported with a warning</h2>');
     expect(page).toContain('no templates in &#39;fr&#39;');
+  });
+});
+
+describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and retention explain', () => {
+  const ep = () => endpoints().dynamodbEndpoint;
+  const db = () => documentClientFor(dynamoDbClient(ep()));
+  /** A "deployed" data stack: its tables on DynamoDB Local, and the file `cdk deploy --outputs-file` would write for it. */
+  const deployedStack = async () => {
+    const tables = await createTables(dynamoDbClient(ep()), uniquePrefix('deployed'));
+    const outputs = {
+      RetentionCompute: { LinksBaseUrl: 'https://links.example.com/', ConfigurationSetName: 'retention' },
+      RetentionData: Object.fromEntries(Object.entries(tables).map(([logical, name]) => [`${logical}TableName`, name])),
+    };
+    return { tables, outputsFile: await tempFile('outputs.json', JSON.stringify(outputs, null, 2)) };
+  };
+  const customer = (id: string) => ({ type: 'customer', customerId: id, email: `${id}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', name: 'Lola', birthday: '1990-03-04', marketingOptIn: true });
+  /** What the system would have stored about a customer after a while: a ledger, a suppression, messages sent, waiting and ended. */
+  const storeContactStory = async (tables: TableNames, id: string) => {
+    const message = (campaign: string, occurrence: string, rest: Record<string, unknown>) => ({
+      messageId: `${id}#${campaign}#${occurrence}`, customerId: id, campaign, occurrence, messageClass: 'marketing', priority: 1, countsTowardCap: true,
+      localDate: '2027-02-10', timeZone: 'Europe/Madrid', attempts: 0, plannedAt: '2027-02-01T00:00:00.000Z', ...rest,
+    });
+    const items = [
+      message('keepInTouch', '2027-02-10', { state: 'sent', reason: null, dueAt: '2027-02-07T08:00:00.000Z', deadline: '2027-02-11T00:00:00.000Z', sendAfter: '2027-02-07T08:00:00.000Z', sentAt: '2027-02-07T08:00:00.000Z', subject: 'Tus puntos, Lola', locale: 'es', content: 'points' }),
+      message('birthday', '2027', { state: 'deferred', reason: 'the weekly cap holds it until 2027-03-05', dueAt: '2027-03-04T08:00:00.000Z', deadline: '2027-03-11T00:00:00.000Z', sendAfter: '2027-03-05T08:00:00.000Z', waitingCustomerId: id, deferrals: 1 }),
+      message('survey', 'o-1', { state: 'cancelled', reason: 'a complaint was opened after the interaction', dueAt: '2027-02-03T08:00:00.000Z', deadline: '2027-02-10T00:00:00.000Z', sendAfter: '2027-02-03T08:00:00.000Z', updatedAt: '2027-02-02T10:00:00.000Z' }),
+    ];
+    for (const Item of items) await db().send(new PutCommand({ TableName: tables.Messages, Item }));
+    await db().send(new PutCommand({ TableName: tables.Ledger, Item: { customerId: id, lastContactDate: '2027-02-07', lastCappedDate: '2027-02-07', lastCappedMessageId: `${id}#keepInTouch#2027-02-10`, floorCheckDate: '2027-03-01', openedOn: '2027-02-01', lastKeepInTouchContent: 'points', timeZone: 'Europe/Madrid', marketingOptIn: true } }));
+    await db().send(new PutCommand({ TableName: tables.Suppressions, Item: suppressionOf(`${id}@example.com`, `hard bounce: 550 ${id}@example.com does not exist`, new Date('2027-02-20T12:00:00.000Z')) }));
+  };
+
+  it('import, config set/get, preview and explain through --outputs work on the tables the outputs name, and say so', async () => {
+    // Prepare
+    const { tables, outputsFile } = await deployedStack();
+    const target = ['--outputs', outputsFile, '--dynamodb-endpoint', ep()];
+    const records = await tempFile('records.ndjson', JSON.stringify(customer('dp-1')));
+
+    // Act + Assess: import writes into the deployed Customers table
+    const imported = await run('import', records, ...target);
+    expect(imported.stdout).toContain('Imported 1 records (1 customer); rejected 0');
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toContain(`working on the deployed stack of ${outputsFile}: tables ${tables.Customers}`);
+    expect(await new DynamoCustomerStore(db(), tables.Customers).recordsOf('dp-1')).toHaveLength(1);
+
+    // config set / get: stored in the deployed Control table
+    const set = await run('config', 'set', 'cadence.minDaysBetween=10', ...target);
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain('cadence.minDaysBetween: 7 → 10');
+    expect((await new DynamoConfigStore(db(), tables.Control).get()).cadence.minDaysBetween).toBe(10);
+    const got = await run('config', 'get', ...target);
+    expect(JSON.parse(got.stdout).cadence.minDaysBetween).toBe(10);
+
+    // preview: the deployed customer and configuration, run forward
+    const preview = await run('preview', 'dp-1', '--start', '2027-02-01', '--days', '40', ...target);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toMatch(/dp-1: es, Europe\/Madrid, standard; marketing consent yes/);
+    expect(preview.stdout).toContain('cap 10 days');
+    expect(preview.stdout).toMatch(/sends\s+2027-03-04 09:00\s+birthday/);
+
+    // explain: by key and index only against a deployed stack; the address never in full
+    await storeContactStory(tables, 'dp-1');
+    const explain = await run('explain', 'dp-1', ...target);
+    expect(explain.code).toBe(0);
+    expect(explain.stdout).toContain('dp-1 <d***@example.com>: es, Europe/Madrid');
+    expect(explain.stdout).toMatch(/Consent:\s+marketing yes/);
+    expect(explain.stdout).toMatch(/Suppression: SUPPRESSED since 2027-02-20T12:00:00.000Z: hard bounce: 550 d\*\*\*@example.com does not exist/);
+    expect(explain.stdout).toMatch(/last capped send\s+2027-02-07 \(dp-1#keepInTouch#2027-02-10\)/);
+    expect(explain.stdout).toMatch(/next floor check\s+2027-03-01/);
+    expect(explain.stdout).toMatch(/last keep-in-touch\s+about points/);
+    expect(explain.stdout).toMatch(/sent\s+2027-02-07 09:00\s+keepInTouch\s+"Tus puntos, Lola" about points/);
+    expect(explain.stdout).toMatch(/deferred\s+2027-03-05 09:00\s+birthday\s+due 2027-03-04 09:00, until 2027-03-11 01:00, deferred 1×: the weekly cap holds it until 2027-03-05/);
+    expect(explain.stdout).not.toContain('survey'); // ended, and no index finds it: said, not scanned for
+    expect(explain.stdout).toContain('the Messages table has no index of a customer\'s ended messages');
+    expect(explain.stdout + explain.stderr).not.toContain('dp-1@example.com');
+  });
+
+  it('explain on the local stack reads every message of the customer, ended ones with state and reason', async () => {
+    const { tables } = await deployedStack();
+    const prefix = tables.Customers.slice(0, -'Customers'.length);
+    await new DynamoCustomerStore(db(), tables.Customers).putRecords([customer('dl-1') as never]);
+    await storeContactStory(tables, 'dl-1');
+    const explain = await run('explain', 'dl-1', '--dynamodb-endpoint', ep(), '--table-prefix', prefix);
+    expect(explain.code).toBe(0);
+    expect(explain.stderr).toContain(`working on the local stack (no --stack or --outputs): DynamoDB at ${ep()}, tables ${prefix}*`);
+    expect(explain.stdout).toContain('Messages:    3 (1 sent, 1 waiting, 1 ended without a send)');
+    expect(explain.stdout).toMatch(/cancelled\s+2027-02-02 11:00\s+survey\s+was due 2027-02-03 09:00: a complaint was opened after the interaction \(dl-1#survey#o-1\)/);
+    expect(explain.stdout).not.toContain('dl-1@example.com');
+    const unknown = await run('explain', 'nobody', '--dynamodb-endpoint', ep(), '--table-prefix', prefix);
+    expect(unknown.stdout).toContain('No customer nobody on record.');
+    expect(unknown.code).toBe(1);
+  });
+
+  it('--stack <prefix> reads the outputs of <prefix>Data and <prefix>Compute with DescribeStacks (mocked CloudFormation)', async () => {
+    // Prepare
+    const { tables } = await deployedStack();
+    await new DynamoConfigStore(db(), tables.Control).put({ ...defaults, cadence: { ...defaults.cadence, minDaysBetween: 9 } } as never, new Date());
+    const asked: { stack: string; region?: string }[] = [];
+    const cloudFormation = (options: { region?: string }): CloudFormationLike => ({
+      send: (async (command: DescribeStacksCommand) => {
+        const stack = command.input.StackName!;
+        asked.push({ stack, region: options.region });
+        if (stack !== 'ShopRetentionData') throw new Error(`Stack with id ${stack} does not exist`);
+        return { Stacks: [{ StackName: stack, Outputs: Object.entries(tables).map(([logical, name]) => ({ OutputKey: `${logical}TableName`, OutputValue: name })) }] };
+      }) as CloudFormationLike['send'],
+    });
+    const lines: string[] = [];
+    // Act
+    await buildProgram((line) => lines.push(line), { cloudFormation }).parseAsync(['config', 'get', '--stack', 'ShopRetention', '--region', 'eu-west-1', '--dynamodb-endpoint', ep()], { from: 'user' });
+    // Assess
+    expect(asked).toEqual([{ stack: 'ShopRetentionData', region: 'eu-west-1' }, { stack: 'ShopRetentionCompute', region: 'eu-west-1' }]);
+    expect(JSON.parse(lines.join('\n')).cadence.minDaysBetween).toBe(9);
+  });
+
+  it('refuses --outputs that do not name the tables, saying which are missing', async () => {
+    const file = await tempFile('outputs.json', JSON.stringify({ RetentionCompute: { LinksBaseUrl: 'https://x/' } }));
+    const { code, stderr } = await run('config', 'get', '--outputs', file, '--dynamodb-endpoint', ep());
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no CustomersTableName, .*SuppressionsTableName among the outputs of RetentionCompute/);
   });
 });

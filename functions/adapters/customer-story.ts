@@ -1,0 +1,69 @@
+import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Message } from '../core/messages.js';
+import type { LedgerEntry } from '../core/ports.js';
+import { PREFERENCES_RECORD_KEY, preferencesFromItem, type Preferences } from '../core/preferences.js';
+import { addressKey, type Suppression } from '../core/suppression.js';
+import { DynamoOutbox } from './dynamo-outbox.js';
+import type { TableNames } from './tables.js';
+
+/**
+ * Everything stored about one customer's contact, for `retention explain`: read-only, and every read
+ * is by key or by index except `history: 'scan'`, which reads the whole Messages table and is only
+ * for the local stack: the Messages table has no index of a customer's ended messages.
+ */
+export interface CustomerStory {
+  readonly customerId: string;
+  /** The customer's business records as stored (profile under `customer`), without index keys. */
+  readonly records: readonly Record<string, unknown>[];
+  readonly preferences?: Preferences;
+  readonly ledger?: LedgerEntry;
+  /** The suppression of the profile's address, if it is suppressed. */
+  readonly suppression?: Suppression;
+  readonly messages: readonly Message[];
+  /** `complete`: every message of the customer; `waiting`: those still waiting (or ended provisionally) and the last capped one. */
+  readonly history: 'complete' | 'waiting';
+}
+
+const itemsOf = async (client: DynamoDBDocumentClient, input: ConstructorParameters<typeof QueryCommand>[0] | ConstructorParameters<typeof ScanCommand>[0], scan: boolean) => {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(scan ? new ScanCommand({ ...input, ExclusiveStartKey: start }) : new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
+
+export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: TableNames, customerId: string, options: { readonly history: 'scan' | 'keyed' }): Promise<CustomerStory> => {
+  const partition = await itemsOf(client, { TableName: tables.Customers, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } }, false);
+  const preferences = preferencesFromItem(partition.find((item) => item.recordKey === PREFERENCES_RECORD_KEY));
+  const records = partition.filter((item) => item.recordKey !== PREFERENCES_RECORD_KEY).map(({ recordKey, birthdayMonthDay, renewalEndsOn, ...record }) => record);
+  const profile = records.find((record) => record.type === 'customer');
+
+  const ledger = (await client.send(new GetCommand({ TableName: tables.Ledger, Key: { customerId } }))).Item as LedgerEntry | undefined;
+  const email = typeof profile?.email === 'string' ? profile.email : undefined;
+  const suppression = email ? ((await client.send(new GetCommand({ TableName: tables.Suppressions, Key: { addressKey: addressKey(email) } }))).Item as Suppression | undefined) : undefined;
+
+  let messages: Message[];
+  if (options.history === 'scan') {
+    messages = (await itemsOf(client, { TableName: tables.Messages, FilterExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } }, true)) as unknown as Message[];
+  } else {
+    // By index and by key only: the waiting ones from `waitingByCustomer`, and the last capped one the ledger names.
+    messages = await new DynamoOutbox(client, tables.Messages).waitingFor(customerId);
+    const lastCapped = ledger?.lastCappedMessageId;
+    if (lastCapped && !messages.some((m) => m.messageId === lastCapped)) {
+      const { Item } = await client.send(new GetCommand({ TableName: tables.Messages, Key: { messageId: lastCapped } }));
+      if (Item) messages.push(Item as Message);
+    }
+  }
+  return {
+    customerId,
+    records,
+    ...(preferences ? { preferences } : {}),
+    ...(ledger ? { ledger } : {}),
+    ...(suppression ? { suppression } : {}),
+    messages,
+    history: options.history === 'scan' ? 'complete' : 'waiting',
+  };
+};

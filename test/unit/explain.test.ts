@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { CustomerStory } from '../../functions/adapters/customer-story.js';
+import { formatExplain } from '../../functions/cli/explain.js';
+import type { Message } from '../../functions/core/messages.js';
+
+const base = { customerId: 'c-9', messageClass: 'marketing', priority: 1, countsTowardCap: true, localDate: '2027-01-10', timeZone: 'Asia/Tokyo', attempts: 1, plannedAt: '2027-01-01T00:00:00.000Z' } as const;
+const message = (over: Partial<Message> & Pick<Message, 'messageId' | 'campaign' | 'state'>): Message =>
+  ({ occurrence: 'x', reason: null, dueAt: '2027-01-10T00:00:00.000Z', deadline: '2027-01-17T00:00:00.000Z', sendAfter: '2027-01-10T00:00:00.000Z', ...base, ...over }) as Message;
+
+describe('retention explain, as printed', () => {
+  it('says an unconfirmed send, a provisional end, a "nothing" preference, and never the address', () => {
+    // Prepare
+    const story: CustomerStory = {
+      customerId: 'c-9',
+      records: [{ type: 'customer', customerId: 'c-9', email: 'yuki.tanaka@example.jp', timeZone: 'Asia/Tokyo', marketingOptIn: false }, { type: 'interaction', customerId: 'c-9', interactionId: 'o-1' }],
+      preferences: { customerId: 'c-9', receive: 'nothing', updatedAt: '2027-01-20T00:00:00.000Z' },
+      ledger: { customerId: 'c-9', lastContactDate: '2027-01-10', lastCappedDate: '0000-01-01', openedOn: '2027-01-01' },
+      messages: [
+        message({ messageId: 'c-9#survey#o-1', campaign: 'survey', state: 'sent', sentAt: '2027-01-10T00:00:00.000Z', subject: 'How did we do?', reason: 'unconfirmed: handed to the mail service, then its dispatcher stopped' }),
+        { ...message({ messageId: 'c-9#renewal#k-1#30', campaign: 'renewal', state: 'expired', reason: 'no slot before its deadline: cap', updatedAt: '2027-01-12T00:00:00.000Z' }), waitingCustomerId: 'c-9' } as Message,
+      ],
+      history: 'complete',
+    };
+    // Act
+    const text = formatExplain(story);
+    // Assess
+    expect(text).toContain('c-9 <y***@example.jp>: en, Asia/Tokyo, standard; birthday not on record');
+    expect(text).toContain('Records:     1 interaction');
+    expect(text).toContain('marketing NO (marketingOptIn false): service messages only');
+    expect(text).toContain('Preferences: receive nothing (chosen 2027-01-20T00:00:00.000Z): not even service messages');
+    expect(text).toContain('Suppression: none (the address is not suppressed)');
+    expect(text).toMatch(/last capped send\s+never/);
+    expect(text).toMatch(/next floor check\s+none/);
+    expect(text).toMatch(/sent\s+2027-01-10 09:00\s+survey\s+"How did we do\?" \(unconfirmed: handed/);
+    expect(text).toMatch(/expired\s+2027-01-12 09:00\s+renewal\s+was due 2027-01-10 09:00: no slot before its deadline: cap \(for now: may be brought back before its deadline\)/);
+    expect(text).toContain('Messages:    2 (1 sent, 0 waiting, 1 ended without a send)');
+    expect(text).not.toContain('yuki.tanaka');
+  });
+
+  it('says when there is no such customer', () => {
+    expect(formatExplain({ customerId: 'c-0', records: [], messages: [], history: 'complete' })).toBe('No customer c-0 on record.');
+  });
+});
