@@ -19,6 +19,7 @@ import { senderAddress, type DeploySettings } from '../functions/adapters/deploy
 import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 import { PROFILE_RECORD_KEY, recordTypes } from '../functions/core/records.js';
 import { functionTimeoutSeconds } from '../functions/core/function-timeouts.js';
+import { Monitoring } from './monitoring.js';
 import { RetentionFunction } from './retention-function.js';
 
 export interface ComputeStackProps extends StackProps {
@@ -85,6 +86,8 @@ export class ComputeStack extends Stack {
   readonly scheduleDeadLetterQueue: sqs.Queue;
   /** The role each schedule invokes its function with. */
   readonly scheduleRoles = new Map<RetentionFunction, iam.Role>();
+  /** The alarms, their topic and the dashboard. */
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ComputeStackProps) {
     super(scope, id, props);
@@ -262,5 +265,13 @@ export class ComputeStack extends Stack {
     new CfnOutput(this, 'StreamDeadLetterQueueUrl', { value: this.streamDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'MailEventsDeadLetterQueueUrl', { value: this.mailEventsDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: this.scheduleDeadLetterQueue.queueUrl });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      alarmEmail: settings.alarmEmail,
+      functions: { Planner: this.planner, Dispatcher: this.dispatcher, CustomerStream: this.customerStream, Links: this.links, MailEvents: this.mailEvents },
+      deadLetterQueues: { Stream: this.streamDeadLetterQueue, MailEvents: this.mailEventsDeadLetterQueue, Schedule: this.scheduleDeadLetterQueue },
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }
 }

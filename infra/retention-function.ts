@@ -6,6 +6,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 
+/** Every function's Powertools service name: Logger's `service` key, and the `service` dimension Metrics adds to every metric. */
+export const SERVICE_NAME = 'retention';
+
 export interface RetentionFunctionProps {
   /** The handler file under functions/handlers/, without extension. */
   readonly handler: string;
@@ -42,7 +45,7 @@ export class RetentionFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
-      environment: { POWERTOOLS_SERVICE_NAME: 'retention', NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { POWERTOOLS_SERVICE_NAME: SERVICE_NAME, NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',

@@ -1,7 +1,7 @@
 import cdkJson from '../../cdk.json' with { type: 'json' };
 
 /**
- * Deploy-time settings (sender, domain, schedule times) from `cdk.json` context.
+ * Deploy-time settings (sender, domain, schedule times, the alarms' address) from `cdk.json` context.
  * The CDK app turns them into resources; the local runner fires its virtual schedules from the same values.
  */
 export interface DailySchedule { readonly hour: number; readonly minute: number; readonly timeZone: string }
@@ -9,6 +9,8 @@ export interface DeploySettings {
   readonly mailDomain: string;
   readonly senderLocalPart: string;
   readonly senderName: string;
+  /** Where the alarms are mailed (an SNS e-mail subscription: the address confirms it once). */
+  readonly alarmEmail: string;
   readonly schedules: {
     readonly planner: DailySchedule;
     readonly dispatcher: { readonly everyMinutes: number };
