@@ -1,7 +1,6 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +29,6 @@ interface AlarmProperties {
   AlarmDescription: string;
 }
 
-const cfnLintInstalled = spawnSync('cfn-lint', ['--version']).status === 0;
 
 describe('monitoring', () => {
   let built: ReturnType<typeof buildApp>;
@@ -234,7 +232,8 @@ describe('monitoring', () => {
     );
   });
 
-  it.skipIf(!cfnLintInstalled)('synthesizes templates cfn-lint finds no error in (npm run lint:cfn)', () => {
+  // cfn-lint is on every machine of this kind (a pip package: the npm install cannot bring it); absent, this fails saying so.
+  it('synthesizes templates cfn-lint finds no error in (npm run lint:cfn)', () => {
     built.app.synth();
     const { ok, output, templates } = lintTemplates(outdir);
     expect(templates).toHaveLength(2);
