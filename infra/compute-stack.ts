@@ -265,6 +265,10 @@ export class ComputeStack extends Stack {
     new CfnOutput(this, 'StreamDeadLetterQueueUrl', { value: this.streamDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'MailEventsDeadLetterQueueUrl', { value: this.mailEventsDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: this.scheduleDeadLetterQueue.queueUrl });
+    // The CNAME records that verify the sending domain and sign its mail (Easy DKIM): add them at the domain's DNS host.
+    sendingDomain.dkimRecords.forEach((record, index) => {
+      new CfnOutput(this, `DkimRecord${index + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DKIM record ${index + 1} of ${settings.mailDomain}: add it as a CNAME at the domain's DNS host` });
+    });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alarmEmail: settings.alarmEmail,

@@ -226,9 +226,15 @@ describe('monitoring', () => {
 
   it('exports the alarm topic and the dashboard name, next to the outputs the CLI reads', () => {
     compute.hasOutput('AlarmTopicArn', { Value: topicRef() });
+    // The sending domain's three DKIM CNAMEs, from the identity's attributes.
+    for (const n of [1, 2, 3]) {
+      const output = compute.toJSON().Outputs[`DkimRecord${n}`];
+      expect(JSON.stringify(output.Value)).toContain(`DkimDNSTokenName${n}`);
+      expect(JSON.stringify(output.Value)).toContain(`DkimDNSTokenValue${n}`);
+    }
     compute.hasOutput('DashboardName', { Value: { Ref: logicalIdOf(built.compute.monitoring.dashboard) } });
     expect(Object.keys(compute.toJSON().Outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'ConfigurationSetName', 'DashboardName', 'LinksBaseUrl', 'MailEventsDeadLetterQueueUrl', 'ScheduleDeadLetterQueueUrl', 'StreamDeadLetterQueueUrl'].sort(),
+      ['AlarmTopicArn', 'ConfigurationSetName', 'DashboardName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3', 'LinksBaseUrl', 'MailEventsDeadLetterQueueUrl', 'ScheduleDeadLetterQueueUrl', 'StreamDeadLetterQueueUrl'].sort(),
     );
   });
 
