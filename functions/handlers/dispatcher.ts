@@ -3,7 +3,7 @@ import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
 import { linkSecretFromEnv } from '../adapters/link-secret.js';
 import { sesMailerFromEnv } from '../adapters/ses-mailer.js';
 import type { CampaignName } from '../core/config.js';
-import { dispatchDue, noOutcomes, type DispatchOutcome } from '../core/jobs/dispatch.js';
+import { addOutcomes, dispatchDue, noOutcomes, type DispatchOutcome } from '../core/jobs/dispatch.js';
 import { writeCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
@@ -23,26 +23,25 @@ export const createDispatcherHandler = (runtime: HandlerRuntime) =>
     const config = await runtime.config();
     const { outbox, customers, ledger, mailer, suppressions } = runtime.stores();
     const links = { baseUrl: runtime.linksBaseUrl(), secret: await runtime.linkSecret() };
-    const totals = noOutcomes();
     const byCampaign = new Map<CampaignName, Record<DispatchOutcome, number>>();
     let accountFaults = 0;
+    let totals = noOutcomes();
+    const onError = (messageId: string, error: Error) => runtime.logger.error('message failed with an unknown outcome; left claimed', { messageId, error: error.message });
+    const onAccountFault = (messageId: string, reason: string) => {
+      accountFaults++;
+      runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
+    };
+    const deps = { outbox, customers, ledger, mailer, suppressions, config, brand: runtime.brand, links, newClaimId: randomUUID, clock: runtime.clock, onError, onAccountFault };
     try {
       for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-        const onError = (messageId: string, error: Error) => runtime.logger.error('message failed with an unknown outcome; left claimed', { messageId, error: error.message });
-        const onAccountFault = (messageId: string, reason: string) => {
-          accountFaults++;
-          runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
-        };
-        const deps = { outbox, customers, ledger, mailer, suppressions, config, brand: runtime.brand, links, newClaimId: randomUUID, clock: runtime.clock, onError, onAccountFault };
         const result = await dispatchDue(deps, runtime.clock());
-        addOutcomes(totals, result.outcomes);
         for (const [campaign, outcomes] of Object.entries(result.byCampaign) as [CampaignName, Record<DispatchOutcome, number>][]) {
-          if (!byCampaign.has(campaign)) byCampaign.set(campaign, noOutcomes());
-          addOutcomes(byCampaign.get(campaign)!, outcomes);
+          byCampaign.set(campaign, addOutcomes(byCampaign.get(campaign) ?? noOutcomes(), outcomes));
         }
         if (result.due < config.dispatcher.maxMessagesPerRun || result.outcomes.held > 0) break;
       }
     } finally {
+      totals = [...byCampaign.values()].reduce(addOutcomes, noOutcomes());
       for (const [outcome, count] of Object.entries(totals)) writeCounts(runtime, { outcome }, { Messages: count });
       for (const [campaign, outcomes] of byCampaign) {
         for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) writeCounts(runtime, { campaign, outcome }, { Messages: count });
@@ -52,9 +51,5 @@ export const createDispatcherHandler = (runtime: HandlerRuntime) =>
     runtime.logger.info('dispatcher ran', { ...totals });
     return totals;
   });
-
-const addOutcomes = (to: Record<DispatchOutcome, number>, from: Record<DispatchOutcome, number>) => {
-  for (const [outcome, count] of Object.entries(from)) to[outcome as DispatchOutcome] += count;
-};
 
 export const handler = createDispatcherHandler(lambdaRuntime({ mailer: sesMailerFromEnv, linkSecret: linkSecretFromEnv }));

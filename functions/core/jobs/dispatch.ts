@@ -48,6 +48,12 @@ export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'held' | 'expir
 /** A count of zero for every outcome, to add to. */
 export const noOutcomes = (): Record<DispatchOutcome, number> => ({ sent: 0, deferred: 0, retrying: 0, held: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0, unconfirmed: 0 });
 
+/** Adds `from`'s counts to `to`'s. */
+export const addOutcomes = (to: Record<DispatchOutcome, number>, from: Record<DispatchOutcome, number>): Record<DispatchOutcome, number> => {
+  for (const [outcome, count] of Object.entries(from)) to[outcome as DispatchOutcome] += count;
+  return to;
+};
+
 export interface DispatchResult {
   readonly due: number;
   readonly outcomes: Record<DispatchOutcome, number>;
@@ -81,7 +87,6 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   // Suppressed addresses among the recipients, in one read: suppression stops every message, service ones too.
   const addresses = due.map((m) => (itemOf(m.customerId, PROFILE_RECORD_KEY) as { email?: unknown } | undefined)?.email).filter((email): email is string => typeof email === 'string');
   const suppressed = addresses.length > 0 ? await deps.suppressions.suppressedAmong(addresses.map(addressKey)) : new Map<string, string>();
-  const outcomes = noOutcomes();
   const byCampaign: Partial<Record<CampaignName, Record<DispatchOutcome, number>>> = {};
   const run: RunState = { accountFault: false };
 
@@ -117,7 +122,6 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
     let endedUnsent = false;
     for (const message of messages.sort((a, b) => b.priority - a.priority)) {
       const outcome = await dispatchOne(message);
-      outcomes[outcome]++;
       (byCampaign[message.campaign] ??= noOutcomes())[outcome]++;
       endedUnsent ||= outcome === 'expired' || outcome === 'suppressed' || outcome === 'cancelled';
     }
@@ -126,6 +130,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
       await replanCustomer(deps, customerId, now).catch((error: Error) => deps.onError(`${customerId} (replanning)`, error));
     }
   });
+  const outcomes = Object.values(byCampaign).reduce(addOutcomes, noOutcomes());
   return { due: due.length, outcomes, byCampaign };
 };
 
@@ -196,6 +201,14 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
     await outbox.release(message.messageId, claimId, { state: 'deferred', sendAfter: until, reason: why }, now);
     return 'deferred';
   };
+  /** Back to wait after a failure the mail service may get over (backoff), or expired when that is past the deadline. */
+  const retryLater = async (reasons: { readonly waiting: string; readonly expired: string }): Promise<DispatchOutcome> => {
+    const backoff = nextAttemptAfter(message.attempts + 1, now, deadline, config.dispatcher);
+    const retryAt = backoff && firstSendableInstant(backoff, timeZone, cadence);
+    if (!retryAt || retryAt >= deadline) return finish('expired', reasons.expired);
+    await outbox.release(message.messageId, claimId, { state: 'planned', sendAfter: retryAt, reason: reasons.waiting }, now);
+    return 'retrying';
+  };
 
   const sendable = firstSendableInstant(now, timeZone, cadence);
   if (sendable > now) return holdUntil(sendable, 'held for quiet hours');
@@ -254,33 +267,15 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
         run.accountFault = true;
         deps.onAccountFault(message.messageId, error.message);
         await giveCapBack();
-        return retryLater(deps, message, claimId, now, deadline, timeZone, finish, { waiting: `held by a fault of the sending account: ${error.message}`, expired: `held by a fault of the sending account until its deadline; last: ${error.message}` });
+        return retryLater({ waiting: `held by a fault of the sending account: ${error.message}`, expired: `held by a fault of the sending account until its deadline; last: ${error.message}` });
       case 'refused':
         await giveCapBack();
-        return retryLater(deps, message, claimId, now, deadline, timeZone, finish, { waiting: `refused by the mail service for now, retrying: ${error.message}`, expired: `refused by the mail service until its deadline; last: ${error.message}` });
+        return retryLater({ waiting: `refused by the mail service for now, retrying: ${error.message}`, expired: `refused by the mail service until its deadline; last: ${error.message}` });
     }
   }
   // Two different items, neither waiting for the other.
   await Promise.all([outbox.markSent(message.messageId, claimId, { ...sent, sesMessageId }), recordContact()]);
   return 'sent';
-};
-
-/** Back to wait after a failure the mail service may get over (backoff), or expired when that is past the deadline. */
-const retryLater = async (
-  deps: DispatchDeps,
-  message: Message,
-  claimId: string,
-  now: Date,
-  deadline: Date,
-  timeZone: string,
-  finish: (state: 'expired', reason: string) => Promise<DispatchOutcome>,
-  reasons: { readonly waiting: string; readonly expired: string },
-): Promise<DispatchOutcome> => {
-  const backoff = nextAttemptAfter(message.attempts + 1, now, deadline, deps.config.dispatcher);
-  const retryAt = backoff && firstSendableInstant(backoff, timeZone, deps.config.cadence);
-  if (!retryAt || retryAt >= deadline) return finish('expired', reasons.expired);
-  await deps.outbox.release(message.messageId, claimId, { state: 'planned', sendAfter: retryAt, reason: reasons.waiting }, now);
-  return 'retrying';
 };
 
 /** What a survey's stop conditions are checked against: the customer's complaints as they are now, and their last survey. */
