@@ -25,7 +25,7 @@ export const createDispatcherHandler = (runtime: HandlerRuntime) =>
     const links = { baseUrl: runtime.linksBaseUrl(), secret: await runtime.linkSecret() };
     const byCampaign = new Map<CampaignName, Record<DispatchOutcome, number>>();
     let accountFaults = 0;
-    let totals = noOutcomes();
+    const totals = noOutcomes();
     const onError = (messageId: string, error: Error) => runtime.logger.error('message failed with an unknown outcome; left claimed', { messageId, error: error.message });
     const onAccountFault = (messageId: string, reason: string) => {
       accountFaults++;
@@ -35,13 +35,13 @@ export const createDispatcherHandler = (runtime: HandlerRuntime) =>
     try {
       for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
         const result = await dispatchDue(deps, runtime.clock());
+        addOutcomes(totals, result.outcomes);
         for (const [campaign, outcomes] of Object.entries(result.byCampaign) as [CampaignName, Record<DispatchOutcome, number>][]) {
           byCampaign.set(campaign, addOutcomes(byCampaign.get(campaign) ?? noOutcomes(), outcomes));
         }
         if (result.due < config.dispatcher.maxMessagesPerRun || result.outcomes.held > 0) break;
       }
     } finally {
-      totals = [...byCampaign.values()].reduce(addOutcomes, noOutcomes());
       for (const [outcome, count] of Object.entries(totals)) writeCounts(runtime, { outcome }, { Messages: count });
       for (const [campaign, outcomes] of byCampaign) {
         for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) writeCounts(runtime, { campaign, outcome }, { Messages: count });
