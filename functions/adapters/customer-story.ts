@@ -1,6 +1,9 @@
-import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Message } from '../core/messages.js';
 import type { LedgerEntry } from '../core/ports.js';
+import { businessRecordsOf } from './dynamo-customers.js';
+import { DynamoLedgerStore } from './dynamo-ledger.js';
+import { queryAll, scanAll } from './query-pages.js';
 import { PREFERENCES_RECORD_KEY, preferencesFromItem, type Preferences } from '../core/preferences.js';
 import { addressKey, type Suppression } from '../core/suppression.js';
 import { DynamoOutbox } from './dynamo-outbox.js';
@@ -8,7 +11,7 @@ import type { TableNames } from './tables.js';
 
 /**
  * Everything stored about one customer's contact, for `retention explain`: read-only, and every read
- * is by key or by index except `history: 'scan'`, which reads the whole Messages table and is only
+ * is by key or by index except `history: 'complete'`, which scans the whole Messages table and is only
  * for the local stack: the Messages table has no index of a customer's ended messages.
  */
 export interface CustomerStory {
@@ -24,30 +27,22 @@ export interface CustomerStory {
   readonly history: 'complete' | 'waiting';
 }
 
-const itemsOf = async (client: DynamoDBDocumentClient, input: ConstructorParameters<typeof QueryCommand>[0] | ConstructorParameters<typeof ScanCommand>[0], scan: boolean) => {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(scan ? new ScanCommand({ ...input, ExclusiveStartKey: start }) : new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
+/** No profile, no record, no ledger, no message: nothing is known of this id. */
+export const isUnknownCustomer = (story: CustomerStory): boolean => story.records.length === 0 && !story.ledger && story.messages.length === 0;
 
-export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: TableNames, customerId: string, options: { readonly history: 'scan' | 'keyed' }): Promise<CustomerStory> => {
-  const partition = await itemsOf(client, { TableName: tables.Customers, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } }, false);
+export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: TableNames, customerId: string, options: { readonly history: CustomerStory['history'] }): Promise<CustomerStory> => {
+  const partition = await queryAll(client, { TableName: tables.Customers, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } });
   const preferences = preferencesFromItem(partition.find((item) => item.recordKey === PREFERENCES_RECORD_KEY));
-  const records = partition.filter((item) => item.recordKey !== PREFERENCES_RECORD_KEY).map(({ recordKey, birthdayMonthDay, renewalEndsOn, ...record }) => record);
+  const records = businessRecordsOf(partition);
   const profile = records.find((record) => record.type === 'customer');
 
-  const ledger = (await client.send(new GetCommand({ TableName: tables.Ledger, Key: { customerId } }))).Item as LedgerEntry | undefined;
+  const ledger = await new DynamoLedgerStore(client, tables.Ledger).get(customerId);
   const email = typeof profile?.email === 'string' ? profile.email : undefined;
   const suppression = email ? ((await client.send(new GetCommand({ TableName: tables.Suppressions, Key: { addressKey: addressKey(email) } }))).Item as Suppression | undefined) : undefined;
 
   let messages: Message[];
-  if (options.history === 'scan') {
-    messages = (await itemsOf(client, { TableName: tables.Messages, FilterExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } }, true)) as unknown as Message[];
+  if (options.history === 'complete') {
+    messages = (await scanAll(client, { TableName: tables.Messages, FilterExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } })) as unknown as Message[];
   } else {
     // By index and by key only: the waiting ones from `waitingByCustomer`, and the last capped one the ledger names.
     messages = await new DynamoOutbox(client, tables.Messages).waitingFor(customerId);
@@ -64,6 +59,6 @@ export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: 
     ...(ledger ? { ledger } : {}),
     ...(suppression ? { suppression } : {}),
     messages,
-    history: options.history === 'scan' ? 'complete' : 'waiting',
+    history: options.history,
   };
 };

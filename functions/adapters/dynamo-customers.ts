@@ -101,9 +101,7 @@ export class DynamoCustomerStore implements CustomerStore {
 
   /** All records of one customer, as written (without our keys and index attributes). */
   async recordsOf(customerId: string): Promise<Record<string, unknown>[]> {
-    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } });
-    // The preferences item is the customer's own word, not a business record.
-    return items.filter((item) => item.recordKey !== PREFERENCES_RECORD_KEY).map(({ recordKey, birthdayMonthDay, renewalEndsOn, ...record }) => record);
+    return businessRecordsOf(await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } }));
   }
 
   /**
@@ -154,6 +152,10 @@ export class DynamoCustomerStore implements CustomerStore {
 const isRefusedRecord = (error: unknown): boolean =>
   error instanceof Error &&
   (error.name === 'ValidationException' || /Number\.(MAX|MIN)_SAFE_INTEGER|Special numeric value|Unsupported type passed|removeUndefinedValues/.test(error.message));
+
+/** A customer's items as business records: without the preferences item (the customer's own word, not a business record) and without the keys the store adds. */
+export const businessRecordsOf = (items: readonly Record<string, unknown>[]): Record<string, unknown>[] =>
+  items.filter((item) => item.recordKey !== PREFERENCES_RECORD_KEY).map(({ recordKey, birthdayMonthDay, renewalEndsOn, ...record }) => record);
 
 /** The item stored for a record (functions/core/stored-record.ts: the limits on it are checked on import, in core). */
 export const toItem = storedItemOf;

@@ -1,6 +1,6 @@
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, type DynamoDBDocumentClient, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 
-/** Every page of a query, one after another: the one place that follows `LastEvaluatedKey`. */
+/** Every page of a query, one after another: with scanAll, the one place that follows `LastEvaluatedKey`. */
 export async function* queryPages(client: DynamoDBDocumentClient, input: QueryCommandInput): AsyncIterable<Record<string, unknown>[]> {
   let ExclusiveStartKey = input.ExclusiveStartKey;
   do {
@@ -14,5 +14,17 @@ export async function* queryPages(client: DynamoDBDocumentClient, input: QueryCo
 export const queryAll = async (client: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];
   for await (const page of queryPages(client, input)) items.push(...page);
+  return items;
+};
+
+/** All items of a scan: only for the local stack's small tables (reports, `explain` locally), never a deployed one's. */
+export const scanAll = async (client: DynamoDBDocumentClient, input: ScanCommandInput): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey = input.ExclusiveStartKey;
+  do {
+    const page = await client.send(new ScanCommand({ ...input, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
   return items;
 };

@@ -1,16 +1,9 @@
-import type { CustomerStory } from '../adapters/customer-story.js';
+import { isUnknownCustomer, type CustomerStory } from '../adapters/customer-story.js';
 import { NEVER } from '../core/cadence.js';
 import { localDateOf, localTimeOf } from '../core/calendar.js';
 import { hasMarketingConsent } from '../core/consent.js';
 import { maskEmail, maskEmailsIn } from '../core/mask.js';
-import type { Message } from '../core/messages.js';
-
-/**
- * `retention explain <customerId>`: one customer's whole contact story as stored: who they are (the
- * address masked), consent, preferences and suppression, the ledger, and every message with its
- * state and reason. It reads; it changes nothing.
- */
-const waitingStates = new Set(['planned', 'deferred', 'sending']);
+import { isFinal, type Message } from '../core/messages.js';
 
 const at = (iso: string | undefined, timeZone: string): string => {
   if (!iso) return '—';
@@ -26,7 +19,7 @@ const messageLine = (message: Message, timeZone: string): string => {
     const about = message.content ? ` about ${message.content}` : '';
     return `sent       ${at(message.sentAt, zone)}  ${message.campaign.padEnd(18)} "${message.subject ?? ''}"${about}${message.reason ? ` (${maskEmailsIn(message.reason)})` : ''} ${id}`;
   }
-  if (waitingStates.has(message.state)) {
+  if (!isFinal(message.state)) {
     const deferrals = message.deferrals ? `, deferred ${message.deferrals}×` : '';
     return `${message.state.padEnd(10)} ${at(message.sendAfter, zone)}  ${message.campaign.padEnd(18)} due ${at(message.dueAt, zone)}, until ${at(message.deadline, zone)}${deferrals}${reason} ${id}`;
   }
@@ -35,12 +28,17 @@ const messageLine = (message: Message, timeZone: string): string => {
   return `${message.state.padEnd(10)} ${at(message.updatedAt ?? message.dueAt, zone)}  ${message.campaign.padEnd(18)} was due ${at(message.dueAt, zone)}${reason}${provisional} ${id}`;
 };
 
-const when = (message: Message): string => message.sentAt ?? (waitingStates.has(message.state) ? message.sendAfter : (message.updatedAt ?? message.dueAt));
+const when = (message: Message): string => message.sentAt ?? (!isFinal(message.state) ? message.sendAfter : (message.updatedAt ?? message.dueAt));
 
+/**
+ * `retention explain <customerId>`: one customer's whole contact story as stored: who they are (the
+ * address masked), consent, preferences and suppression, the ledger, and every message with its
+ * state and reason. It reads; it changes nothing.
+ */
 export const formatExplain = (story: CustomerStory): string => {
   const profile = story.records.find((record) => record.type === 'customer');
   const others = story.records.filter((record) => record.type !== 'customer');
-  if (!profile && others.length === 0 && !story.ledger && story.messages.length === 0) return `No customer ${story.customerId} on record.`;
+  if (isUnknownCustomer(story)) return `No customer ${story.customerId} on record.`;
   const timeZone = typeof profile?.timeZone === 'string' ? profile.timeZone : 'UTC';
   const lines: string[] = [];
 
@@ -79,7 +77,7 @@ export const formatExplain = (story: CustomerStory): string => {
 
   const sorted = [...story.messages].sort((a, b) => when(a).localeCompare(when(b)));
   const sent = sorted.filter((m) => m.state === 'sent').length;
-  const waiting = sorted.filter((m) => waitingStates.has(m.state)).length;
+  const waiting = sorted.filter((m) => !isFinal(m.state)).length;
   const ended = sorted.length - sent - waiting;
   lines.push(`Messages:    ${sorted.length} (${sent} sent, ${waiting} waiting, ${ended} ended without a send)`);
   lines.push(...(sorted.length ? sorted.map((m) => `  ${messageLine(m, timeZone)}`) : ['  none']));

@@ -13,7 +13,7 @@ import { withSetting } from '../core/config-path.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteItemCommand, DeleteTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { tableDefinitions } from '../adapters/tables.js';
-import { readCustomerStory } from '../adapters/customer-story.js';
+import { isUnknownCustomer, readCustomerStory } from '../adapters/customer-story.js';
 import { formatExplain } from './explain.js';
 import { cloudFormationClient, describeStackOutputs, readOutputsFile, StackOutputsError, stackNamesOf, tableNamesFromOutputs, type CloudFormationLike } from './stack-outputs.js';
 import { createTables, dynamoDbClient, startDynamoDbLocal, startLocalStack, type LocalStack, type RunningService } from '../local/local-stack.js';
@@ -386,9 +386,9 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       .argument('<customerId>'),
   ).action(async (customerId: string, options: DatabaseOptions) => {
     // Locally every message of the customer is read (a scan of a small local table); a deployed table is read by key and index only.
-    const story = await withDatabase(options, (db, tables, target) => readCustomerStory(db, tables, customerId, { history: target.deployed ? 'keyed' : 'scan' }), dependencies);
+    const story = await withDatabase(options, (db, tables, target) => readCustomerStory(db, tables, customerId, { history: target.deployed ? 'waiting' : 'complete' }), dependencies);
     log(formatExplain(story));
-    process.exitCode = story.records.length === 0 && story.messages.length === 0 && !story.ledger ? 1 : 0;
+    process.exitCode = isUnknownCustomer(story) ? 1 : 0;
   });
 
   program

@@ -1,4 +1,5 @@
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { scanAll } from '../adapters/query-pages.js';
 import { localDateOf, localTimeOf } from '../core/calendar.js';
 import type { RetentionConfig } from '../core/config.js';
 import { isFinal, type Message, type MessageState } from '../core/messages.js';
@@ -37,16 +38,7 @@ export interface SimulationReport {
 
 const emptyCounts = (): StateCounts => ({ sent: 0, deferred: 0, expired: 0, suppressed: 0, cancelled: 0 });
 
-export const readAllMessages = async (client: DynamoDBDocumentClient, tableName: string): Promise<Message[]> => {
-  const messages: Message[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
-    messages.push(...((page.Items ?? []) as Message[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return messages;
-};
+export const readAllMessages = async (client: DynamoDBDocumentClient, tableName: string): Promise<Message[]> => (await scanAll(client, { TableName: tableName })) as unknown as Message[];
 
 export const buildReport = (input: {
   start: Date;
