@@ -2,7 +2,7 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
+import { tableDefinitions, tableOutputKey, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 
 const projectionOf = (projection: TableDefinition['indexes'][number]['projection']): Pick<dynamodb.GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> =>
   projection === 'ALL'
@@ -46,7 +46,7 @@ export class DataStack extends Stack {
       }
       this.tables[definition.logicalName as TableName] = table;
       // Against AWS the CLI takes the table names from these outputs (SPEC: Command line).
-      new CfnOutput(this, `${definition.logicalName}TableName`, { value: table.tableName });
+      new CfnOutput(this, tableOutputKey(definition.logicalName), { value: table.tableName });
     }
     this.linkSecret = new secretsmanager.Secret(this, 'LinkSecret', {
       description: 'HMAC key of the one-click links in e-mails (survey answers)',

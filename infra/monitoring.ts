@@ -7,11 +7,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../functions/adapters/runtime.js';
 import { METRICS } from '../functions/handlers/metrics.js';
 import { SERVICE_NAME, type RetentionFunction } from './retention-function.js';
 
-/** The namespace the handlers' embedded-metric-format lines publish to (functions/adapters/runtime.ts METRICS_NAMESPACE; test/infra/monitoring.test.ts holds them equal). */
-export const METRICS_NAMESPACE = 'Retention';
+// The namespace the handlers' embedded-metric-format lines publish to: theirs, not a copy.
+export { METRICS_NAMESPACE };
 
 /**
  * Dimensions Powertools Metrics adds to every metric it emits: `service`, from POWERTOOLS_SERVICE_NAME

@@ -99,3 +99,6 @@ export const tableNamesFromEnv = (env: NodeJS.ProcessEnv = process.env): TableNa
   }
   return names;
 };
+
+/** The key of the stack output naming a table (`CustomersTableName`): the data stack writes it, the CLI reads it. */
+export const tableOutputKey = (logicalName: string): string => `${logicalName}TableName`;

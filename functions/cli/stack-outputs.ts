@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { tableDefinitions, type TableNames } from '../adapters/tables.js';
+import { tableDefinitions, tableOutputKey, type TableNames } from '../adapters/tables.js';
 
 /**
  * Where a deployed stack's tables are: its CloudFormation outputs, read from the file `cdk deploy
@@ -10,9 +10,6 @@ import { tableDefinitions, type TableNames } from '../adapters/tables.js';
 export type StackOutputs = Record<string, Record<string, string>>;
 
 export class StackOutputsError extends Error {}
-
-/** The output key under which the data stack exports a table's physical name (infra/data-stack.ts). */
-export const tableOutputKey = (logicalName: string): string => `${logicalName}TableName`;
 
 /** The table names, looked for in every stack of the outputs; a missing one, or one given two ways, is an error naming it. */
 export const tableNamesFromOutputs = (outputs: StackOutputs, source: string): TableNames => {

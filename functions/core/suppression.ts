@@ -21,7 +21,7 @@ export interface Suppression {
 export const suppressionOf = (address: string, reason: string, now: Date): Suppression => ({ addressKey: addressKey(address), address: maskEmail(address), reason, since: now.toISOString() });
 
 export type MailEventOutcome =
-  | { readonly kind: 'suppress'; readonly suppressions: readonly Suppression[] }
+  | { readonly kind: 'suppress'; readonly cause: 'Bounce' | 'Complaint'; readonly suppressions: readonly Suppression[] }
   | { readonly kind: 'ignore'; readonly why: string };
 
 const invalid = (field: string, reason: string): never => {
@@ -45,8 +45,9 @@ export const mailEventOutcome = (notification: unknown, now: Date): MailEventOut
   if (typeof notification !== 'object' || notification === null || Array.isArray(notification)) return invalid('eventType', 'not a JSON object');
   const event = notification as Record<string, unknown>;
   const type = event.eventType ?? event.notificationType;
-  const suppress = (addresses: string[], reason: string): MailEventOutcome => ({
+  const suppress = (cause: 'Bounce' | 'Complaint', addresses: string[], reason: string): MailEventOutcome => ({
     kind: 'suppress',
+    cause,
     suppressions: addresses.map((address) => suppressionOf(address, reason, now)),
   });
   if (type === 'Bounce') {
@@ -54,11 +55,11 @@ export const mailEventOutcome = (notification: unknown, now: Date): MailEventOut
     if (typeof bounce?.bounceType !== 'string') return invalid('bounce.bounceType', 'is missing');
     const addresses = recipientsOf(bounce.bouncedRecipients, 'bounce.bouncedRecipients');
     if (bounce.bounceType !== 'Permanent') return { kind: 'ignore', why: `a ${bounce.bounceType.toLowerCase()} bounce suppresses nothing` };
-    return suppress(addresses, `hard bounce${typeof bounce.bounceSubType === 'string' ? ` (${bounce.bounceSubType})` : ''}`);
+    return suppress('Bounce', addresses, `hard bounce${typeof bounce.bounceSubType === 'string' ? ` (${bounce.bounceSubType})` : ''}`);
   }
   if (type === 'Complaint') {
     const complaint = event.complaint as { complainedRecipients?: unknown } | undefined;
-    return suppress(recipientsOf(complaint?.complainedRecipients, 'complaint.complainedRecipients'), 'spam complaint');
+    return suppress('Complaint', recipientsOf(complaint?.complainedRecipients, 'complaint.complainedRecipients'), 'spam complaint');
   }
   if (typeof type !== 'string') return invalid('eventType', 'is missing');
   return { kind: 'ignore', why: `a ${type} event suppresses nothing` };

@@ -25,9 +25,7 @@ export const createMailEventsHandler = (runtime: HandlerRuntime) =>
           const outcome = await mailEventReceived(runtime.stores().suppressions, notification, runtime.clock());
           if (outcome.kind === 'suppress') {
             outcomes.suppressed += outcome.suppressions.length;
-            const type = eventTypeOf(notification);
-            if (type === 'Bounce') counted.Bounces += outcome.suppressions.length;
-            if (type === 'Complaint') counted.Complaints += outcome.suppressions.length;
+            counted[outcome.cause === 'Bounce' ? 'Bounces' : 'Complaints'] += outcome.suppressions.length;
           } else outcomes.ignored++;
           runtime.logger.info('mail event', { ...where, ...(outcome.kind === 'suppress' ? { suppressed: outcome.suppressions.map((s) => s.address), reason: outcome.suppressions[0]?.reason } : { ignored: outcome.why }) });
         } catch (error) {
@@ -48,12 +46,6 @@ const messageOf = (record: SNSEventRecord): unknown => {
   } catch {
     throw new InvalidRecordError('SES notification', 'Message', 'SES notification.Message: is not JSON');
   }
-};
-
-/** The kind of SES event (configuration-set events say `eventType`, identity notifications `notificationType`). */
-const eventTypeOf = (notification: unknown): unknown => {
-  const event = notification as { eventType?: unknown; notificationType?: unknown };
-  return event.eventType ?? event.notificationType;
 };
 
 export const handler = createMailEventsHandler(lambdaRuntime());

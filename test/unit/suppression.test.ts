@@ -10,6 +10,7 @@ describe('what an SES event means for suppression', () => {
     const outcome = mailEventOutcome({ eventType: 'Bounce', bounce: { bounceType: 'Permanent', bounceSubType: 'NoEmail', bouncedRecipients: recipients('ana@example.com', 'Bo@Example.com') } }, now);
     expect(outcome).toEqual({
       kind: 'suppress',
+      cause: 'Bounce',
       suppressions: [
         { addressKey: addressKey('ana@example.com'), address: 'a***@example.com', reason: 'hard bounce (NoEmail)', since: '2027-03-03T10:00:00.000Z' },
         { addressKey: addressKey('bo@example.com'), address: 'B***@Example.com', reason: 'hard bounce (NoEmail)', since: '2027-03-03T10:00:00.000Z' },
