@@ -3,7 +3,7 @@ import { ignoreConditionFailure } from './conditions.js';
 import type { CustomerStore } from '../core/ports.js';
 import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord, type RecordType, type SurveyResponse } from '../core/records.js';
 import { PREFERENCES_RECORD_KEY, type Preferences } from '../core/preferences.js';
-import { storedItemOf, UnwritableRecordsError, type UnwritableRecord } from '../core/stored-record.js';
+import { storedAttributes, storedItemOf, UnwritableRecordsError, type UnwritableRecord } from '../core/stored-record.js';
 import { customersTable } from './tables.js';
 import { queryAll, queryPages } from './query-pages.js';
 import { backoff, batchGetAll } from './batch-get.js';
@@ -81,7 +81,7 @@ export class DynamoCustomerStore implements CustomerStore {
       const { Attributes } = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: toItem(response),
+          Item: storedItemOf(response),
           // The same score again writes nothing, so it starts nothing on the stream either.
           ConditionExpression: 'attribute_not_exists(recordKey) OR score <> :score',
           ExpressionAttributeValues: { ':score': response.score },
@@ -118,12 +118,12 @@ export class DynamoCustomerStore implements CustomerStore {
     for (let i = 0; i < indexes.length; i += 25) {
       const batch = indexes.slice(i, i + 25);
       try {
-        await this.batchWrite(batch.map((index) => toItem(records[index]!)));
+        await this.batchWrite(batch.map((index) => storedItemOf(records[index]!)));
       } catch (error) {
         if (!isRefusedRecord(error)) throw error;
         for (const index of batch) {
           try {
-            await this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(records[index]!) }));
+            await this.client.send(new PutCommand({ TableName: this.tableName, Item: storedItemOf(records[index]!) }));
           } catch (itemError) {
             if (!isRefusedRecord(itemError)) throw itemError;
             refused.push({ index, reason: (itemError as Error).message });
@@ -155,7 +155,4 @@ const isRefusedRecord = (error: unknown): boolean =>
 
 /** A customer's items as business records: without the preferences item (the customer's own word, not a business record) and without the keys the store adds. */
 export const businessRecordsOf = (items: readonly Record<string, unknown>[]): Record<string, unknown>[] =>
-  items.filter((item) => item.recordKey !== PREFERENCES_RECORD_KEY).map(({ recordKey, birthdayMonthDay, renewalEndsOn, ...record }) => record);
-
-/** The item stored for a record (functions/core/stored-record.ts: the limits on it are checked on import, in core). */
-export const toItem = storedItemOf;
+  items.filter((item) => item.recordKey !== PREFERENCES_RECORD_KEY).map((item) => Object.fromEntries(Object.entries(item).filter(([name]) => !(storedAttributes as readonly string[]).includes(name))));

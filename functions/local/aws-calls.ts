@@ -97,13 +97,14 @@ export const sesCallsOf = (command: string, input: Record<string, unknown>): Aws
   return ['ses:SendEmail identity', ...(input.ConfigurationSetName ? ['ses:SendEmail configuration-set'] : [])];
 };
 
-const commandOf = (context: { commandName?: string }) => String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+/** The SDK command a middleware sees, without its `Command` suffix (`UpdateItem`). */
+export const commandNameOf = (context: { commandName?: string }): string => String(context.commandName ?? 'unknown').replace(/Command$/, '');
 
 /** Records every request `functionName`'s DynamoDB client makes during its invocations (before sending: IAM is asked either way). */
 export const recordDynamoDbCalls = (client: DynamoDBClient, functionName: FunctionName, tables: TableNames): void => {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      recordIfInvoked(functionName, () => dynamoDbCallsOf(commandOf(context), args.input as Record<string, unknown>, tables));
+      recordIfInvoked(functionName, () => dynamoDbCallsOf(commandNameOf(context), args.input as Record<string, unknown>, tables));
       return next(args);
     },
     { step: 'initialize', name: 'recordAwsCalls' },
@@ -114,7 +115,7 @@ export const recordDynamoDbCalls = (client: DynamoDBClient, functionName: Functi
 export const recordSesCalls = (client: SESv2Client, functionName: FunctionName): void => {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      recordIfInvoked(functionName, () => sesCallsOf(commandOf(context), args.input as Record<string, unknown>));
+      recordIfInvoked(functionName, () => sesCallsOf(commandNameOf(context), args.input as Record<string, unknown>));
       return next(args);
     },
     { step: 'initialize', name: 'recordAwsCalls' },

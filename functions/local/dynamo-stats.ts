@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { commandNameOf } from './aws-calls.js';
 
 /** What a handler asked of DynamoDB: requests, items read and capacity consumed, by operation. */
 export interface DynamoStats {
@@ -31,7 +32,7 @@ export const countDynamoRequests = (client: DynamoDBClient, stats: DynamoStats):
       const result = await next(args);
       const output = result.output as unknown as Record<string, unknown>;
       // Queries are told apart by index: which read is which job's is the point of counting.
-      const command = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      const command = commandNameOf(context);
       const operation = typeof input.IndexName === 'string' ? `${command} ${input.IndexName}` : command;
       stats.requests++;
       stats.byOperation[operation] = (stats.byOperation[operation] ?? 0) + 1;
