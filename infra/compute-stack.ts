@@ -81,6 +81,8 @@ export class ComputeStack extends Stack {
   readonly links: RetentionFunction;
   readonly mailEvents: RetentionFunction;
   readonly mailEventsDeadLetterQueue: sqs.Queue;
+  readonly pauseMarketing: RetentionFunction;
+  readonly pauseMarketingDeadLetterQueue: sqs.Queue;
   readonly linksApi: apigateway.HttpApi;
   readonly streamDeadLetterQueue: sqs.Queue;
   readonly scheduleDeadLetterQueue: sqs.Queue;
@@ -270,11 +272,24 @@ export class ComputeStack extends Stack {
       new CfnOutput(this, `DkimRecord${index + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DKIM record ${index + 1} of ${settings.mailDomain}: add it as a CNAME at the domain's DNS host` });
     });
 
+    // The SES reputation alarms' action: pause marketing (sending.marketingPaused in the configuration).
+    this.pauseMarketing = new RetentionFunction(this, 'PauseMarketing', {
+      handler: 'pause-marketing',
+      description: 'Pauses marketing when an SES reputation alarm goes off',
+      timeout: Duration.seconds(functionTimeoutSeconds.pauseMarketing),
+      environment,
+    });
+    allow(this.pauseMarketing, ['dynamodb:GetItem', 'dynamodb:PutItem'], [control.tableArn]); // read and write the configuration (conditionally)
+    this.pauseMarketingDeadLetterQueue = deadLetterQueue(this, 'PauseMarketingDeadLetterQueue');
+    this.pauseMarketing.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SendOnlyQueue(this.pauseMarketingDeadLetterQueue) });
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alarmEmail: settings.alarmEmail,
-      functions: { Planner: this.planner, Dispatcher: this.dispatcher, CustomerStream: this.customerStream, Links: this.links, MailEvents: this.mailEvents },
-      deadLetterQueues: { Stream: this.streamDeadLetterQueue, MailEvents: this.mailEventsDeadLetterQueue, Schedule: this.scheduleDeadLetterQueue },
+      functions: { Planner: this.planner, Dispatcher: this.dispatcher, CustomerStream: this.customerStream, Links: this.links, MailEvents: this.mailEvents, PauseMarketing: this.pauseMarketing },
+      deadLetterQueues: { Stream: this.streamDeadLetterQueue, MailEvents: this.mailEventsDeadLetterQueue, Schedule: this.scheduleDeadLetterQueue, PauseMarketing: this.pauseMarketingDeadLetterQueue },
+      onReputationAlarm: this.pauseMarketing,
     });
+    new CfnOutput(this, 'PauseMarketingDeadLetterQueueUrl', { value: this.pauseMarketingDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
   }

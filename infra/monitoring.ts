@@ -1,10 +1,11 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { LambdaAction, SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../functions/adapters/runtime.js';
@@ -83,6 +84,8 @@ export interface MonitoringProps {
   readonly alarmEmail: string;
   readonly functions: Record<string, RetentionFunction>;
   readonly deadLetterQueues: Record<string, sqs.IQueue>;
+  /** Also invoked when an SES reputation alarm goes off: it pauses marketing. */
+  readonly onReputationAlarm: IFunction;
 }
 
 /**
@@ -174,20 +177,18 @@ export class Monitoring extends Construct {
       notifyOk: true,
       alarmDescription: `The planner has not run for ${PLANNER_SILENCE_HOURS} hours: check its schedule, the schedule dead-letter queue and its errors.`,
     });
-    alarm('SesBounceRate', sesReputationMetric('Reputation.BounceRate'), {
-      threshold: SES_BOUNCE_RATE_ALARM,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      notifyOk: true,
-      alarmDescription: 'The SES account\'s bounce rate is at least 5 %: SES reviews the account at 5 % and may pause sending at 10 %.',
-    });
-    alarm('SesComplaintRate', sesReputationMetric('Reputation.ComplaintRate'), {
-      threshold: SES_COMPLAINT_RATE_ALARM,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      notifyOk: true,
-      alarmDescription: 'The SES account\'s complaint rate is at least 0.1 %: SES reviews the account at 0.1 % and may pause sending at 0.5 %.',
-    });
+    // Above these rates SES reviews the account and may pause it: marketing stops at once (ops resume it), service goes on.
+    const pauseMarketing = new LambdaAction(props.onReputationAlarm, { useUniquePermissionId: true });
+    const reputationAlarm = (name: string, metricName: 'Reputation.BounceRate' | 'Reputation.ComplaintRate', threshold: number, description: string) =>
+      alarm(name, sesReputationMetric(metricName), {
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        notifyOk: true,
+        alarmDescription: `${description} Marketing is paused (sending.marketingPaused); once the cause is mended, resume it with config set sending.marketingPaused=false.`,
+      }).addAlarmAction(pauseMarketing);
+    reputationAlarm('SesBounceRate', 'Reputation.BounceRate', SES_BOUNCE_RATE_ALARM, 'The SES account\'s bounce rate is at least 5 %: SES reviews the account at 5 % and may pause sending at 10 %.');
+    reputationAlarm('SesComplaintRate', 'Reputation.ComplaintRate', SES_COMPLAINT_RATE_ALARM, 'The SES account\'s complaint rate is at least 0.1 %: SES reviews the account at 0.1 % and may pause sending at 0.5 %.');
 
     const graph = (title: string, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
       new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, ...extra });

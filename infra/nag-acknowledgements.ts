@@ -21,7 +21,7 @@ export const acknowledgeFindings = ({ data, compute }: { data: DataStack; comput
     'AwsSolutions-APIG4',
     'People click these links from e-mail and carry no credentials; each link authorises itself with an HMAC-signed, expiring token the handler verifies.',
   );
-  for (const fn of [compute.planner, compute.dispatcher, compute.customerStream, compute.links, compute.mailEvents]) {
+  for (const fn of [compute.planner, compute.dispatcher, compute.customerStream, compute.links, compute.mailEvents, compute.pauseMarketing]) {
     acknowledge(
       fn.role!.node.findChild('DefaultPolicy'),
       'AwsSolutions-IAM5[Resource::*]',
@@ -30,7 +30,7 @@ export const acknowledgeFindings = ({ data, compute }: { data: DataStack; comput
         : 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
     );
   }
-  for (const queue of [compute.streamDeadLetterQueue, compute.scheduleDeadLetterQueue, compute.mailEventsDeadLetterQueue]) {
+  for (const queue of [compute.streamDeadLetterQueue, compute.scheduleDeadLetterQueue, compute.mailEventsDeadLetterQueue, compute.pauseMarketingDeadLetterQueue]) {
     acknowledge(queue, 'AwsSolutions-SQS3', 'This queue is itself a dead-letter queue; its messages are inspected by operators, not redriven automatically.');
   }
 };

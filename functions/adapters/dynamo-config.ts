@@ -1,24 +1,58 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
+import type { ConfigStore } from '../core/ports.js';
 
 const CONFIG_KEY = 'config';
 
 /** The runtime configuration, one validated document in the Control table; the shipped defaults until ops change it. */
-export class DynamoConfigStore {
+export class DynamoConfigStore implements ConfigStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async get(): Promise<RetentionConfig> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: CONFIG_KEY }, ConsistentRead: true }));
-    return Item ? parseConfig(JSON.parse(Item.document as string)) : defaultConfig;
+    const stored = await this.read();
+    return stored ? parseConfig(stored.document) : defaultConfig;
   }
 
-  /** Stores a configuration; it is validated first, so an invalid one never reaches the handlers. */
+  /** Stores a whole configuration; it is validated first, so an invalid one never reaches the handlers. */
   async put(config: RetentionConfig, now: Date): Promise<void> {
-    const document = JSON.stringify(parseConfig(config));
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { key: CONFIG_KEY, document, updatedAt: now.toISOString() } }));
+    await this.update(() => ({ config }), now);
+  }
+
+  /**
+   * Changes the stored configuration: `change` gets the document as stored (the shipped defaults when
+   * none is; perhaps one that no longer validates, so it can be mended) and returns the whole new one,
+   * validated. Written only if nobody wrote in between (a conditional write on the revision), else
+   * read and changed again: ops' `config set` and the reputation alarm's pause never undo each other.
+   */
+  async update<T extends { readonly config: RetentionConfig }>(change: (stored: unknown) => T, now: Date): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.read();
+      const changed = change(stored ? stored.document : defaultConfig);
+      const document = JSON.stringify(parseConfig(changed.config));
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { key: CONFIG_KEY, document, updatedAt: now.toISOString(), revision: (stored?.revision ?? 0) + 1 },
+            ConditionExpression: !stored ? 'attribute_not_exists(#key)' : stored.revision === undefined ? 'attribute_not_exists(revision)' : 'revision = :seen',
+            ...(!stored ? { ExpressionAttributeNames: { '#key': 'key' } } : {}),
+            ...(stored?.revision !== undefined ? { ExpressionAttributeValues: { ':seen': stored.revision } } : {}),
+          }),
+        );
+        return changed;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private async read(): Promise<{ document: unknown; revision: number | undefined } | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: CONFIG_KEY }, ConsistentRead: true }));
+    return Item ? { document: JSON.parse(Item.document as string), revision: typeof Item.revision === 'number' ? Item.revision : undefined } : undefined;
   }
 }
 

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionConfig } from '../core/config.js';
 import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
-import type { ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../core/ports.js';
+import type { ConfigStore, ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../core/ports.js';
 import { DynamoSuppressionStore } from './dynamo-suppressions.js';
 import { DynamoLedgerStore } from './dynamo-ledger.js';
 import { DynamoControlStore } from './dynamo-control.js';
@@ -24,6 +24,8 @@ export interface Stores {
   readonly ledger: LedgerStore;
   readonly suppressions: SuppressionStore;
   readonly mailer: Mailer;
+  /** The configuration, to change it (handlers read it through `HandlerRuntime.config`, cached). */
+  readonly config: ConfigStore;
 }
 
 export interface HandlerRuntime {
@@ -55,6 +57,7 @@ export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableN
   ledger: new DynamoLedgerStore(documentClient, tables.Ledger),
   suppressions: new DynamoSuppressionStore(documentClient, tables.Suppressions),
   mailer,
+  config: new DynamoConfigStore(documentClient, tables.Control),
 });
 
 export const once = <T>(make: () => T): (() => T) => {

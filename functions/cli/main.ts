@@ -312,15 +312,14 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       .argument('<assignment>', '<path>=<value> (the value is JSON, or a bare word)'),
   ).action(async (assignment: string, options: DatabaseOptions) => {
       const change = await withDatabase(options, async (db, tables) => {
-        const store = new DynamoConfigStore(db, tables.Control);
-        let change;
-        try {
-          change = withSetting(await store.get(), assignment);
-        } catch (error) {
-          throw new UsageError(`config set refused, nothing changed: ${(error as Error).message}`);
-        }
-        await store.put(change.config, new Date());
-        return change;
+        const refusedUnlessValid = (stored: unknown) => {
+          try {
+            return withSetting(stored, assignment);
+          } catch (error) {
+            throw new UsageError(`config set refused, nothing changed: ${(error as Error).message}`);
+          }
+        };
+        return new DynamoConfigStore(db, tables.Control).update(refusedUnlessValid, new Date());
       }, dependencies);
       log(`${change.path}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)} (handlers pick it up within a minute)`);
     });

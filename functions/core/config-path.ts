@@ -1,10 +1,11 @@
-import { parseConfig, type RetentionConfig } from './config.js';
+import { configSchema, parseConfig, type RetentionConfig } from './config.js';
 
 /**
  * `config set cadence.minDaysBetween=10`: one setting changed by its dotted path, the whole
- * document validated again (so an impossible band is refused), nothing else touched.
+ * document validated again (so an impossible band is refused), nothing else touched. The value is
+ * JSON, or a bare word taken as a string (`leapDayPolicy=mar1`).
  */
-export const withSetting = (config: RetentionConfig, assignment: string): { config: RetentionConfig; path: string; from: unknown; to: unknown } => {
+export const withSetting = (document: unknown, assignment: string): SettingChange => {
   const equals = assignment.indexOf('=');
   if (equals < 1) throw new Error(`'${assignment}' is not <path>=<value>`);
   const path = assignment.slice(0, equals).trim();
@@ -13,11 +14,28 @@ export const withSetting = (config: RetentionConfig, assignment: string): { conf
   try {
     value = JSON.parse(raw);
   } catch {
-    value = raw; // a bare word is a string: leapDayPolicy=mar1
+    value = raw;
   }
-  const document = structuredClone(config) as unknown as Record<string, unknown>;
+  return withSettingValue(document, path, value);
+};
+
+export interface SettingChange {
+  readonly config: RetentionConfig;
+  readonly path: string;
+  readonly from: unknown;
+  readonly to: unknown;
+}
+
+/**
+ * One setting of a configuration document set to `value`, and the result validated whole. The document
+ * may be one that no longer passes (stored before a rule it breaks was added): changing the setting the
+ * rule names is how it is mended. A valid one is completed with the shipped values of settings added since.
+ */
+export const withSettingValue = (document: unknown, path: string, value: unknown): SettingChange => {
+  const parsed = configSchema.safeParse(document);
+  const copy = structuredClone(parsed.success ? parsed.data : document) as Record<string, unknown>;
   const keys = path.split('.');
-  let node: Record<string, unknown> = document;
+  let node: Record<string, unknown> = copy;
   for (const key of keys.slice(0, -1)) {
     const next = node[key];
     if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new Error(`unknown setting '${path}'`);
@@ -27,5 +45,5 @@ export const withSetting = (config: RetentionConfig, assignment: string): { conf
   if (!(last in node)) throw new Error(`unknown setting '${path}'`);
   const from = node[last];
   node[last] = value;
-  return { config: parseConfig(document), path, from, to: value };
+  return { config: parseConfig(copy), path, from, to: value };
 };

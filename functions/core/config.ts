@@ -64,6 +64,11 @@ export const configSchema = z
     /** Consent is never assumed: what a customer imported without `marketingOptIn` gets (stored with them; a later change does not touch them). */
     // A configuration stored before this setting existed gets the shipped one.
     consent: z.strictObject({ defaultMarketingOptIn: z.boolean() }).default(defaults.consent),
+    /**
+     * `marketingPaused`: marketing messages are held (not lost) while it is true; service messages go on.
+     * Set by ops, or by the SES reputation alarms (handlers/pause-marketing.ts); only ops clear it.
+     */
+    sending: z.strictObject({ marketingPaused: z.boolean() }).default(defaults.sending),
     planner: z.strictObject({ lookAheadDays: days(1).max(366) }),
     dispatcher: z.strictObject({
       retryFirstDelayMinutes: days(1),

@@ -13,4 +13,6 @@ export const functionTimeoutSeconds = {
   links: 10,
   /** A few SES events. */
   mailEvents: 30,
+  /** One configuration write, when an SES reputation alarm goes off. */
+  pauseMarketing: 30,
 } as const;

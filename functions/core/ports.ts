@@ -3,6 +3,7 @@ import type { Message, MessageState, PlannedMessage } from './messages.js';
 import type { Preferences } from './preferences.js';
 import type { Suppression } from './suppression.js';
 import type { BusinessRecord, Customer, RecordType, SurveyResponse } from './records.js';
+import type { RetentionConfig } from './config.js';
 
 /**
  * What the jobs need from the outside world. Adapters implement these against DynamoDB and SES;
@@ -164,4 +165,11 @@ export interface SuppressionStore {
   suppress(suppressions: readonly Suppression[]): Promise<void>;
   /** Of these address keys, the suppressed ones, with their reasons. */
   suppressedAmong(addressKeys: readonly string[]): Promise<Map<string, string>>;
+}
+
+/** The runtime configuration as stored (DynamoConfigStore). */
+export interface ConfigStore {
+  get(): Promise<RetentionConfig>;
+  /** Changes it: `change` gets the stored document and returns the whole new configuration; nobody's write in between is undone. */
+  update<T extends { readonly config: RetentionConfig }>(change: (stored: unknown) => T, now: Date): Promise<T>;
 }

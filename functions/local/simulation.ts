@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBBatchResponse, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, CloudWatchAlarmEvent, DynamoDBBatchResponse, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import type { LinkSigning } from '../core/links.js';
 import { createLinksHandler } from '../handlers/links.js';
 import { createMailEventsHandler } from '../handlers/mail-events.js';
+import { createPauseMarketingHandler } from '../handlers/pause-marketing.js';
 import type { RetentionConfig } from '../core/config.js';
 import { importNdjson } from '../core/jobs/import-records.js';
 import type { NdjsonLine, NdjsonRejection, NdjsonWarning } from '../core/records.js';
@@ -30,7 +31,7 @@ import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-
  * against DynamoDB Local and the SES emulator, through the same handler factories Lambda runs.
  */
 
-export type HandlerName = 'planner' | 'dispatcher' | 'customerStream' | 'links' | 'mailEvents';
+export type HandlerName = 'planner' | 'dispatcher' | 'customerStream' | 'links' | 'mailEvents' | 'pauseMarketing';
 
 /** The same batch size, retry budget and bisection the CDK stack gives the stream event source. */
 export const STREAM_DELIVERY = { batchSize: 100, retryAttempts: 3, bisectBatchOnError: true } as const;
@@ -63,8 +64,8 @@ export interface LocalSystemOptions {
 
 /** One deployment's worth of handlers and streams on the local stack. */
 export class LocalSystem {
-  readonly stats: Record<HandlerName, DynamoStats> = { planner: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats(), links: emptyStats(), mailEvents: emptyStats() };
-  readonly invocations: Record<HandlerName, number> = { planner: 0, dispatcher: 0, customerStream: 0, links: 0, mailEvents: 0 };
+  readonly stats: Record<HandlerName, DynamoStats> = { planner: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats(), links: emptyStats(), mailEvents: emptyStats(), pauseMarketing: emptyStats() };
+  readonly invocations: Record<HandlerName, number> = { planner: 0, dispatcher: 0, customerStream: 0, links: 0, mailEvents: 0, pauseMarketing: 0 };
   readonly parked: ParkedRecord[] = [];
   private readonly streamFailures = new StreamFailureLog();
   readonly configStore: DynamoConfigStore;
@@ -74,6 +75,7 @@ export class LocalSystem {
   private readonly customerStreamHandler;
   private readonly linksHandler;
   private readonly mailEventsHandler;
+  private readonly pauseMarketingHandler;
 
   private constructor(
     readonly options: LocalSystemOptions,
@@ -96,13 +98,21 @@ export class LocalSystem {
           links: options.links,
         },
       );
-    this.runtimes = { planner: runtimeFor('planner'), dispatcher: runtimeFor('dispatcher'), customerStream: runtimeFor('customerStream'), links: runtimeFor('links'), mailEvents: runtimeFor('mailEvents') };
+    this.runtimes = {
+      planner: runtimeFor('planner'),
+      dispatcher: runtimeFor('dispatcher'),
+      customerStream: runtimeFor('customerStream'),
+      links: runtimeFor('links'),
+      mailEvents: runtimeFor('mailEvents'),
+      pauseMarketing: runtimeFor('pauseMarketing'),
+    };
     // Each handler runs as an invocation of its function: the AWS calls made inside are recorded as that function's (aws-calls.ts).
     this.plannerHandler = asInvocationOf('planner', createPlannerHandler(this.runtimes.planner));
     this.dispatcherHandler = asInvocationOf('dispatcher', createDispatcherHandler(this.runtimes.dispatcher));
     this.customerStreamHandler = asInvocationOf('customerStream', createCustomerStreamHandler(this.runtimes.customerStream));
     this.linksHandler = asInvocationOf('links', createLinksHandler(this.runtimes.links));
     this.mailEventsHandler = asInvocationOf('mailEvents', createMailEventsHandler(this.runtimes.mailEvents));
+    this.pauseMarketingHandler = asInvocationOf('pauseMarketing', createPauseMarketingHandler(this.runtimes.pauseMarketing));
   }
 
   static async create(options: LocalSystemOptions): Promise<LocalSystem> {
@@ -163,6 +173,33 @@ export class LocalSystem {
       })),
     };
     return this.mailEventsHandler(event, lambdaContext('mailEvents'));
+  }
+
+  /**
+   * An SES reputation alarm changing state, as CloudWatch invokes its Lambda action (the compute stack's
+   * SesBounceRate and SesComplaintRate alarms): going into ALARM pauses marketing.
+   */
+  async reputationAlarm(metric: 'BounceRate' | 'ComplaintRate', rate: number, state: 'ALARM' | 'OK' = 'ALARM') {
+    this.invocations.pauseMarketing++;
+    const now = this.options.clock.now().toISOString();
+    const alarmName = `RetentionCompute-MonitoringSes${metric}Alarm-LOCAL`;
+    const stateOf = (value: string, reason: string) => ({ value, reason, timestamp: now });
+    const event: CloudWatchAlarmEvent = {
+      source: 'aws.cloudwatch',
+      alarmArn: `arn:aws:cloudwatch:local:000000000000:alarm:${alarmName}`,
+      accountId: '000000000000',
+      time: now,
+      region: 'local',
+      alarmData: {
+        alarmName,
+        state: stateOf(state, `Threshold Crossed: 1 datapoint [${rate}] was ${state === 'ALARM' ? 'greater than or equal to' : 'less than'} the threshold.`),
+        previousState: stateOf(state === 'ALARM' ? 'OK' : 'ALARM', 'the state before'),
+        configuration: {
+          metrics: [{ id: 'm1', metricStat: { metric: { namespace: 'AWS/SES', name: `Reputation.${metric}` }, period: 3600, stat: 'Maximum' }, returnData: true }],
+        },
+      },
+    };
+    return this.pauseMarketingHandler(event, lambdaContext('pauseMarketing'));
   }
 
   /** Skips what is already on the stream (records seeded for a benchmark, not changes of the day). */

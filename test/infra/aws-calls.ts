@@ -61,4 +61,8 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'secretsmanager:GetSecretValue LinkSecret',
   ],
   mailEvents: ['dynamodb:PutItem Suppressions'],
+  pauseMarketing: [
+    'dynamodb:GetItem Control', // the configuration as stored
+    'dynamodb:PutItem Control', // with marketing paused, unless somebody wrote in between
+  ],
 };

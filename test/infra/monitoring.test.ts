@@ -88,7 +88,7 @@ describe('monitoring', () => {
     it('receives every alarm of the stack', () => {
       const alarms = Object.values(compute.findResources('AWS::CloudWatch::Alarm'));
       expect(alarms).toHaveLength(built.compute.monitoring.alarms.size);
-      for (const { Properties } of alarms) expect(Properties.AlarmActions).toEqual([topicRef()]);
+      for (const { Properties } of alarms) expect(Properties.AlarmActions).toContainEqual(topicRef());
     });
   });
 
@@ -99,6 +99,7 @@ describe('monitoring', () => {
       ['Stream', () => built.compute.streamDeadLetterQueue],
       ['MailEvents', () => built.compute.mailEventsDeadLetterQueue],
       ['Schedule', () => built.compute.scheduleDeadLetterQueue],
+      ['PauseMarketing', () => built.compute.pauseMarketingDeadLetterQueue],
     ] as const)('fires while the %s dead-letter queue holds a message, and mails when it is empty again', (name, queue) => {
       const properties = alarm(`${name}NotEmpty`);
       expect(properties).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Period: 300, ...atLeastOnce });
@@ -106,8 +107,8 @@ describe('monitoring', () => {
       expect(properties.OKActions).toEqual([topicRef()]);
     });
 
-    it.each(['Planner', 'Dispatcher', 'CustomerStream', 'Links', 'MailEvents'] as const)('fires on any error or throttle of the %s function', (name) => {
-      const fn = { Planner: built.compute.planner, Dispatcher: built.compute.dispatcher, CustomerStream: built.compute.customerStream, Links: built.compute.links, MailEvents: built.compute.mailEvents }[name];
+    it.each(['Planner', 'Dispatcher', 'CustomerStream', 'Links', 'MailEvents', 'PauseMarketing'] as const)('fires on any error or throttle of the %s function', (name) => {
+      const fn = { Planner: built.compute.planner, Dispatcher: built.compute.dispatcher, CustomerStream: built.compute.customerStream, Links: built.compute.links, MailEvents: built.compute.mailEvents, PauseMarketing: built.compute.pauseMarketing }[name];
       for (const metric of ['Errors', 'Throttles']) {
         const properties = alarm(`${name}${metric}`);
         expect(properties).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: metric, Statistic: 'Sum', Period: 300, ...atLeastOnce });
@@ -149,7 +150,7 @@ describe('monitoring', () => {
     it.each([
       ['SesBounceRate', 'Reputation.BounceRate', 0.05],
       ['SesComplaintRate', 'Reputation.ComplaintRate', 0.001],
-    ] as const)('%s: fires when the account\'s %s reaches %d', (name, metricName, threshold) => {
+    ] as const)('%s: fires when the account\'s %s reaches %d, mails, and pauses marketing', (name, metricName, threshold) => {
       const properties = alarm(name);
       expect(properties).toMatchObject({
         Namespace: 'AWS/SES',
@@ -163,13 +164,26 @@ describe('monitoring', () => {
       });
       expect(properties.Dimensions).toBeUndefined(); // account-level
       expect(properties.OKActions).toEqual([topicRef()]);
+      // Going off, it also invokes the function that sets sending.marketingPaused; clearing, it only mails (ops resume marketing).
+      const pauseArn = { 'Fn::GetAtt': [logicalIdOf(built.compute.pauseMarketing), 'Arn'] };
+      expect(properties.AlarmActions).toEqual([topicRef(), pauseArn]);
+      // CloudWatch may invoke it for this alarm only.
+      const alarmArn = { 'Fn::GetAtt': [logicalIdOf(built.compute.monitoring.alarms.get(name)!), 'Arn'] };
+      compute.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', FunctionName: pauseArn, Principal: 'lambda.alarms.cloudwatch.amazonaws.com', SourceArn: alarmArn });
+    });
+
+    it('no other alarm pauses marketing', () => {
+      const pauseArn = JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(built.compute.pauseMarketing), 'Arn'] });
+      const pausing = [...built.compute.monitoring.alarms.keys()].filter((name) => JSON.stringify(alarm(name).AlarmActions).includes(pauseArn) || JSON.stringify(alarm(name).OKActions ?? []).includes(pauseArn));
+      expect(pausing.sort()).toEqual(['SesBounceRate', 'SesComplaintRate']);
+      expect(Object.values(compute.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'lambda.alarms.cloudwatch.amazonaws.com' } }))).toHaveLength(2);
     });
 
     it('has exactly these alarms, each described for whoever reads the mail', () => {
       expect([...built.compute.monitoring.alarms.keys()].sort()).toEqual(
         [
-          ...['Stream', 'MailEvents', 'Schedule'].map((queue) => `${queue}NotEmpty`),
-          ...['Planner', 'Dispatcher', 'CustomerStream', 'Links', 'MailEvents'].flatMap((fn) => [`${fn}Errors`, `${fn}Throttles`]),
+          ...['Stream', 'MailEvents', 'Schedule', 'PauseMarketing'].map((queue) => `${queue}NotEmpty`),
+          ...['Planner', 'Dispatcher', 'CustomerStream', 'Links', 'MailEvents', 'PauseMarketing'].flatMap((fn) => [`${fn}Errors`, `${fn}Throttles`]),
           'MessagesFailed',
           'MessagesUnconfirmed',
           'AccountFaults',
@@ -218,8 +232,8 @@ describe('monitoring', () => {
     it('graphs the dead-letter queues, the functions\' errors and throttles, SES reputation and the alarms', () => {
       const text = body();
       for (const name of ['ApproximateNumberOfMessagesVisible', 'AWS/Lambda', 'Errors', 'Throttles', 'Reputation.BounceRate', 'Reputation.ComplaintRate', 'alarm']) expect(text).toContain(name);
-      for (const queue of [built.compute.streamDeadLetterQueue, built.compute.mailEventsDeadLetterQueue, built.compute.scheduleDeadLetterQueue]) expect(text).toContain(logicalIdOf(queue));
-      for (const fn of [built.compute.planner, built.compute.dispatcher, built.compute.customerStream, built.compute.links, built.compute.mailEvents]) expect(text).toContain(logicalIdOf(fn));
+      for (const queue of [built.compute.streamDeadLetterQueue, built.compute.mailEventsDeadLetterQueue, built.compute.scheduleDeadLetterQueue, built.compute.pauseMarketingDeadLetterQueue]) expect(text).toContain(logicalIdOf(queue));
+      for (const fn of [built.compute.planner, built.compute.dispatcher, built.compute.customerStream, built.compute.links, built.compute.mailEvents, built.compute.pauseMarketing]) expect(text).toContain(logicalIdOf(fn));
       for (const construct of built.compute.monitoring.alarms.values()) expect(text).toContain(logicalIdOf(construct));
     });
   });
@@ -234,7 +248,7 @@ describe('monitoring', () => {
     }
     compute.hasOutput('DashboardName', { Value: { Ref: logicalIdOf(built.compute.monitoring.dashboard) } });
     expect(Object.keys(compute.toJSON().Outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'ConfigurationSetName', 'DashboardName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3', 'LinksBaseUrl', 'MailEventsDeadLetterQueueUrl', 'ScheduleDeadLetterQueueUrl', 'StreamDeadLetterQueueUrl'].sort(),
+      ['AlarmTopicArn', 'ConfigurationSetName', 'DashboardName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3', 'LinksBaseUrl', 'MailEventsDeadLetterQueueUrl', 'PauseMarketingDeadLetterQueueUrl', 'ScheduleDeadLetterQueueUrl', 'StreamDeadLetterQueueUrl'].sort(),
     );
   });
 

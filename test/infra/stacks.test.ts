@@ -20,7 +20,7 @@ const definitions = tableDefinitions as readonly TableDefinition[];
 const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
 const resourcesOf = (statement: Statement): unknown[] => [statement.Resource].flat();
 
-const functionNames = ['planner', 'dispatcher', 'customerStream', 'links', 'mailEvents'] as const satisfies readonly FunctionName[];
+const functionNames = ['planner', 'dispatcher', 'customerStream', 'links', 'mailEvents', 'pauseMarketing'] as const satisfies readonly FunctionName[];
 
 const expectedProjection = (projection: IndexDefinition['projection']) =>
   typeof projection === 'string' ? { ProjectionType: projection } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection] };
@@ -103,7 +103,7 @@ describe('the CDK app', () => {
   });
 
   describe('functions', () => {
-    it.each(['planner', 'dispatcher', 'customerStream', 'links', 'mailEvents'] as const)('runs the %s on the newest Node.js, ARM, traced, logging to its own group, with every setting it reads', (fn) => {
+    it.each(functionNames)('runs the %s on the newest Node.js, ARM, traced, logging to its own group, with every setting it reads', (fn) => {
       const environment: Record<string, unknown> = {
         POWERTOOLS_SERVICE_NAME: 'retention',
         NODE_OPTIONS: '--enable-source-maps',
@@ -283,7 +283,7 @@ describe('the CDK app', () => {
     });
 
     it('keeps dead letters encrypted, over TLS only, for 14 days', () => {
-      for (const queue of [built.compute.streamDeadLetterQueue, built.compute.scheduleDeadLetterQueue, built.compute.mailEventsDeadLetterQueue]) {
+      for (const queue of [built.compute.streamDeadLetterQueue, built.compute.scheduleDeadLetterQueue, built.compute.mailEventsDeadLetterQueue, built.compute.pauseMarketingDeadLetterQueue]) {
         expect(compute.toJSON().Resources[logicalIdOf(queue)].Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
         compute.hasResourceProperties('AWS::SQS::QueuePolicy', {
           Queues: [{ Ref: logicalIdOf(queue) }],
@@ -366,6 +366,15 @@ describe('the CDK app', () => {
       compute.hasOutput('StreamDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.streamDeadLetterQueue) } });
       compute.hasOutput('ScheduleDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.scheduleDeadLetterQueue) } });
       compute.hasOutput('MailEventsDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.mailEventsDeadLetterQueue) } });
+      compute.hasOutput('PauseMarketingDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.pauseMarketingDeadLetterQueue) } });
+    });
+
+    it('retries a failed pause of marketing twice, then parks the alarm\'s event', () => {
+      compute.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalIdOf(built.compute.pauseMarketing) },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(built.compute.pauseMarketingDeadLetterQueue), 'Arn'] } } },
+      });
     });
   });
 });

@@ -7,7 +7,7 @@ import type { HandlerRuntime } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { newlyPlanned, type PlannedMessage } from '../../functions/core/messages.js';
 import { NEVER } from '../../functions/core/cadence.js';
-import type { ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
+import type { ConfigStore, ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
 import { createCustomerStreamHandler } from '../../functions/handlers/customer-stream.js';
 import { lambdaContext } from '../../functions/local/lambda-context.js';
 import streamFixture from '../fixtures/customer-stream-event.json' with { type: 'json' };
@@ -67,7 +67,7 @@ const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger } =
     logger,
     clock: () => new Date('2027-01-01T00:00:00.000Z'),
     config: async () => defaultConfig,
-    stores: () => ({ customers, outbox, ledger, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore }),
+    stores: () => ({ customers, outbox, ledger, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore }),
     brand: 'Test',
     linkSecret: async () => 'test',
     linksBaseUrl: () => 'https://links.test',

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { HandlerRuntime } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { signLink, type LinkAction } from '../../functions/core/links.js';
-import type { ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
+import type { ConfigStore, ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
 import { createLinksHandler } from '../../functions/handlers/links.js';
 import { lambdaContext } from '../../functions/local/lambda-context.js';
 
@@ -25,7 +25,7 @@ const linksHandler = () => {
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     clock: () => now,
     config: async () => defaultConfig,
-    stores: () => ({ customers, outbox: {} as Outbox, ledger: {} as LedgerStore, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore }),
+    stores: () => ({ customers, outbox: {} as Outbox, ledger: {} as LedgerStore, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore }),
     brand: 'Acme',
     linkSecret: async () => secret,
     linksBaseUrl: () => 'https://links.test',

@@ -42,17 +42,23 @@ export interface DispatchDeps {
   readonly onAccountFault: (messageId: string, reason: string) => void;
 }
 
-/** `held`: an account fault met earlier in the run; the message was left waiting, untouched, for the next run. */
-export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'held' | 'expired' | 'suppressed' | 'cancelled' | 'taken' | 'failed' | 'unconfirmed';
+/**
+ * `held`: an account fault met earlier in the run; the message was left waiting, untouched, for the next run.
+ * `paused`: a marketing message while `sending.marketingPaused`; back to wait (backoff) until its deadline.
+ */
+export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'held' | 'paused' | 'expired' | 'suppressed' | 'cancelled' | 'taken' | 'failed' | 'unconfirmed';
 
 /** A count of zero for every outcome, to add to. */
-export const noOutcomes = (): Record<DispatchOutcome, number> => ({ sent: 0, deferred: 0, retrying: 0, held: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0, unconfirmed: 0 });
+export const noOutcomes = (): Record<DispatchOutcome, number> => ({ sent: 0, deferred: 0, retrying: 0, held: 0, paused: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0, unconfirmed: 0 });
 
 /** Adds `from`'s counts to `to`'s. */
 export const addOutcomes = (to: Record<DispatchOutcome, number>, from: Record<DispatchOutcome, number>): Record<DispatchOutcome, number> => {
   for (const [outcome, count] of Object.entries(from)) to[outcome as DispatchOutcome] += count;
   return to;
 };
+
+/** Why a marketing message waits while marketing is paused. */
+export const MARKETING_PAUSED = 'held: marketing is paused (sending.marketingPaused, set by ops or the SES reputation alarm)';
 
 export interface DispatchResult {
   readonly due: number;
@@ -65,7 +71,8 @@ export interface DispatchResult {
  * Sends what is due. Each message is claimed with a conditional write before anything else, so two
  * dispatchers (or a replayed invocation) can never both send it. Then, with the customer as they are
  * now: past its deadline it expires; without consent it is suppressed; with its trigger gone it is
- * cancelled; in quiet hours it is held until they end. A capped message takes the cap on the
+ * cancelled; a marketing message while marketing is paused (`sending.marketingPaused`) waits with
+ * backoff until its deadline; in quiet hours it is held until they end. A capped message takes the cap on the
  * customer's ledger (a conditional write) or is deferred to the first day the cap allows, or expires
  * when that is past its deadline. How a failed send ends depends on what it means (MailFailure):
  * refused or an account fault gives the cap back and the message waits (backoff) until its deadline;
@@ -201,14 +208,18 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
     await outbox.release(message.messageId, claimId, { state: 'deferred', sendAfter: until, reason: why }, now);
     return 'deferred';
   };
-  /** Back to wait after a failure the mail service may get over (backoff), or expired when that is past the deadline. */
-  const retryLater = async (reasons: { readonly waiting: string; readonly expired: string }): Promise<DispatchOutcome> => {
+  /** Back to wait (backoff) for something that may pass (a mail service failure, a pause), or expired when that is past the deadline. */
+  const retryLater = async (reasons: { readonly waiting: string; readonly expired: string }, outcome: 'retrying' | 'paused' = 'retrying'): Promise<DispatchOutcome> => {
     const backoff = nextAttemptAfter(message.attempts + 1, now, deadline, config.dispatcher);
     const retryAt = backoff && firstSendableInstant(backoff, timeZone, cadence);
     if (!retryAt || retryAt >= deadline) return finish('expired', reasons.expired);
     await outbox.release(message.messageId, claimId, { state: 'planned', sendAfter: retryAt, reason: reasons.waiting }, now);
-    return 'retrying';
+    return outcome;
   };
+
+  if (message.messageClass === 'marketing' && config.sending.marketingPaused) {
+    return retryLater({ waiting: MARKETING_PAUSED, expired: `${MARKETING_PAUSED} until its deadline` }, 'paused');
+  }
 
   const sendable = firstSendableInstant(now, timeZone, cadence);
   if (sendable > now) return holdUntil(sendable, 'held for quiet hours');
