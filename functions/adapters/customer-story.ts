@@ -3,17 +3,13 @@ import type { Message } from '../core/messages.js';
 import type { LedgerEntry } from '../core/ports.js';
 import { businessRecordsOf } from './dynamo-customers.js';
 import { DynamoLedgerStore } from './dynamo-ledger.js';
-import { queryAll, scanAll } from './query-pages.js';
+import { queryAll } from './query-pages.js';
 import { PREFERENCES_RECORD_KEY, preferencesFromItem, type Preferences } from '../core/preferences.js';
 import { addressKey, type Suppression } from '../core/suppression.js';
 import { DynamoOutbox } from './dynamo-outbox.js';
 import type { TableNames } from './tables.js';
 
-/**
- * Everything stored about one customer's contact, for `retention explain`: read-only, and every read
- * is by key or by index except `history: 'complete'`, which scans the whole Messages table and is only
- * for the local stack: the Messages table has no index of a customer's ended messages.
- */
+/** Everything stored about one customer's contact, for `retention explain`: read-only, every read by key or by index. */
 export interface CustomerStory {
   readonly customerId: string;
   /** The customer's business records as stored (profile under `customer`), without index keys. */
@@ -22,15 +18,14 @@ export interface CustomerStory {
   readonly ledger?: LedgerEntry;
   /** The suppression of the profile's address, if it is suppressed. */
   readonly suppression?: Suppression;
+  /** Every message of the customer, whatever its state, oldest due first. */
   readonly messages: readonly Message[];
-  /** `complete`: every message of the customer; `waiting`: those still waiting (or ended provisionally) and the last capped one. */
-  readonly history: 'complete' | 'waiting';
 }
 
 /** No profile, no record, no ledger, no message: nothing is known of this id. */
 export const isUnknownCustomer = (story: CustomerStory): boolean => story.records.length === 0 && !story.ledger && story.messages.length === 0;
 
-export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: TableNames, customerId: string, options: { readonly history: CustomerStory['history'] }): Promise<CustomerStory> => {
+export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: TableNames, customerId: string): Promise<CustomerStory> => {
   const partition = await queryAll(client, { TableName: tables.Customers, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } });
   const preferences = preferencesFromItem(partition.find((item) => item.recordKey === PREFERENCES_RECORD_KEY));
   const records = businessRecordsOf(partition);
@@ -40,18 +35,7 @@ export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: 
   const email = typeof profile?.email === 'string' ? profile.email : undefined;
   const suppression = email ? ((await client.send(new GetCommand({ TableName: tables.Suppressions, Key: { addressKey: addressKey(email) } }))).Item as Suppression | undefined) : undefined;
 
-  let messages: Message[];
-  if (options.history === 'complete') {
-    messages = (await scanAll(client, { TableName: tables.Messages, FilterExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } })) as unknown as Message[];
-  } else {
-    // By index and by key only: the waiting ones from `waitingByCustomer`, and the last capped one the ledger names.
-    messages = await new DynamoOutbox(client, tables.Messages).waitingFor(customerId);
-    const lastCapped = ledger?.lastCappedMessageId;
-    if (lastCapped && !messages.some((m) => m.messageId === lastCapped)) {
-      const { Item } = await client.send(new GetCommand({ TableName: tables.Messages, Key: { messageId: lastCapped } }));
-      if (Item) messages.push(Item as Message);
-    }
-  }
+  const messages = await new DynamoOutbox(client, tables.Messages).allFor(customerId);
   return {
     customerId,
     records,
@@ -59,6 +43,5 @@ export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: 
     ...(ledger ? { ledger } : {}),
     ...(suppression ? { suppression } : {}),
     messages,
-    history: options.history,
   };
 };

@@ -4,6 +4,7 @@ import type { Outbox, PlanOutcome, SentRecord } from '../core/ports.js';
 import { messagesTable } from './tables.js';
 import { isConditionFailure } from './conditions.js';
 import { queryAll } from './query-pages.js';
+import { batchGetAll } from './batch-get.js';
 
 
 /**
@@ -78,6 +79,18 @@ export class DynamoOutbox implements Outbox {
       ExpressionAttributeValues: { ':customerId': customerId },
     });
     return items as unknown as Message[];
+  }
+
+  /** Every message of a customer, whatever its state, oldest due first: the `byCustomer` index's keys, then the messages by key. */
+  async allFor(customerId: string): Promise<Message[]> {
+    const keys = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: messagesTable.indexes[2].indexName,
+      KeyConditionExpression: 'customerId = :customerId',
+      ExpressionAttributeValues: { ':customerId': customerId },
+    });
+    const messages = (await batchGetAll(this.client, this.tableName, keys.map(({ messageId }) => ({ messageId })))) as unknown as Message[];
+    return messages.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.messageId.localeCompare(b.messageId));
   }
 
   async reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void> {

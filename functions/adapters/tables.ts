@@ -37,7 +37,7 @@ export const customersTable = {
   stream: 'NEW_AND_OLD_IMAGES',
 } as const satisfies TableDefinition;
 
-/** The outbox: one item per message id, whatever its state. Waiting messages carry the keys of two sparse indexes. */
+/** The outbox: one item per message id, whatever its state. Waiting messages carry the keys of two sparse indexes; every message is in `byCustomer`. */
 export const messagesTable = {
   logicalName: 'Messages',
   envVar: 'MESSAGES_TABLE',
@@ -47,6 +47,8 @@ export const messagesTable = {
     { indexName: 'byDue', partitionKey: 'dueShard', sortKey: 'sendAfter', projection: 'ALL' },
     // Sparse too: a customer's messages still waiting, for the planner's per-customer arrangement; history is not read.
     { indexName: 'waitingByCustomer', partitionKey: 'waitingCustomerId', sortKey: 'dueAt', projection: 'ALL' },
+    // Every message of a customer, whatever its state (explain): keys only, so writing a message's state never writes the index.
+    { indexName: 'byCustomer', partitionKey: 'customerId', sortKey: 'dueAt', projection: 'KEYS_ONLY' },
   ],
 } as const satisfies TableDefinition;
 

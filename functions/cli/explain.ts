@@ -81,10 +81,5 @@ export const formatExplain = (story: CustomerStory): string => {
   const ended = sorted.length - sent - waiting;
   lines.push(`Messages:    ${sorted.length} (${sent} sent, ${waiting} waiting, ${ended} ended without a send)`);
   lines.push(...(sorted.length ? sorted.map((m) => `  ${messageLine(m, timeZone)}`) : ['  none']));
-  if (story.history === 'waiting') {
-    lines.push(
-      '  Only the waiting messages and the last capped one are listed: against a deployed stack explain reads by key and index only, and the Messages table has no index of a customer\'s ended messages (it would need one, e.g. customerId + dueAt; not added).',
-    );
-  }
   return lines.join('\n');
 };

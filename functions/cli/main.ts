@@ -114,11 +114,6 @@ export interface CliDependencies {
   readonly cloudFormation?: (options: { region?: string; profile?: string }) => CloudFormationLike;
 }
 
-/** Where a command works: the tables of a deployed stack, or those of the local stack. */
-export interface Target {
-  readonly deployed: boolean;
-}
-
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /**
@@ -129,7 +124,7 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
  */
 const withDatabase = async <T>(
   options: DatabaseOptions,
-  work: (db: DynamoDBDocumentClient, tables: TableNames, target: Target) => Promise<T>,
+  work: (db: DynamoDBDocumentClient, tables: TableNames) => Promise<T>,
   dependencies: CliDependencies = {},
 ): Promise<T> => {
   if (options.outputs !== undefined && options.stack !== undefined) throw new UsageError('give --outputs or --stack, not both');
@@ -147,7 +142,7 @@ const withDatabase = async <T>(
         : new DynamoDBClient({ ...(options.region ? { region: options.region } : {}), ...(options.profile ? { profile: options.profile } : {}), ...(options.dynamodbEndpoint ? { endpoint: options.dynamodbEndpoint } : {}) });
     say(`retention: working on the deployed stack of ${source}: tables ${Object.values(tables).join(', ')}${options.dynamodbEndpoint ? ` at ${options.dynamodbEndpoint}` : ''}`);
     try {
-      return await work(documentClientFor(client), tables, { deployed: true });
+      return await work(documentClientFor(client), tables);
     } finally {
       client.destroy();
     }
@@ -159,7 +154,7 @@ const withDatabase = async <T>(
     : await startDynamoDbLocal({ dbPath: LOCAL_DATA_DIR });
   return withStack(database, async () => {
     const dynamo = dynamoDbClient(database.endpoint);
-    return work(documentClientFor(dynamo), await createTables(dynamo, tablePrefix), { deployed: false });
+    return work(documentClientFor(dynamo), await createTables(dynamo, tablePrefix));
   });
 };
 
@@ -384,8 +379,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       .description('everything about one customer\'s contact: messages sent, waiting and ended with state and reason; the ledger; consent, preferences, suppression (reads only)')
       .argument('<customerId>'),
   ).action(async (customerId: string, options: DatabaseOptions) => {
-    // Locally every message of the customer is read (a scan of a small local table); a deployed table is read by key and index only.
-    const story = await withDatabase(options, (db, tables, target) => readCustomerStory(db, tables, customerId, { history: target.deployed ? 'waiting' : 'complete' }), dependencies);
+    const story = await withDatabase(options, (db, tables) => readCustomerStory(db, tables, customerId), dependencies);
     log(formatExplain(story));
     process.exitCode = isUnknownCustomer(story) ? 1 : 0;
   });

@@ -6,8 +6,10 @@ import { dirname, join, resolve } from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   type AttributeDefinition,
   type GlobalSecondaryIndex,
   type Projection,
@@ -127,7 +129,10 @@ export const startSesEmulator = async (port?: number): Promise<RunningService> =
 const projectionOf = (projection: TableDefinition['indexes'][number]['projection']): Projection =>
   projection === 'ALL' || projection === 'KEYS_ONLY' ? { ProjectionType: projection } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection] };
 
-/** Creates every table of `tables.ts` under a name prefix (existing ones are left as they are). */
+/**
+ * Creates every table of `tables.ts` under a name prefix. An existing one (the local stack is kept
+ * between commands) gets the indexes added since it was made, as a CloudFormation update would.
+ */
 export const createTables = async (client: DynamoDBClient, prefix: string): Promise<TableNames> => {
   const names = {} as TableNames;
   const existing = new Set<string>();
@@ -138,23 +143,37 @@ export const createTables = async (client: DynamoDBClient, prefix: string): Prom
     start = page.LastEvaluatedTableName;
   } while (start);
 
+  const keySchema = (pk: string, sk?: string) => [{ AttributeName: pk, KeyType: 'HASH' as const }, ...(sk ? [{ AttributeName: sk, KeyType: 'RANGE' as const }] : [])];
+  const stringAttributes = (keys: readonly (string | undefined)[]): AttributeDefinition[] =>
+    [...new Set(keys.filter((n): n is string => !!n))].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }));
+  const indexOf = (index: TableDefinition['indexes'][number]): GlobalSecondaryIndex => ({
+    IndexName: index.indexName,
+    KeySchema: keySchema(index.partitionKey, index.sortKey),
+    Projection: projectionOf(index.projection),
+  });
   for (const table of tableDefinitions as readonly TableDefinition[]) {
     const name = `${prefix}${table.logicalName}`;
     names[table.logicalName as keyof TableNames] = name;
-    if (existing.has(name)) continue;
-    const keyNames = new Set([table.partitionKey, table.sortKey, ...table.indexes.flatMap((index) => [index.partitionKey, index.sortKey])].filter((n): n is string => !!n));
-    const attributeDefinitions: AttributeDefinition[] = [...keyNames].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }));
-    const keySchema = (pk: string, sk?: string) => [{ AttributeName: pk, KeyType: 'HASH' as const }, ...(sk ? [{ AttributeName: sk, KeyType: 'RANGE' as const }] : [])];
-    const indexes: GlobalSecondaryIndex[] = table.indexes.map((index) => ({
-      IndexName: index.indexName,
-      KeySchema: keySchema(index.partitionKey, index.sortKey),
-      Projection: projectionOf(index.projection),
-    }));
+    if (existing.has(name)) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+      const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+      for (const index of table.indexes.filter((index) => !present.has(index.indexName))) {
+        await client.send(
+          new UpdateTableCommand({
+            TableName: name,
+            AttributeDefinitions: stringAttributes([index.partitionKey, index.sortKey]),
+            GlobalSecondaryIndexUpdates: [{ Create: indexOf(index) }],
+          }),
+        );
+      }
+      continue;
+    }
+    const indexes = table.indexes.map(indexOf);
     await client.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: attributeDefinitions,
+        AttributeDefinitions: stringAttributes([table.partitionKey, table.sortKey, ...table.indexes.flatMap((index) => [index.partitionKey, index.sortKey])]),
         KeySchema: keySchema(table.partitionKey, table.sortKey),
         ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
         ...(table.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } } : {}),

@@ -16,6 +16,8 @@ import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.j
 import type { TableNames } from '../../functions/adapters/tables.js';
 import { suppressionOf } from '../../functions/core/suppression.js';
 import { createTables, dynamoDbClient } from '../../functions/local/local-stack.js';
+import { countDynamoRequests, emptyStats } from '../../functions/local/dynamo-stats.js';
+import { readCustomerStory } from '../../functions/adapters/customer-story.js';
 import { importCorpus } from './import-corpus.js';
 
 const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
@@ -274,12 +276,21 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     expect(explain.stdout).toMatch(/last keep-in-touch\s+about points/);
     expect(explain.stdout).toMatch(/sent\s+2027-02-07 09:00\s+keepInTouch\s+"Tus puntos, Lola" about points/);
     expect(explain.stdout).toMatch(/deferred\s+2027-03-05 09:00\s+birthday\s+due 2027-03-04 09:00, until 2027-03-11 01:00, deferred 1×: the weekly cap holds it until 2027-03-05/);
-    expect(explain.stdout).not.toContain('survey'); // ended, and no index finds it: said, not scanned for
-    expect(explain.stdout).toContain('the Messages table has no index of a customer\'s ended messages');
+    // Ended ones too, from the byCustomer index.
+    expect(explain.stdout).toContain('Messages:    3 (1 sent, 1 waiting, 1 ended without a send)');
+    expect(explain.stdout).toMatch(/cancelled\s+2027-02-02 11:00\s+survey\s+was due 2027-02-03 09:00: a complaint was opened after the interaction \(dp-1#survey#o-1\)/);
     expect(explain.stdout + explain.stderr).not.toContain('dp-1@example.com');
+
+    // By key and index only: a deployed table is never scanned.
+    const stats = emptyStats();
+    const counted = dynamoDbClient(ep());
+    countDynamoRequests(counted, stats);
+    const story = await readCustomerStory(documentClientFor(counted), tables, 'dp-1');
+    expect(story.messages.map((m) => m.messageId)).toEqual(['dp-1#survey#o-1', 'dp-1#keepInTouch#2027-02-10', 'dp-1#birthday#2027']);
+    expect(Object.keys(stats.byOperation).sort()).toEqual(['BatchGetItem', 'GetItem', 'Query', 'Query byCustomer']);
   });
 
-  it('explain on the local stack reads every message of the customer, ended ones with state and reason', async () => {
+  it('explain on the local stack: every message of the customer, ended ones with state and reason', async () => {
     const { tables } = await deployedStack();
     const prefix = tables.Customers.slice(0, -'Customers'.length);
     await new DynamoCustomerStore(db(), tables.Customers).putRecords([customer('dl-1') as never]);

@@ -1,7 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { startDynamoDbLocal } from '../../functions/local/local-stack.js';
-import { eventually } from './helpers.js';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { messagesTable } from '../../functions/adapters/tables.js';
+import { createTables, dynamoDbClient, startDynamoDbLocal } from '../../functions/local/local-stack.js';
+import { endpoints, eventually, uniquePrefix } from './helpers.js';
 
 /** Java processes running DynamoDB Local on this port. */
 const javaOnPort = (port: string): string[] => {
@@ -34,5 +36,31 @@ describe('the local stack', () => {
     } finally {
       parent.kill('SIGKILL');
     }
+  });
+
+  it('gives a table kept from an older version the indexes added since, as a stack update would', async () => {
+    const client = dynamoDbClient(endpoints().dynamodbEndpoint);
+    const prefix = uniquePrefix('older');
+    // The Messages table as it was before byCustomer: its two sparse indexes only.
+    const [byDue, waitingByCustomer] = messagesTable.indexes;
+    await client.send(
+      new CreateTableCommand({
+        TableName: `${prefix}Messages`,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: ['messageId', 'dueShard', 'sendAfter', 'waitingCustomerId', 'dueAt'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        KeySchema: [{ AttributeName: 'messageId', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [byDue, waitingByCustomer].map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' }, { AttributeName: index.sortKey, KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    );
+
+    const tables = await createTables(client, prefix);
+
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tables.Messages }));
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName).sort()).toEqual(messagesTable.indexes.map((index) => index.indexName).sort());
+    expect(Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === 'byCustomer')?.Projection?.ProjectionType).toBe('KEYS_ONLY');
   });
 });

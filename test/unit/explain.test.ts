@@ -19,7 +19,6 @@ describe('retention explain, as printed', () => {
         message({ messageId: 'c-9#survey#o-1', campaign: 'survey', state: 'sent', sentAt: '2027-01-10T00:00:00.000Z', subject: 'How did we do?', reason: 'unconfirmed: handed to the mail service, then its dispatcher stopped' }),
         { ...message({ messageId: 'c-9#renewal#k-1#30', campaign: 'renewal', state: 'expired', reason: 'no slot before its deadline: cap', updatedAt: '2027-01-12T00:00:00.000Z' }), waitingCustomerId: 'c-9' } as Message,
       ],
-      history: 'complete',
     };
     // Act
     const text = formatExplain(story);
@@ -38,6 +37,6 @@ describe('retention explain, as printed', () => {
   });
 
   it('says when there is no such customer', () => {
-    expect(formatExplain({ customerId: 'c-0', records: [], messages: [], history: 'complete' })).toBe('No customer c-0 on record.');
+    expect(formatExplain({ customerId: 'c-0', records: [], messages: [] })).toBe('No customer c-0 on record.');
   });
 });
