@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionConfig } from '../core/config.js';
+import { numberAsStored } from '../core/inexact-number.js';
 import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
 import type { ConfigStore, ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../core/ports.js';
 import { DynamoSuppressionStore } from './dynamo-suppressions.js';
@@ -47,8 +48,15 @@ export interface HandlerRuntime {
   readonly linksBaseUrl: () => string;
 }
 
+/**
+ * How every read turns DynamoDB's numbers into JavaScript: exact ones as numbers, any other (beyond
+ * 2^53, which DynamoDB's 38 digits allow in an item written by a business system) as its digits, so
+ * one such item is an invalid record, never a read that fails for every item beside it.
+ */
+export const unmarshallOptions = { wrapNumbers: numberAsStored } as const;
+
 export const documentClientFor = (client: DynamoDBClient): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } });
+  DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false }, unmarshallOptions });
 
 export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableNames, mailer: Mailer): Stores => ({
   customers: new DynamoCustomerStore(documentClient, tables.Customers),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidBirthday, isValidLocalDate, isValidTimeZone } from './calendar.js';
 import { InvalidRecordError } from './errors.js';
+import { firstInexactNumber } from './inexact-number.js';
 import { maskEmail } from './mask.js';
 
 /**
@@ -368,8 +369,14 @@ export const recordTypeOfKey = (recordKey: string): RecordType | undefined => {
 };
 
 /** A stored record validated as an imported one; one written without `type` is taken to be the `type` its key names. */
-export const parseStoredRecord = (item: unknown, type: RecordType, now: Date): ParseResult =>
-  parseRecord(isPlainObject(item) && item.type === undefined ? { ...item, type } : item, now);
+export const parseStoredRecord = (item: unknown, type: RecordType, now: Date): ParseResult => {
+  const inexact = firstInexactNumber(item, '');
+  if (inexact && isPlainObject(item)) {
+    const reason = `${type}.${inexact.path}: number '${inexact.digits}' cannot be read exactly (beyond ±${Number.MAX_SAFE_INTEGER})`;
+    return reject(describeRecord({ type, ...item }), inexact.path, reason);
+  }
+  return parseRecord(isPlainObject(item) && item.type === undefined ? { ...item, type } : item, now);
+};
 
 type RecordOfType<T extends RecordType> = Extract<BusinessRecord, { type: T }>;
 

@@ -2,9 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
-import { itemOfImage } from '../adapters/stream-image.js';
 import { InvalidRecordError } from '../core/errors.js';
 import { customerChanged } from '../core/jobs/customer-changed.js';
+import type { RecordKey } from '../core/jobs/current-record.js';
 import { contractChanged } from '../core/jobs/contract-changed.js';
 import { complaintChanged, interactionChanged, surveyAnswered, type FeedbackDeps } from '../core/jobs/feedback-changed.js';
 import { recordTypeOfKey, type RecordType } from '../core/records.js';
@@ -12,7 +12,7 @@ import { writeCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
 /** What each kind of record in the Customers table sets going; records of other kinds start nothing. */
-const jobs: Record<RecordType, { readonly name: string; readonly run: (deps: FeedbackDeps, item: Record<string, unknown>, now: Date) => Promise<unknown> }> = {
+const jobs: Record<RecordType, { readonly name: string; readonly run: (deps: FeedbackDeps, key: RecordKey, now: Date) => Promise<unknown> }> = {
   customer: { name: 'customer profile', run: customerChanged },
   contract: { name: 'contract', run: contractChanged },
   complaint: { name: 'complaint', run: complaintChanged },
@@ -28,7 +28,7 @@ export class HeldBackError extends Error {
   }
 }
 
-const keyOf = (record: DynamoDBRecord) => {
+const keyOf = (record: DynamoDBRecord): RecordKey => {
   const keys = (record.dynamodb?.Keys ?? record.dynamodb?.NewImage ?? {}) as Record<string, AttributeValue>;
   return { customerId: keys.customerId?.S ?? '', recordKey: keys.recordKey?.S ?? '' };
 };
@@ -38,9 +38,10 @@ const keyOf = (record: DynamoDBRecord) => {
  * is already inside the horizon, cancels reminders whose contract renewed, was cancelled or renews
  * itself, and runs the feedback loop (complaint follow-ups, surveys, detractors).
  *
- * Records are applied in stream order, one after another. An invalid record (one failing validation,
- * or whose image holds a number JavaScript cannot read exactly) is logged with its key, field and
- * value and skipped. Any other failure stops the batch there: that record and every record after it
+ * Records are applied in stream order, one after another. A stream record only says which record
+ * changed: each job reads it as it is now (current-record.ts), so the image is never read. An invalid
+ * record (one failing validation, or holding a number JavaScript cannot read exactly) is logged with
+ * its key, field and value and skipped. Any other failure stops the batch there: that record and every record after it
  * are reported failed, none of them applied, because Lambda checkpoints at the failed record and
  * delivers all of them again; a later version of a record applied before an earlier one is retried
  * would be undone by that retry. A batch whose first record fails fails as a whole (an invocation
@@ -55,17 +56,14 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
   const processRecord = async (record: DynamoDBRecord, counts: { StreamRecordsSkipped: number }): Promise<void> => {
-    const image = record.dynamodb?.NewImage;
-    if (record.eventName === 'REMOVE' || !image) return;
+    if (record.eventName === 'REMOVE') return;
     const key = keyOf(record);
     const type = recordTypeOfKey(key.recordKey);
     if (type === undefined) return;
     const job = jobs[type];
     try {
-      const described = type === 'customer' ? `customer ${key.customerId}` : `${type} ${key.recordKey.slice(type.length + 1)} of customer ${key.customerId}`;
-      const item = itemOfImage(image as Record<string, AttributeValue>, described, type);
       const { customers, outbox, ledger } = runtime.stores();
-      await job.run({ customers, outbox, ledger, config: await runtime.config() }, item, runtime.clock());
+      await job.run({ customers, outbox, ledger, config: await runtime.config() }, key, runtime.clock());
     } catch (error) {
       if (!(error instanceof InvalidRecordError)) throw error;
       counts.StreamRecordsSkipped++;

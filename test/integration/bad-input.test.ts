@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import type { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
@@ -233,5 +233,36 @@ describe('records that once stopped an import, and consent never assumed, on the
     expect(stored.size).toBe(32); // p1, p2 and the 30 q's
     expect(stored.get(id('p2'))).toMatchObject({ name: 'second' });
     expect(stored.has(id('p3'))).toBe(false);
+  });
+});
+
+describe('an item no read can hold exactly, on the real local stack', () => {
+  it('a profile written with a number beyond 2^53 ends its own messages with the field and digits; the dispatcher run and the other customers go on', async () => {
+    // Prepare: two customers whose greetings are due; then one profile is written again by a business system, with a 2^53+ fraction.
+    const numbersPrefix = uniquePrefix('inexact');
+    const clock = new VirtualClock(new Date('2027-03-01T00:00:00Z'));
+    const { system, server } = await systemWithLinks(numbersPrefix, clock);
+    try {
+      const [good, odd] = ['good', 'odd'].map((name) => `${numbersPrefix}${name}`);
+      const profile = (customerId: string) => ({ type: 'customer', customerId, email: `${customerId}@example.com`, timeZone: 'UTC', marketingOptIn: true, birthday: '1990-03-03' });
+      await system.importText([profile(good!), profile(odd!)].map((line) => JSON.stringify(line)).join('\n'));
+      await system.drainStreams();
+      await system.runPlanner();
+      const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+      await db.send(new PutCommand({ TableName: system.tables.Customers, Item: { ...profile(odd!), recordKey: 'customer', loyalty: { balance: NumberValue.from('9007199254740993.25') } } }));
+
+      // Act
+      clock.set(new Date('2027-03-03T09:00:00Z'));
+      const outcomes = await system.runDispatcher();
+
+      // Assess
+      expect(outcomes).toMatchObject({ sent: 1, suppressed: 1, failed: 0 });
+      expect(await emailsTo((to) => to === `${good}@example.com`)).toHaveLength(1);
+      const [oddGreeting] = (await readAllMessages(db, system.tables.Messages)).filter((m) => m.customerId === odd && m.campaign === 'birthday');
+      expect(oddGreeting).toMatchObject({ state: 'suppressed' });
+      expect(oddGreeting!.reason).toContain("customer.loyalty.balance: number '9007199254740993.25' cannot be read exactly");
+    } finally {
+      await server.close();
+    }
   });
 });

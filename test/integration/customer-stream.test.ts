@@ -113,7 +113,7 @@ describe('stream order when a record fails', () => {
     expect(logError).toHaveBeenCalledWith('skipped an invalid complaint', expect.objectContaining({
       key: { customerId: `${prefix}a`, recordKey: 'complaint#q-9' },
       field: 'details.refund',
-      reason: `complaint q-9 of customer ${prefix}a: complaint.details.refund: number '9007199254740993.25' cannot be read exactly (beyond ±9007199254740991)`,
+      reason: `complaint q-9: complaint.details.refund: number '9007199254740993.25' cannot be read exactly (beyond ±9007199254740991)`,
     }));
     const planned = await readAllMessages(db, system.tables.Messages);
     expect(planned.filter((m) => m.campaign === 'birthday').map((m) => m.customerId).sort()).toEqual([`${prefix}a`, `${prefix}b`]);

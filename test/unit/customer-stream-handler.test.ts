@@ -3,7 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import type { HandlerRuntime } from '../../functions/adapters/runtime.js';
+import { unmarshallOptions, type HandlerRuntime } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { newlyPlanned, type PlannedMessage } from '../../functions/core/messages.js';
 import { NEVER } from '../../functions/core/cadence.js';
@@ -27,18 +27,20 @@ const fixture: DynamoDBStreamEvent = {
   }),
 };
 
-/** The Customers table as the fixture's images leave it: each job reads the record it is told of as it is now. */
-const table = new Map(
-  fixture.Records.flatMap((record) => {
-    const image = record.dynamodb?.NewImage;
-    if (!image) return [];
-    const item = unmarshall(image as Record<string, AttributeValue>);
-    return [[`${item.customerId}|${item.recordKey}`, item] as const];
-  }),
-);
+/** The Customers table as these stream records leave it, read as the document client reads it: each job reads the record it is told of as it is now. */
+const tableAfter = (records: readonly DynamoDBRecord[]) =>
+  new Map(
+    records.flatMap((record) => {
+      const image = record.dynamodb?.NewImage;
+      if (!image) return [];
+      const item = unmarshall(image as Record<string, AttributeValue>, unmarshallOptions);
+      return [[`${item.customerId}|${item.recordKey}`, item] as const];
+    }),
+  );
 
 /** Records what the handler asks of its stores; the adapters themselves are exercised in the integration tests. */
-const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger } = {}) => {
+const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger; records?: readonly DynamoDBRecord[] } = {}) => {
+  const table = tableAfter(options.records ?? fixture.Records);
   const planned: PlannedMessage[] = [];
   const indexKeys: [string, string | undefined][] = [];
   const customers = {
@@ -150,9 +152,9 @@ describe('customer stream handler', () => {
     expect(logError).toHaveBeenCalledTimes(1); // c-1002, once
   });
 
-  it('logs a record whose image holds a number JavaScript cannot read exactly with its key, field and value, and skips it; the rest of the batch goes through', async () => {
-    // Prepare: a survey answer whose score is beyond 2^53 (unmarshall makes it a BigInt) and a complaint
-    // with a fraction beyond it (unmarshall throws), between two good profiles.
+  it('logs a record holding a number JavaScript cannot read exactly with its key, field and value, and skips it; the rest of the batch goes through', async () => {
+    // Prepare: a survey answer whose score is beyond 2^53 (a plain unmarshall makes it a BigInt) and a
+    // complaint with a fraction beyond it (a plain unmarshall throws), between two good profiles.
     const [first, , third] = (fixture).Records;
     const image = (customerId: string, recordKey: string, fields: Record<string, unknown>) =>
       ({ eventName: 'INSERT', dynamodb: { Keys: { customerId: { S: customerId }, recordKey: { S: recordKey } }, NewImage: { customerId: { S: customerId }, recordKey: { S: recordKey }, ...fields } } }) as DynamoDBRecord;
@@ -162,7 +164,7 @@ describe('customer stream handler', () => {
       image('c-1001', 'complaint#q-7', { type: { S: 'complaint' }, complaintId: { S: 'q-7' }, openedAt: { S: '2026-12-30T10:00:00Z' }, details: { M: { refund: { N: '9007199254740993.25' } } } }),
       third!,
     ]);
-    const { runtime, planned, logError } = recordingRuntime();
+    const { runtime, planned, logError } = recordingRuntime({ records: [...fixture.Records, ...event.Records] });
 
     // Act
     const response = await createCustomerStreamHandler(runtime)(event, lambdaContext('customerStream'));
@@ -177,7 +179,7 @@ describe('customer stream handler', () => {
           key: { customerId: 'c-1001', recordKey: 'surveyResponse#o-7' },
           sequenceNumber: '00000000000000000002',
           field: 'score',
-          reason: "surveyResponse o-7 of customer c-1001: surveyResponse.score: number '12345678901234567890' cannot be read exactly (beyond ±9007199254740991)",
+          reason: "surveyResponse o-7: surveyResponse.score: number '12345678901234567890' cannot be read exactly (beyond ±9007199254740991)",
         },
       ],
       [
@@ -186,7 +188,7 @@ describe('customer stream handler', () => {
           key: { customerId: 'c-1001', recordKey: 'complaint#q-7' },
           sequenceNumber: '00000000000000000003',
           field: 'details.refund',
-          reason: "complaint q-7 of customer c-1001: complaint.details.refund: number '9007199254740993.25' cannot be read exactly (beyond ±9007199254740991)",
+          reason: "complaint q-7: complaint.details.refund: number '9007199254740993.25' cannot be read exactly (beyond ±9007199254740991)",
         },
       ],
     ]);

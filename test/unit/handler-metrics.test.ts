@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, DynamoDBRecord, DynamoDBStreamEvent, SNSEv
 import { describe, expect, it } from 'vitest';
 import { retentionMetrics, type HandlerRuntime, type Stores } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
+import { InexactNumber } from '../../functions/core/inexact-number.js';
 import type { LinkOutcome } from '../../functions/core/jobs/follow-link.js';
 import { signLink } from '../../functions/core/links.js';
 import type { CustomerStore, SuppressionStore } from '../../functions/core/ports.js';
@@ -102,18 +103,23 @@ describe('figures the handlers write', () => {
 
   it('the customer stream counts invalid records skipped and the record that failed, also when the whole batch fails', async () => {
     // Prepare
-    const { runtime, written } = runtimeWith(() => {
-      throw new Error('ProvisionedThroughputExceededException');
-    });
+    // c-1's profile holds a number no read keeps exactly (an invalid record); reading any other fails.
+    const tooBig = { customerId: 'c-1', recordKey: 'customer', loyaltyPoints: new InexactNumber('123456789012345678901234567890') };
+    const customers = {
+      getItems: async (keys: { customerId: string }[]) => {
+        if (keys[0]?.customerId !== 'c-1') throw new Error('ProvisionedThroughputExceededException');
+        return new Map([['c-1|customer', tooBig]]);
+      },
+    } as unknown as CustomerStore;
+    const { runtime, written } = runtimeWith(() => ({ customers }));
     const handler = createCustomerStreamHandler(runtime);
-    const record = (id: string, sequenceNumber: string, extra: Record<string, unknown> = {}): DynamoDBRecord => ({
+    const record = (id: string, sequenceNumber: string): DynamoDBRecord => ({
       eventName: 'MODIFY',
-      dynamodb: { SequenceNumber: sequenceNumber, Keys: { customerId: { S: id }, recordKey: { S: 'customer' } }, NewImage: { customerId: { S: id }, recordKey: { S: 'customer' }, ...extra } as never },
+      dynamodb: { SequenceNumber: sequenceNumber, Keys: { customerId: { S: id }, recordKey: { S: 'customer' } }, NewImage: { customerId: { S: id }, recordKey: { S: 'customer' } } as never },
     });
-    const tooBig = { loyaltyPoints: { N: '123456789012345678901234567890' } };
 
     // Act: an invalid record is skipped, the next one fails (its store refuses), the one after it is held back.
-    const partial = await handler({ Records: [record('c-1', '1', tooBig), record('c-2', '2'), record('c-3', '3')] } as DynamoDBStreamEvent, lambdaContext('customerStream'));
+    const partial = await handler({ Records: [record('c-1', '1'), record('c-2', '2'), record('c-3', '3')] } as DynamoDBStreamEvent, lambdaContext('customerStream'));
     const first = written();
     // A batch whose first record fails fails as a whole; its figures are still written.
     await expect(handler({ Records: [record('c-2', '2'), record('c-3', '3')] } as DynamoDBStreamEvent, lambdaContext('customerStream'))).rejects.toThrow();

@@ -3,7 +3,7 @@ import { mayLapse, renewalIndexKey, renewalReminder, upcomingRenewalReminders } 
 import type { PlannedMessage } from '../messages.js';
 import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { recordFromItem, recordKeyOf } from '../records.js';
-import { customerOf, readCurrent } from './current-record.js';
+import { customerOf, readCurrent, type RecordKey } from './current-record.js';
 import { replanCustomer } from './replan-customer.js';
 
 export interface ContractChangedDeps {
@@ -21,8 +21,8 @@ export interface ContractChangedDeps {
  * reminders a later one planned; see current-record.ts), and on nothing when it is gone (the
  * send-time check ends its reminders). Throws InvalidRecordError for a bad item.
  */
-export const contractChanged = async (deps: ContractChangedDeps, image: Record<string, unknown>, now: Date): Promise<void> => {
-  const current = await readCurrent(deps.customers, image);
+export const contractChanged = async (deps: ContractChangedDeps, key: RecordKey, now: Date): Promise<void> => {
+  const current = await readCurrent(deps.customers, key);
   const item = current.item;
   if (item === undefined) return;
   const contract = recordFromItem(item, 'contract', now);

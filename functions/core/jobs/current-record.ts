@@ -22,10 +22,14 @@ export interface CurrentRecord {
   readonly profile: unknown;
 }
 
-/** The record the stream image is of (its key), and its customer's profile, as they are now. */
-export const readCurrent = async (customers: CustomerStore, image: Record<string, unknown>): Promise<CurrentRecord> => {
-  const customerId = String(image.customerId);
-  const recordKey = String(image.recordKey);
+/** Which record of the Customers table changed: all a stream record tells a job. */
+export interface RecordKey {
+  readonly customerId: string;
+  readonly recordKey: string;
+}
+
+/** The record that changed and its customer's profile, as they are now. */
+export const readCurrent = async (customers: CustomerStore, { customerId, recordKey }: RecordKey): Promise<CurrentRecord> => {
   const items = await customers.getItems(
     [
       { customerId, recordKey },

@@ -4,7 +4,7 @@ import { floorOf } from '../cadence.js';
 import { localDateOf } from '../calendar.js';
 import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
 import { customerFromItem } from '../records.js';
-import { readCurrent } from './current-record.js';
+import { readCurrent, type RecordKey } from './current-record.js';
 import { replanCustomer } from './replan-customer.js';
 
 export interface CustomerChangedDeps {
@@ -25,10 +25,10 @@ export interface CustomerChangedDeps {
  */
 export const customerChanged = async (
   deps: CustomerChangedDeps,
-  image: Record<string, unknown>,
+  key: RecordKey,
   now: Date,
 ): Promise<{ readonly indexKeyChanged: boolean; readonly greeting: PlanOutcome | 'none' }> => {
-  const item = (await readCurrent(deps.customers, image)).item;
+  const item = (await readCurrent(deps.customers, key)).item;
   if (item === undefined) return { indexKeyChanged: false, greeting: 'none' };
   const customer = customerFromItem(item, now);
   // Becoming a customer (or first being seen) counts as a contact: the floor runs from today.

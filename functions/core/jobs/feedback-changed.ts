@@ -4,7 +4,7 @@ import type { RetentionConfig } from '../config.js';
 import { newlyPlanned, type PlannedMessage } from '../messages.js';
 import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { recordFromItem, recordKeyOf } from '../records.js';
-import { customerOf, readCurrent } from './current-record.js';
+import { customerOf, readCurrent, type RecordKey } from './current-record.js';
 import { replanCustomer } from './replan-customer.js';
 import { isProvisionallyEnded } from '../customer-plan.js';
 
@@ -31,8 +31,8 @@ const stillSendable = (message: PlannedMessage, now: Date): boolean => new Date(
  * waiting ones when its dates changed) and cancel the waiting ones it no longer calls for: resolution
  * ends the open-state check-ins and plans the "how did we do?".
  */
-export const complaintChanged = async (deps: FeedbackDeps, image: Record<string, unknown>, now: Date): Promise<void> => {
-  const current = await readCurrent(deps.customers, image);
+export const complaintChanged = async (deps: FeedbackDeps, key: RecordKey, now: Date): Promise<void> => {
+  const current = await readCurrent(deps.customers, key);
   if (current.item === undefined) return;
   const complaint = recordFromItem(current.item, 'complaint', now);
   const customer = customerOf(current.profile, now);
@@ -57,8 +57,8 @@ export const complaintChanged = async (deps: FeedbackDeps, image: Record<string,
  * survey of the customer (sent, or still to go) is closer than `minDaysBetweenSurveys`. An open
  * complaint is checked when the survey is due, since it may be resolved by then.
  */
-export const interactionChanged = async (deps: FeedbackDeps, image: Record<string, unknown>, now: Date): Promise<void> => {
-  const current = await readCurrent(deps.customers, image);
+export const interactionChanged = async (deps: FeedbackDeps, key: RecordKey, now: Date): Promise<void> => {
+  const current = await readCurrent(deps.customers, key);
   if (current.item === undefined) return;
   const interaction = recordFromItem(current.item, 'interaction', now);
   const customer = customerOf(current.profile, now);
@@ -85,8 +85,8 @@ export const interactionChanged = async (deps: FeedbackDeps, image: Record<strin
  * A survey was answered (through its link, or written by a business system): a detractor's answer
  * plans a follow-up; an answer changed to a better score cancels the follow-up still waiting.
  */
-export const surveyAnswered = async (deps: FeedbackDeps, image: Record<string, unknown>, now: Date): Promise<void> => {
-  const current = await readCurrent(deps.customers, image);
+export const surveyAnswered = async (deps: FeedbackDeps, key: RecordKey, now: Date): Promise<void> => {
+  const current = await readCurrent(deps.customers, key);
   if (current.item === undefined) return;
   const response = recordFromItem(current.item, 'surveyResponse', now);
   const customer = customerOf(current.profile, now);
