@@ -18,7 +18,7 @@ import { formatExplain } from './explain.js';
 import { cloudFormationClient, describeStackOutputs, readOutputsFile, StackOutputsError, stackNamesOf, tableNamesFromOutputs, type CloudFormationLike } from './stack-outputs.js';
 import { createTables, dynamoDbClient, startDynamoDbLocal, startLocalStack, type LocalStack, type RunningService } from '../local/local-stack.js';
 import { simulate, type SimulationResult } from '../local/simulation.js';
-import { formatSummary } from './summary.js';
+import { formatDemoGuide, formatSummary } from './summary.js';
 import { formatConfigDiff } from './config-diff.js';
 import { formatPreview } from './preview.js';
 import { renderHtmlReport } from '../local/html-report.js';
@@ -417,8 +417,8 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       const stack = await startLocalStack({ sesPort: options.sesPort }).catch(() => startLocalStack());
       const keep = async (result: SimulationResult) => {
         await keepAsLocalStack({ endpoint: stack.dynamodbEndpoint, tables: result.tables });
-        const someone = result.report.messages.find((m) => m.state === 'sent')?.customerId ?? 'c-0001';
-        log(`The local stack (DynamoDB Local on ${LOCAL_DATA_DIR}, tables ${LOCAL_TABLE_PREFIX}*) now holds this demo, replacing what it held: try \`npx retention explain ${someone}\``);
+        const localStack = `DynamoDB Local on ${LOCAL_DATA_DIR}, tables ${LOCAL_TABLE_PREFIX}*`;
+        log(formatDemoGuide(result, { localStack, dataPath: options.data, data: await readData(options.data), shippedDemo: resolve(options.data) === resolve(repoRoot, 'data/demo.ndjson') }));
       };
       if (!options.serve) {
         await withStack(stack, async (running) => keep(await runSimulation({ ...options, start }, running, log)));

@@ -1,5 +1,7 @@
+import { isAbsolute, relative } from 'node:path';
 import type { SimulationResult } from '../local/simulation.js';
 import { checkBand, sentOnALaterDay } from '../local/band-check.js';
+import { parseNdjson, type RecordType } from '../core/records.js';
 
 /** A person's summary of a simulation: what went out, what did not and why, what was rejected, what it cost. */
 export const formatSummary = (result: SimulationResult, wallSeconds: number): string => {
@@ -40,5 +42,59 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
     `DynamoDB, planner: ${planner.itemsRead} items read in ${planner.requests} requests (${birthdayReads} birthday customers from the index = ${greetings ? (birthdayReads / greetings).toFixed(2) : '–'} per greeting sent); ${planner.readCapacity.toFixed(1)} RCU`,
   );
   lines.push(`DynamoDB, dispatcher: ${result.stats.dispatcher.requests} requests, ${result.stats.dispatcher.itemsRead} items read, ${result.stats.dispatcher.writeCapacity.toFixed(1)} WCU`);
+  return lines.join('\n');
+};
+
+/** How each record type is named when the demo guide counts the records the simulation wrote on their day. */
+const timedNames: Record<RecordType, [one: string, many: string]> = {
+  customer: ['customer profile', 'customer profiles'],
+  contract: ['contract', 'contracts'],
+  complaint: ['complaint', 'complaints'],
+  interaction: ['interaction', 'interactions'],
+  surveyResponse: ['survey answer', 'survey answers'],
+};
+
+/** `399–401` for consecutive lines, else `12, 40, 41`. */
+const lineList = (lines: readonly number[]): string =>
+  lines.length > 1 && lines.every((line, i) => i === 0 || line === lines[i - 1]! + 1) ? `${lines[0]}–${lines.at(-1)}` : lines.join(', ');
+
+/**
+ * What `start` says after its summary: what to look at with the CLI on the demo that just ran (now the
+ * local stack), and two things a newcomer might take for faults: records with a later date, written
+ * on their day, and the demo data's lines that are bad on purpose.
+ */
+export const formatDemoGuide = (
+  result: Pick<SimulationResult, 'report' | 'rejected'>,
+  run: { readonly localStack: string; readonly dataPath: string; readonly data: string; readonly shippedDemo: boolean },
+): string => {
+  const customerId = result.report.messages.find((m) => m.state === 'sent')?.customerId ?? result.report.messages[0]?.customerId ?? '<customerId>';
+  const lastDay = new Date(Date.parse(result.report.window.end) - 86_400_000).toISOString().slice(0, 10);
+  const shown = relative(process.cwd(), run.dataPath);
+  const dataPath = shown.startsWith('..') || isAbsolute(shown) ? run.dataPath : shown;
+  const commands: [string, string][] = [
+    [`npx retention explain ${customerId}`, 'everything stored about one customer: each message, its state and why'],
+    [`npx retention preview ${customerId} --start ${lastDay} --data ${dataPath}`, 'what they would get next, and why'],
+    ['npx retention config get', 'the configuration the handlers read'],
+  ];
+  const width = Math.max(...commands.map(([command]) => command.length));
+  const lines = [
+    `The local stack (${run.localStack}) now holds this demo, replacing what it held. Look at it with the CLI:`,
+    ...commands.map(([command, what]) => `  ${command.padEnd(width)}  ${what}`),
+  ];
+  const timed = parseNdjson(run.data, new Date()).records.filter((line) => line.at !== undefined);
+  if (timed.length > 0) {
+    const byType = new Map<RecordType, number>();
+    for (const { record } of timed) byType.set(record.type, (byType.get(record.type) ?? 0) + 1);
+    const counts = [...byType].sort((a, b) => b[1] - a[1]).map(([type, n]) => `${n} ${timedNames[type][n === 1 ? 0 : 1]}`);
+    lines.push(
+      `${timed.length} of the records are dated later ("at": ${counts.join(', ')}): the simulation wrote each on its day, as a business system would; \`npx retention import\` alone leaves them out.`,
+    );
+  }
+  if (run.shippedDemo && result.rejected.length > 0) {
+    const rejected = result.rejected.length;
+    lines.push(
+      `The ${rejected} rejected line${rejected === 1 ? '' : 's'} (${lineList(result.rejected.map((r) => r.line))}) ${rejected === 1 ? 'is' : 'are'} bad on purpose, to show how an import reports a bad line; every other line was imported.`,
+    );
+  }
   return lines.join('\n');
 };
