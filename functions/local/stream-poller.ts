@@ -17,7 +17,6 @@ export class StreamPoller {
   private readonly finishedShards = new Set<string>();
   /** The sequence number of the last record read from each shard: where to resume. */
   private readonly lastRead = new Map<string, string>();
-  private startAt: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON';
 
   private constructor(
     private readonly client: DynamoDBStreamsClient,
@@ -30,16 +29,21 @@ export class StreamPoller {
     return new StreamPoller(streams, Table.LatestStreamArn);
   }
 
-  /** From now on, only what is written after this call: a benchmark's seed data is never delivered. */
+  /**
+   * From now on, only what is written after this call: a benchmark's seed data is never delivered. The
+   * backlog is read and dropped, not jumped over (a LATEST iterator), so each shard has a last record
+   * read to resume after if its iterator is refused, as after any other read.
+   */
   async skipBacklog(): Promise<void> {
-    this.iterators.clear();
-    this.startAt = 'LATEST';
-    await this.discoverShards();
-    this.startAt = 'TRIM_HORIZON'; // shards that appear later are read from their start
+    await this.readAll();
   }
 
   /** Everything written to the stream since the last call, oldest first. */
   async poll(): Promise<DynamoDBRecord[]> {
+    return this.readAll();
+  }
+
+  private async readAll(): Promise<DynamoDBRecord[]> {
     await this.discoverShards();
     const records: DynamoDBRecord[] = [];
     for (const [shardId, iterator] of this.iterators) {
@@ -92,7 +96,7 @@ export class StreamPoller {
         const shardId = shard.ShardId!;
         if (this.iterators.has(shardId) || this.finishedShards.has(shardId)) continue;
         const { ShardIterator } = await this.client.send(
-          new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: this.startAt }),
+          new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
         );
         this.iterators.set(shardId, ShardIterator);
       }

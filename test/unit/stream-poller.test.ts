@@ -9,18 +9,20 @@ const fakeStream = (refusal: string) => {
   const asked: string[] = [];
   let written = 2;
   let refused = false;
+  let refuseNext = false;
   const streams = {
     send: async (command: unknown) => {
       if (command instanceof DescribeStreamCommand) return { StreamDescription: { Shards: [{ ShardId: 's-1' }] } };
       if (command instanceof GetShardIteratorCommand) {
         const { ShardIteratorType, SequenceNumber } = command.input;
         asked.push(`${ShardIteratorType}${SequenceNumber ? ` ${SequenceNumber}` : ''}`);
-        return { ShardIterator: ShardIteratorType === 'AFTER_SEQUENCE_NUMBER' ? `at:${Number(SequenceNumber) - 100}` : 'at:0' };
+        return { ShardIterator: ShardIteratorType === 'AFTER_SEQUENCE_NUMBER' ? `at:${Number(SequenceNumber) - 100}` : ShardIteratorType === 'LATEST' ? `at:${written}` : 'at:0' };
       }
       if (command instanceof GetRecordsCommand) {
         const from = Number(command.input.ShardIterator!.slice(3));
-        if (from === 2 && !refused) {
+        if ((from === 2 && !refused) || refuseNext) {
           refused = true;
+          refuseNext = false;
           throw Object.assign(new Error('The operation attempted to read past the oldest stream record in a shard.'), { name: refusal });
         }
         return { Records: records.slice(from, written), NextShardIterator: `at:${Math.max(from, written)}` };
@@ -29,7 +31,7 @@ const fakeStream = (refusal: string) => {
     },
   } as unknown as DynamoDBStreamsClient;
   const dynamo = { send: async () => ({ Table: { LatestStreamArn: 'arn:stream' } }) } as unknown as DynamoDBClient;
-  return { dynamo, streams, asked, write: (n: number) => void (written = n) };
+  return { dynamo, streams, asked, write: (n: number) => void (written = n), refuseNext: () => void (refuseNext = true) };
 };
 
 describe('the local stream poller', () => {
@@ -47,6 +49,21 @@ describe('the local stream poller', () => {
     expect(first.map((r) => r.eventID)).toEqual(['e1', 'e2']);
     expect(second.map((r) => r.eventID)).toEqual(['e3', 'e4']);
     expect(stream.asked).toEqual(['TRIM_HORIZON', 'AFTER_SEQUENCE_NUMBER 102']);
+  });
+
+  it('skips the backlog for good: an iterator refused before anything new was read resumes after the backlog, not from the start', async () => {
+    // Prepare: records 1 and 2 are the backlog (a benchmark's seed); 3 and 4 are written after the skip.
+    const stream = fakeStream('ExpiredIteratorException');
+    const poller = await StreamPoller.forTable(stream.dynamo, stream.streams, 'Customers');
+    await poller.skipBacklog();
+    stream.write(4);
+    stream.refuseNext();
+
+    // Act
+    const delivered = await poller.poll();
+
+    // Assess
+    expect(delivered.map((r) => r.eventID)).toEqual(['e3', 'e4']);
   });
 
   it('lets any other failure through', async () => {
