@@ -2,6 +2,7 @@ import { arrange } from './arrange.js';
 import { firstSendableInstant, floorOf, NEVER } from './cadence.js';
 import { addDays, localDateOf, type LocalDate } from './calendar.js';
 import type { RetentionConfig } from './config.js';
+import { hasMarketingConsent } from './consent.js';
 import { keepInTouchFor, keepInTouchIdFor, keepInTouchTarget } from './campaigns/keep-in-touch.js';
 import type { Message, PlannedMessage } from './messages.js';
 
@@ -132,7 +133,7 @@ const guardFloor = (input: CustomerPlanInput, others: readonly Waiting[], keepIn
   const { now, config, customer, ledger } = input;
   const steps: PlanStep[] = [];
   const settings = config.campaigns.keepInTouch;
-  if (!customer || !ledger || !customer.marketingOptIn || !settings.enabled) {
+  if (!customer || !ledger || !hasMarketingConsent(customer) || !settings.enabled) {
     // Not guarded here: waiting keep-in-touch messages stay as they are (the send-time check has the last word).
     return { steps, keepInTouch: keepInTouches.filter((message) => !isProvisionallyEnded(message)), floor: 'unguarded' as const, floorCheckDate: undefined };
   }

@@ -1,6 +1,7 @@
 import { addDays, datesFrom, localDateOf } from '../calendar.js';
 import { validRecord, type PlanningDeps } from './planning-window.js';
 import type { Customer } from '../records.js';
+import { hasMarketingConsent } from '../consent.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { replanCustomer } from './replan-customer.js';
 
@@ -52,7 +53,7 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
           customer = validRecord(profile, 'customer', now, deps.onInvalidRecord);
         }
         if (!customer) return;
-        if (customer.marketingOptIn === false) {
+        if (!hasMarketingConsent(customer)) {
           // The floor is for customers with marketing consent; look again in a while in case that changes.
           result.withoutConsent++;
           await deps.ledger.setFloorCheck(entry.customerId, addDays(localDateOf(now, customer.timeZone), config.cadence.minDaysBetween));
