@@ -157,7 +157,7 @@ export class Monitoring extends Construct {
     }
     alarm('MessagesFailed', retentionMetric('Messages', { outcome: 'failed' }), {
       ...atLeastOnce,
-      alarmDescription: 'A message ended failed: the mail service refused it for good.',
+      alarmDescription: 'A message failed with an unknown outcome (a bug, or a write that failed): it stays claimed, and when its lease runs out it is claimed again, or recorded as sent, unconfirmed, if it may have reached SES. See the dispatcher log.',
     });
     alarm('MessagesUnconfirmed', retentionMetric('Messages', { outcome: 'unconfirmed' }), {
       ...atLeastOnce,

@@ -16,7 +16,7 @@ const names = (...list: string[]) => (f: SesFailureFacts) => list.includes(f.nam
 
 /**
  * Every SES failure by what it means for the message: the first row that matches decides, the last
- * matches everything. The README's "When SES fails" shows this table; keep the two together.
+ * matches everything. docs/architecture.md ("When SES fails") shows this table; a unit test keeps the two equal.
  */
 export const sesFailureTable: readonly { readonly kind: MailFailureKind; readonly when: string; readonly matches: (f: SesFailureFacts) => boolean }[] = [
   {
