@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import cdkJson from '../../cdk.json' with { type: 'json' };
+import packageJson from '../../package.json' with { type: 'json' };
 import { deploySettings, senderAddress } from '../../functions/adapters/deploy-settings.js';
 import { tableDefinitions, type IndexDefinition, type TableDefinition, type TableName } from '../../functions/adapters/tables.js';
 import { STREAM_DELIVERY } from '../../functions/local/simulation.js';
@@ -125,6 +126,13 @@ describe('the CDK app', () => {
       });
       expect(Object.keys(matching)).toContain(logicalIdOf(built.compute[fn]));
       expect(compute.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
+    });
+
+    it('is tested on the Node its functions run on: the `node` devDependency, first on the PATH of every npm script', () => {
+      const major = process.versions.node.split('.')[0];
+      const why = `these tests run on Node ${process.version} (${process.execPath}); run them through npm (npm test, npx vitest) so the \`node\` devDependency's Node runs them, and if node_modules/node/bin/node is missing (its preinstall did not run), npm ci again with install scripts allowed`;
+      for (const fn of functionNames) expect(built.compute[fn].runtime.name, why).toBe(`nodejs${major}.x`);
+      expect(packageJson.devDependencies.node.split('.')[0], 'the `node` devDependency and the functions\' runtime are the same major').toBe(major);
     });
 
     it('gives the functions roles of their own, with no managed policy (no AWSLambdaBasicExecutionRole)', () => {
