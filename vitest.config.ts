@@ -1,9 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Lambda runs Node 24; the SDK's notice about Node 20 is noise here (also in the global setup's process).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
-const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', RETENTION_LOG_LEVEL: process.env.RETENTION_LOG_LEVEL ?? 'SILENT' };
+const env = { RETENTION_LOG_LEVEL: process.env.RETENTION_LOG_LEVEL ?? 'SILENT' };
 
 export default defineConfig({
   test: {
