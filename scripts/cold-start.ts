@@ -5,7 +5,7 @@
  */
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,7 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const RUNS = 7;
 const handlersDir = fileURLToPath(new URL('../functions/handlers/', import.meta.url));
-const handlers = readdirSync(handlersDir).filter((file) => file.endsWith('.ts') && file !== 'middleware.ts');
+// The files a Lambda runs: those that export its `handler` (not the middlewares' or the metrics' modules).
+const handlers = readdirSync(handlersDir).filter((file) => file.endsWith('.ts') && /^export const handler\b/m.test(readFileSync(join(handlersDir, file), 'utf8')));
 const out = mkdtempSync(join(tmpdir(), 'retention-bundles-'));
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
