@@ -47,7 +47,7 @@ export const messagesTable = {
     { indexName: 'byDue', partitionKey: 'dueShard', sortKey: 'sendAfter', projection: 'ALL' },
     // Sparse too: a customer's messages still waiting, for the planner's per-customer arrangement; history is not read.
     { indexName: 'waitingByCustomer', partitionKey: 'waitingCustomerId', sortKey: 'dueAt', projection: 'ALL' },
-    // Every message of a customer, whatever its state (explain): keys only, so writing a message's state never writes the index.
+    // Every message of a customer, whatever its state (explain): keys only, so only making a message or moving its due time writes the index.
     { indexName: 'byCustomer', partitionKey: 'customerId', sortKey: 'dueAt', projection: 'KEYS_ONLY' },
   ],
 } as const satisfies TableDefinition;
