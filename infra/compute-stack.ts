@@ -120,7 +120,7 @@ export class ComputeStack extends Stack {
       timeout: Duration.seconds(functionTimeoutSeconds.links),
       environment: { ...environment, LINK_SECRET_ARN: linkSecret.secretArn },
     });
-    // No readConfig: following a link reads no configuration.
+    readConfig(this.links); // the brand its pages show
     allow(this.links, ['dynamodb:PutItem'], [customers.tableArn]); // a survey answer (conditionally), the customer's preferences
     allow(this.links, ['dynamodb:BatchGetItem'], [customers.tableArn]); // the preferences, to show them
     allow(this.links, ['secretsmanager:GetSecretValue'], [linkSecret.secretArn]); // the key that verifies links

@@ -8,7 +8,6 @@ export interface DailySchedule { readonly hour: number; readonly minute: number;
 export interface DeploySettings {
   readonly mailDomain: string;
   readonly senderLocalPart: string;
-  readonly senderName: string;
   /** Where the alarms are mailed (an SNS e-mail subscription: the address confirms it once). */
   readonly alarmEmail: string;
   readonly schedules: {
@@ -19,5 +18,5 @@ export interface DeploySettings {
 
 export const deploySettings: DeploySettings = cdkJson.context.retention;
 
-export const senderAddress = (settings: DeploySettings = deploySettings): string =>
-  `${settings.senderName} <${settings.senderLocalPart}@${settings.mailDomain}>`;
+/** The address e-mails are sent from (on the verified domain); the name shown with it is the configuration's `brand.senderName`. */
+export const senderAddress = (settings: DeploySettings = deploySettings): string => `${settings.senderLocalPart}@${settings.mailDomain}`;

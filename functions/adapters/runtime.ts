@@ -40,8 +40,6 @@ export interface HandlerRuntime {
   readonly clock: () => Date;
   readonly config: () => Promise<RetentionConfig>;
   readonly stores: () => Stores;
-  /** The business name e-mails are signed with. */
-  readonly brand: string;
   /** The secret one-click links are signed with: the dispatcher signs, the link handler verifies. */
   readonly linkSecret: () => Promise<string>;
   /** Where one-click links point (only the dispatcher, which writes them, needs it). */
@@ -114,7 +112,6 @@ export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
     clock,
     config: () => config()(),
     stores: once(() => storesFor(documentClient(), tables(), parts.mailer ? parts.mailer() : missingMailer)),
-    brand: process.env.BRAND_NAME ?? 'Retention',
     linkSecret: parts.linkSecret ?? notInThisFunction('the link secret'),
     linksBaseUrl: () => requiredEnv('LINKS_BASE_URL'),
   };

@@ -106,7 +106,7 @@ export class SesMailer implements Mailer {
     try {
       response = await this.client.send(
         new SendEmailCommand({
-          FromEmailAddress: this.settings.from,
+          FromEmailAddress: fromHeader(email.fromName, this.settings.from),
           Destination: { ToAddresses: [email.to] },
           ConfigurationSetName: this.settings.configurationSetName,
           EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value: sesTagValue(Value) })),
@@ -126,6 +126,15 @@ export class SesMailer implements Mailer {
     return response.MessageId ?? 'unknown';
   }
 }
+
+/**
+ * `Name <address>`: the display name as a quoted string (RFC 5322), or RFC 2047 encoded when it is not
+ * ASCII, which SES requires of a From header; line breaks were refused by the configuration.
+ */
+export const fromHeader = (name: string, address: string): string => {
+  const display = /^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/(["\\])/g, '\\$1')}"` : `=?UTF-8?B?${Buffer.from(name, 'utf8').toString('base64')}?=`;
+  return `${display} <${address}>`;
+};
 
 /** SES tag values allow only ASCII letters, digits, `_`, `-`, `.`, `@`: a message id's `#` becomes `.`. */
 export const sesTagValue = (value: string): string => value.replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 256);

@@ -52,6 +52,25 @@ const keepInTouchContent = z.strictObject({
   })),
 });
 
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'must be a colour #RRGGBB' });
+/** One line of text a header or a footer shows: no line breaks (a display name in a From header must not add one). */
+const oneLine = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max, { error: `is longer than ${max} characters` }).refine((text) => !/[\r\n]/.test(text), { error: 'must be one line' });
+
+const brand = z.strictObject({
+  /** The business's name: e-mails and pages are signed with it. */
+  name: oneLine(100),
+  /** The From header's display name. */
+  senderName: oneLine(100),
+  /** An https image shown in the header of e-mails and pages; null: the name alone. */
+  logoUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2000).nullable(),
+  colors: z.strictObject({ accent: colour, background: colour }),
+  /** The postal address commercial e-mail must carry (CAN-SPAM and the like), in every footer; empty until the business sets it. */
+  postalAddress: z.string().trim().max(300, { error: 'is longer than 300 characters' }),
+  /** Where customers write for help, in every footer; null: none shown. */
+  supportEmail: z.email({ error: 'must be an e-mail address' }).nullable(),
+});
+export type Brand = z.output<typeof brand>;
+
 export const configSchema = z
   .strictObject({
     cadence: z.strictObject({
@@ -69,6 +88,8 @@ export const configSchema = z
      * Set by ops, or by the SES reputation alarms (handlers/pause-marketing.ts); only ops clear it.
      */
     sending: z.strictObject({ marketingPaused: z.boolean() }).default(defaults.sending),
+    /** Whose e-mails and link pages these are: read at every send and every link, like the rest. */
+    brand: brand.default(defaults.brand as z.input<typeof brand>),
     planner: z.strictObject({ lookAheadDays: days(1).max(366) }),
     dispatcher: z.strictObject({
       retryFirstDelayMinutes: days(1),

@@ -102,6 +102,8 @@ export interface ControlStore {
 
 export interface OutgoingEmail {
   readonly to: string;
+  /** The From header's display name (configuration `brand.senderName`); the address is the deployment's. */
+  readonly fromName: string;
   readonly subject: string;
   readonly html: string;
   readonly text: string;

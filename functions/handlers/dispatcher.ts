@@ -31,7 +31,7 @@ export const createDispatcherHandler = (runtime: HandlerRuntime) =>
       accountFaults++;
       runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
     };
-    const deps = { outbox, customers, ledger, mailer, suppressions, config, brand: runtime.brand, links, newClaimId: randomUUID, clock: runtime.clock, onError, onAccountFault };
+    const deps = { outbox, customers, ledger, mailer, suppressions, config, links, newClaimId: randomUUID, clock: runtime.clock, onError, onAccountFault };
     try {
       for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
         const result = await dispatchDue(deps, runtime.clock());

@@ -22,7 +22,8 @@ export const createLinksHandler = (runtime: HandlerRuntime) =>
     const outcome = form === undefined ? { kind: 'badRequest' as const, locale: 'en' } : await followLink(runtime.stores().customers, request, await runtime.linkSecret(), runtime.clock());
     runtime.logger.info('link followed', { path: request.path, method: request.method, outcome: outcome.kind });
     writeCounts(runtime, { action: linkActionOf(outcome) }, { LinkActions: 1 });
-    return respond(linkPage(outcome, runtime.brand, event.headers?.['accept-language']), request.method);
+    const { brand } = await runtime.config();
+    return respond(linkPage(outcome, brand, event.headers?.['accept-language']), request.method);
   });
 
 /**

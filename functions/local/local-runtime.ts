@@ -110,5 +110,5 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   };
   const logger = options.logger ?? quietLogger();
   const metrics = retentionMetrics((metricsOptions) => new CollectedMetrics(metricsOptions), logger);
-  return { logger, metrics, clock: options.clock, config, stores: () => stores, brand: 'Retention', linkSecret, linksBaseUrl: () => links.baseUrl };
+  return { logger, metrics, clock: options.clock, config, stores: () => stores, linkSecret, linksBaseUrl: () => links.baseUrl };
 };

@@ -56,6 +56,7 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:UpdateItem Ledger',
   ],
   links: [
+    'dynamodb:GetItem Control', // the configuration: the brand its pages show
     'dynamodb:PutItem Customers',
     'dynamodb:BatchGetItem Customers',
     'secretsmanager:GetSecretValue LinkSecret',

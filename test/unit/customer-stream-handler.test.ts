@@ -70,7 +70,6 @@ const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger; re
     clock: () => new Date('2027-01-01T00:00:00.000Z'),
     config: async () => defaultConfig,
     stores: () => ({ customers, outbox, ledger, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore }),
-    brand: 'Test',
     linkSecret: async () => 'test',
     linksBaseUrl: () => 'https://links.test',
   };

@@ -27,7 +27,6 @@ const runtimeWith = (stores: () => Partial<Stores>) => {
     clock: () => now,
     config: async () => defaultConfig,
     stores: () => stores() as Stores,
-    brand: 'Acme',
     linkSecret: async () => secret,
     linksBaseUrl: () => 'https://links.test',
   };

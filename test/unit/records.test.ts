@@ -1,3 +1,4 @@
+import { brandNamed } from './brand.js';
 import { describe, expect, it } from 'vitest';
 import { customerFromItem, locales, nearMissOf, parseNdjson, parseRecord, templateLocaleOf, type Customer } from '../../functions/core/records.js';
 import { InvalidRecordError } from '../../functions/core/errors.js';
@@ -182,8 +183,8 @@ describe('consent is never assumed (issue #11, finding 9)', () => {
   it('the template languages named are the ones the templates have', () => {
     const reader = { type: 'customer', customerId: 'c-1', email: 'a@example.com', timeZone: 'UTC', tier: 'gold', loyaltyPoints: 10, marketingOptIn: true, createdAt: '2020-01-01T00:00:00Z' } as const;
     for (const name of templateNames) {
-      for (const locale of locales) expect(renderEmail(name, { ...reader, locale }, { brand: 'Shop' }).locale).toBe(locale);
-      expect(renderEmail(name, { ...reader, locale: 'fr' }, { brand: 'Shop' }).locale).toBe('en');
+      for (const locale of locales) expect(renderEmail(name, { ...reader, locale }, { brand: brandNamed('Shop') }).locale).toBe(locale);
+      expect(renderEmail(name, { ...reader, locale: 'fr' }, { brand: brandNamed('Shop') }).locale).toBe('en');
     }
   });
 });

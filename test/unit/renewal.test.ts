@@ -1,3 +1,4 @@
+import { brandNamed } from './brand.js';
 import { describe, expect, it } from 'vitest';
 import { renewalIndexKey, renewalReminder, renewalTriggerGone, upcomingRenewalReminders } from '../../functions/core/campaigns/renewal.js';
 import { defaultConfig } from '../../functions/core/config.js';
@@ -45,9 +46,9 @@ describe('a renewal reminder', () => {
   });
 
   it('names the plan and the date in the customer’s language, escaped', () => {
-    const ro = renderEmail('renewal', customer, { brand: 'Acme', contract: contract() });
+    const ro = renderEmail('renewal', customer, { brand: brandNamed('Acme'), contract: contract() });
     expect(ro.subject).toBe('Abonamentul tău Family plan se încheie pe 30 iunie 2027');
-    const en = renderEmail('renewal', { ...customer, locale: 'en' }, { brand: 'Acme', contract: contract({ plan: '<i>Pro</i>' }) });
+    const en = renderEmail('renewal', { ...customer, locale: 'en' }, { brand: brandNamed('Acme'), contract: contract({ plan: '<i>Pro</i>' }) });
     expect(en.subject).toBe('Your <i>Pro</i> plan ends on June 30, 2027');
     expect(en.html).toContain('&lt;i&gt;Pro&lt;/i&gt;');
   });

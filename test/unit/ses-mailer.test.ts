@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MailFailure } from '../../functions/core/errors.js';
-import { classifySesError, sendingClientConfig, sesFailureTable, sesTagValue } from '../../functions/adapters/ses-mailer.js';
+import { classifySesError, fromHeader, sendingClientConfig, sesFailureTable, sesTagValue } from '../../functions/adapters/ses-mailer.js';
 
 const sesError = (name: string, status?: number, message = `${name} happened`) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 const networkError = (code: string, message: string) => Object.assign(new Error(message), { code });
@@ -73,5 +73,14 @@ describe('docs/architecture.md shows the table the mailer uses', () => {
   it('has a row for every row of sesFailureTable, with its meaning', () => {
     const doc = readFileSync(new URL('../../docs/architecture.md', import.meta.url), 'utf8');
     for (const row of sesFailureTable) expect(doc).toContain(`| ${row.when} | ${row.kind} |`);
+  });
+});
+
+describe('the From header', () => {
+  it('shows the brand\'s sender name, quoted, or encoded when it is not ASCII', () => {
+    expect(fromHeader('Acme Coffee', 'hello@mail.acme.example')).toBe('"Acme Coffee" <hello@mail.acme.example>');
+    expect(fromHeader('Acme "the best", Inc.\\', 'a@b.example')).toBe('"Acme \\"the best\\", Inc.\\\\" <a@b.example>');
+    const encoded = fromHeader('Cafetería Ñu', 'a@b.example');
+    expect(encoded).toBe(`=?UTF-8?B?${Buffer.from('Cafetería Ñu').toString('base64')}?= <a@b.example>`);
   });
 });

@@ -24,7 +24,6 @@ export interface DispatchDeps {
   readonly mailer: Mailer;
   readonly suppressions: SuppressionStore;
   readonly config: RetentionConfig;
-  readonly brand: string;
   /** Where one-click links point and what signs them. */
   readonly links: LinkSigning;
   /** A fresh unique id per claim, so only the claimer can finish what it took. */
@@ -257,6 +256,7 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
   try {
     sesMessageId = await deps.mailer.send({
       to: customer.email,
+      fromName: config.brand.senderName,
       subject: email.subject,
       html: email.html,
       text: email.text,
@@ -306,7 +306,7 @@ const renderContextOf = (deps: DispatchDeps, message: Message, customer: Custome
   return {
     preferencesUrl: preferenceLinks.preferences,
     unsubscribeUrl: message.messageClass === 'marketing' ? preferenceLinks.unsubscribe : undefined,
-    brand: deps.brand,
+    brand: deps.config.brand,
     contract: source?.type === 'contract' ? source : undefined,
     complaint: source?.type === 'complaint' ? source : undefined,
     surveyAnswer: source?.type === 'surveyResponse' ? source : undefined,
