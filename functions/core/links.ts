@@ -74,6 +74,19 @@ export const verifyLink = (token: string, secret: string, now: Date): VerifiedLi
   return { ok: true, link: payload.link };
 };
 
+/**
+ * The language a token says it is in, read without trusting it: only to answer a rejected link (tampered,
+ * misplaced) in the language of the e-mail it came from. Nothing else is ever taken from an unverified token.
+ */
+export const claimedLocaleOf = (token: string): string | undefined => {
+  try {
+    const locale = (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as Partial<Payload>).link?.locale;
+    return typeof locale === 'string' && /^[A-Za-z]{2}(-[A-Za-z0-9]{2,8})?$/.test(locale) ? locale : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /** Where links point: the link endpoint's base URL and the secret they are signed with. */
 export interface LinkSigning {
   readonly baseUrl: string;

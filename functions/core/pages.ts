@@ -1,3 +1,4 @@
+import type { Brand } from './config.js';
 import Handlebars from 'handlebars';
 import type { LinkOutcome } from './jobs/follow-link.js';
 import { subscriptions } from './preferences.js';
@@ -22,6 +23,8 @@ interface LocaleTexts {
   readonly scale: { readonly low: string; readonly high: string };
   readonly choices: Record<(typeof subscriptions)[number], string>;
   readonly saved: string;
+  /** Before the business's support address, in the footer. */
+  readonly support: string;
 }
 
 const texts: Record<Locale, LocaleTexts> = {
@@ -41,6 +44,7 @@ const texts: Record<Locale, LocaleTexts> = {
     scale: { low: '0 = not at all likely', high: '10 = extremely likely' },
     choices: { marketing: 'Everything: greetings, news of your membership, surveys and service messages', service: 'Only service messages (contracts, complaints)', nothing: 'Nothing at all' },
     saved: 'Saved.',
+    support: 'Questions? Write to',
   },
   es: {
     pages: {
@@ -58,6 +62,7 @@ const texts: Record<Locale, LocaleTexts> = {
     scale: { low: '0 = nada probable', high: '10 = muy probable' },
     choices: { marketing: 'Todo: felicitaciones, novedades de tu cuenta, encuestas y mensajes de servicio', service: 'Solo mensajes de servicio (contratos, reclamaciones)', nothing: 'Nada en absoluto' },
     saved: 'Guardado.',
+    support: '¿Dudas? Escríbenos a',
   },
   ro: {
     pages: {
@@ -75,18 +80,20 @@ const texts: Record<Locale, LocaleTexts> = {
     scale: { low: '0 = deloc probabil', high: '10 = foarte probabil' },
     choices: { marketing: 'Tot: felicitări, noutăți despre abonament, sondaje și mesaje de serviciu', service: 'Doar mesaje de serviciu (contracte, reclamații)', nothing: 'Nimic' },
     saved: 'Salvat.',
+    support: 'Întrebări? Scrie-ne la',
   },
 };
 
 // The survey's scale: eleven radio buttons drawn as boxes (the input stays focusable and keyboard-driven),
 // one row on a wide screen, two (0 to 5, 6 to 10) on a phone, where 11 boxes in a row would be too small to tap.
 const styles = [
-  'body{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#222;background:#fff;line-height:1.4}',
+  'body{font-family:system-ui,sans-serif;max-width:34rem;margin:0 auto;padding:0;color:#222;background:#fff;line-height:1.4}',
+  'header{color:#fff;padding:1rem;font-size:1.25rem}header img{display:block;height:40px}main{padding:1rem 1rem 0}footer{margin-top:2.5rem;padding:.5rem 1rem;color:#444;font-size:.875rem}',
   'h1{font-size:1.6rem;line-height:1.25}label{display:block;margin:.5rem 0}',
   'button{font:inherit;margin-top:1rem;padding:.65rem 1.4rem;border:0;border-radius:6px;background:#1f4e8c;color:#fff;cursor:pointer}',
   'button:focus-visible{outline:3px solid #f0a500;outline-offset:2px}',
   '.scale{display:grid;grid-template-columns:repeat(6,1fr);gap:.4rem;border:0;margin:1.25rem 0 .25rem;padding:0;min-width:0}',
-  '@media (min-width:36rem){body{margin-top:4rem}.scale{grid-template-columns:repeat(11,1fr)}}',
+  '@media (min-width:36rem){body{margin-top:2rem}.scale{grid-template-columns:repeat(11,1fr)}}',
   '.scale label{margin:0;position:relative}',
   '.scale input{position:absolute;opacity:0;inset:0;margin:0}',
   '.scale span{display:block;padding:.7rem 0;text-align:center;font-weight:600;border:1px solid #888;border-radius:6px;background:#fff}',
@@ -94,18 +101,20 @@ const styles = [
   '.scale input:focus-visible+span{outline:3px solid #f0a500;outline-offset:2px}',
   '.ends{display:flex;justify-content:space-between;gap:1rem;margin:0;font-size:.875rem;color:#555}',
   '.ends span:last-child{text-align:right}',
-  '.brand{margin-top:2.5rem;color:#555}',
 ].join('');
 
 const page = Handlebars.compile(`<!doctype html>
 <html lang="{{lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{title}}</title>
-<style>${styles}</style></head>
-<body><h1>{{title}}</h1><p>{{body}}</p>
+<style>${styles}
+header{background:{{brand.colors.accent}} } button,.scale input:checked+span{background:{{brand.colors.accent}};border-color:{{brand.colors.accent}} } footer{background:{{brand.colors.background}} }</style></head>
+<body><header>{{#if brand.logoUrl}}<img src="{{brand.logoUrl}}" alt="{{brand.name}}" height="40">{{else}}<strong>{{brand.name}}</strong>{{/if}}</header>
+<main><h1>{{title}}</h1><p>{{body}}</p>
 {{#if saved}}<p role="status"><strong>{{saved}}</strong></p>{{/if}}
 {{#if scores}}<form method="post"><input type="hidden" name="t" value="{{token}}"><fieldset class="scale" aria-label="{{title}}" aria-describedby="ends">{{#each scores}}<label><input type="radio" name="score" value="{{value}}"{{#if checked}} checked{{/if}}><span>{{value}}</span></label>{{/each}}</fieldset><p class="ends" id="ends"><span>{{scaleLow}}</span><span>{{scaleHigh}}</span></p><button type="submit">{{sendButton}}</button></form>{{/if}}
 {{#if unsubscribeButton}}<form method="post"><button type="submit">{{unsubscribeButton}}</button></form>{{/if}}
 {{#if choices}}<form method="post">{{#each choices}}<label><input type="radio" name="receive" value="{{value}}"{{#if checked}} checked{{/if}}> {{label}}</label>{{/each}}<button type="submit">{{saveButton}}</button></form>{{/if}}
-<p class="brand">{{brand}}</p></body></html>`);
+</main>
+<footer>{{#if brand.supportEmail}}<p>{{support}} <a href="mailto:{{brand.supportEmail}}">{{brand.supportEmail}}</a></p>{{/if}}<p>{{brand.name}}{{#if brand.postalAddress}} · {{brand.postalAddress}}{{/if}}</p></footer></body></html>`);
 
 /**
  * The headers every link page is served with, by the Lambda handler and the local link server alike.
@@ -120,7 +129,8 @@ export const pageHeaders: Readonly<Record<string, string>> = {
   'x-robots-tag': 'noindex',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  // Images: the brand's logo (an https URL, configuration brand.logoUrl); nothing else loads.
+  'content-security-policy': "default-src 'none'; img-src https:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
 /** Each page's body compiled once, not on every click. */
@@ -156,12 +166,13 @@ export interface Page {
 }
 
 /** The page for what a link did; `acceptLanguage` chooses the language when the link itself cannot be trusted. */
-export const linkPage = (outcome: LinkOutcome, brand: string, acceptLanguage?: string): Page => {
-  const lang = 'locale' in outcome ? languageOf(outcome.locale) : languageFromHeader(acceptLanguage);
+export const linkPage = (outcome: LinkOutcome, brand: Brand, acceptLanguage?: string): Page => {
+  const claimed = 'locale' in outcome ? outcome.locale : undefined;
+  const lang = claimed !== undefined ? languageOf(claimed) : languageFromHeader(acceptLanguage);
   const t = texts[lang];
   const render = (status: number, name: PageName, extra: Record<string, unknown> = {}): Page => {
     const text = t.pages[name];
-    return { status, html: page({ lang, title: text.title, body: compiledBody(text.body)(extra), brand, ...extra }) };
+    return { status, html: page({ lang, title: text.title, body: compiledBody(text.body)(extra), brand, support: t.support, ...extra }) };
   };
   switch (outcome.kind) {
     case 'notFound':

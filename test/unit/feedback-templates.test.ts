@@ -1,3 +1,4 @@
+import { brandNamed } from './brand.js';
 import { describe, expect, it } from 'vitest';
 import { renderEmail, templateNames, templateOf } from '../../functions/core/templates/index.js';
 import { languageFromHeader, linkPage } from '../../functions/core/pages.js';
@@ -7,7 +8,7 @@ const customer = (fields: Partial<Customer>): Customer => ({
   type: 'customer', customerId: 'c-1', email: 'ana@example.com', timeZone: 'Europe/Madrid', locale: 'en', name: 'Ana', tier: 'gold', loyaltyPoints: 1500, marketingOptIn: true, createdAt: '2020-01-01T00:00:00Z', ...fields,
 });
 const context = {
-  brand: 'Acme',
+  brand: brandNamed('Acme'),
   contract: { plan: 'Family plan', endsOn: '2027-06-30' },
   complaint: { subject: 'Late delivery', openedAt: '2027-03-19T10:00:00Z' },
   surveyAnswer: { score: 3 },
@@ -62,16 +63,16 @@ describe('complaint follow-ups', () => {
 
 describe('the pages a link lands on', () => {
   it('thank in the language of the link, and say why nothing happened otherwise', () => {
-    expect(linkPage({ kind: 'surveyAnswer', result: 'recorded', score: 8, locale: 'ro' }, 'Acme')).toMatchObject({ status: 200, html: expect.stringContaining('8 din 10') });
-    expect(linkPage({ kind: 'surveyAnswer', result: 'unchanged', score: 8, locale: 'ro' }, 'Acme').status).toBe(200);
-    expect(linkPage({ kind: 'expired', locale: 'es' }, 'Acme')).toMatchObject({ status: 410, html: expect.stringContaining('Este enlace ha caducado') });
-    expect(linkPage({ kind: 'invalid' }, 'Acme', 'es-ES,es;q=0.9')).toMatchObject({ status: 400, html: expect.stringContaining('Este enlace no funciona') });
-    expect(linkPage({ kind: 'notFound' }, 'Acme').status).toBe(404);
-    const preferences = linkPage({ kind: 'preferences', receive: 'service', locale: 'es', saved: true }, 'Acme').html;
+    expect(linkPage({ kind: 'surveyAnswer', result: 'recorded', score: 8, locale: 'ro' }, brandNamed('Acme'))).toMatchObject({ status: 200, html: expect.stringContaining('8 din 10') });
+    expect(linkPage({ kind: 'surveyAnswer', result: 'unchanged', score: 8, locale: 'ro' }, brandNamed('Acme')).status).toBe(200);
+    expect(linkPage({ kind: 'expired', locale: 'es' }, brandNamed('Acme'))).toMatchObject({ status: 410, html: expect.stringContaining('Este enlace ha caducado') });
+    expect(linkPage({ kind: 'invalid' }, brandNamed('Acme'), 'es-ES,es;q=0.9')).toMatchObject({ status: 400, html: expect.stringContaining('Este enlace no funciona') });
+    expect(linkPage({ kind: 'notFound' }, brandNamed('Acme')).status).toBe(404);
+    const preferences = linkPage({ kind: 'preferences', receive: 'service', locale: 'es', saved: true }, brandNamed('Acme')).html;
     expect(preferences).toContain('Guardado.');
     expect(preferences).toMatch(/value="service" checked/);
     expect(preferences).not.toMatch(/value="marketing" checked/);
-    expect(linkPage({ kind: 'confirmUnsubscribe', locale: 'ro' }, 'Acme').html).toMatch(/<form method="post"><button type="submit">Dezabonează-mă<\/button>/);
+    expect(linkPage({ kind: 'confirmUnsubscribe', locale: 'ro' }, brandNamed('Acme')).html).toMatch(/<form method="post"><button type="submit">Dezabonează-mă<\/button>/);
   });
 
   it.each([

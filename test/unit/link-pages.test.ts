@@ -14,7 +14,7 @@ const survey = (score: number, locale = 'en'): LinkAction => ({ action: 'surveyA
 const tokenFor = (link: LinkAction, expiresAt = new Date('2027-04-01T00:00:00Z')) => signLink(link, expiresAt, secret);
 
 /** The link handler over a customer store that only remembers what it was asked to write. */
-const linksHandler = () => {
+const linksHandler = (config = defaultConfig) => {
   const writes: unknown[] = [];
   const customers = {
     recordSurveyAnswer: async (answer: unknown) => (writes.push(answer), 'recorded' as const),
@@ -24,9 +24,8 @@ const linksHandler = () => {
   const runtime: HandlerRuntime = {
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     clock: () => now,
-    config: async () => defaultConfig,
+    config: async () => config,
     stores: () => ({ customers, outbox: {} as Outbox, ledger: {} as LedgerStore, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore }),
-    brand: 'Acme',
     linkSecret: async () => secret,
     linksBaseUrl: () => 'https://links.test',
   };
@@ -50,6 +49,33 @@ const linksHandler = () => {
 };
 
 describe('the link pages', () => {
+  it('answer a tampered or misplaced link of a Spanish e-mail in Spanish (the language its token claims), and change nothing', async () => {
+    const { call, writes } = linksHandler();
+    const token = tokenFor(survey(7, 'es-MX'));
+    const tampered = `${token.slice(0, -3)}${token.at(-3) === 'A' ? 'B' : 'A'}${token.slice(-2)}`;
+    const forged = await call('POST', '/survey', tampered, 'score=2');
+    expect(forged.statusCode).toBe(400);
+    expect(forged.body).toContain('<html lang="es">');
+    expect(forged.body).toContain('Este enlace no funciona');
+    const misplaced = await call('GET', '/unsubscribe', token); // a survey token at the unsubscribe address
+    expect(misplaced.statusCode).toBe(400);
+    expect(misplaced.body).toContain('Este enlace no funciona');
+    // A token that says nothing readable: the browser's language.
+    expect((await call('GET', '/survey', 'garbage', undefined, { 'accept-language': 'ro-RO,ro;q=0.9' })).body).toContain('<html lang="ro">');
+    expect(writes).toEqual([]);
+  });
+
+  it('carry the brand of the configuration: logo, colours, support address and postal address; the logo is the one image the page may load', async () => {
+    const brand = { ...defaultConfig.brand, name: 'Larkspur Coffee', logoUrl: 'https://cdn.larkspur.example/logo.png', postalAddress: '12 Mill Lane, Bristol', supportEmail: 'help@larkspur.example', colors: { accent: '#7a3e9d', background: '#faf5ff' } };
+    const { call } = linksHandler({ ...defaultConfig, brand });
+    const page = await call('GET', '/unsubscribe', tokenFor({ action: 'unsubscribe', customerId: 'c-1', locale: 'en' }));
+    expect(page.body).toContain('<img src="https://cdn.larkspur.example/logo.png" alt="Larkspur Coffee"');
+    expect(page.body).toContain('header{background:#7a3e9d }');
+    expect(page.body).toContain('Questions? Write to <a href="mailto:help@larkspur.example">');
+    expect(page.body).toContain('Larkspur Coffee · 12 Mill Lane, Bristol');
+    expect(page.headers!['content-security-policy']).toMatch(/default-src 'none'; img-src https:;/);
+  });
+
   it('a survey link opened asks to send the score chosen, preselected, in a form that posts its token; it records nothing', async () => {
     // Prepare
     const { call, writes } = linksHandler();

@@ -1,3 +1,5 @@
+import type { Brand } from '../../functions/core/config.js';
+import { brandNamed } from './brand.js';
 import { describe, expect, it } from 'vitest';
 import { renderEmail, type KeepInTouchRenderContext } from '../../functions/core/templates/index.js';
 import { keepInTouchVariants, type KeepInTouchVariant } from '../../functions/core/templates/keep-in-touch.js';
@@ -15,7 +17,7 @@ describe('birthday e-mail', () => {
     ['es', '¡Feliz cumpleaños, Ana!', 'Oro'],
     ['ro', 'La mulți ani, Ana!', 'Aur'],
   ])('speaks %s', (locale, subject, tierName) => {
-    const email = renderEmail('birthday', customer({ locale, name: 'Ana' }), { brand: 'Acme' });
+    const email = renderEmail('birthday', customer({ locale, name: 'Ana' }), { brand: brandNamed('Acme') });
     expect(email.locale).toBe(locale);
     expect(email.subject).toBe(subject);
     expect(email.html).toContain(tierName);
@@ -28,25 +30,25 @@ describe('birthday e-mail', () => {
     ['ro-RO', 'ro', 'La mulți ani, Ana!'],
     ['en-GB', 'en', 'Happy birthday, Ana!'],
   ])('speaks the language of a regional locale (%s → %s)', (locale, language, subject) => {
-    const email = renderEmail('birthday', customer({ locale, name: 'Ana' }), { brand: 'Acme' });
+    const email = renderEmail('birthday', customer({ locale, name: 'Ana' }), { brand: brandNamed('Acme') });
     expect([email.locale, email.subject]).toEqual([language, subject]);
   });
 
   it('falls back to English for a language without templates', () => {
-    const email = renderEmail('birthday', customer({ locale: 'fr', name: 'Zoé' }), { brand: 'Acme' });
+    const email = renderEmail('birthday', customer({ locale: 'fr', name: 'Zoé' }), { brand: brandNamed('Acme') });
     expect(email.locale).toBe('en');
     expect(email.subject).toBe('Happy birthday, Zoé!');
   });
 
   it('escapes customer data in HTML and keeps line breaks out of the subject', () => {
-    const email = renderEmail('birthday', customer({ name: '<script>alert("x")</script>\r\nBcc: someone' }), { brand: 'Acme' });
+    const email = renderEmail('birthday', customer({ name: '<script>alert("x")</script>\r\nBcc: someone' }), { brand: brandNamed('Acme') });
     expect(email.html).not.toContain('<script>');
     expect(email.html).toContain('&lt;script&gt;');
     expect(email.subject).not.toMatch(/[\r\n]/);
   });
 
   it('leaves the greeting without a name when there is none, and points out only when there are some', () => {
-    const email = renderEmail('birthday', customer({ loyaltyPoints: 0 }), { brand: 'Acme' });
+    const email = renderEmail('birthday', customer({ loyaltyPoints: 0 }), { brand: brandNamed('Acme') });
     expect(email.subject).toBe('Happy birthday!');
     expect(email.text).not.toContain('points');
   });
@@ -63,8 +65,8 @@ describe('keep-in-touch e-mail', () => {
   };
   // Joined 3 March 2021: on 10 March 2027 that is six years.
   const member = (fields: Partial<Customer>) => customer({ createdAt: '2021-03-03T10:00:00Z', timeZone: 'Europe/Madrid', ...fields });
-  const about = (content: KeepInTouchContent, config = settings): { brand: string; keepInTouch: KeepInTouchRenderContext } =>
-    ({ brand: 'Acme', keepInTouch: { content, config, sendDate: '2027-03-10' } });
+  const about = (content: KeepInTouchContent, config = settings): { brand: Brand; keepInTouch: KeepInTouchRenderContext } =>
+    ({ brand: brandNamed('Acme'), keepInTouch: { content, config, sendDate: '2027-03-10' } });
   const contentOf: Record<KeepInTouchVariant, KeepInTouchContent> = { points: 'points', tierProgress: 'tierProgress', tierStanding: 'tierProgress', anniversary: 'anniversary', news: 'news:spring-hours' };
   /** Who gets each variant: tier standing is tier progress on the top tier. */
   const tierOf: Record<KeepInTouchVariant, Customer['tier']> = { points: 'gold', tierProgress: 'gold', tierStanding: 'diamond', anniversary: 'gold', news: 'gold' };
@@ -83,7 +85,7 @@ describe('keep-in-touch e-mail', () => {
     ['es', 'Ana, tienes 1500 puntos en Acme', '1500'],
     ['ro', 'Ana, ai 1.500 de puncte la Acme', '1.500'],
   ])('without a content (callers that predate contents) is the points e-mail in %s, with no offer', (locale, subject, points) => {
-    const email = renderEmail('keepInTouch', customer({ locale, name: 'Ana' }), { brand: 'Acme' });
+    const email = renderEmail('keepInTouch', customer({ locale, name: 'Ana' }), { brand: brandNamed('Acme') });
     expect(email.subject).toBe(subject);
     expect(email.text).toContain(points);
     expect(`${email.html} ${email.text}`).not.toMatch(offer);
@@ -177,14 +179,30 @@ describe('keep-in-touch e-mail', () => {
     for (const loyaltyPoints of [0, 2000, 15_000]) {
       const email = renderEmail('keepInTouch', member({ locale, tier: 'diamond', loyaltyPoints }), about('tierProgress'));
       expect(email.subject).toBe(subject);
-      expect(email.text).toBe(text);
-      expect(`${email.subject} ${email.html} ${email.text}`).not.toMatch(/\d/); // no numbers
+      expect(email.text.split('\n\n--\n')[0]).toBe(text); // the body, above the business's footer
+      const words = (html: string) => html.replace(/<[^>]*>/g, ' '); // what a reader sees, not the layout's sizes and colours
+      expect(`${email.subject} ${words(email.html)} ${email.text}`).not.toMatch(/\d/); // no numbers
     }
+  });
+
+  it('carries the business\'s header and footer: logo (its name when images are off), support address, postal address, in the brand\'s colours', () => {
+    const brand = { ...brandNamed('Larkspur Coffee'), logoUrl: 'https://cdn.larkspur.example/logo.png', postalAddress: '12 Mill Lane, Bristol BS1 4DJ', supportEmail: 'help@larkspur.example', colors: { accent: '#7a3e9d', background: '#faf5ff' } };
+    const email = renderEmail('birthday', customer({ locale: 'es', name: 'Ana' }), { brand, preferencesUrl: 'https://links.example/p', unsubscribeUrl: 'https://links.example/u' });
+    expect(email.html).toContain('<img src="https://cdn.larkspur.example/logo.png" alt="Larkspur Coffee"');
+    expect(email.html).toContain('background:#7a3e9d');
+    expect(email.html).toContain('¿Dudas? Escríbenos a <a href="mailto:help@larkspur.example"');
+    expect(email.html).toContain('Larkspur Coffee · 12 Mill Lane, Bristol BS1 4DJ');
+    expect(email.text).toMatch(/\n--\nElige qué te enviamos: https:\/\/links.example\/p\nDarte de baja de los correos comerciales: https:\/\/links.example\/u\n¿Dudas\? Escríbenos a help@larkspur.example\nLarkspur Coffee, 12 Mill Lane, Bristol BS1 4DJ$/);
+    // Without a logo, the name; without an address or support, neither line.
+    const plain = renderEmail('birthday', customer({ name: 'Ana' }), { brand: brandNamed('Acme') });
+    expect(plain.html).toContain('<strong style="font-size:20px">Acme</strong>');
+    expect(plain.html).not.toContain('mailto:');
+    expect(plain.text.endsWith('\n--\nAcme')).toBe(true);
   });
 
   it('for tier standing writes the brand and the name as text in HTML', () => {
     const hostile = '<script>alert("x")</script>';
-    const email = renderEmail('keepInTouch', member({ name: hostile, tier: 'diamond', loyaltyPoints: 20_000 }), { brand: '<b>Acme</b>', keepInTouch: about('tierProgress').keepInTouch });
+    const email = renderEmail('keepInTouch', member({ name: hostile, tier: 'diamond', loyaltyPoints: 20_000 }), { brand: brandNamed('<b>Acme</b>'), keepInTouch: about('tierProgress').keepInTouch });
     expect(email.html).not.toMatch(/<script|<b>/);
     expect(email.html).toContain('&lt;script&gt;');
     expect(email.html).toContain('&lt;b&gt;Acme&lt;/b&gt;');

@@ -1,4 +1,4 @@
-import { PREFERENCES_PATH, SURVEY_ANSWER_PATH, UNSUBSCRIBE_PATH, verifyLink, type LinkAction } from '../links.js';
+import { claimedLocaleOf, PREFERENCES_PATH, SURVEY_ANSWER_PATH, UNSUBSCRIBE_PATH, verifyLink, type LinkAction } from '../links.js';
 import { isSubscription, preferencesFromItem, PREFERENCES_RECORD_KEY, type Subscription } from '../preferences.js';
 import type { CustomerStore } from '../ports.js';
 
@@ -14,7 +14,8 @@ export interface LinkRequest {
 
 export type LinkOutcome =
   | { readonly kind: 'notFound' }
-  | { readonly kind: 'invalid' }
+  /** `locale`: the one the token claims, if it says one (claimedLocaleOf): the page answers in it, nothing else trusts it. */
+  | { readonly kind: 'invalid'; readonly locale?: string }
   | { readonly kind: 'expired'; readonly locale: string }
   | { readonly kind: 'badRequest'; readonly locale: string }
   /** A GET of a survey answer link: it shows the score chosen, ready to send, and records nothing (mail scanners open links). */
@@ -46,15 +47,20 @@ const scoreFromForm = (value: string | undefined): number | undefined => (value 
  * forged cross-site form can do nothing its author could not do with the token itself, and CSRF
  * tokens would add nothing.
  */
+const rejected = (token: string): LinkOutcome => {
+  const locale = claimedLocaleOf(token);
+  return locale === undefined ? { kind: 'invalid' } : { kind: 'invalid', locale };
+};
+
 export const followLink = async (customers: CustomerStore, request: LinkRequest, secret: string, now: Date): Promise<LinkOutcome> => {
   const isKnownPath = Object.values(pathOf).includes(request.path);
   const method = request.method === 'HEAD' ? 'GET' : request.method; // a HEAD is answered as its GET would be
   if (!isKnownPath || (method !== 'GET' && method !== 'POST')) return { kind: 'notFound' };
   const token = method === 'POST' && request.form.t ? request.form.t : request.token;
   const verified = verifyLink(token, secret, now);
-  if (!verified.ok) return verified.problem === 'expired' ? { kind: 'expired', locale: verified.link.locale } : { kind: 'invalid' };
+  if (!verified.ok) return verified.problem === 'expired' ? { kind: 'expired', locale: verified.link.locale } : rejected(token);
   const link = verified.link;
-  if (pathOf[link.action] !== request.path) return { kind: 'invalid' };
+  if (pathOf[link.action] !== request.path) return rejected(token);
   const { customerId, locale } = link;
   const setReceive = (receive: Subscription) => customers.setPreferences({ customerId, receive, updatedAt: now.toISOString() });
 

@@ -12,7 +12,8 @@ const tiers = {
   ro: { standard: 'Standard', silver: 'Argint', gold: 'Aur', diamond: 'Diamant' },
 } as const;
 
-const scoreButtons = `<table role="presentation" cellspacing="0" cellpadding="0"><tr>{{#each surveyLinks}}<td style="padding:2px"><a href="{{url}}" style="display:inline-block;min-width:28px;padding:8px 6px;text-align:center;border:1px solid #888;border-radius:4px;text-decoration:none">{{score}}</a></td>{{/each}}</tr></table>`;
+// Inline boxes, not a table row: on a phone the eleven wrap onto two lines instead of scrolling sideways.
+const scoreButtons = `<p style="margin:12px 0;line-height:1">{{#each surveyLinks}}<a href="{{url}}" style="display:inline-block;min-width:28px;margin:0 4px 8px 0;padding:10px 6px;text-align:center;border:1px solid #888888;border-radius:4px;text-decoration:none;color:{{../look.colors.accent}}">{{score}}</a>{{/each}}</p>`;
 const scoreLines = `{{#each surveyLinks}}{{score}}: {{url}}
 {{/each}}`;
 

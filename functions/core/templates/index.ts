@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import { templateLocaleOf, type Complaint, type Contract, type Customer, type SurveyResponse } from '../records.js';
 import { DateTime } from 'luxon';
 import type { PlannedMessage } from '../messages.js';
+import type { Brand } from '../config.js';
 import { followUpKindOf } from '../campaigns/complaint-follow-up.js';
 import { renewalTemplates } from './renewal.js';
 import { birthdayTemplates } from './birthday.js';
@@ -47,7 +48,8 @@ export interface RenderedEmail {
 }
 
 export interface RenderContext {
-  readonly brand: string;
+  /** Whose e-mail this is (configuration `brand`). */
+  readonly brand: Brand;
   /** The contract a renewal reminder is about. */
   readonly contract?: Pick<Contract, 'plan' | 'endsOn'>;
   /** The complaint a follow-up is about. */
@@ -64,19 +66,32 @@ export interface RenderContext {
   readonly keepInTouch?: KeepInTouchRenderContext;
 }
 
-/** The foot of every e-mail: where the customer chooses what they get. */
-const footers: Record<string, { readonly preferences: string; readonly unsubscribe: string }> = {
-  en: { preferences: 'Choose what we send you', unsubscribe: 'Unsubscribe from marketing e-mails' },
-  es: { preferences: 'Elige qué te enviamos', unsubscribe: 'Darte de baja de los correos comerciales' },
-  ro: { preferences: 'Alege ce îți trimitem', unsubscribe: 'Dezabonează-te de la e-mailurile de marketing' },
+/** The foot of every e-mail: who sends it, where to write, and where the customer chooses what they get. */
+const footers: Record<string, { readonly preferences: string; readonly unsubscribe: string; readonly support: string }> = {
+  en: { preferences: 'Choose what we send you', unsubscribe: 'Unsubscribe from marketing e-mails', support: 'Questions? Write to' },
+  es: { preferences: 'Elige qué te enviamos', unsubscribe: 'Darte de baja de los correos comerciales', support: '¿Dudas? Escríbenos a' },
+  ro: { preferences: 'Alege ce îți trimitem', unsubscribe: 'Dezabonează-te de la e-mailurile de marketing', support: 'Întrebări? Scrie-ne la' },
 };
-const htmlFooter = `{{#if preferencesUrl}}
-<hr><p style="font-size:smaller"><a href="{{preferencesUrl}}">{{footer.preferences}}</a>{{#if unsubscribeUrl}} · <a href="{{unsubscribeUrl}}">{{footer.unsubscribe}}</a>{{/if}}</p>{{/if}}`;
-const textFooter = `{{#if preferencesUrl}}
+// The business's header and footer around every e-mail's body (brand from the configuration; colours are validated #RRGGBB).
+const htmlHeader = `<div style="max-width:600px;margin:0 auto;font-family:Helvetica,Arial,sans-serif;line-height:1.5">
+<div style="background:{{look.colors.accent}};color:#ffffff;padding:16px 20px">{{#if look.logoUrl}}<img src="{{look.logoUrl}}" alt="{{brand}}" height="40" style="display:block;height:40px;border:0">{{else}}<strong style="font-size:20px">{{brand}}</strong>{{/if}}</div>
+<div style="padding:8px 20px">
+`;
+const htmlFooter = `
+</div>
+<div style="background:{{look.colors.background}};color:#444444;padding:12px 20px;font-size:13px">
+{{#if preferencesUrl}}<p><a href="{{preferencesUrl}}" style="color:{{look.colors.accent}}">{{footer.preferences}}</a>{{#if unsubscribeUrl}} · <a href="{{unsubscribeUrl}}" style="color:{{look.colors.accent}}">{{footer.unsubscribe}}</a>{{/if}}</p>{{/if}}
+{{#if look.supportEmail}}<p>{{footer.support}} <a href="mailto:{{look.supportEmail}}" style="color:{{look.colors.accent}}">{{look.supportEmail}}</a></p>{{/if}}
+<p>{{brand}}{{#if look.postalAddress}} · {{look.postalAddress}}{{/if}}</p>
+</div>
+</div>`;
+const textFooter = `
 
 --
-{{footer.preferences}}: {{preferencesUrl}}{{#if unsubscribeUrl}}
-{{footer.unsubscribe}}: {{unsubscribeUrl}}{{/if}}{{/if}}`;
+{{#if preferencesUrl}}{{footer.preferences}}: {{preferencesUrl}}
+{{#if unsubscribeUrl}}{{footer.unsubscribe}}: {{unsubscribeUrl}}
+{{/if}}{{/if}}{{#if look.supportEmail}}{{footer.support}} {{look.supportEmail}}
+{{/if}}{{brand}}{{#if look.postalAddress}}, {{look.postalAddress}}{{/if}}`;
 
 const handlebars = Handlebars.create();
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
@@ -103,7 +118,7 @@ export const renderEmail = (name: TemplateName, customer: Customer, context: Ren
   const data = {
     ...(variant ? keepInTouchData(variant, customer, context.keepInTouch, locale, template.tierNames) : {}),
     name: customer.name?.replace(/\s+/g, ' ').trim() || undefined,
-    brand: context.brand,
+    brand: context.brand.name,
     points: customer.loyaltyPoints > 0 ? customer.loyaltyPoints.toLocaleString(locale) : undefined,
     tierName: template.tierNames[customer.tier],
     plan: context.contract?.plan,
@@ -116,10 +131,11 @@ export const renderEmail = (name: TemplateName, customer: Customer, context: Ren
     preferencesUrl: context.preferencesUrl,
     unsubscribeUrl: context.unsubscribeUrl,
     footer: footers[locale] ?? footers.en,
+    look: context.brand,
   };
   return {
     subject: compile(template.subject, false)(data).replace(/[\r\n]+/g, ' ').trim(),
-    html: compile(template.html + htmlFooter, true)(data),
+    html: compile(htmlHeader + template.html + htmlFooter, true)(data),
     text: compile(template.text + textFooter, false)(data),
     locale,
   };
