@@ -63,6 +63,16 @@ const parseDays = (value: string): number => {
   return days;
 };
 
+/** The configuration with the brand of a JSON file (`start`'s sample business), validated like any other. */
+const withBrandOf = async (config: RetentionConfig, path: string | undefined): Promise<RetentionConfig> => {
+  if (!path) return config;
+  try {
+    return parseConfig({ ...config, brand: JSON.parse(await readFile(path, 'utf8')) });
+  } catch (error) {
+    throw new UsageError(`cannot use the brand ${path}: ${(error as Error).message}`);
+  }
+};
+
 const loadConfig = async (path: string | undefined): Promise<RetentionConfig> => {
   if (!path) return defaultConfig;
   let document: unknown;
@@ -212,6 +222,8 @@ interface SimulateOptions {
   start: string;
   days: number;
   config?: string;
+  /** A JSON file with the configuration's `brand` (start: the demo's sample business). */
+  brand?: string;
   out?: string;
   html?: string;
   dynamodbEndpoint?: string;
@@ -233,7 +245,7 @@ const simulateOn = (
   });
 
 const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (line: string) => void, links?: LinkSigning): Promise<SimulationResult> => {
-  const config = await loadConfig(options.config);
+  const config = await withBrandOf(await loadConfig(options.config), options.brand);
   const data = await readData(options.data);
   const started = performance.now();
   let lastShown = -1;
@@ -410,6 +422,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
     .option('--days <n>', 'how many days to simulate', parseDays, 90)
     .option('--out <file>', 'write the JSON report here', resolve(repoRoot, 'reports/demo-report.json'))
     .option('--html <file>', 'write the HTML report here', resolve(repoRoot, 'reports/demo-report.html'))
+    .option('--brand <file>', 'the business the e-mails and pages are of (configuration `brand`, as JSON)', resolve(repoRoot, 'data/demo-brand.json'))
     .option('--ses-port <port>', 'port of the SES emulator and its inbox', (v) => Number(v), 8005)
     .option('--no-serve', 'exit after the summary instead of serving the inbox')
     .action(async (options: SimulateOptions & { serve: boolean; sesPort: number }) => {
