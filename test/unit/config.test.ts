@@ -68,3 +68,29 @@ describe('configuration', () => {
     expect(parseConfig(defaults)).toMatchObject({ email: { preferenceLinkValidDays: 90 }, dispatcher: { claimLeaseMinutes: 10 } });
   });
 });
+
+describe('the brand', () => {
+  const withBrand = (brand: Record<string, unknown>) => parseConfig({ ...defaults, brand: { ...defaults.brand, ...brand } });
+
+  it('takes a business\'s name, sender name, https logo, colours, postal and support address', () => {
+    const config = withBrand({ name: 'Larkspur Coffee', senderName: 'Cafetería Ñu', logoUrl: 'https://cdn.larkspur.example/logo.png', colors: { accent: '#6b3fa0', background: '#F6F1FB' }, postalAddress: '12 Mill Lane, Bristol', supportEmail: 'help@larkspur.example' });
+    expect(config.brand.logoUrl).toBe('https://cdn.larkspur.example/logo.png');
+  });
+
+  it.each([
+    [{ logoUrl: 'http://cdn.example/logo.png' }, 'brand.logoUrl: must be an https URL'],
+    [{ logoUrl: 'javascript:alert(1)' }, 'brand.logoUrl: must be an https URL'],
+    [{ colors: { accent: 'red', background: '#ffffff' } }, 'brand.colors.accent: must be a colour #RRGGBB'],
+    [{ colors: { accent: '#ffffff;x:y', background: '#ffffff' } }, 'brand.colors.accent: must be a colour #RRGGBB'],
+    [{ senderName: 'Shop\r\nBcc: all@example.com' }, 'brand.senderName: must be one line'],
+    [{ name: '  ' }, 'brand.name: must not be empty'],
+    [{ supportEmail: 'help' }, 'brand.supportEmail: must be an e-mail address'],
+  ])('refuses %o naming the setting', (brand, reason) => {
+    expect(() => withBrand(brand)).toThrow(reason);
+  });
+
+  it('a configuration stored before the brand existed gets the shipped one', () => {
+    const { brand: _brand, ...older } = defaults;
+    expect(parseConfig(older).brand).toEqual(defaults.brand);
+  });
+});
