@@ -154,7 +154,7 @@ const describeRecord = (raw: Record<string, unknown>): string => {
 };
 
 /** `customer c-1`, `contract k-7`: how a valid record is named in rejects and warnings. */
-export const recordNameOf = (record: BusinessRecord): string => `${record.type} ${(record as unknown as Record<string, string>)[idField[record.type]]}`;
+export const recordNameOf = (record: BusinessRecord): string => describeRecord(record as unknown as Record<string, unknown>);
 
 const reject = (record: string, field: string, reason: string): ParseResult => ({ ok: false, rejection: { record, field, reason } });
 
