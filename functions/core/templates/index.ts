@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { templateLocaleOf, type Complaint, type Contract, type Customer, type SurveyResponse } from '../records.js';
+import { templateLocaleOf, type Locale, type Complaint, type Contract, type Customer, type SurveyResponse } from '../records.js';
 import { DateTime } from 'luxon';
 import type { PlannedMessage } from '../messages.js';
 import type { Brand } from '../config.js';
@@ -10,6 +10,7 @@ import { keepInTouchTemplates } from './keep-in-touch.js';
 import { keepInTouchData, keepInTouchVariantOf, type KeepInTouchRenderContext } from './keep-in-touch-data.js';
 import { complaintApologyTemplates, complaintCheckInTemplates, complaintResolvedTemplates, detractorFollowUpTemplates, surveyTemplates } from './feedback.js';
 import type { CampaignTemplates, LocalizedTemplate } from './types.js';
+import { emailHtml, emailText } from './layout.js';
 
 /**
  * Renders a campaign's e-mail in the customer's language (English when there is no template for it).
@@ -67,32 +68,11 @@ export interface RenderContext {
 }
 
 /** The foot of every e-mail: who sends it, where to write, and where the customer chooses what they get. */
-const footers: Record<string, { readonly preferences: string; readonly unsubscribe: string; readonly support: string }> = {
+const footers: Record<Locale, { readonly preferences: string; readonly unsubscribe: string; readonly support: string }> = {
   en: { preferences: 'Choose what we send you', unsubscribe: 'Unsubscribe from marketing e-mails', support: 'Questions? Write to' },
   es: { preferences: 'Elige qué te enviamos', unsubscribe: 'Darte de baja de los correos comerciales', support: '¿Dudas? Escríbenos a' },
   ro: { preferences: 'Alege ce îți trimitem', unsubscribe: 'Dezabonează-te de la e-mailurile de marketing', support: 'Întrebări? Scrie-ne la' },
 };
-// The business's header and footer around every e-mail's body (brand from the configuration; colours are validated #RRGGBB).
-const htmlHeader = `<div style="max-width:600px;margin:0 auto;font-family:Helvetica,Arial,sans-serif;line-height:1.5">
-<div style="background:{{look.colors.accent}};color:#ffffff;padding:16px 20px">{{#if look.logoUrl}}<img src="{{look.logoUrl}}" alt="{{brand}}" height="40" style="display:block;height:40px;border:0">{{else}}<strong style="font-size:20px">{{brand}}</strong>{{/if}}</div>
-<div style="padding:8px 20px">
-`;
-const htmlFooter = `
-</div>
-<div style="background:{{look.colors.background}};color:#444444;padding:12px 20px;font-size:13px">
-{{#if preferencesUrl}}<p><a href="{{preferencesUrl}}" style="color:{{look.colors.accent}}">{{footer.preferences}}</a>{{#if unsubscribeUrl}} · <a href="{{unsubscribeUrl}}" style="color:{{look.colors.accent}}">{{footer.unsubscribe}}</a>{{/if}}</p>{{/if}}
-{{#if look.supportEmail}}<p>{{footer.support}} <a href="mailto:{{look.supportEmail}}" style="color:{{look.colors.accent}}">{{look.supportEmail}}</a></p>{{/if}}
-<p>{{brand}}{{#if look.postalAddress}} · {{look.postalAddress}}{{/if}}</p>
-</div>
-</div>`;
-const textFooter = `
-
---
-{{#if preferencesUrl}}{{footer.preferences}}: {{preferencesUrl}}
-{{#if unsubscribeUrl}}{{footer.unsubscribe}}: {{unsubscribeUrl}}
-{{/if}}{{/if}}{{#if look.supportEmail}}{{footer.support}} {{look.supportEmail}}
-{{/if}}{{brand}}{{#if look.postalAddress}}, {{look.postalAddress}}{{/if}}`;
-
 const handlebars = Handlebars.create();
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 const compile = (source: string, escape: boolean): Handlebars.TemplateDelegate => {
@@ -130,13 +110,15 @@ export const renderEmail = (name: TemplateName, customer: Customer, context: Ren
     surveyLinks: context.surveyLinks,
     preferencesUrl: context.preferencesUrl,
     unsubscribeUrl: context.unsubscribeUrl,
-    footer: footers[locale] ?? footers.en,
+    footer: footers[locale],
     look: context.brand,
   };
+  const subject = compile(template.subject, false)(data).replace(/[\r\n]+/g, ' ').trim();
+  const frame = { brand: context.brand, lang: locale, subject, footer: data.footer, preferencesUrl: context.preferencesUrl, unsubscribeUrl: context.unsubscribeUrl };
   return {
-    subject: compile(template.subject, false)(data).replace(/[\r\n]+/g, ' ').trim(),
-    html: compile(htmlHeader + template.html + htmlFooter, true)(data),
-    text: compile(template.text + textFooter, false)(data),
+    subject,
+    html: emailHtml({ ...frame, content: compile(template.html, true)(data) }),
+    text: emailText({ ...frame, content: compile(template.text, false)(data) }),
     locale,
   };
 };
