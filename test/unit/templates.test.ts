@@ -126,8 +126,8 @@ describe('keep-in-touch e-mail', () => {
 
   it.each([
     [300, 'Ana, you have 300 points at Acme', 'Another 200 points and they get you a free coffee.'],
-    [1500, 'Ana, your points are enough for a free coffee at Acme', 'That is enough for a free coffee right now, and another 500 points would get you a free service visit.'],
-    [2000, 'Ana, your points are enough for a free service visit at Acme', 'That is enough for a free service visit right now.'],
+    [1500, 'Ana, your points are enough for a free coffee', 'That is enough for a free coffee right now, and another 500 points would get you a free service visit.'],
+    [2000, 'Ana, your points are enough for a free service visit', 'That is enough for a free service visit right now.'],
   ])('with %i points tells what they buy now (the best reward) or how far the next reward is', (loyaltyPoints, subject, sentence) => {
     const email = renderEmail('keepInTouch', member({ name: 'Ana', loyaltyPoints }), about('points'));
     expect(email.subject).toBe(subject);

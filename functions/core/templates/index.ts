@@ -1,44 +1,44 @@
 import Handlebars from 'handlebars';
-import { templateLocaleOf, type Locale, type Complaint, type Contract, type Customer, type SurveyResponse } from '../records.js';
 import { DateTime } from 'luxon';
+import { templateLocaleOf, type Complaint, type Contract, type Customer, type Locale, type SurveyResponse } from '../records.js';
 import type { PlannedMessage } from '../messages.js';
 import type { Brand } from '../config.js';
 import { followUpKindOf } from '../campaigns/complaint-follow-up.js';
-import { renewalTemplates } from './renewal.js';
-import { birthdayTemplates } from './birthday.js';
-import { keepInTouchTemplates } from './keep-in-touch.js';
 import { keepInTouchData, keepInTouchVariantOf, type KeepInTouchRenderContext } from './keep-in-touch-data.js';
-import { complaintApologyTemplates, complaintCheckInTemplates, complaintResolvedTemplates, detractorFollowUpTemplates, surveyTemplates } from './feedback.js';
-import type { CampaignTemplates, LocalizedTemplate } from './types.js';
+import type { KeepInTouchVariant } from './keep-in-touch.js';
 import { emailHtml, emailText } from './layout.js';
+import { shippedTemplates } from './shipped.generated.js';
+import type { LocalizedTemplate, TemplateKey, TemplateSet, TemplateSource } from './types.js';
+import { footers, tierNames } from './vocabulary.js';
 
 /**
- * Renders a campaign's e-mail in the customer's language (English when there is no template for it).
- * HTML escapes every value; subject and text are plain text, so they are not escaped, and the
- * subject loses line breaks so a customer's name can never add a header.
+ * Renders an e-mail in the customer's language (es-MX → es → en) from a template set: the shipped
+ * one, or the version the business pushed. HTML escapes every value; subject and text are plain
+ * text, so they are not escaped, and the subject loses line breaks so a customer's name can never
+ * add a header. The body goes into the layout (layout.ts) with the brand and the footer.
  */
 
-const templates = {
-  birthday: birthdayTemplates,
-  // The points e-mail stands for all keep-in-touch contents here; renderEmail picks the one the context asks for.
-  keepInTouch: keepInTouchTemplates.points,
-  renewal: renewalTemplates,
-  survey: surveyTemplates,
-  complaintApology: complaintApologyTemplates,
-  complaintCheckIn: complaintCheckInTemplates,
-  complaintResolved: complaintResolvedTemplates,
-  detractorFollowUp: detractorFollowUpTemplates,
-} satisfies Record<string, CampaignTemplates>;
-
 export type { KeepInTouchRenderContext } from './keep-in-touch-data.js';
-export type TemplateName = keyof typeof templates;
-export const templateNames = Object.keys(templates) as TemplateName[];
+export { shippedTemplates } from './shipped.generated.js';
+
+/** What a message is about: its campaign, or for a complaint follow-up the step it is. */
+export const templateNames = ['birthday', 'keepInTouch', 'renewal', 'survey', 'complaintApology', 'complaintCheckIn', 'complaintResolved', 'detractorFollowUp'] as const;
+export type TemplateName = (typeof templateNames)[number];
 
 const followUpTemplates = { apology: 'complaintApology', checkIn: 'complaintCheckIn', resolved: 'complaintResolved', detractor: 'detractorFollowUp' } as const;
 
 /** The e-mail a message is: its campaign's, or for a complaint follow-up the one its step calls for. */
 export const templateOf = (message: Pick<PlannedMessage, 'campaign' | 'occurrence'>): TemplateName =>
   message.campaign === 'complaintFollowUp' ? followUpTemplates[followUpKindOf(message.occurrence)] : message.campaign;
+
+const keepInTouchKeys = {
+  points: 'keepInTouchPoints',
+  tierProgress: 'keepInTouchTierProgress',
+  tierStanding: 'keepInTouchTierStanding',
+  anniversary: 'keepInTouchAnniversary',
+  news: 'keepInTouchNews',
+} as const satisfies Record<KeepInTouchVariant, TemplateKey>;
+const keepInTouchVariantOfKey = new Map(Object.entries(keepInTouchKeys).map(([variant, key]) => [key as TemplateKey, variant as KeepInTouchVariant]));
 
 export interface RenderedEmail {
   readonly subject: string;
@@ -51,6 +51,8 @@ export interface RenderedEmail {
 export interface RenderContext {
   /** Whose e-mail this is (configuration `brand`). */
   readonly brand: Brand;
+  /** The templates to use: the active version (`retention templates push`); the shipped ones when not given. */
+  readonly templates?: TemplateSet;
   /** The contract a renewal reminder is about. */
   readonly contract?: Pick<Contract, 'plan' | 'endsOn'>;
   /** The complaint a follow-up is about. */
@@ -67,19 +69,38 @@ export interface RenderContext {
   readonly keepInTouch?: KeepInTouchRenderContext;
 }
 
-/** The foot of every e-mail: who sends it, where to write, and where the customer chooses what they get. */
-const footers: Record<Locale, { readonly preferences: string; readonly unsubscribe: string; readonly support: string }> = {
-  en: { preferences: 'Choose what we send you', unsubscribe: 'Unsubscribe from marketing e-mails', support: 'Questions? Write to' },
-  es: { preferences: 'Elige qué te enviamos', unsubscribe: 'Darte de baja de los correos comerciales', support: '¿Dudas? Escríbenos a' },
-  ro: { preferences: 'Alege ce îți trimitem', unsubscribe: 'Dezabonează-te de la e-mailurile de marketing', support: 'Întrebări? Scrie-ne la' },
+/**
+ * What templates may use besides the variables: `{{> surveyScores}}`, the survey's eleven one-click
+ * answers. In HTML, inline boxes, not a table row: on a phone the eleven wrap onto two lines instead of
+ * scrolling sideways.
+ */
+const htmlPartials = {
+  surveyScores: `<p style="margin:12px 0;line-height:1">{{#each surveyLinks}}<a href="{{url}}" style="display:inline-block;min-width:28px;margin:0 4px 8px 0;padding:10px 6px;text-align:center;border:1px solid #888888;border-radius:4px;text-decoration:none;color:{{../accentColor}}">{{score}}</a>{{/each}}</p>`,
 };
-const handlebars = Handlebars.create();
+const textPartials = {
+  surveyScores: `{{#each surveyLinks}}{{score}}: {{url}}
+{{/each}}`,
+};
+export const partialNames = Object.keys(htmlPartials);
+
+const environment = (partials: Record<string, string>) => {
+  const handlebars = Handlebars.create();
+  handlebars.registerPartial(partials);
+  return handlebars;
+};
+const html = environment(htmlPartials);
+const text = environment(textPartials);
+
+/**
+ * Compiles a template's source once per process (the pushed ones too: a version's sources never
+ * change). Only Handlebars' own helpers (if, unless, each, with) and our partials are known.
+ */
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
-const compile = (source: string, escape: boolean): Handlebars.TemplateDelegate => {
-  const key = `${escape}:${source}`;
+export const compileTemplate = (source: string, as: 'html' | 'text'): Handlebars.TemplateDelegate => {
+  const key = `${as}:${source}`;
   let template = compiled.get(key);
   if (!template) {
-    template = handlebars.compile(source, { noEscape: !escape, strict: false });
+    template = (as === 'html' ? html : text).compile(source, { noEscape: as === 'text', strict: false, knownHelpersOnly: true });
     compiled.set(key, template);
   }
   return template;
@@ -88,19 +109,41 @@ const compile = (source: string, escape: boolean): Handlebars.TemplateDelegate =
 const longDate = (isoDate: string, locale: string, timeZone?: string): string =>
   DateTime.fromISO(isoDate, timeZone ? { zone: timeZone } : { setZone: true }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
 
-export const renderEmail = (name: TemplateName, customer: Customer, context: RenderContext): RenderedEmail => {
-  const variant = name === 'keepInTouch' ? keepInTouchVariantOf(customer, context.keepInTouch) : undefined;
-  const localized = variant ? keepInTouchTemplates[variant] : templates[name];
-  // es-MX → es → en, as the import's warning says.
-  const wanted = templateLocaleOf(customer.locale);
-  const locale = wanted in localized ? wanted : 'en';
-  const template = (localized as Record<string, LocalizedTemplate>)[locale]!;
+/** The template of a message for this customer: a keep-in-touch e-mail's is its content's. */
+export const templateKeyOf = (name: TemplateName, customer: Customer, keepInTouch: KeepInTouchRenderContext | undefined): TemplateKey =>
+  name === 'keepInTouch' ? keepInTouchKeys[keepInTouchVariantOf(customer, keepInTouch)] : name;
+
+/** The e-mail `name` for this customer, from the context's templates. */
+export const renderEmail = (name: TemplateName, customer: Customer, context: RenderContext): RenderedEmail =>
+  renderTemplate(templateKeyOf(name, customer, context.keepInTouch), customer, context);
+
+/** The language of `localized` a customer gets: theirs, else its language, else English. */
+export const localeFor = (localized: LocalizedTemplate, customerLocale: string): Locale => {
+  const wanted = templateLocaleOf(customerLocale);
+  return localized[wanted] ? wanted : 'en';
+};
+
+/** A template's subject and bodies for a customer, before the layout frames them. */
+export interface RenderedParts {
+  readonly locale: Locale;
+  readonly subject: string;
+  readonly bodyHtml: string;
+  readonly bodyText: string;
+}
+
+/** One template's parts for a customer, whichever the variant (`templates push` checks each one). */
+export const renderParts = (key: TemplateKey, customer: Customer, context: RenderContext): RenderedParts => {
+  const localized = (context.templates ?? shippedTemplates)[key];
+  const locale = localeFor(localized, customer.locale);
+  const template = localized[locale] as TemplateSource;
+  const variant = keepInTouchVariantOfKey.get(key);
   const data = {
-    ...(variant ? keepInTouchData(variant, customer, context.keepInTouch, locale, template.tierNames) : {}),
+    ...(variant ? keepInTouchData(variant, customer, context.keepInTouch, locale, tierNames[locale]) : {}),
     name: customer.name?.replace(/\s+/g, ' ').trim() || undefined,
     brand: context.brand.name,
+    accentColor: context.brand.colors.accent,
     points: customer.loyaltyPoints > 0 ? customer.loyaltyPoints.toLocaleString(locale) : undefined,
-    tierName: template.tierNames[customer.tier],
+    tierName: tierNames[locale][customer.tier],
     plan: context.contract?.plan,
     // Dates as the customer writes them: 30 de junio de 2027, 30 iunie 2027, June 30, 2027.
     endsOn: context.contract ? longDate(context.contract.endsOn, locale) : undefined,
@@ -110,15 +153,18 @@ export const renderEmail = (name: TemplateName, customer: Customer, context: Ren
     surveyLinks: context.surveyLinks,
     preferencesUrl: context.preferencesUrl,
     unsubscribeUrl: context.unsubscribeUrl,
-    footer: footers[locale],
-    look: context.brand,
   };
-  const subject = compile(template.subject, false)(data).replace(/[\r\n]+/g, ' ').trim();
-  const frame = { brand: context.brand, lang: locale, subject, footer: data.footer, preferencesUrl: context.preferencesUrl, unsubscribeUrl: context.unsubscribeUrl };
   return {
-    subject,
-    html: emailHtml({ ...frame, content: compile(template.html, true)(data) }),
-    text: emailText({ ...frame, content: compile(template.text, false)(data) }),
     locale,
+    subject: compileTemplate(template.subject, 'text')(data).replace(/[\r\n]+/g, ' ').trim(),
+    bodyHtml: compileTemplate(template.html, 'html')(data),
+    bodyText: compileTemplate(template.text, 'text')(data),
   };
+};
+
+/** One template rendered for a customer and put into the layout with the brand and the footer. */
+export const renderTemplate = (key: TemplateKey, customer: Customer, context: RenderContext): RenderedEmail => {
+  const { locale, subject, bodyHtml, bodyText } = renderParts(key, customer, context);
+  const frame = { brand: context.brand, lang: locale, subject, footer: footers[locale], preferencesUrl: context.preferencesUrl, unsubscribeUrl: context.unsubscribeUrl };
+  return { subject, html: emailHtml({ ...frame, content: bodyHtml }), text: emailText({ ...frame, content: bodyText }), locale };
 };

@@ -11,8 +11,9 @@ import {
   type KeepInTouchSettings,
 } from '../campaigns/keep-in-touch-content.js';
 import type { Customer } from '../records.js';
-import { keepInTouchUnits, type KeepInTouchVariant, type PluralWords } from './keep-in-touch.js';
-import type { LocalizedTemplate } from './types.js';
+import type { KeepInTouchVariant } from './keep-in-touch.js';
+import type { Locale } from '../records.js';
+import { units as unitWords, type PluralWords } from './vocabulary.js';
 
 /** What the dispatcher tells the renderer about a keep-in-touch e-mail: the chosen content, the settings and the customer's local date of sending. */
 export interface KeepInTouchRenderContext {
@@ -47,10 +48,10 @@ export const keepInTouchData = (
   variant: KeepInTouchVariant,
   customer: Pick<Customer, 'tier' | 'loyaltyPoints' | 'createdAt' | 'timeZone'>,
   keepInTouch: KeepInTouchRenderContext | undefined,
-  locale: string,
-  tierNames: LocalizedTemplate['tierNames'],
+  locale: Locale,
+  tierNames: Readonly<Record<Customer['tier'], string>>,
 ): Record<string, unknown> => {
-  const units = keepInTouchUnits[locale as keyof typeof keepInTouchUnits] ?? keepInTouchUnits.en;
+  const units = unitWords[locale];
   const points = (count: number) => quantity(count, units.point, locale);
   const balance = customer.loyaltyPoints;
   const data: Record<string, unknown> = { balance: points(balance) };
