@@ -5,6 +5,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionConfig } from '../core/config.js';
 import { numberAsStored } from '../core/inexact-number.js';
 import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
+import { cachedTemplates, DynamoTemplateStore } from './dynamo-templates.js';
+import type { TemplateSet } from '../core/templates/types.js';
 import type { ConfigStore, ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../core/ports.js';
 import { DynamoSuppressionStore } from './dynamo-suppressions.js';
 import { DynamoLedgerStore } from './dynamo-ledger.js';
@@ -39,6 +41,8 @@ export interface HandlerRuntime {
   readonly metrics?: Metrics;
   readonly clock: () => Date;
   readonly config: () => Promise<RetentionConfig>;
+  /** The active templates (`retention templates push`), cached like the configuration. */
+  readonly templates: () => Promise<TemplateSet>;
   readonly stores: () => Stores;
   /** The secret one-click links are signed with: the dispatcher signs, the link handler verifies. */
   readonly linkSecret: () => Promise<string>;
@@ -104,6 +108,7 @@ export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
   const documentClient = once(() => documentClientFor(new DynamoDBClient({})));
   const tables = once(() => tableNamesFromEnv());
   const config = once(() => cachedConfig(new DynamoConfigStore(documentClient(), tables().Control), clock));
+  const templates = once(() => cachedTemplates(new DynamoTemplateStore(documentClient(), tables().Control), clock));
   const missingMailer: Mailer = { send: notInThisFunction('the mail service') };
   const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' });
   return {
@@ -111,6 +116,7 @@ export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
     metrics: retentionMetrics((options) => new Metrics(options), logger),
     clock,
     config: () => config()(),
+    templates: () => templates()(),
     stores: once(() => storesFor(documentClient(), tables(), parts.mailer ? parts.mailer() : missingMailer)),
     linkSecret: parts.linkSecret ?? notInThisFunction('the link secret'),
     linksBaseUrl: () => requiredEnv('LINKS_BASE_URL'),

@@ -21,6 +21,7 @@ export const SENDING_ACCOUNT_FAULT = 'the sending account refused a message; mes
 export const createDispatcherHandler = (runtime: HandlerRuntime) =>
   withMiddlewares(runtime, async (_event: { scheduledTime?: string }) => {
     const config = await runtime.config();
+    const templates = await runtime.templates();
     const { outbox, customers, ledger, mailer, suppressions } = runtime.stores();
     const links = { baseUrl: runtime.linksBaseUrl(), secret: await runtime.linkSecret() };
     const byCampaign = new Map<CampaignName, Record<DispatchOutcome, number>>();
@@ -31,7 +32,7 @@ export const createDispatcherHandler = (runtime: HandlerRuntime) =>
       accountFaults++;
       runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
     };
-    const deps = { outbox, customers, ledger, mailer, suppressions, config, links, newClaimId: randomUUID, clock: runtime.clock, onError, onAccountFault };
+    const deps = { outbox, customers, ledger, mailer, suppressions, config, templates, links, newClaimId: randomUUID, clock: runtime.clock, onError, onAccountFault };
     try {
       for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
         const result = await dispatchDue(deps, runtime.clock());

@@ -8,6 +8,7 @@ import type { LinkSigning } from '../core/links.js';
 import type { RetentionConfig } from '../core/config.js';
 import { documentClientFor, retentionMetrics, storesFor, type HandlerRuntime } from '../adapters/runtime.js';
 import { cachedConfig, DynamoConfigStore } from '../adapters/dynamo-config.js';
+import { cachedTemplates, DynamoTemplateStore } from '../adapters/dynamo-templates.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
 import { senderAddress } from '../adapters/deploy-settings.js';
 import type { TableNames } from '../adapters/tables.js';
@@ -102,6 +103,7 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   const real = storesFor(documentClient, endpoints.tables, mailer);
   const stores = options.wrapOutbox ? { ...real, outbox: options.wrapOutbox(real.outbox) } : real;
   const config = options.config ?? cachedConfig(new DynamoConfigStore(documentClient, endpoints.tables.Control), options.clock);
+  const templates = cachedTemplates(new DynamoTemplateStore(documentClient, endpoints.tables.Control), options.clock);
   const links = options.links ?? defaultLocalLinks();
   // In AWS the secret is a Secrets Manager read (link-secret.ts); here it is in memory, so the call it stands for is recorded by hand.
   const linkSecret = async () => {
@@ -110,5 +112,5 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   };
   const logger = options.logger ?? quietLogger();
   const metrics = retentionMetrics((metricsOptions) => new CollectedMetrics(metricsOptions), logger);
-  return { logger, metrics, clock: options.clock, config, stores: () => stores, linkSecret, linksBaseUrl: () => links.baseUrl };
+  return { logger, metrics, clock: options.clock, config, templates, stores: () => stores, linkSecret, linksBaseUrl: () => links.baseUrl };
 };

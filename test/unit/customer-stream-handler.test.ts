@@ -1,3 +1,4 @@
+import { shippedTemplates } from '../../functions/core/templates/index.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -69,6 +70,7 @@ const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger; re
     logger,
     clock: () => new Date('2027-01-01T00:00:00.000Z'),
     config: async () => defaultConfig,
+    templates: async () => shippedTemplates,
     stores: () => ({ customers, outbox, ledger, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore }),
     linkSecret: async () => 'test',
     linksBaseUrl: () => 'https://links.test',

@@ -1,3 +1,4 @@
+import { shippedTemplates } from '../../functions/core/templates/index.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
 import type { APIGatewayProxyEventV2, DynamoDBRecord, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
@@ -26,6 +27,7 @@ const runtimeWith = (stores: () => Partial<Stores>) => {
     metrics,
     clock: () => now,
     config: async () => defaultConfig,
+    templates: async () => shippedTemplates,
     stores: () => stores() as Stores,
     linkSecret: async () => secret,
     linksBaseUrl: () => 'https://links.test',

@@ -1,3 +1,4 @@
+import { shippedTemplates } from '../../functions/core/templates/index.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ const linksHandler = (config = defaultConfig) => {
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     clock: () => now,
     config: async () => config,
+    templates: async () => shippedTemplates,
     stores: () => ({ customers, outbox: {} as Outbox, ledger: {} as LedgerStore, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore }),
     linkSecret: async () => secret,
     linksBaseUrl: () => 'https://links.test',

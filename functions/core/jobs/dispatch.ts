@@ -12,6 +12,7 @@ import { capThreshold, firstCapSlot, firstSendableInstant, floorOf } from '../ca
 import { later, localDateOf } from '../calendar.js';
 import { customerFromItem, parseStoredRecord, PROFILE_RECORD_KEY, recordTypeOfKey, type BusinessRecord, type Customer } from '../records.js';
 import { renderEmail, templateOf, type RenderContext } from '../templates/index.js';
+import type { TemplateSet } from '../templates/types.js';
 import { forEachConcurrently } from '../concurrency.js';
 import { replanCustomer } from './replan-customer.js';
 import { floorStartOf } from '../campaigns/keep-in-touch.js';
@@ -24,6 +25,8 @@ export interface DispatchDeps {
   readonly mailer: Mailer;
   readonly suppressions: SuppressionStore;
   readonly config: RetentionConfig;
+  /** The templates to write with: the active version (`retention templates push`). */
+  readonly templates: TemplateSet;
   /** Where one-click links point and what signs them. */
   readonly links: LinkSigning;
   /** A fresh unique id per claim, so only the claimer can finish what it took. */
@@ -307,6 +310,7 @@ const renderContextOf = (deps: DispatchDeps, message: Message, customer: Custome
     preferencesUrl: preferenceLinks.preferences,
     unsubscribeUrl: message.messageClass === 'marketing' ? preferenceLinks.unsubscribe : undefined,
     brand: deps.config.brand,
+    templates: deps.templates,
     contract: source?.type === 'contract' ? source : undefined,
     complaint: source?.type === 'complaint' ? source : undefined,
     surveyAnswer: source?.type === 'surveyResponse' ? source : undefined,
