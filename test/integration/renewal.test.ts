@@ -39,7 +39,7 @@ describe('renewal reminders on the real local stack', () => {
   it('reminds 30 and 7 days before the contract ends, at 09:00 local, with the plan and the date in the customer’s language', async () => {
     expect(of('lola')).toEqual({ 30: ['sent', '2027-02-08', '09:00'], 7: ['sent', '2027-03-03', '09:00'] });
     const subjects = (await emailsTo((to) => to.startsWith(id('lola')))).map((e) => e.subject);
-    expect(subjects).toContain('Tu plan Premium annual termina el 10 de marzo de 2027');
+    expect(subjects).toContain('Tu suscripción (Premium annual) termina el 10 de marzo de 2027');
   });
 
   it('cancels the reminders still waiting when the contract is renewed or cancelled', () => {

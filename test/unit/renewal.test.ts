@@ -47,9 +47,9 @@ describe('a renewal reminder', () => {
 
   it('names the plan and the date in the customer’s language, escaped', () => {
     const ro = renderEmail('renewal', customer, { brand: brandNamed('Acme'), contract: contract() });
-    expect(ro.subject).toBe('Abonamentul tău Family plan se încheie pe 30 iunie 2027');
+    expect(ro.subject).toBe('Abonamentul tău (Family plan) se încheie pe 30 iunie 2027');
     const en = renderEmail('renewal', { ...customer, locale: 'en' }, { brand: brandNamed('Acme'), contract: contract({ plan: '<i>Pro</i>' }) });
-    expect(en.subject).toBe('Your <i>Pro</i> plan ends on June 30, 2027');
+    expect(en.subject).toBe('Your subscription (<i>Pro</i>) ends on June 30, 2027');
     expect(en.html).toContain('&lt;i&gt;Pro&lt;/i&gt;');
   });
 });

@@ -47,6 +47,15 @@ describe('birthday e-mail', () => {
     expect(email.subject).not.toMatch(/[\r\n]/);
   });
 
+  it.each([
+    [1, 'Ai 1 punct care', 'You have 1 point waiting'],
+    [5, 'Ai 5 puncte care', 'You have 5 points waiting'],
+    [320, 'Ai 320 de puncte care', 'You have 320 points waiting'],
+  ])('counts %i points in each language\'s plural form', (loyaltyPoints, ro, en) => {
+    expect(renderEmail('birthday', customer({ locale: 'ro', loyaltyPoints }), { brand: brandNamed('Acme') }).text).toContain(ro);
+    expect(renderEmail('birthday', customer({ locale: 'en', loyaltyPoints }), { brand: brandNamed('Acme') }).text).toContain(en);
+  });
+
   it('leaves the greeting without a name when there is none, and points out only when there are some', () => {
     const email = renderEmail('birthday', customer({ loyaltyPoints: 0 }), { brand: brandNamed('Acme') });
     expect(email.subject).toBe('Happy birthday!');

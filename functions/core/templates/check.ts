@@ -23,9 +23,8 @@ export interface TemplateCheck {
 /** What a variable holds: a value to show, a list (for `#each`), or named fields. */
 type Shape = 'value' | { readonly list: Shape } | { readonly fields: Readonly<Record<string, Shape>> };
 
-const common = ['name', 'brand', 'accentColor', 'points', 'tierName', 'preferencesUrl', 'unsubscribeUrl'] as const;
+const common = ['name', 'brand', 'accentColor', 'points', 'balance', 'tierName', 'preferencesUrl', 'unsubscribeUrl'] as const;
 const complaint = ['subjectLine', 'openedOn'] as const;
-const keepInTouch = ['balance'] as const;
 const surveyLinks: Shape = { list: { fields: { score: 'value', url: 'value' } } };
 
 /** The variables each template may use (index.ts and keep-in-touch-data.ts give them values). */
@@ -39,11 +38,11 @@ const variablesOf: Readonly<Record<TemplateKey, Readonly<Record<string, Shape>>>
     complaintCheckIn: values(...complaint),
     complaintResolved: values(...complaint),
     detractorFollowUp: values('score'),
-    keepInTouchPoints: values(...keepInTouch, 'reward', 'nextReward', 'toNextReward'),
-    keepInTouchTierProgress: values(...keepInTouch, 'nextTierName', 'nextTierPoints', 'toNextTier'),
-    keepInTouchTierStanding: values(...keepInTouch, 'tierPoints', 'aboveTier'),
-    keepInTouchAnniversary: values(...keepInTouch, 'years', 'memberSince'),
-    keepInTouchNews: { ...values(...keepInTouch, 'newsTitle', 'newsBody'), newsParagraphs: { list: { list: 'value' } } },
+    keepInTouchPoints: values('reward', 'nextReward', 'toNextReward'),
+    keepInTouchTierProgress: values('nextTierName', 'nextTierPoints', 'toNextTier'),
+    keepInTouchTierStanding: values('tierPoints', 'aboveTier'),
+    keepInTouchAnniversary: values('years', 'memberSince'),
+    keepInTouchNews: { ...values('newsTitle', 'newsBody'), newsParagraphs: { list: { list: 'value' } } },
   };
 })();
 

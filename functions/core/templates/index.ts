@@ -4,12 +4,12 @@ import { templateLocaleOf, type Complaint, type Contract, type Customer, type Lo
 import type { PlannedMessage } from '../messages.js';
 import type { Brand } from '../config.js';
 import { followUpKindOf } from '../campaigns/complaint-follow-up.js';
-import { keepInTouchData, keepInTouchVariantOf, type KeepInTouchRenderContext } from './keep-in-touch-data.js';
+import { keepInTouchData, keepInTouchVariantOf, quantity, type KeepInTouchRenderContext } from './keep-in-touch-data.js';
 import type { KeepInTouchVariant } from './keep-in-touch.js';
 import { emailHtml, emailText } from './layout.js';
 import { shippedTemplates } from './shipped.generated.js';
 import type { LocalizedTemplate, TemplateKey, TemplateSet, TemplateSource } from './types.js';
-import { footers, tierNames } from './vocabulary.js';
+import { footers, tierNames, units } from './vocabulary.js';
 
 /**
  * Renders an e-mail in the customer's language (es-MX → es → en) from a template set: the shipped
@@ -143,6 +143,8 @@ export const renderParts = (key: TemplateKey, customer: Customer, context: Rende
     brand: context.brand.name,
     accentColor: context.brand.colors.accent,
     points: customer.loyaltyPoints > 0 ? customer.loyaltyPoints.toLocaleString(locale) : undefined,
+    // The points with their unit in the language's plural form: 1 punct, 5 puncte, 320 de puncte.
+    balance: quantity(customer.loyaltyPoints, units[locale].point, locale),
     tierName: tierNames[locale][customer.tier],
     plan: context.contract?.plan,
     // Dates as the customer writes them: 30 de junio de 2027, 30 iunie 2027, June 30, 2027.

@@ -40,7 +40,7 @@ export const keepInTouchVariantOf = (customer: Pick<Customer, 'tier' | 'createdA
 };
 
 /** A number with its unit in the locale's plural form: "1 point", "1.500 de puncte". */
-const quantity = (count: number, words: PluralWords, locale: string): string =>
+export const quantity = (count: number, words: PluralWords, locale: string): string =>
   `${count.toLocaleString(locale)} ${words[new Intl.PluralRules(locale).select(count)] ?? words.other}`;
 
 /** The values a keep-in-touch template shows, in `locale` (one the templates have). */
@@ -54,7 +54,7 @@ export const keepInTouchData = (
   const units = unitWords[locale];
   const points = (count: number) => quantity(count, units.point, locale);
   const balance = customer.loyaltyPoints;
-  const data: Record<string, unknown> = { balance: points(balance) };
+  const data: Record<string, unknown> = {};
   const settings = keepInTouch?.config;
   if (!settings) return data;
   if (variant === 'points') {

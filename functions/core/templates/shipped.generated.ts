@@ -4,36 +4,36 @@ import type { TemplateSet } from './types.js';
 export const shippedTemplates: TemplateSet = {
   "birthday": {
     "en": {
-      "html": "<p>Happy birthday{{#if name}}, {{name}}{{/if}}!</p>\n<p>Everyone at {{brand}} wishes you a wonderful day.{{#if points}} You have <strong>{{points}}</strong> points waiting for you as a {{tierName}} member.{{/if}}</p>\n<p>Enjoy your day!</p>",
-      "text": "Happy birthday{{#if name}}, {{name}}{{/if}}!\n\nEveryone at {{brand}} wishes you a wonderful day.{{#if points}} You have {{points}} points waiting for you as a {{tierName}} member.{{/if}}\n\nEnjoy your day!",
+      "html": "<p>Happy birthday{{#if name}}, {{name}}{{/if}}!</p>\n<p>Everyone at {{brand}} wishes you a wonderful day.{{#if points}} You have <strong>{{balance}}</strong> waiting for you as a {{tierName}} member.{{/if}}</p>\n<p>Enjoy your day!</p>",
+      "text": "Happy birthday{{#if name}}, {{name}}{{/if}}!\n\nEveryone at {{brand}} wishes you a wonderful day.{{#if points}} You have {{balance}} waiting for you as a {{tierName}} member.{{/if}}\n\nEnjoy your day!",
       "subject": "Happy birthday{{#if name}}, {{name}}{{/if}}!"
     },
     "es": {
-      "html": "<p>¡Feliz cumpleaños{{#if name}}, {{name}}{{/if}}!</p>\n<p>Todo el equipo de {{brand}} te desea un día estupendo.{{#if points}} Tienes <strong>{{points}}</strong> puntos esperándote como cliente {{tierName}}.{{/if}}</p>\n<p>¡Que lo disfrutes!</p>",
-      "text": "¡Feliz cumpleaños{{#if name}}, {{name}}{{/if}}!\n\nTodo el equipo de {{brand}} te desea un día estupendo.{{#if points}} Tienes {{points}} puntos esperándote como cliente {{tierName}}.{{/if}}\n\n¡Que lo disfrutes!",
+      "html": "<p>¡Feliz cumpleaños{{#if name}}, {{name}}{{/if}}!</p>\n<p>Todo el equipo de {{brand}} te desea un día estupendo.{{#if points}} Tienes <strong>{{balance}}</strong> esperándote como cliente {{tierName}}.{{/if}}</p>\n<p>¡Que lo disfrutes!</p>",
+      "text": "¡Feliz cumpleaños{{#if name}}, {{name}}{{/if}}!\n\nTodo el equipo de {{brand}} te desea un día estupendo.{{#if points}} Tienes {{balance}} esperándote como cliente {{tierName}}.{{/if}}\n\n¡Que lo disfrutes!",
       "subject": "¡Feliz cumpleaños{{#if name}}, {{name}}{{/if}}!"
     },
     "ro": {
-      "html": "<p>La mulți ani{{#if name}}, {{name}}{{/if}}!</p>\n<p>Toată echipa {{brand}} îți dorește o zi minunată.{{#if points}} Ai <strong>{{points}}</strong> de puncte care te așteaptă ca membru {{tierName}}.{{/if}}</p>\n<p>Să ai o zi frumoasă!</p>",
-      "text": "La mulți ani{{#if name}}, {{name}}{{/if}}!\n\nToată echipa {{brand}} îți dorește o zi minunată.{{#if points}} Ai {{points}} de puncte care te așteaptă ca membru {{tierName}}.{{/if}}\n\nSă ai o zi frumoasă!",
+      "html": "<p>La mulți ani{{#if name}}, {{name}}{{/if}}!</p>\n<p>Toată echipa {{brand}} îți dorește o zi minunată.{{#if points}} Ai <strong>{{balance}}</strong> care te așteaptă ca membru {{tierName}}.{{/if}}</p>\n<p>Să ai o zi frumoasă!</p>",
+      "text": "La mulți ani{{#if name}}, {{name}}{{/if}}!\n\nToată echipa {{brand}} îți dorește o zi minunată.{{#if points}} Ai {{balance}} care te așteaptă ca membru {{tierName}}.{{/if}}\n\nSă ai o zi frumoasă!",
       "subject": "La mulți ani{{#if name}}, {{name}}{{/if}}!"
     }
   },
   "renewal": {
     "en": {
-      "html": "<p>Hello{{#if name}} {{name}}{{/if}},</p>\n<p>Your {{#if plan}}<strong>{{plan}}</strong> {{/if}}plan with {{brand}} ends on <strong>{{endsOn}}</strong>.</p>\n<p>Renew before then to keep everything as it is{{#if points}}, including your {{points}} points as a {{tierName}} member{{/if}}.</p>",
-      "text": "Hello{{#if name}} {{name}}{{/if}},\n\nYour {{#if plan}}{{plan}} {{/if}}plan with {{brand}} ends on {{endsOn}}.\n\nRenew before then to keep everything as it is{{#if points}}, including your {{points}} points as a {{tierName}} member{{/if}}.",
-      "subject": "Your {{#if plan}}{{plan}} {{/if}}plan ends on {{endsOn}}"
+      "html": "<p>Hello{{#if name}} {{name}}{{/if}},</p>\n<p>Your subscription to {{brand}}{{#if plan}} (<strong>{{plan}}</strong>){{/if}} ends on <strong>{{endsOn}}</strong>.</p>\n<p>Renew before then to keep everything as it is{{#if points}}, including your {{balance}} as a {{tierName}} member{{/if}}.</p>",
+      "text": "Hello{{#if name}} {{name}}{{/if}},\n\nYour subscription to {{brand}}{{#if plan}} ({{plan}}){{/if}} ends on {{endsOn}}.\n\nRenew before then to keep everything as it is{{#if points}}, including your {{balance}} as a {{tierName}} member{{/if}}.",
+      "subject": "Your subscription{{#if plan}} ({{plan}}){{/if}} ends on {{endsOn}}"
     },
     "es": {
-      "html": "<p>Hola{{#if name}} {{name}}{{/if}}:</p>\n<p>Tu plan {{#if plan}}<strong>{{plan}}</strong> {{/if}}con {{brand}} termina el <strong>{{endsOn}}</strong>.</p>\n<p>Renuévalo antes para conservarlo todo tal como está{{#if points}}, también tus {{points}} puntos de cliente {{tierName}}{{/if}}.</p>",
-      "text": "Hola{{#if name}} {{name}}{{/if}}:\n\nTu plan {{#if plan}}{{plan}} {{/if}}con {{brand}} termina el {{endsOn}}.\n\nRenuévalo antes para conservarlo todo tal como está{{#if points}}, también tus {{points}} puntos de cliente {{tierName}}{{/if}}.",
-      "subject": "Tu plan {{#if plan}}{{plan}} {{/if}}termina el {{endsOn}}"
+      "html": "<p>Hola{{#if name}} {{name}}{{/if}}:</p>\n<p>Tu suscripción a {{brand}}{{#if plan}} (<strong>{{plan}}</strong>){{/if}} termina el <strong>{{endsOn}}</strong>.</p>\n<p>Renuévala antes para conservarlo todo tal como está{{#if points}}, también tus {{balance}} de cliente {{tierName}}{{/if}}.</p>",
+      "text": "Hola{{#if name}} {{name}}{{/if}}:\n\nTu suscripción a {{brand}}{{#if plan}} ({{plan}}){{/if}} termina el {{endsOn}}.\n\nRenuévala antes para conservarlo todo tal como está{{#if points}}, también tus {{balance}} de cliente {{tierName}}{{/if}}.",
+      "subject": "Tu suscripción{{#if plan}} ({{plan}}){{/if}} termina el {{endsOn}}"
     },
     "ro": {
-      "html": "<p>Bună{{#if name}}, {{name}}{{/if}},</p>\n<p>Abonamentul tău {{#if plan}}<strong>{{plan}}</strong> {{/if}}la {{brand}} se încheie pe <strong>{{endsOn}}</strong>.</p>\n<p>Reînnoiește-l înainte ca să păstrezi totul așa cum este{{#if points}}, inclusiv cele {{points}} de puncte de membru {{tierName}}{{/if}}.</p>",
-      "text": "Bună{{#if name}}, {{name}}{{/if}},\n\nAbonamentul tău {{#if plan}}{{plan}} {{/if}}la {{brand}} se încheie pe {{endsOn}}.\n\nReînnoiește-l înainte ca să păstrezi totul așa cum este{{#if points}}, inclusiv cele {{points}} de puncte de membru {{tierName}}{{/if}}.",
-      "subject": "Abonamentul tău {{#if plan}}{{plan}} {{/if}}se încheie pe {{endsOn}}"
+      "html": "<p>Bună{{#if name}}, {{name}}{{/if}},</p>\n<p>Abonamentul tău la {{brand}}{{#if plan}} (<strong>{{plan}}</strong>){{/if}} se încheie pe <strong>{{endsOn}}</strong>.</p>\n<p>Reînnoiește-l înainte ca să păstrezi totul așa cum este{{#if points}}, inclusiv cele {{balance}} de membru {{tierName}}{{/if}}.</p>",
+      "text": "Bună{{#if name}}, {{name}}{{/if}},\n\nAbonamentul tău la {{brand}}{{#if plan}} ({{plan}}){{/if}} se încheie pe {{endsOn}}.\n\nReînnoiește-l înainte ca să păstrezi totul așa cum este{{#if points}}, inclusiv cele {{balance}} de membru {{tierName}}{{/if}}.",
+      "subject": "Abonamentul tău{{#if plan}} ({{plan}}){{/if}} se încheie pe {{endsOn}}"
     }
   },
   "survey": {
