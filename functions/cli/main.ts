@@ -27,6 +27,7 @@ import { serveLinks, type LinksHandler } from '../local/link-server.js';
 import { localLinkSecret } from '../adapters/link-secret.js';
 import type { LinkSigning } from '../core/links.js';
 import { createServer } from 'node:http';
+import { registerTemplateCommands } from './templates.js';
 
 /** Serves one file on loopback (the HTML report), on the given port or a free one. */
 const serveFile = async (path: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> => {
@@ -460,6 +461,15 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
         process.once('SIGTERM', stop);
       });
     });
+
+  registerTemplateCommands(program, {
+    targetOptions,
+    withDatabase: (options, work) => withDatabase(options, work, dependencies),
+    log,
+    serveFile,
+    usageError: (message) => new UsageError(message),
+    reportsDir: resolve(repoRoot, 'reports'),
+  });
 
   return program;
 };
