@@ -56,7 +56,7 @@ describe('retention templates', () => {
 
     // Act: mended and pushed; the next run, over a minute later, writes with it.
     await writeFile(subjectFile, 'Many happy returns{{#if name}}, {{name}}{{/if}}!\n');
-    await writeFile(join(dir, 'renewal/es/body.html'), `${shippedTemplates.renewal.es.html}\n`);
+    await writeFile(join(dir, 'renewal/es/body.html'), `${shippedTemplates.renewal.es!.html}\n`);
     const pushed = await cli(prefix, 'templates', 'push', dir);
     expect(pushed.code).toBe(0);
     expect(pushed.stdout).toContain('version 1 is active (before it: version 0 (the shipped templates)), changing birthday/en/subject.txt\n');
