@@ -3,6 +3,8 @@ import Handlebars from 'handlebars';
 import type { LinkOutcome } from './jobs/follow-link.js';
 import { subscriptions } from './preferences.js';
 import { locales, type Locale } from './records.js';
+import { emailHtml } from './templates/layout.js';
+import { footers } from './templates/vocabulary.js';
 
 /**
  * The pages a link from our e-mails lands on, in the customer's language: the survey answer to send,
@@ -23,8 +25,6 @@ interface LocaleTexts {
   readonly scale: { readonly low: string; readonly high: string };
   readonly choices: Record<(typeof subscriptions)[number], string>;
   readonly saved: string;
-  /** Before the business's support address, in the footer. */
-  readonly support: string;
 }
 
 const texts: Record<Locale, LocaleTexts> = {
@@ -44,7 +44,6 @@ const texts: Record<Locale, LocaleTexts> = {
     scale: { low: '0 = not at all likely', high: '10 = extremely likely' },
     choices: { marketing: 'Everything: greetings, news of your membership, surveys and service messages', service: 'Only service messages (contracts, complaints)', nothing: 'Nothing at all' },
     saved: 'Saved.',
-    support: 'Questions? Write to',
   },
   es: {
     pages: {
@@ -62,7 +61,6 @@ const texts: Record<Locale, LocaleTexts> = {
     scale: { low: '0 = nada probable', high: '10 = muy probable' },
     choices: { marketing: 'Todo: felicitaciones, novedades de tu cuenta, encuestas y mensajes de servicio', service: 'Solo mensajes de servicio (contratos, reclamaciones)', nothing: 'Nada en absoluto' },
     saved: 'Guardado.',
-    support: '¿Dudas? Escríbenos a',
   },
   ro: {
     pages: {
@@ -80,41 +78,34 @@ const texts: Record<Locale, LocaleTexts> = {
     scale: { low: '0 = deloc probabil', high: '10 = foarte probabil' },
     choices: { marketing: 'Tot: felicitări, noutăți despre abonament, sondaje și mesaje de serviciu', service: 'Doar mesaje de serviciu (contracte, reclamații)', nothing: 'Nimic' },
     saved: 'Salvat.',
-    support: 'Întrebări? Scrie-ne la',
   },
 };
 
 // The survey's scale: eleven radio buttons drawn as boxes (the input stays focusable and keyboard-driven),
 // one row on a wide screen, two (0 to 5, 6 to 10) on a phone, where 11 boxes in a row would be too small to tap.
-const styles = [
-  'body{font-family:system-ui,sans-serif;max-width:34rem;margin:0 auto;padding:0;color:#222;background:#fff;line-height:1.4}',
-  'header{color:#fff;padding:1rem;font-size:1.25rem}header img{display:block;height:40px}main{padding:1rem 1rem 0}footer{margin-top:2.5rem;padding:.5rem 1rem;color:#444;font-size:.875rem}',
-  'h1{font-size:1.6rem;line-height:1.25}label{display:block;margin:.5rem 0}',
-  'button{font:inherit;margin-top:1rem;padding:.65rem 1.4rem;border:0;border-radius:6px;background:#1f4e8c;color:#fff;cursor:pointer}',
+// The page is the e-mails' layout (layout.ts); these are its forms' own rules, the accent colour added per brand.
+const pageStyle = [
+  'h1{font-size:1.5rem;line-height:1.25;margin:0 0 .75rem}label{display:block;margin:.5rem 0}',
+  'button{font:inherit;margin-top:1rem;padding:.65rem 1.4rem;border:0;border-radius:6px;background:{{accent}};color:#fff;cursor:pointer}',
   'button:focus-visible{outline:3px solid #f0a500;outline-offset:2px}',
   '.scale{display:grid;grid-template-columns:repeat(6,1fr);gap:.4rem;border:0;margin:1.25rem 0 .25rem;padding:0;min-width:0}',
-  '@media (min-width:36rem){body{margin-top:2rem}.scale{grid-template-columns:repeat(11,1fr)}}',
+  '@media (min-width:36rem){.scale{grid-template-columns:repeat(11,1fr)}}',
   '.scale label{margin:0;position:relative}',
   '.scale input{position:absolute;opacity:0;inset:0;margin:0}',
-  '.scale span{display:block;padding:.7rem 0;text-align:center;font-weight:600;border:1px solid #888;border-radius:6px;background:#fff}',
-  '.scale input:checked+span{background:#1f4e8c;border-color:#1f4e8c;color:#fff}',
+  '.scale span{display:block;padding:.7rem 0;text-align:center;font-weight:600;border:1px solid #888;border-radius:6px;background:#fff;color:#222}',
+  '.scale input:checked+span{background:{{accent}};border-color:{{accent}};color:#fff}',
   '.scale input:focus-visible+span{outline:3px solid #f0a500;outline-offset:2px}',
   '.ends{display:flex;justify-content:space-between;gap:1rem;margin:0;font-size:.875rem;color:#555}',
   '.ends span:last-child{text-align:right}',
+  '@media (prefers-color-scheme:dark){.scale span{background:#2a2a2a;color:#ececec}.ends{color:#bbb}}',
 ].join('');
+const pageStyleOf = Handlebars.compile(pageStyle);
 
-const page = Handlebars.compile(`<!doctype html>
-<html lang="{{lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{title}}</title>
-<style>${styles}
-header{background:{{brand.colors.accent}} } button,.scale input:checked+span{background:{{brand.colors.accent}};border-color:{{brand.colors.accent}} } footer{background:{{brand.colors.background}} }</style></head>
-<body><header>{{#if brand.logoUrl}}<img src="{{brand.logoUrl}}" alt="{{brand.name}}" height="40">{{else}}<strong>{{brand.name}}</strong>{{/if}}</header>
-<main><h1>{{title}}</h1><p>{{body}}</p>
+const pageContent = Handlebars.compile(`<h1>{{title}}</h1><p>{{body}}</p>
 {{#if saved}}<p role="status"><strong>{{saved}}</strong></p>{{/if}}
 {{#if scores}}<form method="post"><input type="hidden" name="t" value="{{token}}"><fieldset class="scale" aria-label="{{title}}" aria-describedby="ends">{{#each scores}}<label><input type="radio" name="score" value="{{value}}"{{#if checked}} checked{{/if}}><span>{{value}}</span></label>{{/each}}</fieldset><p class="ends" id="ends"><span>{{scaleLow}}</span><span>{{scaleHigh}}</span></p><button type="submit">{{sendButton}}</button></form>{{/if}}
 {{#if unsubscribeButton}}<form method="post"><button type="submit">{{unsubscribeButton}}</button></form>{{/if}}
-{{#if choices}}<form method="post">{{#each choices}}<label><input type="radio" name="receive" value="{{value}}"{{#if checked}} checked{{/if}}> {{label}}</label>{{/each}}<button type="submit">{{saveButton}}</button></form>{{/if}}
-</main>
-<footer>{{#if brand.supportEmail}}<p>{{support}} <a href="mailto:{{brand.supportEmail}}">{{brand.supportEmail}}</a></p>{{/if}}<p>{{brand.name}}{{#if brand.postalAddress}} · {{brand.postalAddress}}{{/if}}</p></footer></body></html>`);
+{{#if choices}}<form method="post">{{#each choices}}<label><input type="radio" name="receive" value="{{value}}"{{#if checked}} checked{{/if}}> {{label}}</label>{{/each}}<button type="submit">{{saveButton}}</button></form>{{/if}}`);
 
 /**
  * The headers every link page is served with, by the Lambda handler and the local link server alike.
@@ -172,7 +163,9 @@ export const linkPage = (outcome: LinkOutcome, brand: Brand, acceptLanguage?: st
   const t = texts[lang];
   const render = (status: number, name: PageName, extra: Record<string, unknown> = {}): Page => {
     const text = t.pages[name];
-    return { status, html: page({ lang, title: text.title, body: compiledBody(text.body)(extra), brand, support: t.support, ...extra }) };
+    const content = pageContent({ title: text.title, body: compiledBody(text.body)(extra), ...extra });
+    // The accent is a validated #RRGGBB: nothing in it can leave the CSS.
+    return { status, html: emailHtml({ brand, lang, subject: text.title, content, footer: footers[lang], pageStyle: pageStyleOf({ accent: brand.colors.accent }) }) };
   };
   switch (outcome.kind) {
     case 'notFound':

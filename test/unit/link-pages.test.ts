@@ -57,13 +57,13 @@ describe('the link pages', () => {
     const tampered = `${token.slice(0, -3)}${token.at(-3) === 'A' ? 'B' : 'A'}${token.slice(-2)}`;
     const forged = await call('POST', '/survey', tampered, 'score=2');
     expect(forged.statusCode).toBe(400);
-    expect(forged.body).toContain('<html lang="es">');
+    expect(forged.body).toContain('<html lang="es" ');
     expect(forged.body).toContain('Este enlace no funciona');
     const misplaced = await call('GET', '/unsubscribe', token); // a survey token at the unsubscribe address
     expect(misplaced.statusCode).toBe(400);
     expect(misplaced.body).toContain('Este enlace no funciona');
     // A token that says nothing readable: the browser's language.
-    expect((await call('GET', '/survey', 'garbage', undefined, { 'accept-language': 'ro-RO,ro;q=0.9' })).body).toContain('<html lang="ro">');
+    expect((await call('GET', '/survey', 'garbage', undefined, { 'accept-language': 'ro-RO,ro;q=0.9' })).body).toContain('<html lang="ro" ');
     expect(writes).toEqual([]);
   });
 
@@ -72,8 +72,9 @@ describe('the link pages', () => {
     const { call } = linksHandler({ ...defaultConfig, brand });
     const page = await call('GET', '/unsubscribe', tokenFor({ action: 'unsubscribe', customerId: 'c-1', locale: 'en' }));
     expect(page.body).toContain('<img src="https://cdn.larkspur.example/logo.png" alt="Larkspur Coffee"');
-    expect(page.body).toContain('header{background:#7a3e9d }');
-    expect(page.body).toContain('Questions? Write to <a href="mailto:help@larkspur.example">');
+    expect(page.body).toMatch(/class="header" style="background:#7a3e9d;/);
+    expect(page.body).toContain('button{font:inherit;margin-top:1rem;padding:.65rem 1.4rem;border:0;border-radius:6px;background:#7a3e9d;');
+    expect(page.body).toContain('Questions? Write to <a href="mailto:help@larkspur.example"');
     expect(page.body).toContain('Larkspur Coffee · 12 Mill Lane, Bristol');
     expect(page.headers!['content-security-policy']).toMatch(/default-src 'none'; img-src https:;/);
   });
@@ -89,7 +90,7 @@ describe('the link pages', () => {
     // Assess
     expect(page.statusCode).toBe(200);
     const html = String(page.body);
-    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('<html lang="es" ');
     expect(html).toContain('¿Qué probabilidad hay de que nos recomiendes a un amigo?');
     expect(html).toMatch(/<form method="post"><input type="hidden" name="t" value="([\w.-]+)">/);
     expect(/name="t" value="([\w.-]+)"/.exec(html)?.[1]).toBe(token);

@@ -1,10 +1,14 @@
 import Handlebars from 'handlebars';
 import type { Brand } from '../config.js';
+import { layoutSource } from './layout.generated.js';
 
 /**
- * The business's frame around every e-mail's body: a header with the logo (or the business's name),
- * the body, and a footer with the preference and unsubscribe links, the support address and the postal
- * address. The body arrives rendered (and escaped); everything else here is escaped.
+ * The business's frame around every e-mail's body and every link page: a header with the logo (or
+ * the business's name, also what shows while images are off), the body, and a footer with the
+ * preference and unsubscribe links, the support address and the postal address. The HTML is
+ * layout/email.mjml compiled by MJML at build time (layout.generated.ts): tables Outlook lays out,
+ * CSS inlined, a dark scheme for clients that ask for one. The body arrives rendered (and escaped);
+ * everything else here is escaped. Colours are validated #RRGGBB, the logo an https URL.
  */
 export interface LayoutData {
   readonly brand: Brand;
@@ -17,20 +21,9 @@ export interface LayoutData {
   readonly footer: { readonly preferences: string; readonly unsubscribe: string; readonly support: string };
   readonly preferencesUrl?: string;
   readonly unsubscribeUrl?: string;
+  /** A link page's own CSS (its forms), in the document's head; an e-mail has none. */
+  readonly pageStyle?: string;
 }
-
-// Colours are validated #RRGGBB; the logo an https URL.
-const htmlLayout = `<div style="max-width:600px;margin:0 auto;font-family:Helvetica,Arial,sans-serif;line-height:1.5">
-<div style="background:{{brand.colors.accent}};color:#ffffff;padding:16px 20px">{{#if brand.logoUrl}}<img src="{{brand.logoUrl}}" alt="{{brand.name}}" height="40" style="display:block;height:40px;border:0">{{else}}<strong style="font-size:20px">{{brand.name}}</strong>{{/if}}</div>
-<div style="padding:8px 20px">
-{{{content}}}
-</div>
-<div style="background:{{brand.colors.background}};color:#444444;padding:12px 20px;font-size:13px">
-{{#if preferencesUrl}}<p><a href="{{preferencesUrl}}" style="color:{{brand.colors.accent}}">{{footer.preferences}}</a>{{#if unsubscribeUrl}} · <a href="{{unsubscribeUrl}}" style="color:{{brand.colors.accent}}">{{footer.unsubscribe}}</a>{{/if}}</p>{{/if}}
-{{#if brand.supportEmail}}<p>{{footer.support}} <a href="mailto:{{brand.supportEmail}}" style="color:{{brand.colors.accent}}">{{brand.supportEmail}}</a></p>{{/if}}
-<p>{{brand.name}}{{#if brand.postalAddress}} · {{brand.postalAddress}}{{/if}}</p>
-</div>
-</div>`;
 
 const textLayout = `{{{content}}}
 
@@ -41,7 +34,7 @@ const textLayout = `{{{content}}}
 {{/if}}{{brand.name}}{{#if brand.postalAddress}}, {{brand.postalAddress}}{{/if}}`;
 
 const handlebars = Handlebars.create();
-const html = handlebars.compile(htmlLayout, { strict: false });
+const html = handlebars.compile(layoutSource, { strict: false });
 const text = handlebars.compile(textLayout, { strict: false, noEscape: true });
 
 export const emailHtml = (data: LayoutData): string => html(data);
