@@ -75,6 +75,7 @@ export const formatDemoGuide = (
     [`npx retention explain ${customerId}`, 'everything stored about one customer: each message, its state and why'],
     [`npx retention preview ${customerId} --start ${lastDay} --data ${dataPath}`, 'what they would get next, and why'],
     ['npx retention config get', 'the configuration the handlers read'],
+    [`npx retention templates preview survey --customer ${customerId} --open`, 'an e-mail as this customer gets it, in a browser; `templates pull` for all of them as files'],
   ];
   const width = Math.max(...commands.map(([command]) => command.length));
   const lines = [
