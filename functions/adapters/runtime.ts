@@ -5,7 +5,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionConfig } from '../core/config.js';
 import { numberAsStored } from '../core/inexact-number.js';
 import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
-import { cachedTemplates, DynamoTemplateStore } from './dynamo-templates.js';
 import type { TemplateSet } from '../core/templates/types.js';
 import type { ConfigStore, ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../core/ports.js';
 import { DynamoSuppressionStore } from './dynamo-suppressions.js';
@@ -83,6 +82,8 @@ export const once = <T>(make: () => T): (() => T) => {
 export interface LambdaParts {
   readonly mailer?: () => Mailer;
   readonly linkSecret?: () => Promise<string>;
+  /** How the active templates are read (the dispatcher's, dynamo-templates.ts), so the other functions bundle no template. */
+  readonly templates?: (client: DynamoDBDocumentClient, controlTable: string, clock: () => Date) => () => Promise<TemplateSet>;
 }
 
 /** The namespace every figure of ours is in, unless `POWERTOOLS_METRICS_NAMESPACE` says otherwise. */
@@ -108,7 +109,7 @@ export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
   const documentClient = once(() => documentClientFor(new DynamoDBClient({})));
   const tables = once(() => tableNamesFromEnv());
   const config = once(() => cachedConfig(new DynamoConfigStore(documentClient(), tables().Control), clock));
-  const templates = once(() => cachedTemplates(new DynamoTemplateStore(documentClient(), tables().Control), clock));
+  const templates = once(() => (parts.templates ? parts.templates(documentClient(), tables().Control, clock) : notInThisFunction('the templates')));
   const missingMailer: Mailer = { send: notInThisFunction('the mail service') };
   const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' });
   return {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
 import { linkSecretFromEnv } from '../adapters/link-secret.js';
 import { sesMailerFromEnv } from '../adapters/ses-mailer.js';
+import { cachedTemplates, DynamoTemplateStore } from '../adapters/dynamo-templates.js';
 import type { CampaignName } from '../core/config.js';
 import { addOutcomes, dispatchDue, noOutcomes, type DispatchOutcome } from '../core/jobs/dispatch.js';
 import { writeCounts } from './metrics.js';
@@ -53,4 +54,6 @@ export const createDispatcherHandler = (runtime: HandlerRuntime) =>
     return totals;
   });
 
-export const handler = createDispatcherHandler(lambdaRuntime({ mailer: sesMailerFromEnv, linkSecret: linkSecretFromEnv }));
+export const handler = createDispatcherHandler(
+  lambdaRuntime({ mailer: sesMailerFromEnv, linkSecret: linkSecretFromEnv, templates: (client, table, clock) => cachedTemplates(new DynamoTemplateStore(client, table), clock) }),
+);
