@@ -8,14 +8,15 @@ import { DynamoTemplateStore } from '../../functions/adapters/dynamo-templates.j
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { shippedTemplates } from '../../functions/core/templates/index.js';
-import { dynamoDbClient } from '../../functions/local/local-stack.js';
+import { createTables, dynamoDbClient } from '../../functions/local/local-stack.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 
-/** The CLI as a user runs it, on the test's tables; resolves to its exit code and output, failing or not. */
-const cli = async (prefix: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+/** The CLI as a user runs it, on the test's tables (a local stack's prefix, or a deployed stack's options); resolves to its exit code and output, failing or not. */
+const cli = async (target: string | readonly string[], ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+  const where = typeof target === 'string' ? ['--table-prefix', target] : target;
   try {
-    const { stdout, stderr } = await promisify(execFile)('node', ['bin/retention.mjs', ...args, '--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--table-prefix', prefix], { timeout: 120_000 });
+    const { stdout, stderr } = await promisify(execFile)('node', ['bin/retention.mjs', ...args, '--dynamodb-endpoint', endpoints().dynamodbEndpoint, ...where], { timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -101,6 +102,25 @@ describe('retention templates', () => {
     const [email] = await emailsTo((address) => address === to);
     expect(email?.subject).toBe('[Test] ¿Qué tal lo hicimos, María José Fernández?');
     expect(email?.from).toContain('Larkspur Coffee Club');
+  });
+
+  it('works on a deployed stack: --outputs names the Control table it pushes to, pulls from and rolls back', async () => {
+    const tables = await createTables(dynamoDbClient(endpoints().dynamodbEndpoint), uniquePrefix('templates-deployed'));
+    const dir = await mkdtemp(join(tmpdir(), 'deployed-'));
+    const outputsFile = join(dir, 'outputs.json');
+    await writeFile(outputsFile, JSON.stringify({ RetentionData: Object.fromEntries(Object.entries(tables).map(([logical, name]) => [`${logical}TableName`, name])) }));
+    const deployed = ['--outputs', outputsFile];
+    await cli(deployed, 'templates', 'pull', join(dir, 'templates'));
+    await writeFile(join(dir, 'templates/renewal/ro/subject.txt'), 'Abonamentul tău se încheie pe {{endsOn}}\n');
+
+    const pushed = await cli(deployed, 'templates', 'push', join(dir, 'templates'));
+
+    expect(pushed.stderr).toContain(`working on the deployed stack of ${outputsFile}: tables ${tables.Customers}`);
+    expect(pushed.stdout).toContain('version 1 is active');
+    const store = new DynamoTemplateStore(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), tables.Control);
+    expect((await store.active()).set.renewal.ro!.subject).toBe('Abonamentul tău se încheie pe {{endsOn}}');
+    expect((await cli(deployed, 'templates', 'rollback')).code).toBe(0);
+    expect(await store.activeVersion()).toBe(0);
   });
 
   it('two pushes at once both become versions, one after the other, and rollback walks back through them', async () => {
