@@ -12,7 +12,7 @@ import type { TableNames } from '../adapters/tables.js';
 import { sesClientConfig } from '../local/local-stack.js';
 import type { RetentionConfig } from '../core/config.js';
 import { maskEmail } from '../core/mask.js';
-import { parseStoredRecord, tiers, type Customer, type Locale, locales } from '../core/records.js';
+import { locales, parseStoredRecord, templateLocaleOf, tiers, type Customer, type Locale } from '../core/records.js';
 import { checkTemplateSet } from '../core/templates/check.js';
 import { renderTemplate } from '../core/templates/index.js';
 import { sampleContext, sampleCustomer } from '../core/templates/samples.js';
@@ -176,7 +176,7 @@ export const registerTemplateCommands = (program: Command, parts: TemplateComman
     });
     const reader = customer ?? sampleCustomer(options.locale, options.tier, true);
     const who = customer ? `customer ${customer.customerId} (${customer.locale}, ${customer.tier})` : `a sample ${options.tier} customer in ${options.locale}`;
-    return { email: renderTemplate(key, reader, { ...sampleContext(key, config.brand, config), templates: set }), who, config };
+    return { email: renderTemplate(key, reader, { ...sampleContext(key, config.brand, config, templateLocaleOf(reader.locale)), templates: set }), who, config };
   };
   const customerOf = async (db: DynamoDBDocumentClient, tables: TableNames, customerId: string): Promise<Customer> => {
     const profile = (await new DynamoCustomerStore(db, tables.Customers).getProfiles([customerId])).get(customerId);

@@ -22,6 +22,8 @@ export interface SampleCase {
 
 const SAMPLE_LINKS = 'https://links.example.com';
 const sampleNames: Readonly<Record<Locale, string>> = { en: 'Alexandra Whitfield', es: 'María José Fernández', ro: 'Ioana Constantinescu' };
+/** A complaint's subject is the customer's own words, so in their language. */
+const sampleComplaintSubjects: Readonly<Record<Locale, string>> = { en: 'Late delivery', es: 'Entrega con retraso', ro: 'Livrare întârziată' };
 const samplePoints: Readonly<Record<Customer['tier'], number>> = { standard: 320, silver: 1_250, gold: 6_400, diamond: 18_500 };
 
 /** A news item to show when the configuration has none. */
@@ -64,7 +66,7 @@ export const sampleCustomer = (locale: Locale, tier: Customer['tier'], named: bo
 });
 
 /** What a message about `key` carries, for the sample customer; marketing links on every one. */
-export const sampleContext = (key: TemplateKey, brand: Brand, config: RetentionConfig = defaultConfig): RenderContext => {
+export const sampleContext = (key: TemplateKey, brand: Brand, config: RetentionConfig = defaultConfig, locale: Locale = 'en'): RenderContext => {
   const settings = config.campaigns.keepInTouch.content;
   const news = settings.news[0] ?? sampleNews;
   const content = key === 'keepInTouchNews' ? (`news:${news.id}` as KeepInTouchContent) : keepInTouchContentOf[key];
@@ -73,7 +75,7 @@ export const sampleContext = (key: TemplateKey, brand: Brand, config: RetentionC
     preferencesUrl: `${SAMPLE_LINKS}/preferences?t=sample`,
     unsubscribeUrl: `${SAMPLE_LINKS}/unsubscribe?t=sample`,
     contract: { plan: 'Family plan', endsOn: '2027-04-30' },
-    complaint: { subject: 'Late delivery', openedAt: '2027-03-01T09:30:00Z' },
+    complaint: { subject: sampleComplaintSubjects[locale], openedAt: '2027-03-01T09:30:00Z' },
     surveyAnswer: { score: 3 },
     surveyLinks: Array.from({ length: 11 }, (_, score) => ({ score, url: `${SAMPLE_LINKS}/survey?t=sample-${score}` })),
     ...(content ? { keepInTouch: { content, config: { ...settings, news: settings.news.length ? settings.news : [news] }, sendDate: SEND_DATE } } : {}),
@@ -85,7 +87,7 @@ export const sampleCases = (brand: Brand, config: RetentionConfig = defaultConfi
   keys.flatMap((key) =>
     locales.flatMap((locale) =>
       tiersOf(key).flatMap((tier) =>
-        [true, false].map((named) => ({ key, locale, customer: sampleCustomer(locale, tier, named), context: sampleContext(key, brand, config), label: `${tier}, ${named ? 'named' : 'no name'}` })),
+        [true, false].map((named) => ({ key, locale, customer: sampleCustomer(locale, tier, named), context: sampleContext(key, brand, config, locale), label: `${tier}, ${named ? 'named' : 'no name'}` })),
       ),
     ),
   );
