@@ -162,9 +162,19 @@ const measureScroll = async (page: Page, width: number): Promise<ScrollMeasure> 
   ...(await page.evaluate<{ scrollWidth: number; clientWidth: number }>('({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })')),
 });
 
+const USAGE = 'usage: npm run screenshots -- [--only <text>] [--out <dir>] [--docs]';
+
+/** A mistake in how the script was called, or a machine without Chromium: a sentence, not a stack. */
+class ScriptError extends Error {}
+
 const main = async (): Promise<void> => {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const { values: options } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' }, docs: { type: 'boolean' } } });
+  let options: { only?: string; out?: string; docs?: boolean };
+  try {
+    options = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' }, docs: { type: 'boolean' } } }).values;
+  } catch (error) {
+    throw new ScriptError(`${(error as Error).message}\n${USAGE}`);
+  }
   const out = resolve(options.out ?? join(root, 'reports/screenshots'));
   const readmePicture = { document: 'survey-es', file: join(root, 'docs/images/email-survey-es-375.png') };
 
@@ -173,14 +183,14 @@ const main = async (): Promise<void> => {
   const logo = await readFile(join(root, 'data/demo-logo.png'));
   const everything = documentsFor(brand);
   const documents = selectDocuments(everything, options.only);
-  if (!documents.length) throw new Error(`--only ${options.only}: no document's name has it (names look like survey-es, page-expired-ro)`);
+  if (!documents.length) throw new ScriptError(`--only ${options.only}: no document's name has it (names look like survey-es, page-expired-ro)`);
 
   let browser: Browser;
   try {
     browser = await launchChromium();
   } catch (error) {
-    console.error(`cannot start Chromium: ${(error as Error).message.split('\n')[0]}\nOn Debian or Ubuntu: apt-get install -y chromium`);
-    process.exit(2);
+    const reason = (error as Error).message.split('\n')[0]!;
+    throw new ScriptError(`cannot start Chromium: ${reason}${reason.includes('apt-get') ? '' : '\n(on Debian or Ubuntu: apt-get install -y chromium)'}`);
   }
   const started = Date.now();
   await mkdir(out, { recursive: true });
@@ -253,4 +263,10 @@ const main = async (): Promise<void> => {
   process.exitCode = over.length ? 1 : 0;
 };
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await main().catch((error: unknown) => {
+    if (!(error instanceof ScriptError)) throw error;
+    console.error(error.message);
+    process.exitCode = 2;
+  });
+}
