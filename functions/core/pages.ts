@@ -85,7 +85,8 @@ const texts: Record<Locale, LocaleTexts> = {
 // one row on a wide screen, two (0 to 5, 6 to 10) on a phone, where 11 boxes in a row would be too small to tap.
 // The page is the e-mails' layout (layout.ts); these are its forms' own rules, the accent colour added per brand.
 const pageStyle = [
-  'h1{font-size:1.5rem;line-height:1.25;margin:0 0 .75rem}label{display:block;margin:.5rem 0}',
+  'h1{font-size:1.5rem;line-height:1.25;margin:0 0 .75rem}label{display:block;margin:.5rem 0}form{margin:0 0 1.5rem}',
+  'label>input[type=radio]{accent-color:{{accent}};width:1.1rem;height:1.1rem;margin:0 .4rem 0 0;vertical-align:-.15rem}',
   'button{font:inherit;margin-top:1rem;padding:.65rem 1.4rem;border:0;border-radius:6px;background:{{accent}};color:#fff;cursor:pointer}',
   'button:focus-visible{outline:3px solid #f0a500;outline-offset:2px}',
   '.scale{display:grid;grid-template-columns:repeat(6,1fr);gap:.4rem;border:0;margin:1.25rem 0 .25rem;padding:0;min-width:0}',
@@ -95,9 +96,10 @@ const pageStyle = [
   '.scale span{display:block;padding:.7rem 0;text-align:center;font-weight:600;border:1px solid #888;border-radius:6px;background:#fff;color:#222}',
   '.scale input:checked+span{background:{{accent}};border-color:{{accent}};color:#fff}',
   '.scale input:focus-visible+span{outline:3px solid #f0a500;outline-offset:2px}',
-  '.ends{display:flex;justify-content:space-between;gap:1rem;margin:0;font-size:.875rem;color:#555}',
+  '.ends{display:flex;justify-content:space-between;gap:1rem;margin:0 0 .5rem;font-size:.875rem;color:#555}',
   '.ends span:last-child{text-align:right}',
-  '@media (prefers-color-scheme:dark){.scale span{background:#2a2a2a;color:#ececec}.ends{color:#bbb}}',
+  // Native radio buttons drawn for a dark page, or they are dark rings on a dark ground.
+  '@media (prefers-color-scheme:dark){form{color-scheme:dark}.scale span{background:#2a2a2a;color:#ececec}.ends{color:#bbb}}',
 ].join('');
 const pageStyleOf = Handlebars.compile(pageStyle);
 

@@ -71,11 +71,11 @@ export interface RenderContext {
 
 /**
  * What templates may use besides the variables: `{{> surveyScores}}`, the survey's eleven one-click
- * answers. In HTML, inline boxes, not a table row: on a phone the eleven wrap onto two lines instead of
- * scrolling sideways.
+ * answers. In HTML, one table row of equal cells: wide boxes on a desktop, and on a 320 px phone still
+ * one row (eleven cells of about 21 px) rather than a ragged 7 + 4 wrap; a table, so Outlook lays it out too.
  */
 const htmlPartials = {
-  surveyScores: `<p style="margin:12px 0;line-height:1">{{#each surveyLinks}}<a href="{{url}}" style="display:inline-block;min-width:28px;margin:0 4px 8px 0;padding:10px 6px;text-align:center;border:1px solid #888888;border-radius:4px;text-decoration:none;color:{{../accentColor}}">{{score}}</a>{{/each}}</p>`,
+  surveyScores: `<table role="presentation" width="100%" cellpadding="0" cellspacing="3" style="margin:8px 0 12px;border-collapse:separate;table-layout:fixed"><tr>{{#each surveyLinks}}<td align="center" style="padding:0;border:1px solid #888888;border-radius:4px"><a href="{{url}}" style="display:block;padding:10px 0;font-size:15px;line-height:1;font-weight:bold;text-align:center;text-decoration:none;color:{{../accentColor}}">{{score}}</a></td>{{/each}}</tr></table>`,
 };
 const textPartials = {
   surveyScores: `{{#each surveyLinks}}{{score}}: {{url}}
