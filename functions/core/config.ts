@@ -37,6 +37,34 @@ export const MIN_PREFERENCE_LINK_DAYS = 30;
  */
 export const MIN_CLAIM_LEASE_MINUTES = Math.ceil(functionTimeoutSeconds.dispatcher / 60) + 1;
 
+/**
+ * The fewest days an ended message is kept (`retention.messagesDays`, DynamoDB TTL). A message id is
+ * sent at most once because its item stays: the planners make an id only while it can still go, so an
+ * ended item must outlive the last moment any planner could ask for its id again, or the id could be
+ * made and sent a second time. A birthday greeting's id names only its year: the greeting of a year
+ * may be asked for until that year's 31 December ends, whatever the birthday is changed to, so up to
+ * 366 days after one sent on 1 January, plus up to 26 hours should the customer's time zone change.
+ * Renewal reminders and keep-in-touch messages are planned at most `planner.lookAheadDays` (≤ 366)
+ * before their day and asked for only until it: 368 days at most. Hence 370. Feedback messages depend
+ * on their campaigns' settings and are checked against them (feedbackLeadDays).
+ */
+export const MIN_MESSAGES_DAYS = 370;
+
+/**
+ * The longest a complaint follow-up or a survey can be asked for after its record's own time
+ * (`openedAt`, `resolvedAt`, `completedAt`, a survey answer's time): until its deadline, and a day for
+ * daylight saving (these are local days). An ended one must be kept longer than this.
+ */
+export const feedbackLeadDays = (campaigns: {
+  readonly complaintFollowUp: { readonly firstAfterHours: number; readonly repeatEveryDays: number; readonly maxWhileOpen: number; readonly afterResolvedDays: number; readonly deadlineDays: number };
+  readonly survey: { readonly afterDays: number; readonly deadlineDays: number };
+}): number => {
+  const { complaintFollowUp: followUp, survey } = campaigns;
+  // The last check-in while open; the detractor follow-up (`firstAfterHours` after the answer) is never later.
+  const lastWhileOpen = Math.ceil(followUp.firstAfterHours / 24) + Math.max(0, followUp.maxWhileOpen - 1) * followUp.repeatEveryDays;
+  return Math.max(Math.max(lastWhileOpen, followUp.afterResolvedDays) + followUp.deadlineDays, survey.afterDays + survey.deadlineDays) + 1;
+};
+
 /** What keep-in-touch e-mails talk about (SPEC.md "Keep-in-touch content"). */
 const keepInTouchContent = z.strictObject({
   /** Points a customer needs for each tier. */
@@ -91,6 +119,18 @@ export const configSchema = z
     /** Whose e-mails and link pages these are: read at every send and every link, like the rest. */
     brand: brand.default(defaults.brand as z.input<typeof brand>),
     planner: z.strictObject({ lookAheadDays: days(1).max(366) }),
+    /**
+     * How long an ended message (sent, expired, suppressed, cancelled) is kept before DynamoDB's TTL
+     * deletes it: its subject and state are personal data. A configuration stored before this setting
+     * existed gets the shipped one.
+     */
+    retention: z
+      .strictObject({
+        messagesDays: z.number().int().min(MIN_MESSAGES_DAYS, {
+          error: `must be at least ${MIN_MESSAGES_DAYS} days: a birthday greeting's id names only its year and may be planned again until that year ends, so a message kept less long could be made and sent a second time`,
+        }),
+      })
+      .default(defaults.retention),
     dispatcher: z.strictObject({
       retryFirstDelayMinutes: days(1),
       retryMaxDelayMinutes: days(1),
@@ -147,6 +187,13 @@ export const configSchema = z
     }
     if (cadence.quietHours.start === cadence.quietHours.end) {
       refuse(['cadence', 'quietHours'], 'quiet hours start and end at the same time: nothing could ever be sent, or they mean nothing');
+    }
+    const lead = feedbackLeadDays(config.campaigns);
+    if (config.retention.messagesDays < lead) {
+      refuse(
+        ['retention', 'messagesDays'],
+        `an ended complaint follow-up or survey may be planned again up to ${lead} days after its record's time (campaigns.complaintFollowUp and campaigns.survey), so it must be kept at least that long, not ${config.retention.messagesDays} days: a message deleted sooner could be made and sent a second time`,
+      );
     }
     const content = config.campaigns.keepInTouch.content;
     const { silver, gold, diamond } = content.tierPoints;

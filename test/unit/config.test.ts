@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import defaults from '../../config/defaults.json' with { type: 'json' };
-import { ConfigError, MIN_CLAIM_LEASE_MINUTES, parseConfig } from '../../functions/core/config.js';
+import { ConfigError, feedbackLeadDays, MIN_CLAIM_LEASE_MINUTES, MIN_MESSAGES_DAYS, parseConfig } from '../../functions/core/config.js';
 import { functionTimeoutSeconds } from '../../functions/core/function-timeouts.js';
 
 const withCadence = (cadence: Record<string, unknown>) => ({ ...defaults, cadence: { ...defaults.cadence, ...cadence } });
@@ -40,6 +40,13 @@ describe('configuration', () => {
     [{ ...defaults, dispatcher: { ...defaults.dispatcher, claimLeaseMinutes: 5 } }, "dispatcher.claimLeaseMinutes: a claim must outlive the dispatcher run that holds it: at least 6 minutes (the dispatcher's 5-minute timeout and a minute's margin), not 5"],
     [{ ...defaults, consent: { defaultMarketingOptIn: 'no' } }, 'consent.defaultMarketingOptIn'],
     [{ ...defaults, consent: { defaultMarketingOptIn: false, assumeYes: true } }, 'consent'],
+    [{ ...defaults, retention: { messagesDays: 369 } }, "retention.messagesDays: must be at least 370 days: a birthday greeting's id names only its year"],
+    [{ ...defaults, retention: { messagesDays: 400.5 } }, 'retention.messagesDays'],
+    [{ ...defaults, retention: { messagesDays: 400, keepForever: true } }, 'retention'],
+    [
+      { ...defaults, campaigns: { ...defaults.campaigns, complaintFollowUp: { ...defaults.campaigns.complaintFollowUp, repeatEveryDays: 200 } } },
+      "retention.messagesDays: an ended complaint follow-up or survey may be planned again up to 405 days after its record's time (campaigns.complaintFollowUp and campaigns.survey), so it must be kept at least that long, not 400 days",
+    ],
   ])('refuses an impossible or malformed configuration with the reason (%#)', (document, reason) => {
     expect(() => parseConfig(document)).toThrow(ConfigError);
     expect(() => parseConfig(document)).toThrow(reason);
@@ -92,5 +99,23 @@ describe('the brand', () => {
   it('a configuration stored before the brand existed gets the shipped one', () => {
     const { brand: _brand, ...older } = defaults;
     expect(parseConfig(older).brand).toEqual(defaults.brand);
+  });
+
+  it('keeps ended messages 400 days as shipped, at least 370, and longer than a follow-up or survey can be planned again', () => {
+    expect(parseConfig(defaults).retention).toEqual({ messagesDays: 400 });
+    expect(MIN_MESSAGES_DAYS).toBe(370);
+    // A leap year's 366 days after a greeting sent on 1 January, and the planner's longest look-ahead (366) plus two days, fit.
+    expect(parseConfig({ ...defaults, planner: { lookAheadDays: 366 }, retention: { messagesDays: 370 } }).retention.messagesDays).toBe(370);
+    // As shipped: the third check-in (24 h, then 7 and 7 days) and its 3 days, or the survey's 3 + 14 days, and a day for daylight saving.
+    expect(feedbackLeadDays(defaults.campaigns)).toBe(19);
+    const slowFollowUps = { ...defaults.campaigns, complaintFollowUp: { ...defaults.campaigns.complaintFollowUp, repeatEveryDays: 200 } };
+    expect(feedbackLeadDays(slowFollowUps)).toBe(1 + 2 * 200 + 3 + 1);
+    expect(parseConfig({ ...defaults, campaigns: slowFollowUps, retention: { messagesDays: 405 } }).retention.messagesDays).toBe(405);
+    expect(feedbackLeadDays({ ...defaults.campaigns, survey: { ...defaults.campaigns.survey, afterDays: 30, deadlineDays: 400 } })).toBe(431);
+  });
+
+  it('gives a configuration stored before retention existed the shipped 400 days', () => {
+    const { retention: _shipped, ...older } = defaults;
+    expect(parseConfig(older).retention).toEqual({ messagesDays: 400 });
   });
 });
