@@ -15,7 +15,8 @@ const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.
 
 /**
  * The stateful stack: the tables, built from the one description in functions/adapters/tables.ts.
- * On-demand, point-in-time recovery, encrypted, protected from deletion and kept if the stack goes.
+ * On-demand, point-in-time recovery, encrypted, protected from deletion and kept if the stack goes;
+ * a table with a time-to-live attribute (Messages) has DynamoDB delete its expired items.
  */
 export class DataStack extends Stack {
   readonly tables: Record<TableName, dynamodb.Table>;
@@ -35,6 +36,7 @@ export class DataStack extends Stack {
         deletionProtection: true,
         removalPolicy: RemovalPolicy.RETAIN,
         stream: definition.stream === 'NEW_AND_OLD_IMAGES' ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES : undefined,
+        timeToLiveAttribute: definition.timeToLiveAttribute,
       });
       for (const index of definition.indexes) {
         table.addGlobalSecondaryIndex({

@@ -20,6 +20,11 @@ export interface TableDefinition {
   readonly sortKey?: string;
   readonly indexes: readonly IndexDefinition[];
   readonly stream?: 'NEW_AND_OLD_IMAGES';
+  /**
+   * The attribute DynamoDB's time to live reads (epoch seconds): an item whose value has passed is
+   * deleted. In AWS DynamoDB deletes it; locally the runner does, on its own clock.
+   */
+  readonly timeToLiveAttribute?: string;
 }
 
 /** Every business record of a customer lives in one partition: the profile under `customer`, the rest under `<type>#<id>`. */
@@ -37,7 +42,10 @@ export const customersTable = {
   stream: 'NEW_AND_OLD_IMAGES',
 } as const satisfies TableDefinition;
 
-/** The outbox: one item per message id, whatever its state. Waiting messages carry the keys of two sparse indexes; every message is in `byCustomer`. */
+/**
+ * The outbox: one item per message id, whatever its state, until `retention.messagesDays` after it ended.
+ * Waiting messages carry the keys of two sparse indexes; every message is in `byCustomer`.
+ */
 export const messagesTable = {
   logicalName: 'Messages',
   envVar: 'MESSAGES_TABLE',
@@ -50,6 +58,8 @@ export const messagesTable = {
     // Every message of a customer, whatever its state (explain): keys only, so only making a message or moving its due time writes the index.
     { indexName: 'byCustomer', partitionKey: 'customerId', sortKey: 'dueAt', projection: 'KEYS_ONLY' },
   ],
+  // Set on a message that ended for good, `retention.messagesDays` after it ended (messages.ts `expiryOf`).
+  timeToLiveAttribute: 'expiresAt',
 } as const satisfies TableDefinition;
 
 /**

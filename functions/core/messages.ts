@@ -49,6 +49,11 @@ export interface Message extends PlannedMessage {
   /** Set just before the mail service is called: from then on the message is never sent again. */
   readonly handedOverAt?: string;
   readonly updatedAt?: string;
+  /**
+   * Set when the message ends for good (sent, expired, suppressed, cancelled; not a provisional end):
+   * when DynamoDB's TTL may delete it, in epoch seconds (`expiryOf`). Removed if it is brought back to wait.
+   */
+  readonly expiresAt?: number;
 }
 
 /** A message as it is when first planned: waiting from its due time, untried. */
@@ -113,3 +118,16 @@ export const nextAttemptAfter = (
   const next = new Date(now.getTime() + delayMinutes * 60_000);
   return next < deadline ? next : null;
 };
+
+const SECONDS_PER_DAY = 86_400;
+
+/**
+ * When a message that ended for good at `endedAt` may be deleted: `messagesDays` later, in whole
+ * epoch seconds, as DynamoDB's time to live reads it (configuration `retention`, MIN_MESSAGES_DAYS
+ * says why it is never shorter than a planner may ask for the same id again).
+ */
+export const expiryOf = (endedAt: Date, retention: { readonly messagesDays: number }): number =>
+  Math.floor(endedAt.getTime() / 1000) + retention.messagesDays * SECONDS_PER_DAY;
+
+/** Whether an item whose `expiresAt` is this has expired at `now` (DynamoDB deletes it some time after). */
+export const hasExpired = (expiresAt: unknown, now: Date): boolean => typeof expiresAt === 'number' && expiresAt <= Math.floor(now.getTime() / 1000);

@@ -86,6 +86,7 @@ describe('the CDK app', () => {
           SSESpecification: { SSEEnabled: true },
           DeletionProtectionEnabled: true,
           StreamSpecification: definition.stream ? { StreamViewType: definition.stream } : Match.absent(),
+          TimeToLiveSpecification: definition.timeToLiveAttribute ? { AttributeName: definition.timeToLiveAttribute, Enabled: true } : Match.absent(),
           GlobalSecondaryIndexes: definition.indexes.length
             ? definition.indexes.map((index) => ({
                 IndexName: index.indexName,
@@ -95,6 +96,10 @@ describe('the CDK app', () => {
             : Match.absent(),
         }),
       });
+    });
+
+    it('has DynamoDB delete ended messages by their expiresAt (time to live)', () => {
+      data.hasResourceProperties('AWS::DynamoDB::Table', { KeySchema: [{ AttributeName: 'messageId', KeyType: 'HASH' }], TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
     });
 
     it('has exactly the tables of tables.ts, and names each in an output', () => {
