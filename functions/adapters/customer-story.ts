@@ -7,6 +7,7 @@ import { queryAll } from './query-pages.js';
 import { PREFERENCES_RECORD_KEY, preferencesFromItem, type Preferences } from '../core/preferences.js';
 import { addressKey, type Suppression } from '../core/suppression.js';
 import { DynamoOutbox } from './dynamo-outbox.js';
+import { DynamoConfigStore } from './dynamo-config.js';
 import type { TableNames } from './tables.js';
 
 /** Everything stored about one customer's contact, for `retention explain`: read-only, every read by key or by index. */
@@ -35,7 +36,8 @@ export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: 
   const email = typeof profile?.email === 'string' ? profile.email : undefined;
   const suppression = email ? ((await client.send(new GetCommand({ TableName: tables.Suppressions, Key: { addressKey: addressKey(email) } }))).Item as Suppression | undefined) : undefined;
 
-  const messages = await new DynamoOutbox(client, tables.Messages).allFor(customerId);
+  // Only read here: the configuration it is given is what a write that ends a message would read.
+  const messages = await new DynamoOutbox(client, tables.Messages, () => new DynamoConfigStore(client, tables.Control).get()).allFor(customerId);
   return {
     customerId,
     records,

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { allDueShards, dueShardOf, newlyPlanned, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
+import { allDueShards, dueShardOf, expiryOf, newlyPlanned, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
+import type { RetentionConfig } from '../core/config.js';
 import type { Outbox, PlanOutcome, SentRecord } from '../core/ports.js';
 import { messagesTable } from './tables.js';
 import { isConditionFailure } from './conditions.js';
@@ -11,12 +12,24 @@ import { batchGetAll } from './batch-get.js';
  * The Messages table. Every state change is a conditional write on the message's own item: creation
  * only if the id is new, a claim only if it is still waiting, and each later step only by its claimer.
  * Waiting messages carry `dueShard` and so sit in the sparse `byDue` index; a claim takes them out.
+ *
+ * Every write that ends a message for good (sent, sent unconfirmed, expired, suppressed, cancelled;
+ * not a provisional end) sets `expiresAt`, `retention.messagesDays` after it ended, read from the
+ * configuration in force (`config`, the handler's cached reader: ops change it without a redeploy),
+ * and DynamoDB's time to live deletes the item after that. Every write that makes a message wait
+ * (again) removes it.
  */
 export class DynamoOutbox implements Outbox {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly config: () => Promise<Pick<RetentionConfig, 'retention'>>,
   ) {}
+
+  /** When a message ending for good at `endedAt` expires (messages.ts `expiryOf`, with the setting in force). */
+  private async expiryFor(endedAt: Date): Promise<number> {
+    return expiryOf(endedAt, (await this.config()).retention);
+  }
 
   async plan(message: PlannedMessage, now: Date): Promise<PlanOutcome> {
     const item = { ...newlyPlanned(message, now), dueShard: dueShardOf(message.messageId), waitingCustomerId: message.customerId };
@@ -39,7 +52,7 @@ export class DynamoOutbox implements Outbox {
           // Names for every attribute: `timeZone` (and others) are reserved words in expressions.
           // Moved, and planned again: a deferred message's slot and a provisional end were for the old time.
           UpdateExpression:
-            'SET #dueAt = :dueAt, #sendAfter = :dueAt, #deadline = :deadline, #localDate = :localDate, #timeZone = :timeZone, #updatedAt = :now, #state = :planned, reason = :null, dueShard = :dueShard',
+            'SET #dueAt = :dueAt, #sendAfter = :dueAt, #deadline = :deadline, #localDate = :localDate, #timeZone = :timeZone, #updatedAt = :now, #state = :planned, reason = :null, dueShard = :dueShard REMOVE expiresAt',
           ConditionExpression: 'attribute_exists(waitingCustomerId) AND (#dueAt <> :dueAt OR #deadline <> :deadline OR #state IN (:expired, :cancelled))',
           ExpressionAttributeNames: {
             '#state': 'state',
@@ -95,7 +108,7 @@ export class DynamoOutbox implements Outbox {
 
   async reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void> {
     // Back in `byDue` too: a provisionally ended message may be brought back.
-    await this.updateWaiting(messageId, 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, updatedAt = :now, dueShard = :dueShard', {
+    await this.updateWaiting(messageId, 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, updatedAt = :now, dueShard = :dueShard REMOVE expiresAt', {
       ':state': slot.state,
       ':sendAfter': slot.sendAfter.toISOString(),
       ':reason': slot.reason,
@@ -105,9 +118,16 @@ export class DynamoOutbox implements Outbox {
   }
 
   async endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date, options: { readonly provisional?: boolean } = {}): Promise<void> {
-    // Provisional: out of `byDue` (never sent as it is) but still among the customer's waiting messages.
-    const remove = options.provisional ? 'dueShard' : 'dueShard, waitingCustomerId';
-    await this.updateWaiting(messageId, `SET #state = :ended, reason = :reason, updatedAt = :now REMOVE ${remove}`, { ':ended': state, ':reason': reason, ':now': now.toISOString() });
+    const values = { ':ended': state, ':reason': reason, ':now': now.toISOString() };
+    if (options.provisional) {
+      // Out of `byDue` (never sent as it is) but still among the customer's waiting messages, and kept: it may come back.
+      await this.updateWaiting(messageId, 'SET #state = :ended, reason = :reason, updatedAt = :now REMOVE dueShard, expiresAt', values);
+      return;
+    }
+    await this.updateWaiting(messageId, 'SET #state = :ended, reason = :reason, updatedAt = :now, expiresAt = :expiresAt REMOVE dueShard, waitingCustomerId', {
+      ...values,
+      ':expiresAt': await this.expiryFor(now),
+    });
   }
 
   /**
@@ -209,7 +229,8 @@ export class DynamoOutbox implements Outbox {
           TableName: this.tableName,
           Key: { messageId },
           // The claim id stays: should its claimer still be waiting on the mail service, its answer replaces this guess.
-          UpdateExpression: 'SET #state = :sent, sentAt = handedOverAt, reason = :reason, updatedAt = :now REMOVE dueShard, claimedUntil',
+          // It expires from now, a lease after it was handed over: a little later than from its send, never sooner.
+          UpdateExpression: 'SET #state = :sent, sentAt = handedOverAt, reason = :reason, updatedAt = :now, expiresAt = :expiresAt REMOVE dueShard, claimedUntil',
           ConditionExpression: '#state = :sending AND claimedUntil <= :now AND attribute_exists(handedOverAt)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
@@ -217,6 +238,7 @@ export class DynamoOutbox implements Outbox {
             ':sending': 'sending',
             ':now': now.toISOString(),
             ':reason': 'unconfirmed: handed to the mail service, then its dispatcher stopped before recording the result; never sent again (at most once)',
+            ':expiresAt': await this.expiryFor(now),
           },
         }),
       );
@@ -230,7 +252,7 @@ export class DynamoOutbox implements Outbox {
   async markSent(messageId: string, claimId: string, sent: SentRecord): Promise<void> {
     const optional = { content: sent.content, sesMessageId: sent.sesMessageId };
     const present = Object.entries(optional).filter(([, value]) => value !== undefined);
-    const set = ['#state = :sent', 'sentAt = :sentAt', 'subject = :subject', 'locale = :locale', 'reason = :reason', 'updatedAt = :sentAt', 'attempts = attempts + :one', ...present.map(([name]) => `${name} = :${name}`)];
+    const set = ['#state = :sent', 'sentAt = :sentAt', 'subject = :subject', 'locale = :locale', 'reason = :reason', 'updatedAt = :sentAt', 'attempts = attempts + :one', 'expiresAt = :expiresAt', ...present.map(([name]) => `${name} = :${name}`)];
     await this.updateClaimed(messageId, claimId, { set: `SET ${set.join(', ')}`, remove: ['dueShard'] }, {
       ...Object.fromEntries(present.map(([name, value]) => [`:${name}`, value])),
       ':sent': 'sent',
@@ -239,6 +261,7 @@ export class DynamoOutbox implements Outbox {
       ':locale': sent.locale,
       ':reason': sent.unconfirmed ?? null,
       ':one': 1,
+      ':expiresAt': await this.expiryFor(sent.sentAt),
     });
   }
 
@@ -249,7 +272,7 @@ export class DynamoOutbox implements Outbox {
       {
         set: 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, dueShard = :dueShard, waitingCustomerId = customerId, updatedAt = :now, attempts = attempts + :attempt, deferrals = if_not_exists(deferrals, :zero) + :deferral',
         // A send the mail service refused was not handed over after all: the message may be tried again.
-        remove: ['handedOverAt'],
+        remove: ['handedOverAt', 'expiresAt'],
       },
       {
         ':state': release.state,
@@ -266,10 +289,11 @@ export class DynamoOutbox implements Outbox {
   }
 
   async finish(messageId: string, claimId: string, state: Exclude<MessageState, 'planned' | 'sending' | 'sent' | 'deferred'>, reason: string, now: Date): Promise<void> {
-    await this.updateClaimed(messageId, claimId, { set: 'SET #state = :state, reason = :reason, updatedAt = :now', remove: ['dueShard'] }, {
+    await this.updateClaimed(messageId, claimId, { set: 'SET #state = :state, reason = :reason, updatedAt = :now, expiresAt = :expiresAt', remove: ['dueShard'] }, {
       ':state': state,
       ':reason': reason,
       ':now': now.toISOString(),
+      ':expiresAt': await this.expiryFor(now),
     });
   }
 

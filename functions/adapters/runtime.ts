@@ -59,9 +59,10 @@ export const unmarshallOptions = { wrapNumbers: numberAsStored } as const;
 export const documentClientFor = (client: DynamoDBClient): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false }, unmarshallOptions });
 
-export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableNames, mailer: Mailer): Stores => ({
+/** The stores of one function; `config` is its cached configuration reader (the outbox reads `retention` from it when a message ends). */
+export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableNames, mailer: Mailer, config: () => Promise<RetentionConfig>): Stores => ({
   customers: new DynamoCustomerStore(documentClient, tables.Customers),
-  outbox: new DynamoOutbox(documentClient, tables.Messages),
+  outbox: new DynamoOutbox(documentClient, tables.Messages, config),
   control: new DynamoControlStore(documentClient, tables.Control),
   ledger: new DynamoLedgerStore(documentClient, tables.Ledger),
   suppressions: new DynamoSuppressionStore(documentClient, tables.Suppressions),
@@ -118,7 +119,7 @@ export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
     clock,
     config: () => config()(),
     templates: () => templates()(),
-    stores: once(() => storesFor(documentClient(), tables(), parts.mailer ? parts.mailer() : missingMailer)),
+    stores: once(() => storesFor(documentClient(), tables(), parts.mailer ? parts.mailer() : missingMailer, () => config()())),
     linkSecret: parts.linkSecret ?? notInThisFunction('the link secret'),
     linksBaseUrl: () => requiredEnv('LINKS_BASE_URL'),
   };

@@ -100,9 +100,9 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   const mailer = new SesMailer(sesClientConfig(endpoints.sesEndpoint), { from: senderAddress(), configurationSetName: 'retention-local' });
   recordSesCalls(mailer.client, functionName);
   const documentClient = documentClientFor(dynamo);
-  const real = storesFor(documentClient, endpoints.tables, mailer);
-  const stores = options.wrapOutbox ? { ...real, outbox: options.wrapOutbox(real.outbox) } : real;
   const config = options.config ?? cachedConfig(new DynamoConfigStore(documentClient, endpoints.tables.Control), options.clock);
+  const real = storesFor(documentClient, endpoints.tables, mailer, config);
+  const stores = options.wrapOutbox ? { ...real, outbox: options.wrapOutbox(real.outbox) } : real;
   const templates = cachedTemplates(new DynamoTemplateStore(documentClient, endpoints.tables.Control), options.clock);
   const links = options.links ?? defaultLocalLinks();
   // In AWS the secret is a Secrets Manager read (link-secret.ts); here it is in memory, so the call it stands for is recorded by hand.

@@ -119,7 +119,9 @@ export class LocalSystem {
     const dynamo = dynamoDbClient(options.dynamodbEndpoint);
     const tables = await createTables(dynamo, options.tablePrefix);
     const poller = await StreamPoller.forTable(dynamo, dynamoDbStreamsClient(options.dynamodbEndpoint), tables.Customers);
-    return new LocalSystem(options, tables, poller, new DynamoOutbox(documentClientFor(dynamo), tables.Messages));
+    const documentClient = documentClientFor(dynamo);
+    const config = options.config ?? (() => new DynamoConfigStore(documentClient, tables.Control).get());
+    return new LocalSystem(options, tables, poller, new DynamoOutbox(documentClient, tables.Messages, config));
   }
 
   runtime(name: HandlerName): HandlerRuntime {
