@@ -112,6 +112,16 @@ export class ComputeStack extends Stack {
 
     // The handlers that read the runtime configuration (DynamoConfigStore.get) read it from the Control table.
     const readConfig = (fn: RetentionFunction) => allow(fn, ['dynamodb:GetItem'], [control.tableArn]);
+    // Erasure (DynamoErasureStore): the receipts and pending second passes in Control, and the deletes of one
+    // customer's items, found by key or by their partition and index: the customer stream erases, the dispatcher makes the second pass.
+    const allowErasure = (fn: RetentionFunction) => {
+      allow(fn, ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], [control.tableArn]);
+      allow(fn, ['dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'], [customers.tableArn]);
+      allow(fn, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'byCustomer')]);
+      allow(fn, ['dynamodb:BatchWriteItem'], [messages.tableArn]);
+      allow(fn, ['dynamodb:DeleteItem'], [ledger.tableArn]);
+      allow(fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [suppressions.tableArn]); // strip the suppression to its hash
+    };
 
     // One-click links (survey answers) land on this API; the dispatcher signs them for its URL.
     this.links = new RetentionFunction(this, 'Links', {
@@ -170,6 +180,7 @@ export class ComputeStack extends Stack {
     allow(this.dispatcher, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
     allow(this.dispatcher, ['dynamodb:BatchGetItem'], [customers.tableArn]);
     allow(this.dispatcher, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]); // the cap and the floor
+    allowErasure(this.dispatcher); // the erasures' second passes
     allow(this.dispatcher, ['ses:SendEmail'], [
       sendingDomain.emailIdentityArn,
       this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName }),
@@ -216,6 +227,8 @@ export class ComputeStack extends Stack {
     allow(this.customerStream, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
     allow(this.customerStream, ['dynamodb:BatchGetItem'], [customers.tableArn]); // a record's customer
     allow(this.customerStream, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]); // open the ledger, the floor check
+    allowErasure(this.customerStream); // `erasure` records, and records of erased customers written again
+    allow(this.customerStream, ['dynamodb:GetItem'], [customers.tableArn]); // the erased customer's address, for their suppression
 
     // Stream records that still fail after the retries are parked here with their batch details.
     this.streamDeadLetterQueue = deadLetterQueue(this, 'StreamDeadLetterQueue');

@@ -78,6 +78,7 @@ export const pageCases = (locale: Locale): PageCase[] => {
       { kind: 'preferences', receive: 'service', locale, saved: true },
     ],
     expired: [{ kind: 'expired', locale }],
+    gone: [{ kind: 'gone', locale }],
     badRequest: [{ kind: 'badRequest', locale }],
     // A tampered token claims no language, and a wrong path has none: the browser's Accept-Language decides.
     invalid: [{ kind: 'invalid' }],

@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Waits a little longer each time DynamoDB hands work back unprocessed. */
 export const backoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
@@ -24,4 +24,18 @@ export const batchGetAll = async (
     }
   }
   return items;
+};
+
+type WriteRequest = { readonly PutRequest: { readonly Item: Record<string, unknown> } } | { readonly DeleteRequest: { readonly Key: Record<string, unknown> } };
+
+/** Writes (puts or deletes) 25 a request; what DynamoDB hands back unprocessed under load is written again. */
+export const batchWriteAll = async (client: DynamoDBDocumentClient, tableName: string, writes: readonly WriteRequest[]): Promise<void> => {
+  for (let i = 0; i < writes.length; i += 25) {
+    let requests: object[] | undefined = writes.slice(i, i + 25) as object[];
+    for (let attempt = 0; requests && requests.length > 0; attempt++) {
+      if (attempt > 0) await backoff(attempt);
+      const response: BatchWriteCommandOutput = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }));
+      requests = response.UnprocessedItems?.[tableName];
+    }
+  }
 };

@@ -9,6 +9,8 @@ import { addressKey, type Suppression } from '../core/suppression.js';
 import { DynamoOutbox } from './dynamo-outbox.js';
 import { DynamoConfigStore } from './dynamo-config.js';
 import type { TableNames } from './tables.js';
+import { DynamoErasureStore } from './dynamo-erasure.js';
+import type { ErasureReceipt } from '../core/erasure.js';
 
 /** Everything stored about one customer's contact, for `retention explain`: read-only, every read by key or by index. */
 export interface CustomerStory {
@@ -45,5 +47,39 @@ export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: 
     ...(ledger ? { ledger } : {}),
     ...(suppression ? { suppression } : {}),
     messages,
+  };
+};
+
+/** `retention customer export`: every item held about one customer, in every table, as stored. */
+export interface CustomerExport {
+  readonly customerId: string;
+  readonly exportedAt: string;
+  /** Their business records as stored (the profile under `customer`), index keys included. */
+  readonly records: readonly Record<string, unknown>[];
+  /** What they chose on their preference page or by unsubscribing; null when they never chose. */
+  readonly preferences: Record<string, unknown> | null;
+  /** Every message, whatever its state: subject, state, reason, times. */
+  readonly messages: readonly Record<string, unknown>[];
+  /** Their contact ledger: last contact, last capped send, next floor check. */
+  readonly ledger: Record<string, unknown> | null;
+  /** Whether their address is suppressed, why and since when. */
+  readonly suppression: { readonly suppressed: false } | { readonly suppressed: true; readonly reason: string; readonly since: string };
+  /** The receipt of an earlier erasure of this id (they were registered again since), or null. */
+  readonly erasure: ErasureReceipt | null;
+}
+
+export const readCustomerExport = async (client: DynamoDBDocumentClient, tables: TableNames, customerId: string, now: Date): Promise<CustomerExport> => {
+  const partition = await queryAll(client, { TableName: tables.Customers, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId }, ConsistentRead: true });
+  const story = await readCustomerStory(client, tables, customerId);
+  const erasure = (await new DynamoErasureStore(client, tables).receiptsOf([customerId])).get(customerId) ?? null;
+  return {
+    customerId,
+    exportedAt: now.toISOString(),
+    records: partition.filter((item) => item.recordKey !== PREFERENCES_RECORD_KEY),
+    preferences: partition.find((item) => item.recordKey === PREFERENCES_RECORD_KEY) ?? null,
+    messages: story.messages as unknown as Record<string, unknown>[],
+    ledger: (story.ledger as unknown as Record<string, unknown> | undefined) ?? null,
+    suppression: story.suppression ? { suppressed: true, reason: story.suppression.reason, since: story.suppression.since } : { suppressed: false },
+    erasure,
   };
 };

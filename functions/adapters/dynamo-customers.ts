@@ -1,4 +1,4 @@
-import { type BatchWriteCommandOutput, type DynamoDBDocumentClient, BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ignoreConditionFailure } from './conditions.js';
 import type { CustomerStore } from '../core/ports.js';
 import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord, type RecordType, type SurveyResponse } from '../core/records.js';
@@ -6,7 +6,7 @@ import { PREFERENCES_RECORD_KEY, type Preferences } from '../core/preferences.js
 import { storedAttributes, storedItemOf, UnwritableRecordsError, type UnwritableRecord } from '../core/stored-record.js';
 import { customersTable } from './tables.js';
 import { queryAll, queryPages } from './query-pages.js';
-import { backoff, batchGetAll } from './batch-get.js';
+import { batchGetAll, batchWriteAll } from './batch-get.js';
 
 /** The Customers table: every business record of a customer in one partition. */
 export class DynamoCustomerStore implements CustomerStore {
@@ -95,6 +95,10 @@ export class DynamoCustomerStore implements CustomerStore {
     }
   }
 
+  async deleteRecord(key: { readonly customerId: string; readonly recordKey: string }): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { customerId: key.customerId, recordKey: key.recordKey } }));
+  }
+
   async setPreferences(preferences: Preferences): Promise<void> {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...preferences, recordKey: PREFERENCES_RECORD_KEY } }));
   }
@@ -134,14 +138,9 @@ export class DynamoCustomerStore implements CustomerStore {
     if (refused.length > 0) throw new UnwritableRecordsError(refused);
   }
 
-  /** One BatchWriteItem, with what DynamoDB hands back unprocessed under load written again. */
+  /** One BatchWriteItem (at most 25 items), with what DynamoDB hands back unprocessed under load written again. */
   private async batchWrite(items: readonly Record<string, unknown>[]): Promise<void> {
-    let requests: object[] | undefined = items.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests && requests.length > 0; attempt++) {
-      if (attempt > 0) await backoff(attempt);
-      const response: BatchWriteCommandOutput = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }));
-      requests = response.UnprocessedItems?.[this.tableName];
-    }
+    await batchWriteAll(this.client, this.tableName, items.map((Item) => ({ PutRequest: { Item } })));
   }
 }
 

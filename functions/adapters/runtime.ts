@@ -6,7 +6,8 @@ import type { RetentionConfig } from '../core/config.js';
 import { numberAsStored } from '../core/inexact-number.js';
 import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
 import type { TemplateSet } from '../core/templates/types.js';
-import type { ConfigStore, ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../core/ports.js';
+import type { ConfigStore, ControlStore, CustomerStore, ErasureStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../core/ports.js';
+import { DynamoErasureStore } from './dynamo-erasure.js';
 import { DynamoSuppressionStore } from './dynamo-suppressions.js';
 import { DynamoLedgerStore } from './dynamo-ledger.js';
 import { DynamoControlStore } from './dynamo-control.js';
@@ -28,6 +29,8 @@ export interface Stores {
   readonly mailer: Mailer;
   /** The configuration, to change it (handlers read it through `HandlerRuntime.config`, cached). */
   readonly config: ConfigStore;
+  /** Erasure receipts, and the deletes of an erasure across every table. */
+  readonly erasures: ErasureStore;
 }
 
 export interface HandlerRuntime {
@@ -68,6 +71,7 @@ export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableN
   suppressions: new DynamoSuppressionStore(documentClient, tables.Suppressions),
   mailer,
   config: new DynamoConfigStore(documentClient, tables.Control),
+  erasures: new DynamoErasureStore(documentClient, tables),
 });
 
 export const once = <T>(make: () => T): (() => T) => {

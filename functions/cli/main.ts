@@ -6,6 +6,7 @@ import { ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '.
 import { isValidLocalDate } from '../core/calendar.js';
 import { importNdjson } from '../core/jobs/import-records.js';
 import { documentClientFor } from '../adapters/runtime.js';
+import { DynamoErasureStore } from '../adapters/dynamo-erasure.js';
 import { DynamoCustomerStore } from '../adapters/dynamo-customers.js';
 import { DynamoConfigStore } from '../adapters/dynamo-config.js';
 import type { TableNames } from '../adapters/tables.js';
@@ -28,6 +29,7 @@ import { localLinkSecret } from '../adapters/link-secret.js';
 import type { LinkSigning } from '../core/links.js';
 import { createServer } from 'node:http';
 import { registerTemplateCommands } from './templates.js';
+import { registerCustomerCommands } from './customer.js';
 
 /** Serves one file on loopback (the HTML report), on the given port or a free one. */
 const serveFile = async (path: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> => {
@@ -293,7 +295,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       const { result, consentDefault } = await withDatabase(options, async (db, tables) => {
         // The configuration in force says what a customer without marketingOptIn gets; it is stored with them.
         const consentDefault = (await new DynamoConfigStore(db, tables.Control).get()).consent.defaultMarketingOptIn;
-        const result = await importNdjson(new DynamoCustomerStore(db, tables.Customers), text, new Date(), { defaultMarketingOptIn: consentDefault });
+        const result = await importNdjson(new DynamoCustomerStore(db, tables.Customers), text, new Date(), { defaultMarketingOptIn: consentDefault, erasures: new DynamoErasureStore(db, tables) });
         return { result, consentDefault };
       }, dependencies);
       const byType = Object.entries(result.byType).map(([type, n]) => `${n} ${type}`).join(', ');
@@ -470,6 +472,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
     usageError: (message) => new UsageError(message),
     reportsDir: resolve(repoRoot, 'reports'),
   });
+  registerCustomerCommands(program, { targetOptions, withDatabase: (options, work) => withDatabase(options, work, dependencies), log });
 
   return program;
 };

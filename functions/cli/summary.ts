@@ -52,6 +52,7 @@ const timedNames: Record<RecordType, [one: string, many: string]> = {
   complaint: ['complaint', 'complaints'],
   interaction: ['interaction', 'interactions'],
   surveyResponse: ['survey answer', 'survey answers'],
+  erasure: ['erasure', 'erasures'],
 };
 
 /** `399–401` for consecutive lines, else `12, 40, 41`. */

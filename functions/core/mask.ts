@@ -7,3 +7,6 @@ export const maskEmail = (email: string): string => {
 
 /** Masks every address in a text (an error message from a provider may quote the recipient's). */
 export const maskEmailsIn = (text: string): string => text.replace(/[^\s<>"'(),;:]+@[A-Za-z0-9.-]+/g, (address) => maskEmail(address));
+
+/** Takes every address out of a text, masked ones too: what stays of an erased customer's suppression may not point at them. */
+export const redactEmailsIn = (text: string): string => text.replace(/[^\s<>"'(),;:]+@[A-Za-z0-9.-]+/g, '[address]');

@@ -13,7 +13,7 @@ import { footers } from './templates/vocabulary.js';
  * nothing redirects. No script: every page works with JavaScript off.
  */
 
-type PageName = 'confirmSurveyAnswer' | 'thanks' | 'expired' | 'invalid' | 'notFound' | 'badRequest' | 'confirmUnsubscribe' | 'unsubscribed' | 'preferences';
+type PageName = 'confirmSurveyAnswer' | 'thanks' | 'expired' | 'invalid' | 'gone' | 'notFound' | 'badRequest' | 'confirmUnsubscribe' | 'unsubscribed' | 'preferences';
 interface PageText {
   readonly title: string;
   readonly body: string;
@@ -35,6 +35,7 @@ const texts: Record<Locale, LocaleTexts> = {
       expired: { title: 'This link has expired', body: 'Nothing was changed. The links in our e-mails work for a limited time; a newer e-mail has a fresh one.' },
       invalid: { title: 'This link does not work', body: 'It may have been copied incompletely. Nothing was changed; please use the link exactly as it is in the e-mail.' },
       notFound: { title: 'Page not found', body: 'There is nothing at this address.' },
+      gone: { title: 'There is nothing here any more', body: 'This link no longer leads anywhere. Nothing was changed.' },
       badRequest: { title: 'That did not work', body: 'The request was not understood. Nothing was changed.' },
       confirmUnsubscribe: { title: 'Unsubscribe from marketing e-mails?', body: 'You will still receive messages about your contracts and complaints.' },
       unsubscribed: { title: 'You are unsubscribed', body: 'You will get no more marketing e-mails from us. Messages about your contracts and complaints still reach you; your preference page changes that.' },
@@ -52,6 +53,7 @@ const texts: Record<Locale, LocaleTexts> = {
       expired: { title: 'Este enlace ha caducado', body: 'No se ha cambiado nada. Los enlaces de nuestros correos funcionan durante un tiempo limitado; un correo más reciente trae uno nuevo.' },
       invalid: { title: 'Este enlace no funciona', body: 'Puede que se haya copiado incompleto. No se ha cambiado nada; usa el enlace tal como aparece en el correo.' },
       notFound: { title: 'Página no encontrada', body: 'No hay nada en esta dirección.' },
+      gone: { title: 'Aquí ya no hay nada', body: 'Este enlace ya no lleva a ninguna parte. No se ha cambiado nada.' },
       badRequest: { title: 'No ha funcionado', body: 'No hemos entendido la petición. No se ha cambiado nada.' },
       confirmUnsubscribe: { title: '¿Darte de baja de los correos comerciales?', body: 'Seguirás recibiendo los mensajes sobre tus contratos y reclamaciones.' },
       unsubscribed: { title: 'Te has dado de baja', body: 'No te enviaremos más correos comerciales. Los mensajes sobre tus contratos y reclamaciones te seguirán llegando; puedes cambiarlo en tu página de preferencias.' },
@@ -69,6 +71,7 @@ const texts: Record<Locale, LocaleTexts> = {
       expired: { title: 'Acest link a expirat', body: 'Nu s-a schimbat nimic. Linkurile din e-mailurile noastre funcționează un timp limitat; un e-mail mai nou are unul proaspăt.' },
       invalid: { title: 'Acest link nu funcționează', body: 'Poate nu a fost copiat în întregime. Nu s-a schimbat nimic; folosește linkul exact cum apare în e-mail.' },
       notFound: { title: 'Pagina nu a fost găsită', body: 'Nu există nimic la această adresă.' },
+      gone: { title: 'Aici nu mai este nimic', body: 'Acest link nu mai duce nicăieri. Nu s-a schimbat nimic.' },
       badRequest: { title: 'Nu a funcționat', body: 'Nu am înțeles cererea. Nu s-a schimbat nimic.' },
       confirmUnsubscribe: { title: 'Te dezabonezi de la e-mailurile de marketing?', body: 'Vei primi în continuare mesajele despre contractele și reclamațiile tale.' },
       unsubscribed: { title: 'Te-ai dezabonat', body: 'Nu îți vom mai trimite e-mailuri de marketing. Mesajele despre contractele și reclamațiile tale îți vor sosi în continuare; poți schimba asta din pagina de preferințe.' },
@@ -178,6 +181,8 @@ export const linkPage = (outcome: LinkOutcome, brand: Brand, acceptLanguage?: st
       return render(400, 'badRequest');
     case 'expired':
       return render(410, 'expired');
+    case 'gone':
+      return render(410, 'gone');
     case 'confirmSurveyAnswer':
       return render(200, 'confirmSurveyAnswer', {
         score: outcome.score,

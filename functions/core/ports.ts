@@ -4,6 +4,7 @@ import type { Preferences } from './preferences.js';
 import type { Suppression } from './suppression.js';
 import type { BusinessRecord, Customer, RecordType, SurveyResponse } from './records.js';
 import type { RetentionConfig } from './config.js';
+import type { ErasureReceipt } from './erasure.js';
 
 /**
  * What the jobs need from the outside world. Adapters implement these against DynamoDB and SES;
@@ -37,6 +38,8 @@ export interface CustomerStore {
   setRenewalIndexKey(customerId: string, recordKey: string, endsOn: string | undefined): Promise<void>;
   /** Sets (or removes, with undefined) the birthday index key of a profile. */
   setBirthdayIndexKey(customerId: string, monthDay: string | undefined): Promise<void>;
+  /** Deletes one item of a customer's partition (a record of an erased customer, written again). */
+  deleteRecord(key: { readonly customerId: string; readonly recordKey: string }): Promise<void>;
 }
 
 export type PlanOutcome = 'planned' | 'updated' | 'unchanged';
@@ -174,4 +177,41 @@ export interface ConfigStore {
   get(): Promise<RetentionConfig>;
   /** Changes it: `change` gets the stored document and returns the whole new configuration; nobody's write in between is undone. */
   update<T extends { readonly config: RetentionConfig }>(change: (stored: unknown) => T, now: Date): Promise<T>;
+}
+
+/** What one pass of an erasure deleted, by table. */
+export interface ErasureCounts {
+  readonly customers: number;
+  readonly messages: number;
+  readonly ledger: number;
+  /** Suppressions stripped to their hash (the masked address and any address in the reason removed). */
+  readonly suppressions: number;
+}
+
+/** A second pass still to come: the only place the erased id stays in clear, until it has run. */
+export interface PendingErasure {
+  readonly customerId: string;
+  /** The hash of the address the profile had, so a suppression written meanwhile is stripped too. */
+  readonly addressKey?: string;
+  readonly sweepAfter: string;
+}
+
+/** Erasure (SPEC.md, Personal data): receipts under hashed ids, and the deletes, across every table. */
+export interface ErasureStore {
+  /** The receipts of these customers, by id; customers never erased are absent. */
+  receiptsOf(customerIds: readonly string[]): Promise<Map<string, ErasureReceipt>>;
+  /** Writes the receipt and, when a second pass is to come, the pending entry. */
+  recordErasure(customerId: string, receipt: ErasureReceipt, pending?: PendingErasure): Promise<void>;
+  /** The address key of the customer's profile, read strongly consistently; undefined without a profile. */
+  addressKeyOf(customerId: string): Promise<string | undefined>;
+  /**
+   * Deletes every item of the customer in every table, the profile first (nothing is planned for a
+   * customer without one) and `lastRecordKey` (the erasure record) last, and strips the suppression of
+   * `addressKey` to its hash.
+   */
+  deleteEverything(customerId: string, addressKey: string | undefined, lastRecordKey?: string): Promise<ErasureCounts>;
+  /** Second passes still to come. */
+  pending(): Promise<PendingErasure[]>;
+  /** A second pass ran: the id leaves the receipt and the pending list (unless a later erasure moved it meanwhile). */
+  secondPassDone(pending: PendingErasure): Promise<void>;
 }

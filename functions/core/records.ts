@@ -5,7 +5,7 @@ import { firstInexactNumber } from './inexact-number.js';
 import { maskEmail } from './mask.js';
 
 /**
- * The five records a business writes (SPEC.md, "Data the business writes"), validated by schema.
+ * The six records a business writes (SPEC.md, "Data the business writes"), validated by schema.
  * Unknown fields are kept (loose objects) and ignored, but on import one whose name is a near miss of
  * a known field (`marketingOptin`, `birthdate`) is a reject: a misspelt field must never silently
  * become its default. A rejection names the record, the field and the value.
@@ -90,12 +90,20 @@ export const surveyResponseSchema = z.looseObject({
   respondedAt: isoInstant.optional(),
 });
 
+/** The customer asked to be forgotten (SPEC.md, Personal data): every item of theirs goes, and nothing brings their mail back but a new profile. */
+export const erasureSchema = z.looseObject({
+  type: z.literal('erasure'),
+  customerId: id,
+  requestedAt: isoInstant.optional(),
+});
+
 const schemas = {
   customer: customerSchema,
   contract: contractSchema,
   complaint: complaintSchema,
   interaction: interactionSchema,
   surveyResponse: surveyResponseSchema,
+  erasure: erasureSchema,
 } as const;
 
 export type RecordType = keyof typeof schemas;
@@ -106,7 +114,8 @@ export type Contract = z.output<typeof contractSchema>;
 export type Complaint = z.output<typeof complaintSchema>;
 export type Interaction = z.output<typeof interactionSchema>;
 export type SurveyResponse = z.output<typeof surveyResponseSchema>;
-export type BusinessRecord = Customer | Contract | Complaint | Interaction | SurveyResponse;
+export type Erasure = z.output<typeof erasureSchema>;
+export type BusinessRecord = Customer | Contract | Complaint | Interaction | SurveyResponse | Erasure;
 
 /** The field of each record type that names it. */
 const idField: Record<RecordType, string> = {
@@ -115,6 +124,7 @@ const idField: Record<RecordType, string> = {
   complaint: 'complaintId',
   interaction: 'interactionId',
   surveyResponse: 'surveyId',
+  erasure: 'customerId',
 };
 
 export interface RecordRejection {

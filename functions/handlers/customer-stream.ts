@@ -7,12 +7,16 @@ import { customerChanged } from '../core/jobs/customer-changed.js';
 import type { RecordKey } from '../core/jobs/current-record.js';
 import { contractChanged } from '../core/jobs/contract-changed.js';
 import { complaintChanged, interactionChanged, surveyAnswered, type FeedbackDeps } from '../core/jobs/feedback-changed.js';
-import { recordTypeOfKey, type RecordType } from '../core/records.js';
+import { recordFromItem, recordTypeOfKey, type RecordType } from '../core/records.js';
+import { erasedRecordReason, type ErasureReceipt } from '../core/erasure.js';
+import { eraseCustomer } from '../core/jobs/erase-customer.js';
+import { readCurrent } from '../core/jobs/current-record.js';
+import type { Stores } from '../adapters/runtime.js';
 import { writeCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
 /** What each kind of record in the Customers table sets going; records of other kinds start nothing. */
-const jobs: Record<RecordType, { readonly name: string; readonly run: (deps: FeedbackDeps, key: RecordKey, now: Date) => Promise<unknown> }> = {
+const jobs: Record<Exclude<RecordType, 'erasure'>, { readonly name: string; readonly run: (deps: FeedbackDeps, key: RecordKey, now: Date) => Promise<unknown> }> = {
   customer: { name: 'customer profile', run: customerChanged },
   contract: { name: 'contract', run: contractChanged },
   complaint: { name: 'complaint', run: complaintChanged },
@@ -28,15 +32,48 @@ export class HeldBackError extends Error {
   }
 }
 
+/** A record written (not removed: DynamoDB Local reports a TTL delete as `UNKNOWN_TO_SDK_VERSION`, so only these two count). */
+const isChange = (record: DynamoDBRecord): boolean => record.eventName === 'INSERT' || record.eventName === 'MODIFY';
+
 const keyOf = (record: DynamoDBRecord): RecordKey => {
   const keys = (record.dynamodb?.Keys ?? record.dynamodb?.NewImage ?? {}) as Record<string, AttributeValue>;
   return { customerId: keys.customerId?.S ?? '', recordKey: keys.recordKey?.S ?? '' };
 };
 
 /**
+ * An `erasure` record: the customer is forgotten (erase-customer.ts), the record itself deleted last.
+ * A record already gone was acted on before (a batch delivered again): nothing to do, and a replay
+ * must never erase a customer registered again since.
+ */
+const erasureRequested = async (stores: Stores, key: RecordKey, now: Date): Promise<{ readonly receipt: ErasureReceipt; readonly log: Record<string, unknown> } | undefined> => {
+  const item = (await stores.customers.getItems([key], { consistent: true })).get(`${key.customerId}|${key.recordKey}`);
+  if (item === undefined) return undefined;
+  const erasure = recordFromItem(item, 'erasure', now);
+  const result = await eraseCustomer(stores.erasures, erasure.customerId, now, { requestedAt: erasure.requestedAt, requestedBy: 'record', secondPass: 'later', recordKey: key.recordKey });
+  return { receipt: result.receipt, log: { customerHash: result.receipt.customerHash, deleted: result.deleted, secondPassAfter: result.secondPassAfter } };
+};
+
+/**
+ * A record of a customer who was erased, turning up again (a business system's sync, an old file, a
+ * late write): deleted and acted on no further, unless a profile created after the erasure registered
+ * them again. True when it was such a record (or is gone).
+ */
+const forgetIfErased = async (stores: Stores, key: RecordKey, type: RecordType, receipt: ErasureReceipt): Promise<string | undefined> => {
+  const current = await readCurrent(stores.customers, key);
+  if (current.item === undefined) return 'gone';
+  const reason = erasedRecordReason({ type, customerId: key.customerId, createdAt: current.item.createdAt }, receipt, current.profile as { createdAt?: unknown } | undefined);
+  if (reason === undefined) return undefined;
+  await stores.customers.deleteRecord(key);
+  return reason;
+};
+
+/**
  * DynamoDB stream of the Customers table: keeps the birthday and renewal indexes in step, plans what
  * is already inside the horizon, cancels reminders whose contract renewed, was cancelled or renews
  * itself, and runs the feedback loop (complaint follow-ups, surveys, detractors).
+ *
+ * An `erasure` record forgets its customer; a record of a customer erased before is deleted and acted
+ * on no further, unless a profile created after the erasure registered them again (erasure.ts).
  *
  * Records are applied in stream order, one after another. A stream record only says which record
  * changed: each job reads it as it is now (current-record.ts), so the image is never read. An invalid
@@ -55,29 +92,47 @@ const keyOf = (record: DynamoDBRecord): RecordKey => {
 export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
-  const processRecord = async (record: DynamoDBRecord, counts: { StreamRecordsSkipped: number }): Promise<void> => {
-    if (record.eventName === 'REMOVE') return;
+  const processRecord = async (record: DynamoDBRecord, counts: { StreamRecordsSkipped: number }, receipts: Map<string, ErasureReceipt>): Promise<void> => {
+    if (!isChange(record)) return;
     const key = keyOf(record);
     const type = recordTypeOfKey(key.recordKey);
     if (type === undefined) return;
-    const job = jobs[type];
+    const stores = runtime.stores();
+    const name = type === 'erasure' ? 'erasure' : jobs[type].name;
     try {
-      const { customers, outbox, ledger } = runtime.stores();
-      await job.run({ customers, outbox, ledger, config: await runtime.config() }, key, runtime.clock());
+      if (type === 'erasure') {
+        const erased = await erasureRequested(stores, key, runtime.clock());
+        if (erased) {
+          receipts.set(key.customerId, erased.receipt);
+          runtime.logger.info('erased a customer', erased.log);
+        }
+        return;
+      }
+      const receipt = receipts.get(key.customerId);
+      const forgotten = receipt && (await forgetIfErased(stores, key, type, receipt));
+      if (forgotten) {
+        // The hash, not the id: the log must not bring back what the erasure took away.
+        if (forgotten !== 'gone') runtime.logger.warn(`deleted a ${name} of an erased customer`, { customerHash: receipt.customerHash, recordType: type, erasedAt: receipt.erasedAt });
+        return;
+      }
+      const { customers, outbox, ledger } = stores;
+      await jobs[type].run({ customers, outbox, ledger, config: await runtime.config() }, key, runtime.clock());
     } catch (error) {
       if (!(error instanceof InvalidRecordError)) throw error;
       counts.StreamRecordsSkipped++;
-      runtime.logger.error(`skipped an invalid ${job.name}`, { key, sequenceNumber: record.dynamodb?.SequenceNumber, field: error.field, reason: error.message });
+      runtime.logger.error(`skipped an invalid ${name}`, { key, sequenceNumber: record.dynamodb?.SequenceNumber, field: error.field, reason: error.message });
     }
   };
 
   return withMiddlewares(runtime, async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     let failedAt: string | undefined;
     const counts = { StreamRecordsFailed: 0, StreamRecordsSkipped: 0 };
+    // Which of the batch's customers were erased: one read for the whole batch; an erasure in it adds its own.
+    const receipts = await runtime.stores().erasures.receiptsOf(event.Records.filter(isChange).map((record) => keyOf(record).customerId).filter((id) => id !== ''));
     const inStreamOrder = async (record: DynamoDBRecord): Promise<void> => {
       if (failedAt !== undefined) throw new HeldBackError(failedAt);
       try {
-        await processRecord(record, counts);
+        await processRecord(record, counts, receipts);
       } catch (error) {
         counts.StreamRecordsFailed++;
         const sequenceNumber = record.dynamodb?.SequenceNumber;

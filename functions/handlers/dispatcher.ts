@@ -5,6 +5,7 @@ import { sesMailerFromEnv } from '../adapters/ses-mailer.js';
 import { cachedTemplates, DynamoTemplateStore } from '../adapters/dynamo-templates.js';
 import type { CampaignName } from '../core/config.js';
 import { addOutcomes, dispatchDue, noOutcomes, type DispatchOutcome } from '../core/jobs/dispatch.js';
+import { sweepErasures } from '../core/jobs/erase-customer.js';
 import { writeCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
@@ -18,12 +19,15 @@ export const SENDING_ACCOUNT_FAULT = 'the sending account refused a message; mes
  * Scheduled every few minutes: sends what is due, once each. Its figures: `Messages` by outcome (every
  * outcome, zeros too, so an alarm on `failed` or `unconfirmed` always has data) and by campaign and
  * outcome (the outcomes that happened), and `AccountFaults`; written even when the run stops half-way.
+ * Each run first makes the second pass of the erasures that are due (erase-customer.ts): one read when none is.
  */
 export const createDispatcherHandler = (runtime: HandlerRuntime) =>
   withMiddlewares(runtime, async (_event: { scheduledTime?: string }) => {
     const config = await runtime.config();
     const templates = await runtime.templates();
-    const { outbox, customers, ledger, mailer, suppressions } = runtime.stores();
+    const { outbox, customers, ledger, mailer, suppressions, erasures } = runtime.stores();
+    const erased = await sweepErasures(erasures, runtime.clock());
+    if (erased.swept.length > 0) runtime.logger.info('second pass of erasures', { customerHashes: erased.swept, deleted: erased.deleted });
     const links = { baseUrl: runtime.linksBaseUrl(), secret: await runtime.linkSecret() };
     const byCampaign = new Map<CampaignName, Record<DispatchOutcome, number>>();
     let accountFaults = 0;

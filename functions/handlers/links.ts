@@ -30,9 +30,10 @@ export const createLinksHandler = (runtime: HandlerRuntime) =>
  * What a request to the link endpoint did, as the `action` of `LinkActions`: `surveyAnswer` (an answer
  * recorded, changed or sent again), `unsubscribe`, `preferences` (saved), `view` (a page shown that
  * changes nothing: a GET of a survey, unsubscribe or preference link), `expired` (a genuine link past
- * its time), `rejected` (unknown path, forged or misplaced token, malformed form).
+ * its time), `gone` (a genuine link of a customer no longer on record: erased), `rejected` (unknown path,
+ * forged or misplaced token, malformed form).
  */
-export type LinkMetricAction = 'surveyAnswer' | 'unsubscribe' | 'preferences' | 'view' | 'expired' | 'rejected';
+export type LinkMetricAction = 'surveyAnswer' | 'unsubscribe' | 'preferences' | 'view' | 'expired' | 'gone' | 'rejected';
 
 export const linkActionOf = (outcome: LinkOutcome): LinkMetricAction => {
   switch (outcome.kind) {
@@ -47,6 +48,8 @@ export const linkActionOf = (outcome: LinkOutcome): LinkMetricAction => {
       return 'view';
     case 'expired':
       return 'expired';
+    case 'gone':
+      return 'gone';
     case 'notFound':
     case 'invalid':
     case 'badRequest':

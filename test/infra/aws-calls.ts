@@ -41,6 +41,16 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:UpdateItem Ledger',
     'dynamodb:BatchGetItem Suppressions', // is any recipient suppressed?
     'dynamodb:PutItem Suppressions', // an address SES refused for good
+    // The erasures' second passes (DynamoErasureStore).
+    'dynamodb:BatchGetItem Control',
+    'dynamodb:UpdateItem Control',
+    'dynamodb:DeleteItem Customers',
+    'dynamodb:BatchWriteItem Customers',
+    'dynamodb:Query Messages/index/byCustomer',
+    'dynamodb:BatchWriteItem Messages',
+    'dynamodb:DeleteItem Ledger',
+    'dynamodb:GetItem Suppressions',
+    'dynamodb:UpdateItem Suppressions',
     'ses:SendEmail identity',
     'ses:SendEmail configuration-set',
     'secretsmanager:GetSecretValue LinkSecret',
@@ -54,6 +64,18 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:Query Messages/index/waitingByCustomer',
     'dynamodb:GetItem Ledger',
     'dynamodb:UpdateItem Ledger',
+    // Erasure (DynamoErasureStore): receipts, the deletes, the suppression stripped to its hash.
+    'dynamodb:BatchGetItem Control',
+    'dynamodb:UpdateItem Control',
+    'dynamodb:GetItem Customers',
+    'dynamodb:Query Customers',
+    'dynamodb:DeleteItem Customers',
+    'dynamodb:BatchWriteItem Customers',
+    'dynamodb:Query Messages/index/byCustomer',
+    'dynamodb:BatchWriteItem Messages',
+    'dynamodb:DeleteItem Ledger',
+    'dynamodb:GetItem Suppressions',
+    'dynamodb:UpdateItem Suppressions',
   ],
   links: [
     'dynamodb:GetItem Control', // the configuration: the brand its pages show

@@ -193,7 +193,7 @@ describe('the CDK app', () => {
       const functionId = logicalIdOf(built.compute.customerStream);
       const needs = [...check.codeNeeds('compute', functionId, awsCalls.customerStream), ...check.platformNeeds('compute', functionId)];
       const ledgerArn = 'arn:aws:dynamodb:REGION:ACCOUNT:table/Ledger';
-      expect(check.verdict('compute', roleId, needs)).toEqual({ notAllowed: [`dynamodb:UpdateItem ${ledgerArn} (its code)`], unused: [`dynamodb:PutItem ${ledgerArn}`] });
+      expect(check.verdict('compute', roleId, needs)).toEqual({ notAllowed: [`dynamodb:DeleteItem ${ledgerArn} (its code)`, `dynamodb:UpdateItem ${ledgerArn} (its code)`], unused: [`dynamodb:PutItem ${ledgerArn}`] });
     });
 
     it('grants no wildcard action anywhere, and no DynamoDB action on every resource but the stream mapping’s ListStreams', () => {
@@ -224,7 +224,10 @@ describe('the CDK app', () => {
       const access = (fn: FunctionName) => dynamoDbAccessOf(fn).join('\n');
       expect(access('planner')).not.toMatch(/byDue/);
       expect(access('dispatcher')).not.toMatch(/byBirthday|byRenewal|byFloorCheck|PutItem (Customers|Ledger)/);
-      for (const fn of functionNames) expect(access(fn)).not.toMatch(/Scan|DeleteItem|BatchWriteItem/);
+      for (const fn of functionNames) expect(access(fn)).not.toMatch(/Scan/);
+      // Only erasure deletes (the customer stream, and the dispatcher's second pass): a customer's items, never the Control or Suppressions items.
+      for (const fn of functionNames.filter((name) => name !== 'customerStream' && name !== 'dispatcher')) expect(access(fn)).not.toMatch(/DeleteItem|BatchWriteItem/);
+      for (const fn of ['customerStream', 'dispatcher'] as const) expect(access(fn)).not.toMatch(/(DeleteItem|BatchWriteItem) (Control|Suppressions)/);
     });
   });
 
@@ -287,7 +290,7 @@ describe('the CDK app', () => {
           Filters: [
             {
               Pattern: JSON.stringify({
-                dynamodb: { Keys: { recordKey: { S: ['customer', { prefix: 'contract#' }, { prefix: 'complaint#' }, { prefix: 'interaction#' }, { prefix: 'surveyResponse#' }] } } },
+                dynamodb: { Keys: { recordKey: { S: ['customer', { prefix: 'contract#' }, { prefix: 'complaint#' }, { prefix: 'interaction#' }, { prefix: 'surveyResponse#' }, { prefix: 'erasure#' }] } } },
               }),
             },
           ],

@@ -8,7 +8,7 @@ import { unmarshallOptions, type HandlerRuntime } from '../../functions/adapters
 import { defaultConfig } from '../../functions/core/config.js';
 import { newlyPlanned, type PlannedMessage } from '../../functions/core/messages.js';
 import { NEVER } from '../../functions/core/cadence.js';
-import type { ConfigStore, ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
+import type { ConfigStore, ControlStore, CustomerStore, ErasureStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
 import { createCustomerStreamHandler } from '../../functions/handlers/customer-stream.js';
 import { lambdaContext } from '../../functions/local/lambda-context.js';
 import streamFixture from '../fixtures/customer-stream-event.json' with { type: 'json' };
@@ -71,12 +71,15 @@ const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger; re
     clock: () => new Date('2027-01-01T00:00:00.000Z'),
     config: async () => defaultConfig,
     templates: async () => shippedTemplates,
-    stores: () => ({ customers, outbox, ledger, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore }),
+    stores: () => ({ customers, outbox, ledger, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore, erasures: noErasures }),
     linkSecret: async () => 'test',
     linksBaseUrl: () => 'https://links.test',
   };
   return { runtime, planned, indexKeys, opened, logError: vi.spyOn(logger, 'error') };
 };
+
+/** No customer of these tests was ever erased. */
+const noErasures = { receiptsOf: async () => new Map() } as unknown as ErasureStore;
 
 describe('customer stream handler', () => {
   it('logs a malformed profile with its key and skips it; the rest of the batch goes through', async () => {

@@ -8,7 +8,7 @@ import { defaultConfig } from '../../functions/core/config.js';
 import { InexactNumber } from '../../functions/core/inexact-number.js';
 import type { LinkOutcome } from '../../functions/core/jobs/follow-link.js';
 import { signLink } from '../../functions/core/links.js';
-import type { CustomerStore, SuppressionStore } from '../../functions/core/ports.js';
+import type { CustomerStore, ErasureStore, SuppressionStore } from '../../functions/core/ports.js';
 import { createCustomerStreamHandler } from '../../functions/handlers/customer-stream.js';
 import { createLinksHandler, linkActionOf } from '../../functions/handlers/links.js';
 import { createMailEventsHandler } from '../../functions/handlers/mail-events.js';
@@ -50,7 +50,9 @@ const shown = (documents: EmfOutput[]) =>
 describe('figures the handlers write', () => {
   it('the link endpoint counts each request by what it did', async () => {
     // Prepare
-    const customers = { setPreferences: async () => undefined, getItems: async () => new Map(), recordSurveyAnswer: async () => 'recorded' } as unknown as CustomerStore;
+    // c-1 is on record: a profile.
+    const profile = new Map([['c-1|customer', { customerId: 'c-1', recordKey: 'customer' }]]);
+    const customers = { setPreferences: async () => undefined, getItems: async () => profile, recordSurveyAnswer: async () => 'recorded' } as unknown as CustomerStore;
     const { runtime, written } = runtimeWith(() => ({ customers }));
     const handler = createLinksHandler(runtime);
     const token = signLink({ action: 'unsubscribe', customerId: 'c-1', locale: 'en' }, new Date('2027-04-01T00:00:00Z'), secret);
@@ -112,7 +114,8 @@ describe('figures the handlers write', () => {
         return new Map([['c-1|customer', tooBig]]);
       },
     } as unknown as CustomerStore;
-    const { runtime, written } = runtimeWith(() => ({ customers }));
+    const erasures = { receiptsOf: async () => new Map() } as unknown as ErasureStore; // nobody was erased
+    const { runtime, written } = runtimeWith(() => ({ customers, erasures }));
     const handler = createCustomerStreamHandler(runtime);
     const record = (id: string, sequenceNumber: string): DynamoDBRecord => ({
       eventName: 'MODIFY',

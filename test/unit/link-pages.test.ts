@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { HandlerRuntime } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { signLink, type LinkAction } from '../../functions/core/links.js';
-import type { ConfigStore, ControlStore, CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
+import type { ConfigStore, ControlStore, CustomerStore, ErasureStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
 import { createLinksHandler } from '../../functions/handlers/links.js';
 import { lambdaContext } from '../../functions/local/lambda-context.js';
 
@@ -20,14 +20,16 @@ const linksHandler = (config = defaultConfig) => {
   const customers = {
     recordSurveyAnswer: async (answer: unknown) => (writes.push(answer), 'recorded' as const),
     setPreferences: async (preferences: unknown) => void writes.push(preferences),
-    getItems: async () => new Map(),
+    // c-1 is on record (a profile, no preferences chosen); anyone else is not.
+    getItems: async (keys: { customerId: string; recordKey: string }[]) =>
+      new Map(keys.filter((key) => key.customerId === 'c-1' && key.recordKey === 'customer').map((key) => [`${key.customerId}|${key.recordKey}`, { customerId: 'c-1', recordKey: 'customer' }])),
   } as unknown as CustomerStore;
   const runtime: HandlerRuntime = {
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     clock: () => now,
     config: async () => config,
     templates: async () => shippedTemplates,
-    stores: () => ({ customers, outbox: {} as Outbox, ledger: {} as LedgerStore, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore }),
+    stores: () => ({ customers, outbox: {} as Outbox, ledger: {} as LedgerStore, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore, erasures: {} as ErasureStore }),
     linkSecret: async () => secret,
     linksBaseUrl: () => 'https://links.test',
   };

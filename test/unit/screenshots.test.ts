@@ -31,7 +31,7 @@ describe('npm run screenshots: what it shoots', () => {
     const pages = documentsFor(demoBrand).filter((document) => document.kind === 'page');
     // Assess
     const variants = pageCases('en').map((page) => page.variant);
-    expect(variants).toEqual(['confirmSurveyAnswer', 'surveyAnswer', 'confirmUnsubscribe', 'unsubscribed', 'preferences', 'preferencesSaved', 'expired', 'badRequest', 'invalid', 'notFound']);
+    expect(variants).toEqual(['confirmSurveyAnswer', 'surveyAnswer', 'confirmUnsubscribe', 'unsubscribed', 'preferences', 'preferencesSaved', 'expired', 'gone', 'badRequest', 'invalid', 'notFound']);
     expect(pages).toHaveLength(variants.length * locales.length);
     for (const page of pages) expect(page.html, page.name).toContain(`lang="${page.language}"`);
     expect(pageCases('ro').find((page) => page.variant === 'notFound')).toMatchObject({ acceptLanguage: 'ro' });

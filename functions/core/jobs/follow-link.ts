@@ -1,6 +1,7 @@
 import { claimedLocaleOf, PREFERENCES_PATH, SURVEY_ANSWER_PATH, UNSUBSCRIBE_PATH, verifyLink, type LinkAction } from '../links.js';
 import { isSubscription, preferencesFromItem, PREFERENCES_RECORD_KEY, type Subscription } from '../preferences.js';
 import type { CustomerStore } from '../ports.js';
+import { PROFILE_RECORD_KEY } from '../records.js';
 
 /** A request to the link endpoint, as far as it matters: nothing else of it is read. */
 export interface LinkRequest {
@@ -17,6 +18,8 @@ export type LinkOutcome =
   /** `locale`: the one the token claims, if it says one (claimedLocaleOf): the page answers in it, nothing else trusts it. */
   | { readonly kind: 'invalid'; readonly locale?: string }
   | { readonly kind: 'expired'; readonly locale: string }
+  /** A genuine link of a customer no longer on record (erased): a neutral page, nothing written. */
+  | { readonly kind: 'gone'; readonly locale: string }
   | { readonly kind: 'badRequest'; readonly locale: string }
   /** A GET of a survey answer link: it shows the score chosen, ready to send, and records nothing (mail scanners open links). */
   | { readonly kind: 'confirmSurveyAnswer'; readonly score: number; readonly token: string; readonly locale: string }
@@ -62,6 +65,13 @@ export const followLink = async (customers: CustomerStore, request: LinkRequest,
   const link = verified.link;
   if (pathOf[link.action] !== request.path) return rejected(token);
   const { customerId, locale } = link;
+  // Whose link it is, as they are now: a customer no longer on record (erased) gets a neutral page, and nothing is written for them.
+  const stored = await customers.getItems([
+    { customerId, recordKey: PROFILE_RECORD_KEY },
+    { customerId, recordKey: PREFERENCES_RECORD_KEY },
+  ]);
+  if (!stored.has(`${customerId}|${PROFILE_RECORD_KEY}`)) return { kind: 'gone', locale };
+  const subscription = preferencesFromItem(stored.get(`${customerId}|${PREFERENCES_RECORD_KEY}`))?.receive ?? 'marketing';
   const setReceive = (receive: Subscription) => customers.setPreferences({ customerId, receive, updatedAt: now.toISOString() });
 
   switch (link.action) {
@@ -75,21 +85,15 @@ export const followLink = async (customers: CustomerStore, request: LinkRequest,
     }
     case 'unsubscribe': {
       if (method === 'GET') return { kind: 'confirmUnsubscribe', locale };
-      const current = await currentSubscription(customers, customerId);
-      if (current === 'marketing') await setReceive('service'); // "nothing" already includes no marketing
+      if (subscription === 'marketing') await setReceive('service'); // "nothing" already includes no marketing
       return { kind: 'unsubscribed', locale };
     }
     case 'preferences': {
-      if (method === 'GET') return { kind: 'preferences', receive: await currentSubscription(customers, customerId), locale, saved: false };
+      if (method === 'GET') return { kind: 'preferences', receive: subscription, locale, saved: false };
       const receive = request.form.receive;
       if (!isSubscription(receive)) return { kind: 'badRequest', locale };
       await setReceive(receive);
       return { kind: 'preferences', receive, locale, saved: true };
     }
   }
-};
-
-const currentSubscription = async (customers: CustomerStore, customerId: string): Promise<Subscription> => {
-  const item = (await customers.getItems([{ customerId, recordKey: PREFERENCES_RECORD_KEY }])).get(`${customerId}|${PREFERENCES_RECORD_KEY}`);
-  return preferencesFromItem(item)?.receive ?? 'marketing';
 };

@@ -1,10 +1,13 @@
-import type { CustomerStore } from '../ports.js';
+import type { CustomerStore, ErasureStore } from '../ports.js';
+import { erasedRecordReason } from '../erasure.js';
 import { parseNdjson, recordKeyOf, recordNameOf, type NdjsonLine, type NdjsonRejection, type NdjsonWarning } from '../records.js';
 import { storageProblemOf, UnwritableRecordsError } from '../stored-record.js';
 
 export interface ImportOptions {
   /** What a customer without `marketingOptIn` gets: the configuration's `consent.defaultMarketingOptIn`. */
   readonly defaultMarketingOptIn: boolean;
+  /** Erasure receipts: records of an erased customer are refused until a profile created after the erasure registers them again. */
+  readonly erasures: ErasureStore;
 }
 
 export interface ImportResult {
@@ -29,7 +32,9 @@ const keyOf = (line: NdjsonLine): string => `${line.record.customerId}|${recordK
  * - a record the table would refuse (over 400 KB, a field name it cannot store) is rejected before
  *   anything is written, and one it refuses anyway is rejected when it does;
  * - the same record (same customer, type and id; and the same `at`) given on several lines is written
- *   once, from the last of them, as writing it again would update it; each earlier line gets a warning.
+ *   once, from the last of them, as writing it again would update it; each earlier line gets a warning;
+ * - a record of an erased customer (an old file imported again) is rejected, unless a customer record
+ *   created after the erasure (in the file, or stored) registers them again.
  */
 export const importNdjson = async (customers: CustomerStore, text: string, now: Date, options: ImportOptions): Promise<ImportResult> => {
   const parsed = parseNdjson(text, now, { defaultMarketingOptIn: options.defaultMarketingOptIn });
@@ -55,7 +60,7 @@ export const importNdjson = async (customers: CustomerStore, text: string, now: 
     }
   }
 
-  let immediate = records.filter((line) => line.at === undefined);
+  let immediate = await withoutErasedCustomers(customers, options.erasures, records.filter((line) => line.at === undefined), rejected);
   try {
     await customers.putRecords(immediate.map((line) => line.record));
   } catch (error) {
@@ -80,4 +85,23 @@ export const importNdjson = async (customers: CustomerStore, text: string, now: 
     consentDefaulted: records.filter((line) => line.consentDefaulted && (line.at !== undefined || written.has(line))).length,
     timed: records.filter((line) => line.at !== undefined),
   };
+};
+
+/** The lines to write now without those of erased customers, which are added to `rejected` with the reason. */
+const withoutErasedCustomers = async (customers: CustomerStore, erasures: ErasureStore, lines: NdjsonLine[], rejected: NdjsonRejection[]): Promise<NdjsonLine[]> => {
+  const receipts = await erasures.receiptsOf(lines.map((line) => line.record.customerId));
+  if (receipts.size === 0) return lines;
+  const stored = await customers.getProfiles([...receipts.keys()]);
+  const profileOf = new Map<string, { createdAt?: unknown }>();
+  for (const [customerId, profile] of stored) profileOf.set(customerId, profile as { createdAt?: unknown });
+  // A customer line that registers them again makes the file's other records of theirs welcome.
+  for (const { record } of lines) {
+    if (record.type === 'customer' && erasedRecordReason(record, receipts.get(record.customerId)) === undefined) profileOf.set(record.customerId, record);
+  }
+  return lines.filter((line) => {
+    const reason = erasedRecordReason(line.record as { type: 'customer'; customerId: string; createdAt?: unknown }, receipts.get(line.record.customerId), profileOf.get(line.record.customerId));
+    if (reason === undefined) return true;
+    rejected.push({ line: line.line, record: recordNameOf(line.record), field: line.record.type === 'customer' ? 'createdAt' : 'customerId', reason: `${line.record.type}: ${reason}` });
+    return false;
+  });
 };

@@ -1,0 +1,145 @@
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { erasureKeyOf, type ErasureReceipt } from '../core/erasure.js';
+import { redactEmailsIn } from '../core/mask.js';
+import type { ErasureCounts, ErasureStore, PendingErasure } from '../core/ports.js';
+import { PROFILE_RECORD_KEY } from '../core/records.js';
+import { addressKey } from '../core/suppression.js';
+import { batchGetAll, batchWriteAll } from './batch-get.js';
+import { ignoreConditionFailure, isConditionFailure } from './conditions.js';
+import { queryAll } from './query-pages.js';
+import { messagesTable, type TableNames } from './tables.js';
+
+/** The Control item listing the erasures whose second pass is still to come (their hashes). */
+const PENDING_KEY = 'erasures#pending';
+const receiptKey = (customerId: string) => `erasure#${erasureKeyOf(customerId)}`;
+
+/**
+ * Erasure across every table. Receipts live in the Control table under `erasure#<hash of the id>`;
+ * while a second pass is to come, the receipt also holds the id (and the address's hash) and its
+ * hash is in the set `erasures#pending`; the second pass removes both.
+ */
+export class DynamoErasureStore implements ErasureStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tables: TableNames,
+  ) {}
+
+  async receiptsOf(customerIds: readonly string[]): Promise<Map<string, ErasureReceipt>> {
+    const ids = [...new Set(customerIds)];
+    if (ids.length === 0) return new Map();
+    const byKey = new Map(ids.map((id) => [receiptKey(id), id]));
+    const items = await batchGetAll(this.client, this.tables.Control, [...byKey.keys()].map((key) => ({ key })), { consistent: true });
+    return new Map(items.map((item) => [byKey.get(String(item.key))!, receiptOf(item)]));
+  }
+
+  async recordErasure(customerId: string, receipt: ErasureReceipt, pending?: PendingErasure): Promise<void> {
+    const values: Record<string, unknown> = { ':hash': receipt.customerHash, ':erasedAt': receipt.erasedAt, ':requestedAt': receipt.requestedAt, ':by': receipt.requestedBy };
+    let update = 'SET customerHash = :hash, erasedAt = :erasedAt, requestedAt = :requestedAt, requestedBy = :by';
+    if (pending) {
+      update += ', customerId = :id, sweepAfter = :sweepAfter';
+      Object.assign(values, { ':id': customerId, ':sweepAfter': pending.sweepAfter });
+      if (pending.addressKey) {
+        update += ', addressKey = :addressKey';
+        values[':addressKey'] = pending.addressKey;
+      }
+    }
+    await this.client.send(new UpdateCommand({ TableName: this.tables.Control, Key: { key: receiptKey(customerId) }, UpdateExpression: update, ExpressionAttributeValues: values }));
+    if (pending) {
+      await this.client.send(
+        new UpdateCommand({ TableName: this.tables.Control, Key: { key: PENDING_KEY }, UpdateExpression: 'ADD hashes :hash', ExpressionAttributeValues: { ':hash': new Set([receipt.customerHash]) } }),
+      );
+    }
+  }
+
+  async addressKeyOf(customerId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.Customers, Key: { customerId, recordKey: PROFILE_RECORD_KEY }, ConsistentRead: true }));
+    return typeof Item?.email === 'string' ? addressKey(Item.email) : undefined;
+  }
+
+  async deleteEverything(customerId: string, suppressedKey: string | undefined, lastRecordKey?: string): Promise<ErasureCounts> {
+    const { Customers, Messages, Ledger } = this.tables;
+    // The profile first: from then on nothing plans for this customer.
+    const partition = await queryAll(this.client, { TableName: Customers, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId }, ProjectionExpression: 'customerId, recordKey', ConsistentRead: true });
+    const recordKeys = partition.map((item) => String(item.recordKey));
+    const order = [...recordKeys.filter((key) => key === PROFILE_RECORD_KEY), ...recordKeys.filter((key) => key !== PROFILE_RECORD_KEY && key !== lastRecordKey), ...recordKeys.filter((key) => key === lastRecordKey)];
+    if (order[0] === PROFILE_RECORD_KEY) await this.client.send(new DeleteCommand({ TableName: Customers, Key: { customerId, recordKey: PROFILE_RECORD_KEY } }));
+    const middle = order.filter((key) => key !== PROFILE_RECORD_KEY && key !== lastRecordKey);
+    await batchWriteAll(this.client, Customers, middle.map((recordKey) => ({ DeleteRequest: { Key: { customerId, recordKey } } })));
+    if (lastRecordKey !== undefined && recordKeys.includes(lastRecordKey)) await this.client.send(new DeleteCommand({ TableName: Customers, Key: { customerId, recordKey: lastRecordKey } }));
+
+    const messageKeys = await queryAll(this.client, {
+      TableName: Messages,
+      IndexName: messagesTable.indexes[2].indexName,
+      KeyConditionExpression: 'customerId = :id',
+      ExpressionAttributeValues: { ':id': customerId },
+      ProjectionExpression: 'messageId',
+    });
+    await batchWriteAll(this.client, Messages, messageKeys.map(({ messageId }) => ({ DeleteRequest: { Key: { messageId } } })));
+
+    const { Attributes: ledger } = await this.client.send(new DeleteCommand({ TableName: Ledger, Key: { customerId }, ReturnValues: 'ALL_OLD' }));
+    const suppressions = suppressedKey === undefined ? 0 : await this.stripSuppression(suppressedKey);
+    return { customers: recordKeys.length, messages: messageKeys.length, ledger: ledger ? 1 : 0, suppressions };
+  }
+
+  /** A suppression keeps only its key, the time and its cause (any address in the reason taken out): nothing may point back at the person. */
+  private async stripSuppression(key: string): Promise<number> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.Suppressions, Key: { addressKey: key }, ConsistentRead: true }));
+    if (!Item) return 0;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables.Suppressions,
+          Key: { addressKey: key },
+          UpdateExpression: 'SET reason = :reason REMOVE address',
+          ConditionExpression: 'attribute_exists(addressKey)',
+          ExpressionAttributeValues: { ':reason': redactEmailsIn(String(Item.reason ?? '')) },
+        }),
+      );
+      return 1;
+    } catch (error) {
+      if (isConditionFailure(error)) return 0;
+      throw error;
+    }
+  }
+
+  async pending(): Promise<PendingErasure[]> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.Control, Key: { key: PENDING_KEY }, ConsistentRead: true }));
+    const hashes = [...((Item?.hashes as Set<string> | undefined) ?? [])];
+    if (hashes.length === 0) return [];
+    const receipts = await batchGetAll(this.client, this.tables.Control, hashes.map((hash) => ({ key: `erasure#${hash}` })), { consistent: true });
+    const pending = receipts
+      .filter((item) => typeof item.customerId === 'string' && typeof item.sweepAfter === 'string')
+      .map((item) => ({ customerId: String(item.customerId), sweepAfter: String(item.sweepAfter), ...(typeof item.addressKey === 'string' ? { addressKey: item.addressKey } : {}) }));
+    // A hash whose receipt holds no id any more was done by a pass that stopped before tidying the list.
+    const stale = hashes.filter((hash) => !pending.some((entry) => erasureKeyOf(entry.customerId) === hash));
+    if (stale.length > 0) await this.removePending(stale);
+    return pending;
+  }
+
+  async secondPassDone(pending: PendingErasure): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tables.Control,
+          Key: { key: receiptKey(pending.customerId) },
+          UpdateExpression: 'REMOVE customerId, addressKey, sweepAfter',
+          // A later erasure of the same id moved the pass: that one is still to come.
+          ConditionExpression: 'sweepAfter = :sweepAfter',
+          ExpressionAttributeValues: { ':sweepAfter': pending.sweepAfter },
+        }),
+      )
+      .then(() => this.removePending([erasureKeyOf(pending.customerId)]))
+      .catch(ignoreConditionFailure);
+  }
+
+  private async removePending(hashes: readonly string[]): Promise<void> {
+    await this.client.send(new UpdateCommand({ TableName: this.tables.Control, Key: { key: PENDING_KEY }, UpdateExpression: 'DELETE hashes :hashes', ExpressionAttributeValues: { ':hashes': new Set(hashes) } }));
+  }
+}
+
+const receiptOf = (item: Record<string, unknown>): ErasureReceipt => ({
+  customerHash: String(item.customerHash),
+  erasedAt: String(item.erasedAt),
+  requestedAt: String(item.requestedAt),
+  requestedBy: item.requestedBy === 'record' ? 'record' : 'command',
+});
