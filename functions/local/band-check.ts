@@ -35,11 +35,13 @@ export interface FloorSubject {
  *   instant: becoming a customer counts as a contact, so their floor runs from the local date they joined.
  * - A customer whose profile changes during the window (a timed customer record after their first one,
  *   e.g. consent withdrawn) is not a subject: the floor may rightly stop applying part-way.
+ * - An erased customer is not a subject: from the erasure on nobody is there to write to.
  */
 export const floorSubjectsOf = (lines: readonly NdjsonLine[]): FloorSubject[] => {
   const byCustomer = new Map<string, { immediate: NdjsonLine[]; timed: NdjsonLine[] }>();
+  const erased = new Set(lines.filter((line) => line.record.type === 'erasure').map((line) => line.record.customerId));
   for (const line of lines) {
-    if (line.record.type !== 'customer') continue;
+    if (line.record.type !== 'customer' || erased.has(line.record.customerId)) continue;
     const entry = byCustomer.get(line.record.customerId) ?? { immediate: [], timed: [] };
     (line.at === undefined ? entry.immediate : entry.timed).push(line);
     byCustomer.set(line.record.customerId, entry);
