@@ -132,6 +132,12 @@ const projectionOf = (projection: TableDefinition['indexes'][number]['projection
 /**
  * Creates every table of `tables.ts` under a name prefix. An existing one (the local stack is kept
  * between commands) gets the indexes added since it was made, as a CloudFormation update would.
+ *
+ * A table's time to live (`timeToLiveAttribute`) is deliberately not handed to DynamoDB Local. It
+ * accepts UpdateTimeToLive and then deletes expired items within seconds by the wall clock (its stream
+ * reports each as `UNKNOWN_TO_SDK_VERSION`, with the old image and no user identity), while the local
+ * runner keeps a virtual clock: messages of a simulated past would vanish as they end, those of a
+ * simulated future never. The runner deletes expired items on its own clock instead (ttl-sweep.ts).
  */
 export const createTables = async (client: DynamoDBClient, prefix: string): Promise<TableNames> => {
   const names = {} as TableNames;

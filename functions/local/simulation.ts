@@ -25,6 +25,7 @@ import { buildReport, readAllMessages, type SimulationReport } from './report.js
 import { floorSubjectsOf, type FloorSubject } from './band-check.js';
 import type { Message } from '../core/messages.js';
 import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-poller.js';
+import { sweepExpired } from './ttl-sweep.js';
 
 /**
  * The local runner: the deployed system's schedules and stream mappings, played on a virtual clock
@@ -76,6 +77,7 @@ export class LocalSystem {
   private readonly linksHandler;
   private readonly mailEventsHandler;
   private readonly pauseMarketingHandler;
+  private readonly documentClient;
 
   private constructor(
     readonly options: LocalSystemOptions,
@@ -83,7 +85,8 @@ export class LocalSystem {
     private readonly customerStream: StreamPoller,
     private readonly outbox: DynamoOutbox,
   ) {
-    this.configStore = new DynamoConfigStore(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), tables.Control);
+    this.documentClient = documentClientFor(dynamoDbClient(options.dynamodbEndpoint));
+    this.configStore = new DynamoConfigStore(this.documentClient, tables.Control);
     const runtimeFor = (name: HandlerName) =>
       localRuntime(
         { dynamodbEndpoint: options.dynamodbEndpoint, sesEndpoint: options.sesEndpoint, tables },
@@ -229,6 +232,15 @@ export class LocalSystem {
   async nextSendAfter(): Promise<Date | undefined> {
     return this.outbox.nextSendAfter();
   }
+
+  /**
+   * DynamoDB's time to live on this system's clock (ttl-sweep.ts): deletes every item whose expiry
+   * has passed at `now`, as DynamoDB would some time after, and returns the messages it deleted.
+   */
+  async sweepExpired(now: Date = this.options.clock.now()): Promise<Message[]> {
+    const swept = await sweepExpired(this.documentClient, this.tables, now);
+    return (swept.Messages ?? []) as unknown as Message[];
+  }
 }
 
 /** The next instant at or after `from` when a daily schedule fires. */
@@ -275,6 +287,11 @@ export interface SimulationResult {
   readonly stats: Record<HandlerName, DynamoStats>;
   readonly invocations: Record<HandlerName, number>;
   readonly parked: readonly ParkedRecord[];
+  /**
+   * Ended messages that time to live deleted during the window (`retention.messagesDays` after they
+   * ended): gone from the tables, as in AWS, and still in the report.
+   */
+  readonly messagesDeleted: number;
   readonly tables: TableNames;
   /** The system's link endpoint, still answering (on the clock where the simulation ended). */
   readonly handleLink: LocalSystem['handleLink'];
@@ -296,6 +313,10 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
 
   const imported = await system.importText(options.data);
   await system.drainStreams();
+  // Time to live on the virtual clock: a message ended at the start at the earliest, so none expires
+  // before `messagesDays` later; from then on, once a simulated day (ttl-sweep.ts).
+  const firstExpiry = options.start.getTime() + options.config.retention.messagesDays * 86_400_000;
+  const deleted: Message[] = [];
   const timed: NdjsonLine[] = [...imported.timed].sort((a, b) => a.at!.getTime() - b.at!.getTime());
   let nextTimed = 0;
   let nextPlanner = nextDailyFire(options.start, settings.schedules.planner);
@@ -319,6 +340,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
       await system.drainStreams();
     }
     if (now.getTime() === nextPlanner.getTime()) {
+      if (now.getTime() >= firstExpiry) deleted.push(...(await system.sweepExpired()));
       await system.runPlanner();
       await system.drainStreams();
       nextPlanner = nextDailyFire(new Date(now.getTime() + 60_000), settings.schedules.planner);
@@ -332,7 +354,10 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     }
   }
 
-  const messages = await readAllMessages(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), system.tables.Messages);
+  if (end.getTime() >= firstExpiry) deleted.push(...(await system.sweepExpired(end)));
+  // The tables hold what AWS would; the report lists every message that ended in the window, those
+  // deleted on the way included (kept as they were swept), so its figures and the band check are whole.
+  const messages = [...deleted, ...(await readAllMessages(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), system.tables.Messages))];
   return {
     floorSubjects: floorSubjectsOf([...imported.records, ...timed]),
     customers: imported.records.filter((line) => line.record.type === 'customer').length,
@@ -344,6 +369,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     stats: system.stats,
     invocations: system.invocations,
     parked: system.parked,
+    messagesDeleted: deleted.length,
     tables: system.tables,
     handleLink: system.handleLink,
   };

@@ -107,12 +107,26 @@ export class StreamPoller {
 
 const compareSequence = (a = '0', b = '0'): number => (a.length === b.length ? a.localeCompare(b) : a.length - b.length);
 
-/** The Streams API record in the shape Lambda hands to a function. */
+/** Who Lambda says made a delete that DynamoDB made itself (time to live). */
+export const TIME_TO_LIVE_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
+
+/**
+ * A delete DynamoDB made itself: its time to live. Lambda receives one as a `REMOVE` by the service;
+ * DynamoDB Local's Streams API names it `UNKNOWN_TO_SDK_VERSION`, with the old image, no new one and
+ * no user identity. So an event of no known name with no new image is such a delete.
+ */
+const isServiceDelete = (record: StreamRecord): boolean =>
+  !['INSERT', 'MODIFY', 'REMOVE'].includes(record.eventName ?? '') && record.dynamodb?.NewImage === undefined;
+
+/** The Streams API record in the shape Lambda hands to a function (a time-to-live delete as Lambda gets it from AWS). */
 const toLambdaRecord = (record: StreamRecord, eventSourceARN: string): DynamoDBRecord => {
   const { ApproximateCreationDateTime, ...dynamodb } = record.dynamodb ?? {};
+  const serviceDelete = isServiceDelete(record);
+  const identity = serviceDelete ? TIME_TO_LIVE_IDENTITY : record.userIdentity && { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId };
   return {
     eventID: record.eventID,
-    eventName: record.eventName as DynamoDBRecord['eventName'],
+    eventName: serviceDelete ? 'REMOVE' : (record.eventName as DynamoDBRecord['eventName']),
+    ...(identity ? { userIdentity: identity } : {}),
     eventVersion: record.eventVersion,
     eventSource: 'aws:dynamodb',
     awsRegion: record.awsRegion,

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { describe, expect, it } from 'vitest';
-import { StreamPoller } from '../../functions/local/stream-poller.js';
+import { StreamPoller, TIME_TO_LIVE_IDENTITY } from '../../functions/local/stream-poller.js';
 
 /** A stream of one shard holding records 1…n, whose first iterator after record 2 is refused once, as DynamoDB Local does under load. */
 const fakeStream = (refusal: string) => {
@@ -71,5 +71,35 @@ describe('the local stream poller', () => {
     const poller = await StreamPoller.forTable(stream.dynamo, stream.streams, 'Customers');
     await expect(poller.poll()).rejects.toThrow(/oldest stream record/);
     expect(stream.asked).toEqual(['TRIM_HORIZON']);
+  });
+
+  it('hands a time-to-live delete on as Lambda gets one: a REMOVE by the DynamoDB service, not DynamoDB Local\'s UNKNOWN_TO_SDK_VERSION', async () => {
+    // Prepare: what DynamoDB Local's stream holds after it deleted an expired item (seen on its 2026-01-16 release).
+    const records = [
+      { eventID: 'w', eventName: 'INSERT', dynamodb: { SequenceNumber: '101', Keys: { id: { S: 'k' } }, NewImage: { id: { S: 'k' }, expiresAt: { N: '1' } } } },
+      { eventID: 'ttl', eventName: 'UNKNOWN_TO_SDK_VERSION', dynamodb: { SequenceNumber: '102', Keys: { id: { S: 'k' } }, OldImage: { id: { S: 'k' }, expiresAt: { N: '1' } } } },
+      { eventID: 'rm', eventName: 'REMOVE', userIdentity: undefined, dynamodb: { SequenceNumber: '103', Keys: { id: { S: 'j' } }, OldImage: { id: { S: 'j' } } } },
+    ];
+    const streams = {
+      send: async (command: unknown) => {
+        if (command instanceof DescribeStreamCommand) return { StreamDescription: { Shards: [{ ShardId: 's-1' }] } };
+        if (command instanceof GetShardIteratorCommand) return { ShardIterator: 'at:0' };
+        if (command instanceof GetRecordsCommand) return command.input.ShardIterator === 'at:0' ? { Records: records, NextShardIterator: 'at:3' } : { Records: [], NextShardIterator: 'at:3' };
+        throw new Error('unexpected command');
+      },
+    } as unknown as DynamoDBStreamsClient;
+    const dynamo = { send: async () => ({ Table: { LatestStreamArn: 'arn:stream' } }) } as unknown as DynamoDBClient;
+    const poller = await StreamPoller.forTable(dynamo, streams, 'Messages');
+
+    // Act
+    const delivered = await poller.poll();
+
+    // Assess
+    expect(delivered.map((r) => [r.eventID, r.eventName, r.userIdentity])).toEqual([
+      ['w', 'INSERT', undefined],
+      ['ttl', 'REMOVE', TIME_TO_LIVE_IDENTITY],
+      ['rm', 'REMOVE', undefined],
+    ]);
+    expect(delivered[1]!.dynamodb?.OldImage).toEqual({ id: { S: 'k' }, expiresAt: { N: '1' } });
   });
 });
