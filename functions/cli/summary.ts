@@ -16,6 +16,9 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
   if (result.warnings.length > 20) lines.push(`  … and ${result.warnings.length - 20} more (see the report)`);
   const { sent, expired, suppressed, cancelled } = report.summary;
   lines.push(`Messages: ${sent} sent, ${expired} expired, ${suppressed} suppressed, ${cancelled} cancelled`);
+  if (result.messagesDeleted > 0) {
+    lines.push(`  ${result.messagesDeleted} of them were deleted on the way, retention.messagesDays (${report.config.retention.messagesDays}) after they ended: counted here, gone from the tables`);
+  }
   for (const [campaign, counts] of Object.entries(report.summary.byCampaign)) {
     const deferred = report.messages.filter((m) => m.campaign === campaign && sentOnALaterDay(m, report.config.cadence)).length;
     lines.push(

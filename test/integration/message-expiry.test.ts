@@ -5,6 +5,7 @@ import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig, parseConfig } from '../../functions/core/config.js';
 import { expiryOf, type Message, type PlannedMessage } from '../../functions/core/messages.js';
+import { formatSummary } from '../../functions/cli/summary.js';
 import { checkBand } from '../../functions/local/band-check.js';
 import { dynamoDbClient, dynamoDbStreamsClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
@@ -138,6 +139,7 @@ describe('ended messages expire', () => {
     expect(result.report.messages.length).toBe(inTable.filter((m) => ['sent', 'expired', 'suppressed', 'cancelled'].includes(m.state)).length + result.messagesDeleted);
     // The band is judged on everything sent: no floor gap opens where the deleted messages were.
     expect(checkBand(result.report, config, result.floorSubjects)).toEqual({ cap: [], floor: [], quietHours: [], duplicates: [] });
+    expect(formatSummary(result, 1)).toContain(`  ${result.messagesDeleted} of them were deleted on the way, retention.messagesDays (370) after they ended`);
   }, 240_000);
 
   it('DynamoDB Local, when told to, deletes by the wall clock and streams it as UNKNOWN_TO_SDK_VERSION: why the local stack leaves it off, and why the poller hands it on as a REMOVE by the service', async () => {
