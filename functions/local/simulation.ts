@@ -135,7 +135,8 @@ export class LocalSystem {
   async importText(text: string) {
     // A customer without marketingOptIn gets the configuration's default, resolved now and stored with them.
     const config = await (this.options.config ?? (() => this.configStore.get()))();
-    return importNdjson(this.runtimes.customerStream.stores().customers, text, this.options.clock.now(), { defaultMarketingOptIn: config.consent.defaultMarketingOptIn });
+    const { customers, erasures } = this.runtimes.customerStream.stores();
+    return importNdjson(customers, text, this.options.clock.now(), { defaultMarketingOptIn: config.consent.defaultMarketingOptIn, erasures });
   }
 
   async runPlanner() {
