@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
+import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.js';
+import { plannedMessage } from '../../functions/core/messages.js';
 import { scanAll } from '../../functions/adapters/query-pages.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
@@ -148,9 +150,17 @@ describe('erasure, with functions writing for the customer around it', () => {
     // Nothing went to Ana after the request; Bea's greeting went.
     expect((await sentTo(anaAddress)).map((email) => email.subject)).toEqual([anaSurvey.subject]);
     expect((await sentTo(`bea.${prefix}@example.com`)).map((email) => email.subject)).toHaveLength(2);
-    // What the half-way run wrote after the first pass is still there (her ledger, with the cap it took): the second pass is for it.
+    // Two more late writers, through the same adapters: a click whose read of her came before the erasure saves
+    // her preferences, and a planner run that read her floor check before it plans a keep-in-touch.
+    const late = db();
+    await new DynamoCustomerStore(late, system.tables.Customers).setPreferences({ customerId: ana, receive: 'service', updatedAt: clock.now().toISOString() });
+    await new DynamoOutbox(late, system.tables.Messages, async () => defaultConfig).plan(
+      plannedMessage({ customerId: ana, timeZone: 'Europe/Madrid' }, 'keepInTouch', defaultConfig.campaigns.keepInTouch, '2027-04-10', { dueAt: new Date('2027-04-10T07:00:00Z'), deadline: new Date('2027-04-11T07:00:00Z') }),
+      clock.now(),
+    );
+    // What the half-way run and those wrote after the first pass is still there (her ledger, with the cap it took): the second pass is for it.
     const early = await tracesOf(system, ana, anaAddress);
-    expect(early.map(({ table }) => table).sort()).toEqual(['Control', 'Ledger']); // the pending second pass holds the id until then
+    expect(early.map(({ table }) => table).sort()).toEqual(['Control', 'Customers', 'Ledger', 'Messages']); // the pending second pass holds the id until then
     // Dee's suppression is kept, stripped to its hash; only the pending second pass still holds her id.
     expect((await tracesOf(system, dee, deeAddress)).map(({ table }) => table)).toEqual(['Control']);
     // Ana's survey bounces late: the mail service's event suppresses her address, with the address masked.
