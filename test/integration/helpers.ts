@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
@@ -63,4 +65,16 @@ export const dispatchAt = async (system: LocalSystem, clock: VirtualClock, insta
   clock.set(new Date(instant));
   await system.drainStreams();
   await system.runDispatcher();
+};
+
+/** The CLI as a user runs it, on the test's tables (a local stack's prefix, or a deployed stack's options); resolves to its exit code and output, failing or not. */
+export const cli = async (target: string | readonly string[], ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+  const where = typeof target === 'string' ? ['--table-prefix', target] : target;
+  try {
+    const { stdout, stderr } = await promisify(execFile)('node', ['bin/retention.mjs', ...args, '--dynamodb-endpoint', endpoints().dynamodbEndpoint, ...where], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
 };

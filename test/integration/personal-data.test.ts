@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
 import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.js';
@@ -16,20 +14,9 @@ import type { Outbox } from '../../functions/core/ports.js';
 import { serveLinks, type LinkServer } from '../../functions/local/link-server.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
-import { emailsTo, endpoints, uniquePrefix, type StoredEmail } from './helpers.js';
+import { cli, emailsTo, endpoints, uniquePrefix, type StoredEmail } from './helpers.js';
 
 const db = () => documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
-
-/** The CLI as a user runs it on the test's local tables; its exit code and output, failing or not. */
-const cli = async (prefix: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', ['bin/retention.mjs', ...args, '--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--table-prefix', prefix], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
 
 /** Every item of every table of the system, as JSON text, table by table. */
 const everyItem = async (system: LocalSystem): Promise<{ table: string; json: string }[]> =>

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DynamoTemplateStore } from '../../functions/adapters/dynamo-templates.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
@@ -10,19 +8,7 @@ import { defaultConfig } from '../../functions/core/config.js';
 import { shippedTemplates } from '../../functions/core/templates/index.js';
 import { createTables, dynamoDbClient } from '../../functions/local/local-stack.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
-import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
-
-/** The CLI as a user runs it, on the test's tables (a local stack's prefix, or a deployed stack's options); resolves to its exit code and output, failing or not. */
-const cli = async (target: string | readonly string[], ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  const where = typeof target === 'string' ? ['--table-prefix', target] : target;
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', ['bin/retention.mjs', ...args, '--dynamodb-endpoint', endpoints().dynamodbEndpoint, ...where], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
+import { cli, emailsTo, endpoints, uniquePrefix } from './helpers.js';
 
 const subjectsTo = async (customerId: string) => (await emailsTo((to) => to === `${customerId}@example.com`)).map((email) => email.subject);
 
