@@ -62,10 +62,11 @@ export class DynamoErasureStore implements ErasureStore {
     const partition = await queryAll(this.client, { TableName: Customers, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId }, ProjectionExpression: 'customerId, recordKey', ConsistentRead: true });
     const recordKeys = partition.map((item) => String(item.recordKey));
     const order = [...recordKeys.filter((key) => key === PROFILE_RECORD_KEY), ...recordKeys.filter((key) => key !== PROFILE_RECORD_KEY && key !== lastRecordKey), ...recordKeys.filter((key) => key === lastRecordKey)];
-    if (order[0] === PROFILE_RECORD_KEY) await this.client.send(new DeleteCommand({ TableName: Customers, Key: { customerId, recordKey: PROFILE_RECORD_KEY } }));
-    const middle = order.filter((key) => key !== PROFILE_RECORD_KEY && key !== lastRecordKey);
-    await batchWriteAll(this.client, Customers, middle.map((recordKey) => ({ DeleteRequest: { Key: { customerId, recordKey } } })));
-    if (lastRecordKey !== undefined && recordKeys.includes(lastRecordKey)) await this.client.send(new DeleteCommand({ TableName: Customers, Key: { customerId, recordKey: lastRecordKey } }));
+    // Three batches in this order (the profile's, the rest, the erasure record's): BatchWriteItem alone deletes.
+    const deleteKeys = (keys: readonly string[]) => batchWriteAll(this.client, Customers, keys.map((recordKey) => ({ DeleteRequest: { Key: { customerId, recordKey } } })));
+    await deleteKeys(order.filter((key) => key === PROFILE_RECORD_KEY));
+    await deleteKeys(order.filter((key) => key !== PROFILE_RECORD_KEY && key !== lastRecordKey));
+    await deleteKeys(order.filter((key) => key === lastRecordKey));
 
     const messageKeys = await queryAll(this.client, {
       TableName: Messages,

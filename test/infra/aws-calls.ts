@@ -44,7 +44,6 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     // The erasures' second passes (DynamoErasureStore).
     'dynamodb:BatchGetItem Control',
     'dynamodb:UpdateItem Control',
-    'dynamodb:DeleteItem Customers',
     'dynamodb:BatchWriteItem Customers',
     'dynamodb:Query Messages/index/byCustomer',
     'dynamodb:BatchWriteItem Messages',
