@@ -68,6 +68,28 @@ export interface CustomerExport {
   readonly erasure: ErasureReceipt | null;
 }
 
+const mapOrNull = <T, U>(value: T | undefined, map: (value: T) => U): U | null => (value === undefined ? null : map(value));
+
+/** The fields a reader looks for first, in this order; any other follows alphabetically. */
+const EXPORT_FIELD_ORDER = [
+  'customerId', 'recordKey', 'type', 'messageId', 'campaign', 'occurrence', 'subject', 'state', 'reason',
+  'name', 'email', 'locale', 'timeZone', 'birthday', 'marketingOptIn', 'createdAt',
+  'dueAt', 'sentAt', 'deadline', 'expiresAt',
+];
+
+/**
+ * One item for a person to read: its fields in a stable order (DynamoDB gives them in any), and the
+ * time to live (epoch seconds, as DynamoDB needs it) as a date. Nothing is left out.
+ */
+const readableItem = (item: Record<string, unknown>): Record<string, unknown> => {
+  const rank = (field: string) => {
+    const index = EXPORT_FIELD_ORDER.indexOf(field);
+    return index === -1 ? EXPORT_FIELD_ORDER.length : index;
+  };
+  const fields = Object.keys(item).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return Object.fromEntries(fields.map((field) => [field, field === 'expiresAt' && typeof item[field] === 'number' ? new Date(item[field] * 1000).toISOString() : item[field]]));
+};
+
 export const readCustomerExport = async (client: DynamoDBDocumentClient, tables: TableNames, customerId: string, now: Date): Promise<CustomerExport> => {
   const partition = await queryAll(client, { TableName: tables.Customers, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId }, ConsistentRead: true });
   const story = await readCustomerStory(client, tables, customerId);
@@ -75,10 +97,10 @@ export const readCustomerExport = async (client: DynamoDBDocumentClient, tables:
   return {
     customerId,
     exportedAt: now.toISOString(),
-    records: partition.filter((item) => item.recordKey !== PREFERENCES_RECORD_KEY),
-    preferences: partition.find((item) => item.recordKey === PREFERENCES_RECORD_KEY) ?? null,
-    messages: story.messages as unknown as Record<string, unknown>[],
-    ledger: (story.ledger as unknown as Record<string, unknown> | undefined) ?? null,
+    records: partition.filter((item) => item.recordKey !== PREFERENCES_RECORD_KEY).map(readableItem),
+    preferences: mapOrNull(partition.find((item) => item.recordKey === PREFERENCES_RECORD_KEY), readableItem),
+    messages: (story.messages as unknown as Record<string, unknown>[]).map(readableItem),
+    ledger: mapOrNull(story.ledger as unknown as Record<string, unknown> | undefined, readableItem),
     suppression: story.suppression ? { suppressed: true, reason: story.suppression.reason, since: story.suppression.since } : { suppressed: false },
     erasure,
   };

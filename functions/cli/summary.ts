@@ -78,6 +78,7 @@ export const formatDemoGuide = (
   const commands: [string, string][] = [
     [`npx retention explain ${customerId}`, 'everything stored about one customer: each message, its state and why'],
     [`npx retention preview ${customerId} --start ${lastDay} --data ${dataPath}`, 'what they would get next, and why'],
+    [`npx retention customer export ${customerId}`, 'every item held about them, as one JSON document (what they get when they ask for their data)'],
     ['npx retention config get', 'the configuration the handlers read'],
     [`npx retention templates preview survey --customer ${customerId} --open`, 'an e-mail as this customer gets it, in a browser; `templates pull` for all of them as files'],
   ];

@@ -110,6 +110,9 @@ describe('erasure, with functions writing for the customer around it', () => {
     expect(document.records.find((record: { type: string }) => record.type === 'customer').email).toBe(anaAddress); // their own data, whole
     const survey = document.messages.find((message: { campaign: string }) => message.campaign === 'survey');
     expect(survey).toMatchObject({ state: 'sent', subject: anaSurvey.subject });
+    // For a person to read: what and when first, the time to live as a date.
+    expect(Object.keys(survey).slice(0, 8)).toEqual(['customerId', 'messageId', 'campaign', 'occurrence', 'subject', 'state', 'reason', 'locale']);
+    expect(survey.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(document.messages.some((message: { state: string }) => message.state !== 'sent')).toBe(true); // the greeting still waiting
     expect(document.ledger).toMatchObject({ customerId: ana, lastSurveyDate: '2027-03-04' });
     expect(document.suppression).toEqual({ suppressed: false });
