@@ -50,9 +50,14 @@ describe('ended messages expire', () => {
     expect(sent?.state).toBe('sent');
     expect(sent?.expiresAt).toBe(expiryOf(new Date(sent!.sentAt!), defaultConfig.retention));
     expect(new Date(sent!.expiresAt! * 1000).toISOString()).toBe('2028-07-16T09:00:00.000Z');
-    const waiting = (await messages()).filter((m) => m.customerId === `${prefix}b`);
-    expect(waiting.map((m) => m.messageId)).toContain(`${prefix}b#birthday#2027`);
-    for (const message of waiting) expect([message.messageId, message.state, message.reason, message.expiresAt]).toEqual([message.messageId, 'planned', null, undefined]);
+    // b's birthday is a month away; their first keep-in-touch falls on a day spread by a hash of their id, so it may have gone too.
+    const all = await messages();
+    expect(all.find((m) => m.messageId === `${prefix}b#birthday#2027`)?.state).toBe('planned');
+    for (const message of all) {
+      const expected = message.state === 'sent' ? expiryOf(new Date(message.sentAt!), defaultConfig.retention) : undefined;
+      expect([message.messageId, message.state, message.expiresAt]).toEqual([message.messageId, message.state, expected]);
+    }
+    expect(all.filter((m) => m.state === 'planned').length).toBeGreaterThan(0);
   });
 
   it('an end for good sets it, a provisional end does not, and a message given back to wait loses it (on DynamoDB Local)', async () => {
