@@ -84,6 +84,26 @@ const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'must be a colour 
 /** One line of text a header or a footer shows: no line breaks (a display name in a From header must not add one). */
 const oneLine = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max, { error: `is longer than ${max} characters` }).refine((text) => !/[\r\n]/.test(text), { error: 'must be one line' });
 
+/** A share of customers held out to measure what the messages do: at most half (a larger control group is not a holdout). */
+const holdoutPercent = z.number().min(0).max(50, { error: 'must be at most 50: a holdout is the smaller group' });
+
+/** Per campaign, a holdout share that replaces the global one for that campaign. Complaint follow-ups are never held out. */
+const campaignHoldout = z.strictObject({ holdoutPercent });
+const measurement = z.strictObject({
+  holdoutPercent,
+  /** The key of the assignment hash: changing it reshuffles every customer's group, and nothing else does. */
+  salt: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
+  campaigns: z
+    .strictObject({
+      birthday: campaignHoldout.optional(),
+      renewal: campaignHoldout.optional(),
+      survey: campaignHoldout.optional(),
+      keepInTouch: campaignHoldout.optional(),
+      complaintFollowUp: z.never({ error: 'complaint follow-ups are never held out: a customer with an open complaint is always answered' }).optional(),
+    })
+    .default({}),
+});
+
 const brand = z.strictObject({
   /** The business's name: e-mails and pages are signed with it. */
   name: oneLine(100),
@@ -131,6 +151,12 @@ export const configSchema = z
         }),
       })
       .default(defaults.retention),
+    /**
+     * Holdout groups (SPEC.md, "Measuring retention"): customers whose messages of a campaign are recorded
+     * `heldOut` and never sent, to compare with those who got them. A configuration stored before this
+     * setting existed gets the shipped one (nobody held out).
+     */
+    measurement: measurement.default(() => measurement.parse(defaults.measurement)),
     dispatcher: z.strictObject({
       retryFirstDelayMinutes: days(1),
       retryMaxDelayMinutes: days(1),

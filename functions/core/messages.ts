@@ -6,8 +6,9 @@ import { localDateOf, type LocalDate } from './calendar.js';
  * (`c-1#birthday#2027`), so planning the same occurrence twice can only ever produce one message.
  */
 
-export type MessageState = 'planned' | 'sending' | 'sent' | 'deferred' | 'expired' | 'suppressed' | 'cancelled';
-export const finalStates: readonly MessageState[] = ['sent', 'expired', 'suppressed', 'cancelled'];
+/** `heldOut`: the customer is in the campaign's holdout (measurement/holdout.ts): recorded where it would have been sent, never sent. */
+export type MessageState = 'planned' | 'sending' | 'sent' | 'deferred' | 'expired' | 'suppressed' | 'cancelled' | 'heldOut';
+export const finalStates: readonly MessageState[] = ['sent', 'expired', 'suppressed', 'cancelled', 'heldOut'];
 export const isFinal = (state: MessageState): boolean => finalStates.includes(state);
 
 export interface PlannedMessage {

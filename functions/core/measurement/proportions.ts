@@ -1,0 +1,98 @@
+/**
+ * The difference of two proportions with its 95 % confidence interval (SPEC.md, "Measuring retention").
+ *
+ * The method is Newcombe's hybrid score interval (Newcombe 1998, method 10): a Wilson score interval
+ * for each group, combined. The plain Wald interval (difference ± 1.96 standard errors) covers the
+ * true difference far less than 95 % of the time when a rate is near 0 or 1 or a group is small,
+ * which is exactly where a holdout lives (a 10 % holdout of a few hundred customers, complaint
+ * reopening rates of a few percent); Newcombe's stays close to 95 % there, needs no iteration, and
+ * never reaches outside [-1, 1].
+ */
+
+export interface Proportion {
+  /** How many were counted. */
+  readonly n: number;
+  /** How many of them had the outcome. */
+  readonly events: number;
+}
+
+const Z_95 = 1.959963984540054;
+/** The z of 80 % power: a difference as large as the minimum detectable effect is found four times in five. */
+const Z_POWER_80 = 0.8416212335729143;
+
+/** Below this many in a group, an interval says little and the comparison says so. */
+export const MIN_GROUP_SIZE = 30;
+
+/** The Wilson score interval of one proportion (95 %). */
+export const wilsonInterval = ({ n, events }: Proportion): readonly [number, number] => {
+  if (n === 0) return [0, 1];
+  const p = events / n;
+  const z2 = Z_95 * Z_95;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (Z_95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+};
+
+export type Verdict = 'higher' | 'lower' | 'noDifference' | 'tooSmall';
+
+export interface Comparison {
+  readonly treated: Proportion & { readonly rate: number };
+  readonly heldOut: Proportion & { readonly rate: number };
+  /** Treated rate minus held-out rate. */
+  readonly difference: number;
+  /** Its 95 % confidence interval (Newcombe's hybrid score interval). */
+  readonly interval: readonly [number, number];
+  /**
+   * The smallest difference these group sizes would find 80 % of the time (two-sided, 5 %), at the
+   * pooled rate; null when a group is empty.
+   */
+  readonly minimumDetectable: number | null;
+  /**
+   * `higher` / `lower`: the interval is wholly above or below zero. `noDifference`: it holds zero.
+   * `tooSmall`: a group has fewer than MIN_GROUP_SIZE members, so nothing can be told.
+   */
+  readonly verdict: Verdict;
+}
+
+const rateOf = ({ n, events }: Proportion) => (n === 0 ? 0 : events / n);
+
+export const compareProportions = (treated: Proportion, heldOut: Proportion): Comparison => {
+  for (const [name, group] of [['treated', treated], ['heldOut', heldOut]] as const) {
+    if (!Number.isInteger(group.n) || !Number.isInteger(group.events) || group.n < 0 || group.events < 0 || group.events > group.n) {
+      throw new RangeError(`${name}: ${group.events} events among ${group.n} is not a proportion`);
+    }
+  }
+  const p1 = rateOf(treated);
+  const p2 = rateOf(heldOut);
+  const difference = p1 - p2;
+  const [l1, u1] = wilsonInterval(treated);
+  const [l2, u2] = wilsonInterval(heldOut);
+  const below = treated.n === 0 || heldOut.n === 0 ? 1 + difference : Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2);
+  const above = treated.n === 0 || heldOut.n === 0 ? 1 - difference : Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2);
+  const interval = [Math.max(-1, difference - below), Math.min(1, difference + above)] as const;
+  const pooled = treated.n + heldOut.n === 0 ? 0 : (treated.events + heldOut.events) / (treated.n + heldOut.n);
+  const minimumDetectable =
+    treated.n === 0 || heldOut.n === 0 ? null : (Z_95 + Z_POWER_80) * Math.sqrt(Math.max(pooled * (1 - pooled), 1 / (treated.n + heldOut.n)) * (1 / treated.n + 1 / heldOut.n));
+  const verdict: Verdict =
+    Math.min(treated.n, heldOut.n) < MIN_GROUP_SIZE ? 'tooSmall' : interval[0] > 0 ? 'higher' : interval[1] < 0 ? 'lower' : 'noDifference';
+  return { treated: { ...treated, rate: p1 }, heldOut: { ...heldOut, rate: p2 }, difference, interval, minimumDetectable, verdict };
+};
+
+const points = (share: number) => `${(share * 100).toFixed(1)} points`;
+const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+
+/** One plain sentence for a comparison of `outcome` ("renewed their contract"). */
+export const describeComparison = (outcome: string, comparison: Comparison): string => {
+  const { treated, heldOut, interval, minimumDetectable, verdict } = comparison;
+  const sizes = `${treated.n} treated, ${heldOut.n} held out`;
+  const detectable = minimumDetectable === null ? '' : ` At these sizes (${sizes}) only a difference of about ${points(minimumDetectable)} or more would be found four times in five.`;
+  switch (verdict) {
+    case 'tooSmall':
+      return `The groups are too small to tell whether messages change how many ${outcome} (${sizes}; at least ${MIN_GROUP_SIZE} in each are needed).${detectable}`;
+    case 'noDifference':
+      return `No difference beyond chance: ${percent(treated.rate)} of treated and ${percent(heldOut.rate)} of held-out customers ${outcome} (95 % interval of the difference ${points(interval[0])} to ${points(interval[1])}).${detectable}`;
+    case 'higher':
+    case 'lower':
+      return `${percent(treated.rate)} of treated and ${percent(heldOut.rate)} of held-out customers ${outcome}: ${points(Math.abs(comparison.difference))} ${verdict === 'higher' ? 'more' : 'fewer'} with messages (95 % interval ${points(interval[0])} to ${points(interval[1])}; ${sizes}).`;
+  }
+};
