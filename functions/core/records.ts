@@ -72,6 +72,8 @@ export const complaintSchema = z.looseObject({
   subject: z.string().max(500).optional(),
   status: z.enum(['open', 'resolved'], { error: 'is not one of open, resolved' }).default('open'),
   resolvedAt: isoInstant.optional(),
+  /** When a resolved complaint was opened again (its status back to `open`): what `retention lift` counts as reopened. */
+  reopenedAt: isoInstant.optional(),
 });
 
 export const interactionSchema = z.looseObject({
