@@ -81,18 +81,33 @@ export const compareProportions = (treated: Proportion, heldOut: Proportion): Co
 const points = (share: number) => `${(share * 100).toFixed(1)} points`;
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 
-/** One plain sentence for a comparison of `outcome` ("renewed their contract"). */
-export const describeComparison = (outcome: string, comparison: Comparison): string => {
+/** How a sentence names what was counted and whether fewer is the better outcome. */
+export interface DescribeOptions {
+  /** What was counted in each group: `customers` (the default), `contracts`, `complaints`. */
+  readonly counted?: string;
+  /** Fewer is better (complaints reopened): the sentence says whether the messages helped or hurt. */
+  readonly fewerIsBetter?: boolean;
+}
+
+/**
+ * One plain sentence for a comparison of `outcome` ("renewed their contract", "were reopened"), read
+ * as "<rate> of treated and <rate> of held-out <counted> <outcome>".
+ */
+export const describeComparison = (outcome: string, comparison: Comparison, options: DescribeOptions = {}): string => {
   const { treated, heldOut, interval, minimumDetectable, verdict } = comparison;
+  const counted = options.counted ?? 'customers';
   const sizes = `${treated.n} treated, ${heldOut.n} held out`;
   const detectable = minimumDetectable === null ? '' : ` At these sizes (${sizes}) only a difference of about ${points(minimumDetectable)} or more would be found four times in five.`;
   switch (verdict) {
     case 'tooSmall':
-      return `The groups are too small to tell whether messages change how many ${outcome} (${sizes}; at least ${MIN_GROUP_SIZE} in each are needed).${detectable}`;
+      return `The groups are too small to tell whether messages change how many ${counted} ${outcome} (${sizes}; at least ${MIN_GROUP_SIZE} in each are needed).${detectable}`;
     case 'noDifference':
-      return `No difference beyond chance: ${percent(treated.rate)} of treated and ${percent(heldOut.rate)} of held-out customers ${outcome} (95 % interval of the difference ${points(interval[0])} to ${points(interval[1])}).${detectable}`;
+      return `No difference beyond chance: ${percent(treated.rate)} of treated and ${percent(heldOut.rate)} of held-out ${counted} ${outcome} (95 % interval of the difference ${points(interval[0])} to ${points(interval[1])}).${detectable}`;
     case 'higher':
-    case 'lower':
-      return `${percent(treated.rate)} of treated and ${percent(heldOut.rate)} of held-out customers ${outcome}: ${points(Math.abs(comparison.difference))} ${verdict === 'higher' ? 'more' : 'fewer'} with messages (95 % interval ${points(interval[0])} to ${points(interval[1])}; ${sizes}).`;
+    case 'lower': {
+      const better = options.fewerIsBetter === undefined ? '' : (verdict === 'lower') === options.fewerIsBetter ? ' The messages helped.' : ' The messages made it worse.';
+      const fewer = options.fewerIsBetter ? ' Fewer is better here.' : '';
+      return `${percent(treated.rate)} of treated and ${percent(heldOut.rate)} of held-out ${counted} ${outcome}: ${points(Math.abs(comparison.difference))} ${verdict === 'higher' ? 'more' : 'fewer'} with messages (95 % interval ${points(interval[0])} to ${points(interval[1])}; ${sizes}).${fewer}${better}`;
+    }
   }
 };

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { compareProportions, describeComparison, MIN_GROUP_SIZE, wilsonInterval } from '../../functions/core/measurement/proportions.js';
+
+const p = (events: number, n: number) => ({ events, n });
+
+describe("Newcombe's hybrid score interval for a difference of proportions", () => {
+  // Newcombe, R. G. (1998). Two-sided confidence intervals for the single proportion / for the difference
+  // between independent proportions. Statistics in Medicine 17, 873–890: Table II, method 10.
+  it.each([
+    ['56/70 − 48/80', p(56, 70), p(48, 80), 0.0524, 0.3339],
+    ['9/10 − 3/10', p(9, 10), p(3, 10), 0.1705, 0.809],
+    ['6/7 − 2/7', p(6, 7), p(2, 7), 0.0582, 0.8062],
+    ['5/56 − 0/29', p(5, 56), p(0, 29), -0.0381, 0.1926],
+    ['0/10 − 0/20', p(0, 10), p(0, 20), -0.1611, 0.2775],
+    ['0/10 − 0/10', p(0, 10), p(0, 10), -0.2775, 0.2775],
+    ['10/10 − 0/20', p(10, 10), p(0, 20), 0.6791, 1],
+    ['10/10 − 0/10', p(10, 10), p(0, 10), 0.6075, 1],
+  ])('%s: the published interval', (_, treated, heldOut, lower, upper) => {
+    const { interval, difference } = compareProportions(treated, heldOut);
+    expect(interval[0]).toBeCloseTo(lower, 4);
+    expect(interval[1]).toBeCloseTo(upper, 4);
+    expect(difference).toBeCloseTo(treated.events / treated.n - heldOut.events / heldOut.n, 12);
+  });
+
+  it('is symmetric: swapping the groups negates the interval', () => {
+    const a = compareProportions(p(56, 70), p(48, 80));
+    const b = compareProportions(p(48, 80), p(56, 70));
+    expect(b.interval[0]).toBeCloseTo(-a.interval[1], 12);
+    expect(b.interval[1]).toBeCloseTo(-a.interval[0], 12);
+  });
+
+  it('never reaches outside [-1, 1] and always holds the difference', () => {
+    for (const [t, h] of [[p(0, 1), p(1, 1)], [p(1, 1), p(0, 1)], [p(3, 4), p(0, 200)], [p(0, 500), p(500, 500)]] as const) {
+      const { interval, difference } = compareProportions(t, h);
+      expect(interval[0]).toBeGreaterThanOrEqual(-1);
+      expect(interval[1]).toBeLessThanOrEqual(1);
+      expect(interval[0]).toBeLessThanOrEqual(difference);
+      expect(interval[1]).toBeGreaterThanOrEqual(difference);
+    }
+  });
+
+  it('an empty group: the interval is everything possible, no minimum detectable effect, too small', () => {
+    const comparison = compareProportions(p(0, 0), p(4, 40));
+    expect(comparison.interval[0]).toBeCloseTo(-1, 12);
+    expect(comparison.interval[1]).toBeCloseTo(1, 12);
+    expect(comparison.minimumDetectable).toBeNull();
+    expect(comparison.verdict).toBe('tooSmall');
+    expect(wilsonInterval(p(0, 0))).toEqual([0, 1]);
+  });
+
+  it.each([
+    ['events above n', p(5, 4), p(1, 10)],
+    ['negative events', p(1, 10), p(-1, 10)],
+    ['a fraction', p(1.5, 10), p(1, 10)],
+    ['negative n', p(0, -1), p(1, 10)],
+  ])('refuses what is not a proportion: %s', (_, treated, heldOut) => {
+    expect(() => compareProportions(treated, heldOut)).toThrow(RangeError);
+  });
+});
+
+describe('the verdict and the minimum detectable effect', () => {
+  it(`is tooSmall below ${MIN_GROUP_SIZE} in either group, even with a large difference`, () => {
+    expect(compareProportions(p(29, 29), p(0, 29)).verdict).toBe('tooSmall');
+    expect(compareProportions(p(300, 300), p(0, MIN_GROUP_SIZE - 1)).verdict).toBe('tooSmall');
+    expect(compareProportions(p(30, 30), p(0, 30)).verdict).toBe('higher');
+  });
+
+  it('higher, lower, noDifference follow the interval against zero', () => {
+    expect(compareProportions(p(80, 100), p(50, 100)).verdict).toBe('higher');
+    expect(compareProportions(p(50, 100), p(80, 100)).verdict).toBe('lower');
+    expect(compareProportions(p(52, 100), p(50, 100)).verdict).toBe('noDifference');
+  });
+
+  it('falls as the groups grow, and is about 2.8 standard errors at the pooled rate', () => {
+    const sizes = [30, 100, 300, 1000, 10_000];
+    const effects = sizes.map((n) => compareProportions(p(Math.round(n * 0.3), n), p(Math.round(n * 0.3), n)).minimumDetectable!);
+    for (let i = 1; i < effects.length; i++) expect(effects[i]!).toBeLessThan(effects[i - 1]!);
+    // (1.96 + 0.84) × sqrt(0.3 × 0.7 × (1/1000 + 1/1000)) = 0.0574
+    expect(effects[3]).toBeCloseTo(2.8016 * Math.sqrt(0.21 * 0.002), 4);
+    // A small holdout limits it more than a large treated group helps.
+    expect(compareProportions(p(3000, 10_000), p(30, 100)).minimumDetectable!).toBeGreaterThan(compareProportions(p(300, 1000), p(300, 1000)).minimumDetectable!);
+  });
+
+  it('is not zero when nobody had the outcome', () => {
+    expect(compareProportions(p(0, 100), p(0, 100)).minimumDetectable!).toBeGreaterThan(0);
+  });
+});
+
+describe('the sentence', () => {
+  it('too small: says so, with the sizes and the minimum detectable effect', () => {
+    const sentence = describeComparison('were renewed', compareProportions(p(10, 20), p(1, 5)), { counted: 'contracts' });
+    expect(sentence).toContain('too small to tell whether messages change how many contracts were renewed');
+    expect(sentence).toContain('20 treated, 5 held out');
+    expect(sentence).toMatch(/only a difference of about \d+\.\d points or more would be found four times in five/);
+  });
+
+  it('no difference: both rates and the interval', () => {
+    const sentence = describeComparison('had a new interaction within 30 days', compareProportions(p(52, 100), p(50, 100)));
+    expect(sentence).toMatch(/^No difference beyond chance: 52\.0 % of treated and 50\.0 % of held-out customers had a new interaction within 30 days \(95 % interval of the difference -\d+\.\d points to \d+\.\d points\)/);
+  });
+
+  it('more renewals with messages: the messages helped', () => {
+    const sentence = describeComparison('were renewed', compareProportions(p(80, 100), p(50, 100)), { counted: 'contracts', fewerIsBetter: false });
+    expect(sentence).toMatch(/^80\.0 % of treated and 50\.0 % of held-out contracts were renewed: 30\.0 points more with messages/);
+    expect(sentence).toContain('The messages helped.');
+  });
+
+  it('complaints reopened, where fewer is better, reads right both ways', () => {
+    const fewer = describeComparison('were reopened', compareProportions(p(5, 100), p(30, 100)), { counted: 'complaints', fewerIsBetter: true });
+    expect(fewer).toContain('25.0 points fewer with messages');
+    expect(fewer).toContain('Fewer is better here. The messages helped.');
+    const more = describeComparison('were reopened', compareProportions(p(30, 100), p(5, 100)), { counted: 'complaints', fewerIsBetter: true });
+    expect(more).toContain('25.0 points more with messages');
+    expect(more).toContain('Fewer is better here. The messages made it worse.');
+  });
+});
