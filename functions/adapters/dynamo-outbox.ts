@@ -13,8 +13,8 @@ import { batchGetAll } from './batch-get.js';
  * only if the id is new, a claim only if it is still waiting, and each later step only by its claimer.
  * Waiting messages carry `dueShard` and so sit in the sparse `byDue` index; a claim takes them out.
  *
- * Every write that ends a message for good (sent, sent unconfirmed, expired, suppressed, cancelled;
- * not a provisional end) sets `expiresAt`, `retention.messagesDays` after it ended, read from the
+ * Every write that ends a message for good (sent, sent unconfirmed, expired, suppressed, cancelled,
+ * held out; not a provisional end) sets `expiresAt`, `retention.messagesDays` after it ended, read from the
  * configuration in force (`config`, the handler's cached reader: ops change it without a redeploy),
  * and DynamoDB's time to live deletes the item after that. Every write that makes a message wait
  * (again) removes it.

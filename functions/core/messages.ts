@@ -51,7 +51,7 @@ export interface Message extends PlannedMessage {
   readonly handedOverAt?: string;
   readonly updatedAt?: string;
   /**
-   * Set when the message ends for good (sent, expired, suppressed, cancelled; not a provisional end):
+   * Set when the message ends for good (sent, expired, suppressed, cancelled, held out; not a provisional end):
    * when DynamoDB's TTL may delete it, in epoch seconds (`expiryOf`). Removed if it is brought back to wait.
    */
   readonly expiresAt?: number;

@@ -47,12 +47,12 @@ describe('metrics (embedded metric format) on the real local stack', () => {
     expect(valueOf(dispatcher, 'Messages', { outcome: 'sent' })).toBe(3);
     expect(valueOf(dispatcher, 'Messages', { campaign: 'birthday', outcome: 'sent' })).toBe(3);
     // Every outcome in total, zeros too (the alarms on failed and unconfirmed always have data); by campaign only what happened.
-    for (const outcome of ['deferred', 'retrying', 'held', 'paused', 'expired', 'suppressed', 'cancelled', 'taken', 'failed', 'unconfirmed']) {
+    for (const outcome of ['deferred', 'retrying', 'held', 'paused', 'expired', 'suppressed', 'cancelled', 'heldOut', 'taken', 'failed', 'unconfirmed']) {
       expect(valueOf(dispatcher, 'Messages', { outcome })).toBe(0);
       expect(valueOf(dispatcher, 'Messages', { campaign: 'birthday', outcome })).toBeUndefined();
     }
     expect(valueOf(dispatcher, 'AccountFaults', {})).toBe(0);
-    expect(dispatcher).toHaveLength(11 + 1 + 1);
+    expect(dispatcher).toHaveLength(12 + 1 + 1);
     for (const doc of dispatcher) {
       expect(doc._aws.CloudWatchMetrics[0]!.Namespace).toBe('Retention');
       expect(doc.service).toBe('retention');

@@ -17,6 +17,7 @@ import { forEachConcurrently } from '../concurrency.js';
 import { replanCustomer } from './replan-customer.js';
 import { floorStartOf } from '../campaigns/keep-in-touch.js';
 import { chooseKeepInTouchContent } from '../campaigns/keep-in-touch-content.js';
+import { heldOutReason, isHeldOut } from '../measurement/holdout.js';
 
 export interface DispatchDeps {
   readonly outbox: Outbox;
@@ -47,11 +48,12 @@ export interface DispatchDeps {
 /**
  * `held`: an account fault met earlier in the run; the message was left waiting, untouched, for the next run.
  * `paused`: a marketing message while `sending.marketingPaused`; back to wait (backoff) until its deadline.
+ * `heldOut`: the customer is in the campaign's holdout (measurement/holdout.ts): ended where it would have been sent, never sent.
  */
-export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'held' | 'paused' | 'expired' | 'suppressed' | 'cancelled' | 'taken' | 'failed' | 'unconfirmed';
+export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'held' | 'paused' | 'expired' | 'suppressed' | 'cancelled' | 'heldOut' | 'taken' | 'failed' | 'unconfirmed';
 
 /** A count of zero for every outcome, to add to. */
-export const noOutcomes = (): Record<DispatchOutcome, number> => ({ sent: 0, deferred: 0, retrying: 0, held: 0, paused: 0, expired: 0, suppressed: 0, cancelled: 0, taken: 0, failed: 0, unconfirmed: 0 });
+export const noOutcomes = (): Record<DispatchOutcome, number> => ({ sent: 0, deferred: 0, retrying: 0, held: 0, paused: 0, expired: 0, suppressed: 0, cancelled: 0, heldOut: 0, taken: 0, failed: 0, unconfirmed: 0 });
 
 /** Adds `from`'s counts to `to`'s. */
 export const addOutcomes = (to: Record<DispatchOutcome, number>, from: Record<DispatchOutcome, number>): Record<DispatchOutcome, number> => {
@@ -73,7 +75,8 @@ export interface DispatchResult {
  * Sends what is due. Each message is claimed with a conditional write before anything else, so two
  * dispatchers (or a replayed invocation) can never both send it. Then, with the customer as they are
  * now: past its deadline it expires; without consent it is suppressed; with its trigger gone it is
- * cancelled; a marketing message while marketing is paused (`sending.marketingPaused`) waits with
+ * cancelled; a message of a campaign the customer is held out of (`measurement`, read by this run)
+ * ends `heldOut`, unsent and uncounted by the band; a marketing message while marketing is paused (`sending.marketingPaused`) waits with
  * backoff until its deadline; in quiet hours it is held until they end. A capped message takes the cap on the
  * customer's ledger (a conditional write) or is deferred to the first day the cap allows, or expires
  * when that is past its deadline. How a failed send ends depends on what it means (MailFailure):
@@ -132,9 +135,10 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
     for (const message of messages.sort((a, b) => b.priority - a.priority)) {
       const outcome = await dispatchOne(message);
       (byCampaign[message.campaign] ??= noOutcomes())[outcome]++;
-      endedUnsent ||= outcome === 'expired' || outcome === 'suppressed' || outcome === 'cancelled';
+      endedUnsent ||= outcome === 'expired' || outcome === 'suppressed' || outcome === 'cancelled' || outcome === 'heldOut';
     }
-    // A message that ended unsent may have held a slot or the floor: the customer's plan is made again at once.
+    // A message that ended unsent may have held a slot or the floor (a held-out one, under a share raised
+    // since it was arranged): the customer's plan is made again at once.
     if (endedUnsent) {
       await replanCustomer(deps, customerId, now).catch((error: Error) => deps.onError(`${customerId} (replanning)`, error));
     }
@@ -171,7 +175,7 @@ const recordUnconfirmedContact = async (deps: DispatchDeps, message: Message, pr
 const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string, stored: StoredItems, now: Date, run: RunState): Promise<DispatchOutcome> => {
   const { profile, source: sourceItem } = stored;
   const { outbox, config } = deps;
-  const finish = async (state: 'expired' | 'suppressed' | 'cancelled', reason: string): Promise<DispatchOutcome> => {
+  const finish = async (state: 'expired' | 'suppressed' | 'cancelled' | 'heldOut', reason: string): Promise<DispatchOutcome> => {
     await outbox.finish(message.messageId, claimId, state, reason, now);
     return state;
   };
@@ -200,6 +204,9 @@ const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string
   if (ledgerNow && ledgerNow.lastContactDate > floorStartOf(message.occurrence, config.cadence)) {
     return finish('cancelled', `not needed: a message on ${ledgerNow.lastContactDate} met the floor it was for`);
   }
+  // Where it would otherwise go: held out of its campaign, it ends here, before the pause, the quiet
+  // hours and the cap, so it takes no cap, records no contact and never reaches the mail service.
+  if (isHeldOut(customer.customerId, message.campaign, config.measurement)) return finish('heldOut', heldOutReason(message.campaign, config.measurement));
 
   const { cadence } = config;
   const deadline = new Date(message.deadline);
