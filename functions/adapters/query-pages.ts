@@ -17,6 +17,16 @@ export const queryAll = async (client: DynamoDBDocumentClient, input: QueryComma
   return items;
 };
 
+/** Every page of a scan, one after another (`retention lift` reads the Customers table so, keeping only what it needs of each page). */
+export async function* scanPages(client: DynamoDBDocumentClient, input: ScanCommandInput): AsyncIterable<Record<string, unknown>[]> {
+  let ExclusiveStartKey = input.ExclusiveStartKey;
+  do {
+    const page = await client.send(new ScanCommand({ ...input, ExclusiveStartKey }));
+    yield page.Items ?? [];
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+}
+
 /** All items of a scan: only for the local stack's small tables (reports, `explain` locally), never a deployed one's. */
 export const scanAll = async (client: DynamoDBDocumentClient, input: ScanCommandInput): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];

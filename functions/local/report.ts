@@ -4,6 +4,7 @@ import { localDateOf, localTimeOf } from '../core/calendar.js';
 import type { RetentionConfig } from '../core/config.js';
 import { isFinal, type Message, type MessageState } from '../core/messages.js';
 import type { NdjsonRejection, NdjsonWarning } from '../core/records.js';
+import type { ReportLift } from './lift-report.js';
 
 /** The simulation report of SPEC.md ("Simulation"). */
 export interface ReportMessage {
@@ -34,6 +35,8 @@ export interface SimulationReport {
   /** Lines imported, but perhaps not as meant (a locale without templates, a record given again by a later line). */
   readonly warnings: { readonly line: number; readonly reason: string }[];
   readonly summary: StateCounts & { readonly byCampaign: Record<string, StateCounts> };
+  /** Held out against treated customers (lift-report.ts); what `retention lift --report` reads. Absent in reports made before it. */
+  readonly lift?: ReportLift;
 }
 
 const emptyCounts = (): StateCounts => ({ sent: 0, deferred: 0, expired: 0, suppressed: 0, cancelled: 0 });

@@ -26,6 +26,7 @@ import { floorSubjectsOf, type FloorSubject } from './band-check.js';
 import type { Message } from '../core/messages.js';
 import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-poller.js';
 import { sweepExpired } from './ttl-sweep.js';
+import { liftSectionOf } from './lift-report.js';
 
 /**
  * The local runner: the deployed system's schedules and stream mappings, played on a virtual clock
@@ -363,7 +364,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     floorSubjects: floorSubjectsOf([...imported.records, ...timed]),
     customers: imported.records.filter((line) => line.record.type === 'customer').length,
     waiting: messages.filter((message) => message.state === 'planned' || message.state === 'deferred'),
-    report: buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected, warnings: imported.warnings }),
+    report: { ...buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected, warnings: imported.warnings }), lift: await liftSectionOf(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), system.tables.Customers, options.config, { start: options.start, end }) },
     imported: imported.imported,
     rejected: imported.rejected,
     warnings: imported.warnings,

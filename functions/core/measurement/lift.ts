@@ -37,15 +37,6 @@ export interface LiftFactsRead {
   readonly unreadable: readonly { readonly record: string; readonly reason: string }[];
 }
 
-export const emptyFacts = (): LiftFacts => ({ customers: [], contracts: [], interactions: [], complaints: [] });
-
-export const mergeFacts = (a: LiftFacts, b: LiftFacts): LiftFacts => ({
-  customers: [...a.customers, ...b.customers],
-  contracts: [...a.contracts, ...b.contracts],
-  interactions: [...a.interactions, ...b.interactions],
-  complaints: [...a.complaints, ...b.complaints],
-});
-
 /**
  * The facts of items of the Customers table (a scan's pages, in any order): business records read
  * with the same schema as an import; preferences, erasure records and anything else are skipped.
