@@ -5,6 +5,7 @@ import type { RetentionConfig } from './config.js';
 import { hasMarketingConsent } from './consent.js';
 import { keepInTouchFor, keepInTouchIdFor, keepInTouchTarget } from './campaigns/keep-in-touch.js';
 import type { Message, PlannedMessage } from './messages.js';
+import { isHeldOut } from './measurement/holdout.js';
 
 /**
  * One customer's plan, made again whenever something changes for them (SPEC.md, "Plans follow
@@ -13,6 +14,10 @@ import type { Message, PlannedMessage } from './messages.js';
  *
  * A message the arrangement leaves out is ended *provisionally*: it keeps its place among the
  * customer's waiting messages until its deadline, so it comes back if the slot it gave way for frees.
+ *
+ * A message of a campaign the customer is held out of (`measurement`, measurement/holdout.ts) will
+ * never be sent: it takes no slot and never holds the floor; it waits as planned until the dispatcher
+ * records it `heldOut`. While a customer is held out of keep-in-touch the floor does not apply to them.
  */
 
 /** What of the profile the floor needs (the ledger carries a copy). */
@@ -68,7 +73,7 @@ const asFloor = <T extends { readonly priority: number }>(message: T): T => ({ .
 /** A message that the arrangement (or the floor) ended but that may still come back. */
 export const isProvisionallyEnded = (message: Partial<Pick<Message, 'state'>>): boolean => message.state === 'expired' || message.state === 'cancelled';
 
-type Waiting = Pick<Message, 'messageId' | 'campaign' | 'priority' | 'dueAt' | 'deadline' | 'timeZone' | 'countsTowardCap' | 'sendAfter'> & Partial<Pick<Message, 'state' | 'reason'>>;
+type Waiting = Pick<Message, 'messageId' | 'customerId' | 'campaign' | 'priority' | 'dueAt' | 'deadline' | 'timeZone' | 'countsTowardCap' | 'sendAfter'> & Partial<Pick<Message, 'state' | 'reason'>>;
 
 /** Where each kept message goes: capped ones by the arrangement, the others when they are due. */
 const arrangedDates = (capped: readonly Waiting[], uncapped: readonly Waiting[], lastCapped: LocalDate, now: Date, config: RetentionConfig) => {
@@ -91,7 +96,14 @@ export const planCustomer = (input: CustomerPlanInput): CustomerPlan => {
   const lastCapped = input.ledger?.lastCappedDate ?? NEVER;
   const live: Waiting[] = [];
   for (const message of input.waiting) {
-    if (new Date(message.deadline) > now) live.push(message);
+    if (new Date(message.deadline) > now) {
+      if (!isHeldOut(message.customerId, message.campaign, config.measurement)) live.push(message);
+      // Held out: outside the arrangement. One the arrangement had left out (before the share was
+      // raised) comes back, so the dispatcher records it held out where it would have gone.
+      else if (message.state === 'expired') {
+        steps.push({ kind: 'slot', messageId: message.messageId, state: 'planned', sendAfter: new Date(Math.max(Date.parse(message.dueAt), now.getTime())), reason: null });
+      }
+    }
     // Past its deadline, a provisional end is final; a waiting one is the dispatcher's to expire.
     else if (isProvisionallyEnded(message)) steps.push({ kind: 'end', messageId: message.messageId, state: message.state as 'expired' | 'cancelled', reason: message.reason ?? 'its deadline passed', provisional: false });
   }
@@ -139,6 +151,14 @@ const guardFloor = (input: CustomerPlanInput, others: readonly Waiting[], keepIn
   }
   const today = localDateOf(now, customer.timeZone);
   const floor = floorOf(ledger.lastContactDate, config.cadence);
+  if (isHeldOut(customer.customerId, 'keepInTouch', config.measurement)) {
+    // The floor does not apply while the customer is held out of keep-in-touch: none is planned (one
+    // planned before waits for the dispatcher, which records it held out). Looked at again after this
+    // floor, and no sooner than minDaysBetween from today, in case the share changes.
+    const after = addDays(floor.lastDay, 1);
+    const soonest = addDays(today, config.cadence.minDaysBetween);
+    return { steps, keepInTouch: [], floor: 'unguarded' as const, floorCheckDate: after > soonest ? after : soonest };
+  }
   // A floor already lost (an outage) is held again as soon as possible.
   const lastDay = floor.lastDay >= today ? floor.lastDay : addDays(today, 1);
   const currentId = keepInTouchIdFor(customer.customerId, lastDay);

@@ -3,7 +3,8 @@ import { birthdayGreetingOn } from '../../functions/core/campaigns/birthday.js';
 import { keepInTouchFor, keepInTouchTarget, spreadOf } from '../../functions/core/campaigns/keep-in-touch.js';
 import { renewalReminder } from '../../functions/core/campaigns/renewal.js';
 import { addDays, daysBetween } from '../../functions/core/calendar.js';
-import { defaultConfig } from '../../functions/core/config.js';
+import { defaultConfig, type RetentionConfig } from '../../functions/core/config.js';
+import { holdoutPlaceOf } from '../../functions/core/measurement/holdout.js';
 import { planCustomer, type PlanStep } from '../../functions/core/customer-plan.js';
 import { newlyPlanned, type Message } from '../../functions/core/messages.js';
 import { customerFromItem } from '../../functions/core/records.js';
@@ -99,5 +100,87 @@ describe('going live', () => {
 
   it('aims every later floor at its last day', () => {
     expect(keepInTouchTarget('c-42', { lastContactDate: '2027-02-10', openedOn: '2027-01-01' }, defaultConfig.cadence)).toBe(addDays('2027-02-10', 30));
+  });
+});
+
+describe('a customer held out of a campaign (measurement)', () => {
+  /** A salt under which c-1 is in a 30 % holdout (its place is below 30), found the same way every run. */
+  const salt = (() => {
+    for (let i = 1; ; i++) if (holdoutPlaceOf('c-1', `salt-${i}`) < 30) return `salt-${i}`;
+  })();
+  const measured = (measurement: Partial<RetentionConfig['measurement']>): RetentionConfig => ({ ...defaultConfig, measurement: { ...defaultConfig.measurement, salt, ...measurement } });
+  const heldOutOfBirthdays = measured({ holdoutPercent: 0, campaigns: { birthday: { holdoutPercent: 30 } } });
+
+  it('does not let a held-out message hold the floor of a customer treated in keep-in-touch', () => {
+    // Prepare: a greeting on 20 January would hold the floor that ends 4 February, were it to be sent.
+    const greeting = birthday('2027-01-20');
+    const treated = planCustomer({ waiting: [greeting], ledger: ledger('2027-01-05'), customer: facts, now, config: defaultConfig });
+
+    // Act
+    const plan = planCustomer({ waiting: [greeting], ledger: ledger('2027-01-05'), customer: facts, now, config: heldOutOfBirthdays });
+
+    // Assess
+    expect(treated.floor).toBe('held');
+    expect(plan.floor).toBe('keepInTouch');
+    const step = keepInTouchStep(plan.steps);
+    expect(step?.kind === 'keepInTouch' && step.message.localDate).toBe('2027-02-04');
+    // The greeting itself is left as planned, for the dispatcher to record held out.
+    expect(plan.steps.filter((s) => s.kind !== 'keepInTouch')).toEqual([]);
+  });
+
+  it('gives a held-out message no slot: the keep-in-touch does not move earlier to make room for it', () => {
+    // Prepare: treated, a greeting on 7 February pulls the keep-in-touch back to 31 January (the cap).
+    const greeting = birthday('2027-02-07');
+
+    // Act
+    const plan = planCustomer({ waiting: [greeting], ledger: ledger('2027-01-05'), customer: facts, now, config: heldOutOfBirthdays });
+
+    // Assess
+    const step = keepInTouchStep(plan.steps);
+    expect(step?.kind === 'keepInTouch' && step.message.localDate).toBe('2027-02-04');
+    expect(plan.steps.filter((s) => s.kind !== 'keepInTouch')).toEqual([]);
+  });
+
+  it('brings back a held-out message the arrangement had left out, at its due time, so the dispatcher records it', () => {
+    // Prepare: a capped message went on 15 February, so a greeting on the 20th has no room under the
+    // cap; it was ended provisionally before the share was raised.
+    const later = new Date('2027-02-19T10:00:00Z');
+    const greeting: Message = { ...birthday('2027-02-20'), state: 'expired', reason: 'gave way under the weekly cap to c-1#renewal#k-1#7' };
+    const input = { waiting: [greeting], ledger: ledger('2027-02-15'), customer: facts, now: later };
+    const treated = planCustomer({ ...input, config: defaultConfig });
+
+    // Act
+    const plan = planCustomer({ ...input, config: heldOutOfBirthdays });
+
+    // Assess: treated, it stays out of the band; held out, it waits at its due time.
+    expect(treated.steps.filter((s) => s.kind === 'slot')).toEqual([]);
+    expect(plan.steps).toContainEqual({ kind: 'slot', messageId: greeting.messageId, state: 'planned', sendAfter: new Date(greeting.dueAt), reason: null });
+  });
+
+  it('plans no keep-in-touch for a customer held out of keep-in-touch, and looks again after the floor, not every day', () => {
+    // Prepare
+    const config = measured({ holdoutPercent: 30 });
+
+    // Act
+    const current = planCustomer({ waiting: [], ledger: ledger('2027-01-05'), customer: facts, now, config });
+    const lapsed = planCustomer({ waiting: [], ledger: ledger('2026-10-01'), customer: facts, now, config });
+
+    // Assess: the floor from 5 January ends 4 February; one lapsed long ago is looked at again minDaysBetween (7) days on.
+    expect(current).toEqual({ steps: [], floorCheckDate: '2027-02-05', floor: 'unguarded' });
+    expect(lapsed).toEqual({ steps: [], floorCheckDate: '2027-01-16', floor: 'unguarded' });
+  });
+
+  it('leaves a keep-in-touch planned before the share was raised as it is, out of the arrangement, for the dispatcher', () => {
+    // Prepare
+    const keepInTouch = newlyPlanned(keepInTouchFor(facts, '2027-02-04', '2027-02-04', defaultConfig), now);
+    const reminderOnTheSameDay = reminder('2027-03-06', 30);
+
+    // Act
+    const plan = planCustomer({ waiting: [keepInTouch, reminderOnTheSameDay], ledger: ledger('2027-01-05'), customer: facts, now, config: measured({ holdoutPercent: 0, campaigns: { keepInTouch: { holdoutPercent: 30 } } }) });
+
+    // Assess: the renewal reminder keeps its day (the keep-in-touch takes no slot), and nothing ends the keep-in-touch.
+    expect(reminderOnTheSameDay.localDate).toBe('2027-02-04');
+    expect(plan.steps).toEqual([]);
+    expect(plan.floor).toBe('unguarded');
   });
 });
