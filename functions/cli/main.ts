@@ -30,6 +30,7 @@ import type { LinkSigning } from '../core/links.js';
 import { createServer } from 'node:http';
 import { registerTemplateCommands } from './templates.js';
 import { registerCustomerCommands } from './customer.js';
+import { registerLiftCommand } from './lift.js';
 
 /** Serves one file on loopback (the HTML report), on the given port or a free one. */
 const serveFile = async (path: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> => {
@@ -473,6 +474,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
     reportsDir: resolve(repoRoot, 'reports'),
   });
   registerCustomerCommands(program, { targetOptions, withDatabase: (options, work) => withDatabase(options, work, dependencies), log });
+  registerLiftCommand(program, { targetOptions, withDatabase: (options, work) => withDatabase(options, work, dependencies), log, usageError: (message) => new UsageError(message) });
 
   return program;
 };

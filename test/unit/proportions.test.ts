@@ -94,6 +94,10 @@ describe('the sentence', () => {
     expect(sentence).toMatch(/only a difference of about \d+\.\d points or more would be found four times in five/);
   });
 
+  it('a minimum detectable effect beyond 100 points is said as such', () => {
+    expect(describeComparison('were reopened', compareProportions(p(0, 2), p(0, 3)), { counted: 'complaints' })).toContain('not even a difference of 100 points would be found');
+  });
+
   it('no difference: both rates and the interval', () => {
     const sentence = describeComparison('had a new interaction within 30 days', compareProportions(p(52, 100), p(50, 100)));
     expect(sentence).toMatch(/^No difference beyond chance: 52\.0 % of treated and 50\.0 % of held-out customers had a new interaction within 30 days \(95 % interval of the difference -\d+\.\d points to \d+\.\d points\)/);

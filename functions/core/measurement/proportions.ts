@@ -97,7 +97,12 @@ export const describeComparison = (outcome: string, comparison: Comparison, opti
   const { treated, heldOut, interval, minimumDetectable, verdict } = comparison;
   const counted = options.counted ?? 'customers';
   const sizes = `${treated.n} treated, ${heldOut.n} held out`;
-  const detectable = minimumDetectable === null ? '' : ` At these sizes (${sizes}) only a difference of about ${points(minimumDetectable)} or more would be found four times in five.`;
+  const detectable =
+    minimumDetectable === null
+      ? ''
+      : minimumDetectable >= 1
+        ? ` At these sizes (${sizes}) not even a difference of 100 points would be found four times in five.`
+        : ` At these sizes (${sizes}) only a difference of about ${points(minimumDetectable)} or more would be found four times in five.`;
   switch (verdict) {
     case 'tooSmall':
       return `The groups are too small to tell whether messages change how many ${counted} ${outcome} (${sizes}; at least ${MIN_GROUP_SIZE} in each are needed).${detectable}`;
