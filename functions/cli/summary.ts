@@ -3,6 +3,11 @@ import type { SimulationResult } from '../local/simulation.js';
 import { checkBand, sentOnALaterDay } from '../local/band-check.js';
 import { parseNdjson, type RecordType } from '../core/records.js';
 
+/** What a synthetic response model wrote, said as synthetic: made-up outcomes, never results. */
+export const syntheticLine = ({ file, seed, wrote }: NonNullable<SimulationResult['report']['responseModel']>): string =>
+  `SYNTHETIC outcomes from the response model ${file ?? '(given)'} (seed ${seed}; made up to test the measurement, not real results): ` +
+  `${wrote.renewed} contracts renewed, ${wrote.purchases} purchases, ${wrote.complaintsOpened} complaints opened, ${wrote.complaintsResolved} resolved, ${wrote.complaintsReopened} reopened`;
+
 /** A person's summary of a simulation: what went out, what did not and why, what was rejected, what it cost. */
 export const formatSummary = (result: SimulationResult, wallSeconds: number): string => {
   const { report } = result;
@@ -14,6 +19,7 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
   if (result.warnings.length > 0) lines.push(`Imported with a warning: ${result.warnings.length}`);
   for (const warning of result.warnings.slice(0, 20)) lines.push(`  line ${warning.line}: ${warning.reason}`);
   if (result.warnings.length > 20) lines.push(`  … and ${result.warnings.length - 20} more (see the report)`);
+  if (report.responseModel) lines.push(syntheticLine(report.responseModel));
   const { sent, expired, suppressed, cancelled } = report.summary;
   lines.push(`Messages: ${sent} sent, ${expired} expired, ${suppressed} suppressed, ${cancelled} cancelled`);
   if (result.messagesDeleted > 0) {

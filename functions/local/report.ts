@@ -5,6 +5,7 @@ import type { RetentionConfig } from '../core/config.js';
 import { isFinal, type Message, type MessageState } from '../core/messages.js';
 import type { NdjsonRejection, NdjsonWarning } from '../core/records.js';
 import type { ReportLift } from './lift-report.js';
+import type { SyntheticCounts } from './synthetic-outcomes.js';
 
 /** The simulation report of SPEC.md ("Simulation"). */
 export interface ReportMessage {
@@ -37,6 +38,21 @@ export interface SimulationReport {
   readonly summary: StateCounts & { readonly byCampaign: Record<string, StateCounts> };
   /** Held out against treated customers (lift-report.ts); what `retention lift --report` reads. Absent in reports made before it. */
   readonly lift?: ReportLift;
+  /**
+   * The synthetic response model the simulation ran with (docs/response-model.md), when one was given:
+   * the outcomes it wrote are made up, to test the measurement, and must be shown as synthetic.
+   */
+  readonly responseModel?: ReportResponseModel;
+}
+
+export interface ReportResponseModel {
+  readonly synthetic: true;
+  readonly description: string;
+  readonly seed: number;
+  /** The model's file, as given. */
+  readonly file: string | null;
+  /** What it wrote over the window. */
+  readonly wrote: SyntheticCounts;
 }
 
 const emptyCounts = (): StateCounts => ({ sent: 0, deferred: 0, expired: 0, suppressed: 0, cancelled: 0 });

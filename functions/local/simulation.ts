@@ -6,7 +6,7 @@ import { createMailEventsHandler } from '../handlers/mail-events.js';
 import { createPauseMarketingHandler } from '../handlers/pause-marketing.js';
 import type { RetentionConfig } from '../core/config.js';
 import { importNdjson } from '../core/jobs/import-records.js';
-import type { NdjsonLine, NdjsonRejection, NdjsonWarning } from '../core/records.js';
+import type { BusinessRecord, NdjsonLine, NdjsonRejection, NdjsonWarning } from '../core/records.js';
 import { deploySettings, type DeploySettings } from '../adapters/deploy-settings.js';
 import { documentClientFor, type HandlerRuntime } from '../adapters/runtime.js';
 import { DynamoOutbox } from '../adapters/dynamo-outbox.js';
@@ -26,6 +26,7 @@ import { floorSubjectsOf, type FloorSubject } from './band-check.js';
 import type { Message } from '../core/messages.js';
 import { deliverStreamRecords, StreamPoller, type ParkedRecord } from './stream-poller.js';
 import { sweepExpired } from './ttl-sweep.js';
+import { emptySyntheticCounts, playResponseModelDay, RESPONSE_MODEL_SCHEDULE, type ResponseModelRun } from './synthetic-outcomes.js';
 import { liftSectionOf } from './lift-report.js';
 
 /**
@@ -272,6 +273,11 @@ export interface SimulationOptions {
   readonly onDay?: (day: number, of: number) => void;
   /** Where one-click links point and their secret. */
   readonly links?: LinkSigning;
+  /**
+   * A synthetic response model and its seed: once a simulated day the outcomes it decides (renewals,
+   * purchases, complaints) are written like a business system's records (synthetic-outcomes.ts).
+   */
+  readonly responseModel?: ResponseModelRun;
 }
 
 export interface SimulationResult {
@@ -322,12 +328,16 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   const timed: NdjsonLine[] = [...imported.timed].sort((a, b) => a.at!.getTime() - b.at!.getTime());
   let nextTimed = 0;
   let nextPlanner = nextDailyFire(options.start, settings.schedules.planner);
+  const responseModel = options.responseModel;
+  const synthetic = emptySyntheticCounts();
+  const syntheticIo = { client: documentClientFor(dynamoDbClient(dynamodbEndpoint)), tables: system.tables, write: (records: readonly BusinessRecord[]) => system.runtime('customerStream').stores().customers.putRecords(records) };
+  let nextResponse = responseModel ? nextDailyFire(options.start, RESPONSE_MODEL_SCHEDULE) : undefined;
   let lastDay = -1;
 
   for (;;) {
     const sendAfter = await system.nextSendAfter();
     const nextDispatch = sendAfter ? nextRateFire(sendAfter < clock.now() ? clock.now() : sendAfter, settings.schedules.dispatcher.everyMinutes) : undefined;
-    const candidates = [nextPlanner, timed[nextTimed]?.at, nextDispatch].filter((t): t is Date => t !== undefined);
+    const candidates = [nextPlanner, timed[nextTimed]?.at, nextResponse, nextDispatch].filter((t): t is Date => t !== undefined);
     const now = new Date(Math.min(...candidates.map((t) => t.getTime())));
     if (now >= end) break;
     clock.set(now);
@@ -347,6 +357,10 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
       await system.drainStreams();
       nextPlanner = nextDailyFire(new Date(now.getTime() + 60_000), settings.schedules.planner);
     }
+    if (responseModel && now.getTime() === nextResponse?.getTime()) {
+      if ((await playResponseModelDay(responseModel, now, syntheticIo, synthetic)) > 0) await system.drainStreams();
+      nextResponse = nextDailyFire(new Date(now.getTime() + 60_000), RESPONSE_MODEL_SCHEDULE);
+    }
     if (nextDispatch && now.getTime() === nextDispatch.getTime()) {
       await system.runDispatcher();
       await system.drainStreams();
@@ -364,7 +378,8 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     floorSubjects: floorSubjectsOf([...imported.records, ...timed]),
     customers: imported.records.filter((line) => line.record.type === 'customer').length,
     waiting: messages.filter((message) => message.state === 'planned' || message.state === 'deferred'),
-    report: { ...buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected, warnings: imported.warnings }), lift: await liftSectionOf(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), system.tables.Customers, options.config, { start: options.start, end }) },
+    report: { ...buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected, warnings: imported.warnings }), lift: await liftSectionOf(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), system.tables.Customers, options.config, { start: options.start, end }),
+      ...(responseModel ? { responseModel: { synthetic: true, description: responseModel.model.description, seed: responseModel.seed, file: responseModel.file ?? null, wrote: synthetic } } : {}) },
     imported: imported.imported,
     rejected: imported.rejected,
     warnings: imported.warnings,
