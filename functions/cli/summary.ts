@@ -1,6 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import type { SimulationResult } from '../local/simulation.js';
-import { checkBand, sentOnALaterDay } from '../local/band-check.js';
+import { checkBand, floorApplies, sentOnALaterDay } from '../local/band-check.js';
 import { parseNdjson, type RecordType } from '../core/records.js';
 
 /** What a synthetic response model wrote, said as synthetic: made-up outcomes, never results. */
@@ -21,19 +21,23 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
   if (result.warnings.length > 20) lines.push(`  … and ${result.warnings.length - 20} more (see the report)`);
   if (report.responseModel) lines.push(syntheticLine(report.responseModel));
   const { sent, expired, suppressed, cancelled } = report.summary;
-  lines.push(`Messages: ${sent} sent, ${expired} expired, ${suppressed} suppressed, ${cancelled} cancelled`);
+  // Reports made before holdouts have no count of them.
+  const heldOut = report.summary.heldOut ?? 0;
+  lines.push(`Messages: ${sent} sent, ${expired} expired, ${suppressed} suppressed, ${cancelled} cancelled${heldOut > 0 ? `, ${heldOut} held out (measurement)` : ''}`);
   if (result.messagesDeleted > 0) {
     lines.push(`  ${result.messagesDeleted} of them were deleted on the way, retention.messagesDays (${report.config.retention.messagesDays}) after they ended: counted here, gone from the tables`);
   }
   for (const [campaign, counts] of Object.entries(report.summary.byCampaign)) {
     const deferred = report.messages.filter((m) => m.campaign === campaign && sentOnALaterDay(m, report.config.cadence)).length;
     lines.push(
-      `  ${campaign.padEnd(18)} ${String(counts.sent).padStart(5)} sent (${String(deferred).padStart(4)} of them deferred by the cap) ${String(counts.expired).padStart(4)} expired ${String(counts.suppressed).padStart(4)} suppressed ${String(counts.cancelled).padStart(4)} cancelled`,
+      `  ${campaign.padEnd(18)} ${String(counts.sent).padStart(5)} sent (${String(deferred).padStart(4)} of them deferred by the cap) ${String(counts.expired).padStart(4)} expired ${String(counts.suppressed).padStart(4)} suppressed ${String(counts.cancelled).padStart(4)} cancelled${heldOut > 0 ? ` ${String(counts.heldOut ?? 0).padStart(4)} held out` : ''}`,
     );
   }
   const band = checkBand(report, report.config, result.floorSubjects);
+  const floorSubjects = result.floorSubjects.filter((subject) => floorApplies(subject, report.config)).length;
+  const heldOutOfFloor = result.floorSubjects.length - floorSubjects;
   lines.push(
-    `Cadence band: ${band.cap.length} cap violations, ${band.floor.length} floor violations (over ${result.floorSubjects.length} consenting customers), ${band.quietHours.length} sent in quiet hours, ${band.duplicates.length} duplicates`,
+    `Cadence band: ${band.cap.length} cap violations, ${band.floor.length} floor violations (over ${floorSubjects} consenting customers${heldOutOfFloor > 0 ? `; ${heldOutOfFloor} more held out of keepInTouch, without a floor` : ''}), ${band.quietHours.length} sent in quiet hours, ${band.duplicates.length} duplicates`,
   );
   for (const violation of [...band.cap, ...band.floor, ...band.quietHours, ...band.duplicates].slice(0, 10)) lines.push(`  ${violation}`);
   const sentCount = report.summary.sent;

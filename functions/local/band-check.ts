@@ -3,11 +3,13 @@ import type { RetentionConfig } from '../core/config.js';
 import { firstSendableInstant } from '../core/cadence.js';
 import { hasMarketingConsent } from '../core/consent.js';
 import type { NdjsonLine } from '../core/records.js';
+import { isHeldOut } from '../core/measurement/holdout.js';
 import type { ReportMessage, SimulationReport } from './report.js';
 
 /**
  * Checks a simulation's sent messages against the cadence band, the way an auditor would: from what
- * went out, not from what the planner meant. Counts in each customer's local calendar days.
+ * went out, not from what the planner meant. Counts in each customer's local calendar days. A held-out
+ * message (`heldOut`) was never sent: it counts for neither the cap nor the floor.
  */
 export interface BandViolations {
   /** Two capped messages closer than `minDaysBetween` local days. */
@@ -36,6 +38,7 @@ export interface FloorSubject {
  * - A customer whose profile changes during the window (a timed customer record after their first one,
  *   e.g. consent withdrawn) is not a subject: the floor may rightly stop applying part-way.
  * - An erased customer is not a subject: from the erasure on nobody is there to write to.
+ * Who of them is held out of keep-in-touch depends on the configuration: `floorApplies` says.
  */
 export const floorSubjectsOf = (lines: readonly NdjsonLine[]): FloorSubject[] => {
   const byCustomer = new Map<string, { immediate: NdjsonLine[]; timed: NdjsonLine[] }>();
@@ -59,6 +62,9 @@ export const floorSubjectsOf = (lines: readonly NdjsonLine[]): FloorSubject[] =>
   }
   return subjects;
 };
+
+/** Whether the floor applies to a subject under this configuration: not while they are held out of keep-in-touch (SPEC.md, "Measuring retention"). */
+export const floorApplies = (subject: Pick<FloorSubject, 'customerId'>, config: RetentionConfig): boolean => !isHeldOut(subject.customerId, 'keepInTouch', config.measurement);
 
 const inQuiet = (time: string, quiet: RetentionConfig['cadence']['quietHours']) =>
   quiet.start > quiet.end ? time >= quiet.start || time < quiet.end : time >= quiet.start && time < quiet.end;
@@ -88,7 +94,7 @@ export const checkBand = (report: SimulationReport, config: RetentionConfig, flo
 
   const start = new Date(report.window.start);
   const end = new Date(report.window.end);
-  for (const subject of floorSubjects) {
+  for (const subject of floorSubjects.filter((candidate) => floorApplies(candidate, config))) {
     // Joining counts as a contact: a late joiner's floor runs from the local date they joined.
     const from = subject.from === undefined || new Date(subject.from) < start ? start : new Date(subject.from);
     if (from >= end) continue;

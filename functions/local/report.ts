@@ -26,7 +26,8 @@ export interface ReportMessage {
   readonly sesMessageId: string | null;
 }
 
-export type StateCounts = Record<'sent' | 'deferred' | 'expired' | 'suppressed' | 'cancelled', number>;
+/** `heldOut`: messages of customers in a campaign's holdout (measurement/holdout.ts), recorded and never sent. */
+export type StateCounts = Record<'sent' | 'deferred' | 'expired' | 'suppressed' | 'cancelled' | 'heldOut', number>;
 
 export interface SimulationReport {
   readonly window: { readonly start: string; readonly end: string };
@@ -55,7 +56,7 @@ export interface ReportResponseModel {
   readonly wrote: SyntheticCounts;
 }
 
-const emptyCounts = (): StateCounts => ({ sent: 0, deferred: 0, expired: 0, suppressed: 0, cancelled: 0 });
+const emptyCounts = (): StateCounts => ({ sent: 0, deferred: 0, expired: 0, suppressed: 0, cancelled: 0, heldOut: 0 });
 
 export const readAllMessages = async (client: DynamoDBDocumentClient, tableName: string): Promise<Message[]> => (await scanAll(client, { TableName: tableName })) as unknown as Message[];
 

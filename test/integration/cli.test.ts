@@ -88,7 +88,7 @@ describe('retention simulate', () => {
       }),
     ]);
     expect(report.rejected).toEqual([{ line: 2, reason: 'customer.customerId: required field is missing' }]);
-    expect(report.summary).toEqual({ sent: 1, deferred: 0, expired: 0, suppressed: 0, cancelled: 0, byCampaign: { birthday: { sent: 1, deferred: 0, expired: 0, suppressed: 0, cancelled: 0 } } });
+    expect(report.summary).toEqual({ sent: 1, deferred: 0, expired: 0, suppressed: 0, cancelled: 0, heldOut: 0, byCampaign: { birthday: { sent: 1, deferred: 0, expired: 0, suppressed: 0, cancelled: 0, heldOut: 0 } } });
   });
 
   it('refuses an impossible configuration before running, saying why', async () => {

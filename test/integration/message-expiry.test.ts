@@ -145,7 +145,7 @@ describe('ended messages expire', () => {
     expect(sentIds).toEqual(expect.arrayContaining([`${prefix}a#birthday#2027`, `${prefix}b#birthday#2027`, `${prefix}a#birthday#2028`]));
     expect(inTable.map((m) => m.messageId)).not.toContain(`${prefix}a#birthday#2027`);
     expect(inTable.filter((m) => m.expiresAt !== undefined && m.expiresAt * 1000 <= end.getTime())).toEqual([]);
-    expect(result.report.messages.length).toBe(inTable.filter((m) => ['sent', 'expired', 'suppressed', 'cancelled'].includes(m.state)).length + result.messagesDeleted);
+    expect(result.report.messages.length).toBe(inTable.filter((m) => ['sent', 'expired', 'suppressed', 'cancelled', 'heldOut'].includes(m.state)).length + result.messagesDeleted);
     // The band is judged on everything sent: no floor gap opens where the deleted messages were.
     expect(checkBand(result.report, config, result.floorSubjects)).toEqual({ cap: [], floor: [], quietHours: [], duplicates: [] });
     expect(formatSummary(result, 1)).toContain(`  ${result.messagesDeleted} of them were deleted on the way, retention.messagesDays (370) after they ended`);

@@ -55,7 +55,7 @@ const report: SimulationReport = {
   ],
   rejected: [],
   warnings: [],
-  summary: { sent: 9, deferred: 0, expired: 1, suppressed: 0, cancelled: 0, byCampaign: {} },
+  summary: { sent: 9, deferred: 0, expired: 1, suppressed: 0, cancelled: 0, heldOut: 0, byCampaign: {} },
 };
 
 describe('floor subjects (one rule for the simulator and the figures)', () => {
