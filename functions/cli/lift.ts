@@ -148,7 +148,7 @@ export const registerLiftCommand = (program: Command, parts: LiftCommandParts): 
     const today = new Date().toISOString().slice(0, 10);
     let output: LiftOutput;
     if (options.report !== undefined) {
-      const stackOptions = (['stack', 'outputs', 'tablePrefix', 'dynamodbEndpoint'] as const).filter((name) => options[name] !== undefined);
+      const stackOptions = (['stack', 'outputs', 'tablePrefix'] as const).filter((name) => options[name] !== undefined);
       if (stackOptions.length > 0) throw usageError(`--report reads a simulation report; --${stackOptions[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for a stack's tables: give one or the other`);
       let report: SimulationReport & { responseModel?: ResponseModelNote };
       try {

@@ -142,7 +142,7 @@ describe('lift: groups', () => {
     const shares = { holdoutPercent: 0, salt: 's', campaigns: { renewal: { holdoutPercent: 10 } } };
     expect(measureLift(none, shares, window).nothingToCompare).toContain('--campaign renewal');
     expect(measureLift(none, shares, { ...window, campaign: 'renewal' }).nothingToCompare).toBeNull();
-    expect(measureLift(none, shares, { ...window, campaign: 'birthday' }).nothingToCompare).toContain('measurement.campaigns.birthday.holdoutPercent=10');
+    expect(measureLift(none, shares, { ...window, campaign: 'birthday' }).nothingToCompare).toContain('measurement.campaigns={"birthday":{"holdoutPercent":10}}');
   });
 
   it('records of an id without a profile are left out, and counted', () => {

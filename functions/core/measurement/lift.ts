@@ -144,7 +144,7 @@ const nothingToCompareOf = (measurement: Measurement, campaigns: readonly Holdab
   const shares = campaigns.map((c) => holdoutPercentOf(c, measurement));
   if (Math.min(...shares) > 0) return null;
   if (campaign !== undefined) {
-    return `Nobody is held out of ${campaign} (its holdout is 0 %), so there is nothing to compare. Set a share, e.g. \`retention config set measurement.campaigns.${campaign}.holdoutPercent=10\`, and compare once the messages have had time to work.`;
+    return `Nobody is held out of ${campaign} (its holdout is 0 %), so there is nothing to compare. Set a share, e.g. \`retention config set 'measurement.campaigns={"${campaign}":{"holdoutPercent":10}}'\` (the value replaces every campaign's own share: list the others too), and compare once the messages have had time to work.`;
   }
   const withShare = HOLDABLE_CAMPAIGNS.filter((c) => holdoutPercentOf(c, measurement) > 0);
   if (withShare.length === 0) {
