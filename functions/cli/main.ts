@@ -1,5 +1,5 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
@@ -30,6 +30,8 @@ import type { LinkSigning } from '../core/links.js';
 import { createServer } from 'node:http';
 import { registerTemplateCommands } from './templates.js';
 import { registerCustomerCommands } from './customer.js';
+import { parseResponseModel } from '../core/measurement/response-model.js';
+import type { ResponseModelRun } from '../local/synthetic-outcomes.js';
 import { registerLiftCommand } from './lift.js';
 
 /** Serves one file on loopback (the HTML report), on the given port or a free one. */
@@ -86,6 +88,28 @@ const loadConfig = async (path: string | undefined): Promise<RetentionConfig> =>
     throw new UsageError(`cannot read the configuration ${path}: ${(error as Error).message}`);
   }
   return parseConfig(document);
+};
+
+/** A synthetic response model file (docs/response-model.md), validated; refused with the file, field and value. */
+const loadResponseModel = async (path: string, seed: number): Promise<ResponseModelRun> => {
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read the response model ${path}: ${(error as Error).message}`);
+  }
+  try {
+    // Named as given, or relative to here when it lies below (the demo's default is absolute).
+    const shown = relative(process.cwd(), path);
+    return { model: parseResponseModel(document), seed, file: shown.startsWith('..') || isAbsolute(shown) ? path : shown };
+  } catch (error) {
+    throw new UsageError(`cannot use the response model ${path}: ${(error as Error).message}`);
+  }
+};
+const parseSeed = (value: string): number => {
+  const seed = Number(value);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new InvalidArgumentError(`'${value}' is not a whole number ≥ 0`);
+  return seed;
 };
 
 const readData = async (path: string): Promise<string> => {
@@ -232,13 +256,18 @@ interface SimulateOptions {
   html?: string;
   dynamodbEndpoint?: string;
   sesEndpoint?: string;
+  /** A synthetic response model file (`false`: none, from `start --no-response-model`). */
+  responseModel?: string | false;
+  seed: number;
+  /** start: measurement.holdoutPercent for the demo. */
+  holdoutPercent?: number;
 }
 
 /** A simulation on a running local stack, in tables of its own (so several can share one DynamoDB Local). */
 const simulateOn = (
   stack: Pick<LocalStack, 'dynamodbEndpoint' | 'sesEndpoint'>,
   label: string,
-  run: { data: string; start: string; days: number; config: RetentionConfig; onDay?: (day: number, of: number) => void; links?: LinkSigning },
+  run: { data: string; start: string; days: number; config: RetentionConfig; onDay?: (day: number, of: number) => void; links?: LinkSigning; responseModel?: ResponseModelRun },
 ) =>
   simulate({
     ...run,
@@ -249,7 +278,9 @@ const simulateOn = (
   });
 
 const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (line: string) => void, links?: LinkSigning): Promise<SimulationResult> => {
-  const config = await withBrandOf(await loadConfig(options.config), options.brand);
+  const loaded = await withBrandOf(await loadConfig(options.config), options.brand);
+  const config = options.holdoutPercent === undefined ? loaded : parseConfig({ ...loaded, measurement: { ...loaded.measurement, holdoutPercent: options.holdoutPercent } });
+  const responseModel = options.responseModel ? await loadResponseModel(options.responseModel, options.seed) : undefined;
   const data = await readData(options.data);
   const started = performance.now();
   let lastShown = -1;
@@ -259,6 +290,7 @@ const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (
     days: options.days,
     config,
     links,
+    responseModel,
     onDay: (day, of) => {
       const shown = Math.floor((day / of) * 10);
       if (process.stderr.isTTY && shown !== lastShown) process.stderr.write(`\rsimulating… ${Math.round((day / of) * 100)}%`);
@@ -411,8 +443,11 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
     .option('--html <file>', 'write the HTML report here')
     .option('--dynamodb-endpoint <url>', 'use a running DynamoDB instead of starting DynamoDB Local')
     .option('--ses-endpoint <url>', 'use a running SES emulator instead of starting one')
+    .option('--response-model <file>', 'a SYNTHETIC response model (docs/response-model.md): writes the renewals, purchases and complaints it decides, labelled synthetic')
+    .option('--seed <n>', 'the response model\'s seed', parseSeed, 1)
     .action(async (options: SimulateOptions) => {
       await loadConfig(options.config); // refuse a bad configuration before starting anything
+      if (options.responseModel) await loadResponseModel(options.responseModel, options.seed); // and a bad response model
       const stack = await startLocalStack({ dynamodbEndpoint: options.dynamodbEndpoint, sesEndpoint: options.sesEndpoint });
       await withStack(stack, (running) => runSimulation(options, running, log));
     });
@@ -427,6 +462,10 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
     .option('--out <file>', 'write the JSON report here', resolve(repoRoot, 'reports/demo-report.json'))
     .option('--html <file>', 'write the HTML report here', resolve(repoRoot, 'reports/demo-report.html'))
     .option('--brand <file>', 'the business the e-mails and pages are of (configuration `brand`, as JSON)', resolve(repoRoot, 'data/demo-brand.json'))
+    .option('--response-model <file>', 'the SYNTHETIC response model the demo\'s outcomes come from (docs/response-model.md)', resolve(repoRoot, 'data/demo-response-model.json'))
+    .option('--no-response-model', 'no synthetic outcomes: only the demo data\'s own records')
+    .option('--seed <n>', 'the response model\'s seed', parseSeed, 1)
+    .option('--holdout-percent <n>', 'measurement.holdoutPercent for the demo', (v) => Number(v), 10)
     .option('--ses-port <port>', 'port of the SES emulator and its inbox', (v) => Number(v), 8005)
     .option('--no-serve', 'exit after the summary instead of serving the inbox')
     .action(async (options: SimulateOptions & { serve: boolean; sesPort: number }) => {
