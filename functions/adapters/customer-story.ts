@@ -11,6 +11,7 @@ import { DynamoConfigStore } from './dynamo-config.js';
 import type { TableNames } from './tables.js';
 import { DynamoErasureStore } from './dynamo-erasure.js';
 import type { ErasureReceipt } from '../core/erasure.js';
+import { holdoutStatusOf, type HoldoutStatus } from '../core/measurement/holdout.js';
 
 /** Everything stored about one customer's contact, for `retention explain`: read-only, every read by key or by index. */
 export interface CustomerStory {
@@ -23,6 +24,11 @@ export interface CustomerStory {
   readonly suppression?: Suppression;
   /** Every message of the customer, whatever its state, oldest due first. */
   readonly messages: readonly Message[];
+  /**
+   * Their holdout group under the stored configuration (`measurement`): the campaigns whose messages
+   * are recorded `heldOut`, never sent. Absent when the stored configuration does not validate.
+   */
+  readonly holdout?: HoldoutStatus;
 }
 
 /** No profile, no record, no ledger, no message: nothing is known of this id. */
@@ -39,7 +45,14 @@ export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: 
   const suppression = email ? ((await client.send(new GetCommand({ TableName: tables.Suppressions, Key: { addressKey: addressKey(email) } }))).Item as Suppression | undefined) : undefined;
 
   // Only read here: the configuration it is given is what a write that ends a message would read.
-  const messages = await new DynamoOutbox(client, tables.Messages, () => new DynamoConfigStore(client, tables.Control).get()).allFor(customerId);
+  const configStore = new DynamoConfigStore(client, tables.Control);
+  const messages = await new DynamoOutbox(client, tables.Messages, () => configStore.get()).allFor(customerId);
+  // The group follows from the id and the configuration alone (measurement/holdout.ts); a stored
+  // configuration that no longer validates (after an upgrade) leaves it unknown, not the story.
+  const holdout = await configStore.get().then(
+    (config) => holdoutStatusOf(customerId, config.measurement),
+    () => undefined,
+  );
   return {
     customerId,
     records,
@@ -47,6 +60,7 @@ export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: 
     ...(ledger ? { ledger } : {}),
     ...(suppression ? { suppression } : {}),
     messages,
+    ...(holdout ? { holdout } : {}),
   };
 };
 
@@ -64,6 +78,8 @@ export interface CustomerExport {
   readonly ledger: Record<string, unknown> | null;
   /** Whether their address is suppressed, why and since when. */
   readonly suppression: { readonly suppressed: false } | { readonly suppressed: true; readonly reason: string; readonly since: string };
+  /** Their holdout group (`treated`, `heldOut`, `mixed`) and the campaigns they are held out of; null when the stored configuration does not validate. */
+  readonly holdout: HoldoutStatus | null;
   /** The receipt of an earlier erasure of this id (they were registered again since), or null. */
   readonly erasure: ErasureReceipt | null;
 }
@@ -102,6 +118,7 @@ export const readCustomerExport = async (client: DynamoDBDocumentClient, tables:
     messages: (story.messages as unknown as Record<string, unknown>[]).map(readableItem),
     ledger: mapOrNull(story.ledger as unknown as Record<string, unknown> | undefined, readableItem),
     suppression: story.suppression ? { suppressed: true, reason: story.suppression.reason, since: story.suppression.since } : { suppressed: false },
+    holdout: story.holdout ? { group: story.holdout.group, heldOutOf: [...story.holdout.heldOutOf] } : null,
     erasure,
   };
 };

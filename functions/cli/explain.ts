@@ -4,6 +4,7 @@ import { localDateOf, localTimeOf } from '../core/calendar.js';
 import { hasMarketingConsent } from '../core/consent.js';
 import { maskEmail, maskEmailsIn } from '../core/mask.js';
 import { isFinal, type Message } from '../core/messages.js';
+import type { HoldoutStatus } from '../core/measurement/holdout.js';
 
 const at = (iso: string | undefined, timeZone: string): string => {
   if (!iso) return '—';
@@ -26,6 +27,14 @@ const messageLine = (message: Message, timeZone: string): string => {
   // Ended without a send; one still among the waiting (waitingCustomerId) may yet be brought back.
   const provisional = (message as Message & { waitingCustomerId?: string }).waitingCustomerId ? ' (for now: may be brought back before its deadline)' : '';
   return `${message.state.padEnd(10)} ${at(message.updatedAt ?? message.dueAt, zone)}  ${message.campaign.padEnd(18)} was due ${at(message.dueAt, zone)}${reason}${provisional} ${id}`;
+};
+
+/** The customer's holdout group, and what it means for their messages. */
+const holdoutLine = (holdout: HoldoutStatus | undefined): string => {
+  if (!holdout) return 'unknown (the stored configuration does not validate: see `retention config get`)';
+  if (holdout.group === 'treated') return 'treated (in no holdout: every campaign\'s messages go)';
+  const which = holdout.group === 'heldOut' ? `every campaign that can be (${holdout.heldOutOf.join(', ')})` : holdout.heldOutOf.join(', ');
+  return `${holdout.group === 'heldOut' ? 'HELD OUT' : 'mixed: held out'} of ${which} (measurement): those messages are recorded heldOut, never sent; complaint follow-ups always go`;
 };
 
 const when = (message: Message): string => message.sentAt ?? (!isFinal(message.state) ? message.sendAfter : (message.updatedAt ?? message.dueAt));
@@ -61,6 +70,8 @@ export const formatExplain = (story: CustomerStory): string => {
     }`,
   );
   lines.push(`Suppression: ${story.suppression ? `SUPPRESSED since ${story.suppression.since}: ${maskEmailsIn(story.suppression.reason)} (nothing is sent to ${story.suppression.address})` : profile?.email ? 'none (the address is not suppressed)' : 'no address'}`);
+
+  lines.push(`Holdout:     ${holdoutLine(story.holdout)}`);
 
   const ledger = story.ledger;
   if (ledger) {

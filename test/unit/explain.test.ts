@@ -36,6 +36,27 @@ describe('retention explain, as printed', () => {
     expect(text).not.toContain('yuki.tanaka');
   });
 
+  it('says the customer’s holdout group, and unknown when the configuration could not be read', () => {
+    // Prepare
+    const story: CustomerStory = { customerId: 'c-9', records: [{ type: 'customer', customerId: 'c-9', email: 'c9@example.jp', timeZone: 'Asia/Tokyo', marketingOptIn: true }], messages: [] };
+
+    // Act
+    const lines = [
+      { group: 'treated', heldOutOf: [] },
+      { group: 'heldOut', heldOutOf: ['birthday', 'renewal', 'survey', 'keepInTouch'] },
+      { group: 'mixed', heldOutOf: ['birthday'] },
+      undefined,
+    ].map((holdout) => formatExplain({ ...story, ...(holdout ? { holdout: holdout as CustomerStory['holdout'] } : {}) }).split('\n').find((line) => line.startsWith('Holdout:')));
+
+    // Assess
+    expect(lines).toEqual([
+      "Holdout:     treated (in no holdout: every campaign's messages go)",
+      'Holdout:     HELD OUT of every campaign that can be (birthday, renewal, survey, keepInTouch) (measurement): those messages are recorded heldOut, never sent; complaint follow-ups always go',
+      'Holdout:     mixed: held out of birthday (measurement): those messages are recorded heldOut, never sent; complaint follow-ups always go',
+      'Holdout:     unknown (the stored configuration does not validate: see `retention config get`)',
+    ]);
+  });
+
   it('says when there is no such customer', () => {
     expect(formatExplain({ customerId: 'c-0', records: [], messages: [] })).toBe('No customer c-0 on record.');
   });
