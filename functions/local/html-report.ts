@@ -1,6 +1,7 @@
 import { daysBetween } from '../core/calendar.js';
 import type { BandViolations } from './band-check.js';
 import type { ReportMessage, SimulationReport } from './report.js';
+import { LIFT_CSS, liftSection } from './lift-html.js';
 
 /**
  * The simulation report for a person: messages per day by campaign, the gaps between a customer's
@@ -89,13 +90,15 @@ export const renderHtmlReport = (report: SimulationReport, band: BandViolations,
   const notSent = report.messages.filter((m) => m.state !== 'sent');
   const s = report.summary;
   const bandLine = [['cap', band.cap], ['floor', band.floor], ['quiet hours', band.quietHours], ['duplicates', band.duplicates]] as const;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Retention simulation ${escape(report.window.start.slice(0, 10))}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Retention simulation ${escape(report.window.start.slice(0, 10))}</title>
 <style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#111}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}svg{width:100%;height:auto;background:#fafafa}
 table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}tr.expired td,tr.suppressed td,tr.cancelled td{color:#991b1b}
-.kpi{display:flex;gap:1.5rem;flex-wrap:wrap}.kpi div{background:#f3f4f6;padding:.5rem .8rem;border-radius:6px}.kpi b{display:block;font-size:1.3rem}.dot{display:inline-block;width:.7em;height:.7em;border-radius:50%;margin-right:.4em}.note{color:#555;font-size:12px}.ok{color:#166534}.bad{color:#991b1b}</style></head><body>
+.kpi{display:flex;gap:1.5rem;flex-wrap:wrap}.kpi div{background:#f3f4f6;padding:.5rem .8rem;border-radius:6px}.kpi b{display:block;font-size:1.3rem}.dot{display:inline-block;width:.7em;height:.7em;border-radius:50%;margin-right:.4em}.note{color:#555;font-size:12px}.ok{color:#166534}.bad{color:#991b1b}@media (max-width:600px){body{margin:1rem;font-size:15px}table{display:block;overflow-x:auto}}
+${LIFT_CSS}</style></head><body>
 <h1>Retention simulation: ${escape(report.window.start.slice(0, 10))} → ${escape(report.window.end.slice(0, 10))}</h1>
 <div class="kpi"><div><b>${s.sent}</b>sent</div><div><b>${s.deferred}</b>deferred on the way</div><div><b>${s.expired}</b>expired</div><div><b>${s.suppressed}</b>suppressed</div><div><b>${s.cancelled}</b>cancelled</div><div><b>${report.rejected.length}</b>records rejected</div><div><b>${report.warnings.length}</b>import warnings</div></div>
 <p>${bandLine.map(([name, list]) => `<span class="${list.length ? 'bad' : 'ok'}">${list.length} ${name} violations</span>`).join(' · ')}</p>
+${liftSection(report.lift?.result, report.responseModel)}
 <h2>Messages sent per day, by campaign</h2>
 <p>${campaigns.map((c, i) => `<span class="dot" style="background:${palette[i % palette.length]}"></span>${escape(c)} ${s.byCampaign[c]?.sent ?? 0}`).join(' &nbsp; ')}</p>
 ${dailyChart(report, campaigns)}
