@@ -84,6 +84,10 @@ describe('a simulation with a synthetic response model', () => {
     expect(complaints.length).toBe(report.responseModel!.wrote.complaintsOpened);
     expect(complaints.every((c) => c.synthetic === true)).toBe(true);
     expect(complaints.filter((c) => c.status === 'resolved').length).toBeGreaterThan(0);
+    // A reopened complaint is open again, after the resolution it keeps: what lift counts as reopened.
+    const reopened = state.complaints.filter((c) => c.reopenedAt !== undefined);
+    expect(reopened.length).toBe(report.responseModel!.wrote.complaintsReopened);
+    for (const complaint of reopened) expect([complaint.status, complaint.reopenedAt! > complaint.resolvedAt!]).toEqual(['open', true]);
 
     // Through the stream: the planner answered the synthetic complaints with follow-ups.
     const followUps = report.messages.filter((m) => m.campaign === 'complaintFollowUp' && m.messageId.includes('#syn-c-'));

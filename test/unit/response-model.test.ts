@@ -109,6 +109,8 @@ describe('one day of outcomes', () => {
       { customerId: 'c-1', complaintId: 'q-1', openedAt: '2027-02-01T10:00:00.000Z', status: 'resolved', resolvedAt: '2027-02-15T10:00:00.000Z' },
       { customerId: 'c-2', complaintId: 'q-2', openedAt: '2027-02-01T10:00:00.000Z', status: 'resolved', resolvedAt: '2027-02-15T10:00:00.000Z' },
       { customerId: 'c-2', complaintId: 'syn-c-2027-02-26-c-2', openedAt: '2027-02-26T12:00:00.000Z', status: 'open', synthetic: true },
+      // Reopened: stays open with its resolvedAt, never resolved again by the model.
+      { customerId: 'c-2', complaintId: 'q-3', openedAt: '2027-02-01T10:00:00.000Z', status: 'open', resolvedAt: '2027-02-12T12:00:00.000Z', reopenedAt: '2027-02-26T12:00:00.000Z', synthetic: true },
     ],
     sent: [
       { customerId: 'c-1', messageId: 'c-1#renewal#k-1#7', campaign: 'renewal', sentAt: '2027-02-22T09:00:00.000Z' },

@@ -24,7 +24,7 @@ export const RENEWAL_LOOKBACK_DAYS = 90;
 export const AFTER_MESSAGE_DAYS = 30;
 /** Days after a complaint's resolution when whether it is reopened is decided. */
 export const REOPEN_AFTER_DAYS = 14;
-/** Days after a complaint the model opened (or reopened) when the simulator resolves it. */
+/** Days after a complaint the model opened when the simulator resolves it (one it reopened stays open). */
 export const RESOLVE_AFTER_DAYS = 3;
 
 const probability = z.number({ error: 'must be a number' }).min(0, { error: 'must be a probability from 0 to 1' }).max(1, { error: 'must be a probability from 0 to 1' });
@@ -252,8 +252,9 @@ export const outcomesOfDay = (model: ResponseModel, seed: number, now: Date, sta
   for (const complaint of state.complaints) {
     if (!customers.has(complaint.customerId)) continue;
     const status = complaint.status ?? 'open';
-    // What the model opened or reopened, it resolves RESOLVE_AFTER_DAYS later, so follow-ups and surveys happen.
-    if (status === 'open' && complaint.synthetic === true && plusDays(dayOf(complaint.reopenedAt ?? complaint.openedAt), RESOLVE_AFTER_DAYS) === day) {
+    // What the model opened, it resolves RESOLVE_AFTER_DAYS later, so follow-ups and surveys happen. A
+    // reopened complaint stays open with its resolvedAt: what `retention lift` counts as reopened.
+    if (status === 'open' && complaint.synthetic === true && complaint.reopenedAt === undefined && plusDays(dayOf(complaint.openedAt), RESOLVE_AFTER_DAYS) === day) {
       records.push({ ...complaint, type: 'complaint', status: 'resolved', resolvedAt: at, ...label });
     }
     if (status === 'resolved' && complaint.resolvedAt !== undefined && complaint.reopenedAt === undefined && plusDays(dayOf(complaint.resolvedAt), REOPEN_AFTER_DAYS) === day) {
