@@ -84,7 +84,7 @@ describe('lift: a new interaction within 30 and 90 days', () => {
 
 describe('lift: complaints reopened', () => {
   const complaint = (customerId: string, complaintId: string, resolvedAt: string | null, reopenedAt: string | null = null) => ({ customerId, complaintId, resolvedAt, reopenedAt });
-  it('counts complaints resolved in the window; reopened when reopenedAt is after resolvedAt; fewer is better', () => {
+  it('counts complaints resolved in the window; reopened when reopenedAt is set, resolved again since or not; fewer is better', () => {
     const facts: LiftFacts = {
       ...none,
       customers: [...treated.slice(0, 40), ...heldOut].map((id) => customer(id)),
@@ -94,12 +94,12 @@ describe('lift: complaints reopened', () => {
         complaint(treated[0]!, 'open', null), // never resolved
         complaint(treated[0]!, 'before', '2026-12-31T23:59:59.999Z', '2027-01-02T00:00:00.000Z'),
         complaint(treated[0]!, 'after', '2027-04-01T00:00:00.000Z'),
-        complaint(treated[1]!, 'odd', '2027-02-01T10:00:00.000Z', '2027-01-20T00:00:00.000Z'), // reopened before it was resolved: not reopened
+        complaint(treated[1]!, 'again', '2027-02-01T10:00:00.000Z', '2027-01-20T00:00:00.000Z'), // reopened, then resolved again: reopened
       ],
     };
     const reopened = outcome(measureLift(facts, measurement, window), 'complaintsReopened');
     expect(reopened).toMatchObject({ counted: 'complaints', fewerIsBetter: true });
-    expect(reopened.comparison).toMatchObject({ treated: { n: 41, events: 2 }, heldOut: { n: 40, events: 20 }, verdict: 'lower' });
+    expect(reopened.comparison).toMatchObject({ treated: { n: 41, events: 3 }, heldOut: { n: 40, events: 20 }, verdict: 'lower' });
     expect(reopened.sentence).toContain('fewer with messages');
     expect(reopened.sentence).toContain('The messages helped.');
   });

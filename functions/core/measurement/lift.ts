@@ -13,8 +13,9 @@ import { compareProportions, describeComparison, type Comparison, type Proportio
  * - **interaction within 30 / 90 days**: customers whose profile existed at `since` (`createdAt` at or
  *   before it; a profile without one counts as existing), and the share of them with an interaction
  *   completed in (since, since + N days]. Not measurable while the window is shorter than N days.
- * - **complaints reopened**: complaints resolved in the window; reopened when `reopenedAt` is set and
- *   after `resolvedAt`. Fewer is better.
+ * - **complaints reopened**: complaints whose `resolvedAt` is in the window; reopened when `reopenedAt`
+ *   is set. Only a resolved complaint can be reopened, so a `reopenedAt` before `resolvedAt` means it
+ *   was resolved again since, and it still counts as reopened (by its latest resolution). Fewer is better.
  *
  * Every customer counts whatever their consent (intent to treat): comparing consenting customers
  * only would compare groups the messages themselves shaped, since messages cause unsubscribes.
@@ -206,7 +207,7 @@ export const measureLift = (facts: LiftFacts, measurement: Measurement, query: L
     if (complaint.resolvedAt === null) continue;
     const resolved = Date.parse(complaint.resolvedAt);
     if (resolved < sinceMs || resolved >= untilMs) continue;
-    count(reopened, groupOf.get(complaint.customerId), complaint.reopenedAt !== null && Date.parse(complaint.reopenedAt) > resolved);
+    count(reopened, groupOf.get(complaint.customerId), complaint.reopenedAt !== null);
   }
 
   const compared = (definition: OutcomeDefinition, counts: Counter): OutcomeResult => {
