@@ -96,7 +96,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px
 .kpi{display:flex;gap:1.5rem;flex-wrap:wrap}.kpi div{background:#f3f4f6;padding:.5rem .8rem;border-radius:6px}.kpi b{display:block;font-size:1.3rem}.dot{display:inline-block;width:.7em;height:.7em;border-radius:50%;margin-right:.4em}.note{color:#555;font-size:12px}.ok{color:#166534}.bad{color:#991b1b}@media (max-width:600px){body{margin:1rem;font-size:15px}table{display:block;overflow-x:auto}}
 ${LIFT_CSS}</style></head><body>
 <h1>Retention simulation: ${escape(report.window.start.slice(0, 10))} → ${escape(report.window.end.slice(0, 10))}</h1>
-<div class="kpi"><div><b>${s.sent}</b>sent</div><div><b>${s.deferred}</b>deferred on the way</div><div><b>${s.expired}</b>expired</div><div><b>${s.suppressed}</b>suppressed</div><div><b>${s.cancelled}</b>cancelled</div><div><b>${report.rejected.length}</b>records rejected</div><div><b>${report.warnings.length}</b>import warnings</div></div>
+<div class="kpi"><div><b>${s.sent}</b>sent</div><div><b>${s.deferred}</b>deferred on the way</div><div><b>${s.expired}</b>expired</div><div><b>${s.suppressed}</b>suppressed</div><div><b>${s.cancelled}</b>cancelled</div>${(s.heldOut ?? 0) > 0 ? `<div><b>${s.heldOut}</b>held out</div>` : ''}<div><b>${report.rejected.length}</b>records rejected</div><div><b>${report.warnings.length}</b>import warnings</div></div>
 <p>${bandLine.map(([name, list]) => `<span class="${list.length ? 'bad' : 'ok'}">${list.length} ${name} violations</span>`).join(' · ')}</p>
 ${liftSection(report.lift?.result, report.responseModel)}
 <h2>Messages sent per day, by campaign</h2>

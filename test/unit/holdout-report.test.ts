@@ -4,6 +4,7 @@ import { defaultConfig, type RetentionConfig } from '../../functions/core/config
 import { holdoutPlaceOf } from '../../functions/core/measurement/holdout.js';
 import type { Message, MessageState } from '../../functions/core/messages.js';
 import { checkBand } from '../../functions/local/band-check.js';
+import { renderHtmlReport } from '../../functions/local/html-report.js';
 import { emptyStats } from '../../functions/local/dynamo-stats.js';
 import { buildReport } from '../../functions/local/report.js';
 import type { SimulationResult } from '../../functions/local/simulation.js';
@@ -75,6 +76,19 @@ describe('held-out messages in the simulation report', () => {
     expect(report.summary.byCampaign.birthday).toMatchObject({ sent: 0, heldOut: 1 });
     expect(report.summary.byCampaign.survey).toMatchObject({ heldOut: 1 });
     expect(report.summary.byCampaign.keepInTouch).toMatchObject({ sent: 3, heldOut: 0 });
+  });
+
+  it('counts them in the HTML report, when there are any', () => {
+    // Prepare
+    const report = buildReport({ start, end, config: at30, messages, rejected: [] });
+    const none = buildReport({ start, end, config: defaultConfig, messages: messages.filter((m) => m.state !== 'heldOut'), rejected: [] });
+
+    // Act
+    const [html, without] = [report, none].map((r) => renderHtmlReport(r, checkBand(r, r.config, subjects)));
+
+    // Assess
+    expect(html).toContain('<div><b>2</b>held out</div>');
+    expect(without).not.toContain('held out</div>');
   });
 });
 
