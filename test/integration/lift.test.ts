@@ -49,7 +49,7 @@ const cohortOf = (prefix: string, since: string, days = 0): Cohort => {
     groups[group]++;
     const late = i === 0; // created after since: not in the interaction outcomes
     lines.push({ type: 'customer', customerId: id, email: `${id}@example.com`, timeZone: 'Europe/Madrid', marketingOptIn: i % 3 !== 0, createdAt: late ? day(1) : '2026-05-01T00:00:00.000Z' });
-    const renewed = group === 'treated' ? i % 5 !== 0 : i % 2 === 0;
+    const renewed = group === 'treated' ? i % 5 !== 0 : i % 3 === 0; // 80 % against 33 %: beyond chance whatever the split
     lines.push({ type: 'contract', contractId: `k${i}`, customerId: id, endsOn: date(5 + (i % 80)), status: renewed ? 'renewed' : 'active' });
     expected.renewal[group].n++;
     if (renewed) expected.renewal[group].events++;
@@ -63,7 +63,7 @@ const cohortOf = (prefix: string, since: string, days = 0): Cohort => {
       if (interactionDay !== null && interactionDay <= 30) expected.interaction30[group].events++;
       if (interactionDay !== null && interactionDay <= 90) expected.interaction90[group].events++;
     }
-    const reopened = group === 'heldOut' ? i % 3 === 0 : i % 10 === 0;
+    const reopened = group === 'heldOut' ? i % 2 === 0 : i % 10 === 0; // 50 % against 10 %
     lines.push({ type: 'complaint', complaintId: `q${i}`, customerId: id, openedAt: day(2), status: reopened ? 'open' : 'resolved', resolvedAt: day(3), ...(reopened ? { reopenedAt: day(8) } : {}) });
     expected.complaintsReopened[group].n++;
     if (reopened) expected.complaintsReopened[group].events++;
@@ -87,8 +87,8 @@ describe('retention lift on a stack', () => {
     // Prepare
     const prefix = uniquePrefix('lift');
     const cohort = cohortOf(prefix, '2027-01-01');
-    expect(cohort.groups.treated).toBeGreaterThan(40);
-    expect(cohort.groups.heldOut).toBeGreaterThan(40);
+    expect(cohort.groups.treated).toBeGreaterThanOrEqual(30);
+    expect(cohort.groups.heldOut).toBeGreaterThanOrEqual(30);
     const file = await tempFile('cohort.ndjson', cohort.lines.map((line) => JSON.stringify(line)).join('\n'));
     expect((await cli(prefix, 'import', file)).code).toBe(0);
     expect((await cli(prefix, 'config', 'set', `measurement.salt="${SALT}"`)).code).toBe(0);
