@@ -31,7 +31,7 @@ export interface LiftOutput extends LiftResult {
   readonly source: string;
   /** Stored records left out because they failed their schema. */
   readonly unreadable: number;
-  /** When the outcomes were made by a synthetic response model (a simulation report): what it is. */
+  /** When outcomes were made by a synthetic response model (a simulation report, or records labelled synthetic): what it says. */
   readonly responseModel: ResponseModelNote | null;
   /** Something the reader should know about the window or the data (e.g. the window reaches past a report's data). */
   readonly notes: readonly string[];
@@ -79,7 +79,7 @@ export const formatLift = (output: LiftOutput): string => {
     `Lift: held-out against treated customers, ${window.since} → ${window.until} (${daysBetween(window.since, window.until)} UTC days, until not included), ${output.campaign === null ? 'every campaign' : `campaign ${output.campaign}`}`,
     `From: ${output.source}`,
   ];
-  if (output.responseModel) lines.push(`SYNTHETIC DATA: the outcomes were made by a synthetic response model, not by customers (${output.responseModel.description})`);
+  if (output.responseModel) lines.push(`SYNTHETIC DATA: ${output.responseModel.description}`);
   lines.push(`Holdout: ${holdoutWords(output)} (measurement in the configuration)`);
   lines.push(
     `Groups: ${groups.treated} treated, ${groups.heldOut} held out${groups.mixed > 0 ? `; ${groups.mixed} held out of some campaigns only, left out` : ''}. Every customer counts, consenting or not (intent to treat).`,
@@ -166,7 +166,10 @@ export const registerLiftCommand = (program: Command, parts: LiftCommandParts): 
       if (window.since < reported.since || window.until > reported.until) {
         notes.push(`the report's simulation ran ${reported.since} → ${reported.until}; outside it the records are only what its data held, with no messages and no responses`);
       }
-      const responseModel = report.responseModel?.synthetic === true ? { synthetic: true as const, description: String(report.responseModel.description ?? '') } : null;
+      const responseModel =
+        report.responseModel?.synthetic === true
+          ? { synthetic: true as const, description: `the outcomes were made by a synthetic response model, not by customers (${String(report.responseModel.description ?? '')})` }
+          : null;
       output = {
         ...measureLift(report.lift.facts, report.config.measurement, { ...window, campaign: options.campaign }),
         source: `the simulation report ${options.report}`,
@@ -177,7 +180,7 @@ export const registerLiftCommand = (program: Command, parts: LiftCommandParts): 
     } else {
       const window = windowOf(options, undefined, today);
       if (window.since >= window.until) throw usageError(`--since ${window.since} is not before --until ${window.until}`);
-      const { config, facts, unreadable, table } = await withDatabase(options, async (db, tables) => ({
+      const { config, facts, unreadable, synthetic, table } = await withDatabase(options, async (db, tables) => ({
         config: await new DynamoConfigStore(db, tables.Control).get(),
         ...(await readLiftFacts(db, tables.Customers)),
         table: tables.Customers,
@@ -186,7 +189,10 @@ export const registerLiftCommand = (program: Command, parts: LiftCommandParts): 
         ...measureLift(facts, config.measurement, { ...window, campaign: options.campaign }),
         source: `the table ${table} (every item read with a Scan) and the stored configuration`,
         unreadable: unreadable.length,
-        responseModel: null,
+        responseModel:
+          synthetic > 0
+            ? { synthetic: true, description: `${synthetic} of the records read say "synthetic": true: a simulation's response model made them up, not customers (npm start leaves its demo on the local stack)` }
+            : null,
         notes: window.until > today ? [`the window ends after today (${today}): what has not happened yet is not counted`] : [],
       };
       for (const { reason } of unreadable.slice(0, 5)) process.stderr.write(`retention: left out: ${reason}\n`);

@@ -18,15 +18,17 @@ export interface ReportLift {
 }
 
 /** Every item of the Customers table, read page by page into the facts lift needs (a Scan: see docs/measurement.md for its cost). */
-export const readLiftFacts = async (client: DynamoDBDocumentClient, customersTable: string): Promise<{ facts: LiftFacts; unreadable: { record: string; reason: string }[] }> => {
+export const readLiftFacts = async (client: DynamoDBDocumentClient, customersTable: string): Promise<{ facts: LiftFacts; unreadable: { record: string; reason: string }[]; synthetic: number }> => {
   const facts = { customers: [], contracts: [], interactions: [], complaints: [] } as { -readonly [K in keyof LiftFacts]: LiftFacts[K][number][] };
   const unreadable: { record: string; reason: string }[] = [];
+  let synthetic = 0;
   for await (const page of scanPages(client, { TableName: customersTable })) {
     const read = liftFactsOf(page);
     for (const key of Object.keys(facts) as (keyof LiftFacts)[]) (facts[key] as unknown[]).push(...read.facts[key]);
     unreadable.push(...read.unreadable);
+    synthetic += read.synthetic;
   }
-  return { facts, unreadable };
+  return { facts, unreadable, synthetic };
 };
 
 /** The lift section of a simulation that ran from `start` to `end` with this configuration. */

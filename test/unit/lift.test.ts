@@ -164,13 +164,14 @@ describe('lift: facts from the Customers table', () => {
       { customerId: 'c-2', recordKey: 'customer', type: 'customer', email: 'bob@example.com', timeZone: 'UTC', createdAt: '2027-02-01T00:00:00Z' },
       { customerId: 'c-1', recordKey: 'preferences', receive: 'nothing' },
       { customerId: 'c-1', recordKey: 'contract#k1', contractId: 'k1', endsOn: '2027-02-01', status: 'renewed' }, // written without type
-      { customerId: 'c-1', recordKey: 'interaction#i1', type: 'interaction', interactionId: 'i1', completedAt: '2027-01-03T00:00:00Z' },
+      { customerId: 'c-1', recordKey: 'interaction#i1', type: 'interaction', interactionId: 'i1', completedAt: '2027-01-03T00:00:00Z', synthetic: true },
       { customerId: 'c-1', recordKey: 'complaint#q1', type: 'complaint', complaintId: 'q1', openedAt: '2027-01-01T00:00:00Z', status: 'open', resolvedAt: '2027-01-02T00:00:00Z', reopenedAt: '2027-01-04T00:00:00Z' },
       { customerId: 'c-1', recordKey: 'surveyResponse#s1', type: 'surveyResponse', surveyId: 's1', score: 9 },
       { customerId: 'c-3', recordKey: 'erasure#x', type: 'erasure' },
       { customerId: 'c-4', recordKey: 'customer', type: 'customer', email: 'not-an-address@', timeZone: 'UTC' },
     ];
-    const { facts, unreadable } = liftFactsOf(items);
+    const { facts, unreadable, synthetic } = liftFactsOf(items);
+    expect(synthetic).toBe(1);
     expect(facts.customers).toEqual([
       { customerId: 'c-1', createdAt: null },
       { customerId: 'c-2', createdAt: '2027-02-01T00:00:00Z' },

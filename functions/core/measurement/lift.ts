@@ -35,7 +35,8 @@ export interface LiftFacts {
 export interface LiftFactsRead {
   readonly facts: LiftFacts;
   /** Stored records that failed their schema: left out, named here (record, field, reason; never a full address). */
-  readonly unreadable: readonly { readonly record: string; readonly reason: string }[];
+  readonly unreadable: readonly { readonly record: string; readonly reason: string }[];  /** Records counted that say `synthetic: true` (written by a simulation's response model, docs/response-model.md). */
+  readonly synthetic: number;
 }
 
 /**
@@ -48,6 +49,7 @@ export const liftFactsOf = (items: readonly unknown[]): LiftFactsRead => {
   const interactions: LiftFacts['interactions'][number][] = [];
   const complaints: LiftFacts['complaints'][number][] = [];
   const unreadable: { record: string; reason: string }[] = [];
+  let synthetic = 0;
   for (const item of items) {
     if (typeof item !== 'object' || item === null) continue;
     const raw = item as Record<string, unknown>;
@@ -60,6 +62,7 @@ export const liftFactsOf = (items: readonly unknown[]): LiftFactsRead => {
       continue;
     }
     const record = parsed.record;
+    if (raw.synthetic === true) synthetic++;
     switch (record.type) {
       case 'customer':
         customers.push({ customerId: record.customerId, createdAt: typeof raw.createdAt === 'string' ? record.createdAt : null });
@@ -75,7 +78,7 @@ export const liftFactsOf = (items: readonly unknown[]): LiftFactsRead => {
         break;
     }
   }
-  return { facts: { customers, contracts, interactions, complaints }, unreadable };
+  return { facts: { customers, contracts, interactions, complaints }, unreadable, synthetic };
 };
 
 export type OutcomeName = 'renewal' | 'interaction30' | 'interaction90' | 'complaintsReopened';
