@@ -97,17 +97,19 @@ export const describeComparison = (outcome: string, comparison: Comparison, opti
   const { treated, heldOut, interval, minimumDetectable, verdict } = comparison;
   const counted = options.counted ?? 'customers';
   const sizes = `${treated.n} treated, ${heldOut.n} held out`;
-  const detectable =
-    minimumDetectable === null
-      ? ''
-      : minimumDetectable >= 1
-        ? ` At these sizes (${sizes}) not even a difference of 100 points would be found four times in five.`
-        : ` At these sizes (${sizes}) only a difference of about ${points(minimumDetectable)} or more would be found four times in five.`;
+  /** The sentence about what these sizes can find; `sizes` only when the sentence before did not give them. */
+  const detectable = (withSizes: boolean) => {
+    const atTheseSizes = withSizes ? `At these sizes (${sizes})` : 'At these sizes';
+    if (minimumDetectable === null) return '';
+    return minimumDetectable >= 1
+      ? ` ${atTheseSizes} not even a difference of 100 points would be found four times in five.`
+      : ` ${atTheseSizes} only a difference of about ${points(minimumDetectable)} or more would be found four times in five.`;
+  };
   switch (verdict) {
     case 'tooSmall':
-      return `The groups are too small to tell whether messages change how many ${counted} ${outcome} (${sizes}; at least ${MIN_GROUP_SIZE} in each are needed).${detectable}`;
+      return `The groups are too small to tell whether messages change how many ${counted} ${outcome} (${sizes}; at least ${MIN_GROUP_SIZE} in each are needed).${detectable(false)}`;
     case 'noDifference':
-      return `No difference beyond chance: ${percent(treated.rate)} of treated and ${percent(heldOut.rate)} of held-out ${counted} ${outcome} (95 % interval of the difference ${points(interval[0])} to ${points(interval[1])}).${detectable}`;
+      return `No difference beyond chance: ${percent(treated.rate)} of treated and ${percent(heldOut.rate)} of held-out ${counted} ${outcome} (95 % interval of the difference ${points(interval[0])} to ${points(interval[1])}).${detectable(true)}`;
     case 'higher':
     case 'lower': {
       const better = options.fewerIsBetter === undefined ? '' : (verdict === 'lower') === options.fewerIsBetter ? ' The messages helped.' : ' The messages made it worse.';
