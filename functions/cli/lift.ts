@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { DynamoConfigStore } from '../adapters/dynamo-config.js';
 import { addDays, daysBetween, isValidLocalDate, type LocalDate } from '../core/calendar.js';
 import { HOLDABLE_CAMPAIGNS, type HoldableCampaign } from '../core/measurement/holdout.js';
-import { measureLift, type LiftResult, type OutcomeResult } from '../core/measurement/lift.js';
+import { lastEventDayOf, measureLift, type LiftResult, type OutcomeResult } from '../core/measurement/lift.js';
 import type { Verdict } from '../core/measurement/proportions.js';
 import { readLiftFacts } from '../local/lift-report.js';
 import type { SimulationReport } from '../local/report.js';
@@ -178,13 +178,17 @@ export const registerLiftCommand = (program: Command, parts: LiftCommandParts): 
         notes,
       };
     } else {
-      const window = windowOf(options, undefined, today);
-      if (window.since >= window.until) throw usageError(`--since ${window.since} is not before --until ${window.until}`);
+      if (options.since !== undefined && options.until !== undefined && options.since >= options.until) throw usageError(`--since ${options.since} is not before --until ${options.until}`);
       const { config, facts, unreadable, synthetic, table } = await withDatabase(options, async (db, tables) => ({
         config: await new DynamoConfigStore(db, tables.Control).get(),
         ...(await readLiftFacts(db, tables.Customers)),
         table: tables.Customers,
       }));
+      // Records dated after today are a simulation's (npm start leaves its 2027 demo on the local stack): the window ends where they do.
+      const lastEvent = lastEventDayOf(facts);
+      const simulated = options.until === undefined && lastEvent !== undefined && lastEvent >= today ? { since: addDays(lastEvent, 1 - DEFAULT_WINDOW_DAYS), until: addDays(lastEvent, 1) } : undefined;
+      const window = windowOf(options, simulated, today);
+      if (window.since >= window.until) throw usageError(`--since ${window.since} is not before --until ${window.until}`);
       output = {
         ...measureLift(facts, config.measurement, { ...window, campaign: options.campaign }),
         source: `the table ${table} (every item read with a Scan) and the stored configuration`,
@@ -193,7 +197,11 @@ export const registerLiftCommand = (program: Command, parts: LiftCommandParts): 
           synthetic > 0
             ? { synthetic: true, description: `${synthetic} of the records read say "synthetic": true: a simulation's response model made them up, not customers (npm start leaves its demo on the local stack)` }
             : null,
-        notes: window.until > today ? [`the window ends after today (${today}): what has not happened yet is not counted`] : [],
+        notes: simulated
+          ? [`no --until: the records' latest event is on ${lastEvent}, after today (${today}), as a simulation's are, so the window ends the day after it`]
+          : window.until > today
+            ? [`the window ends after today (${today}): what has not happened yet is not counted`]
+            : [],
       };
       for (const { reason } of unreadable.slice(0, 5)) process.stderr.write(`retention: left out: ${reason}\n`);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liftFactsOf, measureLift, type LiftFacts, type OutcomeResult } from '../../functions/core/measurement/lift.js';
+import { lastEventDayOf, liftFactsOf, measureLift, type LiftFacts, type OutcomeResult } from '../../functions/core/measurement/lift.js';
 import { holdoutGroupOf } from '../../functions/core/measurement/holdout.js';
 
 const measurement = { holdoutPercent: 50, salt: 'lift-test', campaigns: {} };
@@ -188,5 +188,25 @@ describe('lift: facts from the Customers table', () => {
     const items = [...treated.slice(0, 30), ...heldOut.slice(0, 30)].map((customerId, i) => ({ customerId, recordKey: 'customer', type: 'customer', email: `x${i}@example.com`, timeZone: 'UTC', marketingOptIn: i % 2 === 0 }));
     const result = measureLift(liftFactsOf(items).facts, measurement, window);
     expect(result.groups).toEqual({ treated: 30, heldOut: 30, mixed: 0 });
+  });
+});
+
+describe('lift: the last event the records tell of', () => {
+  it('is the latest profile, interaction, resolution or reopening, as a UTC day; a contract end (often in the future) is no event', () => {
+    // Prepare
+    const facts: LiftFacts = {
+      customers: [{ customerId: 'c-1', createdAt: '2027-01-02T10:00:00Z' }, { customerId: 'c-2', createdAt: null }],
+      contracts: [{ customerId: 'c-1', contractId: 'k-1', endsOn: '2029-01-01', autoRenew: false, status: 'active' }],
+      interactions: [{ customerId: 'c-1', completedAt: '2027-03-30T23:30:00-02:00' }],
+      complaints: [{ customerId: 'c-2', complaintId: 'q-1', resolvedAt: '2027-02-01T00:00:00Z', reopenedAt: '2027-03-01T00:00:00Z' }],
+    };
+
+    // Act
+    const last = lastEventDayOf(facts);
+    const none = lastEventDayOf({ customers: [], contracts: facts.contracts, interactions: [], complaints: [] });
+
+    // Assess: 23:30 at UTC−2 is 01:30 the next day in UTC.
+    expect(last).toBe('2027-03-31');
+    expect(none).toBeUndefined();
   });
 });

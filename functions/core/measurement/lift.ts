@@ -81,6 +81,17 @@ export const liftFactsOf = (items: readonly unknown[]): LiftFactsRead => {
   return { facts: { customers, contracts, interactions, complaints }, unreadable, synthetic };
 };
 
+/** The UTC day of the latest event the records tell of (a profile made, an interaction, a complaint resolved or reopened), or undefined. */
+export const lastEventDayOf = (facts: LiftFacts): LocalDate | undefined => {
+  const instants = [
+    ...facts.customers.map((customer) => customer.createdAt),
+    ...facts.interactions.map((interaction) => interaction.completedAt),
+    ...facts.complaints.flatMap((complaint) => [complaint.resolvedAt, complaint.reopenedAt]),
+  ].filter((instant): instant is string => instant !== null);
+  const latest = instants.reduce<string | undefined>((max, instant) => (max === undefined || instant > max ? instant : max), undefined);
+  return latest === undefined ? undefined : new Date(latest).toISOString().slice(0, 10);
+};
+
 export type OutcomeName = 'renewal' | 'interaction30' | 'interaction90' | 'complaintsReopened';
 
 interface OutcomeDefinition {
