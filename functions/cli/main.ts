@@ -474,7 +474,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       const keep = async (result: SimulationResult) => {
         await keepAsLocalStack({ endpoint: stack.dynamodbEndpoint, tables: result.tables });
         const localStack = `DynamoDB Local on ${LOCAL_DATA_DIR}, tables ${LOCAL_TABLE_PREFIX}*`;
-        log(formatDemoGuide(result, { localStack, dataPath: options.data, data: await readData(options.data), shippedDemo: resolve(options.data) === resolve(repoRoot, 'data/demo.ndjson') }));
+        log(formatDemoGuide(result, { localStack, dataPath: options.data, data: await readData(options.data), shippedDemo: resolve(options.data) === resolve(repoRoot, 'data/demo.ndjson'), reportPath: options.out }));
       };
       if (!options.serve) {
         await withStack(stack, async (running) => keep(await runSimulation({ ...options, start }, running, log)));

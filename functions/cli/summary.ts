@@ -79,17 +79,21 @@ const lineList = (lines: readonly number[]): string =>
  */
 export const formatDemoGuide = (
   result: Pick<SimulationResult, 'report' | 'rejected'>,
-  run: { readonly localStack: string; readonly dataPath: string; readonly data: string; readonly shippedDemo: boolean },
+  run: { readonly localStack: string; readonly dataPath: string; readonly data: string; readonly shippedDemo: boolean; readonly reportPath?: string },
 ): string => {
   const customerId = result.report.messages.find((m) => m.state === 'sent')?.customerId ?? result.report.messages[0]?.customerId ?? '<customerId>';
   const lastDay = new Date(Date.parse(result.report.window.end) - 86_400_000).toISOString().slice(0, 10);
-  const shown = relative(process.cwd(), run.dataPath);
-  const dataPath = shown.startsWith('..') || isAbsolute(shown) ? run.dataPath : shown;
+  /** A path as typed from here, when it is under here. */
+  const shown = (path: string) => {
+    const relativePath = relative(process.cwd(), path);
+    return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
+  };
   const commands: [string, string][] = [
     [`npx retention explain ${customerId}`, 'everything stored about one customer: each message, its state and why'],
-    [`npx retention preview ${customerId} --start ${lastDay} --data ${dataPath}`, 'what they would get next, and why'],
+    [`npx retention preview ${customerId} --start ${lastDay} --data ${shown(run.dataPath)}`, 'what they would get next, and why'],
     [`npx retention customer export ${customerId}`, 'every item held about them, as one JSON document (what they get when they ask for their data)'],
     ['npx retention config get', 'the configuration the handlers read'],
+    ...(run.reportPath === undefined ? [] : [[`npx retention lift --report ${shown(run.reportPath)}`, 'held-out against treated customers: did the messages retain? (docs/measurement.md)'] as [string, string]]),
     [`npx retention templates preview survey --customer ${customerId} --open`, 'an e-mail as this customer gets it, in a browser; `templates pull` for all of them as files'],
   ];
   const width = Math.max(...commands.map(([command]) => command.length));
