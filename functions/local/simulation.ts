@@ -328,9 +328,12 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   const timed: NdjsonLine[] = [...imported.timed].sort((a, b) => a.at!.getTime() - b.at!.getTime());
   let nextTimed = 0;
   let nextPlanner = nextDailyFire(options.start, settings.schedules.planner);
+  // The runner's own reads (the report, the response model's view of the tables), not a handler's.
+  const documentClient = documentClientFor(dynamoDbClient(dynamodbEndpoint));
   const responseModel = options.responseModel;
   const synthetic = emptySyntheticCounts();
-  const syntheticIo = { client: documentClientFor(dynamoDbClient(dynamodbEndpoint)), tables: system.tables, write: (records: readonly BusinessRecord[]) => system.runtime('customerStream').stores().customers.putRecords(records) };
+  // The model's records go in as a business system's writes do: into the Customers table, then through the stream.
+  const syntheticIo = { client: documentClient, tables: system.tables, write: (records: readonly BusinessRecord[]) => system.runtime('customerStream').stores().customers.putRecords(records) };
   let nextResponse = responseModel ? nextDailyFire(options.start, RESPONSE_MODEL_SCHEDULE) : undefined;
   let lastDay = -1;
 
@@ -373,13 +376,17 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   if (end.getTime() >= firstExpiry) deleted.push(...(await system.sweepExpired(end)));
   // The tables hold what AWS would; the report lists every message that ended in the window, those
   // deleted on the way included (kept as they were swept), so its figures and the band check are whole.
-  const messages = [...deleted, ...(await readAllMessages(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), system.tables.Messages))];
+  const messages = [...deleted, ...(await readAllMessages(documentClient, system.tables.Messages))];
+  const report: SimulationReport = {
+    ...buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected, warnings: imported.warnings }),
+    lift: await liftSectionOf(documentClient, system.tables.Customers, options.config, { start: options.start, end }),
+    ...(responseModel ? { responseModel: { synthetic: true, description: responseModel.model.description, seed: responseModel.seed, file: responseModel.file ?? null, wrote: synthetic } } : {}),
+  };
   return {
     floorSubjects: floorSubjectsOf([...imported.records, ...timed]),
     customers: imported.records.filter((line) => line.record.type === 'customer').length,
     waiting: messages.filter((message) => message.state === 'planned' || message.state === 'deferred'),
-    report: { ...buildReport({ start: options.start, end, config: options.config, messages, rejected: imported.rejected, warnings: imported.warnings }), lift: await liftSectionOf(documentClientFor(dynamoDbClient(options.dynamodbEndpoint)), system.tables.Customers, options.config, { start: options.start, end }),
-      ...(responseModel ? { responseModel: { synthetic: true, description: responseModel.model.description, seed: responseModel.seed, file: responseModel.file ?? null, wrote: synthetic } } : {}) },
+    report,
     imported: imported.imported,
     rejected: imported.rejected,
     warnings: imported.warnings,
