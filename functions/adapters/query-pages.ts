@@ -1,6 +1,6 @@
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 
-/** Every page of a query, one after another: with scanAll, the one place that follows `LastEvaluatedKey`. */
+/** Every page of a query, one after another: with scanPages, the one place that follows `LastEvaluatedKey`. */
 export async function* queryPages(client: DynamoDBDocumentClient, input: QueryCommandInput): AsyncIterable<Record<string, unknown>[]> {
   let ExclusiveStartKey = input.ExclusiveStartKey;
   do {
@@ -30,11 +30,6 @@ export async function* scanPages(client: DynamoDBDocumentClient, input: ScanComm
 /** All items of a scan: only for the local stack's small tables (reports, `explain` locally), never a deployed one's. */
 export const scanAll = async (client: DynamoDBDocumentClient, input: ScanCommandInput): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey = input.ExclusiveStartKey;
-  do {
-    const page = await client.send(new ScanCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  for await (const page of scanPages(client, input)) items.push(...page);
   return items;
 };
