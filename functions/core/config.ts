@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import defaults from '../../config/defaults.json' with { type: 'json' };
 import { functionTimeoutSeconds } from './function-timeouts.js';
 

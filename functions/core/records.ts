@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidBirthday, isValidLocalDate, isValidTimeZone } from './calendar.js';
 import { InvalidRecordError } from './errors.js';
 import { firstInexactNumber } from './inexact-number.js';
