@@ -16,20 +16,21 @@ export interface Proportion {
   readonly events: number;
 }
 
-const Z_95 = 1.959963984540054;
+/** The z of a two-sided 95 % interval. */
+export const Z_95 = 1.959963984540054;
 /** The z of 80 % power: a difference as large as the minimum detectable effect is found four times in five. */
 const Z_POWER_80 = 0.8416212335729143;
 
 /** Below this many in a group, an interval says little and the comparison says so. */
 export const MIN_GROUP_SIZE = 30;
 
-/** The Wilson score interval of one proportion (95 %). */
-export const wilsonInterval = ({ n, events }: Proportion): readonly [number, number] => {
+/** The Wilson score interval of one proportion (95 %, or the confidence of `z`). */
+export const wilsonInterval = ({ n, events }: Proportion, z: number = Z_95): readonly [number, number] => {
   if (n === 0) return [0, 1];
   const p = events / n;
-  const z2 = Z_95 * Z_95;
+  const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (Z_95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 };
 
