@@ -43,6 +43,7 @@ try {
       format: 'esm',
       target: `node${process.versions.node.split('.')[0]}`,
       minify: true,
+      mainFields: ['module', 'main'],
       banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
       logLevel: 'error',
     });
