@@ -20,7 +20,7 @@ import { cloudFormationClient, describeStackOutputs, readOutputsFile, StackOutpu
 import { createTables, dynamoDbClient, startDynamoDbLocal, startLocalStack, type LocalStack, type RunningService } from '../local/local-stack.js';
 import { simulate, type SimulationResult } from '../local/simulation.js';
 import { formatDemoGuide, formatSummary } from './summary.js';
-import { formatConfigDiff } from './config-diff.js';
+import { configDiffFigures, formatConfigDiff } from './config-diff.js';
 import { formatPreview } from './preview.js';
 import { renderHtmlReport } from '../local/html-report.js';
 import { checkBand } from '../local/band-check.js';
@@ -33,6 +33,8 @@ import { registerCustomerCommands } from './customer.js';
 import { parseResponseModel } from '../core/measurement/response-model.js';
 import type { ResponseModelRun } from '../local/synthetic-outcomes.js';
 import { registerLiftCommand } from './lift.js';
+import { parseSampleSize } from '../core/sample.js';
+import { asSampleOfCohort, formatSampleSection, sampleToRun } from './sample-run.js';
 
 /** Serves one file on loopback (the HTML report), on the given port or a free one. */
 const serveFile = async (path: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> => {
@@ -106,6 +108,15 @@ const loadResponseModel = async (path: string, seed: number): Promise<ResponseMo
     throw new UsageError(`cannot use the response model ${path}: ${(error as Error).message}`);
   }
 };
+/** `--sample <n>`: a whole number of customers ≥ 1 (a sample larger than the cohort runs it whole). */
+const parseSample = (value: string): number => {
+  try {
+    return parseSampleSize(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
+const SAMPLE_HELP = 'simulate a stable random sample of n customers (all their records) and scale every figure to the whole cohort with its 95 % interval (docs/cli.md)';
 const parseSeed = (value: string): number => {
   const seed = Number(value);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new InvalidArgumentError(`'${value}' is not a whole number ≥ 0`);
@@ -261,6 +272,8 @@ interface SimulateOptions {
   seed: number;
   /** start: measurement.holdoutPercent for the demo. */
   holdoutPercent?: number;
+  /** simulate: a stable random sample of this many customers (core/sample.ts). */
+  sample?: number;
 }
 
 /** A simulation on a running local stack, in tables of its own (so several can share one DynamoDB Local). */
@@ -281,10 +294,12 @@ const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (
   const loaded = await withBrandOf(await loadConfig(options.config), options.brand);
   const config = options.holdoutPercent === undefined ? loaded : parseConfig({ ...loaded, measurement: { ...loaded.measurement, holdoutPercent: options.holdoutPercent } });
   const responseModel = options.responseModel ? await loadResponseModel(options.responseModel, options.seed) : undefined;
-  const data = await readData(options.data);
+  const whole = await readData(options.data);
+  const sample = sampleToRun(whole, options.sample, log);
+  const data = sample?.text ?? whole;
   const started = performance.now();
   let lastShown = -1;
-  const result = await simulateOn(stack, 'sim', {
+  const simulated = await simulateOn(stack, 'sim', {
     data,
     start: options.start,
     days: options.days,
@@ -298,7 +313,10 @@ const runSimulation = async (options: SimulateOptions, stack: LocalStack, log: (
     },
   });
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  const result = sample ? asSampleOfCohort(simulated, sample) : simulated;
+  if (sample) log(`The sample's own figures (${sample.size} of ${sample.population} customers):`);
   log(formatSummary(result, (performance.now() - started) / 1000));
+  if (result.report.sample) log(formatSampleSection(result.report.sample));
   if (options.out) {
     await mkdir(dirname(resolve(options.out)), { recursive: true });
     await writeFile(options.out, `${JSON.stringify(result.report, null, 2)}\n`);
@@ -375,8 +393,10 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
     .option('--set <assignment>', 'a proposed change <path>=<value> (repeat for several)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--config <file>', 'a whole proposed configuration instead of --set')
     .option('--start <date>', 'first simulated day', parseDate, new Date().toISOString().slice(0, 10))
-    .option('--days <n>', 'how many days to simulate', parseDays, 90),
-  ).action(async (options: DatabaseOptions & { data: string; set: string[]; config?: string; start: string; days: number }) => {
+    .option('--days <n>', 'how many days to simulate', parseDays, 90)
+    .option('--sample <n>', SAMPLE_HELP, parseSample)
+    .option('--json <file>', 'also write the figures (and, on a sample, their intervals) as JSON here'),
+  ).action(async (options: DatabaseOptions & { data: string; set: string[]; config?: string; start: string; days: number; sample?: number; json?: string }) => {
       const current = await withDatabase(options, (db, tables) => new DynamoConfigStore(db, tables.Control).get(), dependencies);
       let proposed = options.config ? await loadConfig(options.config) : current;
       try {
@@ -384,13 +404,21 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       } catch (error) {
         throw new UsageError(`config diff: ${(error as Error).message}`);
       }
-      const data = await readData(options.data);
+      const whole = await readData(options.data);
+      const sample = sampleToRun(whole, options.sample, say);
+      const data = sample?.text ?? whole;
       const stack = await startLocalStack({ dynamodbEndpoint: options.dynamodbEndpoint });
+      // Both configurations at once, each in tables of its own: DynamoDB Local works while the runner waits.
       const [before, after] = await withStack(stack, async (running) => {
         const run = (config: RetentionConfig, label: string) => simulateOn(running, `diff-${label}`, { data, start: options.start, days: options.days, config });
-        return [await run(current, 'current'), await run(proposed, 'proposed')];
+        return Promise.all([run(current, 'current'), run(proposed, 'proposed')]);
       });
-      log(formatConfigDiff({ config: current, result: before }, { config: proposed, result: after }));
+      const sides = [{ config: current, result: before }, { config: proposed, result: after }] as const;
+      log(formatConfigDiff(...sides, sample));
+      if (options.json) {
+        await mkdir(dirname(resolve(options.json)), { recursive: true });
+        await writeFile(options.json, `${JSON.stringify(configDiffFigures(...sides, sample), null, 2)}\n`);
+      }
     });
 
   targetOptions(
@@ -445,6 +473,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
     .option('--ses-endpoint <url>', 'use a running SES emulator instead of starting one')
     .option('--response-model <file>', 'a SYNTHETIC response model (docs/response-model.md): writes the renewals, purchases and complaints it decides, labelled synthetic')
     .option('--seed <n>', 'the response model\'s seed', parseSeed, 1)
+    .option('--sample <n>', SAMPLE_HELP, parseSample)
     .action(async (options: SimulateOptions) => {
       await loadConfig(options.config); // refuse a bad configuration before starting anything
       if (options.responseModel) await loadResponseModel(options.responseModel, options.seed); // and a bad response model

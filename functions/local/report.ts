@@ -6,6 +6,7 @@ import { isFinal, type Message, type MessageState } from '../core/messages.js';
 import type { NdjsonRejection, NdjsonWarning } from '../core/records.js';
 import type { ReportLift } from './lift-report.js';
 import type { SyntheticCounts } from './synthetic-outcomes.js';
+import type { SampleSection } from './customer-figures.js';
 
 /** The simulation report of SPEC.md ("Simulation"). */
 export interface ReportMessage {
@@ -44,6 +45,12 @@ export interface SimulationReport {
    * the outcomes it wrote are made up, to test the measurement, and must be shown as synthetic.
    */
   readonly responseModel?: ReportResponseModel;
+  /**
+   * Present when the simulation ran on a sample of the cohort's customers (`--sample`): n, N, the
+   * sample's key, and each figure scaled to the whole cohort with its 95 % interval (customer-figures.ts).
+   * Everything else in the report is the sample's own.
+   */
+  readonly sample?: SampleSection;
 }
 
 export interface ReportResponseModel {
