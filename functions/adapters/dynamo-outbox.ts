@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { allDueShards, dueShardOf, expiryOf, newlyPlanned, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
+import { allDueShards, dueShardOf, expiryOf, newlyPlanned, type DueMessage, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
 import type { RetentionConfig } from '../core/config.js';
 import type { Outbox, PlanOutcome, SentRecord } from '../core/ports.js';
 import { messagesTable } from './tables.js';
@@ -11,7 +11,9 @@ import { batchGetAll } from './batch-get.js';
 /**
  * The Messages table. Every state change is a conditional write on the message's own item: creation
  * only if the id is new, a claim only if it is still waiting, and each later step only by its claimer.
- * Waiting messages carry `dueShard` and so sit in the sparse `byDue` index; a claim takes them out.
+ * Waiting messages carry `dueShard` and so sit in the sparse `byDue` index until they end; a claim
+ * leaves their entry there as it is (it changes nothing the index projects), so the index is written
+ * when a message is planned, moved, given back or ended, never by a claim or a hand-over mark.
  *
  * Every write that ends a message for good (sent, sent unconfirmed, expired, suppressed, cancelled,
  * held out; not a provisional end) sets `expiresAt`, `retention.messagesDays` after it ended, read from the
@@ -151,9 +153,9 @@ export class DynamoOutbox implements Outbox {
     }
   }
 
-  async due(now: Date, limit: number): Promise<Message[]> {
+  async due(now: Date, limit: number): Promise<DueMessage[]> {
     const items = await this.queryEveryDueShard({ sendAfterCondition: ' AND sendAfter <= :now', values: { ':now': now.toISOString() }, limit });
-    return (items as Message[]).sort((a, b) => a.sendAfter.localeCompare(b.sendAfter)).slice(0, limit);
+    return (items as DueMessage[]).sort((a, b) => a.sendAfter.localeCompare(b.sendAfter)).slice(0, limit);
   }
 
   /** The earliest `sendAfter` of any waiting message: lets the local runner fire the dispatcher only when something can be due. */
@@ -188,8 +190,9 @@ export class DynamoOutbox implements Outbox {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { messageId },
-          // `sendAfter` becomes the lease's end and the message stays in `byDue`: if its claimer stops, it is found again.
-          UpdateExpression: 'SET #state = :sending, claimId = :claimId, claimedUntil = :leaseUntil, sendAfter = :leaseUntil, updatedAt = :now REMOVE waitingCustomerId',
+          // The message stays in `byDue` as it was (nothing projected there changes, so the index is not written):
+          // if its claimer stops, it is found again, and taken again once `claimedUntil` has passed.
+          UpdateExpression: 'SET #state = :sending, claimId = :claimId, claimedUntil = :leaseUntil, updatedAt = :now REMOVE waitingCustomerId',
           ConditionExpression:
             '(#state IN (:planned, :deferred) AND sendAfter <= :now) OR (#state = :sending AND claimedUntil <= :now AND attribute_not_exists(handedOverAt))',
           ExpressionAttributeNames: { '#state': 'state' },
@@ -222,9 +225,9 @@ export class DynamoOutbox implements Outbox {
     );
   }
 
-  async settleUnconfirmed(messageId: string, now: Date): Promise<boolean> {
+  async settleUnconfirmed(messageId: string, now: Date): Promise<Date | undefined> {
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { messageId },
@@ -240,11 +243,12 @@ export class DynamoOutbox implements Outbox {
             ':reason': 'unconfirmed: handed to the mail service, then its dispatcher stopped before recording the result; never sent again (at most once)',
             ':expiresAt': await this.expiryFor(now),
           },
+          ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return true;
+      return new Date(String(Attributes?.sentAt));
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }

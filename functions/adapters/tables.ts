@@ -1,3 +1,5 @@
+import { DUE_MESSAGE_FIELDS } from '../core/messages.js';
+
 /**
  * The one description of every DynamoDB table: keys, indexes, streams.
  * The CDK data stack and the local stack both build their tables from this, so they cannot drift.
@@ -52,7 +54,9 @@ export const messagesTable = {
   partitionKey: 'messageId',
   indexes: [
     // Sparse: only messages still waiting to go carry `dueShard`; the dispatcher reads what is due and nothing else.
-    { indexName: 'byDue', partitionKey: 'dueShard', sortKey: 'sendAfter', projection: 'ALL' },
+    // Only what the dispatcher reads of a due message (messages.ts DUE_MESSAGE_FIELDS): a claim, a hand-over mark
+    // and the bookkeeping of a send change nothing projected, so they write the table's item and not this index.
+    { indexName: 'byDue', partitionKey: 'dueShard', sortKey: 'sendAfter', projection: DUE_MESSAGE_FIELDS },
     // Sparse too: a customer's messages still waiting, for the planner's per-customer arrangement; history is not read.
     { indexName: 'waitingByCustomer', partitionKey: 'waitingCustomerId', sortKey: 'dueAt', projection: 'ALL' },
     // Every message of a customer, whatever its state (explain): keys only, so only making a message or moving its due time writes the index.

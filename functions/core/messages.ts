@@ -93,6 +93,17 @@ export const plannedMessage = (
   ...(window.sourceKey === undefined ? {} : { sourceKey: window.sourceKey }),
 });
 
+/**
+ * What the dispatcher reads of a due message from the `byDue` index (its projection): what planning
+ * fixed, and what changes only together with `sendAfter` (`attempts`). Nothing a claim, a hand-over
+ * mark or the bookkeeping of a send changes is projected, so those writes leave the index alone:
+ * whether a message may be taken is the claim's conditional write to decide, not the index's copy.
+ */
+export const DUE_MESSAGE_FIELDS = ['customerId', 'campaign', 'occurrence', 'messageClass', 'priority', 'countsTowardCap', 'dueAt', 'deadline', 'localDate', 'timeZone', 'sourceKey', 'attempts'] as const satisfies readonly (keyof Message)[];
+
+/** A message as `due` returns it: the `byDue` index's keys and projection. */
+export type DueMessage = Pick<Message, 'messageId' | 'sendAfter' | (typeof DUE_MESSAGE_FIELDS)[number]>;
+
 /** Messages still waiting are spread over this many index partitions so no one partition gets hot. */
 export const DUE_SHARD_COUNT = 4;
 

@@ -1,5 +1,5 @@
 import type { LocalDate } from './calendar.js';
-import type { Message, MessageState, PlannedMessage } from './messages.js';
+import type { DueMessage, Message, MessageState, PlannedMessage } from './messages.js';
 import type { Preferences } from './preferences.js';
 import type { Suppression } from './suppression.js';
 import type { BusinessRecord, Customer, RecordType, SurveyResponse } from './records.js';
@@ -62,21 +62,23 @@ export interface Outbox {
    * due) so a later arrangement can bring it back before its deadline.
    */
   endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date, options?: { readonly provisional?: boolean }): Promise<void>;
-  /** Waiting messages whose `sendAfter` has come, oldest first. */
-  due(now: Date, limit: number): Promise<Message[]>;
+  /** Waiting messages whose `sendAfter` has come, oldest first, as the `byDue` index holds them (taken ones too, until they end). */
+  due(now: Date, limit: number): Promise<DueMessage[]>;
   /**
    * Takes a message for sending until `leaseUntil`: a waiting one, or one whose claimer stopped before
    * handing it to the mail service and whose lease has run out. False when another worker has it, or
-   * it is no longer to be sent. A claimed message stays findable by `due` once its lease runs out.
+   * it is no longer to be sent. A claimed message stays findable by `due` until it ends, and can be
+   * taken again once its lease runs out.
    */
   claim(messageId: string, claimId: string, now: Date, leaseUntil: Date): Promise<boolean>;
   /** Records, before the mail service is called, that this claim is about to send: from here on it is never sent again. */
   markHandedOver(messageId: string, claimId: string, now: Date): Promise<void>;
   /**
    * A message whose claimer handed it to the mail service and then stopped (lease run out) is
-   * recorded as sent, unconfirmed: at most once means it is never tried again. False when it is not such a message.
+   * recorded as sent, unconfirmed: at most once means it is never tried again. Its hand-over instant
+   * (now its `sentAt`), or undefined when it is not such a message.
    */
-  settleUnconfirmed(messageId: string, now: Date): Promise<boolean>;
+  settleUnconfirmed(messageId: string, now: Date): Promise<Date | undefined>;
   /**
    * Records the send; `content` says what a keep-in-touch was about. `unconfirmed` (the reason) when the
    * mail service's answer was lost: sent, unconfirmed, never sent again.

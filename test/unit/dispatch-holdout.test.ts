@@ -64,7 +64,7 @@ const storesWith = (planned: readonly PlannedMessage[], extraItems: readonly Rec
       return true;
     },
     markHandedOver: async (messageId, _claimId, at) => update(messageId, { handedOverAt: at.toISOString() }),
-    settleUnconfirmed: async () => false,
+    settleUnconfirmed: async () => undefined,
     markSent: async (messageId, _claimId, sent) => update(messageId, { state: 'sent', sentAt: sent.sentAt.toISOString(), subject: sent.subject }),
     release: async (messageId, _claimId, release) => update(messageId, { state: release.state, sendAfter: release.sendAfter.toISOString(), reason: release.reason }),
     finish: async (messageId, _claimId, state, reason) => update(messageId, { state, reason }),

@@ -1,6 +1,6 @@
 import type { CampaignName, RetentionConfig } from '../config.js';
 import { localDateOf } from '../calendar.js';
-import type { Message } from '../messages.js';
+import type { PlannedMessage } from '../messages.js';
 import type { BusinessRecord, Customer } from '../records.js';
 import { renewalTriggerGone } from './renewal.js';
 import { birthdayGreetingOn } from './birthday.js';
@@ -19,7 +19,7 @@ export interface SendTimeFacts {
   readonly survey?: SurveyFacts;
 }
 
-type TriggerCheck = (message: Message, customer: Customer, config: RetentionConfig, facts: SendTimeFacts) => string | null;
+type TriggerCheck = (message: PlannedMessage, customer: Customer, config: RetentionConfig, facts: SendTimeFacts) => string | null;
 
 const triggerChecks: Partial<Record<CampaignName, TriggerCheck>> = {
   birthday: (message, customer, config) => {
@@ -40,5 +40,5 @@ const triggerChecks: Partial<Record<CampaignName, TriggerCheck>> = {
 /** Campaigns whose send-time check needs the customer's complaints and survey history. */
 export const needsSurveyFacts = (campaign: CampaignName): boolean => campaign === 'survey';
 
-export const triggerGone = (message: Message, customer: Customer, config: RetentionConfig, facts: SendTimeFacts): string | null =>
+export const triggerGone = (message: PlannedMessage, customer: Customer, config: RetentionConfig, facts: SendTimeFacts): string | null =>
   triggerChecks[message.campaign]?.(message, customer, config, facts) ?? null;

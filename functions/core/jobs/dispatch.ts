@@ -5,7 +5,7 @@ import { preferencesFromItem, PREFERENCES_RECORD_KEY } from '../preferences.js';
 import type { CampaignName, RetentionConfig } from '../config.js';
 import { consentBlocks } from '../consent.js';
 import { InvalidRecordError, MailFailure } from '../errors.js';
-import { nextAttemptAfter, type Message } from '../messages.js';
+import { nextAttemptAfter, type DueMessage } from '../messages.js';
 import type { CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../ports.js';
 import { addressKey, suppressionOf } from '../suppression.js';
 import { capThreshold, firstCapSlot, firstSendableInstant, floorOf } from '../cadence.js';
@@ -102,18 +102,19 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   const byCampaign: Partial<Record<CampaignName, Record<DispatchOutcome, number>>> = {};
   const run: RunState = { accountFault: false };
 
-  const dispatchOne = async (message: Message): Promise<DispatchOutcome> => {
+  const dispatchOne = async (message: DueMessage): Promise<DispatchOutcome> => {
     if (run.accountFault) return 'held';
     const claimId = deps.newClaimId();
-    if (message.state === 'sending' && message.handedOverAt !== undefined) {
-      // Its claimer handed it to the mail service and stopped before recording the result: never again.
-      if (!(await deps.outbox.settleUnconfirmed(message.messageId, deps.clock()))) return 'taken';
-      await recordUnconfirmedContact(deps, message, itemOf(message.customerId, PROFILE_RECORD_KEY)).catch((error: Error) => deps.onError(`${message.messageId} (its contact)`, error));
-      return 'unconfirmed';
-    }
     const claimedAt = deps.clock();
     const leaseUntil = new Date(claimedAt.getTime() + config.dispatcher.claimLeaseMinutes * 60_000);
-    if (!(await deps.outbox.claim(message.messageId, claimId, claimedAt, leaseUntil))) return 'taken';
+    if (!(await deps.outbox.claim(message.messageId, claimId, claimedAt, leaseUntil))) {
+      // Not to be taken: another run has it, it has ended, or its claimer handed it to the mail service and
+      // stopped before recording the result (its lease run out): then it is never sent again.
+      const handedOverAt = await deps.outbox.settleUnconfirmed(message.messageId, deps.clock());
+      if (handedOverAt === undefined) return 'taken';
+      await recordUnconfirmedContact(deps, message, handedOverAt, itemOf(message.customerId, PROFILE_RECORD_KEY)).catch((error: Error) => deps.onError(`${message.messageId} (its contact)`, error));
+      return 'unconfirmed';
+    }
     try {
       const source = message.sourceKey ? itemOf(message.customerId, message.sourceKey) : undefined;
       const stored = { profile: itemOf(message.customerId, PROFILE_RECORD_KEY), preferences: itemOf(message.customerId, PREFERENCES_RECORD_KEY), source, suppressed };
@@ -128,7 +129,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
 
   // One customer's messages go one after another, highest priority first, so a message never loses
   // the cap to a lesser one due at the same moment; different customers go in parallel.
-  const byCustomer = new Map<string, Message[]>();
+  const byCustomer = new Map<string, DueMessage[]>();
   for (const message of due) byCustomer.set(message.customerId, [...(byCustomer.get(message.customerId) ?? []), message]);
   await forEachConcurrently([...byCustomer.entries()], deps.concurrency ?? 8, async ([customerId, messages]) => {
     let endedUnsent = false;
@@ -165,14 +166,14 @@ interface RunState {
  * A message settled as sent, unconfirmed, may have reached the customer on the day it was handed
  * over: the floor counts from that day (its cap reservation was never given back).
  */
-const recordUnconfirmedContact = async (deps: DispatchDeps, message: Message, profile: unknown): Promise<void> => {
+const recordUnconfirmedContact = async (deps: DispatchDeps, message: DueMessage, handedOverAt: Date, profile: unknown): Promise<void> => {
   const timeZone = (profile as { timeZone?: unknown } | undefined)?.timeZone;
-  if (typeof timeZone !== 'string' || message.handedOverAt === undefined) return;
-  const day = localDateOf(new Date(message.handedOverAt), timeZone);
+  if (typeof timeZone !== 'string') return;
+  const day = localDateOf(handedOverAt, timeZone);
   await deps.ledger.recordContact(message.customerId, day, floorOf(day, deps.config.cadence).checkOn, { survey: message.campaign === 'survey' });
 };
 
-const sendClaimed = async (deps: DispatchDeps, message: Message, claimId: string, stored: StoredItems, now: Date, run: RunState): Promise<DispatchOutcome> => {
+const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: string, stored: StoredItems, now: Date, run: RunState): Promise<DispatchOutcome> => {
   const { profile, source: sourceItem } = stored;
   const { outbox, config } = deps;
   const finish = async (state: 'expired' | 'suppressed' | 'cancelled' | 'heldOut', reason: string): Promise<DispatchOutcome> => {
@@ -310,7 +311,7 @@ const surveyFactsOf = async (deps: DispatchDeps, customerId: string, now: Date):
 };
 
 /** What the e-mail says beyond the customer: the contract, the complaint, the survey's answer links. */
-const renderContextOf = (deps: DispatchDeps, message: Message, customer: Customer, source: BusinessRecord | undefined, now: Date): RenderContext => {
+const renderContextOf = (deps: DispatchDeps, message: DueMessage, customer: Customer, source: BusinessRecord | undefined, now: Date): RenderContext => {
   const validDays = deps.config.campaigns.survey.answerLinkValidDays;
   const preferenceLinks = preferenceUrls(deps.links, customer, later(now, { days: deps.config.email.preferenceLinkValidDays }, 'UTC'));
   return {
