@@ -116,6 +116,7 @@ try {
   const plannerStats = minus(system.stats.planner, before.planner);
 
   let dispatcherSeconds = 0;
+  const dispatchOutcomes: Record<string, number> = {};
   const end = new Date(`${addDays(day, 1)}T00:00:00Z`);
   for (;;) {
     const due = await system.nextSendAfter();
@@ -124,8 +125,9 @@ try {
     if (tick >= end) break;
     clock.set(tick);
     const tickStarted = performance.now();
-    await system.runDispatcher();
+    const outcomes = (await system.runDispatcher()) as Record<string, number>;
     dispatcherSeconds += seconds(tickStarted);
+    for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) dispatchOutcomes[outcome] = (dispatchOutcomes[outcome] ?? 0) + count;
     const still = await system.nextSendAfter();
     if (still && still <= tick) clock.set(new Date(tick.getTime() + 60_000)); // capped for the run: next minute
   }
@@ -187,6 +189,9 @@ try {
     consumedWcuPerSent: round(wholeDay.writeCapacity / Math.max(sent, 1)),
     plannerItemsRead: plannerStats.itemsRead,
     plannerItemsReadByOperation: plannerStats.itemsReadByOperation,
+    dispatchOutcomes,
+    plannerWcu: round(plannerStats.writeCapacity, 1),
+    dispatcherWcu: round(dispatcherStats.writeCapacity, 1),
     scanItemsRead,
     scanBirthdaysFound: scanMatches,
     plannerSeconds: round(plannerSeconds),
