@@ -95,7 +95,7 @@ export interface ScaledFigure {
 export const SAMPLE_METHOD =
   'customers are the sampling unit (the n with the smallest HMAC-SHA256 of their id under the sample key): a total is N × the mean per sampled customer, ' +
   'its 95 % interval normal from the per-customer variance with the finite-population correction (1 − n/N), never below the sample\'s own count, ' +
-  'and for a figure fewer than 10 sampled customers have, at least the Wilson upper bound of that share; differences between configurations are paired per customer';
+  'and for a figure fewer than 10 sampled customers have, reaching at least the Wilson upper bound of that share (both ways for a change); differences between configurations are paired per customer';
 
 const rounded = (value: number, digits = 1) => Number(value.toFixed(digits));
 

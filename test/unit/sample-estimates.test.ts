@@ -96,6 +96,14 @@ describe('whole-cohort totals from a sample of customers', () => {
     expect(estimatePairedDifference(after, before, design).interval[1]).toBeLessThan(0);
   });
 
+  it('never says "no change at all" when the sample shows none: a rare change reaches both ways', () => {
+    const same = new Array(2000).fill(1);
+    const { estimate, interval } = estimatePairedDifference(same, same, { n: 2000, N: 100_000 });
+    expect(estimate).toBe(0);
+    expect(interval[1]).toBeCloseTo(98_000 * wilsonInterval({ n: 2000, events: 0 })[1], 6);
+    expect(interval[0]).toBeCloseTo(-interval[1], 6);
+  });
+
   it('takes a wider z when asked (99.9 %)', () => {
     const values = [0, 1, 2, 1, 0, 3, 1, 1, 2, 0, 1, 1];
     const at95 = estimateTotal(values, { n: 12, N: 100 }, { counts: false });

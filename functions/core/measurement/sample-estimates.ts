@@ -16,9 +16,11 @@ import { wilsonInterval, Z_95 } from './proportions.js';
  * to nothing as the sample becomes the cohort. Two guards where the normal approximation is poor:
  * - A total of counts is never below what the sample itself holds (its messages are in the cohort too).
  * - A rare figure (fewer than RARE customers of the sample have any) has a skewed sampling
- *   distribution, and with none at all s² is 0: the upper bound is then at least N × the Wilson upper
- *   bound of the share of customers who have any × their mean count (a Wilson interval is the rule
- *   for a share, proportions.ts), so "0 in the sample" reads "0 to a few hundred", never "exactly 0".
+ *   distribution, and with none at all s² is 0: the interval then reaches at least as far as the
+ *   sample's own total ± (N − n) × the Wilson upper bound of the share of customers who have any × their
+ *   mean (absolute) count (a Wilson interval is the rule for a share, proportions.ts), so "0 in the
+ *   sample" reads "0 to a few hundred", and "no change in the sample" "a few hundred either way",
+ *   never "exactly 0".
  *
  * A difference between two configurations run on the same sample is paired per customer: its interval
  * comes from the variance of each customer's own difference (after − before), which removes what the
@@ -68,15 +70,15 @@ export const estimateTotal = (values: readonly number[], design: SampleDesign, o
   const standardError = N * Math.sqrt((1 - n / N) * (variance / n));
   let low = estimate - z * standardError;
   let high = estimate + z * standardError;
-  if (counts) {
-    low = Math.max(low, sampleTotal);
-    const having = values.filter((v) => v !== 0);
-    if (having.length < RARE) {
-      const perHaving = having.length === 0 ? 1 : having.reduce((sum, v) => sum + v, 0) / having.length;
-      // Of the customers not in the sample, the share who have any, at most Wilson's upper bound.
-      high = Math.max(high, sampleTotal + (N - n) * wilsonInterval({ n, events: having.length }, z)[1] * perHaving);
-    }
+  const having = values.filter((v) => v !== 0);
+  if (having.length < RARE) {
+    const perHaving = having.length === 0 ? 1 : having.reduce((sum, v) => sum + Math.abs(v), 0) / having.length;
+    // Of the customers not in the sample, the share who have any is at most Wilson's upper bound.
+    const rest = (N - n) * wilsonInterval({ n, events: having.length }, z)[1] * perHaving;
+    high = Math.max(high, sampleTotal + rest);
+    if (!counts) low = Math.min(low, sampleTotal - rest);
   }
+  if (counts) low = Math.max(low, sampleTotal);
   return { estimate, interval: [low, high], standardError, sampleTotal };
 };
 
