@@ -5,6 +5,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { lambdaBundling } from './lambda-bundling.js';
 
 /** Every function's Powertools service name: Logger's `service` key, and the `service` dimension Metrics adds to every metric. */
 export const SERVICE_NAME = 'retention';
@@ -51,12 +52,9 @@ export class RetentionFunction extends NodejsFunction {
         target: 'node24',
         minify: true,
         sourceMap: true,
-        // ESM bundles of CommonJS dependencies still call require().
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        externalModules: [], // bundle the AWS SDK too: we pin its version, and only what a function imports ships
-        // The ES module builds (`module`) before the CommonJS ones (`main`): the AWS SDK's dist-es can be
-        // tree-shaken, its dist-cjs cannot (every command and credential provider came along): ~1.1 MB -> ~0.6 MB a bundle.
-        mainFields: ['module', 'main'],
+        banner: lambdaBundling.banner,
+        externalModules: [...lambdaBundling.externalModules],
+        mainFields: [...lambdaBundling.mainFields],
         forceDockerBundling: false,
       },
     });

@@ -3,18 +3,15 @@
  * (esbuild, ESM, minified, the AWS SDK bundled), its size, and the time a fresh Node process takes to
  * import its handler, beside a bare `node -e 0` in the same run (medians of several runs).
  */
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { bundleHandler, lambdaHandlers } from './lambda-bundle.js';
 
 const RUNS = 7;
-const handlersDir = fileURLToPath(new URL('../functions/handlers/', import.meta.url));
-// The files a Lambda runs: those that export its `handler` (not the middlewares' or the metrics' modules).
-const handlers = readdirSync(handlersDir).filter((file) => file.endsWith('.ts') && /^export const handler\b/m.test(readFileSync(join(handlersDir, file), 'utf8')));
 const out = mkdtempSync(join(tmpdir(), 'retention-bundles-'));
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -31,24 +28,11 @@ const timeNode = (args: string[]) =>
 try {
   const bare = timeNode(['-e', '0']);
   const rows: { handler: string; kb: number; importMs: number }[] = [];
-  for (const file of handlers) {
-    const name = basename(file, '.ts');
+  for (const name of lambdaHandlers()) {
     const bundle = join(out, name, 'index.mjs');
-    // The options of infra/retention-function.ts, targeting the Node that runs this script.
-    await build({
-      entryPoints: [join(handlersDir, file)],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: `node${process.versions.node.split('.')[0]}`,
-      minify: true,
-      mainFields: ['module', 'main'],
-      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-      logLevel: 'error',
-    });
+    const { bytes } = await bundleHandler(name, bundle);
     const importMs = timeNode(['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(bundle).href)});`]);
-    rows.push({ handler: name, kb: Math.round(statSync(bundle).size / 1024), importMs });
+    rows.push({ handler: name, kb: Math.round(bytes / 1024), importMs });
   }
   console.log(`node -e 0: ${bare.toFixed(0)} ms (median of ${RUNS})`);
   console.log('handler           bundle (KB)  import in a fresh process (ms)  over bare node (ms)');
