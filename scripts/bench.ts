@@ -83,7 +83,8 @@ try {
       customerId: customer.customerId,
       lastContactDate,
       lastCappedDate: NEVER,
-      floorCheckDate: floorOf(lastContactDate, defaultConfig.cadence).checkOn,
+      // As the system keeps them: only customers with marketing consent have a floor to check.
+      ...(customer.marketingOptIn ? { floorCheckDate: floorOf(lastContactDate, defaultConfig.cadence).checkOn } : {}),
       // As the stream writes them when a profile changes.
       timeZone: customer.timeZone,
       marketingOptIn: customer.marketingOptIn,

@@ -21,16 +21,17 @@ export class DynamoLedgerStore implements LedgerStore {
     return Item as LedgerEntry | undefined;
   }
 
-  async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate, facts: LedgerCustomerFacts): Promise<LedgerEntry> {
+  async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate | undefined, facts: LedgerCustomerFacts): Promise<LedgerEntry> {
     // One write: a new ledger gets its history; an existing one keeps it; both get the profile's facts.
+    // Without a floor check date (a customer without marketing consent) one it has is kept, none is added.
+    const check = floorCheckDate === undefined ? '' : ', floorCheckDate = if_not_exists(floorCheckDate, :check)';
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { customerId },
-        UpdateExpression:
-          'SET lastContactDate = if_not_exists(lastContactDate, :contact), openedOn = if_not_exists(openedOn, :contact), lastCappedDate = if_not_exists(lastCappedDate, :never), floorCheckDate = if_not_exists(floorCheckDate, :check), #timeZone = :timeZone, marketingOptIn = :marketing',
+        UpdateExpression: `SET lastContactDate = if_not_exists(lastContactDate, :contact), openedOn = if_not_exists(openedOn, :contact), lastCappedDate = if_not_exists(lastCappedDate, :never)${check}, #timeZone = :timeZone, marketingOptIn = :marketing`,
         ExpressionAttributeNames: { '#timeZone': 'timeZone' }, // a reserved word in expressions
-        ExpressionAttributeValues: { ':contact': lastContactDate, ':never': NEVER, ':check': floorCheckDate, ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn },
+        ExpressionAttributeValues: { ':contact': lastContactDate, ':never': NEVER, ...(floorCheckDate === undefined ? {} : { ':check': floorCheckDate }), ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn },
         ReturnValues: 'ALL_NEW',
       }),
     );

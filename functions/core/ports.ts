@@ -150,8 +150,11 @@ export type CapReservation = { readonly taken: true } | { readonly taken: false;
 
 export interface LedgerStore {
   get(customerId: string): Promise<LedgerEntry | undefined>;
-  /** Opens a ledger for a new customer, or keeps its contact history; either way records the profile facts. */
-  open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate, facts: LedgerCustomerFacts): Promise<LedgerEntry>;
+  /**
+   * Opens a ledger for a new customer, or keeps its contact history; either way records the profile facts.
+   * `floorCheckDate` is undefined for a customer without marketing consent: a check it has is kept, none is added.
+   */
+  open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate | undefined, facts: LedgerCustomerFacts): Promise<LedgerEntry>;
   /**
    * Takes the cap for `messageId` on `today`, atomically: only if the last capped message was on or
    * before `threshold`. Idempotent per message: the message that holds the cap takes it again without

@@ -1,6 +1,7 @@
 import type { RetentionConfig } from '../config.js';
 import type { CustomerStore, LedgerStore, Outbox, PlanOutcome } from '../ports.js';
 import { floorOf } from '../cadence.js';
+import { hasMarketingConsent } from '../consent.js';
 import { localDateOf } from '../calendar.js';
 import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
 import { customerFromItem } from '../records.js';
@@ -33,7 +34,9 @@ export const customerChanged = async (
   const customer = customerFromItem(item, now);
   // Becoming a customer (or first being seen) counts as a contact: the floor runs from today.
   const today = localDateOf(now, customer.timeZone);
-  const ledger = await deps.ledger.open(customer.customerId, today, floorOf(today, deps.config.cadence).checkOn, { timeZone: customer.timeZone, marketingOptIn: customer.marketingOptIn });
+  // The floor is for customers with marketing consent: only they are in the floor planner's index (plan-floor.ts).
+  const floorCheck = hasMarketingConsent(customer) ? floorOf(today, deps.config.cadence).checkOn : undefined;
+  const ledger = await deps.ledger.open(customer.customerId, today, floorCheck, { timeZone: customer.timeZone, marketingOptIn: customer.marketingOptIn });
   const indexKey = birthdayIndexKey(customer);
   const indexKeyChanged = item.birthdayMonthDay !== indexKey;
   if (indexKeyChanged) await deps.customers.setBirthdayIndexKey(customer.customerId, indexKey);

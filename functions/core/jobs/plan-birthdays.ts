@@ -1,5 +1,5 @@
 import { birthdayMonthDaysCelebratedOn } from '../calendar.js';
-import { replanCustomer } from './replan-customer.js';
+import { planAndArrange } from './replan-customer.js';
 import { birthdayGreetingOn } from '../campaigns/birthday.js';
 import { datesToPlan, validRecord, type PlanningDeps } from './planning-window.js';
 
@@ -20,7 +20,7 @@ export interface PlanBirthdaysResult {
  * a day before UTC's, the earliest local date anywhere on Earth.
  */
 export const planBirthdays = async (deps: PlanningDeps, now: Date): Promise<PlanBirthdaysResult> => {
-  const { customers, outbox, control, config } = deps;
+  const { customers, control, config } = deps;
   const settings = config.campaigns.birthday;
   const result = { datesPlanned: 0, customersRead: 0, planned: 0, alreadyPlanned: 0, invalid: 0 };
   if (!settings.enabled) return result;
@@ -37,10 +37,8 @@ export const planBirthdays = async (deps: PlanningDeps, now: Date): Promise<Plan
           });
           const greeting = customer && birthdayGreetingOn(customer, date, settings);
           if (!greeting || new Date(greeting.deadline) <= now) continue;
-          if ((await outbox.plan(greeting, now)) === 'planned') {
-            result.planned++;
-            await replanCustomer(deps, greeting.customerId, now, { added: greeting.messageId });
-          } else result.alreadyPlanned++;
+          if ((await planAndArrange(deps, greeting, now)) === 'planned') result.planned++;
+          else result.alreadyPlanned++;
         }
       }
     }

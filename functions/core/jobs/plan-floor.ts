@@ -54,9 +54,11 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
         }
         if (!customer) return;
         if (!hasMarketingConsent(customer)) {
-          // The floor is for customers with marketing consent; look again in a while in case that changes.
+          // The floor is for customers with marketing consent: out of the index until they give it. Consent
+          // is the profile's, and a changed profile opens the ledger again and makes the plan again
+          // (customer-changed.ts), which brings the floor check back; reading them again meanwhile finds nothing to plan.
           result.withoutConsent++;
-          await deps.ledger.setFloorCheck(entry.customerId, addDays(localDateOf(now, customer.timeZone), config.cadence.minDaysBetween));
+          await deps.ledger.setFloorCheck(entry.customerId, undefined);
           return;
         }
         const plan = await replanCustomer(deps, entry.customerId, now, { ledger: entry, customer });

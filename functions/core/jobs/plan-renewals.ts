@@ -1,7 +1,7 @@
 import { addDays, localDateOf } from '../calendar.js';
 import { renewalReminder } from '../campaigns/renewal.js';
 import { datesToPlan, validRecord, type PlanningDeps } from './planning-window.js';
-import { replanCustomer } from './replan-customer.js';
+import { planAndArrange } from './replan-customer.js';
 
 export const RENEWAL_PLANNER = 'renewalPlanner';
 
@@ -32,10 +32,7 @@ export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ rea
           if (!customer) continue;
           const reminder = renewalReminder(contract, customer, offset, config);
           if (!reminder || new Date(reminder.deadline) <= now || reminder.localDate < localDateOf(now, customer.timeZone)) continue;
-          if ((await deps.outbox.plan(reminder, now)) === 'planned') {
-            result.planned++;
-            await replanCustomer(deps, customer.customerId, now, { added: reminder.messageId });
-          }
+          if ((await planAndArrange(deps, reminder, now)) === 'planned') result.planned++;
         }
       }
     }

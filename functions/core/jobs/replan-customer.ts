@@ -1,8 +1,8 @@
 import { addDays, localDateOf } from '../calendar.js';
 import type { RetentionConfig } from '../config.js';
 import { isProvisionallyEnded, planCustomer, type CustomerPlan, type FloorFacts } from '../customer-plan.js';
-import type { LedgerEntry, LedgerStore, Outbox } from '../ports.js';
-import type { Message } from '../messages.js';
+import type { LedgerEntry, LedgerStore, Outbox, PlanOutcome } from '../ports.js';
+import { newlyPlanned, type Message, type PlannedMessage } from '../messages.js';
 
 export interface ReplanDeps {
   readonly outbox: Outbox;
@@ -48,4 +48,20 @@ export const replanCustomer = async (
     if (floorCheckDate !== ledger.floorCheckDate) await deps.ledger.setFloorCheck(customerId, floorCheckDate);
   }
   return plan;
+};
+
+/**
+ * Plans a dated message (a birthday greeting, a renewal reminder) and, when it is new, makes the
+ * customer's plan again with it. The customer's waiting messages are read before it is written, and
+ * it joins them as written: the arrangement sees what it would have read after the write, without
+ * reading the new message back (nor missing it, should the index not show it yet).
+ */
+export const planAndArrange = async (deps: ReplanDeps, message: PlannedMessage, now: Date): Promise<PlanOutcome> => {
+  const waiting = await deps.outbox.waitingFor(message.customerId);
+  const outcome = await deps.outbox.plan(message, now);
+  if (outcome === 'planned') {
+    const others = waiting.filter((m) => m.messageId !== message.messageId);
+    await replanCustomer(deps, message.customerId, now, { added: message.messageId, waiting: [...others, newlyPlanned(message, now)] });
+  }
+  return outcome;
 };
