@@ -6,6 +6,7 @@ import type { RetentionConfig } from '../core/config.js';
 import { numberAsStored } from '../core/inexact-number.js';
 import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
 import type { TemplateSet } from '../core/templates/types.js';
+import type { PacingClock, SendRate } from '../core/pacing.js';
 import type { ConfigStore, ControlStore, CustomerStore, ErasureStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../core/ports.js';
 import { DynamoErasureStore } from './dynamo-erasure.js';
 import { DynamoSuppressionStore } from './dynamo-suppressions.js';
@@ -50,6 +51,23 @@ export interface HandlerRuntime {
   readonly linkSecret: () => Promise<string>;
   /** Where one-click links point (only the dispatcher, which writes them, needs it). */
   readonly linksBaseUrl: () => string;
+  /**
+   * How the dispatcher paces its sends (core/pacing.ts): in Lambda, real time at the SES account's rate.
+   * Absent: unpaced (the local runner's simulations, whose clock is virtual and must not be slowed).
+   */
+  readonly pacing?: () => SendPacing;
+}
+
+/** Real time and the SES account's rate, for the dispatcher's pacer. */
+export interface SendPacing {
+  readonly clock: PacingClock;
+  /** The SES account's `MaxSendRate`, cached per function instance, or the fallback (adapters/ses-account.ts); read only when `sending.maxSendRate` is null. */
+  readonly accountRate: () => Promise<SendRate>;
+  /**
+   * The longest one run claims messages for, in ms: a little less than the dispatcher's schedule
+   * period, so one run has stopped claiming when the next starts and their rates never add up.
+   */
+  readonly runMs: number;
 }
 
 /**
@@ -89,6 +107,8 @@ export interface LambdaParts {
   readonly linkSecret?: () => Promise<string>;
   /** How the active templates are read (the dispatcher's, dynamo-templates.ts), so the other functions bundle no template. */
   readonly templates?: (client: DynamoDBDocumentClient, controlTable: string, clock: () => Date) => () => Promise<TemplateSet>;
+  /** How the dispatcher paces its sends (adapters/ses-account.ts), so only the dispatcher bundles it. */
+  readonly pacing?: (logger: Logger) => SendPacing;
 }
 
 /** The namespace every figure of ours is in, unless `POWERTOOLS_METRICS_NAMESPACE` says otherwise. */
@@ -126,6 +146,7 @@ export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
     stores: once(() => storesFor(documentClient(), tables(), parts.mailer ? parts.mailer() : missingMailer, () => config()())),
     linkSecret: parts.linkSecret ?? notInThisFunction('the link secret'),
     linksBaseUrl: () => requiredEnv('LINKS_BASE_URL'),
+    pacing: parts.pacing && once(() => parts.pacing!(logger)),
   };
 };
 

@@ -37,6 +37,9 @@ export const MIN_PREFERENCE_LINK_DAYS = 30;
  */
 export const MIN_CLAIM_LEASE_MINUTES = Math.ceil(functionTimeoutSeconds.dispatcher / 60) + 1;
 
+/** The highest `sending.maxSendRate` taken: far above any SES account's quota, so a typo (an extra zero or three) is refused. */
+export const MAX_SEND_RATE = 10_000;
+
 /**
  * The fewest days an ended message is kept (`retention.messagesDays`, DynamoDB TTL). A message id is
  * sent at most once because its item stays: the planners make an id only while it can still go, so an
@@ -135,7 +138,22 @@ export const configSchema = z
      * `marketingPaused`: marketing messages are held (not lost) while it is true; service messages go on.
      * Set by ops, or by the SES reputation alarms (handlers/pause-marketing.ts); only ops clear it.
      */
-    sending: z.strictObject({ marketingPaused: z.boolean() }).default(defaults.sending),
+    sending: z
+      .strictObject({
+        marketingPaused: z.boolean(),
+        /**
+         * The sends a second the dispatcher keeps to; null: the SES account's own (`GetAccount`
+         * `SendQuota.MaxSendRate`). Set it lower to leave room for other senders on the account; set it
+         * higher than the account's and SES throttles. A configuration stored before this setting existed gets null.
+         */
+        maxSendRate: z
+          .number({ error: 'must be a number of sends a second, or null for the SES account\'s own rate' })
+          .positive({ error: 'must be more than 0 sends a second (null: the SES account\'s own rate)' })
+          .max(MAX_SEND_RATE, { error: `must be at most ${MAX_SEND_RATE} sends a second` })
+          .nullable()
+          .default(null),
+      })
+      .default(defaults.sending),
     /** Whose e-mails and link pages these are: read at every send and every link, like the rest. */
     brand: brand.default(defaults.brand as z.input<typeof brand>),
     planner: z.strictObject({ lookAheadDays: days(1).max(366) }),

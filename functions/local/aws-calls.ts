@@ -91,8 +91,12 @@ export const dynamoDbCallsOf = (command: string, input: Record<string, unknown>,
   return [`dynamodb:${command} ${UNRECOGNISED}`];
 };
 
-/** What IAM evaluates for one SESv2 request: `SendEmail` on the sending identity and, when one is named, the configuration set. */
+/**
+ * What IAM evaluates for one SESv2 request: `SendEmail` on the sending identity and, when one is named,
+ * the configuration set; `GetAccount` on the account (`*`: it has no resource-level permissions).
+ */
 export const sesCallsOf = (command: string, input: Record<string, unknown>): AwsCall[] => {
+  if (command === 'GetAccount') return ['ses:GetAccount account'];
   if (command !== 'SendEmail') return [`ses:${command} ${UNRECOGNISED}`];
   return ['ses:SendEmail identity', ...(input.ConfigurationSetName ? ['ses:SendEmail configuration-set'] : [])];
 };

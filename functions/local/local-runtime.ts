@@ -6,11 +6,12 @@ import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
 import { STREAM_RECORD_FAILED } from '../handlers/customer-stream.js';
 import type { LinkSigning } from '../core/links.js';
 import type { RetentionConfig } from '../core/config.js';
-import { documentClientFor, retentionMetrics, storesFor, type HandlerRuntime } from '../adapters/runtime.js';
+import { documentClientFor, once, retentionMetrics, storesFor, type HandlerRuntime } from '../adapters/runtime.js';
+import { sesPacing } from '../adapters/ses-account.js';
 import { cachedConfig, DynamoConfigStore } from '../adapters/dynamo-config.js';
 import { cachedTemplates, DynamoTemplateStore } from '../adapters/dynamo-templates.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
-import { senderAddress } from '../adapters/deploy-settings.js';
+import { deploySettings, senderAddress } from '../adapters/deploy-settings.js';
 import type { TableNames } from '../adapters/tables.js';
 import type { Outbox } from '../core/ports.js';
 import { countDynamoRequests, type DynamoStats } from './dynamo-stats.js';
@@ -36,6 +37,12 @@ export interface LocalRuntimeOptions {
   readonly wrapOutbox?: (outbox: Outbox) => Outbox;
   /** Where one-click links point and their secret; by default the local link server's port and a secret of this process. */
   readonly links?: LinkSigning;
+  /**
+   * Pace the dispatcher's sends in real time at the SES account's rate (read with GetAccount through this
+   * runtime's SES client), runs as long as the dispatcher's schedule period, as in Lambda. Off by default:
+   * a simulation's clock is virtual, and pacing it in real time would only slow it (docs/scale.md).
+   */
+  readonly pacing?: boolean;
 }
 
 /** The loopback port the local runner serves one-click links on. */
@@ -112,5 +119,6 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   };
   const logger = options.logger ?? quietLogger();
   const metrics = retentionMetrics((metricsOptions) => new CollectedMetrics(metricsOptions), logger);
-  return { logger, metrics, clock: options.clock, config, templates, stores: () => stores, linkSecret, linksBaseUrl: () => links.baseUrl };
+  const pacing = options.pacing ? once(() => sesPacing(mailer.client, logger, deploySettings.schedules.dispatcher.everyMinutes)) : undefined;
+  return { logger, metrics, clock: options.clock, config, templates, stores: () => stores, linkSecret, linksBaseUrl: () => links.baseUrl, pacing };
 };

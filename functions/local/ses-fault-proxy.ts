@@ -17,6 +17,10 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type In
  * default) and `windowLimiter` (N per caller-named window: deterministic) build the "may this one
  * pass?" half; the rule answers `faults.throttle()` when it may not.
  *
+ * `GetAccount` (`GET /v2/email/account`) passes to the emulator, unless the proxy is given an account
+ * (`account`, `setAccount`): then it answers with that account's `SendQuota`, as SES answers for an
+ * account with that quota, so a paced dispatcher reads the rate the throttle rule enforces.
+ *
  * Loopback only; `port` 0 (the default) picks a free port.
  */
 
@@ -166,9 +170,28 @@ export interface ProxyCounters {
   readonly other: number;
 }
 
+/** The sending quota an account has: what `GetAccount` answers in `SendQuota`. */
+export interface SesAccountQuota {
+  readonly maxSendRate: number;
+  readonly max24HourSend?: number;
+  readonly sentLast24Hours?: number;
+}
+
+/** SESv2's `GetAccount` answer for a production account with `quota` (the fields the SDK reads; the rest as SES shows them). */
+export const getAccountAnswer = (quota: SesAccountQuota) => ({
+  DedicatedIpAutoWarmupEnabled: false,
+  EnforcementStatus: 'HEALTHY',
+  ProductionAccessEnabled: true,
+  SendingEnabled: true,
+  SendQuota: { Max24HourSend: quota.max24HourSend ?? 50_000, MaxSendRate: quota.maxSendRate, SentLast24Hours: quota.sentLast24Hours ?? 0 },
+  SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+});
+
 export interface SesFaultProxy {
   /** `http://127.0.0.1:<port>`: the endpoint to give the SESv2 client. */
   readonly url: string;
+  /** Answers `GetAccount` with this quota from now on; `undefined`: pass it to the emulator. */
+  setAccount(quota: SesAccountQuota | undefined): void;
   /** Replaces the rule (from now on; a request already decided keeps its fault). */
   setRule(rule: FaultRule): void;
   /** Back to passing everything. */
@@ -185,9 +208,12 @@ export interface SesFaultProxyOptions {
   readonly target: string;
   readonly port?: number;
   readonly rule?: FaultRule;
+  /** The account whose quota `GetAccount` answers (see `setAccount`). */
+  readonly account?: SesAccountQuota;
 }
 
 const SEND_EMAIL_PATH = '/v2/email/outbound-emails';
+const GET_ACCOUNT_PATH = '/v2/email/account';
 
 const readBody = (stream: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
@@ -280,6 +306,7 @@ const emptyCounters = () => ({ seen: 0, forwarded: 0, accepted: 0, other: 0, fau
 export const startSesFaultProxy = async (options: SesFaultProxyOptions): Promise<SesFaultProxy> => {
   const target = new URL(options.target);
   let rule: FaultRule | undefined = options.rule;
+  let account: SesAccountQuota | undefined = options.account;
   let counts = emptyCounters();
   let log: ProxyLogEntry[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -366,6 +393,12 @@ export const startSesFaultProxy = async (options: SesFaultProxyOptions): Promise
       .then(async (raw) => {
         if (req.method === 'POST' && (req.url ?? '').split('?')[0] === SEND_EMAIL_PATH) return handleSendEmail(req, res, raw);
         counts.other++;
+        if (account && req.method === 'GET' && (req.url ?? '').split('?')[0] === GET_ACCOUNT_PATH) {
+          const body = Buffer.from(JSON.stringify(getAccountAnswer(account)));
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length), 'x-amzn-requestid': randomUUID() });
+          res.end(body);
+          return;
+        }
         const answer = await forward(target, req, raw);
         writeUpstream(res, answer);
       })
@@ -385,6 +418,7 @@ export const startSesFaultProxy = async (options: SesFaultProxyOptions): Promise
   return {
     url: `http://127.0.0.1:${address.port}`,
     setRule: (next) => void (rule = next),
+    setAccount: (quota) => void (account = quota),
     clearRule: () => void (rule = undefined),
     counters: () => ({ ...counts, faults: { ...counts.faults } }),
     get log() {

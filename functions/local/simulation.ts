@@ -63,6 +63,8 @@ export interface LocalSystemOptions {
   readonly wrapStreamOutbox?: (outbox: Outbox) => Outbox;
   /** Where one-click links point and their secret (by default the local link port and a secret of this process). */
   readonly links?: LinkSigning;
+  /** Pace the dispatcher's sends in real time at the SES account's rate, as in Lambda (local-runtime.ts); off in simulations. */
+  readonly pacing?: boolean;
 }
 
 /** One deployment's worth of handlers and streams on the local stack. */
@@ -101,6 +103,7 @@ export class LocalSystem {
           logger: name === 'customerStream' ? this.streamFailures : quietLogger(),
           wrapOutbox: name === 'dispatcher' ? options.wrapOutbox : name === 'customerStream' ? options.wrapStreamOutbox : undefined,
           links: options.links,
+          pacing: name === 'dispatcher' && options.pacing,
         },
       );
     this.runtimes = {

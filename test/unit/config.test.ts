@@ -67,6 +67,18 @@ describe('configuration', () => {
     expect(parseConfig(older).consent).toEqual({ defaultMarketingOptIn: false });
   });
 
+  it("ships the SES account's own send rate (maxSendRate null), takes an override above 0, refuses others with the reason; a stored sending without it reads null", () => {
+    expect(parseConfig(defaults).sending).toEqual({ marketingPaused: false, maxSendRate: null });
+    expect(parseConfig({ ...defaults, sending: { marketingPaused: false, maxSendRate: 14 } }).sending.maxSendRate).toBe(14);
+    expect(parseConfig({ ...defaults, sending: { marketingPaused: false, maxSendRate: 0.5 } }).sending.maxSendRate).toBe(0.5);
+    expect(parseConfig({ ...defaults, sending: { marketingPaused: true } }).sending).toEqual({ marketingPaused: true, maxSendRate: null });
+    const refused = (maxSendRate: unknown) => () => parseConfig({ ...defaults, sending: { marketingPaused: false, maxSendRate } });
+    expect(refused(0)).toThrow("sending.maxSendRate: must be more than 0 sends a second (null: the SES account's own rate)");
+    expect(refused(-3)).toThrow('sending.maxSendRate: must be more than 0 sends a second');
+    expect(refused('14')).toThrow("sending.maxSendRate: must be a number of sends a second, or null for the SES account's own rate");
+    expect(refused(14_000)).toThrow('sending.maxSendRate: must be at most 10000 sends a second');
+  });
+
   it('takes a preference link of 30 days and a claim lease one minute longer than the dispatcher may run; the shipped ones pass', () => {
     expect(functionTimeoutSeconds.dispatcher).toBe(5 * 60);
     expect(MIN_CLAIM_LEASE_MINUTES).toBe(6);

@@ -18,6 +18,7 @@ import { replanCustomer } from './replan-customer.js';
 import { floorStartOf } from '../campaigns/keep-in-touch.js';
 import { chooseKeepInTouchContent } from '../campaigns/keep-in-touch-content.js';
 import { heldOutReason, isHeldOut } from '../measurement/holdout.js';
+import { unpaced, type SendPacer, type SendTicket } from '../pacing.js';
 
 export interface DispatchDeps {
   readonly outbox: Outbox;
@@ -39,6 +40,11 @@ export interface DispatchDeps {
   readonly clock: () => Date;
   /** How many messages are sent at once. */
   readonly concurrency?: number;
+  /**
+   * When each message may be handed to SES, and whether the run has time to claim one more (pacing.ts);
+   * one pacer for a whole invocation. Absent: unpaced.
+   */
+  readonly pacer?: SendPacer;
   /** Told of an unexpected failure of one message; the others go on. */
   readonly onError: (messageId: string, error: Error) => void;
   /** Told when the sending account or its setup refuses a message: the messages are held, and someone must mend it. */
@@ -46,7 +52,8 @@ export interface DispatchDeps {
 }
 
 /**
- * `held`: an account fault met earlier in the run; the message was left waiting, untouched, for the next run.
+ * `held`: an account fault met earlier in the run, or the run's time ran out at its send rate (its pacer
+ * admitted no more): the message was left waiting, untouched, for the next run.
  * `paused`: a marketing message while `sending.marketingPaused`; back to wait (backoff) until its deadline.
  * `heldOut`: the customer is in the campaign's holdout (measurement/holdout.ts): ended where it would have been sent, never sent.
  */
@@ -102,8 +109,19 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
   const byCampaign: Partial<Record<CampaignName, Record<DispatchOutcome, number>>> = {};
   const run: RunState = { accountFault: false };
 
+  const pacer = deps.pacer ?? unpaced();
   const dispatchOne = async (message: DueMessage): Promise<DispatchOutcome> => {
     if (run.accountFault) return 'held';
+    // Claimed only if its send can start, at the run's rate, before the run must stop.
+    const ticket = pacer.admit();
+    if (!ticket) return 'held';
+    try {
+      return await dispatchAdmitted(message, ticket);
+    } finally {
+      ticket.close();
+    }
+  };
+  const dispatchAdmitted = async (message: DueMessage, ticket: SendTicket): Promise<DispatchOutcome> => {
     const claimId = deps.newClaimId();
     const claimedAt = deps.clock();
     const leaseUntil = new Date(claimedAt.getTime() + config.dispatcher.claimLeaseMinutes * 60_000);
@@ -118,7 +136,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<Dispat
     try {
       const source = message.sourceKey ? itemOf(message.customerId, message.sourceKey) : undefined;
       const stored = { profile: itemOf(message.customerId, PROFILE_RECORD_KEY), preferences: itemOf(message.customerId, PREFERENCES_RECORD_KEY), source, suppressed };
-      return await sendClaimed(deps, message, claimId, stored, now, run);
+      return await sendClaimed(deps, message, claimId, stored, now, run, ticket);
     } catch (error) {
       // Unknown outcome (a bug, or the record of a send failing): the claim stays. When its lease runs out the message
       // is claimed again if it never reached the mail service, or recorded as sent, unconfirmed, if it may have.
@@ -173,7 +191,7 @@ const recordUnconfirmedContact = async (deps: DispatchDeps, message: DueMessage,
   await deps.ledger.recordContact(message.customerId, day, floorOf(day, deps.config.cadence).checkOn, { survey: message.campaign === 'survey' });
 };
 
-const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: string, stored: StoredItems, now: Date, run: RunState): Promise<DispatchOutcome> => {
+const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: string, stored: StoredItems, now: Date, run: RunState, ticket: SendTicket): Promise<DispatchOutcome> => {
   const { profile, source: sourceItem } = stored;
   const { outbox, config } = deps;
   const finish = async (state: 'expired' | 'suppressed' | 'cancelled' | 'heldOut', reason: string): Promise<DispatchOutcome> => {
@@ -254,6 +272,8 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   };
   const recordContact = () => deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn, { survey: message.campaign === 'survey', keepInTouchContent });
 
+  // Its turn at the run's send rate (pacing.ts): the only wait, before anything says it may have gone.
+  await ticket.turn();
   // From here the message may reach the customer: if this run stops before recording the result, it is never tried again.
   try {
     await outbox.markHandedOver(message.messageId, claimId, deps.clock());

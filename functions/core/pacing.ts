@@ -1,0 +1,118 @@
+/**
+ * Pacing: the moments the dispatcher hands messages to SES, so a run never sends faster than the SES
+ * account allows (`SendQuota.MaxSendRate`, or `sending.maxSendRate`) and SES never has to throttle.
+ *
+ * `SendSchedule` is the arithmetic, pure and clock-free: evenly spaced start times at the rate (GCRA,
+ * the "virtual scheduling" form of a token bucket), `burst` of them at once at most, so in any window
+ * of t seconds at most `rate·t + burst` starts. `SendPacer` puts it on a clock the caller gives (real
+ * time in Lambda and in the paced benchmark, a fake one in tests) and keeps a run inside the time it has.
+ */
+
+/** The rate the dispatcher falls back to when the account's cannot be read: SES's sandbox rate, one a second. */
+export const FALLBACK_SEND_RATE = 1;
+
+/** Where a run's rate came from: the configuration's override, the account's quota, or the fallback. */
+export type SendRateSource = 'configuration' | 'account' | 'fallback' | 'unpaced';
+
+export interface SendRate {
+  readonly perSecond: number;
+  readonly source: SendRateSource;
+}
+
+/** The rate a run sends at: `sending.maxSendRate` when set, else the account's (or the fallback when it could not be read). */
+export const sendRateOf = (override: number | null, account: () => Promise<SendRate>): Promise<SendRate> =>
+  override === null ? account() : Promise.resolve({ perSecond: override, source: 'configuration' });
+
+/** Evenly spaced start times at `perSecond` (ms of any clock); `burst` at once at most. */
+export class SendSchedule {
+  /** Milliseconds between two starts (0 when the rate is unbounded). */
+  readonly interval: number;
+  private readonly tolerance: number;
+  /** The theoretical time of the next start, were the schedule full. */
+  private next = -Infinity;
+
+  constructor(
+    readonly perSecond: number,
+    readonly burst = 1,
+  ) {
+    if (!(perSecond > 0)) throw new RangeError(`a send rate must be more than 0 a second, not ${perSecond}`);
+    if (!(Number.isInteger(burst) && burst >= 1)) throw new RangeError(`a burst must be a whole number of at least 1, not ${burst}`);
+    this.interval = Number.isFinite(perSecond) ? 1000 / perSecond : 0;
+    this.tolerance = (burst - 1) * this.interval;
+  }
+
+  /** The start the next reservation made at `now` would get, taking nothing. */
+  peek(now: number): number {
+    return Math.max(now, this.next - this.tolerance);
+  }
+
+  /** Takes the next start at `now`: never before `now`, never closer than the rate allows. */
+  reserve(now: number): number {
+    const start = this.peek(now);
+    this.next = Math.max(start, this.next) + this.interval;
+    return start;
+  }
+}
+
+/** Real time (or a test's): milliseconds, and a wait on them. */
+export interface PacingClock {
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** One message's place in the run, from before its claim until it is handed to SES or ends without a send. */
+export interface SendTicket {
+  /** Waits for the moment this message may be handed to SES (once; later calls do not wait). */
+  turn(): Promise<void>;
+  /** The message ended without a send (or was sent): its place is given up. */
+  close(): void;
+}
+
+/**
+ * A run's pacer: `admit` before a message is claimed, `turn` just before it is handed to SES. A run
+ * claims a message only if its send, behind every message already claimed and not yet sent, still
+ * starts before `stopAt`; the rest are never claimed and wait, untouched, for the next run. Messages
+ * that end without a send (expired, deferred…) take no start, so the sends, not the claims, follow the rate.
+ */
+export class SendPacer {
+  readonly schedule: SendSchedule;
+  /** Admitted, not yet at their turn nor closed. */
+  private pending = 0;
+  /** Starts taken so far. */
+  sends = 0;
+
+  constructor(
+    readonly rate: SendRate,
+    private readonly clock: PacingClock,
+    /** Past this moment (the clock's ms) no message is admitted. */
+    readonly stopAt = Infinity,
+    burst = 1,
+  ) {
+    this.schedule = new SendSchedule(rate.perSecond, burst);
+  }
+
+  /** A place for one more message, or undefined when its send could not start before `stopAt`. */
+  admit(): SendTicket | undefined {
+    const start = this.schedule.peek(this.clock.now()) + this.pending * this.schedule.interval;
+    if (start >= this.stopAt) return undefined;
+    this.pending++;
+    let open = true;
+    const leave = () => {
+      if (open) this.pending--;
+      open = false;
+    };
+    return {
+      turn: async () => {
+        if (!open) return;
+        leave();
+        this.sends++;
+        const wait = this.schedule.reserve(this.clock.now()) - this.clock.now();
+        if (wait > 0) await this.clock.sleep(wait);
+      },
+      close: leave,
+    };
+  }
+}
+
+/** Every message admitted at once, no waits: the local runner's simulations, whose clock is virtual. */
+export const unpaced = (): SendPacer => new SendPacer({ perSecond: Infinity, source: 'unpaced' }, { now: () => 0, sleep: async () => undefined });
