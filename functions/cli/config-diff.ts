@@ -28,7 +28,11 @@ const rowsOf = (before: CustomerFigures, after: CustomerFigures) => {
   return { shown, zero: names.filter((name) => !shown.includes(name)) };
 };
 
-const signed = (value: number, digits = 0) => (value > 0 ? `+${count(value, digits)}` : count(value, digits));
+/** `+12`, `-3`, `0` (never `-0.00`: a change that rounds to nothing has no sign). */
+const signed = (value: number, digits = 0) => {
+  const shown = count(Math.abs(value), digits);
+  return Number(shown.replaceAll(',', '')) === 0 ? shown : `${value > 0 ? '+' : '-'}${shown}`;
+};
 
 /** What a `config diff` found, for the JSON a script reads: each figure under both configurations and the change. */
 export interface ConfigDiffFigures {
