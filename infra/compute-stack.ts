@@ -168,7 +168,8 @@ export class ComputeStack extends Stack {
       handler: 'dispatcher',
       description: 'Sends due messages, each at most once',
       timeout: Duration.seconds(functionTimeoutSeconds.dispatcher),
-      environment: { ...environment, LINKS_BASE_URL: linksBaseUrl, LINK_SECRET_ARN: linkSecret.secretArn },
+      // DISPATCH_EVERY_MINUTES: a run claims only what it can send before the next one starts (core/pacing.ts).
+      environment: { ...environment, LINKS_BASE_URL: linksBaseUrl, LINK_SECRET_ARN: linkSecret.secretArn, DISPATCH_EVERY_MINUTES: String(settings.schedules.dispatcher.everyMinutes) },
     });
     readConfig(this.dispatcher);
     allow(this.dispatcher, ['secretsmanager:GetSecretValue'], [linkSecret.secretArn]); // the key that signs links
@@ -185,6 +186,8 @@ export class ComputeStack extends Stack {
       sendingDomain.emailIdentityArn,
       this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName }),
     ]);
+    // The account's sending rate, which the dispatcher paces its sends to; GetAccount has no resource-level permissions.
+    allow(this.dispatcher, ['ses:GetAccount'], ['*']);
 
     // SES bounce and complaint events: configuration set → SNS (encrypted, TLS only) → MailEvents, which suppresses the address.
     const mailEventsKey = new kms.Key(this, 'MailEventsKey', { description: 'Encrypts SES bounce and complaint events (they carry addresses)', enableKeyRotation: true });

@@ -11,6 +11,14 @@
 /** The rate the dispatcher falls back to when the account's cannot be read: SES's sandbox rate, one a second. */
 export const FALLBACK_SEND_RATE = 1;
 
+/**
+ * The share of the rate a pacer leaves unused: its starts are evenly spaced, but each reaches SES a few
+ * milliseconds later than planned, never by the same amount, so two of them can come closer than
+ * planned. At 97 % of the rate, rate + 1 starts span 1000 / 0.97 ≈ 1031 ms: the arrivals of any
+ * second hold no more than the rate unless their delays differ by 30 ms or more (whatever the rate).
+ */
+export const SEND_RATE_HEADROOM = 0.03;
+
 /** Where a run's rate came from: the configuration's override, the account's quota, or the fallback. */
 export type SendRateSource = 'configuration' | 'account' | 'fallback' | 'unpaced';
 
@@ -86,9 +94,9 @@ export class SendPacer {
     private readonly clock: PacingClock,
     /** Past this moment (the clock's ms) no message is admitted. */
     readonly stopAt = Infinity,
-    burst = 1,
+    options: { readonly burst?: number; readonly headroom?: number } = {},
   ) {
-    this.schedule = new SendSchedule(rate.perSecond, burst);
+    this.schedule = new SendSchedule(rate.perSecond * (1 - (options.headroom ?? SEND_RATE_HEADROOM)), options.burst ?? 1);
   }
 
   /** A place for one more message, or undefined when its send could not start before `stopAt`. */

@@ -149,9 +149,10 @@ export class LocalSystem {
     return this.plannerHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('planner'));
   }
 
-  async runDispatcher() {
+  /** One dispatcher invocation; `timeoutMs` (the function's own by default) is the time its Lambda context says it has. */
+  async runDispatcher(timeoutMs?: number) {
     this.invocations.dispatcher++;
-    return this.dispatcherHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('dispatcher'));
+    return this.dispatcherHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('dispatcher', timeoutMs));
   }
 
   /** The one-click link endpoint, as API Gateway would call it; serve it with `serveLinks`. */

@@ -52,6 +52,7 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:UpdateItem Suppressions',
     'ses:SendEmail identity',
     'ses:SendEmail configuration-set',
+    'ses:GetAccount account', // the account's sending rate, which sends are paced to (unless sending.maxSendRate is set)
     'secretsmanager:GetSecretValue LinkSecret',
   ],
   customerStream: [

@@ -209,6 +209,7 @@ export class IamCheck {
       if (action === 'ses:SendEmail' && logical === 'configuration-set') {
         return { action, resource: arn('ses', `configuration-set/${this.environmentVariable(stack, functionId, 'SES_CONFIGURATION_SET')}`), why };
       }
+      if (action === 'ses:GetAccount' && logical === 'account') return { action, resource: '*', why }; // no resource-level permissions
       if (action === 'secretsmanager:GetSecretValue' && logical === 'LinkSecret') return { action, resource: this.environmentVariable(stack, functionId, 'LINK_SECRET_ARN'), why };
       throw new Error(`${call}: the check does not know which resource that is`);
     });

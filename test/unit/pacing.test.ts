@@ -96,7 +96,7 @@ describe('SendPacer', () => {
   it('hands messages to SES evenly spaced across concurrent workers, on the clock it is given', async () => {
     // Prepare
     const { clock, run } = fakeClock();
-    const pacer = new SendPacer({ perSecond: 20, source: 'account' }, clock);
+    const pacer = new SendPacer({ perSecond: 20, source: 'account' }, clock, Infinity, { headroom: 0 });
     const starts: number[] = [];
     // Act: 100 messages, 8 at a time, each a little work before its turn
     await run(
@@ -118,9 +118,28 @@ describe('SendPacer', () => {
     expect(pacer.sends).toBe(100);
   });
 
+  it.each([{ rate: 1 }, { rate: 14 }, { rate: 100 }, { rate: 1000 }])('keeps 3 percent of the rate ($rate/s) unused: rate + 1 starts span 30 ms more than a second, for the delays on the way to SES', async ({ rate }) => {
+    const { clock, run } = fakeClock();
+    const pacer = new SendPacer({ perSecond: rate, source: 'account' }, clock);
+    const starts: number[] = [];
+    await run(
+      forEachConcurrently(
+        Array.from({ length: rate + 1 }, (_, i) => i),
+        8,
+        async () => {
+          await pacer.admit()!.turn();
+          starts.push(clock.now());
+        },
+      ),
+    );
+    expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThanOrEqual(1030);
+    expect(mostIn(starts, 1_000)).toBeLessThanOrEqual(rate);
+    expect(mostIn(starts, 1_000)).toBeGreaterThanOrEqual(Math.floor(rate * 0.97));
+  });
+
   it('admits no message whose send could not start before the run must stop, counting those already admitted', async () => {
     const { clock } = fakeClock(0);
-    const pacer = new SendPacer({ perSecond: 10, source: 'configuration' }, clock, 1_000);
+    const pacer = new SendPacer({ perSecond: 10, source: 'configuration' }, clock, 1_000, { headroom: 0 });
     // Ten fit in the second (0, 100, … 900 ms); an eleventh would start at 1000.
     const tickets = Array.from({ length: 12 }, () => pacer.admit());
     expect(tickets.filter(Boolean)).toHaveLength(10);
@@ -129,7 +148,7 @@ describe('SendPacer', () => {
 
   it('a message that ends without a send gives its place back, and takes no start', async () => {
     const { clock } = fakeClock(0);
-    const pacer = new SendPacer({ perSecond: 10, source: 'configuration' }, clock, 1_000);
+    const pacer = new SendPacer({ perSecond: 10, source: 'configuration' }, clock, 1_000, { headroom: 0 });
     const tickets = Array.from({ length: 10 }, () => pacer.admit()!);
     expect(pacer.admit()).toBeUndefined();
     tickets[3]!.close(); // expired, say
