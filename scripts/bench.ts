@@ -191,8 +191,9 @@ try {
     plannerItemsRead: plannerStats.itemsRead,
     plannerItemsReadByOperation: plannerStats.itemsReadByOperation,
     dispatchOutcomes,
-    plannerWcu: round(plannerStats.writeCapacity, 1),
-    dispatcherWcu: round(dispatcherStats.writeCapacity, 1),
+    // A day's planning is mostly for later days (the keep-in-touch planned today go out on theirs): per message planned.
+    plannerWcuPerPlanned: round(plannerStats.writeCapacity / Math.max(planned, 1)),
+    dispatcherWcuPerSent: round(dispatcherStats.writeCapacity / Math.max(sent, 1)),
     scanItemsRead,
     scanBirthdaysFound: scanMatches,
     plannerSeconds: round(plannerSeconds),
