@@ -51,10 +51,20 @@ const cohortFile = async (customers: number) => {
   return file;
 };
 
-const stack = await startLocalStack();
 let runs = 0;
-/** `retention config diff` in its own process; its figures from --json, its wall time from here. */
+/**
+ * `retention config diff` in its own process; its figures from --json, its wall time from here. Each
+ * run gets a DynamoDB Local of its own: one that still holds an earlier run's tables answers slower.
+ */
 const configDiff = async (file: string, sample?: number) => {
+  const stack = await startLocalStack();
+  try {
+    return await configDiffOn(stack, file, sample);
+  } finally {
+    await stack.stop();
+  }
+};
+const configDiffOn = async (stack: { dynamodbEndpoint: string }, file: string, sample?: number) => {
   const json = join(dir, `diff-${++runs}.json`);
   const args = ['bin/retention.mjs', 'config', 'diff', '--data', file, '--start', values.start!, '--days', String(days), '--set', values.set!, '--dynamodb-endpoint', stack.dynamodbEndpoint, '--table-prefix', `whatif-${runs}-`, '--json', json];
   if (sample !== undefined) args.push('--sample', String(sample));
@@ -66,7 +76,7 @@ const configDiff = async (file: string, sample?: number) => {
 
 const count = (value: number, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const results: Record<string, unknown> = { days, start: values.start, set: values.set, sample: sampleSize };
-try {
+{
   if (large > 0) {
     const file = await cohortFile(large);
     console.log(`\n== config diff --sample ${count(sampleSize)} on ${count(large)} customers, ${days} days (--set ${values.set}) ==`);
@@ -102,6 +112,4 @@ try {
     results.whole = { customers: whole, seconds: { whole: Number(full.seconds.toFixed(1)), sample: Number(sampled.seconds.toFixed(1)) }, inside, compared, wholeFigures: full.figures, sampleFigures: sampled.figures };
   }
   if (values.json) await writeFile(values.json, `${JSON.stringify(results, null, 2)}\n`);
-} finally {
-  await stack.stop();
 }
