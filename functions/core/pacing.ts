@@ -12,12 +12,12 @@
 export const FALLBACK_SEND_RATE = 1;
 
 /**
- * The share of the rate a pacer leaves unused: its starts are evenly spaced, but each reaches SES a few
- * milliseconds later than planned, never by the same amount, so two of them can come closer than
- * planned. At 97 % of the rate, rate + 1 starts span 1000 / 0.97 ≈ 1031 ms: the arrivals of any
- * second hold no more than the rate unless their delays differ by 30 ms or more (whatever the rate).
+ * The share of the rate a pacer leaves unused. Its starts are spaced at least an interval apart by the
+ * moment each is really made, but each reaches SES some milliseconds later, never by the same amount,
+ * so two can arrive closer than they started. At 98 % of the rate, rate + 1 starts span 1000 / 0.98 ≈
+ * 1020 ms: the arrivals of any second hold no more than the rate unless their delays differ by 20 ms or more (whatever the rate).
  */
-export const SEND_RATE_HEADROOM = 0.03;
+export const SEND_RATE_HEADROOM = 0.02;
 
 /** Where a run's rate came from: the configuration's override, the account's quota, or the fallback. */
 export type SendRateSource = 'configuration' | 'account' | 'fallback' | 'unpaced';
@@ -31,13 +31,19 @@ export interface SendRate {
 export const sendRateOf = (override: number | null, account: () => Promise<SendRate>): Promise<SendRate> =>
   override === null ? account() : Promise.resolve({ perSecond: override, source: 'configuration' });
 
+/**
+ * How many messages a run works on at once: enough to keep the rate when each takes up to a quarter
+ * second from claim to recorded send (a handful of writes and the SES call), 8 at least (as unpaced), 64 at most.
+ */
+export const sendWorkers = (rate: SendRate): number => (Number.isFinite(rate.perSecond) ? Math.min(64, Math.max(8, Math.ceil(rate.perSecond / 4))) : 8);
+
 /** Evenly spaced start times at `perSecond` (ms of any clock); `burst` at once at most. */
 export class SendSchedule {
   /** Milliseconds between two starts (0 when the rate is unbounded). */
   readonly interval: number;
   private readonly tolerance: number;
-  /** The theoretical time of the next start, were the schedule full. */
-  private next = -Infinity;
+  /** The theoretical time of the next start, were the schedule full; the first start sets it, with no credit. */
+  private next: number | undefined;
 
   constructor(
     readonly perSecond: number,
@@ -51,13 +57,17 @@ export class SendSchedule {
 
   /** The start the next reservation made at `now` would get, taking nothing. */
   peek(now: number): number {
-    return Math.max(now, this.next - this.tolerance);
+    return this.next === undefined ? now : Math.max(now, this.next - this.tolerance);
   }
 
-  /** Takes the next start at `now`: never before `now`, never closer than the rate allows. */
+  /**
+   * Takes the next start at `now`: never before `now`, never closer than the rate allows. Time the
+   * schedule was not kept up with (a stall) is credit, up to `burst` starts at once; the first start
+   * gives none.
+   */
   reserve(now: number): number {
     const start = this.peek(now);
-    this.next = Math.max(start, this.next) + this.interval;
+    this.next = this.next === undefined ? start + this.interval + this.tolerance : Math.max(start, this.next) + this.interval;
     return start;
   }
 }
@@ -77,13 +87,21 @@ export interface SendTicket {
 }
 
 /**
- * A run's pacer: `admit` before a message is claimed, `turn` just before it is handed to SES. A run
+ * A run's pacer: `admit` before a message is claimed, `turn` just before it is handed to SES. Its
+ * starts are evenly spaced at the rate less the headroom, by the moment each is really made; time lost
+ * to a stall is made up, but never with more than a second's worth of the rate (`windowSends`) in any
+ * `windowMs` (a second and the headroom), so no one-second window SES may count holds more. A run
  * claims a message only if its send, behind every message already claimed and not yet sent, still
  * starts before `stopAt`; the rest are never claimed and wait, untouched, for the next run. Messages
  * that end without a send (expired, deferred…) take no start, so the sends, not the claims, follow the rate.
  */
 export class SendPacer {
   readonly schedule: SendSchedule;
+  /** At most `windowSends` starts in any `windowMs`: a second's worth of the rate, in a second and the headroom. */
+  readonly windowSends: number;
+  readonly windowMs: number;
+  /** The last `windowSends` starts, oldest first. */
+  private readonly recent: number[] = [];
   /** Admitted, not yet at their turn nor closed. */
   private pending = 0;
   /** Starts taken so far. */
@@ -94,9 +112,19 @@ export class SendPacer {
     private readonly clock: PacingClock,
     /** Past this moment (the clock's ms) no message is admitted. */
     readonly stopAt = Infinity,
-    options: { readonly burst?: number; readonly headroom?: number } = {},
+    options: { readonly headroom?: number } = {},
   ) {
-    this.schedule = new SendSchedule(rate.perSecond * (1 - (options.headroom ?? SEND_RATE_HEADROOM)), options.burst ?? 1);
+    const paced = rate.perSecond * (1 - (options.headroom ?? SEND_RATE_HEADROOM));
+    this.windowSends = Number.isFinite(rate.perSecond) ? Math.max(1, Math.floor(rate.perSecond)) : Infinity;
+    this.windowMs = Number.isFinite(paced) ? (this.windowSends / paced) * 1000 : 0;
+    // A second's worth of credit: after a stall the run catches up, as fast as the window allows.
+    this.schedule = new SendSchedule(paced, Number.isFinite(this.windowSends) ? this.windowSends : 1);
+  }
+
+  /** The earliest a start may be made at `now`: the schedule's, and no more than `windowSends` in any `windowMs`. */
+  private earliest(now: number): number {
+    const oldest = this.recent.length < this.windowSends ? -Infinity : this.recent[0]! + this.windowMs;
+    return Math.max(this.schedule.peek(now), oldest);
   }
 
   /** A place for one more message, or undefined when its send could not start before `stopAt`. */
@@ -113,9 +141,20 @@ export class SendPacer {
       turn: async () => {
         if (!open) return;
         leave();
+        // A start is taken when it is made, never booked ahead: after a stall (a slow write, a busy
+        // event loop) the waiting messages go one interval apart again, not all at once.
+        for (;;) {
+          const now = this.clock.now();
+          const start = this.earliest(now);
+          if (start <= now) break;
+          await this.clock.sleep(start - now);
+        }
+        const start = this.schedule.reserve(this.clock.now());
+        if (Number.isFinite(this.windowSends)) {
+          this.recent.push(start);
+          if (this.recent.length > this.windowSends) this.recent.shift();
+        }
         this.sends++;
-        const wait = this.schedule.reserve(this.clock.now()) - this.clock.now();
-        if (wait > 0) await this.clock.sleep(wait);
       },
       close: leave,
     };

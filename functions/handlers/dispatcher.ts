@@ -3,7 +3,7 @@ import { lambdaRuntime, once, type HandlerRuntime } from '../adapters/runtime.js
 import { linkSecretFromEnv } from '../adapters/link-secret.js';
 import { sesMailerFromEnv } from '../adapters/ses-mailer.js';
 import { dispatchEveryMinutesFromEnv, sesPacing } from '../adapters/ses-account.js';
-import { SendPacer, sendRateOf, unpaced } from '../core/pacing.js';
+import { SendPacer, sendRateOf, sendWorkers, unpaced } from '../core/pacing.js';
 import { cachedTemplates, DynamoTemplateStore } from '../adapters/dynamo-templates.js';
 import type { CampaignName, RetentionConfig } from '../core/config.js';
 import { addOutcomes, dispatchDue, noOutcomes, type DispatchOutcome } from '../core/jobs/dispatch.js';
@@ -55,7 +55,7 @@ export const createDispatcherHandler = (runtime: HandlerRuntime) =>
       accountFaults++;
       runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
     };
-    const deps = { outbox, customers, ledger, mailer, suppressions, config, templates, links, newClaimId: randomUUID, clock: runtime.clock, pacer, onError, onAccountFault };
+    const deps = { outbox, customers, ledger, mailer, suppressions, config, templates, links, newClaimId: randomUUID, clock: runtime.clock, pacer, concurrency: sendWorkers(pacer.rate), onError, onAccountFault };
     try {
       for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
         const result = await dispatchDue(deps, runtime.clock());

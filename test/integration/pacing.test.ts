@@ -94,7 +94,7 @@ describe('sends paced to the SES account rate', () => {
     // Prepare
     const { system, greetings, emails } = await setUp('stops', 10);
     const before = await greetings();
-    // Act: a run whose Lambda has 1.6 s left beyond its margin: at most seven sends, one every 258 ms, fit
+    // Act: a run whose Lambda has 1.6 s left beyond its margin: at most seven sends, one every 255 ms, fit
     // (fewer when the run's reads before its first send take long)
     const first = await system.runDispatcher(END_OF_RUN_MARGIN_MS + 1_600);
     // Assess
