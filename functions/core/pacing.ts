@@ -78,16 +78,27 @@ export interface PacingClock {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-/** One message's place in the run, from before its claim until it is handed to SES or ends without a send. */
+/**
+ * One message's place in the run, from before its claim until it is handed to SES or ends without a send.
+ * The wait is in two parts, because what lies between them is the hand-over mark: once it is written,
+ * a run that stops leaves the message unconfirmed, never sent again. So the schedule's wait (`turn`)
+ * comes before the mark, and only a short guard (`send`) after it.
+ */
 export interface SendTicket {
-  /** Waits for the moment this message may be handed to SES (once; later calls do not wait). */
+  /** Waits for this message's start in the schedule, evenly spaced at the rate (once; later calls do not wait). Before the hand-over mark. */
   turn(): Promise<void>;
+  /**
+   * Just before SES: waits only while the sends already made leave no room in the window (a second's
+   * worth in a second and the headroom), which happens when the writes after `turn` took longer for
+   * one message than for the next and bunched them. Usually no wait at all.
+   */
+  send(): Promise<void>;
   /** The message ended without a send (or was sent): its place is given up. */
   close(): void;
 }
 
 /**
- * A run's pacer: `admit` before a message is claimed, `turn` just before it is handed to SES. Its
+ * A run's pacer: `admit` before a message is claimed, `turn` before it is marked handed over, `send` just before SES. Its
  * starts are evenly spaced at the rate less the headroom, by the moment each is really made; time lost
  * to a stall is made up, but never with more than a second's worth of the rate (`windowSends`) in any
  * `windowMs` (a second and the headroom), so no one-second window SES may count holds more. A run
@@ -121,10 +132,22 @@ export class SendPacer {
     this.schedule = new SendSchedule(paced, Number.isFinite(this.windowSends) ? this.windowSends : 1);
   }
 
-  /** The earliest a start may be made at `now`: the schedule's, and no more than `windowSends` in any `windowMs`. */
-  private earliest(now: number): number {
-    const oldest = this.recent.length < this.windowSends ? -Infinity : this.recent[0]! + this.windowMs;
-    return Math.max(this.schedule.peek(now), oldest);
+  /** The earliest a send may reach SES at `now`: no more than `windowSends` sends in any `windowMs`. */
+  private windowOpensAt(now: number): number {
+    return this.recent.length < this.windowSends ? now : Math.max(now, this.recent[0]! + this.windowMs);
+  }
+
+  /**
+   * Waits until `earliest(now)` is not later than now, then `take(now)` in the same step: concurrent
+   * waiters never all pass the check before one of them takes its place.
+   */
+  private async waitThenTake(earliest: (now: number) => number, take: (now: number) => void): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      const at = earliest(now);
+      if (at <= now) return take(now);
+      await this.clock.sleep(at - now);
+    }
   }
 
   /** A place for one more message, or undefined when its send could not start before `stopAt`. */
@@ -143,18 +166,23 @@ export class SendPacer {
         leave();
         // A start is taken when it is made, never booked ahead: after a stall (a slow write, a busy
         // event loop) the waiting messages go one interval apart again, not all at once.
-        for (;;) {
-          const now = this.clock.now();
-          const start = this.earliest(now);
-          if (start <= now) break;
-          await this.clock.sleep(start - now);
-        }
-        const start = this.schedule.reserve(this.clock.now());
-        if (Number.isFinite(this.windowSends)) {
-          this.recent.push(start);
-          if (this.recent.length > this.windowSends) this.recent.shift();
-        }
-        this.sends++;
+        await this.waitThenTake(
+          (now) => this.schedule.peek(now),
+          (now) => {
+            this.schedule.reserve(now);
+            this.sends++;
+          },
+        );
+      },
+      send: async () => {
+        if (!Number.isFinite(this.windowSends)) return;
+        await this.waitThenTake(
+          (now) => this.windowOpensAt(now),
+          (now) => {
+            this.recent.push(now);
+            if (this.recent.length > this.windowSends) this.recent.shift();
+          },
+        );
       },
       close: leave,
     };

@@ -272,6 +272,9 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   };
   const recordContact = () => deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn, { survey: message.campaign === 'survey', keepInTouchContent });
 
+  // Its start at the run's send rate (pacing.ts): the wait is here, before the hand-over mark, so a run
+  // that stops while waiting leaves the message to be claimed again, not unconfirmed.
+  await ticket.turn();
   // From here the message may reach the customer: if this run stops before recording the result, it is never tried again.
   try {
     await outbox.markHandedOver(message.messageId, claimId, deps.clock());
@@ -283,9 +286,8 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   const sent = { sentAt: now, subject: email.subject, locale: email.locale, content: keepInTouchContent };
   let sesMessageId: string;
   try {
-    // Its turn at the run's send rate (pacing.ts), just before SES: a wait anywhere earlier would let
-    // the writes between (the hand-over mark) bunch sends that were spaced apart.
-    await ticket.turn();
+    // Only if the hand-over marks bunched sends that were spaced apart: a short wait for room in the second.
+    await ticket.send();
     sesMessageId = await deps.mailer.send({
       to: customer.email,
       fromName: config.brand.senderName,
