@@ -23,7 +23,7 @@ type Tier = 'standard' | 'silver' | 'gold' | 'diamond';
 type Json = Record<string, unknown>;
 
 /** mulberry32: small, fast, good enough for test data. */
-const mulberry32 = (seed: number) => {
+export const mulberry32 = (seed: number) => {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

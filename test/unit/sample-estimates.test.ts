@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { estimatePairedDifference, estimateTotal, RARE, Z_999 } from '../../functions/core/measurement/sample-estimates.js';
 import { wilsonInterval, Z_95 } from '../../functions/core/measurement/proportions.js';
+import { mulberry32 } from '../../scripts/demo-data.js';
 
-/** mulberry32, for fixed pseudo-random cohorts. */
-const random = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+/** Fixed pseudo-random cohorts. */
+const random = mulberry32;
 
 describe('whole-cohort totals from a sample of customers', () => {
   it('scales the mean per customer by N, with the normal interval and the finite-population correction', () => {
