@@ -1,5 +1,5 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
@@ -19,7 +19,7 @@ import { formatExplain } from './explain.js';
 import { cloudFormationClient, describeStackOutputs, readOutputsFile, StackOutputsError, stackNamesOf, tableNamesFromOutputs, type CloudFormationLike } from './stack-outputs.js';
 import { createTables, dynamoDbClient, startDynamoDbLocal, startLocalStack, type LocalStack, type RunningService } from '../local/local-stack.js';
 import { simulate, type SimulationResult } from '../local/simulation.js';
-import { formatDemoGuide, formatSummary } from './summary.js';
+import { formatDemoGuide, formatSummary, shownPath } from './summary.js';
 import { configDiffFigures, formatConfigDiff } from './config-diff.js';
 import { formatPreview } from './preview.js';
 import { renderHtmlReport } from '../local/html-report.js';
@@ -102,8 +102,7 @@ const loadResponseModel = async (path: string, seed: number): Promise<ResponseMo
   }
   try {
     // Named as given, or relative to here when it lies below (the demo's default is absolute).
-    const shown = relative(process.cwd(), path);
-    return { model: parseResponseModel(document), seed, file: shown.startsWith('..') || isAbsolute(shown) ? path : shown };
+    return { model: parseResponseModel(document), seed, file: shownPath(path) };
   } catch (error) {
     throw new UsageError(`cannot use the response model ${path}: ${(error as Error).message}`);
   }

@@ -72,6 +72,12 @@ const timedNames: Record<RecordType, [one: string, many: string]> = {
 const lineList = (lines: readonly number[]): string =>
   lines.length > 1 && lines.every((line, i) => i === 0 || line === lines[i - 1]! + 1) ? `${lines[0]}–${lines.at(-1)}` : lines.join(', ');
 
+/** A path as a person types it from here: relative when it lies below the working directory, else as given. */
+export const shownPath = (path: string): string => {
+  const relativePath = relative(process.cwd(), path);
+  return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
+};
+
 /**
  * What `start` says after its summary: what to look at with the CLI on the demo that just ran (now the
  * local stack), and two things a newcomer might take for faults: records with a later date, written
@@ -83,17 +89,12 @@ export const formatDemoGuide = (
 ): string => {
   const customerId = result.report.messages.find((m) => m.state === 'sent')?.customerId ?? result.report.messages[0]?.customerId ?? '<customerId>';
   const lastDay = new Date(Date.parse(result.report.window.end) - 86_400_000).toISOString().slice(0, 10);
-  /** A path as typed from here, when it is under here. */
-  const shown = (path: string) => {
-    const relativePath = relative(process.cwd(), path);
-    return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
-  };
   const commands: [string, string][] = [
     [`npx retention explain ${customerId}`, 'everything stored about one customer: each message, its state and why'],
-    [`npx retention preview ${customerId} --start ${lastDay} --data ${shown(run.dataPath)}`, 'what they would get next, and why'],
+    [`npx retention preview ${customerId} --start ${lastDay} --data ${shownPath(run.dataPath)}`, 'what they would get next, and why'],
     [`npx retention customer export ${customerId}`, 'every item held about them, as one JSON document (what they get when they ask for their data)'],
     ['npx retention config get', 'the configuration the handlers read'],
-    ...(run.reportPath === undefined ? [] : [[`npx retention lift --report ${shown(run.reportPath)}`, 'held-out against treated customers: did the messages retain? (docs/measurement.md)'] as [string, string]]),
+    ...(run.reportPath === undefined ? [] : [[`npx retention lift --report ${shownPath(run.reportPath)}`, 'held-out against treated customers: did the messages retain? (docs/measurement.md)'] as [string, string]]),
     [`npx retention templates preview survey --customer ${customerId} --open`, 'an e-mail as this customer gets it, in a browser; `templates pull` for all of them as files'],
   ];
   const width = Math.max(...commands.map(([command]) => command.length));
