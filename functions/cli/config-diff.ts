@@ -67,8 +67,8 @@ export const configDiffFigures = (current: DiffSide, proposed: DiffSide, sample?
     const [x, y] = [totalOf(before.get(name)), totalOf(after.get(name))];
     figures[name] = { current: exact(x), proposed: exact(y), change: exact(y - x) };
   }
-  const perMonth = (result: SimulationResult) => Number((totalOf(customerFiguresOf(result).get('messages sent')) / Math.max(1, result.customers) / monthsOf(result.report.window)).toFixed(2));
-  const [x, y] = [perMonth(current.result), perMonth(proposed.result)];
+  const perMonth = (figures: CustomerFigures, result: SimulationResult) => Number((totalOf(figures.get('messages sent')) / Math.max(1, result.customers) / monthsOf(result.report.window)).toFixed(2));
+  const [x, y] = [perMonth(before, current.result), perMonth(after, proposed.result)];
   figures['messages per customer-month'] = { current: exact(x), proposed: exact(y), change: exact(Number((y - x).toFixed(2))) };
   return { settings, figures };
 };
