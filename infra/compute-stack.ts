@@ -19,6 +19,7 @@ import { senderAddress, type DeploySettings } from '../functions/adapters/deploy
 import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 import { PROFILE_RECORD_KEY, recordTypes } from '../functions/core/records.js';
 import { functionTimeoutSeconds } from '../functions/core/function-timeouts.js';
+import { DUE_SHARD_COUNT } from '../functions/core/messages.js';
 import { Monitoring } from './monitoring.js';
 import { RetentionFunction } from './retention-function.js';
 
@@ -76,7 +77,11 @@ const deadLetterQueue = (scope: Construct, id: string) =>
  */
 export class ComputeStack extends Stack {
   readonly planner: RetentionFunction;
+  readonly dispatchCoordinator: RetentionFunction;
   readonly dispatcher: RetentionFunction;
+  /** The parts of each dispatcher run, for the senders; and where a part that fails three times is parked. */
+  readonly sendWorkQueue: sqs.Queue;
+  readonly sendWorkDeadLetterQueue: sqs.Queue;
   readonly customerStream: RetentionFunction;
   readonly links: RetentionFunction;
   readonly mailEvents: RetentionFunction;
@@ -113,7 +118,7 @@ export class ComputeStack extends Stack {
     // The handlers that read the runtime configuration (DynamoConfigStore.get) read it from the Control table.
     const readConfig = (fn: RetentionFunction) => allow(fn, ['dynamodb:GetItem'], [control.tableArn]);
     // Erasure (DynamoErasureStore): the receipts and pending second passes in Control, and the deletes of one
-    // customer's items, found by key or by their partition and index: the customer stream erases, the dispatcher makes the second pass.
+    // customer's items, found by key or by their partition and index: the customer stream erases, the dispatch coordinator makes the second pass.
     const allowErasure = (fn: RetentionFunction) => {
       allow(fn, ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], [control.tableArn]);
       allow(fn, ['dynamodb:Query', 'dynamodb:BatchWriteItem'], [customers.tableArn]);
@@ -164,13 +169,44 @@ export class ComputeStack extends Stack {
     allow(this.planner, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]);
     allow(this.planner, ['dynamodb:Query'], [indexArn(ledger, ledgerTable, 'byFloorCheck')]);
 
+    // A dispatcher run (docs/scale.md, "Senders"): on the schedule, the coordinator queues one part per
+    // `byDue` shard; the queue's event source gives each part to a sender (the Dispatcher function).
+    this.sendWorkDeadLetterQueue = deadLetterQueue(this, 'SendWorkDeadLetterQueue');
+    this.sendWorkQueue = new sqs.Queue(this, 'SendWorkQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Lambda's advice for an SQS event source: six times the function's timeout, so a part is not delivered again while its sender still runs.
+      visibilityTimeout: Duration.seconds(6 * functionTimeoutSeconds.dispatcher),
+      // A part is for its run: one the senders have not taken within the hour has long been done by later runs.
+      retentionPeriod: Duration.hours(1),
+      // A body that is not a part, or a sender that fails three times: parked for operators.
+      deadLetterQueue: { queue: this.sendWorkDeadLetterQueue, maxReceiveCount: 3 },
+    });
+    this.dispatchCoordinator = new RetentionFunction(this, 'DispatchCoordinator', {
+      handler: 'dispatch-coordinator',
+      description: 'Hands each dispatcher run to its senders, one part per shard of the due messages',
+      timeout: Duration.seconds(functionTimeoutSeconds.dispatchCoordinator),
+      // DISPATCH_EVERY_MINUTES: a run's senders claim only until shortly before the next run (core/send-work.ts).
+      environment: { ...environment, SEND_WORK_QUEUE_URL: this.sendWorkQueue.queueUrl, DISPATCH_EVERY_MINUTES: String(settings.schedules.dispatcher.everyMinutes) },
+    });
+    allow(this.dispatchCoordinator, ['sqs:SendMessage'], [this.sendWorkQueue.queueArn]); // SendMessageBatch is authorized as SendMessage
+    allow(this.dispatchCoordinator, ['dynamodb:GetItem'], [control.tableArn]); // the erasures pending a second pass
+    allowErasure(this.dispatchCoordinator); // the erasures' second passes
+
     this.dispatcher = new RetentionFunction(this, 'Dispatcher', {
       handler: 'dispatcher',
-      description: 'Sends due messages, each at most once',
+      description: 'A sender: sends the due messages of one part of a dispatcher run, each at most once',
       timeout: Duration.seconds(functionTimeoutSeconds.dispatcher),
-      // DISPATCH_EVERY_MINUTES: a run claims only what it can send before the next one starts (core/pacing.ts).
-      environment: { ...environment, LINKS_BASE_URL: linksBaseUrl, LINK_SECRET_ARN: linkSecret.secretArn, DISPATCH_EVERY_MINUTES: String(settings.schedules.dispatcher.everyMinutes) },
+      environment: { ...environment, LINKS_BASE_URL: linksBaseUrl, LINK_SECRET_ARN: linkSecret.secretArn },
     });
+    this.dispatcher.addEventSourceMapping('SendWork', {
+      eventSourceArn: this.sendWorkQueue.queueArn,
+      batchSize: 1, // one part, one invocation: each sender paces its own share of the rate
+      // As many senders at once as a run has parts (SQS's floor is 2): a late run's senders cannot pile onto the next.
+      maxConcurrency: Math.max(2, DUE_SHARD_COUNT),
+    });
+    // What Lambda's SQS event source does with the role (CDK's SqsEventSource would also grant GetQueueUrl and ChangeMessageVisibility, which nothing calls).
+    allow(this.dispatcher, ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], [this.sendWorkQueue.queueArn]);
     readConfig(this.dispatcher);
     allow(this.dispatcher, ['secretsmanager:GetSecretValue'], [linkSecret.secretArn]); // the key that signs links
     allow(this.dispatcher, ['dynamodb:Query'], [customers.tableArn]); // a survey's customer's complaints
@@ -181,7 +217,6 @@ export class ComputeStack extends Stack {
     allow(this.dispatcher, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
     allow(this.dispatcher, ['dynamodb:BatchGetItem'], [customers.tableArn]);
     allow(this.dispatcher, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]); // the cap and the floor
-    allowErasure(this.dispatcher); // the erasures' second passes
     allow(this.dispatcher, ['ses:SendEmail'], [
       sendingDomain.emailIdentityArn,
       this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName }),
@@ -276,7 +311,7 @@ export class ComputeStack extends Stack {
     new scheduler.Schedule(this, 'DispatcherSchedule', {
       description: 'Sends what is due',
       schedule: scheduler.ScheduleExpression.rate(Duration.minutes(dispatcherEvery.everyMinutes)),
-      target: invoke(this.dispatcher),
+      target: invoke(this.dispatchCoordinator),
     });
 
     new CfnOutput(this, 'LinksBaseUrl', { value: linksBaseUrl });
@@ -284,6 +319,7 @@ export class ComputeStack extends Stack {
     new CfnOutput(this, 'StreamDeadLetterQueueUrl', { value: this.streamDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'MailEventsDeadLetterQueueUrl', { value: this.mailEventsDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', { value: this.scheduleDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'SendWorkDeadLetterQueueUrl', { value: this.sendWorkDeadLetterQueue.queueUrl });
     // The CNAME records that verify the sending domain and sign its mail (Easy DKIM): add them at the domain's DNS host.
     sendingDomain.dkimRecords.forEach((record, index) => {
       new CfnOutput(this, `DkimRecord${index + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DKIM record ${index + 1} of ${settings.mailDomain}: add it as a CNAME at the domain's DNS host` });
@@ -302,8 +338,8 @@ export class ComputeStack extends Stack {
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alarmEmail: settings.alarmEmail,
-      functions: { Planner: this.planner, Dispatcher: this.dispatcher, CustomerStream: this.customerStream, Links: this.links, MailEvents: this.mailEvents, PauseMarketing: this.pauseMarketing },
-      deadLetterQueues: { Stream: this.streamDeadLetterQueue, MailEvents: this.mailEventsDeadLetterQueue, Schedule: this.scheduleDeadLetterQueue, PauseMarketing: this.pauseMarketingDeadLetterQueue },
+      functions: { Planner: this.planner, DispatchCoordinator: this.dispatchCoordinator, Dispatcher: this.dispatcher, CustomerStream: this.customerStream, Links: this.links, MailEvents: this.mailEvents, PauseMarketing: this.pauseMarketing },
+      deadLetterQueues: { Stream: this.streamDeadLetterQueue, MailEvents: this.mailEventsDeadLetterQueue, Schedule: this.scheduleDeadLetterQueue, SendWork: this.sendWorkDeadLetterQueue, PauseMarketing: this.pauseMarketingDeadLetterQueue },
       onReputationAlarm: this.pauseMarketing,
     });
     new CfnOutput(this, 'PauseMarketingDeadLetterQueueUrl', { value: this.pauseMarketingDeadLetterQueue.queueUrl });

@@ -21,7 +21,7 @@ export const acknowledgeFindings = ({ data, compute }: { data: DataStack; comput
     'AwsSolutions-APIG4',
     'People click these links from e-mail and carry no credentials; each link authorises itself with an HMAC-signed, expiring token the handler verifies.',
   );
-  for (const fn of [compute.planner, compute.dispatcher, compute.customerStream, compute.links, compute.mailEvents, compute.pauseMarketing]) {
+  for (const fn of [compute.planner, compute.dispatchCoordinator, compute.dispatcher, compute.customerStream, compute.links, compute.mailEvents, compute.pauseMarketing]) {
     acknowledge(
       fn.role!.node.findChild('DefaultPolicy'),
       'AwsSolutions-IAM5[Resource::*]',

@@ -57,7 +57,7 @@ const minus = (after: DynamoStats, before: DynamoStats): DynamoStats => ({
   itemsRead: after.itemsRead - before.itemsRead,
   readCapacity: after.readCapacity - before.readCapacity,
   writeCapacity: after.writeCapacity - before.writeCapacity,
-  byOperation: {},
+  byOperation: Object.fromEntries(Object.entries(after.byOperation).map(([op, n]) => [op, n - (before.byOperation[op] ?? 0)]).filter(([, n]) => (n as number) > 0)),
   itemsReadByOperation: Object.fromEntries(Object.entries(after.itemsReadByOperation).map(([op, n]) => [op, n - (before.itemsReadByOperation[op] ?? 0)]).filter(([, n]) => (n as number) > 0)),
 });
 
@@ -107,7 +107,7 @@ try {
 
   // 3. The day.
   const plannedBefore = new Set((await readAllMessages(db, tables.Messages)).map((m) => m.messageId));
-  const before = { planner: snapshot(system.stats.planner), dispatcher: snapshot(system.stats.dispatcher) };
+  const before = { planner: snapshot(system.stats.planner), coordinator: snapshot(system.stats.dispatchCoordinator), dispatcher: snapshot(system.stats.dispatcher) };
   clock.set(new Date(`${day}T00:00:00Z`));
   started = performance.now();
   await system.runPlanner();
@@ -117,6 +117,7 @@ try {
   const plannerStats = minus(system.stats.planner, before.planner);
 
   let dispatcherSeconds = 0;
+  let dispatcherTicks = 0;
   const dispatchOutcomes: Record<string, number> = {};
   const end = new Date(`${addDays(day, 1)}T00:00:00Z`);
   for (;;) {
@@ -127,12 +128,17 @@ try {
     clock.set(tick);
     const tickStarted = performance.now();
     const outcomes = (await system.runDispatcher()) as Record<string, number>;
+    dispatcherTicks++;
     dispatcherSeconds += seconds(tickStarted);
     for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) dispatchOutcomes[outcome] = (dispatchOutcomes[outcome] ?? 0) + count;
     const still = await system.nextSendAfter();
     if (still && still <= tick) clock.set(new Date(tick.getTime() + 60_000)); // capped for the run: next minute
   }
+  // A run: its coordinator (the erasures' second passes, the parts queued) and its senders.
   const dispatcherStats = minus(system.stats.dispatcher, before.dispatcher);
+  const coordinatorStats = minus(system.stats.dispatchCoordinator, before.coordinator);
+  add(dispatcherStats, coordinatorStats);
+  for (const [op, n] of Object.entries(coordinatorStats.byOperation)) dispatcherStats.byOperation[op] = (dispatcherStats.byOperation[op] ?? 0) + n;
   const sent = (await readAllMessages(db, tables.Messages)).filter((m) => m.state === 'sent' && m.sentAt && m.sentAt < end.toISOString() && m.sentAt >= `${day}T00:00:00`).length;
   const wholeDay = emptyStats();
   add(wholeDay, plannerStats);
@@ -191,6 +197,9 @@ try {
     plannerItemsRead: plannerStats.itemsRead,
     plannerItemsReadByOperation: plannerStats.itemsReadByOperation,
     dispatchOutcomes,
+    dispatcherTicks,
+    plannerRequestsByOperation: plannerStats.byOperation,
+    dispatcherRequestsByOperation: dispatcherStats.byOperation,
     // A day's planning is mostly for later days (the keep-in-touch planned today go out on theirs): per message planned.
     plannerWcuPerPlanned: round(plannerStats.writeCapacity / Math.max(planned, 1)),
     dispatcherWcuPerSent: round(dispatcherStats.writeCapacity / Math.max(sent, 1)),

@@ -34,7 +34,7 @@ export class DynamoOutbox implements Outbox {
   }
 
   async plan(message: PlannedMessage, now: Date): Promise<PlanOutcome> {
-    const item = { ...newlyPlanned(message, now), dueShard: dueShardOf(message.messageId), waitingCustomerId: message.customerId };
+    const item = { ...newlyPlanned(message, now), dueShard: dueShardOf(message.customerId), waitingCustomerId: message.customerId };
     try {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(messageId)' }));
       return 'planned';
@@ -70,7 +70,7 @@ export class DynamoOutbox implements Outbox {
             ':expired': 'expired',
             ':cancelled': 'cancelled',
             ':null': null,
-            ':dueShard': dueShardOf(message.messageId),
+            ':dueShard': dueShardOf(message.customerId),
             ':dueAt': message.dueAt,
             ':deadline': message.deadline,
             ':localDate': message.localDate,
@@ -108,14 +108,14 @@ export class DynamoOutbox implements Outbox {
     return messages.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.messageId.localeCompare(b.messageId));
   }
 
-  async reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void> {
+  async reschedule(message: { readonly messageId: string; readonly customerId: string }, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void> {
     // Back in `byDue` too: a provisionally ended message may be brought back.
-    await this.updateWaiting(messageId, 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, updatedAt = :now, dueShard = :dueShard REMOVE expiresAt', {
+    await this.updateWaiting(message.messageId, 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, updatedAt = :now, dueShard = :dueShard REMOVE expiresAt', {
       ':state': slot.state,
       ':sendAfter': slot.sendAfter.toISOString(),
       ':reason': slot.reason,
       ':now': now.toISOString(),
-      ':dueShard': dueShardOf(messageId),
+      ':dueShard': dueShardOf(message.customerId),
     });
   }
 
@@ -153,22 +153,22 @@ export class DynamoOutbox implements Outbox {
     }
   }
 
-  async due(now: Date, limit: number): Promise<DueMessage[]> {
-    const items = await this.queryEveryDueShard({ sendAfterCondition: ' AND sendAfter <= :now', values: { ':now': now.toISOString() }, limit });
+  async due(now: Date, limit: number, shards: readonly string[] = allDueShards()): Promise<DueMessage[]> {
+    const items = await this.queryDueShards(shards, { sendAfterCondition: ' AND sendAfter <= :now', values: { ':now': now.toISOString() }, limit });
     return (items as DueMessage[]).sort((a, b) => a.sendAfter.localeCompare(b.sendAfter)).slice(0, limit);
   }
 
   /** The earliest `sendAfter` of any waiting message: lets the local runner fire the dispatcher only when something can be due. */
   async nextSendAfter(): Promise<Date | undefined> {
-    const items = await this.queryEveryDueShard({ sendAfterCondition: '', limit: 1, projection: 'sendAfter' });
+    const items = await this.queryDueShards(allDueShards(), { sendAfterCondition: '', limit: 1, projection: 'sendAfter' });
     const earliest = items.map((item) => item.sendAfter as string).sort()[0];
     return earliest === undefined ? undefined : new Date(earliest);
   }
 
   /** Waiting messages live in several `byDue` partitions; each is read in `sendAfter` order. */
-  private async queryEveryDueShard(query: { sendAfterCondition: string; values?: Record<string, unknown>; limit: number; projection?: string }) {
+  private async queryDueShards(shards: readonly string[], query: { sendAfterCondition: string; values?: Record<string, unknown>; limit: number; projection?: string }) {
     const pages = await Promise.all(
-      allDueShards().map((dueShard) =>
+      shards.map((dueShard) =>
         this.client.send(
           new QueryCommand({
             TableName: this.tableName,
@@ -274,7 +274,8 @@ export class DynamoOutbox implements Outbox {
       messageId,
       claimId,
       {
-        set: 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, dueShard = :dueShard, waitingCustomerId = customerId, updatedAt = :now, attempts = attempts + :attempt, deferrals = if_not_exists(deferrals, :zero) + :deferral',
+        // Its `dueShard` stays: a claim never takes the message out of `byDue`.
+        set: 'SET #state = :state, sendAfter = :sendAfter, reason = :reason, waitingCustomerId = customerId, updatedAt = :now, attempts = attempts + :attempt, deferrals = if_not_exists(deferrals, :zero) + :deferral',
         // A send the mail service refused was not handed over after all: the message may be tried again.
         remove: ['handedOverAt', 'expiresAt'],
       },
@@ -282,7 +283,6 @@ export class DynamoOutbox implements Outbox {
         ':state': release.state,
         ':sendAfter': release.sendAfter.toISOString(),
         ':reason': release.reason,
-        ':dueShard': dueShardOf(messageId),
         ':now': now.toISOString(),
         // A deferral is not an attempt to send; a transient failure is.
         ':attempt': release.state === 'planned' ? 1 : 0,

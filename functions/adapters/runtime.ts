@@ -63,11 +63,6 @@ export interface SendPacing {
   readonly clock: PacingClock;
   /** The SES account's `MaxSendRate`, cached per function instance, or the fallback (adapters/ses-account.ts); read only when `sending.maxSendRate` is null. */
   readonly accountRate: () => Promise<SendRate>;
-  /**
-   * The longest one run claims messages for, in ms: a little less than the dispatcher's schedule
-   * period, so one run has stopped claiming when the next starts and their rates never add up.
-   */
-  readonly runMs: number;
 }
 
 /**

@@ -46,28 +46,18 @@ export const cachedAccountSendRate = (
 /** What the dispatcher logs when it cannot read the account's rate and sends at the fallback. */
 export const SEND_RATE_FALLBACK = `the SES account's sending rate could not be read (GetAccount); sending at ${FALLBACK_SEND_RATE} a second until it can`;
 
-/** Ends each run's claiming this long before the next scheduled run starts. */
-export const RUN_GAP_MS = 2_000;
-
 /** Real time, for the pacer in Lambda and in the paced benchmark. */
 export const realTime: PacingClock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
 /**
- * The dispatcher's pacing: real time, the account's rate read through `client` (cached, with the
- * fallback logged as a warning), and runs no longer than the schedule's period (`everyMinutes`; none given: the Lambda's time alone).
+ * The dispatcher's pacing: real time, and the account's rate read through `client` (cached, with the
+ * fallback logged as a warning).
  */
-export const sesPacing = (client: SESv2Client, logger: Pick<Logger, 'warn'>, everyMinutes: number | undefined): SendPacing => ({
+export const sesPacing = (client: SESv2Client, logger: Pick<Logger, 'warn'>): SendPacing => ({
   clock: realTime,
   accountRate: cachedAccountSendRate(
     () => readMaxSendRate(client),
     realTime.now,
     (reason) => logger.warn(SEND_RATE_FALLBACK, { reason }),
   ),
-  runMs: everyMinutes !== undefined && everyMinutes > 0 ? everyMinutes * 60_000 - RUN_GAP_MS : Infinity,
 });
-
-/** The dispatcher's schedule period, from its environment (`DISPATCH_EVERY_MINUTES`, set by the compute stack). */
-export const dispatchEveryMinutesFromEnv = (): number | undefined => {
-  const value = Number(process.env.DISPATCH_EVERY_MINUTES);
-  return Number.isFinite(value) && value > 0 ? value : undefined;
-};

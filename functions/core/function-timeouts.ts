@@ -5,6 +5,8 @@
 export const functionTimeoutSeconds = {
   /** One daily run over every customer whose day or floor check it is. */
   planner: 15 * 60,
+  /** The erasures' second passes, then one queue write: the run's parts for the senders. */
+  dispatchCoordinator: 60,
   /** Shorter than the claim lease (config dispatcher.claimLeaseMinutes, refused by config.ts unless it is longer by a margin), so no claim outlives its run unnoticed. */
   dispatcher: 5 * 60,
   /** A batch of records, a few writes each. */

@@ -107,10 +107,14 @@ export type DueMessage = Pick<Message, 'messageId' | 'sendAfter' | (typeof DUE_M
 /** Messages still waiting are spread over this many index partitions so no one partition gets hot. */
 export const DUE_SHARD_COUNT = 4;
 
-/** The `byDue` index partition a waiting message lives in; final messages leave the index. */
-export const dueShardOf = (messageId: string): string => {
+/**
+ * The `byDue` index partition a waiting message lives in; final messages leave the index. By customer:
+ * each sender reads one partition (send-work.ts), so one customer's messages due together meet in one
+ * sender, which sends them highest priority first (the cap goes to the better one).
+ */
+export const dueShardOf = (customerId: string): string => {
   let hash = 0;
-  for (let i = 0; i < messageId.length; i++) hash = (hash * 31 + messageId.charCodeAt(i)) >>> 0;
+  for (let i = 0; i < customerId.length; i++) hash = (hash * 31 + customerId.charCodeAt(i)) >>> 0;
   return `due#${hash % DUE_SHARD_COUNT}`;
 };
 

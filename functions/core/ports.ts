@@ -1,4 +1,5 @@
 import type { LocalDate } from './calendar.js';
+import type { SendWork } from './send-work.js';
 import type { DueMessage, Message, MessageState, PlannedMessage } from './messages.js';
 import type { Preferences } from './preferences.js';
 import type { Suppression } from './suppression.js';
@@ -55,15 +56,18 @@ export interface Outbox {
    * Moves a waiting message to a new slot (deferred when later than due), or brings back one that was
    * ended provisionally, unless a dispatcher has taken it meanwhile.
    */
-  reschedule(messageId: string, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void>;
+  reschedule(message: { readonly messageId: string; readonly customerId: string }, slot: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string | null }, now: Date): Promise<void>;
   /**
    * Ends a waiting message at planning time (it cannot fit, or its trigger went away), unless it has
    * been taken meanwhile. A provisional end keeps it among the customer's waiting messages (never
    * due) so a later arrangement can bring it back before its deadline.
    */
   endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date, options?: { readonly provisional?: boolean }): Promise<void>;
-  /** Waiting messages whose `sendAfter` has come, oldest first, as the `byDue` index holds them (taken ones too, until they end). */
-  due(now: Date, limit: number): Promise<DueMessage[]>;
+  /**
+   * Waiting messages whose `sendAfter` has come, oldest first, as the `byDue` index holds them (taken ones
+   * too, until they end); from the `shards` given (messages.ts dueShardOf), else from every one.
+   */
+  due(now: Date, limit: number, shards?: readonly string[]): Promise<DueMessage[]>;
   /**
    * Takes a message for sending until `leaseUntil`: a waiting one, or one whose claimer stopped before
    * handing it to the mail service and whose lease has run out. False when another worker has it, or
@@ -199,6 +203,12 @@ export interface PendingErasure {
   /** The hash of the address the profile had, so a suppression written meanwhile is stripped too. */
   readonly addressKey?: string;
   readonly sweepAfter: string;
+}
+
+/** Where the dispatcher's coordinator hands the parts of a run to the senders (send-work.ts): SQS in AWS. */
+export interface SendWorkQueue {
+  /** Queues every part, or fails naming those that were not queued (a part not queued is sent by the next run). */
+  enqueue(work: readonly SendWork[]): Promise<void>;
 }
 
 /** Erasure (SPEC.md, Personal data): receipts under hashed ids, and the deletes, across every table. */

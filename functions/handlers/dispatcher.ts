@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { SQSEvent } from 'aws-lambda';
 import { lambdaRuntime, once, type HandlerRuntime } from '../adapters/runtime.js';
 import { linkSecretFromEnv } from '../adapters/link-secret.js';
 import { sesMailerFromEnv } from '../adapters/ses-mailer.js';
-import { dispatchEveryMinutesFromEnv, sesPacing } from '../adapters/ses-account.js';
+import { sesPacing } from '../adapters/ses-account.js';
 import { SendPacer, sendRateOf, sendWorkers, unpaced } from '../core/pacing.js';
 import { cachedTemplates, DynamoTemplateStore } from '../adapters/dynamo-templates.js';
 import type { CampaignName, RetentionConfig } from '../core/config.js';
 import { addOutcomes, dispatchDue, noOutcomes, type DispatchOutcome } from '../core/jobs/dispatch.js';
-import { sweepErasures } from '../core/jobs/erase-customer.js';
+import { parseSendWork, type SendWork } from '../core/send-work.js';
+import { allDueShards } from '../core/messages.js';
 import { writeCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
@@ -21,60 +23,81 @@ export const SENDING_ACCOUNT_FAULT = 'the sending account refused a message; mes
 export const END_OF_RUN_MARGIN_MS = 40_000;
 
 /**
- * The invocation's pacer: at `sending.maxSendRate`, else the SES account's rate; claiming only what can
- * start before the schedule's next run or the end of the Lambda's time, less its margin. Unpaced when the
- * runtime does not pace (the local runner's simulations).
+ * The sender's pacer: its share of the send rate (`sending.maxSendRate`, else the SES account's, over
+ * the run's senders), claiming only what can start before the run's `claimUntil` or the end of the
+ * Lambda's time, less its margin. Unpaced when the runtime does not pace (the local runner's simulations).
  */
-export const pacerFor = async (runtime: HandlerRuntime, config: RetentionConfig, remainingMs: () => number): Promise<SendPacer> => {
+export const pacerFor = async (runtime: HandlerRuntime, config: RetentionConfig, work: SendWork, remainingMs: () => number): Promise<SendPacer> => {
   if (!runtime.pacing) return unpaced();
   const pacing = runtime.pacing();
   const rate = await sendRateOf(config.sending.maxSendRate, pacing.accountRate);
-  return new SendPacer(rate, pacing.clock, pacing.clock.now() + Math.min(remainingMs() - END_OF_RUN_MARGIN_MS, pacing.runMs));
+  const share = { ...rate, perSecond: rate.perSecond / work.senders };
+  const claimMs = Date.parse(work.claimUntil) - runtime.clock().getTime();
+  // The senders take turns: sender k of n starts k / n of its interval late.
+  const phase = (allDueShards().indexOf(work.shard) % work.senders) / work.senders;
+  return new SendPacer(share, pacing.clock, pacing.clock.now() + Math.min(remainingMs() - END_OF_RUN_MARGIN_MS, claimMs), { phase });
 };
 
 /**
- * Scheduled every few minutes: sends what is due, once each. Its figures: `Messages` by outcome (every
- * outcome, zeros too, so an alarm on `failed` or `unconfirmed` always has data) and by campaign and
- * outcome (the outcomes that happened), and `AccountFaults`; written even when the run stops half-way.
- * Each run first makes the second pass of the erasures that are due (erase-customer.ts): one read when none is.
+ * A sender (docs/scale.md): handed one part of a run through the send-work queue (one `byDue` shard,
+ * a share of the rate, until when it may claim; the coordinator, dispatch-coordinator.ts, queues
+ * them), it sends what is due there, once each. Its figures: `Messages` by outcome (every outcome,
+ * zeros too, so an alarm on `failed` or `unconfirmed` always has data) and by campaign and outcome
+ * (the outcomes that happened), and `AccountFaults`; written even when the run stops half-way. A body
+ * that is not a part is logged, naming the field and value, and fails the invocation: the queue
+ * delivers it again and, after its retries, parks it in its dead-letter queue.
  */
 export const createDispatcherHandler = (runtime: HandlerRuntime) =>
-  withMiddlewares(runtime, async (_event: { scheduledTime?: string }, context) => {
-    const config = await runtime.config();
-    const pacer = await pacerFor(runtime, config, () => context.getRemainingTimeInMillis());
-    const templates = await runtime.templates();
-    const { outbox, customers, ledger, mailer, suppressions, erasures } = runtime.stores();
-    const erased = await sweepErasures(erasures, runtime.clock());
-    if (erased.swept.length > 0) runtime.logger.info('second pass of erasures', { customerHashes: erased.swept, deleted: erased.deleted });
-    const links = { baseUrl: runtime.linksBaseUrl(), secret: await runtime.linkSecret() };
-    const byCampaign = new Map<CampaignName, Record<DispatchOutcome, number>>();
-    let accountFaults = 0;
+  withMiddlewares(runtime, async (event: SQSEvent, context) => {
     const totals = noOutcomes();
-    const onError = (messageId: string, error: Error) => runtime.logger.error('message failed with an unknown outcome; left claimed', { messageId, error: error.message });
-    const onAccountFault = (messageId: string, reason: string) => {
-      accountFaults++;
-      runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
-    };
-    const deps = { outbox, customers, ledger, mailer, suppressions, config, templates, links, newClaimId: randomUUID, clock: runtime.clock, pacer, concurrency: sendWorkers(pacer.rate), onError, onAccountFault };
-    try {
-      for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-        const result = await dispatchDue(deps, runtime.clock());
-        addOutcomes(totals, result.outcomes);
-        for (const [campaign, outcomes] of Object.entries(result.byCampaign) as [CampaignName, Record<DispatchOutcome, number>][]) {
-          byCampaign.set(campaign, addOutcomes(byCampaign.get(campaign) ?? noOutcomes(), outcomes));
-        }
-        if (result.due < config.dispatcher.maxMessagesPerRun || result.outcomes.held > 0) break;
+    // One part per invocation (the event source's batch size); more are worked through one after another.
+    for (const record of event.Records) {
+      let work: SendWork;
+      try {
+        work = parseSendWork(record.body, `send-work message ${record.messageId}`);
+      } catch (error) {
+        runtime.logger.error('not a part of a dispatcher run', { messageId: record.messageId, error: (error as Error).message });
+        throw error;
       }
-    } finally {
-      for (const [outcome, count] of Object.entries(totals)) writeCounts(runtime, { outcome }, { Messages: count });
-      for (const [campaign, outcomes] of byCampaign) {
-        for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) writeCounts(runtime, { campaign, outcome }, { Messages: count });
-      }
-      writeCounts(runtime, {}, { AccountFaults: accountFaults });
+      addOutcomes(totals, await sendPart(runtime, work, () => context.getRemainingTimeInMillis()));
     }
-    runtime.logger.info('dispatcher ran', { ...totals, sendRate: pacer.rate.perSecond, sendRateFrom: pacer.rate.source });
     return totals;
   });
+
+const sendPart = async (runtime: HandlerRuntime, work: SendWork, remainingMs: () => number): Promise<Record<DispatchOutcome, number>> => {
+  const config = await runtime.config();
+  const pacer = await pacerFor(runtime, config, work, remainingMs);
+  const templates = await runtime.templates();
+  const { outbox, customers, ledger, mailer, suppressions } = runtime.stores();
+  const links = { baseUrl: runtime.linksBaseUrl(), secret: await runtime.linkSecret() };
+  const byCampaign = new Map<CampaignName, Record<DispatchOutcome, number>>();
+  let accountFaults = 0;
+  const totals = noOutcomes();
+  const onError = (messageId: string, error: Error) => runtime.logger.error('message failed with an unknown outcome; left claimed', { messageId, error: error.message });
+  const onAccountFault = (messageId: string, reason: string) => {
+    accountFaults++;
+    runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
+  };
+  const deps = { outbox, customers, ledger, mailer, suppressions, config, templates, links, newClaimId: randomUUID, clock: runtime.clock, pacer, concurrency: sendWorkers(pacer.rate), onError, onAccountFault };
+  try {
+    for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+      const result = await dispatchDue(deps, runtime.clock(), [work.shard]);
+      addOutcomes(totals, result.outcomes);
+      for (const [campaign, outcomes] of Object.entries(result.byCampaign) as [CampaignName, Record<DispatchOutcome, number>][]) {
+        byCampaign.set(campaign, addOutcomes(byCampaign.get(campaign) ?? noOutcomes(), outcomes));
+      }
+      if (result.due < config.dispatcher.maxMessagesPerRun || result.outcomes.held > 0) break;
+    }
+  } finally {
+    for (const [outcome, count] of Object.entries(totals)) writeCounts(runtime, { outcome }, { Messages: count });
+    for (const [campaign, outcomes] of byCampaign) {
+      for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) writeCounts(runtime, { campaign, outcome }, { Messages: count });
+    }
+    writeCounts(runtime, {}, { AccountFaults: accountFaults });
+  }
+  runtime.logger.info('dispatcher ran', { ...totals, shard: work.shard, scheduledTime: work.scheduledTime, sendRate: pacer.rate.perSecond, sendRateFrom: pacer.rate.source });
+  return totals;
+};
 
 const mailer = once(sesMailerFromEnv);
 export const handler = createDispatcherHandler(
@@ -82,6 +105,6 @@ export const handler = createDispatcherHandler(
     mailer,
     linkSecret: linkSecretFromEnv,
     templates: (client, table, clock) => cachedTemplates(new DynamoTemplateStore(client, table), clock),
-    pacing: (logger) => sesPacing(mailer().client, logger, dispatchEveryMinutesFromEnv()),
+    pacing: (logger) => sesPacing(mailer().client, logger),
   }),
 );

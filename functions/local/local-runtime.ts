@@ -11,7 +11,7 @@ import { sesPacing } from '../adapters/ses-account.js';
 import { cachedConfig, DynamoConfigStore } from '../adapters/dynamo-config.js';
 import { cachedTemplates, DynamoTemplateStore } from '../adapters/dynamo-templates.js';
 import { SesMailer } from '../adapters/ses-mailer.js';
-import { deploySettings, senderAddress } from '../adapters/deploy-settings.js';
+import { senderAddress } from '../adapters/deploy-settings.js';
 import type { TableNames } from '../adapters/tables.js';
 import type { Outbox } from '../core/ports.js';
 import { countDynamoRequests, type DynamoStats } from './dynamo-stats.js';
@@ -119,6 +119,6 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   };
   const logger = options.logger ?? quietLogger();
   const metrics = retentionMetrics((metricsOptions) => new CollectedMetrics(metricsOptions), logger);
-  const pacing = options.pacing ? once(() => sesPacing(mailer.client, logger, deploySettings.schedules.dispatcher.everyMinutes)) : undefined;
+  const pacing = options.pacing ? once(() => sesPacing(mailer.client, logger)) : undefined;
   return { logger, metrics, clock: options.clock, config, templates, stores: () => stores, linkSecret, linksBaseUrl: () => links.baseUrl, pacing };
 };

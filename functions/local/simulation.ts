@@ -15,6 +15,9 @@ import type { TableNames } from '../adapters/tables.js';
 import { createPlannerHandler } from '../handlers/planner.js';
 import { createCustomerStreamHandler } from '../handlers/customer-stream.js';
 import { createDispatcherHandler } from '../handlers/dispatcher.js';
+import { createDispatchCoordinatorHandler } from '../handlers/dispatch-coordinator.js';
+import { addOutcomes, noOutcomes, type DispatchOutcome } from '../core/jobs/dispatch.js';
+import { LocalSendWorkQueue, sqsEventOf } from './local-send-work.js';
 import type { Outbox } from '../core/ports.js';
 import { emptyStats, type DynamoStats } from './dynamo-stats.js';
 import { asInvocationOf } from './aws-calls.js';
@@ -34,7 +37,7 @@ import { liftSectionOf } from './lift-report.js';
  * against DynamoDB Local and the SES emulator, through the same handler factories Lambda runs.
  */
 
-export type HandlerName = 'planner' | 'dispatcher' | 'customerStream' | 'links' | 'mailEvents' | 'pauseMarketing';
+export type HandlerName = 'planner' | 'dispatchCoordinator' | 'dispatcher' | 'customerStream' | 'links' | 'mailEvents' | 'pauseMarketing';
 
 /** The same batch size, retry budget and bisection the CDK stack gives the stream event source. */
 export const STREAM_DELIVERY = { batchSize: 100, retryAttempts: 3, bisectBatchOnError: true } as const;
@@ -69,13 +72,17 @@ export interface LocalSystemOptions {
 
 /** One deployment's worth of handlers and streams on the local stack. */
 export class LocalSystem {
-  readonly stats: Record<HandlerName, DynamoStats> = { planner: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats(), links: emptyStats(), mailEvents: emptyStats(), pauseMarketing: emptyStats() };
-  readonly invocations: Record<HandlerName, number> = { planner: 0, dispatcher: 0, customerStream: 0, links: 0, mailEvents: 0, pauseMarketing: 0 };
+  readonly stats: Record<HandlerName, DynamoStats> = { planner: emptyStats(), dispatchCoordinator: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats(), links: emptyStats(), mailEvents: emptyStats(), pauseMarketing: emptyStats() };
+  readonly invocations: Record<HandlerName, number> = { planner: 0, dispatchCoordinator: 0, dispatcher: 0, customerStream: 0, links: 0, mailEvents: 0, pauseMarketing: 0 };
   readonly parked: ParkedRecord[] = [];
+  /** Parts of dispatcher runs whose sender failed (what the send-work dead-letter queue would hold). */
+  readonly failedSendWork: { readonly body: string; readonly error: string }[] = [];
   private readonly streamFailures = new StreamFailureLog();
   readonly configStore: DynamoConfigStore;
   private readonly runtimes: Record<HandlerName, HandlerRuntime>;
   private readonly plannerHandler;
+  private readonly dispatchCoordinatorHandler;
+  private readonly sendWorkQueue = new LocalSendWorkQueue();
   private readonly dispatcherHandler;
   private readonly customerStreamHandler;
   private readonly linksHandler;
@@ -108,6 +115,7 @@ export class LocalSystem {
       );
     this.runtimes = {
       planner: runtimeFor('planner'),
+      dispatchCoordinator: runtimeFor('dispatchCoordinator'),
       dispatcher: runtimeFor('dispatcher'),
       customerStream: runtimeFor('customerStream'),
       links: runtimeFor('links'),
@@ -116,6 +124,10 @@ export class LocalSystem {
     };
     // Each handler runs as an invocation of its function: the AWS calls made inside are recorded as that function's (aws-calls.ts).
     this.plannerHandler = asInvocationOf('planner', createPlannerHandler(this.runtimes.planner));
+    this.dispatchCoordinatorHandler = asInvocationOf(
+      'dispatchCoordinator',
+      createDispatchCoordinatorHandler(this.runtimes.dispatchCoordinator, () => this.sendWorkQueue, () => deploySettings.schedules.dispatcher.everyMinutes),
+    );
     this.dispatcherHandler = asInvocationOf('dispatcher', createDispatcherHandler(this.runtimes.dispatcher));
     this.customerStreamHandler = asInvocationOf('customerStream', createCustomerStreamHandler(this.runtimes.customerStream));
     this.linksHandler = asInvocationOf('links', createLinksHandler(this.runtimes.links));
@@ -149,10 +161,35 @@ export class LocalSystem {
     return this.plannerHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('planner'));
   }
 
-  /** One dispatcher invocation; `timeoutMs` (the function's own by default) is the time its Lambda context says it has. */
-  async runDispatcher(timeoutMs?: number) {
-    this.invocations.dispatcher++;
-    return this.dispatcherHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('dispatcher', timeoutMs));
+  /**
+   * One scheduled dispatcher run, as in AWS: the coordinator queues the run's parts, and the queue's event
+   * source invokes a sender for each, all at once. Their outcomes, added up; `timeoutMs` (the function's
+   * own by default) is the time each sender's Lambda context says it has.
+   */
+  async runDispatcher(timeoutMs?: number): Promise<Record<DispatchOutcome, number>> {
+    this.invocations.dispatchCoordinator++;
+    await this.dispatchCoordinatorHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('dispatchCoordinator'));
+    return this.deliverSendWork(this.sendWorkQueue.take(), timeoutMs);
+  }
+
+  /**
+   * Queued parts to their senders, one SQS message per invocation (the event source's batch size), all at
+   * once. A sender that fails does not stop the others; its part is kept in `failedSendWork`, as SQS would
+   * park it in the dead-letter queue after its retries (a part's retries after its run claim nothing).
+   */
+  async deliverSendWork(bodies: readonly string[], timeoutMs?: number): Promise<Record<DispatchOutcome, number>> {
+    const results = await Promise.allSettled(
+      bodies.map((body) => {
+        this.invocations.dispatcher++;
+        return this.dispatcherHandler(sqsEventOf(body, `local-${this.invocations.dispatcher}`), lambdaContext('dispatcher', timeoutMs)) as Promise<Record<DispatchOutcome, number>>;
+      }),
+    );
+    const totals = noOutcomes();
+    results.forEach((result, index) => {
+      if (result.status === 'fulfilled') addOutcomes(totals, result.value);
+      else this.failedSendWork.push({ body: bodies[index]!, error: (result.reason as Error).message });
+    });
+    return totals;
   }
 
   /** The one-click link endpoint, as API Gateway would call it; serve it with `serveLinks`. */

@@ -29,6 +29,20 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:UpdateItem Ledger',
     'dynamodb:Query Ledger/index/byFloorCheck',
   ],
+  dispatchCoordinator: [
+    'sqs:SendMessage SendWorkQueue', // the run's parts, for the senders (SendMessageBatch)
+    // The erasures' second passes (DynamoErasureStore): the list of those pending, then each.
+    'dynamodb:GetItem Control',
+    'dynamodb:BatchGetItem Control',
+    'dynamodb:UpdateItem Control',
+    'dynamodb:Query Customers',
+    'dynamodb:BatchWriteItem Customers',
+    'dynamodb:Query Messages/index/byCustomer',
+    'dynamodb:BatchWriteItem Messages',
+    'dynamodb:DeleteItem Ledger',
+    'dynamodb:GetItem Suppressions',
+    'dynamodb:UpdateItem Suppressions',
+  ],
   dispatcher: [
     'dynamodb:GetItem Control',
     'dynamodb:Query Customers',
@@ -41,15 +55,6 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:UpdateItem Ledger',
     'dynamodb:BatchGetItem Suppressions', // is any recipient suppressed?
     'dynamodb:PutItem Suppressions', // an address SES refused for good
-    // The erasures' second passes (DynamoErasureStore).
-    'dynamodb:BatchGetItem Control',
-    'dynamodb:UpdateItem Control',
-    'dynamodb:BatchWriteItem Customers',
-    'dynamodb:Query Messages/index/byCustomer',
-    'dynamodb:BatchWriteItem Messages',
-    'dynamodb:DeleteItem Ledger',
-    'dynamodb:GetItem Suppressions',
-    'dynamodb:UpdateItem Suppressions',
     'ses:SendEmail identity',
     'ses:SendEmail configuration-set',
     'ses:GetAccount account', // the account's sending rate, which sends are paced to (unless sending.maxSendRate is set)

@@ -210,6 +210,11 @@ export class IamCheck {
         return { action, resource: arn('ses', `configuration-set/${this.environmentVariable(stack, functionId, 'SES_CONFIGURATION_SET')}`), why };
       }
       if (action === 'ses:GetAccount' && logical === 'account') return { action, resource: '*', why }; // no resource-level permissions
+      if (action === 'sqs:SendMessage' && logical === 'SendWorkQueue') {
+        // The environment names the queue by its URL; IAM by its ARN.
+        const url = this.environmentVariable(stack, functionId, 'SEND_WORK_QUEUE_URL');
+        return { action, resource: arn('sqs', url.split('/').pop()!), why };
+      }
       if (action === 'secretsmanager:GetSecretValue' && logical === 'LinkSecret') return { action, resource: this.environmentVariable(stack, functionId, 'LINK_SECRET_ARN'), why };
       throw new Error(`${call}: the check does not know which resource that is`);
     });
@@ -241,6 +246,10 @@ export class IamCheck {
       const p = resource.Properties ?? {};
       if (resource.Type === 'AWS::Lambda::EventSourceMapping' && isThisFunction(p.FunctionName)) {
         const source = this.resolve(p.EventSourceArn, stack);
+        if (source.startsWith('arn:aws:sqs:')) {
+          for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) needs.push({ action, resource: source, why: 'its queue event source' });
+          continue;
+        }
         if (!/^arn:aws:dynamodb:.*\/stream\//.test(source)) throw new Error(`an event source this check does not know: ${source}`);
         for (const action of ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']) needs.push({ action, resource: source, why: 'its stream event source' });
         needs.push({ action: 'dynamodb:ListStreams', resource: '*', why: 'its stream event source' });

@@ -99,6 +99,7 @@ describe('monitoring', () => {
       ['Stream', () => built.compute.streamDeadLetterQueue],
       ['MailEvents', () => built.compute.mailEventsDeadLetterQueue],
       ['Schedule', () => built.compute.scheduleDeadLetterQueue],
+      ['SendWork', () => built.compute.sendWorkDeadLetterQueue],
       ['PauseMarketing', () => built.compute.pauseMarketingDeadLetterQueue],
     ] as const)('fires while the %s dead-letter queue holds a message, and mails when it is empty again', (name, queue) => {
       const properties = alarm(`${name}NotEmpty`);
@@ -182,8 +183,8 @@ describe('monitoring', () => {
     it('has exactly these alarms, each described for whoever reads the mail', () => {
       expect([...built.compute.monitoring.alarms.keys()].sort()).toEqual(
         [
-          ...['Stream', 'MailEvents', 'Schedule', 'PauseMarketing'].map((queue) => `${queue}NotEmpty`),
-          ...['Planner', 'Dispatcher', 'CustomerStream', 'Links', 'MailEvents', 'PauseMarketing'].flatMap((fn) => [`${fn}Errors`, `${fn}Throttles`]),
+          ...['Stream', 'MailEvents', 'Schedule', 'SendWork', 'PauseMarketing'].map((queue) => `${queue}NotEmpty`),
+          ...['Planner', 'DispatchCoordinator', 'Dispatcher', 'CustomerStream', 'Links', 'MailEvents', 'PauseMarketing'].flatMap((fn) => [`${fn}Errors`, `${fn}Throttles`]),
           'MessagesFailed',
           'MessagesUnconfirmed',
           'AccountFaults',
@@ -232,7 +233,7 @@ describe('monitoring', () => {
     it('graphs the dead-letter queues, the functions\' errors and throttles, SES reputation and the alarms', () => {
       const text = body();
       for (const name of ['ApproximateNumberOfMessagesVisible', 'AWS/Lambda', 'Errors', 'Throttles', 'Reputation.BounceRate', 'Reputation.ComplaintRate', 'alarm']) expect(text).toContain(name);
-      for (const queue of [built.compute.streamDeadLetterQueue, built.compute.mailEventsDeadLetterQueue, built.compute.scheduleDeadLetterQueue, built.compute.pauseMarketingDeadLetterQueue]) expect(text).toContain(logicalIdOf(queue));
+      for (const queue of [built.compute.streamDeadLetterQueue, built.compute.mailEventsDeadLetterQueue, built.compute.scheduleDeadLetterQueue, built.compute.sendWorkDeadLetterQueue, built.compute.pauseMarketingDeadLetterQueue]) expect(text).toContain(logicalIdOf(queue));
       for (const fn of [built.compute.planner, built.compute.dispatcher, built.compute.customerStream, built.compute.links, built.compute.mailEvents, built.compute.pauseMarketing]) expect(text).toContain(logicalIdOf(fn));
       for (const construct of built.compute.monitoring.alarms.values()) expect(text).toContain(logicalIdOf(construct));
     });
@@ -248,7 +249,7 @@ describe('monitoring', () => {
     }
     compute.hasOutput('DashboardName', { Value: { Ref: logicalIdOf(built.compute.monitoring.dashboard) } });
     expect(Object.keys(compute.toJSON().Outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'ConfigurationSetName', 'DashboardName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3', 'LinksBaseUrl', 'MailEventsDeadLetterQueueUrl', 'PauseMarketingDeadLetterQueueUrl', 'ScheduleDeadLetterQueueUrl', 'StreamDeadLetterQueueUrl'].sort(),
+      ['AlarmTopicArn', 'ConfigurationSetName', 'DashboardName', 'DkimRecord1', 'DkimRecord2', 'DkimRecord3', 'LinksBaseUrl', 'MailEventsDeadLetterQueueUrl', 'PauseMarketingDeadLetterQueueUrl', 'ScheduleDeadLetterQueueUrl', 'SendWorkDeadLetterQueueUrl', 'StreamDeadLetterQueueUrl'].sort(),
     );
   });
 

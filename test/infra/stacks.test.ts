@@ -10,6 +10,8 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { deploySettings, senderAddress } from '../../functions/adapters/deploy-settings.js';
 import { tableDefinitions, type IndexDefinition, type TableDefinition, type TableName } from '../../functions/adapters/tables.js';
 import { STREAM_DELIVERY } from '../../functions/local/simulation.js';
+import { functionTimeoutSeconds } from '../../functions/core/function-timeouts.js';
+import { allDueShards } from '../../functions/core/messages.js';
 import { buildApp } from '../../infra/app.js';
 import type { FunctionName } from '../../functions/local/aws-calls.js';
 import { awsCalls } from './aws-calls.js';
@@ -21,7 +23,7 @@ const definitions = tableDefinitions as readonly TableDefinition[];
 const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
 const resourcesOf = (statement: Statement): unknown[] => [statement.Resource].flat();
 
-const functionNames = ['planner', 'dispatcher', 'customerStream', 'links', 'mailEvents', 'pauseMarketing'] as const satisfies readonly FunctionName[];
+const functionNames = ['planner', 'dispatchCoordinator', 'dispatcher', 'customerStream', 'links', 'mailEvents', 'pauseMarketing'] as const satisfies readonly FunctionName[];
 
 const expectedProjection = (projection: IndexDefinition['projection']) =>
   typeof projection === 'string' ? { ProjectionType: projection } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection] };
@@ -225,9 +227,9 @@ describe('the CDK app', () => {
       expect(access('planner')).not.toMatch(/byDue/);
       expect(access('dispatcher')).not.toMatch(/byBirthday|byRenewal|byFloorCheck|PutItem (Customers|Ledger)/);
       for (const fn of functionNames) expect(access(fn)).not.toMatch(/Scan/);
-      // Only erasure deletes (the customer stream, and the dispatcher's second pass): a customer's items, never the Control or Suppressions items.
-      for (const fn of functionNames.filter((name) => name !== 'customerStream' && name !== 'dispatcher')) expect(access(fn)).not.toMatch(/DeleteItem|BatchWriteItem/);
-      for (const fn of ['customerStream', 'dispatcher'] as const) expect(access(fn)).not.toMatch(/(DeleteItem|BatchWriteItem) (Control|Suppressions)/);
+      // Only erasure deletes (the customer stream, and the dispatch coordinator's second pass): a customer's items, never the Control or Suppressions items.
+      for (const fn of functionNames.filter((name) => name !== 'customerStream' && name !== 'dispatchCoordinator')) expect(access(fn)).not.toMatch(/DeleteItem|BatchWriteItem/);
+      for (const fn of ['customerStream', 'dispatchCoordinator'] as const) expect(access(fn)).not.toMatch(/(DeleteItem|BatchWriteItem) (Control|Suppressions)/);
     });
   });
 
@@ -247,16 +249,33 @@ describe('the CDK app', () => {
       });
     });
 
-    it('runs the dispatcher at the configured rate', () => {
+    it('runs the dispatch coordinator at the configured rate, telling it the period its senders claim within', () => {
       const { everyMinutes } = deploySettings.schedules.dispatcher;
       compute.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: `rate(${everyMinutes} ${everyMinutes === 1 ? 'minute' : 'minutes'})`,
         Target: Match.objectLike({
-          Arn: { 'Fn::GetAtt': [logicalIdOf(built.compute.dispatcher), 'Arn'] },
+          Arn: { 'Fn::GetAtt': [logicalIdOf(built.compute.dispatchCoordinator), 'Arn'] },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf(built.compute.scheduleDeadLetterQueue), 'Arn'] } },
         }),
       });
       compute.resourceCountIs('AWS::Scheduler::Schedule', 2);
+      const variables = compute.toJSON().Resources[logicalIdOf(built.compute.dispatchCoordinator)].Properties.Environment.Variables;
+      expect(variables.DISPATCH_EVERY_MINUTES).toBe(String(everyMinutes));
+      expect(variables.SEND_WORK_QUEUE_URL).toEqual({ Ref: logicalIdOf(built.compute.sendWorkQueue) });
+    });
+
+    it('hands each part of a run to a sender: one part per invocation, as many senders at once as a run has parts, failures parked', () => {
+      compute.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalIdOf(built.compute.dispatcher) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(built.compute.sendWorkQueue), 'Arn'] },
+        BatchSize: 1,
+        ScalingConfig: { MaximumConcurrency: Math.max(2, allDueShards().length) },
+      });
+      const queue = compute.toJSON().Resources[logicalIdOf(built.compute.sendWorkQueue)].Properties;
+      // Not delivered again while its sender may still run (six times the sender's timeout, as Lambda advises).
+      expect(queue.VisibilityTimeout).toBe(6 * functionTimeoutSeconds.dispatcher);
+      expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(built.compute.sendWorkDeadLetterQueue), 'Arn'] }, maxReceiveCount: 3 });
+      expect(queue.SqsManagedSseEnabled).toBe(true);
     });
 
     it('lets only EventBridge Scheduler, for this account, assume the schedules\' roles', () => {
@@ -275,7 +294,8 @@ describe('the CDK app', () => {
     });
 
     it('feeds the business records only from the stream, with partial batch failures, bounded retries and a dead-letter queue', () => {
-      compute.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      // Two event sources: this one, and the send-work queue's (the senders).
+      compute.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
       compute.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: logicalIdOf(built.compute.customerStream) },
         EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp(`${tableIds.Customers}StreamArn`) },
@@ -299,7 +319,7 @@ describe('the CDK app', () => {
     });
 
     it('keeps dead letters encrypted, over TLS only, for 14 days', () => {
-      for (const queue of [built.compute.streamDeadLetterQueue, built.compute.scheduleDeadLetterQueue, built.compute.mailEventsDeadLetterQueue, built.compute.pauseMarketingDeadLetterQueue]) {
+      for (const queue of [built.compute.streamDeadLetterQueue, built.compute.scheduleDeadLetterQueue, built.compute.sendWorkDeadLetterQueue, built.compute.mailEventsDeadLetterQueue, built.compute.pauseMarketingDeadLetterQueue]) {
         expect(compute.toJSON().Resources[logicalIdOf(queue)].Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
         compute.hasResourceProperties('AWS::SQS::QueuePolicy', {
           Queues: [{ Ref: logicalIdOf(queue) }],
@@ -381,6 +401,7 @@ describe('the CDK app', () => {
       compute.hasOutput('ConfigurationSetName', { Value: { Ref: Match.stringLikeRegexp('^ConfigurationSet') } });
       compute.hasOutput('StreamDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.streamDeadLetterQueue) } });
       compute.hasOutput('ScheduleDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.scheduleDeadLetterQueue) } });
+      compute.hasOutput('SendWorkDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.sendWorkDeadLetterQueue) } });
       compute.hasOutput('MailEventsDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.mailEventsDeadLetterQueue) } });
       compute.hasOutput('PauseMarketingDeadLetterQueueUrl', { Value: { Ref: logicalIdOf(built.compute.pauseMarketingDeadLetterQueue) } });
     });

@@ -21,8 +21,9 @@ const messagesOf = async (system: LocalSystem, customerId: string) =>
 /** The `Messages` count of one outcome in the dispatcher's figures since the last look. */
 const messagesWithOutcome = (system: LocalSystem, outcome: string): number | undefined => {
   const documents = (system.runtime('dispatcher').metrics as CollectedMetrics).take() as EmfOutput[];
-  const document = documents.find((doc) => doc.outcome === outcome && doc.campaign === undefined);
-  return document?.Messages as number | undefined;
+  // Each sender of the run writes its own; CloudWatch adds them up.
+  const written = documents.filter((doc) => doc.outcome === outcome && doc.campaign === undefined);
+  return written.length === 0 ? undefined : written.reduce((sum, doc) => sum + (doc.Messages as number), 0);
 };
 
 describe('sending.marketingPaused', () => {

@@ -6,6 +6,7 @@ import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { faults, startSesFaultProxy, tokenBucket, type SesFaultProxy } from '../../functions/local/ses-fault-proxy.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
+import { allDueShards, dueShardOf } from '../../functions/core/messages.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 
 /**
@@ -39,8 +40,12 @@ const setUp = async (name: string, count: number, { config = defaultConfig, paci
   clock.set(new Date('2027-06-12T09:00:00Z'));
   const greetings = async () => (await readAllMessages(documentClient(), system.tables.Messages)).filter((m) => m.campaign === 'birthday');
   const emails = () => emailsTo((to) => to.startsWith(prefix));
-  return { system, greetings, emails };
+  // A run's senders (one per `byDue` shard) each send their shard's messages at rate / senders.
+  const perShard = [...allDueShards().map((shard) => Array.from({ length: count }, (_, i) => dueShardOf(`${prefix}${i}`)).filter((s) => s === shard).length)];
+  return { system, greetings, emails, perShard, mostInOneShard: Math.max(...perShard) };
 };
+
+const SENDERS = allDueShards().length;
 
 /** The most sends the proxy saw in any one second. */
 const mostInASecond = () => {
@@ -56,7 +61,7 @@ const mostInASecond = () => {
 describe('sends paced to the SES account rate', () => {
   it("a run at the account's rate (GetAccount) meets no throttle and sends every due message once", async () => {
     // Prepare
-    const { system, greetings, emails } = await setUp('paced', 10);
+    const { system, greetings, emails, mostInOneShard } = await setUp('paced', 10);
     // Act
     const startedAt = Date.now();
     const result = await system.runDispatcher();
@@ -65,8 +70,8 @@ describe('sends paced to the SES account rate', () => {
     expect(result).toMatchObject({ sent: 10, held: 0, retrying: 0, failed: 0, unconfirmed: 0 });
     expect(proxy.counters().faults).toEqual({ pass: 10 });
     expect(mostInASecond()).toBeLessThanOrEqual(RATE);
-    // Ten sends, one every 250 ms: at least 2.25 s.
-    expect(elapsed).toBeGreaterThanOrEqual(2_200);
+    // Each sender at RATE / SENDERS: its shard's sends one every SENDERS / RATE seconds (and the headroom).
+    expect(elapsed).toBeGreaterThanOrEqual(((mostInOneShard - 1) * 1000 * SENDERS) / RATE);
     expect((await greetings()).map((m) => m.state)).toEqual(Array.from({ length: 10 }, () => 'sent'));
     const to = (await emails()).map((email) => email.destination.to[0]);
     expect(to).toHaveLength(10);
@@ -75,13 +80,14 @@ describe('sends paced to the SES account rate', () => {
 
   it("the configured rate overrides the account's; unpaced, the same burst is throttled", async () => {
     // Prepare: the configuration keeps to 2 a second, below the account's 4
-    const { system } = await setUp('override', 6, { config: { ...defaultConfig, sending: { ...defaultConfig.sending, maxSendRate: 2 } } });
+    const { system, mostInOneShard } = await setUp('override', 6, { config: { ...defaultConfig, sending: { ...defaultConfig.sending, maxSendRate: 2 } } });
     // Act
     const startedAt = Date.now();
     const result = await system.runDispatcher();
-    // Assess: six at 2 a second take 2.5 s at least
+    // Assess: each sender at 2 / SENDERS a second
     expect(result).toMatchObject({ sent: 6, retrying: 0 });
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2_450);
+    expect(mostInOneShard).toBeGreaterThan(1); // else the bound below says nothing
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(((mostInOneShard - 1) * 1000 * SENDERS) / 2);
     expect(proxy.counters().faults).toEqual({ pass: 6 });
 
     // Without pacing (the local runner's simulations; the dispatcher before it paced), ten at once meet SES's throttle.
@@ -92,14 +98,16 @@ describe('sends paced to the SES account rate', () => {
 
   it('a run claims only what it can send in its time; the rest waits untouched for the next run', async () => {
     // Prepare
-    const { system, greetings, emails } = await setUp('stops', 10);
+    const { system, greetings, emails, perShard } = await setUp('stops', 10);
     const before = await greetings();
-    // Act: a run whose Lambda has 1.6 s left beyond its margin: at most seven sends, one every 255 ms, fit
-    // (fewer when the run's reads before its first send take long)
+    // Act: senders whose Lambdas have 1.6 s left beyond their margin: at RATE / SENDERS (1 a second) each,
+    // a sender's first two sends fit (fewer when the run's reads before its first send take long)
+    expect(RATE / SENDERS).toBe(1);
     const first = await system.runDispatcher(END_OF_RUN_MARGIN_MS + 1_600);
     // Assess
-    expect(first.sent).toBeGreaterThanOrEqual(4);
-    expect(first.sent).toBeLessThanOrEqual(7);
+    expect(first.sent).toBeGreaterThanOrEqual(perShard.filter((n) => n > 0).length);
+    expect(first.sent).toBeLessThanOrEqual(perShard.reduce((sum, n) => sum + Math.min(n, 2), 0));
+    expect(first.sent).toBeLessThan(10);
     expect(first).toMatchObject({ held: 10 - first.sent, retrying: 0, failed: 0 });
     const after = await greetings();
     const untouched = after.filter((m) => m.state !== 'sent');

@@ -56,7 +56,7 @@ const storesWith = (planned: readonly PlannedMessage[], extraItems: readonly Rec
       calls.waitingFor.push(customerId);
       return [...messages.values()].filter((m) => m.customerId === customerId && !isFinal(m.state) && m.state !== 'sending');
     },
-    reschedule: async (messageId, slot) => update(messageId, { ...slot, sendAfter: slot.sendAfter.toISOString() }),
+    reschedule: async ({ messageId }, slot) => update(messageId, { ...slot, sendAfter: slot.sendAfter.toISOString() }),
     endWaiting: async (messageId, state, reason) => update(messageId, { state, reason }),
     due: async (at, limit) => [...messages.values()].filter((m) => (m.state === 'planned' || m.state === 'deferred') && Date.parse(m.sendAfter) <= at.getTime()).slice(0, limit),
     claim: async (messageId, claimId) => {

@@ -94,7 +94,7 @@ describe('the outbox and expiresAt', () => {
 
   it.each([
     ['moved (replan)', (outbox: DynamoOutbox) => outbox.replan(message, now).then(() => undefined)],
-    ['given a slot, or brought back (reschedule)', (outbox: DynamoOutbox) => outbox.reschedule(message.messageId, { state: 'deferred', sendAfter: new Date('2027-03-05T08:00:00Z'), reason: 'the cap' }, now)],
+    ['given a slot, or brought back (reschedule)', (outbox: DynamoOutbox) => outbox.reschedule(message, { state: 'deferred', sendAfter: new Date('2027-03-05T08:00:00Z'), reason: 'the cap' }, now)],
     ['given back by the dispatcher (release)', (outbox: DynamoOutbox) => outbox.release(message.messageId, 'claim-1', { state: 'planned', sendAfter: new Date('2027-03-04T08:06:00Z'), reason: 'SES throttled' }, now)],
   ])('waiting again (%s): loses any expiry', async (_, wait) => {
     // An existing message: the create of replan finds its id taken and moves it instead.

@@ -17,6 +17,7 @@ const budgets: Record<string, number> = {
   'mail-events': 600 * KB,
   'pause-marketing': 600 * KB,
   planner: 600 * KB,
+  'dispatch-coordinator': 600 * KB,
   links: 700 * KB,
   dispatcher: 820 * KB,
 };

@@ -89,11 +89,12 @@ export interface DispatchResult {
  * when that is past its deadline. How a failed send ends depends on what it means (MailFailure):
  * refused or an account fault gives the cap back and the message waits (backoff) until its deadline;
  * an ambiguous one is recorded as sent, unconfirmed; a refused address is suppressed. After an account
- * fault the run claims nothing more: the rest waits, untouched, for the next run.
+ * fault the run claims nothing more: the rest waits, untouched, for the next run. `shards`: the `byDue`
+ * partitions to read (a sender's part, send-work.ts); every one when absent.
  */
-export const dispatchDue = async (deps: DispatchDeps, now: Date): Promise<DispatchResult> => {
+export const dispatchDue = async (deps: DispatchDeps, now: Date, shards?: readonly string[]): Promise<DispatchResult> => {
   const { config } = deps;
-  const due = await deps.outbox.due(now, config.dispatcher.maxMessagesPerRun);
+  const due = await deps.outbox.due(now, config.dispatcher.maxMessagesPerRun, shards);
   // The profiles, the customers' preferences and the records the messages are about (a renewal's contract), in one read.
   const items = await deps.customers.getItems(
     due.flatMap((m) => [

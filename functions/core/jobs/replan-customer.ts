@@ -38,7 +38,7 @@ export const replanCustomer = async (
     plan = planCustomer({ ...input, keepInTouchAvailable: false });
   }
   for (const step of plan.steps) {
-    if (step.kind === 'slot') await deps.outbox.reschedule(step.messageId, step, now);
+    if (step.kind === 'slot') await deps.outbox.reschedule({ messageId: step.messageId, customerId }, step, now);
     else if (step.kind === 'end') await deps.outbox.endWaiting(step.messageId, step.state, step.reason, now, { provisional: step.provisional });
   }
   if (ledger && plan.floorCheckDate !== undefined) {

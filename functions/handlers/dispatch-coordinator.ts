@@ -1,0 +1,32 @@
+import { lambdaRuntime, once, type HandlerRuntime } from '../adapters/runtime.js';
+import { sendWorkQueueFromEnv } from '../adapters/sqs-send-work.js';
+import { sweepErasures } from '../core/jobs/erase-customer.js';
+import type { SendWorkQueue } from '../core/ports.js';
+import { sendWorkOf } from '../core/send-work.js';
+import { withMiddlewares } from './middleware.js';
+
+/**
+ * Scheduled every few minutes (docs/scale.md, "Senders"): makes the second pass of the erasures that
+ * are due (erase-customer.ts; one read when none is), then hands the run's parts, one per `byDue`
+ * shard, to the senders through the send-work queue. The run is the scheduled one: its senders claim
+ * until `RUN_GAP_MS` before the next, however late this invocation started.
+ */
+export const createDispatchCoordinatorHandler = (runtime: HandlerRuntime, queue: () => SendWorkQueue, everyMinutes: () => number) =>
+  withMiddlewares(runtime, async (event: { scheduledTime?: string }) => {
+    const scheduled = event.scheduledTime && !Number.isNaN(Date.parse(event.scheduledTime)) ? new Date(event.scheduledTime) : runtime.clock();
+    const erased = await sweepErasures(runtime.stores().erasures, runtime.clock());
+    if (erased.swept.length > 0) runtime.logger.info('second pass of erasures', { customerHashes: erased.swept, deleted: erased.deleted });
+    const work = sendWorkOf(scheduled, everyMinutes());
+    await queue().enqueue(work);
+    runtime.logger.info('dispatcher run handed to its senders', { scheduledTime: scheduled.toISOString(), parts: work.length, claimUntil: work[0]?.claimUntil });
+    return work;
+  });
+
+/** The dispatcher's schedule period, from the environment (`DISPATCH_EVERY_MINUTES`, set by the compute stack). */
+export const dispatchEveryMinutesFromEnv = (): number => {
+  const value = Number(process.env.DISPATCH_EVERY_MINUTES);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`environment variable DISPATCH_EVERY_MINUTES must be a positive number of minutes, got ${JSON.stringify(process.env.DISPATCH_EVERY_MINUTES)}`);
+  return value;
+};
+
+export const handler = createDispatchCoordinatorHandler(lambdaRuntime(), once(sendWorkQueueFromEnv), dispatchEveryMinutesFromEnv);
