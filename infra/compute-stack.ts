@@ -190,7 +190,9 @@ export class ComputeStack extends Stack {
       environment: { ...environment, SEND_WORK_QUEUE_URL: this.sendWorkQueue.queueUrl, DISPATCH_EVERY_MINUTES: String(settings.schedules.dispatcher.everyMinutes) },
     });
     allow(this.dispatchCoordinator, ['sqs:SendMessage'], [this.sendWorkQueue.queueArn]); // SendMessageBatch is authorized as SendMessage
-    allow(this.dispatchCoordinator, ['dynamodb:GetItem'], [control.tableArn]); // the erasures pending a second pass
+    readConfig(this.dispatchCoordinator); // sending.maxSendRate
+    // The account's sending rate, which sets how many senders a run has; GetAccount has no resource-level permissions.
+    allow(this.dispatchCoordinator, ['ses:GetAccount'], ['*']);
     allowErasure(this.dispatchCoordinator); // the erasures' second passes
 
     this.dispatcher = new RetentionFunction(this, 'Dispatcher', {

@@ -27,8 +27,8 @@ export const acknowledgeFindings = ({ data, compute }: { data: DataStack; comput
       'AwsSolutions-IAM5[Resource::*]',
       fn === compute.customerStream
         ? 'X-Ray PutTraceSegments/PutTelemetryRecords and DynamoDB ListStreams (added by the stream event source) support no resource-level permissions.'
-        : fn === compute.dispatcher
-          ? "X-Ray PutTraceSegments/PutTelemetryRecords and SES GetAccount (the account's sending rate, which the dispatcher paces to) support no resource-level permissions."
+        : fn === compute.dispatcher || fn === compute.dispatchCoordinator
+          ? "X-Ray PutTraceSegments/PutTelemetryRecords and SES GetAccount (the account's sending rate, which the senders pace to and the coordinator sizes the run by) support no resource-level permissions."
           : 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
     );
   }

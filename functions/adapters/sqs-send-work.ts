@@ -18,7 +18,7 @@ export class SqsSendWorkQueue implements SendWorkQueue {
     for (let start = 0; start < work.length; start += SQS_BATCH) {
       const entries = work.slice(start, start + SQS_BATCH).map((part, index) => ({ Id: String(start + index), MessageBody: JSON.stringify(part) }));
       const result = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
-      for (const failure of result.Failed ?? []) failed.push(`${work[Number(failure.Id)]?.shard ?? failure.Id}: ${failure.Code ?? 'failed'} ${failure.Message ?? ''}`.trim());
+      for (const failure of result.Failed ?? []) failed.push(`${work[Number(failure.Id)]?.shards.join('+') ?? failure.Id}: ${failure.Code ?? 'failed'} ${failure.Message ?? ''}`.trim());
     }
     if (failed.length > 0) throw new Error(`${failed.length} of ${work.length} parts of the run were not queued (their shards wait for the next run): ${failed.join('; ')}`);
   }

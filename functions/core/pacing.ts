@@ -48,8 +48,6 @@ export class SendSchedule {
   constructor(
     readonly perSecond: number,
     readonly burst = 1,
-    /** The first start is not before this (ms of the clock). */
-    private readonly notBefore = -Infinity,
   ) {
     if (!(perSecond > 0)) throw new RangeError(`a send rate must be more than 0 a second, not ${perSecond}`);
     if (!(Number.isInteger(burst) && burst >= 1)) throw new RangeError(`a burst must be a whole number of at least 1, not ${burst}`);
@@ -59,7 +57,7 @@ export class SendSchedule {
 
   /** The start the next reservation made at `now` would get, taking nothing. */
   peek(now: number): number {
-    return this.next === undefined ? Math.max(now, this.notBefore) : Math.max(now, this.next - this.tolerance);
+    return this.next === undefined ? now : Math.max(now, this.next - this.tolerance);
   }
 
   /**
@@ -125,18 +123,13 @@ export class SendPacer {
     private readonly clock: PacingClock,
     /** Past this moment (the clock's ms) no message is admitted. */
     readonly stopAt = Infinity,
-    /**
-     * `phase` (0 to 1): the first start waits this share of the interval, so the senders sharing a rate
-     * (rate / n each, sender k at phase k / n) take turns instead of starting together.
-     */
-    options: { readonly headroom?: number; readonly phase?: number } = {},
+    options: { readonly headroom?: number } = {},
   ) {
     const paced = rate.perSecond * (1 - (options.headroom ?? SEND_RATE_HEADROOM));
     this.windowSends = Number.isFinite(rate.perSecond) ? Math.max(1, Math.floor(rate.perSecond)) : Infinity;
     this.windowMs = Number.isFinite(paced) ? (this.windowSends / paced) * 1000 : 0;
-    const firstStart = Number.isFinite(paced) ? clock.now() + ((options.phase ?? 0) * 1000) / paced : -Infinity;
     // A second's worth of credit: after a stall the run catches up, as fast as the window allows.
-    this.schedule = new SendSchedule(paced, Number.isFinite(this.windowSends) ? this.windowSends : 1, firstStart);
+    this.schedule = new SendSchedule(paced, Number.isFinite(this.windowSends) ? this.windowSends : 1);
   }
 
   /** The earliest a send may reach SES at `now`: no more than `windowSends` sends in any `windowMs`. */

@@ -1,24 +1,29 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { lambdaRuntime, once, type HandlerRuntime } from '../adapters/runtime.js';
+import { sesPacing } from '../adapters/ses-account.js';
 import { sendWorkQueueFromEnv } from '../adapters/sqs-send-work.js';
 import { sweepErasures } from '../core/jobs/erase-customer.js';
+import { sendRateOf, unpaced } from '../core/pacing.js';
 import type { SendWorkQueue } from '../core/ports.js';
-import { sendWorkOf } from '../core/send-work.js';
+import { sendersFor, sendWorkOf } from '../core/send-work.js';
 import { withMiddlewares } from './middleware.js';
 
 /**
  * Scheduled every few minutes (docs/scale.md, "Senders"): makes the second pass of the erasures that
- * are due (erase-customer.ts; one read when none is), then hands the run's parts, one per `byDue`
- * shard, to the senders through the send-work queue. The run is the scheduled one: its senders claim
- * until `RUN_GAP_MS` before the next, however late this invocation started.
+ * are due (erase-customer.ts; one read when none is), then hands the run to its senders through the
+ * send-work queue: as many as the send rate needs (send-work.ts sendersFor; the rate as the senders
+ * read it, `sending.maxSendRate` or the SES account's), each a part of the `byDue` shards. The run is
+ * the scheduled one: its senders claim until `RUN_GAP_MS` before the next, however late this started.
  */
 export const createDispatchCoordinatorHandler = (runtime: HandlerRuntime, queue: () => SendWorkQueue, everyMinutes: () => number) =>
   withMiddlewares(runtime, async (event: { scheduledTime?: string }) => {
     const scheduled = event.scheduledTime && !Number.isNaN(Date.parse(event.scheduledTime)) ? new Date(event.scheduledTime) : runtime.clock();
     const erased = await sweepErasures(runtime.stores().erasures, runtime.clock());
     if (erased.swept.length > 0) runtime.logger.info('second pass of erasures', { customerHashes: erased.swept, deleted: erased.deleted });
-    const work = sendWorkOf(scheduled, everyMinutes());
+    const rate = runtime.pacing ? await sendRateOf((await runtime.config()).sending.maxSendRate, runtime.pacing().accountRate) : unpaced().rate;
+    const work = sendWorkOf(scheduled, everyMinutes(), sendersFor(rate));
     await queue().enqueue(work);
-    runtime.logger.info('dispatcher run handed to its senders', { scheduledTime: scheduled.toISOString(), parts: work.length, claimUntil: work[0]?.claimUntil });
+    runtime.logger.info('dispatcher run handed to its senders', { scheduledTime: scheduled.toISOString(), senders: work.length, sendRate: rate.perSecond, claimUntil: work[0]?.claimUntil });
     return work;
   });
 
@@ -29,4 +34,8 @@ export const dispatchEveryMinutesFromEnv = (): number => {
   return value;
 };
 
-export const handler = createDispatchCoordinatorHandler(lambdaRuntime(), once(sendWorkQueueFromEnv), dispatchEveryMinutesFromEnv);
+export const handler = createDispatchCoordinatorHandler(
+  lambdaRuntime({ pacing: (logger) => sesPacing(new SESv2Client({}), logger) }),
+  once(sendWorkQueueFromEnv),
+  dispatchEveryMinutesFromEnv,
+);

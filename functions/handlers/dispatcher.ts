@@ -9,7 +9,6 @@ import { cachedTemplates, DynamoTemplateStore } from '../adapters/dynamo-templat
 import type { CampaignName, RetentionConfig } from '../core/config.js';
 import { addOutcomes, dispatchDue, noOutcomes, type DispatchOutcome } from '../core/jobs/dispatch.js';
 import { parseSendWork, type SendWork } from '../core/send-work.js';
-import { allDueShards } from '../core/messages.js';
 import { writeCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
@@ -33,14 +32,12 @@ export const pacerFor = async (runtime: HandlerRuntime, config: RetentionConfig,
   const rate = await sendRateOf(config.sending.maxSendRate, pacing.accountRate);
   const share = { ...rate, perSecond: rate.perSecond / work.senders };
   const claimMs = Date.parse(work.claimUntil) - runtime.clock().getTime();
-  // The senders take turns: sender k of n starts k / n of its interval late.
-  const phase = (allDueShards().indexOf(work.shard) % work.senders) / work.senders;
-  return new SendPacer(share, pacing.clock, pacing.clock.now() + Math.min(remainingMs() - END_OF_RUN_MARGIN_MS, claimMs), { phase });
+  return new SendPacer(share, pacing.clock, pacing.clock.now() + Math.min(remainingMs() - END_OF_RUN_MARGIN_MS, claimMs));
 };
 
 /**
- * A sender (docs/scale.md): handed one part of a run through the send-work queue (one `byDue` shard,
- * a share of the rate, until when it may claim; the coordinator, dispatch-coordinator.ts, queues
+ * A sender (docs/scale.md): handed one part of a run through the send-work queue (its `byDue` shards,
+ * its share of the rate, until when it may claim; the coordinator, dispatch-coordinator.ts, queues
  * them), it sends what is due there, once each. Its figures: `Messages` by outcome (every outcome,
  * zeros too, so an alarm on `failed` or `unconfirmed` always has data) and by campaign and outcome
  * (the outcomes that happened), and `AccountFaults`; written even when the run stops half-way. A body
@@ -81,7 +78,7 @@ const sendPart = async (runtime: HandlerRuntime, work: SendWork, remainingMs: ()
   const deps = { outbox, customers, ledger, mailer, suppressions, config, templates, links, newClaimId: randomUUID, clock: runtime.clock, pacer, concurrency: sendWorkers(pacer.rate), onError, onAccountFault };
   try {
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-      const result = await dispatchDue(deps, runtime.clock(), [work.shard]);
+      const result = await dispatchDue(deps, runtime.clock(), work.shards);
       addOutcomes(totals, result.outcomes);
       for (const [campaign, outcomes] of Object.entries(result.byCampaign) as [CampaignName, Record<DispatchOutcome, number>][]) {
         byCampaign.set(campaign, addOutcomes(byCampaign.get(campaign) ?? noOutcomes(), outcomes));
@@ -95,7 +92,7 @@ const sendPart = async (runtime: HandlerRuntime, work: SendWork, remainingMs: ()
     }
     writeCounts(runtime, {}, { AccountFaults: accountFaults });
   }
-  runtime.logger.info('dispatcher ran', { ...totals, shard: work.shard, scheduledTime: work.scheduledTime, sendRate: pacer.rate.perSecond, sendRateFrom: pacer.rate.source });
+  runtime.logger.info('dispatcher ran', { ...totals, shards: work.shards, scheduledTime: work.scheduledTime, sendRate: pacer.rate.perSecond, sendRateFrom: pacer.rate.source });
   return totals;
 };
 

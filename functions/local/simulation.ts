@@ -110,7 +110,8 @@ export class LocalSystem {
           logger: name === 'customerStream' ? this.streamFailures : quietLogger(),
           wrapOutbox: name === 'dispatcher' ? options.wrapOutbox : name === 'customerStream' ? options.wrapStreamOutbox : undefined,
           links: options.links,
-          pacing: name === 'dispatcher' && options.pacing,
+          // The senders pace; the coordinator reads the same rate, to know how many senders a run needs.
+          pacing: (name === 'dispatcher' || name === 'dispatchCoordinator') && options.pacing,
         },
       );
     this.runtimes = {

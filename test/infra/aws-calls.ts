@@ -31,6 +31,7 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
   ],
   dispatchCoordinator: [
     'sqs:SendMessage SendWorkQueue', // the run's parts, for the senders (SendMessageBatch)
+    'ses:GetAccount account', // the send rate, which sets how many senders a run has
     // The erasures' second passes (DynamoErasureStore): the list of those pending, then each.
     'dynamodb:GetItem Control',
     'dynamodb:BatchGetItem Control',

@@ -6,7 +6,7 @@ import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { faults, startSesFaultProxy, tokenBucket, type SesFaultProxy } from '../../functions/local/ses-fault-proxy.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
-import { allDueShards, dueShardOf } from '../../functions/core/messages.js';
+import { ONE_SENDER_RATE } from '../../functions/core/send-work.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 
 /**
@@ -40,12 +40,8 @@ const setUp = async (name: string, count: number, { config = defaultConfig, paci
   clock.set(new Date('2027-06-12T09:00:00Z'));
   const greetings = async () => (await readAllMessages(documentClient(), system.tables.Messages)).filter((m) => m.campaign === 'birthday');
   const emails = () => emailsTo((to) => to.startsWith(prefix));
-  // A run's senders (one per `byDue` shard) each send their shard's messages at rate / senders.
-  const perShard = [...allDueShards().map((shard) => Array.from({ length: count }, (_, i) => dueShardOf(`${prefix}${i}`)).filter((s) => s === shard).length)];
-  return { system, greetings, emails, perShard, mostInOneShard: Math.max(...perShard) };
+  return { system, greetings, emails };
 };
-
-const SENDERS = allDueShards().length;
 
 /** The most sends the proxy saw in any one second. */
 const mostInASecond = () => {
@@ -61,17 +57,18 @@ const mostInASecond = () => {
 describe('sends paced to the SES account rate', () => {
   it("a run at the account's rate (GetAccount) meets no throttle and sends every due message once", async () => {
     // Prepare
-    const { system, greetings, emails, mostInOneShard } = await setUp('paced', 10);
+    const { system, greetings, emails } = await setUp('paced', 10);
     // Act
     const startedAt = Date.now();
     const result = await system.runDispatcher();
     const elapsed = Date.now() - startedAt;
-    // Assess
+    // Assess: at RATE a second, one sender (send-work.ts sendersFor) paced the whole run
+    expect(system.invocations).toMatchObject({ dispatchCoordinator: 1, dispatcher: 1 });
     expect(result).toMatchObject({ sent: 10, held: 0, retrying: 0, failed: 0, unconfirmed: 0 });
     expect(proxy.counters().faults).toEqual({ pass: 10 });
     expect(mostInASecond()).toBeLessThanOrEqual(RATE);
-    // Each sender at RATE / SENDERS: its shard's sends one every SENDERS / RATE seconds (and the headroom).
-    expect(elapsed).toBeGreaterThanOrEqual(((mostInOneShard - 1) * 1000 * SENDERS) / RATE);
+    // Ten sends, one every 250 ms: at least 2.25 s.
+    expect(elapsed).toBeGreaterThanOrEqual(2_200);
     expect((await greetings()).map((m) => m.state)).toEqual(Array.from({ length: 10 }, () => 'sent'));
     const to = (await emails()).map((email) => email.destination.to[0]);
     expect(to).toHaveLength(10);
@@ -80,14 +77,13 @@ describe('sends paced to the SES account rate', () => {
 
   it("the configured rate overrides the account's; unpaced, the same burst is throttled", async () => {
     // Prepare: the configuration keeps to 2 a second, below the account's 4
-    const { system, mostInOneShard } = await setUp('override', 6, { config: { ...defaultConfig, sending: { ...defaultConfig.sending, maxSendRate: 2 } } });
+    const { system } = await setUp('override', 6, { config: { ...defaultConfig, sending: { ...defaultConfig.sending, maxSendRate: 2 } } });
     // Act
     const startedAt = Date.now();
     const result = await system.runDispatcher();
-    // Assess: each sender at 2 / SENDERS a second
+    // Assess: six at 2 a second take 2.5 s at least
     expect(result).toMatchObject({ sent: 6, retrying: 0 });
-    expect(mostInOneShard).toBeGreaterThan(1); // else the bound below says nothing
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(((mostInOneShard - 1) * 1000 * SENDERS) / 2);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2_450);
     expect(proxy.counters().faults).toEqual({ pass: 6 });
 
     // Without pacing (the local runner's simulations; the dispatcher before it paced), ten at once meet SES's throttle.
@@ -96,18 +92,34 @@ describe('sends paced to the SES account rate', () => {
     expect(proxy.counters().faults.throttle).toBeGreaterThan(0);
   });
 
+  it('an account above what one sender keeps up with gets a sender for each ONE_SENDER_RATE, the shards dealt among them, each message sent once', async () => {
+    // Prepare: an account of 500 a second
+    const { system, greetings, emails } = await setUp('senders', 12);
+    proxy.setRule(() => undefined);
+    proxy.setAccount({ maxSendRate: 500 });
+    try {
+      // Act
+      const result = await system.runDispatcher();
+      // Assess: three senders at 500 / 3 a second each
+      expect(system.invocations).toMatchObject({ dispatchCoordinator: 1, dispatcher: Math.ceil(500 / ONE_SENDER_RATE) });
+      expect(result).toMatchObject({ sent: 12, held: 0, taken: 0, retrying: 0 });
+      expect((await greetings()).every((m) => m.state === 'sent')).toBe(true);
+      expect(new Set((await emails()).map((email) => email.destination.to[0])).size).toBe(12);
+    } finally {
+      proxy.setAccount({ maxSendRate: RATE });
+    }
+  });
+
   it('a run claims only what it can send in its time; the rest waits untouched for the next run', async () => {
     // Prepare
-    const { system, greetings, emails, perShard } = await setUp('stops', 10);
+    const { system, greetings, emails } = await setUp('stops', 10);
     const before = await greetings();
-    // Act: senders whose Lambdas have 1.6 s left beyond their margin: at RATE / SENDERS (1 a second) each,
-    // a sender's first two sends fit (fewer when the run's reads before its first send take long)
-    expect(RATE / SENDERS).toBe(1);
+    // Act: a run whose Lambda has 1.6 s left beyond its margin: at most seven sends, one every 255 ms, fit
+    // (fewer when the run's reads before its first send take long)
     const first = await system.runDispatcher(END_OF_RUN_MARGIN_MS + 1_600);
     // Assess
-    expect(first.sent).toBeGreaterThanOrEqual(perShard.filter((n) => n > 0).length);
-    expect(first.sent).toBeLessThanOrEqual(perShard.reduce((sum, n) => sum + Math.min(n, 2), 0));
-    expect(first.sent).toBeLessThan(10);
+    expect(first.sent).toBeGreaterThanOrEqual(4);
+    expect(first.sent).toBeLessThanOrEqual(7);
     expect(first).toMatchObject({ held: 10 - first.sent, retrying: 0, failed: 0 });
     const after = await greetings();
     const untouched = after.filter((m) => m.state !== 'sent');

@@ -28,7 +28,7 @@ const setUp = async (name: string, customers: number, extra: (id: string) => obj
 };
 
 describe('a dispatcher run: a coordinator and its senders', () => {
-  it('hands one part per shard to a sender; each sends its shard, and together they send every due message once', async () => {
+  it('unpaced, hands one part per shard to a sender; each sends its shard, and together they send every due message once', async () => {
     // Prepare
     const { system, ids, messages, emails } = await setUp('parts', 12);
     // Act
@@ -57,7 +57,7 @@ describe('a dispatcher run: a coordinator and its senders', () => {
   it('a part delivered twice (SQS delivers at least once) sends nothing twice', async () => {
     // Prepare
     const { system, clock, emails } = await setUp('twice', 8);
-    const parts = sendWorkOf(clock.now(), 1).map((part) => JSON.stringify(part));
+    const parts = sendWorkOf(clock.now(), 1, allDueShards().length).map((part) => JSON.stringify(part));
     // Act: every part twice, all at once
     const outcomes = await system.deliverSendWork([...parts, ...parts]);
     // Assess
@@ -69,13 +69,13 @@ describe('a dispatcher run: a coordinator and its senders', () => {
   it('a body that is not a part fails its sender, naming the field and value, and is kept as the dead-letter queue would; the other parts go', async () => {
     // Prepare
     const { system, clock, emails } = await setUp('poison', 8);
-    const parts = sendWorkOf(clock.now(), 1).map((part) => JSON.stringify(part));
-    const poison = JSON.stringify({ shard: 'due#99', senders: 4, scheduledTime: clock.now().toISOString(), claimUntil: clock.now().toISOString() });
+    const parts = sendWorkOf(clock.now(), 1, allDueShards().length).map((part) => JSON.stringify(part));
+    const poison = JSON.stringify({ shards: ['due#99'], senders: 4, scheduledTime: clock.now().toISOString(), claimUntil: clock.now().toISOString() });
     // Act
     const outcomes = await system.deliverSendWork([parts[0]!, poison, ...parts.slice(1)]);
     // Assess
     expect(outcomes.sent).toBe(8);
     expect((await emails()).length).toBe(8);
-    expect(system.failedSendWork).toEqual([{ body: poison, error: expect.stringMatching(/^send-work message local-\d+: shard must be one of due#0, .* got "due#99"$/) }]);
+    expect(system.failedSendWork).toEqual([{ body: poison, error: expect.stringMatching(/^send-work message local-\d+: shards must be a list of some of due#0, .* got \["due#99"\]$/) }]);
   });
 });

@@ -8,8 +8,9 @@ import { bundleHandler, lambdaHandlers } from '../../scripts/lambda-bundle.js';
  * Each Lambda's bundle, built with the options the CDK app deploys (scripts/lambda-bundle.ts), stays
  * within its size budget and holds none of what must never ship (issue #16; sizes and import times in
  * docs/benchmarks.md, `npm run cold-start`). 600 KB is the goal; the dispatcher (the SES client, the
- * Handlebars compiler for the pushed templates, the shipped templates) and the link handler (Handlebars,
- * Secrets Manager) are still above it, and their budgets hold them where they are now.
+ * Handlebars compiler for the pushed templates, the shipped templates), the link handler (Handlebars,
+ * Secrets Manager) and the dispatch coordinator (the SES client for GetAccount, the SQS client, the
+ * configuration's schema) are still above it, and their budgets hold them where they are now.
  */
 const KB = 1024;
 const budgets: Record<string, number> = {
@@ -17,7 +18,7 @@ const budgets: Record<string, number> = {
   'mail-events': 600 * KB,
   'pause-marketing': 600 * KB,
   planner: 600 * KB,
-  'dispatch-coordinator': 600 * KB,
+  'dispatch-coordinator': 680 * KB,
   links: 700 * KB,
   dispatcher: 820 * KB,
 };

@@ -157,19 +157,6 @@ describe('SendPacer', () => {
     expect(starts.at(-1)).toBe(1_450);
   });
 
-  it('senders sharing a rate (rate / n each, sender k at phase k / n) take turns: their starts together are evenly spaced at the rate', async () => {
-    // Prepare: four senders sharing 8 a second, five messages each
-    const { clock, run } = fakeClock(0);
-    const senders = [0, 1, 2, 3].map((k) => new SendPacer({ perSecond: 8 / 4, source: 'account' }, clock, Infinity, { headroom: 0, phase: k / 4 }));
-    const starts: number[] = [];
-    const turns = senders.flatMap((pacer) => Array.from({ length: 5 }, () => pacer.admit()!).map((ticket) => ticket.turn().then(() => ticket.send()).then(() => starts.push(clock.now()))));
-    // Act
-    await run(Promise.all(turns));
-    // Assess: one start every 125 ms, as one pacer at 8 a second would make them
-    expect(starts.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i * 125));
-    expect(mostIn(starts, 1_000)).toBe(8);
-  });
-
   it('the wait is before the hand-over mark; after it only a short guard, which keeps the sends of any second within the rate however long the marks take', async () => {
     // Prepare: 40 messages at 10 a second, 8 at a time; between turn and send a hand-over mark that takes 0 to 280 ms
     const { clock, run } = fakeClock(0);

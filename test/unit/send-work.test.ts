@@ -3,31 +3,47 @@ import { describe, expect, it } from 'vitest';
 import { SqsSendWorkQueue } from '../../functions/adapters/sqs-send-work.js';
 import { InvalidRecordError } from '../../functions/core/errors.js';
 import { allDueShards } from '../../functions/core/messages.js';
-import { parseSendWork, RUN_GAP_MS, sendWorkOf } from '../../functions/core/send-work.js';
+import { ONE_SENDER_RATE, parseSendWork, RUN_GAP_MS, sendersFor, sendWorkOf } from '../../functions/core/send-work.js';
 
 describe('the parts of a dispatcher run', () => {
-  it('has one part per byDue shard, each sharing the rate with all, claiming until RUN_GAP_MS before the next run', () => {
+  it.each([
+    [1, 1],
+    [14, 1],
+    [ONE_SENDER_RATE, 1],
+    [ONE_SENDER_RATE + 1, 2],
+    [500, 3],
+    [10_000, allDueShards().length],
+    [Infinity, allDueShards().length],
+  ])('at %s a second, has %s senders: one per ONE_SENDER_RATE, at most one per shard, one per shard unpaced', (perSecond, senders) => {
+    expect(sendersFor({ perSecond, source: 'account' })).toBe(senders);
+  });
+
+  it.each([1, 2, 3, 4])('deals every shard to exactly one of %s senders, each sharing the rate, claiming until RUN_GAP_MS before the next run', (senders) => {
     // Act
-    const work = sendWorkOf(new Date('2027-06-12T09:00:00Z'), 1);
+    const work = sendWorkOf(new Date('2027-06-12T09:00:00Z'), 1, senders);
     // Assess
-    expect(work.map((part) => part.shard)).toEqual(allDueShards());
+    expect(work).toHaveLength(senders);
+    expect(work.flatMap((part) => part.shards).sort()).toEqual(allDueShards().sort());
     for (const part of work) {
-      expect(part).toMatchObject({ senders: allDueShards().length, scheduledTime: '2027-06-12T09:00:00.000Z' });
+      expect(part.shards.length).toBeGreaterThan(0);
+      expect(part).toMatchObject({ senders, scheduledTime: '2027-06-12T09:00:00.000Z' });
       expect(Date.parse(part.claimUntil)).toBe(Date.parse('2027-06-12T09:01:00Z') - RUN_GAP_MS);
     }
   });
 
   it('reads back what it queued', () => {
-    const [part] = sendWorkOf(new Date('2027-06-12T09:00:00Z'), 5);
+    const [part] = sendWorkOf(new Date('2027-06-12T09:00:00Z'), 5, 2);
     expect(parseSendWork(JSON.stringify(part), 'send-work message m-1')).toEqual(part);
   });
 
+  const part = { shards: ['due#0'], senders: 4, scheduledTime: '2027-06-12T09:00:00Z', claimUntil: '2027-06-12T09:00:58Z' };
   it.each([
-    ['not JSON', '{shard', 'body', 'the body is not JSON'],
-    ['an unknown shard', JSON.stringify({ shard: 'due#99', senders: 4, scheduledTime: '2027-06-12T09:00:00Z', claimUntil: '2027-06-12T09:00:58Z' }), 'shard', 'shard must be one of due#0'],
-    ['no senders', JSON.stringify({ shard: 'due#0', senders: 0, scheduledTime: '2027-06-12T09:00:00Z', claimUntil: '2027-06-12T09:00:58Z' }), 'senders', 'got 0'],
-    ['a claimUntil that is no instant', JSON.stringify({ shard: 'due#0', senders: 4, scheduledTime: '2027-06-12T09:00:00Z', claimUntil: 'soon' }), 'claimUntil', 'got "soon"'],
-    ['no scheduledTime', JSON.stringify({ shard: 'due#0', senders: 4, claimUntil: '2027-06-12T09:00:58Z' }), 'scheduledTime', 'got nothing'],
+    ['not JSON', '{shards', 'body', 'the body is not JSON'],
+    ['an unknown shard', JSON.stringify({ ...part, shards: ['due#0', 'due#99'] }), 'shards', 'got ["due#0","due#99"]'],
+    ['no shards', JSON.stringify({ ...part, shards: [] }), 'shards', 'got []'],
+    ['no senders', JSON.stringify({ ...part, senders: 0 }), 'senders', 'got 0'],
+    ['a claimUntil that is no instant', JSON.stringify({ ...part, claimUntil: 'soon' }), 'claimUntil', 'got "soon"'],
+    ['no scheduledTime', JSON.stringify({ ...part, scheduledTime: undefined }), 'scheduledTime', 'got nothing'],
   ])('refuses %s, naming the queue message, the field and the value', (_, body, field, says) => {
     // Act
     let error: unknown;
@@ -67,7 +83,7 @@ const answeringClient = (failIds: readonly string[] = []) => {
 };
 
 describe('the send-work queue on SQS', () => {
-  const work = Array.from({ length: 23 }, (_, i) => ({ shard: `due#${i % 4}`, senders: 23, scheduledTime: '2027-06-12T09:00:00.000Z', claimUntil: '2027-06-12T09:00:58.000Z' }));
+  const work = Array.from({ length: 23 }, (_, i) => ({ shards: [`due#${i % 4}`], senders: 23, scheduledTime: '2027-06-12T09:00:00.000Z', claimUntil: '2027-06-12T09:00:58.000Z' }));
 
   it('queues every part as its JSON, ten to a request (the most SendMessageBatch takes)', async () => {
     // Prepare
