@@ -5,7 +5,10 @@
  *
  * 1. Seeds N customers (scripts/demo-data.ts: birthdays over the year, contracts, complaints,
  *    interactions) and their contact ledgers (last contact spread over the floor's window).
- * 2. Warms up: the planner as it ran the day before, so what falls due on the day is already planned.
+ * 2. Warms up: the whole system (the planner each day, the dispatcher's runs) for the `--warm-up-days`
+ *    before the day (7: a keep-in-touch is planned up to 7 days before it goes), so the day is a steady
+ *    one: it sends what earlier days planned and plans for later ones about as much. With
+ *    `--warm-up-days 1` (the planner's run of the day before only) the day sends a third of what it plans.
  * 3. Measures one day: the planner's run (the date entering its horizon, the floor checks due) and
  *    every dispatcher tick at which something is due.
  * 4. The floor loop: the same number of messages, each one conditional write and one SendEmail, at the
@@ -34,11 +37,15 @@ const { values } = parseArgs({
   options: {
     customers: { type: 'string', default: '10000' },
     day: { type: 'string', default: '2027-06-15' },
+    'warm-up-days': { type: 'string', default: '7' },
     json: { type: 'boolean', default: false },
   },
 });
 const customers = Number(values.customers);
 const day = values.day!;
+const warmUpDays = Number(values['warm-up-days']);
+if (!Number.isInteger(warmUpDays) || warmUpDays < 1) throw new Error(`--warm-up-days must be a whole number of at least 1, got '${values['warm-up-days']}'`);
+const firstDay = addDays(day, -warmUpDays);
 if (!Number.isInteger(customers) || customers < 1) throw new Error(`--customers must be a positive integer, got '${values.customers}'`);
 const say = (line: string) => {
   if (!values.json) console.error(line);
@@ -76,8 +83,8 @@ try {
   await new DynamoCustomerStore(db, tables.Customers).putRecords(untimed);
   const profiles = untimed.filter((record): record is Customer => record.type === 'customer');
   const ledger = profiles.map((customer, index) => {
-    // Last contact 0–23 days before the day (the cap's 7 days before the floor's check), spread evenly.
-    const today = localDateOf(new Date(`${day}T12:00:00Z`), customer.timeZone);
+    // Last contact 0–23 days before the warm-up's first day (the cap's 7 days before the floor's check), spread evenly.
+    const today = localDateOf(new Date(`${firstDay}T12:00:00Z`), customer.timeZone);
     const lastContactDate = addDays(today, -(index % 24));
     return {
       customerId: customer.customerId,
@@ -96,44 +103,53 @@ try {
   const seedSeconds = seconds(started);
   say(`seeded ${untimed.length} records (${profiles.length} customers) and ${ledger.length} ledgers in ${seedSeconds.toFixed(1)} s`);
 
-  // 2. Warm up: yesterday's planner run.
-  const clock = new VirtualClock(new Date(`${addDays(day, -1)}T00:00:00Z`));
+  /** The dispatcher's runs from the clock's time to the end of `date`, whenever something is due: their time, count and outcomes. */
+  const dispatchUntilEndOf = async (date: string) => {
+    let runSeconds = 0;
+    let runs = 0;
+    const outcomesOfDay: Record<string, number> = {};
+    const end = new Date(`${addDays(date, 1)}T00:00:00Z`);
+    for (;;) {
+      const due = await system.nextSendAfter();
+      if (!due || due >= end) break;
+      const tick = nextRateFire(due < clock.now() ? clock.now() : due, 1);
+      if (tick >= end) break;
+      clock.set(tick);
+      const tickStarted = performance.now();
+      const outcomes = (await system.runDispatcher()) as Record<string, number>;
+      runs++;
+      runSeconds += seconds(tickStarted);
+      for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) outcomesOfDay[outcome] = (outcomesOfDay[outcome] ?? 0) + count;
+      const still = await system.nextSendAfter();
+      if (still && still <= tick) clock.set(new Date(tick.getTime() + 60_000)); // capped for the run: next minute
+    }
+    return { runSeconds, runs, outcomesOfDay, end };
+  };
+
+  // 2. Warm up: the days before, as they would have run.
+  const clock = new VirtualClock(new Date(`${firstDay}T00:00:00Z`));
   const system = await LocalSystem.create({ dynamodbEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, tablePrefix: prefix, clock });
   await system.configStore.put(defaultConfig, clock.now());
   await system.skipStreamBacklog();
   started = performance.now();
-  await system.runPlanner();
-  say(`warm-up (the day before's planner run) in ${seconds(started).toFixed(1)} s`);
+  for (let date = firstDay; date < day; date = addDays(date, 1)) {
+    clock.set(new Date(`${date}T00:00:00Z`));
+    await system.runPlanner();
+    await dispatchUntilEndOf(date);
+  }
+  say(`warm-up (${warmUpDays} days from ${firstDay}: the planner each day, the dispatcher's runs) in ${seconds(started).toFixed(1)} s`);
 
   // 3. The day.
   const plannedBefore = new Set((await readAllMessages(db, tables.Messages)).map((m) => m.messageId));
   const before = { planner: snapshot(system.stats.planner), coordinator: snapshot(system.stats.dispatchCoordinator), dispatcher: snapshot(system.stats.dispatcher) };
   clock.set(new Date(`${day}T00:00:00Z`));
   started = performance.now();
-  await system.runPlanner();
+  const plannerRun = (await system.runPlanner()) as unknown;
   const plannerSeconds = seconds(started);
   const afterPlanner = await readAllMessages(db, tables.Messages);
   const planned = afterPlanner.filter((m) => !plannedBefore.has(m.messageId)).length;
   const plannerStats = minus(system.stats.planner, before.planner);
-
-  let dispatcherSeconds = 0;
-  let dispatcherTicks = 0;
-  const dispatchOutcomes: Record<string, number> = {};
-  const end = new Date(`${addDays(day, 1)}T00:00:00Z`);
-  for (;;) {
-    const due = await system.nextSendAfter();
-    if (!due || due >= end) break;
-    const tick = nextRateFire(due < clock.now() ? clock.now() : due, 1);
-    if (tick >= end) break;
-    clock.set(tick);
-    const tickStarted = performance.now();
-    const outcomes = (await system.runDispatcher()) as Record<string, number>;
-    dispatcherTicks++;
-    dispatcherSeconds += seconds(tickStarted);
-    for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) dispatchOutcomes[outcome] = (dispatchOutcomes[outcome] ?? 0) + count;
-    const still = await system.nextSendAfter();
-    if (still && still <= tick) clock.set(new Date(tick.getTime() + 60_000)); // capped for the run: next minute
-  }
+  const { runSeconds: dispatcherSeconds, runs: dispatcherTicks, outcomesOfDay: dispatchOutcomes, end } = await dispatchUntilEndOf(day);
   // A run: its coordinator (the erasures' second passes, the parts queued) and its senders.
   const dispatcherStats = minus(system.stats.dispatcher, before.dispatcher);
   const coordinatorStats = minus(system.stats.dispatchCoordinator, before.coordinator);
@@ -184,6 +200,7 @@ try {
   const result = {
     customers,
     day,
+    warmUpDays,
     planned,
     sent,
     e2eMessagesPerSecond: round(e2eMessagesPerSecond, 1),
@@ -196,6 +213,8 @@ try {
     consumedWcuPerSent: round(wholeDay.writeCapacity / Math.max(sent, 1)),
     plannerItemsRead: plannerStats.itemsRead,
     plannerItemsReadByOperation: plannerStats.itemsReadByOperation,
+    // What the planner's run did: birthdays and renewals planned, floor checks (checked, keep-in-touch planned, held by another message).
+    plannerRun,
     dispatchOutcomes,
     dispatcherTicks,
     plannerRequestsByOperation: plannerStats.byOperation,

@@ -26,6 +26,9 @@ describe('a customer’s plan', () => {
     const step = keepInTouchStep(plan.steps);
     expect(step?.kind === 'keepInTouch' && [step.message.messageId, step.message.localDate]).toEqual(['c-1#keepInTouch#2027-02-04', '2027-02-04']);
     expect(plan.floor).toBe('keepInTouch');
+    // Looked at again once 4 February has ended in every zone: the floor planner reads a day ahead of UTC,
+    // so a check on the 5th would be read on the 4th, while the keep-in-touch still waits to go.
+    expect(plan.floorCheckDate).toBe('2027-02-06');
   });
 
   it('places it earlier only as far as a later message needs: a birthday three days after the floor ends', () => {
@@ -49,6 +52,8 @@ describe('a customer’s plan', () => {
     const keepInTouch = newlyPlanned(keepInTouchFor(facts, '2027-02-04', '2027-02-04', defaultConfig), now);
     const plan = planCustomer({ waiting: [keepInTouch, birthday('2027-01-20')], ledger: ledger('2027-01-05'), customer: facts, now, config: defaultConfig });
     expect(plan.floor).toBe('held');
+    // Looked at again once the birthday's day has ended everywhere, as after a keep-in-touch.
+    expect(plan.floorCheckDate).toBe('2027-01-22');
     expect(plan.steps).toContainEqual(expect.objectContaining({ kind: 'end', messageId: keepInTouch.messageId, state: 'cancelled', provisional: true }));
   });
 
