@@ -35,9 +35,10 @@ try {
     rows.push({ handler: name, kb: Math.round(bytes / 1024), importMs });
   }
   console.log(`node -e 0: ${bare.toFixed(0)} ms (median of ${RUNS})`);
-  console.log('handler           bundle (KB)  import in a fresh process (ms)  over bare node (ms)');
+  const width = Math.max('handler'.length, ...rows.map((row) => row.handler.length));
+  console.log(`${'handler'.padEnd(width)}  bundle (KB)  import in a fresh process (ms)  over bare node (ms)`);
   for (const row of rows) {
-    console.log(`${row.handler.padEnd(16)}  ${String(row.kb).padStart(11)}  ${row.importMs.toFixed(0).padStart(30)}  ${(row.importMs - bare).toFixed(0).padStart(18)}`);
+    console.log(`${row.handler.padEnd(width)}  ${String(row.kb).padStart(11)}  ${row.importMs.toFixed(0).padStart(30)}  ${(row.importMs - bare).toFixed(0).padStart(18)}`);
   }
 } finally {
   rmSync(out, { recursive: true, force: true });
