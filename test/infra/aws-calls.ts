@@ -15,6 +15,23 @@ import type { AwsCall, FunctionName } from '../../functions/local/aws-calls.js';
  * committed, not written by the integration run, because vitest runs the infra tests alongside the
  * integration tests: they cannot wait for a file the other project writes.
  */
+/**
+ * What erasing one customer calls (DynamoErasureStore.deleteEverything and its receipts), as the
+ * compute stack's `allowErasure` grants it: the customer stream's erasures and the dispatch
+ * coordinator's second passes.
+ */
+const erasureDeletes: readonly AwsCall[] = [
+  'dynamodb:BatchGetItem Control',
+  'dynamodb:UpdateItem Control',
+  'dynamodb:Query Customers',
+    'dynamodb:BatchWriteItem Customers',
+    'dynamodb:Query Messages/index/byCustomer',
+    'dynamodb:BatchWriteItem Messages',
+    'dynamodb:DeleteItem Ledger',
+    'dynamodb:GetItem Suppressions',
+    'dynamodb:UpdateItem Suppressions',
+];
+
 export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
   planner: [
     'dynamodb:GetItem Control', // the configuration, the watermarks
@@ -32,17 +49,8 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
   dispatchCoordinator: [
     'sqs:SendMessage SendWorkQueue', // the run's parts, for the senders (SendMessageBatch)
     'ses:GetAccount account', // the send rate, which sets how many senders a run has
-    // The erasures' second passes (DynamoErasureStore): the list of those pending, then each.
-    'dynamodb:GetItem Control',
-    'dynamodb:BatchGetItem Control',
-    'dynamodb:UpdateItem Control',
-    'dynamodb:Query Customers',
-    'dynamodb:BatchWriteItem Customers',
-    'dynamodb:Query Messages/index/byCustomer',
-    'dynamodb:BatchWriteItem Messages',
-    'dynamodb:DeleteItem Ledger',
-    'dynamodb:GetItem Suppressions',
-    'dynamodb:UpdateItem Suppressions',
+    'dynamodb:GetItem Control', // the configuration (sending.maxSendRate), the erasures pending a second pass
+    ...erasureDeletes, // their second passes
   ],
   dispatcher: [
     'dynamodb:GetItem Control',
@@ -70,18 +78,10 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:Query Messages/index/waitingByCustomer',
     'dynamodb:GetItem Ledger',
     'dynamodb:UpdateItem Ledger',
-    // Erasure (DynamoErasureStore): receipts, the deletes, the suppression stripped to its hash.
-    'dynamodb:BatchGetItem Control',
-    'dynamodb:UpdateItem Control',
+    // Erasure (DynamoErasureStore): a profile's erasure record, its deletes.
     'dynamodb:GetItem Customers',
-    'dynamodb:Query Customers',
     'dynamodb:DeleteItem Customers',
-    'dynamodb:BatchWriteItem Customers',
-    'dynamodb:Query Messages/index/byCustomer',
-    'dynamodb:BatchWriteItem Messages',
-    'dynamodb:DeleteItem Ledger',
-    'dynamodb:GetItem Suppressions',
-    'dynamodb:UpdateItem Suppressions',
+    ...erasureDeletes,
   ],
   links: [
     'dynamodb:GetItem Control', // the configuration: the brand its pages show
