@@ -190,6 +190,7 @@ const drills: Drill[] = [
     },
   },
   { name: 'two dispatchers at once', tick: (s) => Promise.all([s.runDispatcher(), s.runDispatcher()]) },
+  { name: "each part of a dispatcher run delivered twice to its senders, at once (SQS's at-least-once)", options: { sendWorkDeliveries: 2 } },
   {
     // Retried with backoff until its deadline. Throttles decided by the send, not by the wall clock: the
     // drill's clock is virtual, and a wall-clock throttle would let through as many as the machine is slow.

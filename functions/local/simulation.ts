@@ -60,6 +60,8 @@ export interface LocalSystemOptions {
   readonly config?: () => Promise<RetentionConfig>;
   /** How many times each stream batch is delivered (fault drill: Lambda may deliver a batch again). */
   readonly streamDeliveries?: number;
+  /** How many times each part of a dispatcher run is delivered to a sender, all at once (fault drill: SQS delivers at least once). */
+  readonly sendWorkDeliveries?: number;
   /** Wraps the dispatcher's outbox (fault injection). */
   readonly wrapOutbox?: (outbox: Outbox) => Outbox;
   /** Wraps the customer stream handler's outbox (fault injection: `failPlanningOf` in stream-faults.ts). */
@@ -170,7 +172,8 @@ export class LocalSystem {
   async runDispatcher(timeoutMs?: number): Promise<Record<DispatchOutcome, number>> {
     this.invocations.dispatchCoordinator++;
     await this.dispatchCoordinatorHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('dispatchCoordinator'));
-    return this.deliverSendWork(this.sendWorkQueue.take(), timeoutMs);
+    const parts = this.sendWorkQueue.take();
+    return this.deliverSendWork(Array.from({ length: this.options.sendWorkDeliveries ?? 1 }, () => parts).flat(), timeoutMs);
   }
 
   /**
