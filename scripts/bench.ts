@@ -8,7 +8,8 @@
  * 2. Warms up: the whole system (the planner each day, the dispatcher's runs) for the `--warm-up-days`
  *    before the day (7: a keep-in-touch is planned up to 7 days before it goes), so the day is a steady
  *    one: it sends what earlier days planned and plans for later ones about as much. With
- *    `--warm-up-days 1` (the planner's run of the day before only) the day sends a third of what it plans.
+ *    `--warm-up-days 1` the day sends a fifth of what it plans (its keep-in-touch were to be planned
+ *    on days that never ran).
  * 3. Measures one day: the planner's run (the date entering its horizon, the floor checks due) and
  *    every dispatcher tick at which something is due.
  * 4. The floor loop: the same number of messages, each one conditional write and one SendEmail, at the
