@@ -22,7 +22,7 @@ import { defaultConfig, type RetentionConfig } from '../functions/core/config.js
 import { SEND_RATE_HEADROOM } from '../functions/core/pacing.js';
 import { dynamoDbClient, startDynamoDbLocal, startSesEmulator } from '../functions/local/local-stack.js';
 import { readAllMessages } from '../functions/local/report.js';
-import { faults, startSesFaultProxy, windowLimiter } from '../functions/local/ses-fault-proxy.js';
+import { faults, mostInAnyWindow, startSesFaultProxy, windowLimiter } from '../functions/local/ses-fault-proxy.js';
 import { LocalSystem, VirtualClock } from '../functions/local/simulation.js';
 
 interface Scenario {
@@ -50,16 +50,6 @@ let failed = false;
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 
-/** The most of `times` (ms) in any window of `windowMs`. */
-const mostInAnyWindow = (times: readonly number[], windowMs: number): number => {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[j]! <= sorted[i]! - windowMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-};
 const mostInOneSecond = (times: readonly number[]): number => {
   const counts = new Map<number, number>();
   for (const t of times) counts.set(Math.floor(t / 1000), (counts.get(Math.floor(t / 1000)) ?? 0) + 1);

@@ -483,3 +483,14 @@ export const windowLimiter = (perWindow: number, window: () => string | number) 
     },
   };
 };
+
+/** The most of `times` (ms) in any window of `windowMs` (closed at its start, open at its end): how bunched sends were. */
+export const mostInAnyWindow = (times: readonly number[], windowMs: number): number => {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[j]! <= sorted[i]! - windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+};

@@ -4,7 +4,7 @@ import { defaultConfig, type RetentionConfig } from '../../functions/core/config
 import { END_OF_RUN_MARGIN_MS } from '../../functions/handlers/dispatcher.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
-import { faults, startSesFaultProxy, tokenBucket, type SesFaultProxy } from '../../functions/local/ses-fault-proxy.js';
+import { faults, mostInAnyWindow, startSesFaultProxy, tokenBucket, type SesFaultProxy } from '../../functions/local/ses-fault-proxy.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import { ONE_SENDER_RATE } from '../../functions/core/send-work.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
@@ -44,15 +44,7 @@ const setUp = async (name: string, count: number, { config = defaultConfig, paci
 };
 
 /** The most sends the proxy saw in any one second. */
-const mostInASecond = () => {
-  const times = proxy.log.map((entry) => entry.at.getTime()).sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[j]! <= times[i]! - 1000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-};
+const mostInASecond = () => mostInAnyWindow(proxy.log.map((entry) => entry.at.getTime()), 1000);
 
 describe('sends paced to the SES account rate', () => {
   it("a run at the account's rate (GetAccount) meets no throttle and sends every due message once", async () => {
