@@ -170,7 +170,7 @@ export class ComputeStack extends Stack {
     allow(this.planner, ['dynamodb:Query'], [indexArn(ledger, ledgerTable, 'byFloorCheck')]);
 
     // A dispatcher run (docs/scale.md, "Senders"): on the schedule, the coordinator queues one part per
-    // `byDue` shard; the queue's event source gives each part to a sender (the Dispatcher function).
+    // sender (the `byDue` shards dealt among them); the queue's event source gives each part to a sender (the Dispatcher function).
     this.sendWorkDeadLetterQueue = deadLetterQueue(this, 'SendWorkDeadLetterQueue');
     this.sendWorkQueue = new sqs.Queue(this, 'SendWorkQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -184,7 +184,7 @@ export class ComputeStack extends Stack {
     });
     this.dispatchCoordinator = new RetentionFunction(this, 'DispatchCoordinator', {
       handler: 'dispatch-coordinator',
-      description: 'Hands each dispatcher run to its senders, one part per shard of the due messages',
+      description: 'Hands each dispatcher run to as many senders as the send rate needs, the shards of the due messages dealt among them',
       timeout: Duration.seconds(functionTimeoutSeconds.dispatchCoordinator),
       // DISPATCH_EVERY_MINUTES: a run's senders claim only until shortly before the next run (core/send-work.ts).
       environment: { ...environment, SEND_WORK_QUEUE_URL: this.sendWorkQueue.queueUrl, DISPATCH_EVERY_MINUTES: String(settings.schedules.dispatcher.everyMinutes) },
@@ -204,7 +204,7 @@ export class ComputeStack extends Stack {
     this.dispatcher.addEventSourceMapping('SendWork', {
       eventSourceArn: this.sendWorkQueue.queueArn,
       batchSize: 1, // one part, one invocation: each sender paces its own share of the rate
-      // As many senders at once as a run has parts (SQS's floor is 2): a late run's senders cannot pile onto the next.
+      // As many senders at once as a run can have parts, one per shard (SQS's floor is 2): a late run's senders cannot pile onto the next.
       maxConcurrency: Math.max(2, DUE_SHARD_COUNT),
     });
     // What Lambda's SQS event source does with the role (CDK's SqsEventSource would also grant GetQueueUrl and ChangeMessageVisibility, which nothing calls).

@@ -39,7 +39,7 @@ export interface LocalRuntimeOptions {
   readonly links?: LinkSigning;
   /**
    * Pace the dispatcher's sends in real time at the SES account's rate (read with GetAccount through this
-   * runtime's SES client), runs as long as the dispatcher's schedule period, as in Lambda. Off by default:
+   * runtime's SES client; the coordinator reads it too, to size the run), as in Lambda. Off by default:
    * a simulation's clock is virtual, and pacing it in real time would only slow it (docs/scale.md).
    */
   readonly pacing?: boolean;

@@ -9,8 +9,8 @@ import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 
 /**
- * A dispatcher run as in AWS (docs/scale.md, "Senders"): the coordinator queues one part per `byDue`
- * shard and a sender runs each, through the real handlers on DynamoDB Local and the SES emulator.
+ * A dispatcher run as in AWS (docs/scale.md, "Senders"): the coordinator queues one part per sender (unpaced,
+ * as here, one per `byDue` shard) and a sender runs each, through the real handlers on DynamoDB Local and the SES emulator.
  */
 const setUp = async (name: string, customers: number, extra: (id: string) => object[] = () => []) => {
   const prefix = uniquePrefix(name);
