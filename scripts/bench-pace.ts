@@ -20,6 +20,7 @@ import { documentClientFor } from '../functions/adapters/runtime.js';
 import { deploySettings } from '../functions/adapters/deploy-settings.js';
 import { defaultConfig, type RetentionConfig } from '../functions/core/config.js';
 import { SEND_RATE_HEADROOM } from '../functions/core/pacing.js';
+import { RUN_GAP_MS } from '../functions/core/send-work.js';
 import { dynamoDbClient, startDynamoDbLocal, startSesEmulator } from '../functions/local/local-stack.js';
 import { readAllMessages } from '../functions/local/report.js';
 import { faults, mostInAnyWindow, startSesFaultProxy, windowLimiter } from '../functions/local/ses-fault-proxy.js';
@@ -57,7 +58,7 @@ const mostInOneSecond = (times: readonly number[]): number => {
 };
 
 out(`Paced sends: the dispatcher handler at the SES account's rate (less its ${Math.round(SEND_RATE_HEADROOM * 100)} % headroom), SES throttling beyond the rate in each one-second window.`);
-out(`A run claims what it can send in ${periodMs / 1000} s less 2 s (its schedule's period); runs start every ${periodMs / 1000} s until every message is sent.`);
+out(`A run claims what it can send in ${periodMs / 1000} s less ${RUN_GAP_MS / 1000} s (its schedule's period); runs start every ${periodMs / 1000} s until every message is sent.`);
 
 for (const [index, scenario] of chosen.entries()) {
   const rate = scenario.override ?? scenario.accountRate;
