@@ -55,6 +55,7 @@ export class RetentionFunction extends NodejsFunction {
         banner: lambdaBundling.banner,
         externalModules: [...lambdaBundling.externalModules],
         mainFields: [...lambdaBundling.mainFields],
+        esbuildArgs: { '--alias': Object.entries(lambdaBundling.alias).map(([module, path]) => `${module}=${path}`) },
         forceDockerBundling: false,
       },
     });

@@ -17,9 +17,12 @@ export const lambdaHandlers = (): string[] =>
     .map((file) => basename(file, '.ts'));
 
 /** Bundles one handler into `outfile`, targeting the Node that runs this (Lambda's is node24, as `npm ci` installs): its size in bytes, and the files with code in it. */
-export const bundleHandler = async (handler: string, outfile: string): Promise<{ bytes: number; inputs: string[] }> => {
+export const bundleHandler = (handler: string, outfile: string): Promise<{ bytes: number; inputs: string[] }> => bundleForLambda(join(handlersDir, `${handler}.ts`), outfile);
+
+/** Bundles any module as a Lambda's handler is bundled. */
+export const bundleForLambda = async (entry: string, outfile: string): Promise<{ bytes: number; inputs: string[] }> => {
   const result = await build({
-    entryPoints: [join(handlersDir, `${handler}.ts`)],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -28,6 +31,7 @@ export const bundleHandler = async (handler: string, outfile: string): Promise<{
     minify: true,
     mainFields: [...lambdaBundling.mainFields],
     external: [...lambdaBundling.externalModules],
+    alias: { ...lambdaBundling.alias },
     banner: { js: lambdaBundling.banner },
     metafile: true,
     logLevel: 'error',

@@ -1,16 +1,17 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleHandler, lambdaHandlers } from '../../scripts/lambda-bundle.js';
+import { bundleForLambda, bundleHandler, lambdaHandlers } from '../../scripts/lambda-bundle.js';
 
 /**
  * Each Lambda's bundle, built with the options the CDK app deploys (scripts/lambda-bundle.ts), stays
  * within its size budget and holds none of what must never ship (issue #16; sizes and import times in
  * docs/benchmarks.md, `npm run cold-start`). 600 KB is the goal; the dispatcher (the SES client, the
- * Handlebars compiler for the pushed templates, the shipped templates), the link handler (Handlebars,
- * Secrets Manager) and the dispatch coordinator (the SES client for GetAccount, the SQS client, the
- * configuration's schema) are still above it, and their budgets hold them where they are now.
+ * Handlebars compiler for the pushed templates, the shipped templates) is still above it, and its
+ * budget holds it where it is now.
  */
 const KB = 1024;
 const budgets: Record<string, number> = {
@@ -18,9 +19,9 @@ const budgets: Record<string, number> = {
   'mail-events': 600 * KB,
   'pause-marketing': 600 * KB,
   planner: 600 * KB,
-  'dispatch-coordinator': 680 * KB,
-  links: 700 * KB,
-  dispatcher: 820 * KB,
+  'dispatch-coordinator': 600 * KB,
+  links: 600 * KB,
+  dispatcher: 700 * KB,
 };
 
 const out = mkdtempSync(join(tmpdir(), 'retention-bundle-test-'));
@@ -43,5 +44,27 @@ describe('Lambda bundles', () => {
     // `import { z } from 'zod'` keeps every locale; `import * as z` only English.
     expect(inputs.filter((input) => input.includes('zod/v4/locales/') && !/zod\/v4\/locales\/(en|index)\.js$/.test(input))).toEqual([]);
     expect(inputs.filter((input) => /node_modules\/(source-map|mjml[^/]*|juice|html-to-text)\//.test(input))).toEqual([]);
+    // Credentials from the environment only (functions/adapters/lambda-credentials.ts): no STS, SSO or shared-file providers.
+    expect(inputs.filter((input) => /node_modules\/@aws-sdk\/(credential-provider-(?!env\/)[^/]+|nested-clients|token-providers)\//.test(input))).toEqual([]);
+    expect(inputs).toContain('functions/adapters/lambda-credentials.ts');
+  });
+
+  it("gives a bundled client the execution role's credentials from the environment, and names what is missing without them", async () => {
+    // Arrange: a client built as the handlers build theirs, asked for its credentials in a fresh process.
+    const bundle = join(out, 'credentials', 'index.mjs');
+    await bundleForLambda(fileURLToPath(new URL('../fixtures/bundled-credentials.ts', import.meta.url)), bundle);
+    const credentialsIn = (env: Record<string, string>) => {
+      const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE, ...rest } = process.env;
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(bundle).href)});`], { env: { ...rest, ...env }, encoding: 'utf8' });
+      return JSON.parse(result.stdout) as Record<string, string>;
+    };
+
+    // Act
+    const withRole = credentialsIn({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret', AWS_SESSION_TOKEN: 'session-of-the-role' });
+    const withoutRole = credentialsIn({});
+
+    // Assess
+    expect(withRole).toEqual({ accessKeyId: 'AKIDEXAMPLE', sessionToken: 'session-of-the-role' });
+    expect(withoutRole.error).toMatch(/environment variable credentials/);
   });
 });
