@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './schema.js';
 import defaults from '../../config/defaults.json' with { type: 'json' };
 import { functionTimeoutSeconds } from './function-timeouts.js';
 
@@ -8,23 +8,24 @@ import { functionTimeoutSeconds } from './function-timeouts.js';
  * be honoured (an impossible band) is refused with the reason.
  */
 
-const wallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:mm' });
-const days = (min: number) => z.number().int().min(min);
+const wallTime = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:mm' }));
+/** A whole number from `min` (to `max`): days, minutes, counts, priorities. */
+const integer = (min: number, max?: number) => z.number().check(z.int(), z.minimum(min), ...(max === undefined ? [] : [z.maximum(max)]));
 
 const campaignBase = {
   enabled: z.boolean(),
   class: z.enum(['marketing', 'service']),
   countsTowardCap: z.boolean(),
-  priority: z.number().int().min(0).max(1000),
+  priority: integer(0, 1000),
 };
 
 /** Business-written text, per template locale: English is required, it is what any other language falls back to. */
 const businessText = (max: number) => {
-  const text = z.string().trim().min(1, { error: 'must not be empty' }).max(max, { error: `is longer than ${max} characters` });
-  return z.strictObject({ en: text, es: text.optional(), ro: text.optional() });
+  const text = z.string().check(z.trim(), z.minLength(1, { error: 'must not be empty' }), z.maxLength(max, { error: `is longer than ${max} characters` }));
+  return z.strictObject({ en: text, es: z.optional(text), ro: z.optional(text) });
 };
 
-const loyaltyPoints = z.number().int().min(1);
+const loyaltyPoints = integer(1);
 
 /** Unsubscribe and preference links must keep working at least this long (SPEC.md "Email"; a customer may act on an old e-mail). */
 export const MIN_PREFERENCE_LINK_DAYS = 30;
@@ -77,34 +78,36 @@ const keepInTouchContent = z.strictObject({
   /** News items, newest first. */
   news: z.array(z.strictObject({
     // The id ends up in `news:<id>` and in stored keys, where '#' separates parts.
-    id: z.string().trim().min(1, { error: 'must not be empty' }).max(100).refine((id) => !id.includes('#'), { error: "must not contain '#'" }),
+    id: z.string().check(z.trim(), z.minLength(1, { error: 'must not be empty' }), z.maxLength(100), z.refine((id) => !id.includes('#'), { error: "must not contain '#'" })),
     title: businessText(150),
     body: businessText(5000),
   })),
 });
 
-const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, { error: 'must be a colour #RRGGBB' });
+const colour = z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, { error: 'must be a colour #RRGGBB' }));
 /** One line of text a header or a footer shows: no line breaks (a display name in a From header must not add one). */
-const oneLine = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max, { error: `is longer than ${max} characters` }).refine((text) => !/[\r\n]/.test(text), { error: 'must be one line' });
+const oneLine = (max: number) =>
+  z.string().check(z.trim(), z.minLength(1, { error: 'must not be empty' }), z.maxLength(max, { error: `is longer than ${max} characters` }), z.refine((text) => !/[\r\n]/.test(text), { error: 'must be one line' }));
 
 /** A share of customers held out to measure what the messages do: at most half (a larger control group is not a holdout). */
-const holdoutPercent = z.number().min(0).max(50, { error: 'must be at most 50: a holdout is the smaller group' });
+const holdoutPercent = z.number().check(z.minimum(0), z.maximum(50, { error: 'must be at most 50: a holdout is the smaller group' }));
 
 /** Per campaign, a holdout share that replaces the global one for that campaign. Complaint follow-ups are never held out. */
 const campaignHoldout = z.strictObject({ holdoutPercent });
 const measurement = z.strictObject({
   holdoutPercent,
   /** The key of the assignment hash: changing it reshuffles every customer's group, and nothing else does. */
-  salt: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
-  campaigns: z
-    .strictObject({
-      birthday: campaignHoldout.optional(),
-      renewal: campaignHoldout.optional(),
-      survey: campaignHoldout.optional(),
-      keepInTouch: campaignHoldout.optional(),
-      complaintFollowUp: z.never({ error: 'complaint follow-ups are never held out: a customer with an open complaint is always answered' }).optional(),
-    })
-    .default({}),
+  salt: z.string().check(z.trim(), z.minLength(1, { error: 'must not be empty' }), z.maxLength(200)),
+  campaigns: z._default(
+    z.strictObject({
+      birthday: z.optional(campaignHoldout),
+      renewal: z.optional(campaignHoldout),
+      survey: z.optional(campaignHoldout),
+      keepInTouch: z.optional(campaignHoldout),
+      complaintFollowUp: z.optional(z.never({ error: 'complaint follow-ups are never held out: a customer with an open complaint is always answered' })),
+    }),
+    {},
+  ),
 });
 
 const brand = z.strictObject({
@@ -113,149 +116,161 @@ const brand = z.strictObject({
   /** The From header's display name. */
   senderName: oneLine(100),
   /** An https image shown in the header of e-mails and pages; null: the name alone. */
-  logoUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2000).nullable(),
+  logoUrl: z.nullable(z.url({ protocol: /^https$/, error: 'must be an https URL' }).check(z.maxLength(2000))),
   colors: z.strictObject({ accent: colour, background: colour }),
   /** The postal address commercial e-mail must carry (CAN-SPAM and the like), in every footer; empty until the business sets it. */
-  postalAddress: z.string().trim().max(300, { error: 'is longer than 300 characters' }),
+  postalAddress: z.string().check(z.trim(), z.maxLength(300, { error: 'is longer than 300 characters' })),
   /** Where customers write for help, in every footer; null: none shown. */
-  supportEmail: z.email({ error: 'must be an e-mail address' }).nullable(),
+  supportEmail: z.nullable(z.email({ error: 'must be an e-mail address' })),
 });
 export type Brand = z.output<typeof brand>;
 
 export const configSchema = z
   .strictObject({
     cadence: z.strictObject({
-      minDaysBetween: days(0),
-      maxDaysBetween: days(1),
+      minDaysBetween: integer(0),
+      maxDaysBetween: integer(1),
       quietHours: z.strictObject({ start: wallTime, end: wallTime }),
     }),
     /** How long the unsubscribe and preference links of an e-mail work after it was sent. */
-    email: z.strictObject({ preferenceLinkValidDays: days(1) }),
+    email: z.strictObject({ preferenceLinkValidDays: integer(1) }),
     /** Consent is never assumed: what a customer imported without `marketingOptIn` gets (stored with them; a later change does not touch them). */
     // A configuration stored before this setting existed gets the shipped one.
-    consent: z.strictObject({ defaultMarketingOptIn: z.boolean() }).default(defaults.consent),
+    consent: z._default(z.strictObject({ defaultMarketingOptIn: z.boolean() }), defaults.consent),
     /**
      * `marketingPaused`: marketing messages are held (not lost) while it is true; service messages go on.
      * Set by ops, or by the SES reputation alarms (handlers/pause-marketing.ts); only ops clear it.
      */
-    sending: z
-      .strictObject({
+    sending: z._default(
+      z.strictObject({
         marketingPaused: z.boolean(),
         /**
          * The sends a second the dispatcher keeps to; null: the SES account's own (`GetAccount`
          * `SendQuota.MaxSendRate`). Set it lower to leave room for other senders on the account; set it
          * higher than the account's and SES throttles. A configuration stored before this setting existed gets null.
          */
-        maxSendRate: z
-          .number({ error: 'must be a number of sends a second, or null for the SES account\'s own rate' })
-          .positive({ error: 'must be more than 0 sends a second (null: the SES account\'s own rate)' })
-          .max(MAX_SEND_RATE, { error: `must be at most ${MAX_SEND_RATE} sends a second` })
-          .nullable()
-          .default(null),
-      })
-      .default(defaults.sending),
+        maxSendRate: z._default(
+          z.nullable(
+            z
+              .number({ error: 'must be a number of sends a second, or null for the SES account\'s own rate' })
+              .check(
+                z.positive({ error: 'must be more than 0 sends a second (null: the SES account\'s own rate)' }),
+                z.maximum(MAX_SEND_RATE, { error: `must be at most ${MAX_SEND_RATE} sends a second` }),
+              ),
+          ),
+          null,
+        ),
+      }),
+      defaults.sending,
+    ),
     /** Whose e-mails and link pages these are: read at every send and every link, like the rest. */
-    brand: brand.default(defaults.brand as z.input<typeof brand>),
-    planner: z.strictObject({ lookAheadDays: days(1).max(366) }),
+    brand: z._default(brand, defaults.brand as z.input<typeof brand>),
+    planner: z.strictObject({ lookAheadDays: integer(1, 366) }),
     /**
      * How long an ended message (sent, expired, suppressed, cancelled) is kept before DynamoDB's TTL
      * deletes it: its subject and state are personal data. A configuration stored before this setting
      * existed gets the shipped one.
      */
-    retention: z
-      .strictObject({
-        messagesDays: z.number().int().min(MIN_MESSAGES_DAYS, {
-          error: `must be at least ${MIN_MESSAGES_DAYS} days: a birthday greeting's id names only its year and may be planned again until that year ends, so a message kept less long could be made and sent a second time`,
-        }),
-      })
-      .default(defaults.retention),
+    retention: z._default(
+      z.strictObject({
+        messagesDays: z.number().check(
+          z.int(),
+          z.minimum(MIN_MESSAGES_DAYS, {
+            error: `must be at least ${MIN_MESSAGES_DAYS} days: a birthday greeting's id names only its year and may be planned again until that year ends, so a message kept less long could be made and sent a second time`,
+          }),
+        ),
+      }),
+      defaults.retention,
+    ),
     /**
      * Holdout groups (SPEC.md, "Measuring retention"): customers whose messages of a campaign are recorded
      * `heldOut` and never sent, to compare with those who got them. A configuration stored before this
      * setting existed gets the shipped one (nobody held out).
      */
-    measurement: measurement.default(() => measurement.parse(defaults.measurement)),
+    measurement: z._default(measurement, () => measurement.parse(defaults.measurement)),
     dispatcher: z.strictObject({
-      retryFirstDelayMinutes: days(1),
-      retryMaxDelayMinutes: days(1),
-      claimLeaseMinutes: days(1),
-      maxMessagesPerRun: days(1),
+      retryFirstDelayMinutes: integer(1),
+      retryMaxDelayMinutes: integer(1),
+      claimLeaseMinutes: integer(1),
+      maxMessagesPerRun: integer(1),
     }),
     campaigns: z.strictObject({
       birthday: z.strictObject({ ...campaignBase, sendAt: wallTime, leapDayPolicy: z.enum(['feb28', 'mar1', 'skip']) }),
-      renewal: z.strictObject({ ...campaignBase, sendAt: wallTime, offsetsDays: z.array(days(1)).min(1) }),
+      renewal: z.strictObject({ ...campaignBase, sendAt: wallTime, offsetsDays: z.array(integer(1)).check(z.minLength(1)) }),
       complaintFollowUp: z.strictObject({
         ...campaignBase,
-        firstAfterHours: days(0),
-        repeatEveryDays: days(1),
-        maxWhileOpen: days(0),
-        afterResolvedDays: days(0),
-        deadlineDays: days(1),
+        firstAfterHours: integer(0),
+        repeatEveryDays: integer(1),
+        maxWhileOpen: integer(0),
+        afterResolvedDays: integer(0),
+        deadlineDays: integer(1),
       }),
       survey: z.strictObject({
         ...campaignBase,
-        afterDays: days(0),
-        deadlineDays: days(1),
-        minDaysBetweenSurveys: days(0),
-        detractorMaxScore: z.number().int().min(0).max(10),
+        afterDays: integer(0),
+        deadlineDays: integer(1),
+        minDaysBetweenSurveys: integer(0),
+        detractorMaxScore: integer(0, 10),
         /** How long a survey's answer links work after it was sent. */
-        answerLinkValidDays: days(1),
+        answerLinkValidDays: integer(1),
       }),
       keepInTouch: z.strictObject({
         ...campaignBase,
         // A configuration stored before content existed keeps working with the shipped content.
-        content: keepInTouchContent.default(defaults.campaigns.keepInTouch.content),
+        content: z._default(keepInTouchContent, defaults.campaigns.keepInTouch.content),
       }),
     }),
   })
-  .superRefine((config, ctx) => {
-    const refuse = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const { cadence, planner, dispatcher, email } = config;
-    if (cadence.minDaysBetween > cadence.maxDaysBetween) {
-      refuse(['cadence', 'minDaysBetween'], `the cap (${cadence.minDaysBetween} days) is longer than the floor (${cadence.maxDaysBetween} days): no schedule can keep both`);
-    }
-    if (planner.lookAheadDays < cadence.maxDaysBetween) {
-      refuse(['planner', 'lookAheadDays'], `the planner must look at least maxDaysBetween (${cadence.maxDaysBetween}) days ahead to hold the floor, not ${planner.lookAheadDays}`);
-    }
-    if (email.preferenceLinkValidDays < MIN_PREFERENCE_LINK_DAYS) {
-      refuse(['email', 'preferenceLinkValidDays'], `unsubscribe and preference links must work at least ${MIN_PREFERENCE_LINK_DAYS} days after the e-mail was sent, not ${email.preferenceLinkValidDays}`);
-    }
-    if (dispatcher.claimLeaseMinutes < MIN_CLAIM_LEASE_MINUTES) {
-      refuse(
-        ['dispatcher', 'claimLeaseMinutes'],
-        `a claim must outlive the dispatcher run that holds it: at least ${MIN_CLAIM_LEASE_MINUTES} minutes (the dispatcher's ${functionTimeoutSeconds.dispatcher / 60}-minute timeout and a minute's margin), not ${dispatcher.claimLeaseMinutes}; a shorter lease lets a second dispatcher take a message the first is still sending`,
-      );
-    }
-    if (dispatcher.retryFirstDelayMinutes > dispatcher.retryMaxDelayMinutes) {
-      refuse(['dispatcher', 'retryFirstDelayMinutes'], 'the first retry delay is longer than the longest one');
-    }
-    if (cadence.quietHours.start === cadence.quietHours.end) {
-      refuse(['cadence', 'quietHours'], 'quiet hours start and end at the same time: nothing could ever be sent, or they mean nothing');
-    }
-    const lead = feedbackLeadDays(config.campaigns);
-    if (config.retention.messagesDays < lead) {
-      refuse(
-        ['retention', 'messagesDays'],
-        `an ended complaint follow-up or survey may be planned again up to ${lead} days after its record's time (campaigns.complaintFollowUp and campaigns.survey), so it must be kept at least that long, not ${config.retention.messagesDays} days: a message deleted sooner could be made and sent a second time`,
-      );
-    }
-    const content = config.campaigns.keepInTouch.content;
-    const { silver, gold, diamond } = content.tierPoints;
-    if (!(silver < gold && gold < diamond)) {
-      refuse(['campaigns', 'keepInTouch', 'content', 'tierPoints'], `each tier must need more points than the one below it, not silver ${silver}, gold ${gold}, diamond ${diamond}`);
-    }
-    content.rewards.forEach((reward, i) => {
-      const previous = content.rewards[i - 1];
-      if (previous && reward.points <= previous.points) {
-        refuse(['campaigns', 'keepInTouch', 'content', 'rewards', String(i), 'points'], `rewards must be listed cheapest first, each costing more than the one before (${reward.points} after ${previous.points})`);
+  .check(
+    z.superRefine((config, ctx) => {
+      const refuse = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+      const { cadence, planner, dispatcher, email } = config;
+      if (cadence.minDaysBetween > cadence.maxDaysBetween) {
+        refuse(['cadence', 'minDaysBetween'], `the cap (${cadence.minDaysBetween} days) is longer than the floor (${cadence.maxDaysBetween} days): no schedule can keep both`);
       }
-    });
-    const seen = new Set<string>();
-    content.news.forEach((item, i) => {
-      if (seen.has(item.id)) refuse(['campaigns', 'keepInTouch', 'content', 'news', String(i), 'id'], `news id '${item.id}' is used twice: each item needs its own, it is how a customer's last one is known`);
-      seen.add(item.id);
-    });
-  });
+      if (planner.lookAheadDays < cadence.maxDaysBetween) {
+        refuse(['planner', 'lookAheadDays'], `the planner must look at least maxDaysBetween (${cadence.maxDaysBetween}) days ahead to hold the floor, not ${planner.lookAheadDays}`);
+      }
+      if (email.preferenceLinkValidDays < MIN_PREFERENCE_LINK_DAYS) {
+        refuse(['email', 'preferenceLinkValidDays'], `unsubscribe and preference links must work at least ${MIN_PREFERENCE_LINK_DAYS} days after the e-mail was sent, not ${email.preferenceLinkValidDays}`);
+      }
+      if (dispatcher.claimLeaseMinutes < MIN_CLAIM_LEASE_MINUTES) {
+        refuse(
+          ['dispatcher', 'claimLeaseMinutes'],
+          `a claim must outlive the dispatcher run that holds it: at least ${MIN_CLAIM_LEASE_MINUTES} minutes (the dispatcher's ${functionTimeoutSeconds.dispatcher / 60}-minute timeout and a minute's margin), not ${dispatcher.claimLeaseMinutes}; a shorter lease lets a second dispatcher take a message the first is still sending`,
+        );
+      }
+      if (dispatcher.retryFirstDelayMinutes > dispatcher.retryMaxDelayMinutes) {
+        refuse(['dispatcher', 'retryFirstDelayMinutes'], 'the first retry delay is longer than the longest one');
+      }
+      if (cadence.quietHours.start === cadence.quietHours.end) {
+        refuse(['cadence', 'quietHours'], 'quiet hours start and end at the same time: nothing could ever be sent, or they mean nothing');
+      }
+      const lead = feedbackLeadDays(config.campaigns);
+      if (config.retention.messagesDays < lead) {
+        refuse(
+          ['retention', 'messagesDays'],
+          `an ended complaint follow-up or survey may be planned again up to ${lead} days after its record's time (campaigns.complaintFollowUp and campaigns.survey), so it must be kept at least that long, not ${config.retention.messagesDays} days: a message deleted sooner could be made and sent a second time`,
+        );
+      }
+      const content = config.campaigns.keepInTouch.content;
+      const { silver, gold, diamond } = content.tierPoints;
+      if (!(silver < gold && gold < diamond)) {
+        refuse(['campaigns', 'keepInTouch', 'content', 'tierPoints'], `each tier must need more points than the one below it, not silver ${silver}, gold ${gold}, diamond ${diamond}`);
+      }
+      content.rewards.forEach((reward, i) => {
+        const previous = content.rewards[i - 1];
+        if (previous && reward.points <= previous.points) {
+          refuse(['campaigns', 'keepInTouch', 'content', 'rewards', String(i), 'points'], `rewards must be listed cheapest first, each costing more than the one before (${reward.points} after ${previous.points})`);
+        }
+      });
+      const seen = new Set<string>();
+      content.news.forEach((item, i) => {
+        if (seen.has(item.id)) refuse(['campaigns', 'keepInTouch', 'content', 'news', String(i), 'id'], `news id '${item.id}' is used twice: each item needs its own, it is how a customer's last one is known`);
+        seen.add(item.id);
+      });
+    }),
+  );
 
 export type RetentionConfig = z.output<typeof configSchema>;
 export type CampaignName = keyof RetentionConfig['campaigns'];

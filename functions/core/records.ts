@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './schema.js';
 import { isValidBirthday, isValidLocalDate, isValidTimeZone } from './calendar.js';
 import { InvalidRecordError } from './errors.js';
 import { firstInexactNumber } from './inexact-number.js';
@@ -12,14 +12,14 @@ import { maskEmail } from './mask.js';
  */
 
 const isoInstant = z.iso.datetime({ offset: true, error: 'is not an ISO-8601 instant' });
-const localDate = z.string().refine(isValidLocalDate, { error: 'is not a date (YYYY-MM-DD)' });
-const id = z
-  .string()
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .max(200, { error: 'is longer than 200 characters' })
+const localDate = z.string().check(z.refine(isValidLocalDate, { error: 'is not a date (YYYY-MM-DD)' }));
+const id = z.string().check(
+  z.trim(),
+  z.minLength(1, { error: 'must not be empty' }),
+  z.maxLength(200, { error: 'is longer than 200 characters' }),
   // Message ids are `customerId#campaign#occurrence`: a '#' inside an id would let two records make the same one.
-  .refine((value) => !value.includes('#'), { error: "must not contain '#' (it separates the parts of message ids)" });
+  z.refine((value) => !value.includes('#'), { error: "must not contain '#' (it separates the parts of message ids)" }),
+);
 
 /** The languages the e-mail templates are written in (functions/core/templates/); any other falls back. */
 export const locales = ['en', 'es', 'ro'] as const;
@@ -37,21 +37,25 @@ export const templateLocaleOf = (locale: string): Locale => {
 };
 export const tiers = ['standard', 'silver', 'gold', 'diamond'] as const;
 
+/** A whole number from `min` (to `max`), every failure with the one reason given. */
+const integerFrom = (min: number, max: number | undefined, error: string) =>
+  z.number({ error }).check(z.int({ error }), z.minimum(min, { error }), ...(max === undefined ? [] : [z.maximum(max, { error })]));
+
 export const customerSchema = z.looseObject({
   type: z.literal('customer'),
   customerId: id,
-  email: z.email({ error: 'is not a valid e-mail address' }).max(254),
-  timeZone: z.string().refine(isValidTimeZone, { error: 'unknown time zone' }),
-  name: z.string().max(200).optional(),
+  email: z.email({ error: 'is not a valid e-mail address' }).check(z.maxLength(254)),
+  timeZone: z.string().check(z.refine(isValidTimeZone, { error: 'unknown time zone' })),
+  name: z.optional(z.string().check(z.maxLength(200))),
   // Any language tag is accepted; a locale without templates is written to in English.
-  locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'is not a language tag' }).default('en'),
-  birthday: z.string().refine(isValidBirthday, { error: 'is not a date (YYYY-MM-DD or --MM-DD)' }).optional(),
-  tier: z.enum(tiers, { error: `is not one of ${tiers.join(', ')}` }).default('standard'),
-  loyaltyPoints: z.number({ error: 'must be an integer ≥ 0' }).int({ error: 'must be an integer ≥ 0' }).min(0, { error: 'must be an integer ≥ 0' }).default(0),
+  locale: z._default(z.string().check(z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'is not a language tag' })), 'en'),
+  birthday: z.optional(z.string().check(z.refine(isValidBirthday, { error: 'is not a date (YYYY-MM-DD or --MM-DD)' }))),
+  tier: z._default(z.enum(tiers, { error: `is not one of ${tiers.join(', ')}` }), 'standard'),
+  loyaltyPoints: z._default(integerFrom(0, undefined, 'must be an integer ≥ 0'), 0),
   // Consent is never assumed: an import resolves a missing value from `consent.defaultMarketingOptIn`
   // (shipped false) and stores it; a stored profile without it reads as no consent.
-  marketingOptIn: z.boolean({ error: 'must be true or false' }).default(false),
-  createdAt: isoInstant.optional(),
+  marketingOptIn: z._default(z.boolean({ error: 'must be true or false' }), false),
+  createdAt: z.optional(isoInstant),
 });
 
 export const contractSchema = z.looseObject({
@@ -59,9 +63,9 @@ export const contractSchema = z.looseObject({
   contractId: id,
   customerId: id,
   endsOn: localDate,
-  plan: z.string().max(200).optional(),
-  autoRenew: z.boolean({ error: 'must be true or false' }).default(false),
-  status: z.enum(['active', 'renewed', 'cancelled'], { error: 'is not one of active, renewed, cancelled' }).default('active'),
+  plan: z.optional(z.string().check(z.maxLength(200))),
+  autoRenew: z._default(z.boolean({ error: 'must be true or false' }), false),
+  status: z._default(z.enum(['active', 'renewed', 'cancelled'], { error: 'is not one of active, renewed, cancelled' }), 'active'),
 });
 
 export const complaintSchema = z.looseObject({
@@ -69,11 +73,11 @@ export const complaintSchema = z.looseObject({
   complaintId: id,
   customerId: id,
   openedAt: isoInstant,
-  subject: z.string().max(500).optional(),
-  status: z.enum(['open', 'resolved'], { error: 'is not one of open, resolved' }).default('open'),
-  resolvedAt: isoInstant.optional(),
+  subject: z.optional(z.string().check(z.maxLength(500))),
+  status: z._default(z.enum(['open', 'resolved'], { error: 'is not one of open, resolved' }), 'open'),
+  resolvedAt: z.optional(isoInstant),
   /** When a resolved complaint was opened again (its status back to `open`): what `retention lift` counts as reopened. */
-  reopenedAt: isoInstant.optional(),
+  reopenedAt: z.optional(isoInstant),
 });
 
 export const interactionSchema = z.looseObject({
@@ -81,22 +85,22 @@ export const interactionSchema = z.looseObject({
   interactionId: id,
   customerId: id,
   completedAt: isoInstant,
-  kind: z.enum(['purchase', 'service', 'support'], { error: 'is not one of purchase, service, support' }).default('purchase'),
+  kind: z._default(z.enum(['purchase', 'service', 'support'], { error: 'is not one of purchase, service, support' }), 'purchase'),
 });
 
 export const surveyResponseSchema = z.looseObject({
   type: z.literal('surveyResponse'),
   surveyId: id,
   customerId: id,
-  score: z.number({ error: 'must be an integer from 0 to 10' }).int({ error: 'must be an integer from 0 to 10' }).min(0, { error: 'must be an integer from 0 to 10' }).max(10, { error: 'must be an integer from 0 to 10' }),
-  respondedAt: isoInstant.optional(),
+  score: integerFrom(0, 10, 'must be an integer from 0 to 10'),
+  respondedAt: z.optional(isoInstant),
 });
 
 /** The customer asked to be forgotten (SPEC.md, Personal data): every item of theirs goes, and nothing brings their mail back but a new profile. */
 export const erasureSchema = z.looseObject({
   type: z.literal('erasure'),
   customerId: id,
-  requestedAt: isoInstant.optional(),
+  requestedAt: z.optional(isoInstant),
 });
 
 const schemas = {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../schema.js';
 import type { CampaignName } from '../config.js';
 
 /**
@@ -27,24 +27,24 @@ export const REOPEN_AFTER_DAYS = 14;
 /** Days after a complaint the model opened when the simulator resolves it (one it reopened stays open). */
 export const RESOLVE_AFTER_DAYS = 3;
 
-const probability = z.number({ error: 'must be a number' }).min(0, { error: 'must be a probability from 0 to 1' }).max(1, { error: 'must be a probability from 0 to 1' });
-const change = z.number({ error: 'must be a number' }).min(-1, { error: 'must be a change of probability from -1 to 1' }).max(1, { error: 'must be a change of probability from -1 to 1' });
+const probability = z.number({ error: 'must be a number' }).check(z.minimum(0, { error: 'must be a probability from 0 to 1' }), z.maximum(1, { error: 'must be a probability from 0 to 1' }));
+const change = z.number({ error: 'must be a number' }).check(z.minimum(-1, { error: 'must be a change of probability from -1 to 1' }), z.maximum(1, { error: 'must be a change of probability from -1 to 1' }));
 
 const effects = z.strictObject({
   /** Added to the renewal probability of a contract ending within RENEWAL_LOOKBACK_DAYS after such a message. */
-  renews: change.optional(),
+  renews: z.optional(change),
   /** The probability of one extra purchase, on a day drawn uniformly in the AFTER_MESSAGE_DAYS after the message. */
-  buysAgain: probability.optional(),
+  buysAgain: z.optional(probability),
   /** Added to the daily probability of a new complaint in the AFTER_MESSAGE_DAYS after the message. */
-  complains: change.optional(),
+  complains: z.optional(change),
   /** Added to the probability that a complaint resolved before the message is reopened. */
-  reopens: change.optional(),
+  reopens: z.optional(change),
 });
 
 export const responseModelSchema = z.strictObject({
   synthetic: z.literal(true, { error: 'must be true: a response model is synthetic, never real data, and must say so' }),
   /** What the model is and why its numbers are what they are; shown wherever its outcomes are. */
-  description: z.string({ error: 'must be a text' }).trim().min(1, { error: 'must not be empty' }).max(2000, { error: 'is longer than 2000 characters' }),
+  description: z.string({ error: 'must be a text' }).check(z.trim(), z.minLength(1, { error: 'must not be empty' }), z.maxLength(2000, { error: 'is longer than 2000 characters' })),
   baseline: z.strictObject({
     /** The probability that a contract without auto-renewal renews, with no message. */
     renews: probability,
@@ -56,17 +56,18 @@ export const responseModelSchema = z.strictObject({
     reopens: probability,
   }),
   /** Per kind of message, what being sent one changes. */
-  afterMessage: z
-    .strictObject({
-      birthday: effects.optional(),
-      renewal: effects.optional(),
-      complaintFollowUp: effects.optional(),
-      survey: effects.optional(),
-      keepInTouch: effects.optional(),
-    })
-    .default({}),
+  afterMessage: z._default(
+    z.strictObject({
+      birthday: z.optional(effects),
+      renewal: z.optional(effects),
+      complaintFollowUp: z.optional(effects),
+      survey: z.optional(effects),
+      keepInTouch: z.optional(effects),
+    }),
+    {},
+  ),
   /** Why each number is what it is, by its path (`"baseline.renews": "…"`): documentation, never read. */
-  notes: z.record(z.string(), z.string()).optional(),
+  notes: z.optional(z.record(z.string(), z.string())),
 });
 
 export type ResponseModel = z.output<typeof responseModelSchema>;
