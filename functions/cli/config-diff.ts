@@ -1,6 +1,6 @@
 import type { RetentionConfig } from '../core/config.js';
 import type { CohortSample } from '../core/sample.js';
-import { count, customerFiguresOf, monthsOf, scaledDifference, scaledFrom, scaleToCohort, totalOf, type CustomerFigures, type ScaledFigure } from '../local/customer-figures.js';
+import { count, customerFiguresOf, designOf, monthsOf, pairedDifference, perCustomerMonth, scaledDifference, scaledFrom, scaleToCohort, totalOf, type CustomerFigures, type ScaledFigure } from '../local/customer-figures.js';
 import type { SimulationResult } from '../local/simulation.js';
 
 /** The settings that differ between two configurations, as `path: before → after`. */
@@ -53,12 +53,10 @@ export const configDiffFigures = (current: DiffSide, proposed: DiffSide, sample?
     const a = scaleToCohort(before, sample, current.result.report.window);
     const b = scaleToCohort(after, sample, proposed.result.report.window);
     for (const name of shown) figures[name] = { current: a.figures[name]!, proposed: b.figures[name]!, change: scaledDifference(before.get(name), after.get(name), sample) };
-    const sent = scaledDifference(before.get('messages sent'), after.get('messages sent'), sample);
-    const perMonth = sample.population * monthsOf(current.result.report.window);
     figures['messages per customer-month'] = {
       current: a.messagesPerCustomerMonth,
       proposed: b.messagesPerCustomerMonth,
-      change: { sample: sent.sample / sample.size / monthsOf(current.result.report.window), estimate: sent.estimate / perMonth, interval: [sent.interval[0] / perMonth, sent.interval[1] / perMonth] },
+      change: perCustomerMonth(pairedDifference(before.get('messages sent'), after.get('messages sent'), sample), designOf(sample), current.result.report.window),
     };
     return { settings, sample: { n: a.n, N: a.N, key: a.key, method: a.method }, figures };
   }

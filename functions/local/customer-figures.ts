@@ -119,25 +119,34 @@ export const scaleToCohort = (
 ): SampleSection => {
   const design = designOf(sample);
   const estimates = Object.fromEntries([...figures].map(([name, counts]) => [name, estimateTotal(valuesOf(counts, sample.customerIds), design, { z })]));
-  const sent = estimates['messages sent']!;
-  const perMonth = design.N * monthsOf(window);
   return {
     n: sample.size,
     N: sample.population,
     key: sample.key,
     method: SAMPLE_METHOD,
     figures: Object.fromEntries(Object.entries(estimates).map(([name, estimate]) => [name, scaled(estimate)])),
-    messagesPerCustomerMonth: {
-      sample: rounded(sent.sampleTotal / design.n / monthsOf(window), 3),
-      estimate: rounded(sent.estimate / perMonth, 3),
-      interval: [rounded(sent.interval[0] / perMonth, 3), rounded(sent.interval[1] / perMonth, 3)],
-    },
+    messagesPerCustomerMonth: perCustomerMonth(estimates['messages sent']!, design, window),
   };
 };
 
-/** A figure's change between two configurations run on the same sample, scaled to the whole cohort: paired per customer. */
+/** A count of messages (or its change) as messages per customer per month of the window: the sample's own, and the cohort's estimate with its interval. */
+export const perCustomerMonth = (estimate: Estimate, design: SampleDesign, window: { readonly start: string; readonly end: string }): ScaledFigure => {
+  const months = monthsOf(window);
+  const perMonth = design.N * months;
+  return {
+    sample: rounded(estimate.sampleTotal / design.n / months, 3),
+    estimate: rounded(estimate.estimate / perMonth, 3),
+    interval: [rounded(estimate.interval[0] / perMonth, 3), rounded(estimate.interval[1] / perMonth, 3)],
+  };
+};
+
+/** A figure's change between two configurations run on the same sample, estimated for the whole cohort: paired per customer. */
+export const pairedDifference = (before: ReadonlyMap<string, number> | undefined, after: ReadonlyMap<string, number> | undefined, sample: Pick<CohortSample, 'size' | 'population' | 'customerIds'>, z?: number): Estimate =>
+  estimatePairedDifference(valuesOf(before, sample.customerIds), valuesOf(after, sample.customerIds), designOf(sample), { z });
+
+/** The same, rounded as a figure is shown. */
 export const scaledDifference = (before: ReadonlyMap<string, number> | undefined, after: ReadonlyMap<string, number> | undefined, sample: Pick<CohortSample, 'size' | 'population' | 'customerIds'>, z?: number): ScaledFigure =>
-  scaled(estimatePairedDifference(valuesOf(before, sample.customerIds), valuesOf(after, sample.customerIds), designOf(sample), { z }));
+  scaled(pairedDifference(before, after, sample, z));
 
 /** `12,340 (95 % interval 12,010 to 12,670)`. */
 export const withInterval = (figure: ScaledFigure, digits = 0): string => `${count(figure.estimate, digits)} (95 % interval ${count(figure.interval[0], digits)} to ${count(figure.interval[1], digits)})`;
