@@ -27,7 +27,7 @@ import { addDays, birthdayMonthDaysCelebratedOn, localDateOf } from '../function
 import { floorOf, NEVER } from '../functions/core/cadence.js';
 import { defaultConfig } from '../functions/core/config.js';
 import { parseNdjson, type Customer } from '../functions/core/records.js';
-import { emptyStats, type DynamoStats } from '../functions/local/dynamo-stats.js';
+import { addStats, emptyStats, type DynamoStats } from '../functions/local/dynamo-stats.js';
 import { createTables, dynamoDbClient, sesClient, startDynamoDbLocal, startSesEmulator } from '../functions/local/local-stack.js';
 import { readAllMessages } from '../functions/local/report.js';
 import { LocalSystem, nextRateFire, VirtualClock } from '../functions/local/simulation.js';
@@ -53,12 +53,6 @@ const say = (line: string) => {
 };
 
 const seconds = (from: number) => (performance.now() - from) / 1000;
-const add = (into: DynamoStats, from: DynamoStats) => {
-  into.requests += from.requests;
-  into.itemsRead += from.itemsRead;
-  into.readCapacity += from.readCapacity;
-  into.writeCapacity += from.writeCapacity;
-};
 const snapshot = (stats: DynamoStats): DynamoStats => ({ ...stats, byOperation: { ...stats.byOperation }, itemsReadByOperation: { ...stats.itemsReadByOperation } });
 const minus = (after: DynamoStats, before: DynamoStats): DynamoStats => ({
   requests: after.requests - before.requests,
@@ -154,12 +148,11 @@ try {
   // A run: its coordinator (the erasures' second passes, the parts queued) and its senders.
   const dispatcherStats = minus(system.stats.dispatcher, before.dispatcher);
   const coordinatorStats = minus(system.stats.dispatchCoordinator, before.coordinator);
-  add(dispatcherStats, coordinatorStats);
-  for (const [op, n] of Object.entries(coordinatorStats.byOperation)) dispatcherStats.byOperation[op] = (dispatcherStats.byOperation[op] ?? 0) + n;
+  addStats(dispatcherStats, coordinatorStats);
   const sent = (await readAllMessages(db, tables.Messages)).filter((m) => m.state === 'sent' && m.sentAt && m.sentAt < end.toISOString() && m.sentAt >= `${day}T00:00:00`).length;
   const wholeDay = emptyStats();
-  add(wholeDay, plannerStats);
-  add(wholeDay, dispatcherStats);
+  addStats(wholeDay, plannerStats);
+  addStats(wholeDay, dispatcherStats);
 
   // 4. The floor loop: one conditional write and one SendEmail per message, at the dispatcher's concurrency.
   const mail = sesClient(ses.endpoint);

@@ -2,6 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { SimulationResult } from '../local/simulation.js';
 import { checkBand, floorApplies, sentOnALaterDay } from '../local/band-check.js';
 import { parseNdjson, type RecordType } from '../core/records.js';
+import { addStats, emptyStats } from '../local/dynamo-stats.js';
 
 /** What a synthetic response model wrote, said as synthetic: made-up outcomes, never results. */
 export const syntheticLine = ({ file, seed, wrote }: NonNullable<SimulationResult['report']['responseModel']>): string =>
@@ -54,7 +55,9 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
   lines.push(
     `DynamoDB, planner: ${planner.itemsRead} items read in ${planner.requests} requests (${birthdayReads} birthday customers from the index = ${greetings ? (birthdayReads / greetings).toFixed(2) : '–'} per greeting sent); ${planner.readCapacity.toFixed(1)} RCU`,
   );
-  lines.push(`DynamoDB, dispatcher: ${result.stats.dispatcher.requests} requests, ${result.stats.dispatcher.itemsRead} items read, ${result.stats.dispatcher.writeCapacity.toFixed(1)} WCU`);
+  // A dispatcher run is its coordinator and its senders.
+  const dispatching = addStats(addStats(emptyStats(), result.stats.dispatchCoordinator), result.stats.dispatcher);
+  lines.push(`DynamoDB, dispatcher runs: ${dispatching.requests} requests, ${dispatching.itemsRead} items read, ${dispatching.writeCapacity.toFixed(1)} WCU`);
   return lines.join('\n');
 };
 

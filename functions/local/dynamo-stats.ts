@@ -13,6 +13,17 @@ export interface DynamoStats {
 
 export const emptyStats = (): DynamoStats => ({ requests: 0, itemsRead: 0, readCapacity: 0, writeCapacity: 0, byOperation: {}, itemsReadByOperation: {} });
 
+/** Adds `from`'s counts to `into`'s (a dispatcher run's: its coordinator's and its senders'); `into`, for chaining. */
+export const addStats = (into: DynamoStats, from: DynamoStats): DynamoStats => {
+  into.requests += from.requests;
+  into.itemsRead += from.itemsRead;
+  into.readCapacity += from.readCapacity;
+  into.writeCapacity += from.writeCapacity;
+  for (const [operation, n] of Object.entries(from.byOperation)) into.byOperation[operation] = (into.byOperation[operation] ?? 0) + n;
+  for (const [operation, n] of Object.entries(from.itemsReadByOperation)) into.itemsReadByOperation[operation] = (into.itemsReadByOperation[operation] ?? 0) + n;
+  return into;
+};
+
 const capacityUnits = (consumed: unknown): number => {
   const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as { CapacityUnits?: number }[];
   return list.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);

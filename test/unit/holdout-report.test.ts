@@ -129,7 +129,7 @@ describe('the simulation summary', () => {
       warnings: [],
       parked: [],
       messagesDeleted: 0,
-      stats: { planner: emptyStats(), dispatcher: emptyStats() },
+      stats: { planner: emptyStats(), dispatchCoordinator: emptyStats(), dispatcher: emptyStats() },
     }) as unknown as SimulationResult;
 
   it('shows held-out counts, in total and per campaign, and the customers without a floor', () => {
