@@ -18,7 +18,7 @@ import type { Construct } from 'constructs';
 import { senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
 import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 import { PROFILE_RECORD_KEY, recordTypes } from '../functions/core/records.js';
-import { functionTimeoutSeconds } from '../functions/core/function-timeouts.js';
+import { functionTimeoutSeconds, PLANNER_RETRIES } from '../functions/core/function-timeouts.js';
 import { DUE_SHARD_COUNT } from '../functions/core/messages.js';
 import { Monitoring } from './monitoring.js';
 import { RetentionFunction } from './retention-function.js';
@@ -160,6 +160,8 @@ export class ComputeStack extends Stack {
       timeout: Duration.seconds(functionTimeoutSeconds.planner),
       environment,
     });
+    // A run that failed, or stopped with dates left (its time nearly up), is run again: it goes on from the watermarks.
+    this.planner.configureAsyncInvoke({ retryAttempts: PLANNER_RETRIES });
     readConfig(this.planner);
     allow(this.planner, ['dynamodb:UpdateItem'], [control.tableArn]); // watermarks
     allow(this.planner, ['dynamodb:Query'], [indexArn(customers, customersTable, 'byBirthday'), indexArn(customers, customersTable, 'byRenewal')]);

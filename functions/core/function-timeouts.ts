@@ -18,3 +18,9 @@ export const functionTimeoutSeconds = {
   /** One configuration write, when an SES reputation alarm goes off. */
   pauseMarketing: 30,
 } as const;
+
+/**
+ * How many times Lambda runs a failed planner run again (the schedule invokes it asynchronously), each
+ * going on from the watermarks the last one left; the local runner does the same.
+ */
+export const PLANNER_RETRIES = 2;

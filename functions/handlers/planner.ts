@@ -3,28 +3,52 @@ import type { InvalidRecordError } from '../core/errors.js';
 import { planBirthdays } from '../core/jobs/plan-birthdays.js';
 import { planFloor } from '../core/jobs/plan-floor.js';
 import { planRenewals } from '../core/jobs/plan-renewals.js';
+import { PlanningRun } from '../core/jobs/planning-window.js';
 import { writeCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
+
+/** Kept free at the end of the planner's time: no new date is begun with less left (a date of floor checks at 10 M customers: docs/scale.md). */
+export const PLANNER_END_MARGIN_MS = 60_000;
+
+/**
+ * A planner run that stopped with dates left, its time nearly up: what it planned stays planned and
+ * its watermarks say where it stopped. The schedule invokes the planner asynchronously, so Lambda
+ * runs it again (twice at most), each run going on from the watermarks; what is still left then waits
+ * for the next day's run.
+ */
+export class PlannerUnfinishedError extends Error {
+  override readonly name = 'PlannerUnfinishedError';
+}
 
 /**
  * Scheduled daily (EventBridge Scheduler): plans what comes into view. Dated messages first (birthday
  * greetings and renewal reminders entering the look-ahead window), then the floor (keep-in-touch
- * messages around them). Its figures: `PlannerRuns` (1 for a run that finished) and `MessagesPlanned` by campaign.
+ * messages around them). Each date is planned whole and then marked planned; with less than
+ * PLANNER_END_MARGIN_MS of its time left the run begins no new date, and fails with
+ * PlannerUnfinishedError. Its figures: `PlannerRuns` (1 for a run that finished) and `MessagesPlanned`
+ * by campaign (a run that stopped counts what it planned).
  */
 export const createPlannerHandler = (runtime: HandlerRuntime) =>
-  withMiddlewares(runtime, async (_event: { scheduledTime?: string }) => {
+  withMiddlewares(runtime, async (_event: { scheduledTime?: string }, context) => {
     const { customers, outbox, control, ledger } = runtime.stores();
     const config = await runtime.config();
     const onInvalidRecord = (error: InvalidRecordError) => runtime.logger.error('skipped an invalid record', { record: error.record, field: error.field, reason: error.message });
-    const deps = { customers, outbox, control, ledger, config, onInvalidRecord };
+    const run = new PlanningRun(() => context.getRemainingTimeInMillis(), PLANNER_END_MARGIN_MS);
+    const deps = { customers, outbox, control, ledger, config, onInvalidRecord, run };
     const birthdays = await planBirthdays(deps, runtime.clock());
     const renewals = await planRenewals(deps, runtime.clock());
     const floor = await planFloor(deps, runtime.clock());
-    runtime.logger.info('planner ran', { birthdays, renewals, floor });
-    writeCounts(runtime, {}, { PlannerRuns: 1 });
     writeCounts(runtime, { campaign: 'birthday' }, { MessagesPlanned: birthdays.planned });
     writeCounts(runtime, { campaign: 'renewal' }, { MessagesPlanned: renewals.planned });
     writeCounts(runtime, { campaign: 'keepInTouch' }, { MessagesPlanned: floor.planned });
+    runtime.logger.info('planner ran', { birthdays, renewals, floor });
+    const datesLeft = { birthdays: birthdays.datesLeft, renewals: renewals.datesLeft, floor: floor.datesLeft };
+    if (Object.values(datesLeft).some((left) => left > 0)) {
+      throw new PlannerUnfinishedError(
+        `the planner stopped with its time nearly up and dates left (birthdays ${datesLeft.birthdays}, renewals ${datesLeft.renewals}, floor ${datesLeft.floor}); what it planned stays, and the next run goes on from its watermarks`,
+      );
+    }
+    writeCounts(runtime, {}, { PlannerRuns: 1 });
     return { birthdays, renewals, floor };
   });
 

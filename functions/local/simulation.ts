@@ -20,6 +20,7 @@ import { addOutcomes, noOutcomes, type DispatchOutcome } from '../core/jobs/disp
 import { LocalSendWorkQueue, sqsEventOf } from './local-send-work.js';
 import type { Outbox } from '../core/ports.js';
 import { emptyStats, type DynamoStats } from './dynamo-stats.js';
+import { PLANNER_RETRIES } from '../core/function-timeouts.js';
 import { asInvocationOf } from './aws-calls.js';
 import { lambdaContext } from './lambda-context.js';
 import { createTables, dynamoDbClient, dynamoDbStreamsClient } from './local-stack.js';
@@ -159,9 +160,20 @@ export class LocalSystem {
     return importNdjson(customers, text, this.options.clock.now(), { defaultMarketingOptIn: config.consent.defaultMarketingOptIn, erasures });
   }
 
-  async runPlanner() {
-    this.invocations.planner++;
-    return this.plannerHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('planner'));
+  /**
+   * One scheduled planner run, as in AWS: invoked asynchronously, so a run that fails (or stops with
+   * dates left, its time nearly up) is run again, PLANNER_RETRIES times at most, before the error is
+   * given up on. `timeoutMs` (the function's own by default) is the time each run's Lambda context says it has.
+   */
+  async runPlanner(options: { readonly timeoutMs?: number } = {}) {
+    for (let attempt = 0; ; attempt++) {
+      this.invocations.planner++;
+      try {
+        return await this.plannerHandler({ scheduledTime: this.options.clock.now().toISOString() }, lambdaContext('planner', options.timeoutMs));
+      } catch (error) {
+        if (attempt >= PLANNER_RETRIES) throw error;
+      }
+    }
   }
 
   /**

@@ -10,7 +10,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { deploySettings, senderAddress } from '../../functions/adapters/deploy-settings.js';
 import { tableDefinitions, type IndexDefinition, type TableDefinition, type TableName } from '../../functions/adapters/tables.js';
 import { STREAM_DELIVERY } from '../../functions/local/simulation.js';
-import { functionTimeoutSeconds } from '../../functions/core/function-timeouts.js';
+import { functionTimeoutSeconds, PLANNER_RETRIES } from '../../functions/core/function-timeouts.js';
 import { allDueShards } from '../../functions/core/messages.js';
 import { buildApp } from '../../infra/app.js';
 import type { FunctionName } from '../../functions/local/aws-calls.js';
@@ -234,7 +234,7 @@ describe('the CDK app', () => {
   });
 
   describe('triggers', () => {
-    it('runs the planner daily at the configured time and zone, with the scheduled time as input and a dead-letter queue', () => {
+    it('runs the planner daily at the configured time and zone, with the scheduled time as input and a dead-letter queue, and a failed run again', () => {
       const { hour, minute, timeZone } = deploySettings.schedules.planner;
       compute.hasResourceProperties('AWS::Scheduler::Schedule', {
         ScheduleExpression: `cron(${minute} ${hour} * * ? *)`,
@@ -247,6 +247,8 @@ describe('the CDK app', () => {
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalIdOf(built.compute.scheduleDeadLetterQueue), 'Arn'] } },
         }),
       });
+      // A run that failed or stopped with dates left runs again, as the local runner replays it.
+      compute.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: logicalIdOf(built.compute.planner) }, MaximumRetryAttempts: PLANNER_RETRIES });
     });
 
     it('runs the dispatch coordinator at the configured rate, telling it the period its senders claim within', () => {

@@ -1,20 +1,18 @@
 import { addDays, datesFrom, localDateOf } from '../calendar.js';
-import { validRecord, type PlanningDeps } from './planning-window.js';
+import { forEachCustomer, planDates, validRecord, type PlanningDeps } from './planning-window.js';
 import type { Customer } from '../records.js';
 import { hasMarketingConsent } from '../consent.js';
-import { forEachConcurrently } from '../concurrency.js';
 import { replanCustomer } from './replan-customer.js';
 
 export const FLOOR_PLANNER = 'floorPlanner';
-
-/** How many customers' floors are checked at once. */
-const PLANNING_CONCURRENCY = 8;
 
 export interface PlanFloorResult {
   readonly checked: number;
   readonly planned: number;
   readonly heldByOthers: number;
   readonly withoutConsent: number;
+  /** Dates left for the next run: this one's time ran out (PlanningRun). */
+  readonly datesLeft: number;
 }
 
 /**
@@ -22,24 +20,25 @@ export interface PlanFloorResult {
  * last run (the ledger's `byFloorCheck` index; every send moves a customer's check forward), and makes
  * each one's plan again: if a waiting message is arranged to reach them within the floor, look again
  * after it; otherwise their keep-in-touch goes as late as the band allows, never breaking the cap.
+ * The watermark moves as each date is checked, so a run whose time runs out leaves the rest to the next.
  */
 export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloorResult> => {
   const { config } = deps;
-  const result = { checked: 0, planned: 0, heldByOthers: 0, withoutConsent: 0 };
+  const result = { checked: 0, planned: 0, heldByOthers: 0, withoutConsent: 0, datesLeft: 0 };
   const todayUtc = localDateOf(now, 'UTC');
   const watermark = await deps.control.plannedThrough(FLOOR_PLANNER);
   const last = addDays(todayUtc, 1); // the latest local date anywhere
   const first = watermark === undefined ? addDays(todayUtc, -1) : addDays(watermark, 1);
   if (first > last) return result;
 
-  for (const date of datesFrom(first, last)) {
+  result.datesLeft = await planDates(deps, datesFrom(first, last), (date) => deps.control.setPlannedThrough(FLOOR_PLANNER, date), async (date) => {
     for await (const page of deps.ledger.floorChecksOn(date)) {
       // The ledger carries the profile's zone and consent (copied on every profile change); only a
       // ledger written before it did needs the profile read.
       const withoutFacts = page.filter((entry) => entry.timeZone === undefined || entry.marketingOptIn === undefined);
       const profiles = withoutFacts.length > 0 ? await deps.customers.getProfiles(withoutFacts.map((entry) => entry.customerId)) : new Map<string, unknown>();
       // Customers are independent of each other: several at a time.
-      await forEachConcurrently(page, PLANNING_CONCURRENCY, async (entry) => {
+      await forEachCustomer(page, (entry) => entry.customerId, async (entry) => {
         result.checked++;
         let customer: Pick<Customer, 'customerId' | 'timeZone' | 'marketingOptIn'> | undefined;
         if (entry.timeZone !== undefined && entry.marketingOptIn !== undefined) {
@@ -66,7 +65,6 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
         else if (plan.steps.some((step) => step.kind === 'keepInTouch')) result.planned++;
       });
     }
-  }
-  await deps.control.setPlannedThrough(FLOOR_PLANNER, last);
+  });
   return result;
 };

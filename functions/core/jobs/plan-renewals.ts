@@ -1,6 +1,6 @@
 import { addDays, localDateOf } from '../calendar.js';
 import { renewalReminder } from '../campaigns/renewal.js';
-import { datesToPlan, validRecord, type PlanningDeps } from './planning-window.js';
+import { datesToPlan, forEachCustomer, planDates, validRecord, type PlanningDeps } from './planning-window.js';
 import { planAndArrange } from './replan-customer.js';
 
 export const RENEWAL_PLANNER = 'renewalPlanner';
@@ -8,16 +8,17 @@ export const RENEWAL_PLANNER = 'renewalPlanner';
 /**
  * Plans the renewal reminders whose day comes into the look-ahead window: for each new reminder date
  * and offset, the contracts that may lapse and end that many days later (the sparse `byRenewal`
- * index), so a day's run reads only those. Watermarked like the birthday planner.
+ * index), so a day's run reads only those. Watermarked like the birthday planner, and, like it,
+ * several customers at a time (one customer's contracts one after another). `datesLeft`: for the next run.
  */
-export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ readonly contractsRead: number; readonly planned: number }> => {
+export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ readonly contractsRead: number; readonly planned: number; readonly datesLeft: number }> => {
   const { config } = deps;
   const settings = config.campaigns.renewal;
-  const result = { contractsRead: 0, planned: 0 };
+  const result = { contractsRead: 0, planned: 0, datesLeft: 0 };
   if (!settings.enabled) return result;
   const window = await datesToPlan(deps.control, RENEWAL_PLANNER, now, config.planner.lookAheadDays);
 
-  for (const reminderDate of window.dates) {
+  result.datesLeft = await planDates(deps, window.dates, window.planned, async (reminderDate) => {
     for (const offset of settings.offsetsDays) {
       for await (const page of deps.customers.contractsEndingOn(addDays(reminderDate, offset))) {
         const contracts = page.flatMap((item) => {
@@ -26,17 +27,16 @@ export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ rea
           return contract ? [contract] : [];
         });
         const profiles = await deps.customers.getProfiles(contracts.map((contract) => contract.customerId));
-        for (const contract of contracts) {
+        await forEachCustomer(contracts, (contract) => contract.customerId, async (contract) => {
           const profile = profiles.get(contract.customerId);
           const customer = profile === undefined ? undefined : validRecord(profile, 'customer', now, deps.onInvalidRecord);
-          if (!customer) continue;
+          if (!customer) return;
           const reminder = renewalReminder(contract, customer, offset, config);
-          if (!reminder || new Date(reminder.deadline) <= now || reminder.localDate < localDateOf(now, customer.timeZone)) continue;
+          if (!reminder || new Date(reminder.deadline) <= now || reminder.localDate < localDateOf(now, customer.timeZone)) return;
           if ((await planAndArrange(deps, reminder, now)) === 'planned') result.planned++;
-        }
+        });
       }
     }
-  }
-  await window.done();
+  });
   return result;
 };

@@ -3,6 +3,7 @@ import type { RetentionConfig } from '../config.js';
 import type { ControlStore, CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { InvalidRecordError } from '../errors.js';
 import { recordFromItem, type RecordType } from '../records.js';
+import { forEachConcurrently } from '../concurrency.js';
 
 /** What every daily planning job needs. */
 export interface PlanningDeps {
@@ -13,20 +14,77 @@ export interface PlanningDeps {
   readonly config: RetentionConfig;
   /** Told of a stored record that fails validation; the job goes on without it. */
   readonly onInvalidRecord: (error: InvalidRecordError) => void;
+  /** The scheduled run's time (the planner handler's); absent: no limit. */
+  readonly run?: PlanningRun;
 }
+
+/**
+ * When a planner run must stop taking new dates: its Lambda's time is nearly up (less than
+ * `marginMs` left) and it has planned at least one date, so every run moves a watermark on. Each
+ * date's watermark moves once the date is planned, so the next run starts where this one stopped.
+ */
+export class PlanningRun {
+  private datesPlanned = 0;
+
+  constructor(
+    private readonly timeLeftMs: () => number,
+    private readonly marginMs: number,
+  ) {}
+
+  mustStop(): boolean {
+    return this.datesPlanned > 0 && this.timeLeftMs() < this.marginMs;
+  }
+
+  datePlanned(): void {
+    this.datesPlanned++;
+  }
+}
+
+/** How many customers are planned at once. */
+const PLANNING_CONCURRENCY = 8;
+
+/**
+ * Plans `items` several customers at a time, each customer's own one after another: two plans of one
+ * customer (two contracts ending the same day) never arrange their messages at the same moment.
+ */
+export const forEachCustomer = async <T>(items: readonly T[], customerIdOf: (item: T) => string, plan: (item: T) => Promise<void>): Promise<void> => {
+  const byCustomer = new Map<string, T[]>();
+  for (const item of items) {
+    const own = byCustomer.get(customerIdOf(item));
+    if (own) own.push(item);
+    else byCustomer.set(customerIdOf(item), [item]);
+  }
+  await forEachConcurrently([...byCustomer.values()], PLANNING_CONCURRENCY, async (own) => {
+    for (const item of own) await plan(item);
+  });
+};
 
 /**
  * The local dates a dated-message planner has still to plan: from the day after its watermark (never
  * before yesterday in UTC, the earliest local date anywhere) up to the look-ahead horizon. Each date
- * is planned once; `done()` moves the watermark when the run got through them all.
+ * is planned once: `planned(date)` moves the watermark to it.
  */
-export const datesToPlan = async (control: ControlStore, planner: string, now: Date, lookAheadDays: number): Promise<{ dates: LocalDate[]; done: () => Promise<void> }> => {
+export const datesToPlan = async (control: ControlStore, planner: string, now: Date, lookAheadDays: number): Promise<{ dates: LocalDate[]; planned: (date: LocalDate) => Promise<void> }> => {
   const todayUtc = localDateOf(now, 'UTC');
   const earliest = addDays(todayUtc, -1);
   const horizon = addDays(todayUtc, lookAheadDays);
   const watermark = await control.plannedThrough(planner);
   const from = watermark === undefined || watermark < earliest ? earliest : addDays(watermark, 1);
-  return { dates: from > horizon ? [] : datesFrom(from, horizon), done: () => control.setPlannedThrough(planner, horizon) };
+  return { dates: from > horizon ? [] : datesFrom(from, horizon), planned: (date) => control.setPlannedThrough(planner, date) };
+};
+
+/**
+ * Plans each of `dates` in turn with `planDate`, moving the watermark after each (`planned`), until
+ * the run must stop (PlanningRun): how many dates are left for the next run.
+ */
+export const planDates = async (deps: PlanningDeps, dates: readonly LocalDate[], planned: (date: LocalDate) => Promise<void>, planDate: (date: LocalDate) => Promise<void>): Promise<number> => {
+  for (const [index, date] of dates.entries()) {
+    if (deps.run?.mustStop()) return dates.length - index;
+    await planDate(date);
+    await planned(date);
+    deps.run?.datePlanned();
+  }
+  return 0;
 };
 
 /** A stored record as a valid one of its type, or undefined after reporting why not: one bad record never stops a planner. */

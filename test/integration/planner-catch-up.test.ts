@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { documentClientFor } from '../../functions/adapters/runtime.js';
+import { addDays } from '../../functions/core/calendar.js';
+import { defaultConfig } from '../../functions/core/config.js';
+import { PLANNER_RETRIES } from '../../functions/core/function-timeouts.js';
+import { PLANNER_END_MARGIN_MS, PlannerUnfinishedError } from '../../functions/handlers/planner.js';
+import { dynamoDbClient } from '../../functions/local/local-stack.js';
+import { readAllMessages } from '../../functions/local/report.js';
+import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
+import { endpoints, uniquePrefix } from './helpers.js';
+
+/**
+ * A planner run whose time runs out (docs/scale.md, "The planner's run"): it begins no new date with less than
+ * PLANNER_END_MARGIN_MS left, keeps what it planned, and the runs after it (Lambda's retries, the next day's run)
+ * go on from the watermarks, until everything one unhurried run plans is planned, once.
+ */
+const CUSTOMERS = 24;
+const IMPORTED = new Date('2027-06-01T00:00:00Z');
+// Nine days without a planner run (an outage): every date since comes into view at once.
+const RUN = new Date('2027-06-10T00:00:00Z');
+
+// The same customer ids in both systems (their tables apart): where a keep-in-touch falls and who is held out follow from the id.
+const records = () =>
+  Array.from({ length: CUSTOMERS }, (_, i) => {
+    const id = `catch-up-${i}`;
+    // Birthdays and contract ends spread over the planner's whole window, many beyond what the import saw.
+    const birthday = `1990-${addDays('2027-06-05', i * 2).slice(5)}`;
+    return [
+      { type: 'customer', customerId: id, email: `${id}@example.com`, timeZone: i % 2 ? 'Europe/Bucharest' : 'America/Denver', birthday, marketingOptIn: true },
+      { type: 'contract', customerId: id, contractId: `${id}-a`, endsOn: addDays('2027-07-01', i * 2), autoRenew: false },
+      // Two contracts of one customer ending the same day: planned one after the other.
+      ...(i % 4 === 0 ? [{ type: 'contract', customerId: id, contractId: `${id}-b`, endsOn: addDays('2027-07-01', i * 2), autoRenew: false }] : []),
+    ];
+  }).flat();
+
+const setUp = async (name: string) => {
+  const prefix = uniquePrefix(name);
+  const clock = new VirtualClock(IMPORTED);
+  const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
+  await system.importText(records().map((record) => JSON.stringify(record)).join('\n'));
+  await system.drainStreams();
+  clock.set(RUN);
+  const messages = async () =>
+    (await readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages))
+      .map((m) => ({ messageId: m.messageId, campaign: m.campaign, state: m.state, sendAfter: m.sendAfter, deadline: m.deadline }))
+      .sort((a, b) => a.messageId.localeCompare(b.messageId));
+  return { system, messages };
+};
+
+describe('a planner run whose time runs out', () => {
+  it('plans one date a run when its time is short, and the runs after it plan exactly what one unhurried run plans', async () => {
+    // Prepare: the same cohort twice
+    const unhurried = await setUp('unhurried');
+    const hurried = await setUp('hurried');
+    const before = new Set((await unhurried.messages()).map((m) => m.messageId));
+
+    // Act: one run with its whole time; scheduled runs with less than the margin left, each retried as Lambda would, until one finishes
+    await unhurried.system.runPlanner();
+    const errors: Error[] = [];
+    for (let scheduled = 0; scheduled < 100; scheduled++) {
+      try {
+        await hurried.system.runPlanner({ timeoutMs: PLANNER_END_MARGIN_MS - 1 });
+        break;
+      } catch (error) {
+        errors.push(error as Error);
+      }
+    }
+
+    // Assess
+    const planned = await unhurried.messages();
+    // The run had real work: greetings and reminders that came into view since the import, some for customers with two contracts.
+    const cameIntoView = planned.filter((m) => !before.has(m.messageId));
+    expect(cameIntoView.filter((m) => m.campaign === 'birthday').length).toBeGreaterThan(2);
+    expect(cameIntoView.filter((m) => m.campaign === 'renewal').length).toBeGreaterThan(5);
+    // The same messages, at the same moments, in the same states.
+    expect(await hurried.messages()).toEqual(planned);
+    // Each run planned one date and stopped: the birthday and renewal windows (yesterday in UTC to the horizon), then the floor's three dates.
+    const dates = 2 * (defaultConfig.planner.lookAheadDays + 2) + 3;
+    expect(hurried.system.invocations.planner).toBe(dates);
+    expect(errors).toHaveLength(Math.ceil(dates / (PLANNER_RETRIES + 1)) - 1);
+    expect(errors[0]).toBeInstanceOf(PlannerUnfinishedError);
+    expect(errors[0]!.message).toBe(
+      `the planner stopped with its time nearly up and dates left (birthdays ${defaultConfig.planner.lookAheadDays + 2 - (PLANNER_RETRIES + 1)}, renewals ${defaultConfig.planner.lookAheadDays + 2}, floor 3); what it planned stays, and the next run goes on from its watermarks`,
+    );
+  });
+
+  it('with its whole time, plans every date in one run', async () => {
+    // Prepare
+    const { system } = await setUp('whole');
+    // Act
+    const run = await system.runPlanner();
+    // Assess
+    expect(system.invocations.planner).toBe(1);
+    expect(run).toMatchObject({ birthdays: { datesLeft: 0, datesPlanned: defaultConfig.planner.lookAheadDays + 2 }, renewals: { datesLeft: 0 }, floor: { datesLeft: 0 } });
+  });
+});
