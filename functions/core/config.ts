@@ -9,14 +9,12 @@ import { functionTimeoutSeconds } from './function-timeouts.js';
  */
 
 const wallTime = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:mm' }));
-/** A whole number from `min` (to `max`): days, minutes, counts, priorities. */
-const integer = (min: number, max?: number) => z.number().check(z.int(), z.minimum(min), ...(max === undefined ? [] : [z.maximum(max)]));
 
 const campaignBase = {
   enabled: z.boolean(),
   class: z.enum(['marketing', 'service']),
   countsTowardCap: z.boolean(),
-  priority: integer(0, 1000),
+  priority: z.wholeNumber(0, 1000),
 };
 
 /** Business-written text, per template locale: English is required, it is what any other language falls back to. */
@@ -25,7 +23,7 @@ const businessText = (max: number) => {
   return z.strictObject({ en: text, es: z.optional(text), ro: z.optional(text) });
 };
 
-const loyaltyPoints = integer(1);
+const loyaltyPoints = z.wholeNumber(1);
 
 /** Unsubscribe and preference links must keep working at least this long (SPEC.md "Email"; a customer may act on an old e-mail). */
 export const MIN_PREFERENCE_LINK_DAYS = 30;
@@ -128,12 +126,12 @@ export type Brand = z.output<typeof brand>;
 export const configSchema = z
   .strictObject({
     cadence: z.strictObject({
-      minDaysBetween: integer(0),
-      maxDaysBetween: integer(1),
+      minDaysBetween: z.wholeNumber(0),
+      maxDaysBetween: z.wholeNumber(1),
       quietHours: z.strictObject({ start: wallTime, end: wallTime }),
     }),
     /** How long the unsubscribe and preference links of an e-mail work after it was sent. */
-    email: z.strictObject({ preferenceLinkValidDays: integer(1) }),
+    email: z.strictObject({ preferenceLinkValidDays: z.wholeNumber(1) }),
     /** Consent is never assumed: what a customer imported without `marketingOptIn` gets (stored with them; a later change does not touch them). */
     // A configuration stored before this setting existed gets the shipped one.
     consent: z._default(z.strictObject({ defaultMarketingOptIn: z.boolean() }), defaults.consent),
@@ -165,7 +163,7 @@ export const configSchema = z
     ),
     /** Whose e-mails and link pages these are: read at every send and every link, like the rest. */
     brand: z._default(brand, defaults.brand as z.input<typeof brand>),
-    planner: z.strictObject({ lookAheadDays: integer(1, 366) }),
+    planner: z.strictObject({ lookAheadDays: z.wholeNumber(1, 366) }),
     /**
      * How long an ended message (sent, expired, suppressed, cancelled) is kept before DynamoDB's TTL
      * deletes it: its subject and state are personal data. A configuration stored before this setting
@@ -189,30 +187,30 @@ export const configSchema = z
      */
     measurement: z._default(measurement, () => measurement.parse(defaults.measurement)),
     dispatcher: z.strictObject({
-      retryFirstDelayMinutes: integer(1),
-      retryMaxDelayMinutes: integer(1),
-      claimLeaseMinutes: integer(1),
-      maxMessagesPerRun: integer(1),
+      retryFirstDelayMinutes: z.wholeNumber(1),
+      retryMaxDelayMinutes: z.wholeNumber(1),
+      claimLeaseMinutes: z.wholeNumber(1),
+      maxMessagesPerRun: z.wholeNumber(1),
     }),
     campaigns: z.strictObject({
       birthday: z.strictObject({ ...campaignBase, sendAt: wallTime, leapDayPolicy: z.enum(['feb28', 'mar1', 'skip']) }),
-      renewal: z.strictObject({ ...campaignBase, sendAt: wallTime, offsetsDays: z.array(integer(1)).check(z.minLength(1)) }),
+      renewal: z.strictObject({ ...campaignBase, sendAt: wallTime, offsetsDays: z.array(z.wholeNumber(1)).check(z.minLength(1)) }),
       complaintFollowUp: z.strictObject({
         ...campaignBase,
-        firstAfterHours: integer(0),
-        repeatEveryDays: integer(1),
-        maxWhileOpen: integer(0),
-        afterResolvedDays: integer(0),
-        deadlineDays: integer(1),
+        firstAfterHours: z.wholeNumber(0),
+        repeatEveryDays: z.wholeNumber(1),
+        maxWhileOpen: z.wholeNumber(0),
+        afterResolvedDays: z.wholeNumber(0),
+        deadlineDays: z.wholeNumber(1),
       }),
       survey: z.strictObject({
         ...campaignBase,
-        afterDays: integer(0),
-        deadlineDays: integer(1),
-        minDaysBetweenSurveys: integer(0),
-        detractorMaxScore: integer(0, 10),
+        afterDays: z.wholeNumber(0),
+        deadlineDays: z.wholeNumber(1),
+        minDaysBetweenSurveys: z.wholeNumber(0),
+        detractorMaxScore: z.wholeNumber(0, 10),
         /** How long a survey's answer links work after it was sent. */
-        answerLinkValidDays: integer(1),
+        answerLinkValidDays: z.wholeNumber(1),
       }),
       keepInTouch: z.strictObject({
         ...campaignBase,

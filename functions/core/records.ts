@@ -37,10 +37,6 @@ export const templateLocaleOf = (locale: string): Locale => {
 };
 export const tiers = ['standard', 'silver', 'gold', 'diamond'] as const;
 
-/** A whole number from `min` (to `max`), every failure with the one reason given. */
-const integerFrom = (min: number, max: number | undefined, error: string) =>
-  z.number({ error }).check(z.int({ error }), z.minimum(min, { error }), ...(max === undefined ? [] : [z.maximum(max, { error })]));
-
 export const customerSchema = z.looseObject({
   type: z.literal('customer'),
   customerId: id,
@@ -51,7 +47,7 @@ export const customerSchema = z.looseObject({
   locale: z._default(z.string().check(z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'is not a language tag' })), 'en'),
   birthday: z.optional(z.string().check(z.refine(isValidBirthday, { error: 'is not a date (YYYY-MM-DD or --MM-DD)' }))),
   tier: z._default(z.enum(tiers, { error: `is not one of ${tiers.join(', ')}` }), 'standard'),
-  loyaltyPoints: z._default(integerFrom(0, undefined, 'must be an integer ≥ 0'), 0),
+  loyaltyPoints: z._default(z.wholeNumber(0, undefined, 'must be an integer ≥ 0'), 0),
   // Consent is never assumed: an import resolves a missing value from `consent.defaultMarketingOptIn`
   // (shipped false) and stores it; a stored profile without it reads as no consent.
   marketingOptIn: z._default(z.boolean({ error: 'must be true or false' }), false),
@@ -92,7 +88,7 @@ export const surveyResponseSchema = z.looseObject({
   type: z.literal('surveyResponse'),
   surveyId: id,
   customerId: id,
-  score: integerFrom(0, 10, 'must be an integer from 0 to 10'),
+  score: z.wholeNumber(0, 10, 'must be an integer from 0 to 10'),
   respondedAt: z.optional(isoInstant),
 });
 

@@ -50,9 +50,8 @@ const PLANNING_CONCURRENCY = 8;
 export const forEachCustomer = async <T>(items: readonly T[], customerIdOf: (item: T) => string, plan: (item: T) => Promise<void>): Promise<void> => {
   const byCustomer = new Map<string, T[]>();
   for (const item of items) {
-    const own = byCustomer.get(customerIdOf(item));
-    if (own) own.push(item);
-    else byCustomer.set(customerIdOf(item), [item]);
+    const customerId = customerIdOf(item);
+    byCustomer.set(customerId, [...(byCustomer.get(customerId) ?? []), item]);
   }
   await forEachConcurrently([...byCustomer.values()], PLANNING_CONCURRENCY, async (own) => {
     for (const item of own) await plan(item);
