@@ -1,7 +1,7 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { STREAM_DELIVERY } from '../../functions/local/simulation.js';
 import { functionTimeoutSeconds, PLANNER_RETRIES } from '../../functions/core/function-timeouts.js';
 import { allDueShards } from '../../functions/core/messages.js';
 import { buildApp } from '../../infra/app.js';
+import { lambdaHandlers } from '../../scripts/lambda-bundle.js';
 import type { FunctionName } from '../../functions/local/aws-calls.js';
 import { awsCalls } from './aws-calls.js';
 import { IamCheck, type CfnTemplate } from './iam-policy.js';
@@ -35,8 +36,11 @@ describe('the CDK app', () => {
   /** Logical id of each table in the data stack. */
   let tableIds: Record<TableName, string>;
 
+  /** Where the app is synthesized, its functions' bundles with it. */
+  const outdir = mkdtempSync(join(tmpdir(), 'cdk-'));
+
   beforeAll(() => {
-    built = buildApp(deploySettings, new App({ context: cdkJson.context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) }));
+    built = buildApp(deploySettings, new App({ context: cdkJson.context, outdir }));
     data = Template.fromStack(built.data);
     compute = Template.fromStack(built.compute);
     tableIds = Object.fromEntries(
@@ -133,6 +137,15 @@ describe('the CDK app', () => {
       });
       expect(Object.keys(matching)).toContain(logicalIdOf(built.compute[fn]));
       expect(compute.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
+    });
+
+    it('bundles every function with the credentials of its environment only (infra/lambda-bundling.ts), not the SDK\'s SSO and shared-file providers', () => {
+      const bundles = readdirSync(outdir)
+        .filter((name) => name.startsWith('asset.'))
+        .map((name) => join(outdir, name, 'index.mjs'));
+      expect(bundles).toHaveLength(lambdaHandlers().length);
+      // `sso_session` is read from shared config files by the SSO provider of the SDK's default chain.
+      for (const bundle of bundles) expect(readFileSync(bundle, 'utf8')).not.toContain('sso_session');
     });
 
     it('is tested on the Node its functions run on: the `node` devDependency, first on the PATH of every npm script', () => {
