@@ -7,6 +7,12 @@ import type { CapReservation, LedgerCustomerFacts, LedgerEntry, LedgerStore } fr
 import { ledgerTable } from './tables.js';
 
 /**
+ * How many floor checks a page holds: a planner run whose time runs out stops between two pages
+ * (plan-floor.ts), so a page is the most a run begins without the time to finish it (~1 s at 10 M customers).
+ */
+export const FLOOR_CHECKS_PER_PAGE = 500;
+
+/**
  * The Ledger table. The cap is a conditional write on the customer's item, never a read followed by
  * a write: two dispatchers racing for the same customer cannot both pass it.
  */
@@ -107,6 +113,7 @@ export class DynamoLedgerStore implements LedgerStore {
       IndexName: ledgerTable.indexes[0].indexName,
       KeyConditionExpression: 'floorCheckDate = :date',
       ExpressionAttributeValues: { ':date': date },
+      Limit: FLOOR_CHECKS_PER_PAGE,
     }) as AsyncIterable<LedgerEntry[]>;
   }
 

@@ -7,7 +7,7 @@ import { PlanningRun } from '../core/jobs/planning-window.js';
 import { writeCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
-/** Kept free at the end of the planner's time: no new date is begun with less left (a date of floor checks at 10 M customers: docs/scale.md). */
+/** Kept free at the end of the planner's time: no new date, nor page of floor checks (about a second's work), is begun with less left. */
 export const PLANNER_END_MARGIN_MS = 60_000;
 
 /**
@@ -23,9 +23,9 @@ export class PlannerUnfinishedError extends Error {
 /**
  * Scheduled daily (EventBridge Scheduler): plans what comes into view. Dated messages first (birthday
  * greetings and renewal reminders entering the look-ahead window), then the floor (keep-in-touch
- * messages around them). Each date is planned whole and then marked planned; with less than
- * PLANNER_END_MARGIN_MS of its time left the run begins no new date, and fails with
- * PlannerUnfinishedError. Its figures: `PlannerRuns` (1 for a run that finished) and `MessagesPlanned`
+ * messages around them). Each date is planned, then marked planned; with less than
+ * PLANNER_END_MARGIN_MS of its time left the run begins no new date (nor page of a date's floor
+ * checks), and fails with PlannerUnfinishedError. Its figures: `PlannerRuns` (1 for a run that finished) and `MessagesPlanned`
  * by campaign (a run that stopped counts what it planned).
  */
 export const createPlannerHandler = (runtime: HandlerRuntime) =>

@@ -1,5 +1,8 @@
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { FLOOR_CHECKS_PER_PAGE } from '../../functions/adapters/dynamo-ledger.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
+import { NEVER } from '../../functions/core/cadence.js';
 import { addDays } from '../../functions/core/calendar.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { PLANNER_RETRIES } from '../../functions/core/function-timeouts.js';
@@ -7,6 +10,9 @@ import { PLANNER_END_MARGIN_MS, PlannerUnfinishedError } from '../../functions/h
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
+import { BIRTHDAY_PLANNER } from '../../functions/core/jobs/plan-birthdays.js';
+import { FLOOR_PLANNER } from '../../functions/core/jobs/plan-floor.js';
+import { RENEWAL_PLANNER } from '../../functions/core/jobs/plan-renewals.js';
 import { endpoints, uniquePrefix } from './helpers.js';
 
 /**
@@ -82,6 +88,53 @@ describe('a planner run whose time runs out', () => {
     expect(errors[0]!.message).toBe(
       `the planner stopped with its time nearly up and dates left (birthdays ${defaultConfig.planner.lookAheadDays + 2 - (PLANNER_RETRIES + 1)}, renewals ${defaultConfig.planner.lookAheadDays + 2}, floor 3); what it planned stays, and the next run goes on from its watermarks`,
     );
+  });
+
+  it("stops between two pages of one date's floor checks; the next run reads what is left of the date", async () => {
+    // Prepare: the same ledgers twice, more than two pages of them with their floor check today, and nothing else to plan
+    const today = '2027-06-10';
+    const customers = 2 * FLOOR_CHECKS_PER_PAGE + 100;
+    const setUpFloor = async (name: string) => {
+      const prefix = uniquePrefix(name);
+      const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock: new VirtualClock(RUN), config: async () => defaultConfig });
+      const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+      const ledgers = Array.from({ length: customers }, (_, i) => ({
+        customerId: `floor-${i}`,
+        lastContactDate: addDays(today, -(20 + (i % 5))),
+        lastCappedDate: NEVER,
+        floorCheckDate: today,
+        timeZone: i % 2 ? 'Europe/Bucharest' : 'America/Denver',
+        marketingOptIn: true,
+      }));
+      for (let i = 0; i < ledgers.length; i += 25) {
+        await db.send(new BatchWriteCommand({ RequestItems: { [system.tables.Ledger]: ledgers.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+      }
+      const watermarks = { [BIRTHDAY_PLANNER]: addDays(today, defaultConfig.planner.lookAheadDays), [RENEWAL_PLANNER]: addDays(today, defaultConfig.planner.lookAheadDays), [FLOOR_PLANNER]: addDays(today, -1) };
+      for (const [planner, date] of Object.entries(watermarks)) await db.send(new PutCommand({ TableName: system.tables.Control, Item: { key: `watermark#${planner}`, plannedThrough: date } }));
+      const messages = async () => (await readAllMessages(db, system.tables.Messages)).map((m) => ({ messageId: m.messageId, state: m.state, sendAfter: m.sendAfter })).sort((a, b) => a.messageId.localeCompare(b.messageId));
+      return { system, messages };
+    };
+    const unhurried = await setUpFloor('floor-unhurried');
+    const hurried = await setUpFloor('floor-hurried');
+
+    // Act
+    await unhurried.system.runPlanner();
+    const errors: Error[] = [];
+    for (let scheduled = 0; scheduled < 10; scheduled++) {
+      try {
+        await hurried.system.runPlanner({ timeoutMs: PLANNER_END_MARGIN_MS - 1 });
+        break;
+      } catch (error) {
+        errors.push(error as Error);
+      }
+    }
+
+    // Assess: today in three runs (500, the 500 of the 600 left, the last 100), then tomorrow's (none) in a fourth
+    const planned = await unhurried.messages();
+    expect(planned.length).toBeGreaterThan(customers / 2); // keep-in-touch messages, but for those held out
+    expect(await hurried.messages()).toEqual(planned);
+    expect(hurried.system.invocations.planner).toBe(4);
+    expect(errors.map((error) => error.message)).toEqual([expect.stringContaining('dates left (birthdays 0, renewals 0, floor 1)')]);
   });
 
   it('with its whole time, plans every date in one run', async () => {

@@ -40,7 +40,7 @@ describe('PlanningRun', () => {
 
     // Act and assess: nothing planned yet, so the run goes on however little time it has
     expect(run.mustStop()).toBe(false);
-    run.datePlanned();
+    run.planned();
     expect(run.mustStop()).toBe(true);
     left = 60_000;
     expect(run.mustStop()).toBe(false);

@@ -48,6 +48,7 @@ export const planBirthdays = async (deps: PlanningDeps, now: Date): Promise<Plan
       }
     }
     result.datesPlanned++;
+    return 'planned';
   });
   return result;
 };

@@ -20,7 +20,8 @@ export interface PlanFloorResult {
  * last run (the ledger's `byFloorCheck` index; every send moves a customer's check forward), and makes
  * each one's plan again: if a waiting message is arranged to reach them within the floor, look again
  * after it; otherwise their keep-in-touch goes as late as the band allows, never breaking the cap.
- * The watermark moves as each date is checked, so a run whose time runs out leaves the rest to the next.
+ * The watermark moves as each date is checked, so a run whose time runs out leaves the rest to the next;
+ * it may stop between two pages of a date, whose next run then reads what is left of it.
  */
 export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloorResult> => {
   const { config } = deps;
@@ -33,6 +34,9 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
 
   result.datesLeft = await planDates(deps, datesFrom(first, last), (date) => deps.control.setPlannedThrough(FLOOR_PLANNER, date), async (date) => {
     for await (const page of deps.ledger.floorChecksOn(date)) {
+      // A date of floor checks may be more than a run can do (10 M customers: docs/scale.md). A customer checked leaves
+      // the date (their next check is later), so the next run reads the date again and finds those not yet checked.
+      if (deps.run?.mustStop()) return 'stopped';
       // The ledger carries the profile's zone and consent (copied on every profile change); only a
       // ledger written before it did needs the profile read.
       const withoutFacts = page.filter((entry) => entry.timeZone === undefined || entry.marketingOptIn === undefined);
@@ -64,7 +68,9 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
         if (plan.floor === 'held') result.heldByOthers++;
         else if (plan.steps.some((step) => step.kind === 'keepInTouch')) result.planned++;
       });
+      deps.run?.planned();
     }
+    return 'planned';
   });
   return result;
 };

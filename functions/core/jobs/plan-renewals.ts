@@ -37,6 +37,7 @@ export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ rea
         });
       }
     }
+    return 'planned';
   });
   return result;
 };

@@ -19,12 +19,13 @@ export interface PlanningDeps {
 }
 
 /**
- * When a planner run must stop taking new dates: its Lambda's time is nearly up (less than
- * `marginMs` left) and it has planned at least one date, so every run moves a watermark on. Each
- * date's watermark moves once the date is planned, so the next run starts where this one stopped.
+ * When a planner run must stop taking new work (a date; for the floor, a page of a date): its
+ * Lambda's time is nearly up (less than `marginMs` left) and it has planned something, so every run
+ * moves on. Each date's watermark moves once the date is planned, so the next run starts where this
+ * one stopped.
  */
 export class PlanningRun {
-  private datesPlanned = 0;
+  private done = 0;
 
   constructor(
     private readonly timeLeftMs: () => number,
@@ -32,11 +33,12 @@ export class PlanningRun {
   ) {}
 
   mustStop(): boolean {
-    return this.datesPlanned > 0 && this.timeLeftMs() < this.marginMs;
+    return this.done > 0 && this.timeLeftMs() < this.marginMs;
   }
 
-  datePlanned(): void {
-    this.datesPlanned++;
+  /** A date, or a page of one, planned. */
+  planned(): void {
+    this.done++;
   }
 }
 
@@ -74,14 +76,19 @@ export const datesToPlan = async (control: ControlStore, planner: string, now: D
 
 /**
  * Plans each of `dates` in turn with `planDate`, moving the watermark after each (`planned`), until
- * the run must stop (PlanningRun): how many dates are left for the next run.
+ * the run must stop (PlanningRun) before a date or `planDate` stops inside one (`'stopped'`, its
+ * watermark left where it was): how many dates are left for the next run.
  */
-export const planDates = async (deps: PlanningDeps, dates: readonly LocalDate[], planned: (date: LocalDate) => Promise<void>, planDate: (date: LocalDate) => Promise<void>): Promise<number> => {
+export const planDates = async (
+  deps: PlanningDeps,
+  dates: readonly LocalDate[],
+  planned: (date: LocalDate) => Promise<void>,
+  planDate: (date: LocalDate) => Promise<'planned' | 'stopped'>,
+): Promise<number> => {
   for (const [index, date] of dates.entries()) {
-    if (deps.run?.mustStop()) return dates.length - index;
-    await planDate(date);
+    if (deps.run?.mustStop() || (await planDate(date)) === 'stopped') return dates.length - index;
     await planned(date);
-    deps.run?.datePlanned();
+    deps.run?.planned();
   }
   return 0;
 };
