@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ignoreConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
-import type { ControlStore } from '../core/ports.js';
+import type { ControlStore, ResumePoint } from '../core/ports.js';
 
-/** The Control table: planner watermarks (and, later, the runtime configuration). */
+/** The Control table: planner watermarks, and where a planner run stopped inside a date (and, later, the runtime configuration). */
 export class DynamoControlStore implements ControlStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -22,11 +22,20 @@ export class DynamoControlStore implements ControlStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { key: `watermark#${planner}` },
-          UpdateExpression: 'SET plannedThrough = :date',
+          UpdateExpression: 'SET plannedThrough = :date REMOVE resumeAfter',
           ConditionExpression: 'attribute_not_exists(plannedThrough) OR plannedThrough < :date',
           ExpressionAttributeValues: { ':date': date },
         }),
       )
       .catch(ignoreConditionFailure);
+  }
+
+  async resumePoint(planner: string): Promise<ResumePoint | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: `watermark#${planner}` }, ConsistentRead: true }));
+    return Item?.resumeAfter as ResumePoint | undefined;
+  }
+
+  async setResumePoint(planner: string, point: ResumePoint): Promise<void> {
+    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { key: `watermark#${planner}` }, UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': point } }));
   }
 }

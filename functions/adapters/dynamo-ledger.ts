@@ -1,9 +1,9 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryPages } from './query-pages.js';
+import { queryPagesWithKeys } from './query-pages.js';
 import { ignoreConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
 import { NEVER } from '../core/cadence.js';
-import type { CapReservation, LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
+import type { CapReservation, DatePage, LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
 import { ledgerTable } from './tables.js';
 
 /**
@@ -107,14 +107,15 @@ export class DynamoLedgerStore implements LedgerStore {
       .catch(ignoreConditionFailure);
   }
 
-  floorChecksOn(date: LocalDate): AsyncIterable<readonly LedgerEntry[]> {
-    return queryPages(this.client, {
+  floorChecksOn(date: LocalDate, after?: unknown): AsyncIterable<DatePage<LedgerEntry>> {
+    return queryPagesWithKeys(this.client, {
       TableName: this.tableName,
       IndexName: ledgerTable.indexes[0].indexName,
       KeyConditionExpression: 'floorCheckDate = :date',
       ExpressionAttributeValues: { ':date': date },
       Limit: FLOOR_CHECKS_PER_PAGE,
-    }) as AsyncIterable<LedgerEntry[]>;
+      ExclusiveStartKey: after as Record<string, unknown> | undefined,
+    }) as AsyncIterable<DatePage<LedgerEntry>>;
   }
 
   async setFloorCheck(customerId: string, date: LocalDate | undefined): Promise<void> {

@@ -1,13 +1,21 @@
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 
-/** Every page of a query, one after another: with scanPages, the one place that follows `LastEvaluatedKey`. */
-export async function* queryPages(client: DynamoDBDocumentClient, input: QueryCommandInput): AsyncIterable<Record<string, unknown>[]> {
+/**
+ * Every page of a query, one after another, each with the key the next one starts from (absent after
+ * the last): with scanPages, the one place that follows `LastEvaluatedKey`.
+ */
+export async function* queryPagesWithKeys(client: DynamoDBDocumentClient, input: QueryCommandInput): AsyncIterable<{ items: Record<string, unknown>[]; next?: Record<string, unknown> }> {
   let ExclusiveStartKey = input.ExclusiveStartKey;
   do {
     const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    yield page.Items ?? [];
+    yield { items: page.Items ?? [], next: page.LastEvaluatedKey };
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
+}
+
+/** Every page of a query, one after another. */
+export async function* queryPages(client: DynamoDBDocumentClient, input: QueryCommandInput): AsyncIterable<Record<string, unknown>[]> {
+  for await (const page of queryPagesWithKeys(client, input)) yield page.items;
 }
 
 /** All items of a query. */

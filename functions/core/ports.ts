@@ -106,7 +106,23 @@ export interface SentRecord {
 export interface ControlStore {
   /** The last local date a planner has planned through, if it ever ran. */
   plannedThrough(planner: string): Promise<LocalDate | undefined>;
+  /** Moves the watermark on to `date` (never back), and forgets where a run stopped inside a date. */
   setPlannedThrough(planner: string, date: LocalDate): Promise<void>;
+  /** Where a run stopped inside the date after the watermark, if one did. */
+  resumePoint(planner: string): Promise<ResumePoint | undefined>;
+  setResumePoint(planner: string, point: ResumePoint): Promise<void>;
+}
+
+/** A date a planner run stopped inside, and where in it: after the page whose `next` this is (the store's own key). */
+export interface ResumePoint {
+  readonly date: LocalDate;
+  readonly after: unknown;
+}
+
+/** A page of a date's items, and where the next page starts (absent after the last). */
+export interface DatePage<T> {
+  readonly items: readonly T[];
+  readonly next?: unknown;
 }
 
 export interface OutgoingEmail {
@@ -169,8 +185,8 @@ export interface LedgerStore {
   releaseCap(customerId: string, messageId: string): Promise<void>;
   /** A message went out on `today`: the floor counts from it (and survey spacing, when it was a survey; keep-in-touch content, when it was one). */
   recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent?: { readonly survey?: boolean; readonly keepInTouchContent?: string }): Promise<void>;
-  /** Customers whose floor check falls on `date`, page by page. */
-  floorChecksOn(date: LocalDate): AsyncIterable<readonly LedgerEntry[]>;
+  /** Customers whose floor check falls on `date`, page by page; from after `after` (a page's `next`) when given. */
+  floorChecksOn(date: LocalDate, after?: unknown): AsyncIterable<DatePage<LedgerEntry>>;
   setFloorCheck(customerId: string, date: LocalDate | undefined): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { FLOOR_CHECKS_PER_PAGE } from '../../functions/adapters/dynamo-ledger.js';
+import { scanAll } from '../../functions/adapters/query-pages.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { NEVER } from '../../functions/core/cadence.js';
 import { addDays } from '../../functions/core/calendar.js';
@@ -90,13 +91,18 @@ describe('a planner run whose time runs out', () => {
     );
   });
 
-  it("stops between two pages of one date's floor checks; the next run reads what is left of the date", async () => {
+  const keepInTouchOff = { ...defaultConfig, campaigns: { ...defaultConfig.campaigns, keepInTouch: { ...defaultConfig.campaigns.keepInTouch, enabled: false } } };
+  it.each([
+    ['checked customers move on to a later check', defaultConfig],
+    // Nobody's check moves: only where the last run stopped says what is left.
+    ['keep-in-touch is off, so every check stays on the date', keepInTouchOff],
+  ])("stops between two pages of one date's floor checks, and the next run goes on after the last page checked (%s)", async (_, config) => {
     // Prepare: the same ledgers twice, more than two pages of them with their floor check today, and nothing else to plan
     const today = '2027-06-10';
     const customers = 2 * FLOOR_CHECKS_PER_PAGE + 100;
     const setUpFloor = async (name: string) => {
       const prefix = uniquePrefix(name);
-      const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock: new VirtualClock(RUN), config: async () => defaultConfig });
+      const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock: new VirtualClock(RUN), config: async () => config });
       const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
       const ledgers = Array.from({ length: customers }, (_, i) => ({
         customerId: `floor-${i}`,
@@ -112,7 +118,8 @@ describe('a planner run whose time runs out', () => {
       const watermarks = { [BIRTHDAY_PLANNER]: addDays(today, defaultConfig.planner.lookAheadDays), [RENEWAL_PLANNER]: addDays(today, defaultConfig.planner.lookAheadDays), [FLOOR_PLANNER]: addDays(today, -1) };
       for (const [planner, date] of Object.entries(watermarks)) await db.send(new PutCommand({ TableName: system.tables.Control, Item: { key: `watermark#${planner}`, plannedThrough: date } }));
       const messages = async () => (await readAllMessages(db, system.tables.Messages)).map((m) => ({ messageId: m.messageId, state: m.state, sendAfter: m.sendAfter })).sort((a, b) => a.messageId.localeCompare(b.messageId));
-      return { system, messages };
+      const floorChecks = async () => (await scanAll(db, { TableName: system.tables.Ledger })).map((ledger) => `${String(ledger.customerId)} ${String(ledger.floorCheckDate)}`).sort();
+      return { system, messages, floorChecks };
     };
     const unhurried = await setUpFloor('floor-unhurried');
     const hurried = await setUpFloor('floor-hurried');
@@ -129,10 +136,11 @@ describe('a planner run whose time runs out', () => {
       }
     }
 
-    // Assess: today in three runs (500, the 500 of the 600 left, the last 100), then tomorrow's (none) in a fourth
+    // Assess: today in three runs (a page of 500 each, then the last 100), then tomorrow's (none) in a fourth
     const planned = await unhurried.messages();
-    expect(planned.length).toBeGreaterThan(customers / 2); // keep-in-touch messages, but for those held out
+    if (config === defaultConfig) expect(planned.length).toBeGreaterThan(customers / 2); // keep-in-touch messages, but for those held out
     expect(await hurried.messages()).toEqual(planned);
+    expect(await hurried.floorChecks()).toEqual(await unhurried.floorChecks());
     expect(hurried.system.invocations.planner).toBe(4);
     expect(errors.map((error) => error.message)).toEqual([expect.stringContaining('dates left (birthdays 0, renewals 0, floor 1)')]);
   });

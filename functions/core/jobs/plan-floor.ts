@@ -21,7 +21,7 @@ export interface PlanFloorResult {
  * each one's plan again: if a waiting message is arranged to reach them within the floor, look again
  * after it; otherwise their keep-in-touch goes as late as the band allows, never breaking the cap.
  * The watermark moves as each date is checked, so a run whose time runs out leaves the rest to the next;
- * it may stop between two pages of a date, whose next run then reads what is left of it.
+ * it may stop between two pages of a date, and the next run goes on after the last page it checked.
  */
 export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloorResult> => {
   const { config } = deps;
@@ -32,10 +32,10 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
   const first = watermark === undefined ? addDays(todayUtc, -1) : addDays(watermark, 1);
   if (first > last) return result;
 
+  // A date of floor checks may be more than a run can do (10 M customers: docs/scale.md): a run that stopped inside one left where.
+  const resume = await deps.control.resumePoint(FLOOR_PLANNER);
   result.datesLeft = await planDates(deps, datesFrom(first, last), (date) => deps.control.setPlannedThrough(FLOOR_PLANNER, date), async (date) => {
-    for await (const page of deps.ledger.floorChecksOn(date)) {
-      // A date of floor checks may be more than a run can do (10 M customers: docs/scale.md). A customer checked leaves
-      // the date (their next check is later), so the next run reads the date again and finds those not yet checked.
+    for await (const { items: page, next } of deps.ledger.floorChecksOn(date, resume?.date === date ? resume.after : undefined)) {
       if (deps.run?.mustStop()) return 'stopped';
       // The ledger carries the profile's zone and consent (copied on every profile change); only a
       // ledger written before it did needs the profile read.
@@ -68,6 +68,8 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
         if (plan.floor === 'held') result.heldByOthers++;
         else if (plan.steps.some((step) => step.kind === 'keepInTouch')) result.planned++;
       });
+      // Where the next run goes on, should this one stop before the date is done.
+      if (next !== undefined) await deps.control.setResumePoint(FLOOR_PLANNER, { date, after: next });
       deps.run?.planned();
     }
     return 'planned';
