@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ignoreConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
-import type { ControlStore, ResumePoint } from '../core/ports.js';
+import type { ControlStore, PlannerProgress, ResumePoint } from '../core/ports.js';
 
 /** The Control table: planner watermarks, and where a planner run stopped inside a date (and, later, the runtime configuration). */
 export class DynamoControlStore implements ControlStore {
@@ -10,9 +10,9 @@ export class DynamoControlStore implements ControlStore {
     private readonly tableName: string,
   ) {}
 
-  async plannedThrough(planner: string): Promise<LocalDate | undefined> {
+  async progress(planner: string): Promise<PlannerProgress> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: `watermark#${planner}` }, ConsistentRead: true }));
-    return Item?.plannedThrough as LocalDate | undefined;
+    return { plannedThrough: Item?.plannedThrough as LocalDate | undefined, resume: Item?.resumeAfter as ResumePoint | undefined };
   }
 
   async setPlannedThrough(planner: string, date: LocalDate): Promise<void> {
@@ -28,11 +28,6 @@ export class DynamoControlStore implements ControlStore {
         }),
       )
       .catch(ignoreConditionFailure);
-  }
-
-  async resumePoint(planner: string): Promise<ResumePoint | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: `watermark#${planner}` }, ConsistentRead: true }));
-    return Item?.resumeAfter as ResumePoint | undefined;
   }
 
   async setResumePoint(planner: string, point: ResumePoint): Promise<void> {

@@ -104,13 +104,17 @@ export interface SentRecord {
 }
 
 export interface ControlStore {
-  /** The last local date a planner has planned through, if it ever ran. */
-  plannedThrough(planner: string): Promise<LocalDate | undefined>;
+  /** How far a planner has got, in one read. */
+  progress(planner: string): Promise<PlannerProgress>;
   /** Moves the watermark on to `date` (never back), and forgets where a run stopped inside a date. */
   setPlannedThrough(planner: string, date: LocalDate): Promise<void>;
-  /** Where a run stopped inside the date after the watermark, if one did. */
-  resumePoint(planner: string): Promise<ResumePoint | undefined>;
   setResumePoint(planner: string, point: ResumePoint): Promise<void>;
+}
+
+/** The last local date a planner has planned through (absent if it never ran), and where a run stopped inside the date after it, if one did. */
+export interface PlannerProgress {
+  readonly plannedThrough?: LocalDate;
+  readonly resume?: ResumePoint;
 }
 
 /** A date a planner run stopped inside, and where in it: after the page whose `next` this is (the store's own key). */

@@ -27,13 +27,12 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
   const { config } = deps;
   const result = { checked: 0, planned: 0, heldByOthers: 0, withoutConsent: 0, datesLeft: 0 };
   const todayUtc = localDateOf(now, 'UTC');
-  const watermark = await deps.control.plannedThrough(FLOOR_PLANNER);
+  // A date of floor checks may be more than a run can do (10 M customers: docs/scale.md): a run that stopped inside one left where.
+  const { plannedThrough: watermark, resume } = await deps.control.progress(FLOOR_PLANNER);
   const last = addDays(todayUtc, 1); // the latest local date anywhere
   const first = watermark === undefined ? addDays(todayUtc, -1) : addDays(watermark, 1);
   if (first > last) return result;
 
-  // A date of floor checks may be more than a run can do (10 M customers: docs/scale.md): a run that stopped inside one left where.
-  const resume = await deps.control.resumePoint(FLOOR_PLANNER);
   result.datesLeft = await planDates(deps, datesFrom(first, last), (date) => deps.control.setPlannedThrough(FLOOR_PLANNER, date), async (date) => {
     for await (const { items: page, next } of deps.ledger.floorChecksOn(date, resume?.date === date ? resume.after : undefined)) {
       if (deps.run?.mustStop()) return 'stopped';

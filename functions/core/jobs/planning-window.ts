@@ -69,7 +69,7 @@ export const datesToPlan = async (control: ControlStore, planner: string, now: D
   const todayUtc = localDateOf(now, 'UTC');
   const earliest = addDays(todayUtc, -1);
   const horizon = addDays(todayUtc, lookAheadDays);
-  const watermark = await control.plannedThrough(planner);
+  const { plannedThrough: watermark } = await control.progress(planner);
   const from = watermark === undefined || watermark < earliest ? earliest : addDays(watermark, 1);
   return { dates: from > horizon ? [] : datesFrom(from, horizon), planned: (date) => control.setPlannedThrough(planner, date) };
 };
