@@ -3,6 +3,9 @@ import { ignoreConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
 import type { ControlStore, PlannerProgress, ResumePoint } from '../core/ports.js';
 
+/** The Control item of a planner's watermark (and of where its last run stopped inside a date). */
+export const watermarkKey = (planner: string) => `watermark#${planner}`;
+
 /** The Control table: planner watermarks, and where a planner run stopped inside a date (and, later, the runtime configuration). */
 export class DynamoControlStore implements ControlStore {
   constructor(
@@ -11,7 +14,7 @@ export class DynamoControlStore implements ControlStore {
   ) {}
 
   async progress(planner: string): Promise<PlannerProgress> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: `watermark#${planner}` }, ConsistentRead: true }));
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: watermarkKey(planner) }, ConsistentRead: true }));
     return { plannedThrough: Item?.plannedThrough as LocalDate | undefined, resume: Item?.resumeAfter as ResumePoint | undefined };
   }
 
@@ -21,7 +24,7 @@ export class DynamoControlStore implements ControlStore {
       .send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { key: `watermark#${planner}` },
+          Key: { key: watermarkKey(planner) },
           UpdateExpression: 'SET plannedThrough = :date REMOVE resumeAfter',
           ConditionExpression: 'attribute_not_exists(plannedThrough) OR plannedThrough < :date',
           ExpressionAttributeValues: { ':date': date },
@@ -31,6 +34,6 @@ export class DynamoControlStore implements ControlStore {
   }
 
   async setResumePoint(planner: string, point: ResumePoint): Promise<void> {
-    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { key: `watermark#${planner}` }, UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': point } }));
+    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { key: watermarkKey(planner) }, UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': point } }));
   }
 }

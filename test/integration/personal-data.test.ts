@@ -3,12 +3,14 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
 import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.js';
 import { plannedMessage } from '../../functions/core/messages.js';
 import { scanAll } from '../../functions/adapters/query-pages.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
+import { FLOOR_PLANNER } from '../../functions/core/jobs/plan-floor.js';
 import { erasureKeyOf, SECOND_PASS_AFTER_MINUTES } from '../../functions/core/erasure.js';
 import type { Outbox } from '../../functions/core/ports.js';
 import { serveLinks, type LinkServer } from '../../functions/local/link-server.js';
@@ -232,6 +234,9 @@ describe('retention customer erase', () => {
     ]);
     const exported = await cli(prefix, 'customer', 'export', id);
     expect(JSON.parse(exported.stdout).suppression).toMatchObject({ suppressed: true, reason: 'hard bounce (General)' });
+    // A floor planner run stopped inside a date right after this customer's check: it kept their key to go on from.
+    const watermark = { key: `watermark#${FLOOR_PLANNER}` };
+    await db().send(new UpdateCommand({ TableName: system.tables.Control, Key: watermark, UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': { date: '2027-03-02', after: { customerId: id, floorCheckDate: '2027-03-02' } } } }));
 
     const erased = await cli(prefix, 'customer', 'erase', id);
 
@@ -242,5 +247,7 @@ describe('retention customer erase', () => {
     const suppressions = await scanAll(db(), { TableName: system.tables.Suppressions });
     expect(suppressions).toEqual([{ addressKey: expect.stringMatching(/^[0-9a-f]{64}$/), reason: 'hard bounce (General)', since: expect.any(String) }]);
     expect((await cli(prefix, 'customer', 'export', id)).code).toBe(1); // nothing on record
+    // The watermark stays; the next floor run reads that date from its start.
+    expect((await db().send(new GetCommand({ TableName: system.tables.Control, Key: watermark }))).Item).toEqual({ ...watermark, plannedThrough: expect.any(String) });
   });
 });
