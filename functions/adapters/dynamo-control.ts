@@ -36,4 +36,23 @@ export class DynamoControlStore implements ControlStore {
   async setResumePoint(planner: string, point: ResumePoint): Promise<void> {
     await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { key: watermarkKey(planner) }, UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': point } }));
   }
+
+  /**
+   * Forgets the planner's resume point if it is at this customer's item (a page key names the customer:
+   * an erasure must leave their id nowhere); the planner's next run then reads that date from its start.
+   */
+  async forgetResumePointAt(planner: string, customerId: string): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { key: watermarkKey(planner) },
+          UpdateExpression: 'REMOVE resumeAfter',
+          ConditionExpression: 'resumeAfter.#after.customerId = :id',
+          ExpressionAttributeNames: { '#after': 'after' },
+          ExpressionAttributeValues: { ':id': customerId },
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
 }

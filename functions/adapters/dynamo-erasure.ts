@@ -7,7 +7,7 @@ import { addressKey } from '../core/suppression.js';
 import { batchGetAll, batchWriteAll } from './batch-get.js';
 import { ignoreConditionFailure, isConditionFailure } from './conditions.js';
 import { queryAll } from './query-pages.js';
-import { watermarkKey } from './dynamo-control.js';
+import { DynamoControlStore } from './dynamo-control.js';
 import { FLOOR_PLANNER } from '../core/jobs/plan-floor.js';
 import { messagesTable, type TableNames } from './tables.js';
 
@@ -80,20 +80,8 @@ export class DynamoErasureStore implements ErasureStore {
     await batchWriteAll(this.client, Messages, messageKeys.map(({ messageId }) => ({ DeleteRequest: { Key: { messageId } } })));
 
     const { Attributes: ledger } = await this.client.send(new DeleteCommand({ TableName: Ledger, Key: { customerId }, ReturnValues: 'ALL_OLD' }));
-    // A floor planner run that stopped inside a date kept the key of the last check it read, which may be theirs:
-    // forgotten, the next run reads that date from its start (plan-floor.ts).
-    await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.tables.Control,
-          Key: { key: watermarkKey(FLOOR_PLANNER) },
-          UpdateExpression: 'REMOVE resumeAfter',
-          ConditionExpression: 'resumeAfter.#after.customerId = :id',
-          ExpressionAttributeNames: { '#after': 'after' },
-          ExpressionAttributeValues: { ':id': customerId },
-        }),
-      )
-      .catch(ignoreConditionFailure);
+    // A floor planner run that stopped inside a date kept the key of the last check it read, which may be theirs (plan-floor.ts).
+    await new DynamoControlStore(this.client, this.tables.Control).forgetResumePointAt(FLOOR_PLANNER, customerId);
     const suppressions = suppressedKey === undefined ? 0 : await this.stripSuppression(suppressedKey);
     return { customers: recordKeys.length, messages: messageKeys.length, ledger: ledger ? 1 : 0, suppressions };
   }

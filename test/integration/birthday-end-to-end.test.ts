@@ -7,6 +7,7 @@ import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { LocalSystem, simulate, VirtualClock, type SimulationResult } from '../../functions/local/simulation.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
+import { watermarkKey } from '../../functions/adapters/dynamo-control.js';
 
 const prefix = uniquePrefix('e2e');
 const address = (id: string) => `${prefix}${id}@example.com`;
@@ -79,7 +80,7 @@ describe('birthday greetings on the real local stack', () => {
       if (hour % 24 === 0) await system.runPlanner();
       await system.runDispatcher();
     }
-    await db.send(new DeleteCommand({ TableName: system.tables.Control, Key: { key: `watermark#${BIRTHDAY_PLANNER}` } }));
+    await db.send(new DeleteCommand({ TableName: system.tables.Control, Key: { key: watermarkKey(BIRTHDAY_PLANNER) } }));
     clock.set(new Date('2027-02-21T00:00:00Z'));
     await system.runPlanner();
     await system.runDispatcher();

@@ -7,6 +7,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
 import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.js';
 import { plannedMessage } from '../../functions/core/messages.js';
+import { watermarkKey } from '../../functions/adapters/dynamo-control.js';
 import { scanAll } from '../../functions/adapters/query-pages.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
@@ -235,7 +236,7 @@ describe('retention customer erase', () => {
     const exported = await cli(prefix, 'customer', 'export', id);
     expect(JSON.parse(exported.stdout).suppression).toMatchObject({ suppressed: true, reason: 'hard bounce (General)' });
     // A floor planner run stopped inside a date right after this customer's check: it kept their key to go on from.
-    const watermark = { key: `watermark#${FLOOR_PLANNER}` };
+    const watermark = { key: watermarkKey(FLOOR_PLANNER) };
     await db().send(new UpdateCommand({ TableName: system.tables.Control, Key: watermark, UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': { date: '2027-03-02', after: { customerId: id, floorCheckDate: '2027-03-02' } } } }));
 
     const erased = await cli(prefix, 'customer', 'erase', id);

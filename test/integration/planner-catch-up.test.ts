@@ -1,6 +1,7 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { FLOOR_CHECKS_PER_PAGE } from '../../functions/adapters/dynamo-ledger.js';
+import { watermarkKey } from '../../functions/adapters/dynamo-control.js';
 import { scanAll } from '../../functions/adapters/query-pages.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { NEVER } from '../../functions/core/cadence.js';
@@ -125,7 +126,7 @@ describe('a planner run whose time runs out', () => {
         await db.send(new BatchWriteCommand({ RequestItems: { [system.tables.Ledger]: ledgers.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
       }
       const watermarks = { [BIRTHDAY_PLANNER]: addDays(today, defaultConfig.planner.lookAheadDays), [RENEWAL_PLANNER]: addDays(today, defaultConfig.planner.lookAheadDays), [FLOOR_PLANNER]: addDays(today, -1) };
-      for (const [planner, date] of Object.entries(watermarks)) await db.send(new PutCommand({ TableName: system.tables.Control, Item: { key: `watermark#${planner}`, plannedThrough: date } }));
+      for (const [planner, date] of Object.entries(watermarks)) await db.send(new PutCommand({ TableName: system.tables.Control, Item: { key: watermarkKey(planner), plannedThrough: date } }));
       const messages = async () => (await readAllMessages(db, system.tables.Messages)).map((m) => ({ messageId: m.messageId, state: m.state, sendAfter: m.sendAfter })).sort((a, b) => a.messageId.localeCompare(b.messageId));
       const floorChecks = async () => (await scanAll(db, { TableName: system.tables.Ledger })).map((ledger) => `${String(ledger.customerId)} ${String(ledger.floorCheckDate)}`).sort();
       return { system, messages, floorChecks };
