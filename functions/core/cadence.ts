@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { addDays, instantAt, localDateOf, localTimeOf, type LocalDate } from './calendar.js';
+import { addDays, instantAt, localDateOf, localTimeOf, startOfLocalDay, type LocalDate } from './calendar.js';
 import type { RetentionConfig } from './config.js';
 
 /**
@@ -35,7 +34,7 @@ export const firstDateAfterCap = (lastCapped: LocalDate, cadence: Cadence): Loca
 /** The first instant a capped message may go, given the last capped date: no earlier than `from`, never in quiet hours. */
 export const firstCapSlot = (from: Date, lastCapped: LocalDate, timeZone: string, cadence: Cadence): Date => {
   const allowedDate = firstDateAfterCap(lastCapped, cadence);
-  const allowedFrom = allowedDate > localDateOf(from, timeZone) ? DateTime.fromISO(allowedDate, { zone: timeZone }).startOf('day').toJSDate() : from;
+  const allowedFrom = allowedDate > localDateOf(from, timeZone) ? startOfLocalDay(allowedDate, timeZone) : from;
   return firstSendableInstant(allowedFrom, timeZone, cadence);
 };
 

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { addDays, instantAt, localDateOf } from '../core/calendar.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, CloudWatchAlarmEvent, DynamoDBBatchResponse, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import type { LinkSigning } from '../core/links.js';
 import { createLinksHandler } from '../handlers/links.js';
@@ -305,10 +305,10 @@ export class LocalSystem {
 
 /** The next instant at or after `from` when a daily schedule fires. */
 export const nextDailyFire = (from: Date, schedule: DeploySettings['schedules']['planner']): Date => {
-  const local = DateTime.fromJSDate(from, { zone: schedule.timeZone });
-  let fire = local.set({ hour: schedule.hour, minute: schedule.minute, second: 0, millisecond: 0 });
-  if (fire < local) fire = fire.plus({ days: 1 }).set({ hour: schedule.hour, minute: schedule.minute });
-  return fire.toJSDate();
+  const time = `${String(schedule.hour).padStart(2, '0')}:${String(schedule.minute).padStart(2, '0')}`;
+  const today = localDateOf(from, schedule.timeZone);
+  const fire = instantAt(today, time, schedule.timeZone);
+  return fire >= from ? fire : instantAt(addDays(today, 1), time, schedule.timeZone);
 };
 
 /** The first tick of an every-N-minutes schedule at or after `from`. */

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { DateTime } from 'luxon';
+import { localDateOf, longDate } from '../calendar.js';
 import { templateLocaleOf, type Complaint, type Contract, type Customer, type Locale, type SurveyResponse } from '../records.js';
 import type { PlannedMessage } from '../messages.js';
 import type { Brand } from '../config.js';
@@ -106,9 +106,6 @@ export const compileTemplate = (source: string, as: 'html' | 'text'): Handlebars
   return template;
 };
 
-const longDate = (isoDate: string, locale: string, timeZone?: string): string =>
-  DateTime.fromISO(isoDate, timeZone ? { zone: timeZone } : { setZone: true }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
-
 /** The template of a message for this customer: a keep-in-touch e-mail's is its content's. */
 export const templateKeyOf = (name: TemplateName, customer: Customer, keepInTouch: KeepInTouchRenderContext | undefined): TemplateKey =>
   name === 'keepInTouch' ? keepInTouchKeys[keepInTouchVariantOf(customer, keepInTouch)] : name;
@@ -150,7 +147,7 @@ export const renderParts = (key: TemplateKey, customer: Customer, context: Rende
     // Dates as the customer writes them: 30 de junio de 2027, 30 iunie 2027, June 30, 2027.
     endsOn: context.contract ? longDate(context.contract.endsOn, locale) : undefined,
     subjectLine: context.complaint?.subject?.replace(/\s+/g, ' ').trim() || undefined,
-    openedOn: context.complaint ? longDate(context.complaint.openedAt, locale, customer.timeZone) : undefined,
+    openedOn: context.complaint ? longDate(localDateOf(new Date(context.complaint.openedAt), customer.timeZone), locale) : undefined,
     score: context.surveyAnswer?.score,
     surveyLinks: context.surveyLinks,
     preferencesUrl: context.preferencesUrl,

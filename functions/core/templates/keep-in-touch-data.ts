@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import type { LocalDate } from '../calendar.js';
+import { localDateOf, longDate, type LocalDate } from '../calendar.js';
 import {
   bestAffordableReward,
   localizedNews,
@@ -82,7 +81,7 @@ export const keepInTouchData = (
   const years = variant === 'anniversary' ? membershipYears(customer, keepInTouch.sendDate) : undefined;
   if (years !== undefined) {
     data.years = quantity(years, units.year, locale);
-    data.memberSince = DateTime.fromISO(customer.createdAt, { zone: customer.timeZone }).setLocale(locale).toLocaleString(DateTime.DATE_FULL);
+    data.memberSince = longDate(localDateOf(new Date(customer.createdAt), customer.timeZone), locale);
   }
   const item = variant === 'news' ? newsItemOf(keepInTouch.content, settings) : undefined;
   if (item) {
