@@ -23,6 +23,7 @@ import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { generateCohort } from './demo-data.js';
 import { documentClientFor } from '../functions/adapters/runtime.js';
 import { DynamoCustomerStore } from '../functions/adapters/dynamo-customers.js';
+import { floorCheckKey } from '../functions/adapters/dynamo-ledger.js';
 import { addDays, birthdayMonthDaysCelebratedOn, localDateOf } from '../functions/core/calendar.js';
 import { floorOf, NEVER } from '../functions/core/cadence.js';
 import { defaultConfig } from '../functions/core/config.js';
@@ -86,7 +87,7 @@ try {
       lastContactDate,
       lastCappedDate: NEVER,
       // As the system keeps them: only customers with marketing consent have a floor to check.
-      ...(customer.marketingOptIn ? { floorCheckDate: floorOf(lastContactDate, defaultConfig.cadence).checkOn } : {}),
+      ...(customer.marketingOptIn ? { floorCheckDate: floorCheckKey(floorOf(lastContactDate, defaultConfig.cadence).checkOn, customer.customerId) } : {}),
       // As the stream writes them when a profile changes.
       timeZone: customer.timeZone,
       marketingOptIn: customer.marketingOptIn,

@@ -5,12 +5,36 @@ import type { LocalDate } from '../core/calendar.js';
 import { NEVER } from '../core/cadence.js';
 import type { CapReservation, DatePage, LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
 import { ledgerTable } from './tables.js';
+import { customerShard } from '../core/customer-shard.js';
 
 /**
  * How many floor checks a page holds: a planner run whose time runs out stops between two pages
  * (plan-floor.ts), so a page is the most a run begins without the time to finish it (~1 s at 10 M customers).
  */
 export const FLOOR_CHECKS_PER_PAGE = 500;
+
+/**
+ * How many `byFloorCheck` partitions a date is spread over. Every send moves its customer's check to a
+ * date 23 days on, so a busy day's sends all write one date: in one partition that would pass
+ * DynamoDB's 1,000 writes a second per partition (at 10 M customers, ~400,000 a day, bursting at
+ * 09:00 local). Each customer's check is kept under `YYYY-MM-DD#NN` (NN its shard), and the planner
+ * reads a date's shards one after another (docs/scale.md, "Sharding the hot keys").
+ */
+export const FLOOR_CHECK_SHARDS = 16;
+
+/** The `floorCheckDate` stored for a customer's check on `date`: the date and the customer's shard. */
+export const floorCheckKey = (date: LocalDate, customerId: string): string => `${date}#${String(customerShard(customerId, FLOOR_CHECK_SHARDS)).padStart(2, '0')}`;
+
+/**
+ * A date's partitions in the order the planner reads them: first the date alone, where checks written
+ * before the shards existed still are (a stack deployed before; each moves to its shard when next
+ * written), then its shards.
+ */
+const floorCheckPartitions = (date: LocalDate): string[] => [date, ...Array.from({ length: FLOOR_CHECK_SHARDS }, (_, shard) => `${date}#${String(shard).padStart(2, '0')}`)];
+
+/** A ledger item as the rest of the system sees it: its floor check a date, without the shard. */
+const entryOf = (item: Record<string, unknown>): LedgerEntry =>
+  (typeof item.floorCheckDate === 'string' ? { ...item, floorCheckDate: item.floorCheckDate.split('#')[0] } : item) as unknown as LedgerEntry;
 
 /**
  * The Ledger table. The cap is a conditional write on the customer's item, never a read followed by
@@ -24,7 +48,7 @@ export class DynamoLedgerStore implements LedgerStore {
 
   async get(customerId: string): Promise<LedgerEntry | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { customerId }, ConsistentRead: true }));
-    return Item as LedgerEntry | undefined;
+    return Item && entryOf(Item);
   }
 
   async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate | undefined, facts: LedgerCustomerFacts): Promise<LedgerEntry> {
@@ -37,11 +61,11 @@ export class DynamoLedgerStore implements LedgerStore {
         Key: { customerId },
         UpdateExpression: `SET lastContactDate = if_not_exists(lastContactDate, :contact), openedOn = if_not_exists(openedOn, :contact), lastCappedDate = if_not_exists(lastCappedDate, :never)${check}, #timeZone = :timeZone, marketingOptIn = :marketing`,
         ExpressionAttributeNames: { '#timeZone': 'timeZone' }, // a reserved word in expressions
-        ExpressionAttributeValues: { ':contact': lastContactDate, ':never': NEVER, ...(floorCheckDate === undefined ? {} : { ':check': floorCheckDate }), ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn },
+        ExpressionAttributeValues: { ':contact': lastContactDate, ':never': NEVER, ...(floorCheckDate === undefined ? {} : { ':check': floorCheckKey(floorCheckDate, customerId) }), ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return Attributes as LedgerEntry;
+    return entryOf(Attributes!);
   }
 
   async reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<CapReservation> {
@@ -101,21 +125,33 @@ export class DynamoLedgerStore implements LedgerStore {
           Key: { customerId },
           UpdateExpression: `SET lastContactDate = :today, floorCheckDate = :check, lastCappedDate = if_not_exists(lastCappedDate, :never)${sent.survey ? ', lastSurveyDate = :today' : ''}${sent.keepInTouchContent ? ', lastKeepInTouchContent = :content' : ''}`,
           ConditionExpression: 'attribute_not_exists(lastContactDate) OR lastContactDate <= :today',
-          ExpressionAttributeValues: { ':today': today, ':check': floorCheckDate, ':never': NEVER, ...(sent.keepInTouchContent ? { ':content': sent.keepInTouchContent } : {}) },
+          ExpressionAttributeValues: { ':today': today, ':check': floorCheckKey(floorCheckDate, customerId), ':never': NEVER, ...(sent.keepInTouchContent ? { ':content': sent.keepInTouchContent } : {}) },
         }),
       )
       .catch(ignoreConditionFailure);
   }
 
-  floorChecksOn(date: LocalDate, after?: unknown): AsyncIterable<DatePage<LedgerEntry>> {
-    return queryPagesWithKeys(this.client, {
-      TableName: this.tableName,
-      IndexName: ledgerTable.indexes[0].indexName,
-      KeyConditionExpression: 'floorCheckDate = :date',
-      ExpressionAttributeValues: { ':date': date },
-      Limit: FLOOR_CHECKS_PER_PAGE,
-      ExclusiveStartKey: after as Record<string, unknown> | undefined,
-    }) as AsyncIterable<DatePage<LedgerEntry>>;
+  /**
+   * A date's checks, partition after partition. A page's `next` is the index key it ended on, or, after
+   * a partition's last page, the next partition's name alone (`{ floorCheckDate }`): where to start it.
+   */
+  async *floorChecksOn(date: LocalDate, after?: unknown): AsyncIterable<DatePage<LedgerEntry>> {
+    const partitions = floorCheckPartitions(date);
+    const resumeAt = after as Record<string, unknown> | undefined;
+    const first = Math.max(0, partitions.indexOf(String(resumeAt?.floorCheckDate)));
+    for (let index = first; index < partitions.length; index++) {
+      const startKey = index === first && resumeAt?.customerId !== undefined ? resumeAt : undefined;
+      const nextPartition = index + 1 < partitions.length ? { floorCheckDate: partitions[index + 1] } : undefined;
+      const pages = queryPagesWithKeys(this.client, {
+        TableName: this.tableName,
+        IndexName: ledgerTable.indexes[0].indexName,
+        KeyConditionExpression: 'floorCheckDate = :partition',
+        ExpressionAttributeValues: { ':partition': partitions[index] },
+        Limit: FLOOR_CHECKS_PER_PAGE,
+        ExclusiveStartKey: startKey,
+      });
+      for await (const page of pages) yield { items: page.items.map(entryOf), next: page.next ?? nextPartition };
+    }
   }
 
   async setFloorCheck(customerId: string, date: LocalDate | undefined): Promise<void> {
@@ -125,7 +161,7 @@ export class DynamoLedgerStore implements LedgerStore {
         Key: { customerId },
         ...(date === undefined
           ? { UpdateExpression: 'REMOVE floorCheckDate' }
-          : { UpdateExpression: 'SET floorCheckDate = :date', ExpressionAttributeValues: { ':date': date } }),
+          : { UpdateExpression: 'SET floorCheckDate = :check', ExpressionAttributeValues: { ':check': floorCheckKey(date, customerId) } }),
       }),
     );
   }

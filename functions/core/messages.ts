@@ -1,5 +1,6 @@
 import type { CampaignName } from './config.js';
 import { localDateOf, type LocalDate } from './calendar.js';
+import { customerShard } from './customer-shard.js';
 
 /**
  * The outbox model. A message id names its customer, campaign and the occurrence it belongs to
@@ -112,11 +113,7 @@ export const DUE_SHARD_COUNT = 4;
  * each sender reads one partition (send-work.ts), so one customer's messages due together meet in one
  * sender, which sends them highest priority first (the cap goes to the better one).
  */
-export const dueShardOf = (customerId: string): string => {
-  let hash = 0;
-  for (let i = 0; i < customerId.length; i++) hash = (hash * 31 + customerId.charCodeAt(i)) >>> 0;
-  return `due#${hash % DUE_SHARD_COUNT}`;
-};
+export const dueShardOf = (customerId: string): string => `due#${customerShard(customerId, DUE_SHARD_COUNT)}`;
 
 export const allDueShards = (): string[] => Array.from({ length: DUE_SHARD_COUNT }, (_, shard) => `due#${shard}`);
 

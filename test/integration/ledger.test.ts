@@ -1,15 +1,21 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLedgerStore } from '../../functions/adapters/dynamo-ledger.js';
+import { DynamoLedgerStore, FLOOR_CHECK_SHARDS, FLOOR_CHECKS_PER_PAGE, floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
+import type { LedgerEntry } from '../../functions/core/ports.js';
 import { createTables, dynamoDbClient } from '../../functions/local/local-stack.js';
 import { endpoints, uniquePrefix } from './helpers.js';
 
 let ledger: DynamoLedgerStore;
+let db: DynamoDBDocumentClient;
+let ledgerTable: string;
 
 beforeAll(async () => {
   const dynamo = dynamoDbClient(endpoints().dynamodbEndpoint);
   const tables = await createTables(dynamo, uniquePrefix('ledger'));
-  ledger = new DynamoLedgerStore(documentClientFor(dynamo), tables.Ledger);
+  db = documentClientFor(dynamo);
+  ledgerTable = tables.Ledger;
+  ledger = new DynamoLedgerStore(db, ledgerTable);
 });
 
 /** A customer whose last capped message went on 2027-06-01, so the cap allows another from 2027-06-08. */
@@ -55,5 +61,62 @@ describe('the cap on the ledger: reserve and release are idempotent per message'
     await customerCappedOn('refused');
     expect(await ledger.reserveCap('refused', 'refused#survey#o-1', '2027-06-05', '2027-05-29')).toEqual({ taken: false, lastCappedDate: '2027-06-01' });
     expect((await ledger.get('refused'))?.lastCappedMessageId).toBe('refused#birthday#2027');
+  });
+});
+
+describe("floor checks spread over a date's shards", () => {
+  const facts = { timeZone: 'Europe/Madrid', marketingOptIn: true };
+  const storedCheck = async (customerId: string) => (await db.send(new GetCommand({ TableName: ledgerTable, Key: { customerId } }))).Item?.floorCheckDate;
+  /** Every page of a date's checks, from `after` when given. */
+  const pagesOn = async (date: string, after?: unknown) => {
+    const pages: { ids: string[]; dates: (string | undefined)[]; next?: unknown }[] = [];
+    for await (const page of ledger.floorChecksOn(date, after)) pages.push({ ids: page.items.map((entry: LedgerEntry) => entry.customerId), dates: page.items.map((entry) => entry.floorCheckDate), next: page.next });
+    return pages;
+  };
+
+  it("keeps each check in its customer's shard of the date, whichever write set it, and reads it back as the date", async () => {
+    // Act: a check set by opening the ledger, by a contact, and by the planner
+    const ids = Array.from({ length: 160 }, (_, i) => `shard-${i}`);
+    for (const id of ids) await ledger.open(id, '2027-05-01', '2027-05-31', facts);
+    await ledger.recordContact('shard-0', '2027-06-02', '2027-06-25');
+    await ledger.setFloorCheck('shard-1', '2027-06-26');
+
+    // Assess
+    expect(await storedCheck('shard-0')).toBe(floorCheckKey('2027-06-25', 'shard-0'));
+    expect(await storedCheck('shard-1')).toBe(floorCheckKey('2027-06-26', 'shard-1'));
+    expect((await ledger.get('shard-0'))?.floorCheckDate).toBe('2027-06-25');
+    const stored = await Promise.all(ids.slice(2).map(storedCheck));
+    expect(stored.every((check) => /^2027-05-31#\d\d$/.test(String(check)))).toBe(true);
+    // 158 customers over 16 shards: every shard has some, none more than twice its share.
+    const perShard = new Map<string, number>();
+    for (const check of stored) perShard.set(String(check), (perShard.get(String(check)) ?? 0) + 1);
+    expect(perShard.size).toBe(FLOOR_CHECK_SHARDS);
+    expect(Math.max(...perShard.values())).toBeLessThanOrEqual((2 * stored.length) / FLOOR_CHECK_SHARDS);
+  });
+
+  it("reads a date's own partition (checks from before the shards) and then every shard, each customer once, and goes on from any page's next", async () => {
+    // Prepare: more than a page of checks on one date kept as before the shards, a shard's worth in shards, and another date's
+    const date = '2027-07-01';
+    const unsharded = Array.from({ length: FLOOR_CHECKS_PER_PAGE + 20 }, (_, i) => `old-${i}`);
+    const sharded = Array.from({ length: 100 }, (_, i) => `new-${i}`);
+    for (const customerId of unsharded) await db.send(new PutCommand({ TableName: ledgerTable, Item: { customerId, lastContactDate: '2027-06-08', lastCappedDate: '0000-01-01', floorCheckDate: date, ...facts } }));
+    for (const id of sharded) await ledger.open(id, '2027-06-08', date, facts);
+    await ledger.open('other-date', '2027-06-08', '2027-07-02', facts);
+
+    // Act
+    const pages = await pagesOn(date);
+
+    // Assess: the date's own partition first (two pages), then the shards; every check once, as the date
+    const ids = pages.flatMap((page) => page.ids);
+    expect(ids.slice(0, unsharded.length).sort()).toEqual([...unsharded].sort());
+    expect([...ids].sort()).toEqual([...unsharded, ...sharded].sort());
+    expect(pages.flatMap((page) => page.dates).every((checkDate) => checkDate === date)).toBe(true);
+    expect(pages.length).toBe(2 + FLOOR_CHECK_SHARDS);
+    expect(pages.at(-1)!.next).toBeUndefined();
+    // From each page's next, exactly the checks after it.
+    for (let index = 0; index < pages.length - 1; index++) {
+      const rest = await pagesOn(date, pages[index]!.next);
+      expect(rest.flatMap((page) => page.ids)).toEqual(pages.slice(index + 1).flatMap((page) => page.ids));
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { FLOOR_CHECKS_PER_PAGE } from '../../functions/adapters/dynamo-ledger.js';
+import { FLOOR_CHECKS_PER_PAGE, floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
 import { watermarkKey } from '../../functions/adapters/dynamo-control.js';
 import { scanAll } from '../../functions/adapters/query-pages.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
@@ -107,9 +107,12 @@ describe('a planner run whose time runs out', () => {
     // Nobody's check moves: only where the last run stopped says what is left.
     ['keep-in-touch is off, so every check stays on the date', keepInTouchOff],
   ])("stops between two pages of one date's floor checks, and the next run goes on after the last page checked (%s)", async (_, config) => {
-    // Prepare: the same ledgers twice, more than two pages of them with their floor check today, and nothing else to plan
+    // Prepare: the same ledgers twice, their floor checks today, and nothing else to plan. Half of the
+    // checks are as a stack written before the shards kept them (the date alone): more than a page of
+    // them; the other half in the date's shards, a page each.
     const today = '2027-06-10';
     const customers = 2 * FLOOR_CHECKS_PER_PAGE + 100;
+    const writtenBeforeShards = (i: number) => i % 2 === 0;
     const setUpFloor = async (name: string) => {
       const prefix = uniquePrefix(name);
       const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock: new VirtualClock(RUN), config: async () => config });
@@ -118,7 +121,7 @@ describe('a planner run whose time runs out', () => {
         customerId: `floor-${i}`,
         lastContactDate: addDays(today, -(20 + (i % 5))),
         lastCappedDate: NEVER,
-        floorCheckDate: today,
+        floorCheckDate: writtenBeforeShards(i) ? today : floorCheckKey(today, `floor-${i}`),
         timeZone: i % 2 ? 'Europe/Bucharest' : 'America/Denver',
         marketingOptIn: true,
       }));
@@ -136,15 +139,24 @@ describe('a planner run whose time runs out', () => {
 
     // Act
     await unhurried.system.runPlanner();
-    const errors = await runHurriedUntilDone(hurried.system, 10);
+    const errors = await runHurriedUntilDone(hurried.system, 20);
 
-    // Assess: today in three runs (a page of 500 each, then the last 100), then tomorrow's (none) in a fourth
+    // Assess: today a page a run (the date's own partition in pages of 500, then each shard's), then tomorrow's (none) in one more
+    const unsharded = Array.from({ length: customers }, (_, i) => i).filter(writtenBeforeShards).length;
+    const shards = new Set(Array.from({ length: customers }, (_, i) => i).filter((i) => !writtenBeforeShards(i)).map((i) => floorCheckKey(today, `floor-${i}`)));
+    const pages = Math.ceil(unsharded / FLOOR_CHECKS_PER_PAGE) + shards.size;
+    expect(pages).toBe(2 + 16);
     const planned = await unhurried.messages();
     if (config === defaultConfig) expect(planned.length).toBeGreaterThan(customers / 2); // keep-in-touch messages, but for those held out
     expect(await hurried.messages()).toEqual(planned);
     expect(await hurried.floorChecks()).toEqual(await unhurried.floorChecks());
-    expect(hurried.system.invocations.planner).toBe(4);
-    expect(errors.map((error) => error.message)).toEqual([expect.stringContaining('dates left (birthdays 0, renewals 0, floor 1)')]);
+    expect(hurried.system.invocations.planner).toBe(pages + 1);
+    // Each scheduled run is three invocations (PLANNER_RETRIES): those that ended inside today, then the one that ended after it.
+    const scheduledRuns = Math.ceil(pages / (PLANNER_RETRIES + 1));
+    expect(errors.map((error) => error.message)).toEqual([
+      ...Array.from({ length: scheduledRuns - 1 }, () => expect.stringContaining('dates left (birthdays 0, renewals 0, floor 2)')),
+      expect.stringContaining('dates left (birthdays 0, renewals 0, floor 1)'),
+    ]);
   });
 
   it('with its whole time, plans every date in one run', async () => {

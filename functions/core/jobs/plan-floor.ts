@@ -35,6 +35,8 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
 
   result.datesLeft = await planDates(deps, datesFrom(first, last), (date) => deps.control.setPlannedThrough(FLOOR_PLANNER, date), async (date) => {
     for await (const { items: page, next } of deps.ledger.floorChecksOn(date, resume?.date === date ? resume.after : undefined)) {
+      // An empty page (most of a small cohort's shards) does nothing, so it neither ends a run nor moves where the next goes on.
+      if (page.length === 0) continue;
       if (deps.run?.mustStop()) return 'stopped';
       // The ledger carries the profile's zone and consent (copied on every profile change); only a
       // ledger written before it did needs the profile read.
