@@ -9,7 +9,7 @@ import { acknowledgeFindings } from './nag-acknowledgements.js';
 
 /** The two stacks, env-agnostic (synth needs no AWS credentials): the stateful data stack apart from the compute stack. */
 export const addStacks = (app: App, settings: DeploySettings = deploySettings) => {
-  const data = new DataStack(app, 'RetentionData', { description: 'Retention: customer records, outbox, contact ledger, control (stateful)' });
+  const data = new DataStack(app, 'RetentionData', { description: 'Retention: customer records, outbox, contact ledger, control (stateful)', settings });
   const compute = new ComputeStack(app, 'RetentionCompute', { description: 'Retention: functions, schedules, stream, mail', tables: data.tables, linkSecret: data.linkSecret, settings });
   return { data, compute };
 };

@@ -2,7 +2,8 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { tableDefinitions, tableOutputKey, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
+import { deploySettings, type DeploySettings } from '../functions/adapters/deploy-settings.js';
+import { deployedProjection, tableDefinitions, tableOutputKey, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 
 const projectionOf = (projection: TableDefinition['indexes'][number]['projection']): Pick<dynamodb.GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> =>
   projection === 'ALL'
@@ -12,6 +13,10 @@ const projectionOf = (projection: TableDefinition['indexes'][number]['projection
       : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...projection] };
 
 const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+
+export interface DataStackProps extends StackProps {
+  readonly settings?: DeploySettings;
+}
 
 /**
  * The stateful stack: the tables, built from the one description in functions/adapters/tables.ts.
@@ -23,8 +28,9 @@ export class DataStack extends Stack {
   /** Signs one-click links; kept with the data, since replacing it breaks every link already sent. */
   readonly linkSecret: secretsmanager.Secret;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: DataStackProps = {}) {
     super(scope, id, props);
+    const settings = props.settings ?? deploySettings;
     this.tables = {} as Record<TableName, dynamodb.Table>;
     for (const definition of tableDefinitions as readonly TableDefinition[]) {
       const table = new dynamodb.Table(this, definition.logicalName, {
@@ -43,7 +49,7 @@ export class DataStack extends Stack {
           indexName: index.indexName,
           partitionKey: stringKey(index.partitionKey),
           sortKey: index.sortKey ? stringKey(index.sortKey) : undefined,
-          ...projectionOf(index.projection),
+          ...projectionOf(deployedProjection(index, settings.dueIndexProjection)),
         });
       }
       this.tables[definition.logicalName as TableName] = table;

@@ -14,6 +14,13 @@ export interface DeploySettings {
     readonly planner: DailySchedule;
     readonly dispatcher: { readonly everyMinutes: number };
   };
+  /**
+   * `"all"` for a stack deployed before the `byDue` index was narrowed to what the dispatcher reads:
+   * it projected every attribute then, and DynamoDB cannot change an index's projection in place, so
+   * such a stack keeps it (3 more WCU in a message's life; docs/deploy.md). Absent: only the fields
+   * the dispatcher reads.
+   */
+  readonly dueIndexProjection?: 'all';
 }
 
 export const deploySettings: DeploySettings = cdkJson.context.retention;

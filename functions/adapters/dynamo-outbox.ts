@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { allDueShards, dueShardOf, expiryOf, newlyPlanned, type DueMessage, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
+import { allDueShards, DUE_MESSAGE_FIELDS, dueShardOf, expiryOf, newlyPlanned, type DueMessage, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
 import type { RetentionConfig } from '../core/config.js';
 import type { Outbox, PlanOutcome, SentRecord } from '../core/ports.js';
 import { messagesTable } from './tables.js';
@@ -7,6 +7,13 @@ import { isConditionFailure } from './conditions.js';
 import { queryAll } from './query-pages.js';
 import { batchGetAll } from './batch-get.js';
 
+
+/**
+ * What the dispatcher reads of a due message, asked for by name: the same fields whether `byDue`
+ * projects only these or, on a stack deployed before it was narrowed, every attribute
+ * (`dueIndexProjection`, docs/deploy.md).
+ */
+const DUE_FIELDS: readonly string[] = ['messageId', 'sendAfter', ...DUE_MESSAGE_FIELDS];
 
 /**
  * The Messages table. Every state change is a conditional write on the message's own item: creation
@@ -154,19 +161,19 @@ export class DynamoOutbox implements Outbox {
   }
 
   async due(now: Date, limit: number, shards: readonly string[] = allDueShards()): Promise<DueMessage[]> {
-    const items = await this.queryDueShards(shards, { sendAfterCondition: ' AND sendAfter <= :now', values: { ':now': now.toISOString() }, limit });
+    const items = await this.queryDueShards(shards, { sendAfterCondition: ' AND sendAfter <= :now', values: { ':now': now.toISOString() }, limit, fields: DUE_FIELDS });
     return (items as DueMessage[]).sort((a, b) => a.sendAfter.localeCompare(b.sendAfter)).slice(0, limit);
   }
 
   /** The earliest `sendAfter` of any waiting message: lets the local runner fire the dispatcher only when something can be due. */
   async nextSendAfter(): Promise<Date | undefined> {
-    const items = await this.queryDueShards(allDueShards(), { sendAfterCondition: '', limit: 1, projection: 'sendAfter' });
+    const items = await this.queryDueShards(allDueShards(), { sendAfterCondition: '', limit: 1, fields: ['sendAfter'] });
     const earliest = items.map((item) => item.sendAfter as string).sort()[0];
     return earliest === undefined ? undefined : new Date(earliest);
   }
 
   /** Waiting messages live in several `byDue` partitions; each is read in `sendAfter` order. */
-  private async queryDueShards(shards: readonly string[], query: { sendAfterCondition: string; values?: Record<string, unknown>; limit: number; projection?: string }) {
+  private async queryDueShards(shards: readonly string[], query: { sendAfterCondition: string; values?: Record<string, unknown>; limit: number; fields: readonly string[] }) {
     const pages = await Promise.all(
       shards.map((dueShard) =>
         this.client.send(
@@ -175,7 +182,9 @@ export class DynamoOutbox implements Outbox {
             IndexName: messagesTable.indexes[0].indexName,
             KeyConditionExpression: `dueShard = :shard${query.sendAfterCondition}`,
             ExpressionAttributeValues: { ':shard': dueShard, ...query.values },
-            ProjectionExpression: query.projection,
+            // By name (#f0, #f1…: some are reserved words in expressions).
+            ProjectionExpression: query.fields.map((_, i) => `#f${i}`).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(query.fields.map((field, i) => [`#f${i}`, field])),
             Limit: query.limit,
           }),
         ),

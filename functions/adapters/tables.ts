@@ -67,6 +67,13 @@ export const messagesTable = {
 } as const satisfies TableDefinition;
 
 /**
+ * An index's projection as deployed: `byDue` keeps every attribute on a stack deployed before it was
+ * narrowed (the deploy setting `dueIndexProjection`: DynamoDB cannot change a projection in place).
+ */
+export const deployedProjection = (index: IndexDefinition, dueIndexProjection?: 'all'): IndexDefinition['projection'] =>
+  index.indexName === messagesTable.indexes[0].indexName && dueIndexProjection === 'all' ? 'ALL' : index.projection;
+
+/**
  * Each customer's contact ledger: when they were last written to (the floor) and last sent a capped
  * message (the cap). The cap is enforced by a conditional write on this item.
  */

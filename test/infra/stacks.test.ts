@@ -11,8 +11,9 @@ import { deploySettings, senderAddress } from '../../functions/adapters/deploy-s
 import { tableDefinitions, type IndexDefinition, type TableDefinition, type TableName } from '../../functions/adapters/tables.js';
 import { STREAM_DELIVERY } from '../../functions/local/simulation.js';
 import { functionTimeoutSeconds, PLANNER_RETRIES } from '../../functions/core/function-timeouts.js';
-import { allDueShards } from '../../functions/core/messages.js';
+import { allDueShards, DUE_MESSAGE_FIELDS } from '../../functions/core/messages.js';
 import { buildApp } from '../../infra/app.js';
+import { DataStack } from '../../infra/data-stack.js';
 import { lambdaHandlers } from '../../scripts/lambda-bundle.js';
 import type { FunctionName } from '../../functions/local/aws-calls.js';
 import { awsCalls } from './aws-calls.js';
@@ -79,9 +80,10 @@ describe('the CDK app', () => {
   const canSendEmail = (fn: FunctionName) => statementsOf(fn).some((statement) => actionsOf(statement).includes('ses:SendEmail'));
 
   describe('data stack', () => {
+    const key = (name: string, type: 'HASH' | 'RANGE') => ({ AttributeName: name, KeyType: type });
+    const keySchema = (partitionKey: string, sortKey?: string) => [key(partitionKey, 'HASH'), ...(sortKey ? [key(sortKey, 'RANGE')] : [])];
+
     it.each(definitions.map((definition) => [definition.logicalName, definition] as const))('builds the %s table from tables.ts', (_, definition) => {
-      const key = (name: string, type: 'HASH' | 'RANGE') => ({ AttributeName: name, KeyType: type });
-      const keySchema = (partitionKey: string, sortKey?: string) => [key(partitionKey, 'HASH'), ...(sortKey ? [key(sortKey, 'RANGE')] : [])];
       data.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
@@ -111,6 +113,21 @@ describe('the CDK app', () => {
     it('has exactly the tables of tables.ts, and names each in an output', () => {
       data.resourceCountIs('AWS::DynamoDB::Table', definitions.length);
       for (const { logicalName } of tableDefinitions) data.hasOutput(`${logicalName}TableName`, { Value: { Ref: tableIds[logicalName] } });
+    });
+
+    it('keeps every attribute in byDue for a stack deployed before it was narrowed (dueIndexProjection), and changes nothing else', () => {
+      // Act: the data stack alone, with and without the setting
+      const indexesOf = (settings: typeof deploySettings) =>
+        Object.values(Template.fromStack(new DataStack(new App(), 'RetentionData', { settings })).findResources('AWS::DynamoDB::Table')).map((table) => table.Properties.GlobalSecondaryIndexes);
+      const narrow = indexesOf(deploySettings);
+      const whole = indexesOf({ ...deploySettings, dueIndexProjection: 'all' });
+
+      // Assess: byDue as it was before (every attribute), the rest as deployed today
+      const byDue = (indexes: { IndexName: string }[][]) => indexes.flat().filter((index) => index?.IndexName === 'byDue');
+      expect(byDue(whole)).toEqual([{ IndexName: 'byDue', KeySchema: keySchema('dueShard', 'sendAfter'), Projection: { ProjectionType: 'ALL' } }]);
+      expect(byDue(narrow)).toEqual([expect.objectContaining({ Projection: expectedProjection(DUE_MESSAGE_FIELDS) })]);
+      const withoutByDue = (indexes: { IndexName: string }[][]) => indexes.map((table) => table?.filter((index) => index.IndexName !== 'byDue'));
+      expect(withoutByDue(whole)).toEqual(withoutByDue(narrow));
     });
   });
 
