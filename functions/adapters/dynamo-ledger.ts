@@ -6,6 +6,7 @@ import { NEVER } from '../core/cadence.js';
 import type { CapReservation, DatePage, LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
 import { ledgerTable } from './tables.js';
 import { customerShard } from '../core/customer-shard.js';
+import { DUE_SHARD_COUNT } from '../core/messages.js';
 
 /**
  * How many floor checks a page holds: a planner run whose time runs out stops between two pages
@@ -15,12 +16,14 @@ export const FLOOR_CHECKS_PER_PAGE = 500;
 
 /**
  * How many `byFloorCheck` partitions a date is spread over. Every send moves its customer's check to a
- * date 23 days on, so a busy day's sends all write one date: in one partition that would pass
- * DynamoDB's 1,000 writes a second per partition (at 10 M customers, ~400,000 a day, bursting at
- * 09:00 local). Each customer's check is kept under `YYYY-MM-DD#NN` (NN its shard), and the planner
- * reads a date's shards one after another (docs/scale.md, "Sharding the hot keys").
+ * date 23 days on, so a busy hour's sends all write one date, as fast as the senders send. A date
+ * has as many partitions as `byDue` has shards, by the same hash: each partition then takes the writes
+ * of one sender (at most ~250 a second), below DynamoDB's 1,000 a second per partition. A customer's
+ * check is kept under `YYYY-MM-DD#NN` (NN its shard), and the planner reads a date's shards one after
+ * another (docs/scale.md, "Sharding the hot keys"). Raised with DUE_SHARD_COUNT, never lowered: the
+ * shards so far are among the new ones.
  */
-export const FLOOR_CHECK_SHARDS = 16;
+export const FLOOR_CHECK_SHARDS = DUE_SHARD_COUNT;
 
 /** The `floorCheckDate` stored for a customer's check on `date`: the date and the customer's shard. */
 export const floorCheckKey = (date: LocalDate, customerId: string): string => `${date}#${String(customerShard(customerId, FLOOR_CHECK_SHARDS)).padStart(2, '0')}`;

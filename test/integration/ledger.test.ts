@@ -87,7 +87,7 @@ describe("floor checks spread over a date's shards", () => {
     expect((await ledger.get('shard-0'))?.floorCheckDate).toBe('2027-06-25');
     const stored = await Promise.all(ids.slice(2).map(storedCheck));
     expect(stored.every((check) => /^2027-05-31#\d\d$/.test(String(check)))).toBe(true);
-    // 158 customers over 16 shards: every shard has some, none more than twice its share.
+    // 158 customers over the shards: every shard has some, none more than twice its share.
     const perShard = new Map<string, number>();
     for (const check of stored) perShard.set(String(check), (perShard.get(String(check)) ?? 0) + 1);
     expect(perShard.size).toBe(FLOOR_CHECK_SHARDS);

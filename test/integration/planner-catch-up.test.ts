@@ -1,6 +1,6 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { FLOOR_CHECKS_PER_PAGE, floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
+import { FLOOR_CHECK_SHARDS, FLOOR_CHECKS_PER_PAGE, floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
 import { watermarkKey } from '../../functions/adapters/dynamo-control.js';
 import { scanAll } from '../../functions/adapters/query-pages.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
@@ -145,7 +145,7 @@ describe('a planner run whose time runs out', () => {
     const unsharded = Array.from({ length: customers }, (_, i) => i).filter(writtenBeforeShards).length;
     const shards = new Set(Array.from({ length: customers }, (_, i) => i).filter((i) => !writtenBeforeShards(i)).map((i) => floorCheckKey(today, `floor-${i}`)));
     const pages = Math.ceil(unsharded / FLOOR_CHECKS_PER_PAGE) + shards.size;
-    expect(pages).toBe(2 + 16);
+    expect(pages).toBe(2 + FLOOR_CHECK_SHARDS);
     const planned = await unhurried.messages();
     if (config === defaultConfig) expect(planned.length).toBeGreaterThan(customers / 2); // keep-in-touch messages, but for those held out
     expect(await hurried.messages()).toEqual(planned);

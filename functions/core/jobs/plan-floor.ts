@@ -34,10 +34,20 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
   if (first > last) return result;
 
   result.datesLeft = await planDates(deps, datesFrom(first, last), (date) => deps.control.setPlannedThrough(FLOOR_PLANNER, date), async (date) => {
+    // Where the pages read so far end: where the next run goes on if this one stops here. It is kept
+    // only when the run stops (a run that fails instead reads the date again from the last point kept;
+    // a check already made is no longer there, or plans nothing new).
+    let readTo: unknown;
     for await (const { items: page, next } of deps.ledger.floorChecksOn(date, resume?.date === date ? resume.after : undefined)) {
-      // An empty page (most of a small cohort's shards) does nothing, so it neither ends a run nor moves where the next goes on.
-      if (page.length === 0) continue;
-      if (deps.run?.mustStop()) return 'stopped';
+      // An empty page (most of a small cohort's shards) has nothing to do, so it never ends a run.
+      if (page.length === 0) {
+        readTo = next;
+        continue;
+      }
+      if (deps.run?.mustStop()) {
+        if (readTo !== undefined) await deps.control.setResumePoint(FLOOR_PLANNER, { date, after: readTo });
+        return 'stopped';
+      }
       // The ledger carries the profile's zone and consent (copied on every profile change); only a
       // ledger written before it did needs the profile read.
       const withoutFacts = page.filter((entry) => entry.timeZone === undefined || entry.marketingOptIn === undefined);
@@ -69,8 +79,7 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
         if (plan.floor === 'held') result.heldByOthers++;
         else if (plan.steps.some((step) => step.kind === 'keepInTouch')) result.planned++;
       });
-      // Where the next run goes on, should this one stop before the date is done.
-      if (next !== undefined) await deps.control.setResumePoint(FLOOR_PLANNER, { date, after: next });
+      readTo = next;
       deps.run?.planned();
     }
     return 'planned';
