@@ -7,7 +7,6 @@ import { isConditionFailure } from './conditions.js';
 import { queryAll } from './query-pages.js';
 import { batchGetAll } from './batch-get.js';
 
-
 /**
  * What the dispatcher reads of a due message, asked for by name: the same fields whether `byDue`
  * projects only these or, on a stack deployed before it was narrowed, every attribute

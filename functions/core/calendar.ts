@@ -83,8 +83,10 @@ const instantOfWall = (wall: number, timeZone: string, preferredOffset?: number)
 };
 
 /** The UTC instant of a wall-clock time on a local date, in a zone. */
-export const instantAt = (date: LocalDate, time: LocalTime, timeZone: string): Date =>
-  new Date(instantOfWall(wallMs(date, Number(time.slice(0, 2)), Number(time.slice(3, 5))), timeZone));
+export const instantAt = (date: LocalDate, time: LocalTime, timeZone: string): Date => {
+  const [hour, minute] = time.split(':').map(Number);
+  return new Date(instantOfWall(wallMs(date, hour, minute), timeZone));
+};
 
 /** The first instant of a local date in a zone. */
 export const startOfLocalDay = (date: LocalDate, timeZone: string): Date => instantAt(date, '00:00', timeZone);
