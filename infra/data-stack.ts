@@ -31,6 +31,10 @@ export class DataStack extends Stack {
   constructor(scope: Construct, id: string, props: DataStackProps = {}) {
     super(scope, id, props);
     const settings = props.settings ?? deploySettings;
+    // A misspelt value would deploy the narrow index, which such a stack's update refuses: say so now.
+    if (settings.dueIndexProjection !== undefined && settings.dueIndexProjection !== 'all') {
+      throw new Error(`cdk.json retention.dueIndexProjection: '${String(settings.dueIndexProjection)}' is not "all", its only value (leave it out for a new stack)`);
+    }
     this.tables = {} as Record<TableName, dynamodb.Table>;
     for (const definition of tableDefinitions as readonly TableDefinition[]) {
       const table = new dynamodb.Table(this, definition.logicalName, {

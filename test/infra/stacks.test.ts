@@ -128,6 +128,8 @@ describe('the CDK app', () => {
       expect(byDue(narrow)).toEqual([expect.objectContaining({ Projection: expectedProjection(DUE_MESSAGE_FIELDS) })]);
       const withoutByDue = (indexes: { IndexName: string }[][]) => indexes.map((table) => table?.filter((index) => index.IndexName !== 'byDue'));
       expect(withoutByDue(whole)).toEqual(withoutByDue(narrow));
+      // Any other value is refused at synthesis, naming the setting and the value.
+      expect(() => indexesOf({ ...deploySettings, dueIndexProjection: 'ALL' as 'all' })).toThrow(`cdk.json retention.dueIndexProjection: 'ALL' is not "all"`);
     });
   });
 
