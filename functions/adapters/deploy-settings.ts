@@ -17,7 +17,7 @@ export interface DeploySettings {
   /**
    * `"all"` for a stack deployed before the `byDue` index was narrowed to what the dispatcher reads:
    * it projected every attribute then, and DynamoDB cannot change an index's projection in place, so
-   * such a stack keeps it (3 more WCU in a message's life; docs/deploy.md). Absent: only the fields
+   * such a stack keeps it (2 more WCU in a message's life; docs/deploy.md). Absent: only the fields
    * the dispatcher reads.
    */
   readonly dueIndexProjection?: 'all';
