@@ -3,7 +3,9 @@
  * claimed, its cap taken, handed over, sent and its contact recorded, through the real adapters on
  * DynamoDB Local, each write asked for its consumed capacity per table and index
  * (`ReturnConsumedCapacity: INDEXES`). The accounting in docs/scale.md comes from its output.
+ * `--due-index-projection all`: on tables as a stack deployed with that setting has them (docs/deploy.md).
  */
+import { parseArgs } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClientFor } from '../functions/adapters/runtime.js';
 import { DynamoOutbox } from '../functions/adapters/dynamo-outbox.js';
@@ -42,11 +44,18 @@ const recordCapacity = (client: DynamoDBClient, prefix: string) => {
   );
 };
 
+const { values } = parseArgs({ options: { 'due-index-projection': { type: 'string' } } });
+const dueIndexProjection = values['due-index-projection'];
+if (dueIndexProjection !== undefined && dueIndexProjection !== 'all') {
+  console.error(`--due-index-projection: '${dueIndexProjection}' is not all, its only value`);
+  process.exit(2);
+}
+
 const dynamo = await startDynamoDbLocal();
 try {
   const client = dynamoDbClient(dynamo.endpoint);
   const prefix = 'writes-';
-  const tables = await createTables(client, prefix);
+  const tables = await createTables(client, prefix, { dueIndexProjection });
   recordCapacity(client, prefix);
   const db = documentClientFor(client);
   const outbox = new DynamoOutbox(db, tables.Messages, async () => defaultConfig);
