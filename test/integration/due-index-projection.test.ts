@@ -30,17 +30,17 @@ describe('byDue projecting every attribute, as a stack deployed before it was na
 
     // Act
     const run = async (prefix: string) => {
-      const { report } = await simulate({ ...endpoints(), data: cohort(prefix), start: new Date('2027-01-01T00:00:00Z'), days: 30, config: defaultConfig, tablePrefix: prefix });
+      const { report } = await simulate({ ...endpoints(), data: cohort(prefix), start: new Date('2027-01-01T00:00:00Z'), days: 21, config: defaultConfig, tablePrefix: prefix });
       const messages = await readAllMessages(documentClientFor(dynamo), `${prefix}Messages`);
       return {
         sent: report.summary.sent,
         messages: messages.map((m) => `${m.messageId} ${m.state} ${m.sentAt ?? '-'}`).sort(),
       };
     };
-    const [fromNarrow, fromWhole] = [await run(narrow), await run(whole)];
+    const [fromNarrow, fromWhole] = await Promise.all([run(narrow), run(whole)]);
 
     // Assess
-    expect(fromNarrow.sent).toBeGreaterThan(20);
+    expect(fromNarrow.sent).toBeGreaterThan(15);
     expect(fromWhole).toEqual(fromNarrow);
   }, 180_000);
 });
