@@ -25,15 +25,18 @@ export const FLOOR_CHECKS_PER_PAGE = 500;
  */
 export const FLOOR_CHECK_SHARDS = DUE_SHARD_COUNT;
 
+/** One shard of a date's checks: `YYYY-MM-DD#NN`. */
+const floorCheckPartition = (date: LocalDate, shard: number): string => `${date}#${String(shard).padStart(2, '0')}`;
+
 /** The `floorCheckDate` stored for a customer's check on `date`: the date and the customer's shard. */
-export const floorCheckKey = (date: LocalDate, customerId: string): string => `${date}#${String(customerShard(customerId, FLOOR_CHECK_SHARDS)).padStart(2, '0')}`;
+export const floorCheckKey = (date: LocalDate, customerId: string): string => floorCheckPartition(date, customerShard(customerId, FLOOR_CHECK_SHARDS));
 
 /**
  * A date's partitions in the order the planner reads them: first the date alone, where checks written
  * before the shards existed still are (a stack deployed before; each moves to its shard when next
  * written), then its shards.
  */
-const floorCheckPartitions = (date: LocalDate): string[] => [date, ...Array.from({ length: FLOOR_CHECK_SHARDS }, (_, shard) => `${date}#${String(shard).padStart(2, '0')}`)];
+const floorCheckPartitions = (date: LocalDate): string[] => [date, ...Array.from({ length: FLOOR_CHECK_SHARDS }, (_, shard) => floorCheckPartition(date, shard))];
 
 /** A ledger item as the rest of the system sees it: its floor check a date, without the shard. */
 const entryOf = (item: Record<string, unknown>): LedgerEntry =>
