@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './batch-get.js';
 import { queryPagesWithKeys } from './query-pages.js';
 import { ignoreConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
@@ -55,6 +56,11 @@ export class DynamoLedgerStore implements LedgerStore {
   async get(customerId: string): Promise<LedgerEntry | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { customerId }, ConsistentRead: true }));
     return Item && entryOf(Item);
+  }
+
+  async getMany(customerIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
+    const items = await batchGetAll(this.client, this.tableName, [...new Set(customerIds)].map((customerId) => ({ customerId })), { consistent: true });
+    return new Map(items.map((item) => [item.customerId as string, entryOf(item)]));
   }
 
   async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate | undefined, facts: LedgerCustomerFacts): Promise<LedgerEntry> {

@@ -174,6 +174,8 @@ export type CapReservation = { readonly taken: true } | { readonly taken: false;
 
 export interface LedgerStore {
   get(customerId: string): Promise<LedgerEntry | undefined>;
+  /** The ledgers of these customers, read at once (as strongly as `get`); a customer without one is absent. */
+  getMany(customerIds: readonly string[]): Promise<Map<string, LedgerEntry>>;
   /**
    * Opens a ledger for a new customer, or keeps its contact history; either way records the profile facts.
    * `floorCheckDate` is undefined for a customer without marketing consent: a check it has is kept, none is added.

@@ -61,6 +61,7 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:UpdateItem Messages',
     'dynamodb:Query Messages/index/waitingByCustomer',
     'dynamodb:GetItem Ledger',
+    'dynamodb:BatchGetItem Ledger', // the run's keep-in-touch and survey customers' ledgers
     'dynamodb:UpdateItem Ledger',
     'dynamodb:BatchGetItem Suppressions', // is any recipient suppressed?
     'dynamodb:PutItem Suppressions', // an address SES refused for good

@@ -120,3 +120,19 @@ describe("floor checks spread over a date's shards", () => {
     }
   });
 });
+
+describe('many ledgers at once', () => {
+  it('reads each customer’s ledger as get does (its floor check a date), past 100 customers, and leaves out customers without one', async () => {
+    // Prepare: 130 customers with a ledger (more than one BatchGetItem holds), asked for with 2 unknown ones and a repeat.
+    const ids = Array.from({ length: 130 }, (_, i) => `many-${i}`);
+    for (const id of ids) await ledger.open(id, '2027-05-01', '2027-05-31', { timeZone: 'UTC', marketingOptIn: true });
+
+    // Act
+    const entries = await ledger.getMany([...ids, 'many-unknown-1', ids[0]!, 'many-unknown-2']);
+
+    // Assess
+    expect([...entries.keys()].sort()).toEqual([...ids].sort());
+    for (const id of [ids[0]!, ids[129]!]) expect(entries.get(id)).toEqual(await ledger.get(id));
+    expect(entries.get(ids[0]!)?.floorCheckDate).toBe('2027-05-31');
+  });
+});

@@ -6,7 +6,7 @@ import type { CampaignName, RetentionConfig } from '../config.js';
 import { consentBlocks } from '../consent.js';
 import { InvalidRecordError, MailFailure } from '../errors.js';
 import { nextAttemptAfter, type DueMessage } from '../messages.js';
-import type { CustomerStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../ports.js';
+import type { CustomerStore, LedgerEntry, LedgerStore, Mailer, Outbox, SuppressionStore } from '../ports.js';
 import { addressKey, suppressionOf } from '../suppression.js';
 import { capThreshold, firstCapSlot, firstSendableInstant, floorOf } from '../cadence.js';
 import { later, localDateOf } from '../calendar.js';
@@ -107,22 +107,26 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date, shards?: readon
   // Suppressed addresses among the recipients, in one read: suppression stops every message, service ones too.
   const addresses = due.map((m) => (itemOf(m.customerId, PROFILE_RECORD_KEY) as { email?: unknown } | undefined)?.email).filter((email): email is string => typeof email === 'string');
   const suppressed = addresses.length > 0 ? await deps.suppressions.suppressedAmong(addresses.map(addressKey)) : new Map<string, string>();
+  // The ledgers a keep-in-touch (was its floor met?) and a survey (its spacing) are checked against, in one read.
+  const ledgerReaders = due.filter((m) => m.campaign === 'keepInTouch' || needsSurveyFacts(m.campaign)).map((m) => m.customerId);
+  const ledgers = ledgerReaders.length > 0 ? await deps.ledger.getMany(ledgerReaders) : new Map<string, LedgerEntry>();
   const byCampaign: Partial<Record<CampaignName, Record<DispatchOutcome, number>>> = {};
   const run: RunState = { accountFault: false };
 
   const pacer = deps.pacer ?? unpaced();
-  const dispatchOne = async (message: DueMessage): Promise<DispatchOutcome> => {
+  /** `afterAnother`: this run has handled another message of the customer's, which may have changed their ledger. */
+  const dispatchOne = async (message: DueMessage, afterAnother: boolean): Promise<DispatchOutcome> => {
     if (run.accountFault) return 'held';
     // Claimed only if its send can start, at the run's rate, before the run must stop.
     const ticket = pacer.admit();
     if (!ticket) return 'held';
     try {
-      return await dispatchAdmitted(message, ticket);
+      return await dispatchAdmitted(message, ticket, afterAnother);
     } finally {
       ticket.close();
     }
   };
-  const dispatchAdmitted = async (message: DueMessage, ticket: SendTicket): Promise<DispatchOutcome> => {
+  const dispatchAdmitted = async (message: DueMessage, ticket: SendTicket, afterAnother: boolean): Promise<DispatchOutcome> => {
     const claimId = deps.newClaimId();
     const claimedAt = deps.clock();
     const leaseUntil = new Date(claimedAt.getTime() + config.dispatcher.claimLeaseMinutes * 60_000);
@@ -136,7 +140,8 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date, shards?: readon
     }
     try {
       const source = message.sourceKey ? itemOf(message.customerId, message.sourceKey) : undefined;
-      const stored = { profile: itemOf(message.customerId, PROFILE_RECORD_KEY), preferences: itemOf(message.customerId, PREFERENCES_RECORD_KEY), source, suppressed };
+      const ledger = afterAnother ? () => deps.ledger.get(message.customerId) : async () => ledgers.get(message.customerId);
+      const stored = { profile: itemOf(message.customerId, PROFILE_RECORD_KEY), preferences: itemOf(message.customerId, PREFERENCES_RECORD_KEY), source, suppressed, ledger };
       return await sendClaimed(deps, message, claimId, stored, now, run, ticket);
     } catch (error) {
       // Unknown outcome (a bug, or the record of a send failing): the claim stays. When its lease runs out the message
@@ -152,8 +157,8 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date, shards?: readon
   for (const message of due) byCustomer.set(message.customerId, [...(byCustomer.get(message.customerId) ?? []), message]);
   await forEachConcurrently([...byCustomer.entries()], deps.concurrency ?? 8, async ([customerId, messages]) => {
     let endedUnsent = false;
-    for (const message of messages.sort((a, b) => b.priority - a.priority)) {
-      const outcome = await dispatchOne(message);
+    for (const [index, message] of messages.sort((a, b) => b.priority - a.priority).entries()) {
+      const outcome = await dispatchOne(message, index > 0);
       (byCampaign[message.campaign] ??= noOutcomes())[outcome]++;
       endedUnsent ||= outcome === 'expired' || outcome === 'suppressed' || outcome === 'cancelled' || outcome === 'heldOut';
     }
@@ -174,6 +179,8 @@ interface StoredItems {
   readonly source: unknown;
   /** Suppressed address keys among the run's recipients, with their reasons. */
   readonly suppressed: ReadonlyMap<string, string>;
+  /** The customer's ledger: as read at the start of the run, or read again after another of their messages in this run (it may have recorded a contact). */
+  readonly ledger: () => Promise<LedgerEntry | undefined>;
 }
 
 /** What one message's failure tells the rest of the run. */
@@ -216,11 +223,11 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   const sourceType = message.sourceKey === undefined ? undefined : recordTypeOfKey(message.sourceKey);
   const parsedSource = sourceItem === undefined || sourceType === undefined ? undefined : parseStoredRecord(sourceItem, sourceType, now);
   const source = parsedSource?.ok ? parsedSource.record : undefined;
-  const survey = needsSurveyFacts(message.campaign) ? await surveyFactsOf(deps, customer.customerId, now) : undefined;
+  const survey = needsSurveyFacts(message.campaign) ? await surveyFactsOf(deps, customer.customerId, stored.ledger, now) : undefined;
   const gone = triggerGone(message, customer, config, { now, source, survey });
   if (gone) return finish('cancelled', gone);
   // A keep-in-touch is for one floor: a message since it began met it (and the next floor has its own).
-  const ledgerNow = message.campaign === 'keepInTouch' ? await deps.ledger.get(customer.customerId) : undefined;
+  const ledgerNow = message.campaign === 'keepInTouch' ? await stored.ledger() : undefined;
   if (ledgerNow && ledgerNow.lastContactDate > floorStartOf(message.occurrence, config.cadence)) {
     return finish('cancelled', `not needed: a message on ${ledgerNow.lastContactDate} met the floor it was for`);
   }
@@ -325,13 +332,13 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
 };
 
 /** What a survey's stop conditions are checked against: the customer's complaints as they are now, and their last survey. */
-const surveyFactsOf = async (deps: DispatchDeps, customerId: string, now: Date): Promise<SurveyFacts> => {
+const surveyFactsOf = async (deps: DispatchDeps, customerId: string, ledger: StoredItems['ledger'], now: Date): Promise<SurveyFacts> => {
   const complaints = await deps.customers.recordsOfType(customerId, 'complaint');
   const complaintOpen = complaints.some((item) => {
     const parsed = parseStoredRecord(item, 'complaint', now);
     return parsed.ok && parsed.record.type === 'complaint' && parsed.record.status === 'open';
   });
-  return { complaintOpen, lastSurveyDate: (await deps.ledger.get(customerId))?.lastSurveyDate };
+  return { complaintOpen, lastSurveyDate: (await ledger())?.lastSurveyDate };
 };
 
 /** What the e-mail says beyond the customer: the contract, the complaint, the survey's answer links. */
