@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
 import type { ConfigStore } from '../core/ports.js';
+import { keptFor } from './kept-for.js';
 
 const CONFIG_KEY = 'config';
 
@@ -60,11 +61,5 @@ export class DynamoConfigStore implements ConfigStore {
  * What handlers call: the stored configuration, read again once `ttlMs` has passed on the given clock
  * (the virtual one in a simulation), so a change reaches every handler within that time, no redeploy.
  */
-export const cachedConfig = (store: Pick<DynamoConfigStore, 'get'>, clock: () => Date, ttlMs = 60_000): (() => Promise<RetentionConfig>) => {
-  let cached: { config: RetentionConfig; readAt: number } | undefined;
-  return async () => {
-    const now = clock().getTime();
-    if (!cached || now - cached.readAt >= ttlMs || now < cached.readAt) cached = { config: await store.get(), readAt: now };
-    return cached.config;
-  };
-};
+export const cachedConfig = (store: Pick<DynamoConfigStore, 'get'>, clock: () => Date, ttlMs = 60_000): (() => Promise<RetentionConfig>) =>
+  keptFor(() => store.get(), () => clock().getTime(), () => ttlMs);

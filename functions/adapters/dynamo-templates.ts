@@ -3,6 +3,7 @@ import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@
 import { shippedTemplates } from '../core/templates/index.js';
 import { filesOfTemplateSet, templateSetFromFiles, type TemplateFiles } from '../core/templates/template-files.js';
 import type { TemplateSet } from '../core/templates/types.js';
+import { keptFor } from './kept-for.js';
 
 /**
  * The business's templates in the Control table, as versions: `templates#v000007` holds one pushed
@@ -145,14 +146,14 @@ export class DynamoTemplateStore {
  * time with nothing restarted. A version's templates never change, so only a new number is fetched.
  */
 export const cachedTemplates = (store: Pick<DynamoTemplateStore, 'activeVersion' | 'version'>, clock: () => Date, ttlMs = 60_000): (() => Promise<TemplateSet>) => {
-  let checkedAt: number | undefined;
   let current: TemplateVersion | undefined;
-  return async () => {
-    const now = clock().getTime();
-    if (current && checkedAt !== undefined && now - checkedAt < ttlMs && now >= checkedAt) return current.set;
-    const version = await store.activeVersion();
-    if (current?.version !== version) current = await store.version(version);
-    checkedAt = now;
-    return current.set;
-  };
+  return keptFor(
+    async () => {
+      const version = await store.activeVersion();
+      if (current?.version !== version) current = await store.version(version);
+      return current.set;
+    },
+    () => clock().getTime(),
+    () => ttlMs,
+  );
 };

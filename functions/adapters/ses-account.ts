@@ -2,6 +2,7 @@ import { GetAccountCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { FALLBACK_SEND_RATE, type PacingClock, type SendRate } from '../core/pacing.js';
 import type { SendPacing } from './runtime.js';
+import { keptFor } from './kept-for.js';
 import { sesFailureFacts } from './ses-mailer.js';
 
 /** How long a function instance keeps the account's rate it read; a failed read is tried again sooner. */
@@ -28,19 +29,16 @@ export const cachedAccountSendRate = (
   onFallback: (reason: string) => void,
   ttls: { readonly ttlMs?: number; readonly fallbackTtlMs?: number } = {},
 ): (() => Promise<SendRate>) => {
-  let cached: { rate: SendRate; until: number } | undefined;
-  return async () => {
-    const t = now();
-    if (cached && t < cached.until) return cached.rate;
+  const readOrFallBack = async (): Promise<SendRate> => {
     try {
-      cached = { rate: { perSecond: await read(), source: 'account' }, until: t + (ttls.ttlMs ?? SEND_RATE_TTL_MS) };
+      return { perSecond: await read(), source: 'account' };
     } catch (error) {
       const facts = sesFailureFacts(error);
       onFallback(`${facts.name}${facts.status === undefined ? '' : ` (HTTP ${facts.status})`}: ${facts.message}`);
-      cached = { rate: { perSecond: FALLBACK_SEND_RATE, source: 'fallback' }, until: t + (ttls.fallbackTtlMs ?? FALLBACK_TTL_MS) };
+      return { perSecond: FALLBACK_SEND_RATE, source: 'fallback' };
     }
-    return cached.rate;
   };
+  return keptFor(readOrFallBack, now, (rate) => (rate.source === 'account' ? (ttls.ttlMs ?? SEND_RATE_TTL_MS) : (ttls.fallbackTtlMs ?? FALLBACK_TTL_MS)));
 };
 
 /** What the dispatcher logs when it cannot read the account's rate and sends at the fallback. */
