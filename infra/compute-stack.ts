@@ -220,8 +220,8 @@ export class ComputeStack extends Stack {
     allow(this.dispatcher, ['dynamodb:PutItem'], [messages.tableArn]);
     allow(this.dispatcher, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
     allow(this.dispatcher, ['dynamodb:BatchGetItem'], [customers.tableArn]);
-    allow(this.dispatcher, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]); // the cap and the floor
-    allow(this.dispatcher, ['dynamodb:BatchGetItem'], [ledger.tableArn]); // the run's keep-in-touch and survey customers' ledgers, at once
+    // The cap and the floor; a run's keep-in-touch and survey customers' ledgers, read at once.
+    allow(this.dispatcher, ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]);
     allow(this.dispatcher, ['ses:SendEmail'], [
       sendingDomain.emailIdentityArn,
       this.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: configurationSet.configurationSetName }),
