@@ -20,21 +20,15 @@ export class DynamoControlStore implements ControlStore {
 
   async setPlannedThrough(planner: string, date: LocalDate): Promise<void> {
     // Never moves back: two overlapping runs leave the later date.
-    await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { key: watermarkKey(planner) },
-          UpdateExpression: 'SET plannedThrough = :date REMOVE resumeAfter',
-          ConditionExpression: 'attribute_not_exists(plannedThrough) OR plannedThrough < :date',
-          ExpressionAttributeValues: { ':date': date },
-        }),
-      )
-      .catch(ignoreConditionFailure);
+    await this.updateWatermark(planner, {
+      UpdateExpression: 'SET plannedThrough = :date REMOVE resumeAfter',
+      ConditionExpression: 'attribute_not_exists(plannedThrough) OR plannedThrough < :date',
+      ExpressionAttributeValues: { ':date': date },
+    });
   }
 
   async setResumePoint(planner: string, point: ResumePoint): Promise<void> {
-    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { key: watermarkKey(planner) }, UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': point } }));
+    await this.updateWatermark(planner, { UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': point } });
   }
 
   /**
@@ -42,17 +36,16 @@ export class DynamoControlStore implements ControlStore {
    * an erasure must leave their id nowhere); the planner's next run then reads that date from its start.
    */
   async forgetResumePointAt(planner: string, customerId: string): Promise<void> {
-    await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { key: watermarkKey(planner) },
-          UpdateExpression: 'REMOVE resumeAfter',
-          ConditionExpression: 'resumeAfter.#after.customerId = :id',
-          ExpressionAttributeNames: { '#after': 'after' },
-          ExpressionAttributeValues: { ':id': customerId },
-        }),
-      )
-      .catch(ignoreConditionFailure);
+    await this.updateWatermark(planner, {
+      UpdateExpression: 'REMOVE resumeAfter',
+      ConditionExpression: 'resumeAfter.#after.customerId = :id',
+      ExpressionAttributeNames: { '#after': 'after' },
+      ExpressionAttributeValues: { ':id': customerId },
+    });
+  }
+
+  /** Updates the planner's watermark item; an update whose condition does not hold changes nothing, and is no error. */
+  private async updateWatermark(planner: string, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<void> {
+    await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { key: watermarkKey(planner) }, ...update })).catch(ignoreConditionFailure);
   }
 }
