@@ -2,7 +2,7 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { deploySettings, type DeploySettings } from '../functions/adapters/deploy-settings.js';
+import { checkedDueIndexProjection, deploySettings, type DeploySettings } from '../functions/adapters/deploy-settings.js';
 import { deployedProjection, tableDefinitions, tableOutputKey, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 
 const projectionOf = (projection: TableDefinition['indexes'][number]['projection']): Pick<dynamodb.GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> =>
@@ -30,11 +30,7 @@ export class DataStack extends Stack {
 
   constructor(scope: Construct, id: string, props: DataStackProps = {}) {
     super(scope, id, props);
-    const settings = props.settings ?? deploySettings;
-    // A misspelt value would deploy the narrow index, which such a stack's update refuses: say so now.
-    if (settings.dueIndexProjection !== undefined && settings.dueIndexProjection !== 'all') {
-      throw new Error(`cdk.json retention.dueIndexProjection: '${String(settings.dueIndexProjection)}' is not "all", its only value (leave it out for a new stack)`);
-    }
+    const dueIndexProjection = checkedDueIndexProjection((props.settings ?? deploySettings).dueIndexProjection, 'cdk.json retention.dueIndexProjection');
     this.tables = {} as Record<TableName, dynamodb.Table>;
     for (const definition of tableDefinitions as readonly TableDefinition[]) {
       const table = new dynamodb.Table(this, definition.logicalName, {
@@ -53,7 +49,7 @@ export class DataStack extends Stack {
           indexName: index.indexName,
           partitionKey: stringKey(index.partitionKey),
           sortKey: index.sortKey ? stringKey(index.sortKey) : undefined,
-          ...projectionOf(deployedProjection(index, settings.dueIndexProjection)),
+          ...projectionOf(deployedProjection(index, dueIndexProjection)),
         });
       }
       this.tables[definition.logicalName as TableName] = table;

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { checkedDueIndexProjection } from '../functions/adapters/deploy-settings.js';
 import { documentClientFor } from '../functions/adapters/runtime.js';
 import { DynamoOutbox } from '../functions/adapters/dynamo-outbox.js';
 import { DynamoLedgerStore } from '../functions/adapters/dynamo-ledger.js';
@@ -45,9 +46,11 @@ const recordCapacity = (client: DynamoDBClient, prefix: string) => {
 };
 
 const { values } = parseArgs({ options: { 'due-index-projection': { type: 'string' } } });
-const dueIndexProjection = values['due-index-projection'];
-if (dueIndexProjection !== undefined && dueIndexProjection !== 'all') {
-  console.error(`--due-index-projection: '${dueIndexProjection}' is not all, its only value`);
+let dueIndexProjection: 'all' | undefined;
+try {
+  dueIndexProjection = checkedDueIndexProjection(values['due-index-projection'], '--due-index-projection');
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(2);
 }
 

@@ -25,5 +25,14 @@ export interface DeploySettings {
 
 export const deploySettings: DeploySettings = cdkJson.context.retention;
 
+/**
+ * `dueIndexProjection` as given in `where` (cdk.json, a script's option): "all" or absent. Anything else
+ * is refused, naming it: a misspelt value would deploy the narrow index, which such a stack's update refuses.
+ */
+export const checkedDueIndexProjection = (value: unknown, where: string): 'all' | undefined => {
+  if (value === undefined || value === 'all') return value;
+  throw new Error(`${where}: '${String(value)}' is not "all", its only value (leave it out for a new stack)`);
+};
+
 /** The address e-mails are sent from (on the verified domain); the name shown with it is the configuration's `brand.senderName`. */
 export const senderAddress = (settings: DeploySettings = deploySettings): string => `${settings.senderLocalPart}@${settings.mailDomain}`;
