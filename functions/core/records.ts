@@ -305,6 +305,8 @@ export interface NdjsonLine {
   readonly at?: Date;
   /** A customer whose line had no `marketingOptIn`: the record carries the default it was given. */
   readonly consentDefaulted?: true;
+  /** A customer whose line had no `createdAt`: the record carries the time it was read (an old file's line looks the same). */
+  readonly createdAtDefaulted?: true;
 }
 
 export interface NdjsonRejection extends RecordRejection {
@@ -361,8 +363,16 @@ export const parseNdjson = (text: string, now: Date, options: NdjsonOptions = {}
       rejected.push({ line, ...result.rejection });
       return;
     }
-    const consentDefaulted = result.record.type === 'customer' && (raw as Record<string, unknown>).marketingOptIn === undefined;
-    records.push({ line, record: result.record, ...(at === undefined ? {} : { at: new Date(at as string) }), ...(consentDefaulted ? { consentDefaulted } : {}) });
+    const written = raw as Record<string, unknown>;
+    const consentDefaulted = result.record.type === 'customer' && written.marketingOptIn === undefined;
+    const createdAtDefaulted = result.record.type === 'customer' && written.createdAt === undefined;
+    records.push({
+      line,
+      record: result.record,
+      ...(at === undefined ? {} : { at: new Date(at as string) }),
+      ...(consentDefaulted ? { consentDefaulted } : {}),
+      ...(createdAtDefaulted ? { createdAtDefaulted } : {}),
+    });
     warnings.push(...warningsOf(result.record).map((warning) => ({ line, ...warning })));
   });
   return { records, rejected, warnings };

@@ -1,6 +1,6 @@
 import type { CustomerStore, ErasureStore } from '../ports.js';
 import { erasedRecordReason } from '../erasure.js';
-import { parseNdjson, recordKeyOf, recordNameOf, type NdjsonLine, type NdjsonRejection, type NdjsonWarning } from '../records.js';
+import { parseNdjson, recordKeyOf, recordNameOf, type BusinessRecord, type NdjsonLine, type NdjsonRejection, type NdjsonWarning } from '../records.js';
 import { storageProblemOf, UnwritableRecordsError } from '../stored-record.js';
 
 export interface ImportOptions {
@@ -94,12 +94,16 @@ const withoutErasedCustomers = async (customers: CustomerStore, erasures: Erasur
   const stored = await customers.getProfiles([...receipts.keys()]);
   const profileOf = new Map<string, { createdAt?: unknown }>();
   for (const [customerId, profile] of stored) profileOf.set(customerId, profile as { createdAt?: unknown });
+  // Judged as written: a customer line without createdAt was given the import's time, which is no proof of a return.
+  const asWritten = (line: NdjsonLine): { type: BusinessRecord['type']; customerId: string; createdAt?: unknown } =>
+    line.createdAtDefaulted ? { ...line.record, createdAt: undefined } : line.record;
   // A customer line that registers them again makes the file's other records of theirs welcome.
-  for (const { record } of lines) {
+  for (const line of lines) {
+    const record = asWritten(line);
     if (record.type === 'customer' && erasedRecordReason(record, receipts.get(record.customerId)) === undefined) profileOf.set(record.customerId, record);
   }
   return lines.filter((line) => {
-    const reason = erasedRecordReason(line.record as { type: 'customer'; customerId: string; createdAt?: unknown }, receipts.get(line.record.customerId), profileOf.get(line.record.customerId));
+    const reason = erasedRecordReason(asWritten(line), receipts.get(line.record.customerId), profileOf.get(line.record.customerId));
     if (reason === undefined) return true;
     rejected.push({ line: line.line, record: recordNameOf(line.record), field: line.record.type === 'customer' ? 'createdAt' : 'customerId', reason: `${line.record.type}: ${reason}` });
     return false;

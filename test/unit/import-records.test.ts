@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { erasureKeyOf, type ErasureReceipt } from '../../functions/core/erasure.js';
+import { importNdjson } from '../../functions/core/jobs/import-records.js';
+import type { CustomerStore, ErasureStore } from '../../functions/core/ports.js';
+import type { BusinessRecord } from '../../functions/core/records.js';
+
+const erasedAt = '2027-03-12T08:00:00.000Z';
+const receipt: ErasureReceipt = { customerHash: erasureKeyOf('c-1'), erasedAt, requestedAt: erasedAt, requestedBy: 'command' };
+const erasures = { receiptsOf: async (ids: readonly string[]) => new Map(ids.includes('c-1') ? [['c-1', receipt]] : []) } as unknown as ErasureStore;
+
+/** The customer table as the import uses it: what it was given, and no stored profiles (the customer was erased). */
+const customerTable = () => {
+  const written: BusinessRecord[] = [];
+  const store = { putRecords: async (records: readonly BusinessRecord[]) => void written.push(...records), getProfiles: async () => new Map() } as unknown as CustomerStore;
+  return { store, written };
+};
+
+const line = (record: Record<string, unknown>) => JSON.stringify(record);
+const oldFile = [
+  line({ type: 'customer', customerId: 'c-1', email: 'a@example.com', timeZone: 'UTC', birthday: '1990-05-01', marketingOptIn: true }),
+  line({ type: 'contract', contractId: 'k-1', customerId: 'c-1', endsOn: '2027-05-20' }),
+  line({ type: 'contract', contractId: 'k-2', customerId: 'c-2', endsOn: '2027-06-01' }),
+].join('\n');
+
+describe('importNdjson and erased customers', () => {
+  it('refuses an old file\'s customer line without createdAt imported after the erasure, and the records it would have brought back; the others go through', async () => {
+    const { store, written } = customerTable();
+    const result = await importNdjson(store, oldFile, new Date('2027-04-01T10:00:00Z'), { defaultMarketingOptIn: false, erasures });
+    expect(result.rejected.map(({ line, field }) => [line, field])).toEqual([[1, 'createdAt'], [2, 'customerId']]);
+    expect(result.rejected[0]!.reason).toBe(`customer: customer c-1 was erased at ${erasedAt}; a customer record registers them again only with createdAt later than that`);
+    expect(written.map((record) => record.customerId)).toEqual(['c-2']);
+  });
+
+  it('welcomes the customer back with a createdAt later than the erasure, and their other records with them', async () => {
+    const { store, written } = customerTable();
+    const back = oldFile.replace('"marketingOptIn":true', '"marketingOptIn":true,"createdAt":"2027-03-20T10:00:00Z"');
+    const result = await importNdjson(store, back, new Date('2027-04-01T10:00:00Z'), { defaultMarketingOptIn: false, erasures });
+    expect(result.rejected).toEqual([]);
+    expect(written.map((record) => `${record.type} ${record.customerId}`)).toEqual(['customer c-1', 'contract c-1', 'contract c-2']);
+  });
+});
