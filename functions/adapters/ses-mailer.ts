@@ -31,7 +31,7 @@ export const sesFailureTable: readonly { readonly kind: MailFailureKind; readonl
   },
   {
     kind: 'account',
-    when: 'the sending account or its setup (AccessDenied, SendingPaused, AccountSuspended, MailFromDomainNotVerified, NotFound such as a missing configuration set, an identity not verified in the SES sandbox, invalid or expired credentials, HTTP 401/403)',
+    when: 'the sending account or its setup (AccessDenied, SendingPaused, AccountSuspended, MailFromDomainNotVerified, NotFound such as a missing configuration set, a MessageRejected about an identity not verified in the SES sandbox or sending paused or suspended, invalid or expired credentials, HTTP 401/403)',
     matches: (f) =>
       names(
         'AccessDeniedException',
@@ -49,12 +49,14 @@ export const sesFailureTable: readonly { readonly kind: MailFailureKind; readonl
       )(f) ||
       f.status === 401 ||
       f.status === 403 ||
-      (f.name === 'MessageRejected' && /not verified/i.test(f.message)),
+      // SES words an account paused or suspended as MessageRejected too (the v1 API always did).
+      (f.name === 'MessageRejected' && /not verified|paused|suspended|account|configuration set/i.test(f.message)),
   },
   {
     kind: 'address',
-    when: "the recipient's address refused for good (MessageRejected, or a BadRequestException about the address)",
-    matches: (f) => f.name === 'MessageRejected' || (f.name === 'BadRequestException' && /address|recipient|domain/i.test(f.message)),
+    when: "the recipient's address refused for good (a MessageRejected or BadRequestException about the address)",
+    // Only an answer about the address blames it: a MessageRejected for the content is ours to mend (the next row).
+    matches: (f) => ['MessageRejected', 'BadRequestException'].includes(f.name) && /address|recipient|mailbox|blacklist/i.test(f.message),
   },
   {
     kind: 'account',

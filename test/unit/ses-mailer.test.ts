@@ -38,6 +38,10 @@ describe('what an SES failure means for the message', () => {
     ['MessageRejected', 400, 'Email address is not verified. The following identities failed the check in region EU-WEST-1: ana@example.com'],
     ['UnrecognizedClientException', 400, 'The security token included in the request is invalid.'],
     ['BadRequestException', 400, 'Tag value contains invalid characters'],
+    ['MessageRejected', 400, 'Sending paused for this account. For more information, please check the AWS SES console.'],
+    ['MessageRejected', 400, 'Sending suspended for this account. For more information, please check the AWS SES console.'],
+    ['MessageRejected', 400, 'Email sending for the configuration set retention is paused.'],
+    ['MessageRejected', 400, 'The message contains invalid content.'],
   ])('%s is a fault of the sending account: the message is held, never suppressed', (name, status, message) => {
     expect(classifySesError(sesError(name, status, message)).kind).toBe('account');
   });
