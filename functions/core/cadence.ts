@@ -24,6 +24,31 @@ export const firstSendableInstant = (from: Date, timeZone: string, cadence: Cade
   return opensToday > from ? opensToday : instantAt(addDays(today, 1), cadence.quietHours.end, timeZone);
 };
 
+/** When the last stretch of sending hours before `deadline` ends: the deadline itself, or the start of the quiet hours it falls in. */
+export const sendingEndsBy = (deadline: Date, timeZone: string, cadence: Cadence): Date => {
+  const time = localTimeOf(deadline, timeZone);
+  const quiet = cadence.quietHours;
+  if (!inQuietHours(time, quiet)) return deadline;
+  const date = localDateOf(deadline, timeZone);
+  // Quiet hours that wrap midnight (20:00–09:00) began the evening before when it is early morning.
+  return instantAt(quiet.start > quiet.end && time < quiet.end ? addDays(date, -1) : date, quiet.start, timeZone);
+};
+
+/** How long before sending ends a message's last try falls: a dispatcher run or two late still finds it sendable. */
+const LAST_TRY_LEAD_MS = 5 * 60_000;
+
+/**
+ * When a message that failed for now (or waits out a pause) is tried again: after its backoff, outside
+ * quiet hours; when that would pass its deadline, once more shortly before sending ends for it, so a
+ * fault mended in the meantime still gets it out; null when that moment has passed too (it expires).
+ */
+export const retryInstant = (backoff: Date, now: Date, deadline: Date, timeZone: string, cadence: Cadence): Date | null => {
+  const next = firstSendableInstant(backoff, timeZone, cadence);
+  if (next < deadline) return next;
+  const lastTry = firstSendableInstant(new Date(sendingEndsBy(deadline, timeZone, cadence).getTime() - LAST_TRY_LEAD_MS), timeZone, cadence);
+  return lastTry > now && lastTry < deadline ? lastTry : null;
+};
+
 /** The latest capped send date that still allows a capped message on `today`. */
 export const capThreshold = (today: LocalDate, cadence: Cadence): LocalDate => addDays(today, -cadence.minDaysBetween);
 

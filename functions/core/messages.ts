@@ -119,17 +119,11 @@ export const allDueShards = (): string[] => Array.from({ length: DUE_SHARD_COUNT
 
 /**
  * When to try again after a transient failure: exponential backoff from the first delay up to the
- * longest, or null when that would pass the deadline (the message then expires).
+ * longest (cadence.ts `retryInstant` keeps it outside quiet hours and before the deadline).
  */
-export const nextAttemptAfter = (
-  attempts: number,
-  now: Date,
-  deadline: Date,
-  settings: { readonly retryFirstDelayMinutes: number; readonly retryMaxDelayMinutes: number },
-): Date | null => {
+export const nextAttemptAfter = (attempts: number, now: Date, settings: { readonly retryFirstDelayMinutes: number; readonly retryMaxDelayMinutes: number }): Date => {
   const delayMinutes = Math.min(settings.retryFirstDelayMinutes * 2 ** Math.max(0, attempts - 1), settings.retryMaxDelayMinutes);
-  const next = new Date(now.getTime() + delayMinutes * 60_000);
-  return next < deadline ? next : null;
+  return new Date(now.getTime() + delayMinutes * 60_000);
 };
 
 const SECONDS_PER_DAY = 86_400;

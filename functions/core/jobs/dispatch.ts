@@ -8,7 +8,7 @@ import { InvalidRecordError, MailFailure } from '../errors.js';
 import { nextAttemptAfter, type DueMessage } from '../messages.js';
 import type { CustomerStore, LedgerEntry, LedgerStore, Mailer, Outbox, SuppressionStore } from '../ports.js';
 import { addressKey, suppressionOf } from '../suppression.js';
-import { capThreshold, firstCapSlot, firstSendableInstant, floorOf } from '../cadence.js';
+import { capThreshold, firstCapSlot, firstSendableInstant, floorOf, retryInstant } from '../cadence.js';
 import { later, localDateOf } from '../calendar.js';
 import { customerFromItem, parseStoredRecord, PROFILE_RECORD_KEY, recordTypeOfKey, type BusinessRecord, type Customer } from '../records.js';
 import { renderEmail, templateOf, type RenderContext } from '../templates/index.js';
@@ -246,9 +246,8 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   };
   /** Back to wait (backoff) for something that may pass (a mail service failure, a pause), or expired when that is past the deadline. */
   const retryLater = async (reasons: { readonly waiting: string; readonly expired: string }, outcome: 'retrying' | 'paused' = 'retrying'): Promise<DispatchOutcome> => {
-    const backoff = nextAttemptAfter(message.attempts + 1, now, deadline, config.dispatcher);
-    const retryAt = backoff && firstSendableInstant(backoff, timeZone, cadence);
-    if (!retryAt || retryAt >= deadline) return finish('expired', reasons.expired);
+    const retryAt = retryInstant(nextAttemptAfter(message.attempts + 1, now, config.dispatcher), now, deadline, timeZone, cadence);
+    if (!retryAt) return finish('expired', reasons.expired);
     await outbox.release(message.messageId, claimId, { state: 'planned', sendAfter: retryAt, reason: reasons.waiting }, now);
     return outcome;
   };
