@@ -12,6 +12,9 @@ export interface SesFailureFacts {
   readonly message: string;
 }
 
+/** How the SDK's HTTP handler words a connection it could not make in time (nothing was sent; a request timeout after connecting stays ambiguous). */
+export const CONNECTION_NOT_MADE = /did not establish a connection/i;
+
 const names = (...list: string[]) => (f: SesFailureFacts) => list.includes(f.name);
 
 /**
@@ -26,8 +29,8 @@ export const sesFailureTable: readonly { readonly kind: MailFailureKind; readonl
   },
   {
     kind: 'refused',
-    when: 'no connection (ECONNREFUSED, ENOTFOUND, EAI_AGAIN): the request never reached SES',
-    matches: (f) => ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(f.code ?? ''),
+    when: 'no connection (ECONNREFUSED, ENOTFOUND, EAI_AGAIN, no connection made within connectionTimeout): the request never reached SES',
+    matches: (f) => ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(f.code ?? '') || (f.name === 'TimeoutError' && CONNECTION_NOT_MADE.test(f.message)),
   },
   {
     kind: 'account',

@@ -19,6 +19,14 @@ describe('what an SES failure means for the message', () => {
     expect(classifySesError(networkError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:443')).kind).toBe('refused');
   });
 
+  it('a connection not made within connectionTimeout is a refusal, worded as the SDK that ships words it; a request timeout after connecting stays ambiguous', () => {
+    const shipped = readFileSync(new URL('../../node_modules/@smithy/node-http-handler/dist-es/set-connection-timeout.js', import.meta.url), 'utf8');
+    const wording = /new Error\(`([^`]*)`\)/.exec(shipped)![1]!.replace('${timeoutInMs}', '5000');
+    expect(classifySesError(Object.assign(new Error(wording), { name: 'TimeoutError' })).kind).toBe('refused');
+    const requestTimeout = '@smithy/node-http-handler - [ERROR] a request has exceeded the configured 30000 ms requestTimeout.';
+    expect(classifySesError(Object.assign(new Error(requestTimeout), { name: 'TimeoutError', code: 'ETIMEDOUT' })).kind).toBe('ambiguous');
+  });
+
   it.each([
     ['a timeout', Object.assign(new Error('Connection timed out after 30000 ms'), { name: 'TimeoutError' })],
     ['a reset connection', networkError('ECONNRESET', 'socket hang up')],
