@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { allDueShards, DUE_MESSAGE_FIELDS, dueShardOf, expiryOf, newlyPlanned, type DueMessage, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
 import type { RetentionConfig } from '../core/config.js';
-import type { Outbox, PlanOutcome, SentRecord } from '../core/ports.js';
+import type { ClaimResult, Outbox, PlanOutcome, SentRecord } from '../core/ports.js';
 import { messagesTable } from './tables.js';
 import { isConditionFailure } from './conditions.js';
 import { queryAll } from './query-pages.js';
@@ -192,9 +192,9 @@ export class DynamoOutbox implements Outbox {
     return pages.flatMap((page) => page.Items ?? []);
   }
 
-  async claim(messageId: string, claimId: string, now: Date, leaseUntil: Date): Promise<boolean> {
+  async claim(messageId: string, claimId: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { messageId },
@@ -212,9 +212,11 @@ export class DynamoOutbox implements Outbox {
             ':leaseUntil': leaseUntil.toISOString(),
             ':now': now.toISOString(),
           },
+          // The state it was taken from (no extra capacity): `sending` is a claim whose run stopped part-way.
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
-      return true;
+      return Attributes?.state === 'sending' ? 'reclaimed' : 'claimed';
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw error;

@@ -45,6 +45,9 @@ export interface CustomerStore {
 
 export type PlanOutcome = 'planned' | 'updated' | 'unchanged';
 
+/** What a claim got: nothing, a waiting message, or one whose earlier claimer stopped part-way. */
+export type ClaimResult = false | 'claimed' | 'reclaimed';
+
 export interface Outbox {
   /** Creates the message unless its id exists. */
   plan(message: PlannedMessage, now: Date): Promise<PlanOutcome>;
@@ -70,11 +73,11 @@ export interface Outbox {
   due(now: Date, limit: number, shards?: readonly string[]): Promise<DueMessage[]>;
   /**
    * Takes a message for sending until `leaseUntil`: a waiting one, or one whose claimer stopped before
-   * handing it to the mail service and whose lease has run out. False when another worker has it, or
-   * it is no longer to be sent. A claimed message stays findable by `due` until it ends, and can be
-   * taken again once its lease runs out.
+   * handing it to the mail service and whose lease has run out (`reclaimed`: that run may have taken
+   * the customer's cap for it). False when another worker has it, or it is no longer to be sent. A
+   * claimed message stays findable by `due` until it ends, and can be taken again once its lease runs out.
    */
-  claim(messageId: string, claimId: string, now: Date, leaseUntil: Date): Promise<boolean>;
+  claim(messageId: string, claimId: string, now: Date, leaseUntil: Date): Promise<ClaimResult>;
   /** Records, before the mail service is called, that this claim is about to send: from here on it is never sent again. */
   markHandedOver(messageId: string, claimId: string, now: Date): Promise<void>;
   /**

@@ -190,7 +190,17 @@ describe('a dispatcher that stops half-way', () => {
   });
 
   it('before handing a message over: the cap goes back, its claim lapses and it is sent once, by the next run', async () => {
-    const { system, clock, prefix, greetings, emails } = await setUp('crash', undefined, { wrapOutbox: stoppingAt('markHandedOver', (id) => id.includes('-a#')) });
+    // What each claim of a's greeting got: the next run's tells that the message was taken from a run that stopped.
+    const claimsOfA: unknown[] = [];
+    const recordingClaims = (outbox: Outbox): Outbox =>
+      Object.assign(Object.create(outbox) as Outbox, {
+        claim: async (...args: Parameters<Outbox['claim']>) => {
+          const claimed = await outbox.claim(...args);
+          if (args[0].includes('-a#')) claimsOfA.push(claimed);
+          return claimed;
+        },
+      });
+    const { system, clock, prefix, greetings, emails } = await setUp('crash', undefined, { wrapOutbox: (outbox) => recordingClaims(stoppingAt('markHandedOver', (id) => id.includes('-a#'))(outbox)) });
     clock.set(new Date('2027-06-12T09:00:00Z'));
     await system.runDispatcher(); // claims a's greeting, takes the cap, then stops before the mail service
     expect((await greetings())[0]!.slice(0, 2)).toEqual(['a', 'sending']);
@@ -204,6 +214,7 @@ describe('a dispatcher that stops half-way', () => {
     await system.runDispatcher();
     expect((await greetings())[0]).toEqual(['a', 'sent', null]);
     expect(await emails()).toHaveLength(3);
+    expect(claimsOfA).toEqual(['claimed', false, 'reclaimed']);
   });
 
   it('a run slower than its lease hands nothing over once the lease has run out: the message goes once, by a later run', async () => {

@@ -85,7 +85,7 @@ describe('ended messages expire', () => {
     // A claimed message carrying an expiry (as one written by hand might), given back by the dispatcher.
     await documentClient().send(new UpdateCommand({ TableName: system.tables.Messages, Key: { messageId: planned(3).messageId }, UpdateExpression: 'SET expiresAt = :stale', ExpressionAttributeValues: { ':stale': 1 } }));
     const claimedAt = new Date('2027-06-11T09:00:00Z');
-    expect(await outbox.claim(planned(3).messageId, 'claim-1', claimedAt, new Date(claimedAt.getTime() + 600_000))).toBe(true);
+    expect(await outbox.claim(planned(3).messageId, 'claim-1', claimedAt, new Date(claimedAt.getTime() + 600_000))).toBe('claimed');
     await outbox.release(planned(3).messageId, 'claim-1', { state: 'planned', sendAfter: new Date('2027-06-11T09:05:00Z'), reason: 'SES throttled' }, claimedAt);
 
     // Assess

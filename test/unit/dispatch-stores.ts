@@ -24,7 +24,7 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
   for (const item of extraItems) items.set(`${String(item.customerId)}|${String(item.recordKey)}`, item);
   const ledgers = new Map<string, LedgerEntry>();
   for (const m of planned) ledgers.set(m.customerId, { customerId: m.customerId, lastContactDate: '2027-06-01', lastCappedDate: NEVER, openedOn: '2027-01-01', timeZone: 'UTC', marketingOptIn: true });
-  const calls = { reserveCap: [] as string[], recordContact: [] as string[], waitingFor: [] as string[], ledgerReads: [] as string[] };
+  const calls = { reserveCap: [] as string[], releaseCap: [] as string[], recordContact: [] as string[], waitingFor: [] as string[], ledgerReads: [] as string[] };
   const sentEmails: OutgoingEmail[] = [];
   const update = (messageId: string, fields: Record<string, unknown>): void => {
     messages.set(messageId, { ...messages.get(messageId)!, ...fields });
@@ -39,10 +39,14 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
     },
     reschedule: async ({ messageId }, slot) => update(messageId, { ...slot, sendAfter: slot.sendAfter.toISOString() }),
     endWaiting: async (messageId, state, reason) => update(messageId, { state, reason }),
-    due: async (at, limit) => [...messages.values()].filter((m) => (m.state === 'planned' || m.state === 'deferred') && Date.parse(m.sendAfter) <= at.getTime()).slice(0, limit),
-    claim: async (messageId, claimId) => {
-      update(messageId, { state: 'sending', claimId });
-      return true;
+    due: async (at, limit) =>
+      [...messages.values()]
+        .filter((m) => ((m.state === 'planned' || m.state === 'deferred') && Date.parse(m.sendAfter) <= at.getTime()) || (m.state === 'sending' && Date.parse(String(m.claimedUntil)) <= at.getTime() && m.handedOverAt === undefined))
+        .slice(0, limit),
+    claim: async (messageId, claimId, _now, leaseUntil) => {
+      const before = messages.get(messageId)!.state;
+      update(messageId, { state: 'sending', claimId, claimedUntil: leaseUntil.toISOString() });
+      return before === 'sending' ? 'reclaimed' : 'claimed';
     },
     markHandedOver: async (messageId, _claimId, at) => update(messageId, { handedOverAt: at.toISOString() }),
     settleUnconfirmed: async () => undefined,
@@ -69,7 +73,11 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
       ledgers.set(customerId, { ...entry, lastCappedDate: today, lastCappedMessageId: messageId });
       return { taken: true };
     },
-    releaseCap: async () => undefined,
+    releaseCap: async (customerId, messageId) => {
+      calls.releaseCap.push(messageId);
+      const entry = ledgers.get(customerId)!;
+      if (entry.lastCappedMessageId === messageId) ledgers.set(customerId, { ...entry, lastCappedDate: NEVER, lastCappedMessageId: undefined });
+    },
     recordContact: async (customerId, today) => {
       calls.recordContact.push(customerId);
       ledgers.set(customerId, { ...ledgers.get(customerId)!, lastContactDate: today });

@@ -130,7 +130,8 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date, shards?: readon
     const claimId = deps.newClaimId();
     const claimedAt = deps.clock();
     const leaseUntil = new Date(claimedAt.getTime() + config.dispatcher.claimLeaseMinutes * 60_000);
-    if (!(await deps.outbox.claim(message.messageId, claimId, claimedAt, leaseUntil))) {
+    const claimed = await deps.outbox.claim(message.messageId, claimId, claimedAt, leaseUntil);
+    if (!claimed) {
       // Not to be taken: another run has it, it has ended, or its claimer handed it to the mail service and
       // stopped before recording the result (its lease run out): then it is never sent again.
       const handedOverAt = await deps.outbox.settleUnconfirmed(message.messageId, deps.clock());
@@ -139,6 +140,9 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date, shards?: readon
       return 'unconfirmed';
     }
     try {
+      // Taken over from a run that stopped part-way: a cap that run took for it goes back first (this run
+      // takes it afresh if the message goes now), or a message that ends unsent would hold it for a week.
+      if (claimed === 'reclaimed' && message.countsTowardCap) await deps.ledger.releaseCap(message.customerId, message.messageId);
       const source = message.sourceKey ? itemOf(message.customerId, message.sourceKey) : undefined;
       const ledger = afterAnother ? () => deps.ledger.get(message.customerId) : async () => ledgers.get(message.customerId);
       const stored = { profile: itemOf(message.customerId, PROFILE_RECORD_KEY), preferences: itemOf(message.customerId, PREFERENCES_RECORD_KEY), source, suppressed, ledger };
