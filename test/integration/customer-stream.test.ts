@@ -51,6 +51,63 @@ describe('customer profiles written straight into the table by a business system
   });
 });
 
+describe('records written before their customer profile', () => {
+  it('are planned when the profile arrives, though the daily planner has read their dates already', async () => {
+    // Prepare: the daily planner has run today (its horizon read); a late joiner's records come first.
+    const prefix = uniquePrefix('before-profile');
+    const customerId = `${prefix}lee`;
+    const clock = new VirtualClock(new Date('2027-05-01T00:00:00Z'));
+    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
+    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+    const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: system.tables.Customers, Item: { customerId, ...item } }));
+    await system.runPlanner();
+    await put({ recordKey: 'contract#k-1', type: 'contract', contractId: 'k-1', endsOn: '2027-05-31' });
+    await put({ recordKey: 'complaint#q-1', type: 'complaint', complaintId: 'q-1', openedAt: '2027-04-30T20:00:00Z' });
+    await put({ recordKey: 'interaction#i-1', type: 'interaction', interactionId: 'i-1', completedAt: '2027-04-30T18:00:00Z' });
+    await system.drainStreams();
+    expect(await readAllMessages(db, system.tables.Messages).then((all) => all.filter((m) => m.customerId === customerId))).toEqual([]);
+
+    // Act: the profile.
+    await put({ recordKey: 'customer', type: 'customer', email: `${customerId}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', marketingOptIn: true });
+    await system.drainStreams();
+
+    // Assess: the renewal reminders inside the horizon, the complaint's follow-ups and the survey.
+    const planned = (await readAllMessages(db, system.tables.Messages)).filter((m) => m.customerId === customerId);
+    const bySource = (campaign: string) => planned.filter((m) => m.campaign === campaign).map((m) => m.sourceKey);
+    expect(bySource('renewal').length).toBeGreaterThan(0);
+    expect(new Set(bySource('renewal'))).toEqual(new Set(['contract#k-1']));
+    expect(bySource('complaintFollowUp').length).toBeGreaterThan(0);
+    expect(new Set(bySource('complaintFollowUp'))).toEqual(new Set(['complaint#q-1']));
+    expect(bySource('survey')).toEqual(['interaction#i-1']);
+    expect(system.parked).toEqual([]);
+  });
+
+  it('are re-timed when the profile moves to another time zone: a renewal reminder goes at 09:00 where the customer now lives', async () => {
+    // Prepare: a customer in Tokyo whose contract ends on 4 April; its 30-day reminder (5 March) is inside the horizon.
+    const prefix = uniquePrefix('moved');
+    const customerId = `${prefix}kei`;
+    const clock = new VirtualClock(new Date('2027-02-20T00:00:00Z'));
+    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
+    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+    const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: system.tables.Customers, Item: { customerId, ...item } }));
+    const profile = { recordKey: 'customer', type: 'customer', email: `${customerId}@example.com`, timeZone: 'Asia/Tokyo', locale: 'en', marketingOptIn: true };
+    await put(profile);
+    await put({ recordKey: 'contract#k-1', type: 'contract', contractId: 'k-1', endsOn: '2027-04-04' });
+    await system.drainStreams();
+    const reminder = async () => (await readAllMessages(db, system.tables.Messages)).find((m) => m.customerId === customerId && m.campaign === 'renewal')!;
+    expect([(await reminder()).dueAt, (await reminder()).timeZone]).toEqual(['2027-03-05T00:00:00.000Z', 'Asia/Tokyo']);
+
+    // Act: the customer moves to New York.
+    clock.set(new Date('2027-02-25T00:00:00Z'));
+    await put({ ...profile, timeZone: 'America/New_York' });
+    await system.drainStreams();
+
+    // Assess: 09:00 in New York on 5 March (UTC−5), its deadline the contract's end there.
+    const moved = await reminder();
+    expect([moved.dueAt, moved.deadline, moved.timeZone, moved.state]).toEqual(['2027-03-05T14:00:00.000Z', '2027-04-04T04:00:00.000Z', 'America/New_York', 'planned']);
+  });
+});
+
 describe('stream order when a record fails', () => {
   it('applies a complaint resolved only after its opened version, which failed once, went through on the retry', async () => {
     // Prepare: planning the complaint's "how did we do?" is throttled once (the opened version's record is

@@ -38,7 +38,7 @@ export const contractChanged = async (deps: ContractChangedDeps, key: RecordKey,
     return;
   }
   const customer = customerOf(current.profile, now);
-  if (customer === undefined) return; // the profile's own arrival plans nothing for contracts; the daily planner will
+  if (customer === undefined) return; // the profile's arrival plans it (customer-changed.ts)
   // A reminder already waiting moves with the contract's end, wherever that falls: its id is the
   // contract and offset, so leaving it on the old date would block the new one for good.
   const waitingIds = new Set(waiting.map((m) => m.messageId));

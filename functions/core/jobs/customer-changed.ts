@@ -4,9 +4,20 @@ import { floorOf } from '../cadence.js';
 import { hasMarketingConsent } from '../consent.js';
 import { localDateOf } from '../calendar.js';
 import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
-import { customerFromItem } from '../records.js';
+import { InvalidRecordError } from '../errors.js';
+import { customerFromItem, recordKeyOf, type BusinessRecord, type RecordType } from '../records.js';
+import { contractChanged } from './contract-changed.js';
 import { readCurrent, type RecordKey } from './current-record.js';
+import { complaintChanged, interactionChanged, surveyAnswered } from './feedback-changed.js';
 import { replanCustomer } from './replan-customer.js';
+
+/** What each of a customer's other records plans when it is written: run again for them when the profile is. */
+const recordJobs: Partial<Record<RecordType, (deps: CustomerChangedDeps, key: RecordKey, now: Date) => Promise<void>>> = {
+  contract: contractChanged,
+  complaint: complaintChanged,
+  interaction: interactionChanged,
+  surveyResponse: surveyAnswered,
+};
 
 export interface CustomerChangedDeps {
   readonly customers: CustomerStore;
@@ -18,7 +29,8 @@ export interface CustomerChangedDeps {
 /**
  * A customer profile was created or changed (import, or a business system writing the table).
  * Opens the customer's contact ledger, keeps the birthday index key in step with the profile, and plans or moves the next greeting when
- * it is already inside the planner's horizon (the daily planner will not read that date again).
+ * it is already inside the planner's horizon (the daily planner will not read that date again); then
+ * plans what the customer's other records call for, with the profile as it is now.
  * The stream image only says which profile changed: this acts on the profile as it is now (a replayed
  * earlier version must not plan what a later one withdrew; see current-record.ts), and on nothing
  * when it is gone (an erased customer's old version opens no ledger and plans no greeting).
@@ -44,5 +56,17 @@ export const customerChanged = async (
   const outcome = greeting === null ? 'none' : await deps.outbox.replan(greeting, now);
   // Always: a new customer's first floor is guarded from the start, and a changed zone, consent or birthday moves the plan.
   await replanCustomer(deps, customer.customerId, now, { ledger });
+  // The customer's other records, as they are now: one written before its profile planned nothing (there
+  // was nobody to write to, and the daily planner may have read its date already), and a new time zone
+  // re-times the reminders and follow-ups they planned. A record planned before comes out unchanged.
+  for (const other of await deps.customers.recordsOf(customer.customerId)) {
+    const job = recordJobs[other.type as RecordType];
+    try {
+      await job?.(deps, { customerId: customer.customerId, recordKey: recordKeyOf(other as unknown as BusinessRecord) }, now);
+    } catch (error) {
+      // That record's own fault, reported (and skipped) when it was written: the profile is not to blame.
+      if (!(error instanceof InvalidRecordError)) throw error;
+    }
+  }
   return { indexKeyChanged, greeting: outcome };
 };
