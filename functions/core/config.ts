@@ -244,6 +244,11 @@ export const configSchema = z
       if (cadence.quietHours.start === cadence.quietHours.end) {
         refuse(['cadence', 'quietHours'], 'quiet hours start and end at the same time: nothing could ever be sent, or they mean nothing');
       }
+      const { sendAt } = config.campaigns.birthday;
+      // Quiet hours from sendAt on past midnight leave the birthday itself no moment to be greeted on.
+      if (cadence.quietHours.start > cadence.quietHours.end && sendAt >= cadence.quietHours.start) {
+        refuse(['campaigns', 'birthday', 'sendAt'], `${sendAt} falls in quiet hours (${cadence.quietHours.start}–${cadence.quietHours.end}) that last until the birthday is over: no greeting could go on its day`);
+      }
       const lead = feedbackLeadDays(config.campaigns);
       if (config.retention.messagesDays < lead) {
         refuse(

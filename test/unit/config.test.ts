@@ -13,6 +13,10 @@ const newsItem = (id: string, fields: Record<string, unknown> = {}) => ({ id, ti
 const [coffee, visit] = keepInTouch.content.rewards;
 
 describe('configuration', () => {
+  it('accepts a birthday sendAt in the morning\'s quiet hours: the greeting waits for their end, on the day', () => {
+    expect(parseConfig({ ...defaults, campaigns: { ...defaults.campaigns, birthday: { ...defaults.campaigns.birthday, sendAt: '07:00' } } }).campaigns.birthday.sendAt).toBe('07:00');
+  });
+
   it('accepts the shipped defaults', () => {
     expect(parseConfig(defaults).cadence).toEqual({ minDaysBetween: 7, maxDaysBetween: 30, quietHours: { start: '20:00', end: '09:00' } });
   });
@@ -21,6 +25,7 @@ describe('configuration', () => {
     [withCadence({ minDaysBetween: 31 }), 'cadence.minDaysBetween: the cap (31 days) is longer than the floor (30 days)'],
     [{ ...defaults, planner: { lookAheadDays: 10 } }, 'planner.lookAheadDays: the planner must look at least maxDaysBetween (30) days ahead'],
     [withCadence({ quietHours: { start: '09:00', end: '09:00' } }), 'cadence.quietHours: quiet hours start and end at the same time'],
+    [{ ...defaults, campaigns: { ...defaults.campaigns, birthday: { ...defaults.campaigns.birthday, sendAt: '21:00' } } }, 'campaigns.birthday.sendAt: 21:00 falls in quiet hours (20:00–09:00) that last until the birthday is over: no greeting could go on its day'],
     [withCadence({ minDaysBetween: 'seven' }), 'cadence.minDaysBetween'],
     [{ ...defaults, campaigns: { ...defaults.campaigns, birthday: { ...defaults.campaigns.birthday, leapDayPolicy: 'feb30' } } }, 'campaigns.birthday.leapDayPolicy'],
     [{ ...defaults, surprise: true }, 'surprise'],
