@@ -10,6 +10,10 @@ import type { Customer } from './records.js';
  */
 export const hasMarketingConsent = (customer: { readonly marketingOptIn?: unknown }): boolean => customer.marketingOptIn === true;
 
+/** Whether marketing may reach the customer at all (consent, and no unsubscribe from it): the floor is kept only for them. */
+export const welcomesMarketing = (customer: { readonly marketingOptIn?: unknown }, preferences?: Preferences): boolean =>
+  hasMarketingConsent(customer) && (preferences === undefined || preferences.receive === 'marketing');
+
 /**
  * Who may receive what (SPEC.md): marketing needs the customer's marketing consent and no
  * unsubscribe; service messages go to every customer who has not unsubscribed from everything.

@@ -169,6 +169,7 @@ export interface LedgerEntry {
   readonly lastKeepInTouchContent?: string;
   /** What the floor planner needs of the profile, copied here when it changes so the planner need not read it. */
   readonly timeZone?: string;
+  /** Whether marketing may reach the customer: the profile's consent and no unsubscribe from marketing (consent.ts `welcomesMarketing`). */
   readonly marketingOptIn?: boolean;
 }
 

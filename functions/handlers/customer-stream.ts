@@ -7,7 +7,8 @@ import { customerChanged } from '../core/jobs/customer-changed.js';
 import type { RecordKey } from '../core/jobs/current-record.js';
 import { contractChanged } from '../core/jobs/contract-changed.js';
 import { complaintChanged, interactionChanged, surveyAnswered, type FeedbackDeps } from '../core/jobs/feedback-changed.js';
-import { recordFromItem, recordTypeOfKey, type RecordType } from '../core/records.js';
+import { PREFERENCES_RECORD_KEY } from '../core/preferences.js';
+import { PROFILE_RECORD_KEY, recordFromItem, recordTypeOfKey, type RecordType } from '../core/records.js';
 import { erasedRecordReason, type ErasureReceipt } from '../core/erasure.js';
 import { eraseCustomer } from '../core/jobs/erase-customer.js';
 import { readCurrent } from '../core/jobs/current-record.js';
@@ -94,7 +95,9 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
 
   const processRecord = async (record: DynamoDBRecord, counts: { StreamRecordsSkipped: number }, receipts: Map<string, ErasureReceipt>): Promise<void> => {
     if (!isChange(record)) return;
-    const key = keyOf(record);
+    // What the customer chose (preferences.ts) bears on the profile's plan: the floor is only for those marketing may reach.
+    const changed = keyOf(record);
+    const key = changed.recordKey === PREFERENCES_RECORD_KEY ? { ...changed, recordKey: PROFILE_RECORD_KEY } : changed;
     const type = recordTypeOfKey(key.recordKey);
     if (type === undefined) return;
     const stores = runtime.stores();

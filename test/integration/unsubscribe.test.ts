@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
 import { type LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import type { LinkServer } from '../../functions/local/link-server.js';
+import { isFinal } from '../../functions/core/messages.js';
 import { PREFERENCES_RECORD_KEY } from '../../functions/core/preferences.js';
-import { dispatchAt, emailsTo, stateOf, systemWithLinks, uniquePrefix, type StoredEmail } from './helpers.js';
+import { readAllMessages } from '../../functions/local/report.js';
+import { dispatchAt, emailsTo, endpoints, stateOf, systemWithLinks, uniquePrefix, type StoredEmail } from './helpers.js';
+import { documentClientFor } from '../../functions/adapters/runtime.js';
+import { dynamoDbClient } from '../../functions/local/local-stack.js';
 
 const prefix = uniquePrefix('unsub');
 const customerId = `${prefix}gus`;
@@ -113,6 +117,26 @@ describe('one-click unsubscribe and the preference page, on the real local stack
     expect((await fetch(url.replace('/preferences?', '/unsubscribe?'), form('List-Unsubscribe=One-Click'))).status).toBe(400);
     expect((await fetch(url, form(`receive=marketing&padding=${'x'.repeat(5_000)}`))).status).toBe(400);
     expect(await preferences()).toMatchObject({ receive: 'nothing' });
+    expect(system.parked).toEqual([]);
+  });
+
+  it('keeps no floor for a customer marketing may not reach, and keeps it again once they choose marketing', async () => {
+    const keepInTouches = async () => (await readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages)).filter((m) => m.customerId === customerId && m.campaign === 'keepInTouch');
+    const before = (await keepInTouches()).length;
+    // Two months of planner and dispatcher runs: a floor kept for them would plan a keep-in-touch, see it suppressed, and plan the next.
+    for (let day = Date.parse('2027-03-16T00:00:00Z'); day <= Date.parse('2027-05-15T00:00:00Z'); day += 86_400_000) {
+      clock.set(new Date(day));
+      await system.drainStreams();
+      await system.runPlanner();
+      await at(new Date(day + 9 * 3_600_000).toISOString());
+    }
+    expect((await keepInTouches()).length).toBe(before);
+
+    // Back to everything, on the preference page: the floor is theirs again, and a keep-in-touch is planned at once (their last message was in March).
+    const saved = await fetch(footerLink(survey, 'Elige qué te enviamos')!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'receive=marketing' });
+    expect(saved.status).toBe(200);
+    await system.drainStreams();
+    expect((await keepInTouches()).filter((m) => !isFinal(m.state)).map((m) => m.messageId)).toEqual([`${customerId}#keepInTouch#2027-05-16`]);
     expect(system.parked).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
 import type { RetentionConfig } from '../config.js';
 import type { CustomerStore, LedgerStore, Outbox, PlanOutcome } from '../ports.js';
 import { floorOf } from '../cadence.js';
-import { hasMarketingConsent } from '../consent.js';
+import { welcomesMarketing } from '../consent.js';
+import { PREFERENCES_RECORD_KEY, preferencesFromItem } from '../preferences.js';
 import { localDateOf } from '../calendar.js';
 import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
 import { InvalidRecordError } from '../errors.js';
 import { customerFromItem, recordKeyOf, type BusinessRecord, type RecordType } from '../records.js';
 import { contractChanged } from './contract-changed.js';
-import { readCurrent, type RecordKey } from './current-record.js';
+import type { RecordKey } from './current-record.js';
 import { complaintChanged, interactionChanged, surveyAnswered } from './feedback-changed.js';
 import { replanCustomer } from './replan-customer.js';
 
@@ -27,7 +28,8 @@ export interface CustomerChangedDeps {
 }
 
 /**
- * A customer profile was created or changed (import, or a business system writing the table).
+ * A customer profile was created or changed (import, or a business system writing the table), or
+ * what the customer chose on the preference page or by unsubscribing (the stream runs this for it too).
  * Opens the customer's contact ledger, keeps the birthday index key in step with the profile, and plans or moves the next greeting when
  * it is already inside the planner's horizon (the daily planner will not read that date again); then
  * plans what the customer's other records call for, with the profile as it is now.
@@ -41,14 +43,17 @@ export const customerChanged = async (
   key: RecordKey,
   now: Date,
 ): Promise<{ readonly indexKeyChanged: boolean; readonly greeting: PlanOutcome | 'none' }> => {
-  const item = (await readCurrent(deps.customers, key)).item;
+  // The profile and what the customer chose (one-click unsubscribe, the preference page), as they are now.
+  const items = await deps.customers.getItems([key, { customerId: key.customerId, recordKey: PREFERENCES_RECORD_KEY }], { consistent: true });
+  const item = items.get(`${key.customerId}|${key.recordKey}`) as Record<string, unknown> | undefined;
   if (item === undefined) return { indexKeyChanged: false, greeting: 'none' };
   const customer = customerFromItem(item, now);
+  const marketing = welcomesMarketing(customer, preferencesFromItem(items.get(`${key.customerId}|${PREFERENCES_RECORD_KEY}`)));
   // Becoming a customer (or first being seen) counts as a contact: the floor runs from today.
   const today = localDateOf(now, customer.timeZone);
-  // The floor is for customers with marketing consent: only they are in the floor planner's index (plan-floor.ts).
-  const floorCheck = hasMarketingConsent(customer) ? floorOf(today, deps.config.cadence).checkOn : undefined;
-  const ledger = await deps.ledger.open(customer.customerId, today, floorCheck, { timeZone: customer.timeZone, marketingOptIn: customer.marketingOptIn });
+  // The floor is for customers marketing may reach: only they are in the floor planner's index (plan-floor.ts).
+  const floorCheck = marketing ? floorOf(today, deps.config.cadence).checkOn : undefined;
+  const ledger = await deps.ledger.open(customer.customerId, today, floorCheck, { timeZone: customer.timeZone, marketingOptIn: marketing });
   const indexKey = birthdayIndexKey(customer);
   const indexKeyChanged = item.birthdayMonthDay !== indexKey;
   if (indexKeyChanged) await deps.customers.setBirthdayIndexKey(customer.customerId, indexKey);
