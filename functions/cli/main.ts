@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
 import { isValidLocalDate } from '../core/calendar.js';
 import { importNdjson } from '../core/jobs/import-records.js';
+import { describeLine } from '../core/records.js';
 import { documentClientFor } from '../adapters/runtime.js';
 import { DynamoErasureStore } from '../adapters/dynamo-erasure.js';
 import { DynamoCustomerStore } from '../adapters/dynamo-customers.js';
@@ -351,9 +352,9 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       const byType = Object.entries(result.byType).map(([type, n]) => `${n} ${type}`).join(', ');
       const warned = result.warnings.length ? `; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}` : '';
       log(`Imported ${result.imported} records${byType ? ` (${byType})` : ''}; rejected ${result.rejected.length}${warned}${result.timed.length ? `; ${result.timed.length} timed records (with "at") are applied only by simulate` : ''}`);
-      for (const reject of result.rejected) log(`  line ${reject.line}: ${reject.reason}`);
+      for (const reject of result.rejected) log(`  ${describeLine(reject)}`);
       if (result.warnings.length) log('Imported, with a warning:');
-      for (const warning of result.warnings) log(`  line ${warning.line}: ${warning.reason}`);
+      for (const warning of result.warnings) log(`  ${describeLine(warning)}`);
       if (result.consentDefaulted > 0) {
         log(`${result.consentDefaulted} customer${result.consentDefaulted === 1 ? '' : 's'} without marketingOptIn stored with ${consentDefault} (consent.defaultMarketingOptIn)${consentDefault ? '' : ': no marketing to them until a record says true'}`);
       }

@@ -1,7 +1,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { SimulationResult } from '../local/simulation.js';
 import { checkBand, floorApplies, sentOnALaterDay } from '../local/band-check.js';
-import { parseNdjson, type RecordType } from '../core/records.js';
+import { describeLine, parseNdjson, type RecordType } from '../core/records.js';
 import { addStats, emptyStats } from '../local/dynamo-stats.js';
 
 /** What a synthetic response model wrote, said as synthetic: made-up outcomes, never results. */
@@ -15,10 +15,10 @@ export const formatSummary = (result: SimulationResult, wallSeconds: number): st
   const lines: string[] = [];
   lines.push(`Simulated ${report.window.start.slice(0, 10)} → ${report.window.end.slice(0, 10)} in ${wallSeconds.toFixed(1)} s`);
   lines.push(`Imported ${result.imported} records; rejected ${result.rejected.length}${result.parked.length ? `; parked ${result.parked.length} stream records` : ''}`);
-  for (const reject of result.rejected.slice(0, 20)) lines.push(`  line ${reject.line}: ${reject.reason}`);
+  for (const reject of result.rejected.slice(0, 20)) lines.push(`  ${describeLine(reject)}`);
   if (result.rejected.length > 20) lines.push(`  … and ${result.rejected.length - 20} more (see the report)`);
   if (result.warnings.length > 0) lines.push(`Imported with a warning: ${result.warnings.length}`);
-  for (const warning of result.warnings.slice(0, 20)) lines.push(`  line ${warning.line}: ${warning.reason}`);
+  for (const warning of result.warnings.slice(0, 20)) lines.push(`  ${describeLine(warning)}`);
   if (result.warnings.length > 20) lines.push(`  … and ${result.warnings.length - 20} more (see the report)`);
   if (report.responseModel) lines.push(syntheticLine(report.responseModel));
   const { sent, expired, suppressed, cancelled } = report.summary;

@@ -2,7 +2,7 @@ import * as z from './schema.js';
 import { isValidBirthday, isValidLocalDate, isValidTimeZone } from './calendar.js';
 import { InvalidRecordError } from './errors.js';
 import { firstInexactNumber } from './inexact-number.js';
-import { maskEmail } from './mask.js';
+import { maskEmail, maskEmailsIn } from './mask.js';
 
 /**
  * The six records a business writes (SPEC.md, "Data the business writes"), validated by schema.
@@ -313,6 +313,16 @@ export interface NdjsonRejection extends RecordRejection {
   readonly line: number;
 }
 
+/**
+ * A reject or warning as a person reads it: the line, the record when it has an id the reason does
+ * not already name (`line 2 (customer c-2): customer.timeZone: …`), and the reason.
+ */
+export const describeLine = ({ line, record, reason }: { readonly line: number; readonly record?: string; readonly reason: string }): string =>
+  `line ${line}${record?.includes(' ') && !reason.includes(record) ? ` (${record})` : ''}: ${reason}`;
+
+/** What JSON.parse said of a line, without the piece of the line V8 quotes (it may hold an address). */
+const jsonErrorOf = (error: Error): string => maskEmailsIn(error.message.replace(/,?\s*(\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, ''));
+
 export type NdjsonWarning = NdjsonRejection;
 
 export interface NdjsonParseResult {
@@ -342,7 +352,7 @@ export const parseNdjson = (text: string, now: Date, options: NdjsonOptions = {}
     try {
       raw = JSON.parse(content);
     } catch (error) {
-      rejected.push({ line, record: 'line', field: 'json', reason: `line is not JSON (${(error as Error).message})` });
+      rejected.push({ line, record: 'line', field: 'json', reason: `line is not JSON (${jsonErrorOf(error as Error)})` });
       return;
     }
     const numberProblem = numberProblemOf(raw, content);

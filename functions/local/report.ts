@@ -30,13 +30,20 @@ export interface ReportMessage {
 /** `heldOut`: messages of customers in a campaign's holdout (measurement/holdout.ts), recorded and never sent. */
 export type StateCounts = Record<'sent' | 'deferred' | 'expired' | 'suppressed' | 'cancelled' | 'heldOut', number>;
 
+export interface ReportLine {
+  readonly line: number;
+  readonly record?: string;
+  readonly reason: string;
+}
+
 export interface SimulationReport {
   readonly window: { readonly start: string; readonly end: string };
   readonly config: RetentionConfig;
   readonly messages: ReportMessage[];
-  readonly rejected: { readonly line: number; readonly reason: string }[];
+  /** `record` names it (`customer c-2`); reports written before it was kept have none. */
+  readonly rejected: ReportLine[];
   /** Lines imported, but perhaps not as meant (a locale without templates, a record given again by a later line). */
-  readonly warnings: { readonly line: number; readonly reason: string }[];
+  readonly warnings: ReportLine[];
   readonly summary: StateCounts & { readonly byCampaign: Record<string, StateCounts> };
   /** Held out against treated customers (lift-report.ts); what `retention lift --report` reads. Absent in reports made before it. */
   readonly lift?: ReportLift;
@@ -108,8 +115,8 @@ export const buildReport = (input: {
         sesMessageId: message.sesMessageId ?? null,
       };
     }),
-    rejected: input.rejected.map(({ line, reason }) => ({ line, reason })),
-    warnings: (input.warnings ?? []).map(({ line, reason }) => ({ line, reason })),
+    rejected: input.rejected.map(({ line, record, reason }) => ({ line, record, reason })),
+    warnings: (input.warnings ?? []).map(({ line, record, reason }) => ({ line, record, reason })),
     summary,
   };
 };

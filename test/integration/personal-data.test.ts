@@ -206,7 +206,7 @@ describe('erasure, with functions writing for the customer around it', () => {
     await writeFile(oldFile, [customer(ana, anaAddress, { createdAt: undefined }), line({ type: 'contract', contractId: 'k-1', customerId: ana, endsOn: '2027-05-20' }), line({ type: 'contract', contractId: 'k-9', customerId: bea, endsOn: '2027-06-01' })].join('\n'));
     const result = await cli(prefix, 'import', oldFile);
     expect(result.stdout).toContain(`line 1: customer: customer ${ana} was erased at ${erasureRequestedAt.toISOString()}; a customer record registers them again only with createdAt later than that`);
-    expect(result.stdout).toContain(`line 2: contract: customer ${ana} was erased at ${erasureRequestedAt.toISOString()}; their records are refused until a customer record created after that registers them again`);
+    expect(result.stdout).toContain(`line 2 (contract k-1): contract: customer ${ana} was erased at ${erasureRequestedAt.toISOString()}; their records are refused until a customer record created after that registers them again`);
     await system.drainStreams();
     expect(await tracesOf(system, ana, anaAddress)).toEqual([]);
 

@@ -1,6 +1,6 @@
 import { brandNamed } from './brand.js';
 import { describe, expect, it } from 'vitest';
-import { customerFromItem, locales, nearMissOf, parseNdjson, parseRecord, templateLocaleOf, type Customer } from '../../functions/core/records.js';
+import { customerFromItem, describeLine, locales, nearMissOf, parseNdjson, parseRecord, templateLocaleOf, type Customer } from '../../functions/core/records.js';
 import { InvalidRecordError } from '../../functions/core/errors.js';
 import { consentBlocks, hasMarketingConsent } from '../../functions/core/consent.js';
 import { isEligibleForBirthday } from '../../functions/core/campaigns/birthday.js';
@@ -51,6 +51,23 @@ describe('NDJSON import validation', () => {
     const { rejected } = parseNdjson(customer({ email: 'ana.garcia@@example.com' }), now);
     expect(rejected[0]!.reason).not.toContain('ana.garcia');
     expect(rejected[0]!.reason).toContain('a***@example.com');
+  });
+
+  it('never quotes a line that is not JSON: V8 quotes a piece of it, which may be an address, whole or cut', () => {
+    const lines = ['{"type":"customer","email":jo@ex.io,"customerId":"c-3"}', '{"type":"customer","customerId":"c-4","email":ana.garcia@example.com}', '{"email":"bea@ex.io" "x":1}'];
+    const { rejected } = parseNdjson(lines.join('\n'), now);
+    expect(rejected.map((r) => r.reason)).toEqual([
+      "line is not JSON (Unexpected token 'j')",
+      "line is not JSON (Unexpected token 'a')",
+      expect.stringMatching(/^line is not JSON \(Expected ',' or '}' after property value in JSON at position 21\b/),
+    ]);
+  });
+
+  it('says a reject with its line, and names the record when the reason does not', () => {
+    expect(describeLine({ line: 2, record: 'customer c-2', reason: "customer.timeZone: unknown time zone 'Mars/Olympus'" })).toBe("line 2 (customer c-2): customer.timeZone: unknown time zone 'Mars/Olympus'");
+    expect(describeLine({ line: 25, record: 'customer c-9', reason: 'customer c-9: 410,185 bytes as stored, over the 400 KB a record may take' })).toBe('line 25: customer c-9: 410,185 bytes as stored, over the 400 KB a record may take');
+    expect(describeLine({ line: 4, record: 'line', reason: 'line is not JSON (Unexpected token \'o\')' })).toBe("line 4: line is not JSON (Unexpected token 'o')");
+    expect(describeLine({ line: 9, reason: 'from a report written before records were named' })).toBe('line 9: from a report written before records were named');
   });
 
   it('fills defaults, keeps unknown fields, and takes import time as createdAt', () => {
