@@ -58,7 +58,8 @@ const doesNotExist = (error: unknown): boolean => /does not exist/i.test(String(
 
 /**
  * Outputs of the stacks `<prefix>Data` and `<prefix>Compute`, with `DescribeStacks`. A stack that
- * does not exist is left out (the caller then says which output is missing); any other error is thrown.
+ * does not exist is left out (the caller then says which output is missing); any other error is a
+ * StackOutputsError with its reason.
  */
 export const describeStackOutputs = async (client: CloudFormationLike, prefix: string): Promise<StackOutputs> => {
   const outputs: StackOutputs = {};
@@ -69,7 +70,8 @@ export const describeStackOutputs = async (client: CloudFormationLike, prefix: s
         outputs[stack.StackName ?? stackName] = Object.fromEntries((stack.Outputs ?? []).filter((o) => o.OutputKey && o.OutputValue !== undefined).map((o) => [o.OutputKey!, o.OutputValue!]));
       }
     } catch (error) {
-      if (!doesNotExist(error)) throw error;
+      // No region, no credentials, access denied: said as a reason (exit 2), not as a crash.
+      if (!doesNotExist(error)) throw new StackOutputsError(`cannot read the outputs of the stack ${stackName}: ${(error as Error)?.message ?? error}`);
     }
   }
   return outputs;

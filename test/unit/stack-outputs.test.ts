@@ -1,6 +1,6 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
-import { describeStackOutputs, stackNamesOf, tableNamesFromOutputs, type CloudFormationLike } from '../../functions/cli/stack-outputs.js';
+import { describeStackOutputs, StackOutputsError, stackNamesOf, tableNamesFromOutputs, type CloudFormationLike } from '../../functions/cli/stack-outputs.js';
 
 const dataOutputs = {
   CustomersTableName: 'RetentionData-CustomersA1-XYZ',
@@ -64,8 +64,13 @@ describe('--stack <prefix>: DescribeStacks of <prefix>Data and <prefix>Compute (
     expect(() => tableNamesFromOutputs(outputs, 'the stacks RetentionData and RetentionCompute')).toThrow(/no CustomersTableName.* among the outputs of RetentionCompute/);
   });
 
-  it('any other error (no credentials, access denied) is not hidden', async () => {
-    const client: CloudFormationLike = { send: (async () => { throw Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied' }); }) as CloudFormationLike['send'] };
-    await expect(describeStackOutputs(client, 'Retention')).rejects.toThrow(/not authorized/);
+  it.each([
+    ['access denied', Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied' })],
+    ['no region', new Error('Region is missing')],
+  ])('any other error (%s) is not hidden: it is a reason, naming the stack', async (_, error) => {
+    const client: CloudFormationLike = { send: (async () => { throw error; }) as CloudFormationLike['send'] };
+    const read = describeStackOutputs(client, 'Retention');
+    await expect(read).rejects.toBeInstanceOf(StackOutputsError);
+    await expect(read).rejects.toThrow(`cannot read the outputs of the stack RetentionData: ${error.message}`);
   });
 });
