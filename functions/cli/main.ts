@@ -382,7 +382,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
         };
         return new DynamoConfigStore(db, tables.Control).update(refusedUnlessValid, new Date());
       }, dependencies);
-      log(`${change.path}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)} (handlers pick it up within a minute)`);
+      log(`${change.path}: ${change.from === undefined ? '(not set)' : JSON.stringify(change.from)} → ${JSON.stringify(change.to)} (handlers pick it up within a minute)`);
     });
 
   targetOptions(

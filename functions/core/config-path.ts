@@ -27,6 +27,13 @@ export interface SettingChange {
 }
 
 /**
+ * Maps whose keys the document need not hold yet (a campaign's own holdout share): a setting under one
+ * may be new, and the validation that follows says whether it may be there.
+ */
+const OPEN_MAPS = ['measurement.campaigns'];
+const insideOpenMap = (keys: readonly string[]): boolean => OPEN_MAPS.some((map) => `${keys.join('.')}.`.startsWith(`${map}.`));
+
+/**
  * One setting of a configuration document set to `value`, and the result validated whole. The document
  * may be one that no longer passes (stored before a rule it breaks was added): changing the setting the
  * rule names is how it is mended. A valid one is completed with the shipped values of settings added since.
@@ -36,13 +43,14 @@ export const withSettingValue = (document: unknown, path: string, value: unknown
   const copy = structuredClone(parsed.success ? parsed.data : document) as Record<string, unknown>;
   const keys = path.split('.');
   let node: Record<string, unknown> = copy;
-  for (const key of keys.slice(0, -1)) {
+  for (const [depth, key] of keys.slice(0, -1).entries()) {
+    if (node[key] === undefined && insideOpenMap(keys.slice(0, depth))) node[key] = {};
     const next = node[key];
     if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new Error(`unknown setting '${path}'`);
     node = next as Record<string, unknown>;
   }
   const last = keys[keys.length - 1]!;
-  if (!(last in node)) throw new Error(`unknown setting '${path}'`);
+  if (!(last in node) && !insideOpenMap(keys.slice(0, -1))) throw new Error(`unknown setting '${path}'`);
   const from = node[last];
   node[last] = value;
   return { config: parseConfig(copy), path, from, to: value };
