@@ -436,7 +436,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       ] as const, dependencies);
       const records = (
         options.data
-          ? (await readData(options.data)).split(/\r?\n/).filter((line) => line.includes(`"${customerId}"`)).map((line) => JSON.parse(line) as Record<string, unknown>).filter((r) => r.customerId === customerId)
+          ? linesOfCustomer(await readData(options.data), customerId)
           : stored
       ).map((r) =>
         // Consent as it stands: a line without it would be imported with the configured default; a stored profile without it has none.
@@ -546,6 +546,20 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
 
   return program;
 };
+
+/** A customer's lines of an NDJSON file, as objects; a line that is not a JSON object is left out, as `import` leaves it out (and says why). */
+const linesOfCustomer = (text: string, customerId: string): Record<string, unknown>[] =>
+  text
+    .split(/\r?\n/)
+    .filter((line) => line.includes(`"${customerId}"`))
+    .flatMap((line) => {
+      try {
+        const value: unknown = JSON.parse(line);
+        return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Record<string, unknown>).customerId === customerId ? [value as Record<string, unknown>] : [];
+      } catch {
+        return [];
+      }
+    });
 
 /** Runs the CLI; resolves to the exit code. */
 export const main = async (argv: readonly string[]): Promise<number> => {

@@ -198,7 +198,7 @@ export const registerTemplateCommands = (program: Command, parts: TemplateComman
   renderOptions(templates.command('preview').description('render one e-mail to an HTML file (and its text part beside it); --open serves it on loopback'))
     .option('--out <file>', 'where to write the HTML (default reports/templates/<template>-<language>.html)')
     .option('--open', 'serve it on http://127.0.0.1 until Ctrl-C')
-    .option('--port <port>', 'port for --open (default: a free one)', (value) => Number(value), 0)
+    .option('--port <port>', 'port for --open (default: a free one)', (value) => Number(value))
     .action(async (key: TemplateKey, options: TargetOptions & RenderOptions & { out?: string; open?: boolean; port: number }) => {
       const { email, who } = await render(key, options);
       const out = resolve(options.out ?? `${parts.reportsDir}/templates/${key}-${email.locale}.html`);
@@ -209,7 +209,7 @@ export const registerTemplateCommands = (program: Command, parts: TemplateComman
       log(`${key} for ${who}, in ${email.locale}: "${email.subject}"`);
       log(`written to ${out} (text part: ${textOut})`);
       if (options.open) {
-        const served = await parts.serveFile(out, options.port);
+        const served = await parts.serveFile(out, options.port ?? 0);
         log(`open ${served.url} (Ctrl-C stops)`);
         await new Promise<void>((stop) => {
           process.once('SIGINT', stop);
