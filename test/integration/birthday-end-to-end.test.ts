@@ -63,7 +63,7 @@ describe('birthday greetings on the real local stack', () => {
 
   it('gives nothing to an opted-out customer and reports the invalid line', async () => {
     expect((await emailsTo((to) => to === address('optedout')))).toEqual([]);
-    expect(result.report.rejected).toEqual([{ line: 9, reason: "customer.timeZone: unknown time zone 'Mars/Olympus'" }]);
+    expect(result.report.rejected).toEqual([{ line: 9, record: `customer ${prefix}mars`, reason: "customer.timeZone: unknown time zone 'Mars/Olympus'" }]);
     expect(result.parked).toEqual([]);
   });
 
