@@ -94,7 +94,7 @@ describe('records written before their customer profile', () => {
     await put(profile);
     await put({ recordKey: 'contract#k-1', type: 'contract', contractId: 'k-1', endsOn: '2027-04-04' });
     await system.drainStreams();
-    const reminder = async () => (await readAllMessages(db, system.tables.Messages)).find((m) => m.customerId === customerId && m.campaign === 'renewal')!;
+    const reminder = async () => (await readAllMessages(db, system.tables.Messages)).find((m) => m.messageId === `${customerId}#renewal#k-1#30`)!;
     expect([(await reminder()).dueAt, (await reminder()).timeZone]).toEqual(['2027-03-05T00:00:00.000Z', 'Asia/Tokyo']);
 
     // Act: the customer moves to New York.
@@ -105,6 +105,32 @@ describe('records written before their customer profile', () => {
     // Assess: 09:00 in New York on 5 March (UTC−5), its deadline the contract's end there.
     const moved = await reminder();
     expect([moved.dueAt, moved.deadline, moved.timeZone, moved.state]).toEqual(['2027-03-05T14:00:00.000Z', '2027-04-04T04:00:00.000Z', 'America/New_York', 'planned']);
+  });
+});
+
+describe('a birthday corrected on the profile', () => {
+  it('moves the greeting already waiting to the new date, even beyond the planner\'s horizon, and it goes on that day', async () => {
+    // Prepare: on 20 January, a greeting waits for 10 February.
+    const prefix = uniquePrefix('birthday-moved');
+    const customerId = `${prefix}ida`;
+    const clock = new VirtualClock(new Date('2027-01-20T00:00:00Z'));
+    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
+    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+    const profile = { customerId, recordKey: 'customer', type: 'customer', email: `${customerId}@example.com`, timeZone: 'UTC', locale: 'en', name: 'Ida', marketingOptIn: true };
+    await db.send(new PutCommand({ TableName: system.tables.Customers, Item: { ...profile, birthday: '1990-02-10' } }));
+    await system.drainStreams();
+    const greeting = async () => (await readAllMessages(db, system.tables.Messages)).find((m) => m.messageId === `${customerId}#birthday#2027`)!;
+    expect([(await greeting()).localDate, (await greeting()).state]).toEqual(['2027-02-10', 'planned']);
+
+    // Act: the birthday was 20 April, 90 days ahead, beyond the planner's 35.
+    await db.send(new PutCommand({ TableName: system.tables.Customers, Item: { ...profile, birthday: '1990-04-20' } }));
+    await system.drainStreams();
+
+    // Assess: the greeting moved, and goes on the 20th.
+    expect([(await greeting()).localDate, (await greeting()).state]).toEqual(['2027-04-20', 'planned']);
+    clock.set(new Date('2027-04-20T09:00:00Z'));
+    await system.runDispatcher();
+    expect([(await greeting()).state, (await greeting()).sentAt]).toEqual(['sent', '2027-04-20T09:00:00.000Z']);
   });
 });
 

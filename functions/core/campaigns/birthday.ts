@@ -52,9 +52,10 @@ export const birthdayGreetingOn = (customer: Customer, localDate: LocalDate, set
 
 /**
  * The customer's next greeting that can still go (its local day has not ended at `now`) and falls
- * within the planner's horizon, or null. Used when a customer is created or changes.
+ * within the planner's horizon (or anywhere, with `beyondHorizon`), or null. Used when a customer is
+ * created or changes.
  */
-export const nextBirthdayGreeting = (customer: Customer, now: Date, config: RetentionConfig): PlannedMessage | null => {
+export const nextBirthdayGreeting = (customer: Customer, now: Date, config: RetentionConfig, options: { readonly beyondHorizon?: boolean } = {}): PlannedMessage | null => {
   const settings = config.campaigns.birthday;
   if (!settings.enabled || !isEligibleForBirthday(customer)) return null;
   const today = localDateOf(now, customer.timeZone);
@@ -63,7 +64,7 @@ export const nextBirthdayGreeting = (customer: Customer, now: Date, config: Rete
   for (const candidateYear of [year, year + 1]) {
     const date = birthdayInYear(customer.birthday!, candidateYear, settings.leapDayPolicy);
     if (date === null || date < today) continue;
-    return date <= horizon ? birthdayGreetingOn(customer, date, settings) : null;
+    return date <= horizon || options.beyondHorizon ? birthdayGreetingOn(customer, date, settings) : null;
   }
   return null;
 };

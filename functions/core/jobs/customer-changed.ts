@@ -57,10 +57,14 @@ export const customerChanged = async (
   const indexKey = birthdayIndexKey(customer);
   const indexKeyChanged = item.birthdayMonthDay !== indexKey;
   if (indexKeyChanged) await deps.customers.setBirthdayIndexKey(customer.customerId, indexKey);
-  const greeting = nextBirthdayGreeting(customer, now, deps.config);
+  const waiting = await deps.outbox.waitingFor(customer.customerId);
+  // A greeting already waiting moves with a corrected birthday even beyond the horizon: its id is the
+  // year's, so left on the old date it would be cancelled there and block the new date's for good.
+  const beyond = nextBirthdayGreeting(customer, now, deps.config, { beyondHorizon: true });
+  const greeting = nextBirthdayGreeting(customer, now, deps.config) ?? (waiting.some((m) => m.messageId === beyond?.messageId) ? beyond : null);
   const outcome = greeting === null ? 'none' : await deps.outbox.replan(greeting, now);
   // Always: a new customer's first floor is guarded from the start, and a changed zone, consent or birthday moves the plan.
-  await replanCustomer(deps, customer.customerId, now, { ledger });
+  await replanCustomer(deps, customer.customerId, now, { ledger, ...(outcome === 'none' || outcome === 'unchanged' ? { waiting } : {}) });
   // The customer's other records, as they are now: one written before its profile planned nothing (there
   // was nobody to write to, and the daily planner may have read its date already), and a new time zone
   // re-times the reminders and follow-ups they planned. A record planned before comes out unchanged.
