@@ -32,6 +32,12 @@ const data = [
   interaction('cai', 'o-cai-2', '2027-02-01T10:00:00Z', '2027-02-01T10:00:00Z'),
   interaction('cai', 'o-cai-3', '2027-04-10T10:00:00Z', '2027-04-10T10:00:00Z'),
   line({ type: 'surveyResponse', surveyId: 'o-cai-1', customerId: id('cai'), score: 3, respondedAt: '2027-01-06T10:00:00Z', at: '2027-01-06T10:00:00Z' }),
+  // Eli's complaint is resolved, opened again, and resolved again: each episode has its follow-ups.
+  customer('eli', 'UTC', 'en'),
+  complaint('eli', { openedAt: '2027-01-10T10:00:00Z' }),
+  line({ ...JSON.parse(complaint('eli', { openedAt: '2027-01-10T10:00:00Z', status: 'resolved', resolvedAt: '2027-01-12T10:00:00Z' })), at: '2027-01-12T10:00:00Z' }),
+  line({ ...JSON.parse(complaint('eli', { openedAt: '2027-01-10T10:00:00Z', status: 'open', resolvedAt: '2027-01-12T10:00:00Z', reopenedAt: '2027-01-13T10:00:00Z' })), at: '2027-01-13T10:00:00Z' }),
+  line({ ...JSON.parse(complaint('eli', { openedAt: '2027-01-10T10:00:00Z', status: 'resolved', resolvedAt: '2027-01-20T10:00:00Z', reopenedAt: '2027-01-13T10:00:00Z' })), at: '2027-01-20T10:00:00Z' }),
   // Dan is happy: a promoter's answer opens nothing.
   customer('dan', 'America/New_York', 'en'),
   interaction('dan', 'o-dan', '2027-01-10T18:00:00Z', '2027-01-10T18:00:00Z'),
@@ -62,6 +68,20 @@ describe('complaint follow-ups and surveys on the real local stack', () => {
       'q-ben#1': ['sent', '2027-01-04', '12:00'],
       'q-ben#2': ['sent', '2027-01-11', '12:00'],
       'q-ben#3': ['sent', '2027-01-18', '12:00'],
+    });
+  });
+
+  it('checks in again when a resolved complaint is opened again, and asks "how did we do?" again once it is resolved again', () => {
+    const episode = 'q-eli@2027-01-13T10:00:00.000Z';
+    expect(of('eli', 'complaintFollowUp')).toEqual({
+      'q-eli#1': ['sent', '2027-01-11', '10:00'],
+      'q-eli#2': ['cancelled', 'the complaint was resolved'],
+      'q-eli#3': ['cancelled', 'the complaint was resolved'],
+      'q-eli#resolved': ['cancelled', 'the complaint was reopened'],
+      [`${episode}#2`]: ['sent', '2027-01-14', '10:00'],
+      [`${episode}#3`]: ['cancelled', 'the complaint was resolved'],
+      [`${episode}#4`]: ['cancelled', 'the complaint was resolved'],
+      [`${episode}#resolved`]: ['sent', '2027-01-23', '10:00'],
     });
   });
 

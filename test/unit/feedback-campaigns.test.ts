@@ -29,6 +29,22 @@ describe('complaint follow-ups', () => {
     expect(plan.map((m) => [m.occurrence, m.dueAt])).toEqual([['q-9#resolved', '2027-03-25T16:00:00.000Z']]);
   });
 
+  it('opened again: a new episode with check-ins of its own from then, and its own "how did we do?" once resolved again', () => {
+    const reopened = complaint({ status: 'open', resolvedAt: '2027-03-22T16:00:00Z', reopenedAt: '2027-03-24T09:00:00Z' });
+    expect(complaintFollowUps(reopened, customer, defaultConfig).map((m) => [m.occurrence, m.dueAt, followUpKindOf(m.occurrence)])).toEqual([
+      ['q-9@2027-03-24T09:00:00.000Z#2', '2027-03-25T09:00:00.000Z', 'checkIn'],
+      ['q-9@2027-03-24T09:00:00.000Z#3', '2027-04-01T08:00:00.000Z', 'checkIn'], // the same local time, after the clock change
+      ['q-9@2027-03-24T09:00:00.000Z#4', '2027-04-08T08:00:00.000Z', 'checkIn'],
+    ]);
+    const resolvedAgain = { ...reopened, status: 'resolved' as const, resolvedAt: '2027-04-02T12:00:00Z' };
+    expect(complaintFollowUps(resolvedAgain, customer, defaultConfig).map((m) => [m.occurrence, m.dueAt])).toEqual([['q-9@2027-03-24T09:00:00.000Z#resolved', '2027-04-05T12:00:00.000Z']]);
+    // The first episode's messages stop at send time; the new episode's go.
+    expect(followUpTriggerGone({ occurrence: 'q-9#2' }, reopened, defaultConfig)).toBe('the complaint was opened again since: its new episode has follow-ups of its own');
+    expect(followUpTriggerGone({ occurrence: 'q-9#resolved' }, resolvedAgain, defaultConfig)).toBe('the complaint was opened again since: its new episode has follow-ups of its own');
+    expect(followUpTriggerGone({ occurrence: 'q-9@2027-03-24T09:00:00.000Z#2' }, reopened, defaultConfig)).toBeNull();
+    expect(followUpTriggerGone({ occurrence: 'q-9@2027-03-24T09:00:00.000Z#resolved' }, resolvedAgain, defaultConfig)).toBeNull();
+  });
+
   it('follow the configuration: how many while open, and none when switched off', () => {
     expect(complaintFollowUps(complaint(), customer, withFollowUp({ maxWhileOpen: 1 })).map((m) => m.occurrence)).toEqual(['q-9#1']);
     expect(complaintFollowUps(complaint(), customer, withFollowUp({ maxWhileOpen: 0 }))).toEqual([]);

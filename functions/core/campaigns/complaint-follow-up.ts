@@ -8,6 +8,10 @@ import { recordKeyOf, type Complaint, type Customer, type SurveyResponse } from 
  * - while a complaint is open, an apology `firstAfterHours` after `openedAt` (step 1), then a check-in
  *   every `repeatEveryDays` (steps 2, 3, …), `maxWhileOpen` messages in all;
  * - once it is resolved, one "how did we do?" `afterResolvedDays` after `resolvedAt` (step `resolved`);
+ * - opened again (`reopenedAt`), it starts a new episode with follow-ups of its own: check-ins from
+ *   `reopenedAt` (steps 2, 3, …; no second apology), then its own "how did we do?" once resolved
+ *   again. The episode is part of the id (`q-1@<reopenedAt>#2`): the first episode's messages ended
+ *   for good when it changed state, and must not stand in the way of the next one's;
  * - a survey answered at or below `detractorMaxScore` gets one follow-up with the survey as its subject
  *   (step `detractor`), `firstAfterHours` after the answer.
  * Each may go until `deadlineDays` after it became due.
@@ -30,18 +34,27 @@ export const followUpKindOf = (occurrence: string): FollowUpKind => {
 const followUp = (customer: Customer, occurrence: string, dueAt: Date, sourceKey: string, settings: FollowUpSettings): PlannedMessage =>
   plannedMessage(customer, 'complaintFollowUp', settings, occurrence, { dueAt, deadline: later(dueAt, { days: settings.deadlineDays }, customer.timeZone), sourceKey });
 
-/** Every follow-up the complaint calls for in its present state, whether or not its time has come or gone. */
+/** The complaint's episode as its follow-ups' ids carry it: none for the first, `@<reopenedAt>` once it was opened again. */
+const episodeOf = (complaint: Pick<Complaint, 'reopenedAt'>): string => (complaint.reopenedAt === undefined ? '' : `@${new Date(complaint.reopenedAt).toISOString()}`);
+
+/** The episode a follow-up of this complaint belongs to, from its occurrence (`q-1@…#2`). */
+const episodeOfOccurrence = (occurrence: string, complaintId: string): string => occurrence.slice(complaintId.length, occurrence.lastIndexOf('#'));
+
+/** Every follow-up the complaint calls for in its present state and episode, whether or not its time has come or gone. */
 export const complaintFollowUps = (complaint: Complaint, customer: Customer, config: RetentionConfig): PlannedMessage[] => {
   const settings = config.campaigns.complaintFollowUp;
   if (!settings.enabled) return [];
   const sourceKey = recordKeyOf(complaint);
+  const episode = `${complaint.complaintId}${episodeOf(complaint)}`;
   if (complaint.status === 'resolved') {
     const dueAt = later(new Date(complaint.resolvedAt!), { days: settings.afterResolvedDays }, customer.timeZone);
-    return [followUp(customer, `${complaint.complaintId}#${RESOLVED_STEP}`, dueAt, sourceKey, settings)];
+    return [followUp(customer, `${episode}#${RESOLVED_STEP}`, dueAt, sourceKey, settings)];
   }
-  const apologyAt = later(new Date(complaint.openedAt), { hours: settings.firstAfterHours }, customer.timeZone);
+  // Opened again: check-ins from then on, numbered after the apology the first episode had.
+  const firstStep = complaint.reopenedAt === undefined ? 1 : 2;
+  const firstAt = later(new Date(complaint.reopenedAt ?? complaint.openedAt), { hours: settings.firstAfterHours }, customer.timeZone);
   return Array.from({ length: settings.maxWhileOpen }, (_, index) =>
-    followUp(customer, `${complaint.complaintId}#${index + 1}`, later(apologyAt, { days: index * settings.repeatEveryDays }, customer.timeZone), sourceKey, settings),
+    followUp(customer, `${episode}#${firstStep + index}`, later(firstAt, { days: index * settings.repeatEveryDays }, customer.timeZone), sourceKey, settings),
   );
 };
 
@@ -64,6 +77,7 @@ export const followUpTriggerGone = (message: Pick<PlannedMessage, 'occurrence'>,
     return isDetractor(source, config) ? null : `the customer changed their answer to ${source.score}`;
   }
   if (source?.type !== 'complaint') return 'the complaint no longer exists';
+  if (episodeOfOccurrence(message.occurrence, source.complaintId) !== episodeOf(source)) return 'the complaint was opened again since: its new episode has follow-ups of its own';
   if (kind === 'resolved') return source.status === 'resolved' ? null : 'the complaint was reopened';
   return source.status === 'open' ? null : 'the complaint was resolved';
 };
