@@ -317,8 +317,13 @@ export interface NdjsonRejection extends RecordRejection {
  * A reject or warning as a person reads it: the line, the record when it has an id the reason does
  * not already name (`line 2 (customer c-2): customer.timeZone: …`), and the reason.
  */
-export const describeLine = ({ line, record, reason }: { readonly line: number; readonly record?: string; readonly reason: string }): string =>
-  `line ${line}${record?.includes(' ') && !reason.includes(record) ? ` (${record})` : ''}: ${reason}`;
+export const describeLine = ({ line, record, reason }: { readonly line: number; readonly record?: string; readonly reason: string }): string => {
+  const named = identifiedRecord(record);
+  return `line ${line}${named && !reason.includes(named) ? ` (${named})` : ''}: ${reason}`;
+};
+
+/** A reject's record when it names one (`customer c-2`), not just a kind (`customer`, a `line` that is not JSON). */
+export const identifiedRecord = (record: string | undefined): string | undefined => (record?.includes(' ') ? record : undefined);
 
 /** What JSON.parse said of a line, without the piece of the line V8 quotes (it may hold an address). */
 const jsonErrorOf = (error: Error): string => maskEmailsIn(error.message.replace(/,?\s*(\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, ''));

@@ -1,4 +1,5 @@
 import { daysBetween } from '../core/calendar.js';
+import { identifiedRecord } from '../core/records.js';
 import type { BandViolations } from './band-check.js';
 import type { ReportMessage, SimulationReport } from './report.js';
 import { LIFT_CSS, liftSection } from './lift-html.js';
@@ -108,7 +109,7 @@ ${gapHistogram(report)}
 ${customerMessages.length ? timeline(customerMessages, campaigns) : '<p>No messages.</p>'}
 <h2>What did not go out, and why (${notSent.length})</h2>
 ${notSent.length ? timeline(notSent.slice(0, 200), campaigns) : '<p>Everything planned in the window went out.</p>'}
-${report.rejected.length ? `<h2>Rejected records</h2><table>${report.rejected.map((r) => `<tr><td>line ${r.line}</td><td>${escape(r.record ?? '')}</td><td>${escape(r.reason)}</td></tr>`).join('')}</table>` : ''}
+${report.rejected.length ? `<h2>Rejected records</h2><table>${report.rejected.map((r) => `<tr><td>line ${r.line}</td><td>${escape(identifiedRecord(r.record) ?? '')}</td><td>${escape(r.reason)}</td></tr>`).join('')}</table>` : ''}
 ${report.warnings.length ? `<h2>Imported with a warning</h2><table>${report.warnings.map((w) => `<tr><td>line ${w.line}</td><td>${escape(w.reason)}</td></tr>`).join('')}</table>` : ''}
 </body></html>
 `;
