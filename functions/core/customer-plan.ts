@@ -1,6 +1,6 @@
 import { arrange } from './arrange.js';
 import { firstSendableInstant, floorOf, NEVER } from './cadence.js';
-import { addDays, localDateOf, type LocalDate } from './calendar.js';
+import { addDays, daysBetween, localDateOf, type LocalDate } from './calendar.js';
 import type { RetentionConfig } from './config.js';
 import { hasMarketingConsent } from './consent.js';
 import { keepInTouchFor, keepInTouchIdFor, keepInTouchTarget } from './campaigns/keep-in-touch.js';
@@ -33,6 +33,8 @@ export interface LedgerFacts {
   readonly lastCappedDate: LocalDate;
   /** The local date the ledger was opened: a floor that starts there is the customer's first. */
   readonly openedOn?: LocalDate;
+  /** The local date of the last survey sent: a survey kept out for one too close stays out. */
+  readonly lastSurveyDate?: LocalDate;
 }
 
 export type PlanStep =
@@ -108,7 +110,16 @@ export const planCustomer = (input: CustomerPlanInput): CustomerPlan => {
     else if (isProvisionallyEnded(message)) steps.push({ kind: 'end', messageId: message.messageId, state: message.state as 'expired' | 'cancelled', reason: message.reason ?? 'its deadline passed', provisional: false });
   }
   const isKeepInTouch = (message: Waiting) => message.campaign === 'keepInTouch';
-  const others = live.filter((message) => !isKeepInTouch(message));
+  // A survey kept out for another one still to go too close to it (feedback-changed.ts), or sent since,
+  // stays out; it comes back once that one has ended unsent.
+  const spacing = config.campaigns.survey.minDaysBetweenSurveys;
+  const dayOf = (message: Waiting): LocalDate => localDateOf(new Date(message.dueAt), message.timeZone);
+  const tooClose = (date: LocalDate, other: LocalDate | undefined) => other !== undefined && Math.abs(daysBetween(other, date)) < spacing;
+  const spacedOut = (message: Waiting) =>
+    message.campaign === 'survey' &&
+    isProvisionallyEnded(message) &&
+    (tooClose(dayOf(message), input.ledger?.lastSurveyDate) || live.some((other) => other.campaign === 'survey' && other !== message && !isProvisionallyEnded(other) && tooClose(dayOf(message), dayOf(other))));
+  const others = live.filter((message) => !isKeepInTouch(message) && !spacedOut(message));
   const keepInTouches = live.filter(isKeepInTouch);
 
   const guard = guardFloor(input, others, keepInTouches, lastCapped);

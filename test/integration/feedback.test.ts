@@ -38,6 +38,13 @@ const data = [
   line({ ...JSON.parse(complaint('eli', { openedAt: '2027-01-10T10:00:00Z', status: 'resolved', resolvedAt: '2027-01-12T10:00:00Z' })), at: '2027-01-12T10:00:00Z' }),
   line({ ...JSON.parse(complaint('eli', { openedAt: '2027-01-10T10:00:00Z', status: 'open', resolvedAt: '2027-01-12T10:00:00Z', reopenedAt: '2027-01-13T10:00:00Z' })), at: '2027-01-13T10:00:00Z' }),
   line({ ...JSON.parse(complaint('eli', { openedAt: '2027-01-10T10:00:00Z', status: 'resolved', resolvedAt: '2027-01-20T10:00:00Z', reopenedAt: '2027-01-13T10:00:00Z' })), at: '2027-01-20T10:00:00Z' }),
+  // Fay's first survey meets her open complaint and ends; her second, kept out for the first while it
+  // waited, comes back and goes once the complaint is resolved.
+  customer('fay', 'UTC', 'en'),
+  complaint('fay', { openedAt: '2027-01-01T10:00:00Z' }),
+  line({ ...JSON.parse(complaint('fay', { openedAt: '2027-01-01T10:00:00Z', status: 'resolved', resolvedAt: '2027-01-13T12:00:00Z' })), at: '2027-01-13T12:00:00Z' }),
+  interaction('fay', 'o-fay-1', '2027-01-10T10:00:00Z', '2027-01-10T10:00:00Z'),
+  interaction('fay', 'o-fay-2', '2027-01-11T10:00:00Z', '2027-01-11T10:00:00Z'),
   // Dan is happy: a promoter's answer opens nothing.
   customer('dan', 'America/New_York', 'en'),
   interaction('dan', 'o-dan', '2027-01-10T18:00:00Z', '2027-01-10T18:00:00Z'),
@@ -83,6 +90,12 @@ describe('complaint follow-ups and surveys on the real local stack', () => {
       [`${episode}#4`]: ['cancelled', 'the complaint was resolved'],
       [`${episode}#resolved`]: ['sent', '2027-01-23', '10:00'],
     });
+  });
+
+  it('brings back a survey kept out for another one that then ended unsent', () => {
+    const surveys = of('fay', 'survey');
+    expect(surveys['o-fay-1']).toEqual(['cancelled', 'a complaint of the customer is open']);
+    expect(surveys['o-fay-2']?.[0]).toBe('sent');
   });
 
   it('writes each follow-up in the customer’s language, with the complaint’s subject', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { birthdayGreetingOn } from '../../functions/core/campaigns/birthday.js';
 import { keepInTouchFor, keepInTouchTarget, spreadOf } from '../../functions/core/campaigns/keep-in-touch.js';
 import { renewalReminder } from '../../functions/core/campaigns/renewal.js';
+import { surveyFor } from '../../functions/core/campaigns/survey.js';
 import { addDays, daysBetween } from '../../functions/core/calendar.js';
 import { defaultConfig, type RetentionConfig } from '../../functions/core/config.js';
 import { holdoutPlaceOf } from '../../functions/core/measurement/holdout.js';
@@ -187,5 +188,27 @@ describe('a customer held out of a campaign (measurement)', () => {
     expect(reminderOnTheSameDay.localDate).toBe('2027-02-04');
     expect(plan.steps).toEqual([]);
     expect(plan.floor).toBe('unguarded');
+  });
+});
+
+describe('a survey kept out for another one too close to it', () => {
+  const survey = (interactionId: string, completedAt: string) =>
+    newlyPlanned(surveyFor({ type: 'interaction', interactionId, customerId: 'c-1', completedAt, kind: 'purchase' }, customer, defaultConfig)!, now);
+  // A waits for 13 January; B, ended for now because A is closer than 90 days, would go on 20 January.
+  const waitingA = survey('o-a', '2027-01-10T10:00:00Z');
+  const spacedOutB = { ...survey('o-b', '2027-01-17T10:00:00Z'), state: 'cancelled' as const, reason: 'another survey falls on 2027-01-13, less than 90 days apart' };
+  const input = (waiting: readonly Message[], lastSurveyDate?: string) => ({ waiting, ledger: { ...ledger('2027-01-05'), lastSurveyDate }, customer: facts, now, config: defaultConfig });
+  const stepsOf = (messageId: string, steps: readonly PlanStep[]) => steps.filter((step) => 'messageId' in step && step.messageId === messageId);
+
+  it('stays out while the other one waits', () => {
+    expect(stepsOf(spacedOutB.messageId, planCustomer(input([waitingA, spacedOutB])).steps)).toEqual([]);
+  });
+
+  it('comes back once the other one has ended unsent', () => {
+    expect(stepsOf(spacedOutB.messageId, planCustomer(input([spacedOutB])).steps)).toEqual([expect.objectContaining({ kind: 'slot', state: 'planned' })]);
+  });
+
+  it('stays out once the other one was sent', () => {
+    expect(stepsOf(spacedOutB.messageId, planCustomer(input([spacedOutB], '2027-01-13')).steps)).toEqual([]);
   });
 });

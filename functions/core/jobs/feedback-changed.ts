@@ -54,7 +54,8 @@ export const complaintChanged = async (deps: FeedbackDeps, key: RecordKey, now: 
 
 /**
  * An interaction was completed: plan its survey, or plan it cancelled with the reason when another
- * survey of the customer (sent, or still to go) is closer than `minDaysBetweenSurveys`. An open
+ * survey of the customer is closer than `minDaysBetweenSurveys`: for good when that one was sent,
+ * provisionally when it is still to go (it comes back should that one end unsent). An open
  * complaint is checked when the survey is due, since it may be resolved by then.
  */
 export const interactionChanged = async (deps: FeedbackDeps, key: RecordKey, now: Date): Promise<void> => {
@@ -72,11 +73,14 @@ export const interactionChanged = async (deps: FeedbackDeps, key: RecordKey, now
     return;
   }
   if ((await deps.outbox.plan(survey, now)) !== 'planned') return; // already planned once: sent, ended, or a duplicate stream record
-  const otherSurveyDates = waiting.filter((message) => message.campaign === 'survey').map((message) => message.localDate);
   const ledger = await deps.ledger.get(customer.customerId);
-  const latest = [ledger?.lastSurveyDate, ...otherSurveyDates].filter((date): date is string => date !== undefined).sort().at(-1);
-  const blocked = surveyBlocked(survey.localDate, { complaintOpen: false, lastSurveyDate: latest }, deps.config);
-  if (blocked) await deps.outbox.endWaiting(survey.messageId, 'cancelled', blocked, now);
+  // A survey sent too recently ends this one for good; one still waiting only for now: should that one
+  // end unsent, this one comes back (customer-plan.ts keeps it out while the other waits).
+  const sentTooRecently = surveyBlocked(survey.localDate, { complaintOpen: false, lastSurveyDate: ledger?.lastSurveyDate }, deps.config);
+  const latestWaiting = waiting.filter((message) => message.campaign === 'survey' && !isProvisionallyEnded(message)).map((message) => message.localDate).sort().at(-1);
+  const waitingTooClose = surveyBlocked(survey.localDate, { complaintOpen: false, lastSurveyDate: latestWaiting }, deps.config);
+  if (sentTooRecently) await deps.outbox.endWaiting(survey.messageId, 'cancelled', sentTooRecently, now);
+  else if (waitingTooClose) await deps.outbox.endWaiting(survey.messageId, 'cancelled', waitingTooClose, now, { provisional: true });
   // What was just read is what the arrangement needs: it need not read it again.
   else await replanCustomer(deps, customer.customerId, now, { waiting: [...waiting, newlyPlanned(survey, now)], ledger });
 };
