@@ -17,7 +17,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
 import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
-import { PROFILE_RECORD_KEY, recordTypes } from '../functions/core/records.js';
+import { streamedRecordKeys } from '../functions/core/records.js';
 import { functionTimeoutSeconds, PLANNER_RETRIES } from '../functions/core/function-timeouts.js';
 import { DUE_SHARD_COUNT } from '../functions/core/messages.js';
 import { Monitoring } from './monitoring.js';
@@ -33,9 +33,8 @@ export interface ComputeStackProps extends StackProps {
 const indexArn = <D extends TableDefinition>(table: dynamodb.Table, _definition: D, indexName: D['indexes'][number]['indexName']) =>
   `${table.tableArn}/index/${indexName}`;
 
-/** The stream filter: the profile's key, and the key prefix of every other record type. */
-const streamedRecordKeys = () =>
-  recordTypes.flatMap((type) => (type === 'customer' ? FilterRule.isEqual(PROFILE_RECORD_KEY) : FilterRule.beginsWith(`${type}#`)));
+/** The stream filter (records.ts `streamedRecordKeys`, which the local runner applies too). */
+const streamFilter = () => [...streamedRecordKeys.equal.flatMap((key) => FilterRule.isEqual(key)), ...streamedRecordKeys.prefixes.flatMap((prefix) => FilterRule.beginsWith(prefix))];
 
 /** Lets a function call exactly these actions on exactly these resources. */
 const allow = (fn: RetentionFunction, actions: string[], resources: string[]) => fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
@@ -286,7 +285,7 @@ export class ComputeStack extends Stack {
         maxRecordAge: Duration.hours(24),
         onFailure: new SendOnlyQueue(this.streamDeadLetterQueue),
         // Only the business records the handler acts on: anything else in a customer's partition never invokes it.
-        filters: [FilterCriteria.filter({ dynamodb: { Keys: { recordKey: { S: streamedRecordKeys() } } } })],
+        filters: [FilterCriteria.filter({ dynamodb: { Keys: { recordKey: { S: streamFilter() } } } })],
       }),
     );
 

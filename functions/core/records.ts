@@ -3,6 +3,7 @@ import { isValidBirthday, isValidLocalDate, isValidTimeZone } from './calendar.j
 import { InvalidRecordError } from './errors.js';
 import { firstInexactNumber } from './inexact-number.js';
 import { maskEmail, maskEmailsIn } from './mask.js';
+import { PREFERENCES_RECORD_KEY } from './preferences.js';
 
 /**
  * The six records a business writes (SPEC.md, "Data the business writes"), validated by schema.
@@ -430,3 +431,16 @@ export const recordFromItem = <T extends RecordType>(item: unknown, type: T, now
 };
 
 export const customerFromItem = (item: unknown, now: Date): Customer => recordFromItem(item, 'customer', now);
+
+/**
+ * The items of the Customers table the customer stream is handed, in Lambda (the event source's filter,
+ * infra/compute-stack.ts) and in the local runner alike: the profile, what the customer chose (their
+ * preferences bear on their plan), and every other record type by its key's prefix.
+ */
+export const streamedRecordKeys = {
+  equal: [PROFILE_RECORD_KEY, PREFERENCES_RECORD_KEY],
+  prefixes: recordTypes.filter((type) => type !== 'customer').map((type) => `${type}#`),
+} as const;
+
+export const isStreamedRecordKey = (recordKey: string): boolean =>
+  (streamedRecordKeys.equal as readonly string[]).includes(recordKey) || streamedRecordKeys.prefixes.some((prefix) => recordKey.startsWith(prefix));

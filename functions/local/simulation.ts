@@ -7,6 +7,7 @@ import { createPauseMarketingHandler } from '../handlers/pause-marketing.js';
 import type { RetentionConfig } from '../core/config.js';
 import { importNdjson } from '../core/jobs/import-records.js';
 import type { BusinessRecord, NdjsonLine, NdjsonRejection, NdjsonWarning } from '../core/records.js';
+import { isStreamedRecordKey } from '../core/records.js';
 import { deploySettings, type DeploySettings } from '../adapters/deploy-settings.js';
 import { documentClientFor, type HandlerRuntime } from '../adapters/runtime.js';
 import { DynamoOutbox } from '../adapters/dynamo-outbox.js';
@@ -275,8 +276,11 @@ export class LocalSystem {
   /** Hands every new stream record to its handler, as Lambda's event source mapping would. */
   async drainStreams(): Promise<void> {
     for (;;) {
-      const records = await this.customerStream.poll();
-      if (records.length === 0) return;
+      const polled = await this.customerStream.poll();
+      if (polled.length === 0) return;
+      // What Lambda's filter lets through (the event source mapping's FilterCriteria): nothing else reaches the handler.
+      const records = polled.filter((record) => isStreamedRecordKey(record.dynamodb?.Keys?.recordKey?.S ?? ''));
+      if (records.length === 0) continue;
       const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
         this.invocations.customerStream++;
         return this.customerStreamHandler(event, lambdaContext('customerStream'));

@@ -344,7 +344,7 @@ describe('the CDK app', () => {
           Filters: [
             {
               Pattern: JSON.stringify({
-                dynamodb: { Keys: { recordKey: { S: ['customer', { prefix: 'contract#' }, { prefix: 'complaint#' }, { prefix: 'interaction#' }, { prefix: 'surveyResponse#' }, { prefix: 'erasure#' }] } } },
+                dynamodb: { Keys: { recordKey: { S: ['customer', 'preferences', { prefix: 'contract#' }, { prefix: 'complaint#' }, { prefix: 'interaction#' }, { prefix: 'surveyResponse#' }, { prefix: 'erasure#' }] } } },
               }),
             },
           ],
