@@ -103,6 +103,17 @@ export class DynamoCustomerStore implements CustomerStore {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...preferences, recordKey: PREFERENCES_RECORD_KEY } }));
   }
 
+  async recordKeysOf(customerId: string): Promise<string[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'customerId = :id',
+      ExpressionAttributeValues: { ':id': customerId },
+      ProjectionExpression: 'recordKey',
+      ConsistentRead: true,
+    });
+    return items.map((item) => String((item as { recordKey?: unknown }).recordKey));
+  }
+
   /** All records of one customer, as written (without our keys and index attributes). */
   async recordsOf(customerId: string): Promise<Record<string, unknown>[]> {
     return businessRecordsOf(await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } }));

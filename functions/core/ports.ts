@@ -26,8 +26,8 @@ export interface CustomerStore {
   getItems(keys: readonly { customerId: string; recordKey: string }[], options?: { readonly consistent?: boolean }): Promise<Map<string, unknown>>;
   /** A customer's records of one type (`complaint`, …), as stored. */
   recordsOfType(customerId: string, type: RecordType): Promise<unknown[]>;
-  /** Every record of a customer (profile, preferences and the rest), as written (without our keys and index attributes). */
-  recordsOf(customerId: string): Promise<Record<string, unknown>[]>;
+  /** The keys of every item in a customer's partition (profile, preferences and the rest), read strongly consistently. */
+  recordKeysOf(customerId: string): Promise<string[]>;
   /**
    * Records a survey answer unless the same score is already recorded (a repeated click changes
    * nothing); a different score replaces the earlier answer. Says which happened.

@@ -72,6 +72,7 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
   ],
   customerStream: [
     'dynamodb:GetItem Control',
+    'dynamodb:Query Customers', // a new customer's records written before the profile (recordKeysOf); erasure too
     'dynamodb:UpdateItem Customers',
     'dynamodb:BatchGetItem Customers',
     'dynamodb:PutItem Messages',

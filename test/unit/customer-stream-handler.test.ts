@@ -48,7 +48,7 @@ const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger; re
     getItems: async (keys: readonly { customerId: string; recordKey: string }[]) =>
       new Map(keys.flatMap(({ customerId, recordKey }) => (table.has(`${customerId}|${recordKey}`) ? [[`${customerId}|${recordKey}`, table.get(`${customerId}|${recordKey}`)] as const] : []))),
     setBirthdayIndexKey: async (id: string, key: string | undefined) => void indexKeys.push([id, key]),
-    recordsOf: async () => [], // the fixture's customers have no other records
+    recordKeysOf: async () => [], // the fixture's customers have no other records
   } as unknown as CustomerStore;
   const outbox = {
     waitingFor: async (customerId: string) => planned.filter((message) => message.customerId === customerId).map((message) => newlyPlanned(message, new Date(0))),
@@ -65,6 +65,7 @@ const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger; re
       return { customerId, lastContactDate, openedOn: lastContactDate, lastCappedDate: NEVER, floorCheckDate, ...facts };
     },
     setFloorCheck: async () => undefined,
+    get: async () => undefined, // new customers: no ledger before
   } as unknown as LedgerStore;
   const logger = options.logger ?? new Logger({ serviceName: 'test', logLevel: 'SILENT' });
   const runtime: HandlerRuntime = {

@@ -6,19 +6,28 @@ import { PREFERENCES_RECORD_KEY, preferencesFromItem } from '../preferences.js';
 import { localDateOf } from '../calendar.js';
 import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
 import { InvalidRecordError } from '../errors.js';
-import { customerFromItem, recordKeyOf, type BusinessRecord, type RecordType } from '../records.js';
+import { customerFromItem, recordTypeOfKey, type RecordType } from '../records.js';
 import { contractChanged } from './contract-changed.js';
 import type { RecordKey } from './current-record.js';
 import { complaintChanged, interactionChanged, surveyAnswered } from './feedback-changed.js';
 import { replanCustomer } from './replan-customer.js';
 
-/** What each of a customer's other records plans when it is written: run again for them when the profile is. */
-const recordJobs: Partial<Record<RecordType, (deps: CustomerChangedDeps, key: RecordKey, now: Date) => Promise<void>>> = {
+type RecordJob = (deps: CustomerChangedDeps, key: RecordKey, now: Date) => Promise<void>;
+
+/** What each of a customer's other records plans when it is written: run again for them when the profile first comes. */
+const recordJobs: Partial<Record<RecordType, RecordJob>> = {
   contract: contractChanged,
   complaint: complaintChanged,
   interaction: interactionChanged,
   surveyResponse: surveyAnswered,
 };
+
+/**
+ * Those whose messages go at a local hour, run again when the customer moves to another time zone. Not a
+ * survey answer's: its follow-up is timed from the answer, or from when it is planned when the answer
+ * has no time, which would plan it afresh once the one sent has been deleted.
+ */
+const retimingJobs: Partial<Record<RecordType, RecordJob>> = { contract: contractChanged, complaint: complaintChanged, interaction: interactionChanged };
 
 export interface CustomerChangedDeps {
   readonly customers: CustomerStore;
@@ -53,6 +62,7 @@ export const customerChanged = async (
   const today = localDateOf(now, customer.timeZone);
   // The floor is for customers marketing may reach: only they are in the floor planner's index (plan-floor.ts).
   const floorCheck = marketing ? floorOf(today, deps.config.cadence).checkOn : undefined;
+  const before = await deps.ledger.get(customer.customerId);
   const ledger = await deps.ledger.open(customer.customerId, today, floorCheck, { timeZone: customer.timeZone, marketingOptIn: marketing });
   const indexKey = birthdayIndexKey(customer);
   const indexKeyChanged = item.birthdayMonthDay !== indexKey;
@@ -65,16 +75,20 @@ export const customerChanged = async (
   const outcome = greeting === null ? 'none' : await deps.outbox.replan(greeting, now);
   // Always: a new customer's first floor is guarded from the start, and a changed zone, consent or birthday moves the plan.
   await replanCustomer(deps, customer.customerId, now, { ledger, ...(outcome === 'none' || outcome === 'unchanged' ? { waiting } : {}) });
-  // The customer's other records, as they are now: one written before its profile planned nothing (there
-  // was nobody to write to, and the daily planner may have read its date already), and a new time zone
-  // re-times the reminders and follow-ups they planned. A record planned before comes out unchanged.
-  for (const other of await deps.customers.recordsOf(customer.customerId)) {
-    const job = recordJobs[other.type as RecordType];
-    try {
-      await job?.(deps, { customerId: customer.customerId, recordKey: recordKeyOf(other as unknown as BusinessRecord) }, now);
-    } catch (error) {
-      // That record's own fault, reported (and skipped) when it was written: the profile is not to blame.
-      if (!(error instanceof InvalidRecordError)) throw error;
+  // The customer's other records, planned again only when that can change what they plan: the customer
+  // is new (a record written before its profile planned nothing, there was nobody to write to, and the
+  // daily planner may have read its date already), or lives in another time zone now (reminders and
+  // follow-ups go at local hours). Any other change of the profile, or a replay, leaves them be.
+  const jobs = before === undefined ? recordJobs : before.timeZone !== customer.timeZone ? retimingJobs : undefined;
+  if (jobs) {
+    for (const recordKey of await deps.customers.recordKeysOf(customer.customerId)) {
+      const job = jobs[recordTypeOfKey(recordKey) ?? 'customer'];
+      try {
+        await job?.(deps, { customerId: customer.customerId, recordKey }, now);
+      } catch (error) {
+        // That record's own fault, reported (and skipped) when it was written: the profile is not to blame.
+        if (!(error instanceof InvalidRecordError)) throw error;
+      }
     }
   }
   return { indexKeyChanged, greeting: outcome };
