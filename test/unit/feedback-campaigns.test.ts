@@ -38,6 +38,8 @@ describe('complaint follow-ups', () => {
     ]);
     const resolvedAgain = { ...reopened, status: 'resolved' as const, resolvedAt: '2027-04-02T12:00:00Z' };
     expect(complaintFollowUps(resolvedAgain, customer, defaultConfig).map((m) => [m.occurrence, m.dueAt])).toEqual([['q-9@2027-03-24T09:00:00.000Z#resolved', '2027-04-05T12:00:00.000Z']]);
+    // Resolved again without a later resolvedAt: no second "how did we do?" for the first resolution.
+    expect(complaintFollowUps({ ...reopened, status: 'resolved' }, customer, defaultConfig)).toEqual([]);
     // The first episode's messages stop at send time; the new episode's go.
     expect(followUpTriggerGone({ occurrence: 'q-9#2' }, reopened, defaultConfig)).toBe('the complaint was opened again since: its new episode has follow-ups of its own');
     expect(followUpTriggerGone({ occurrence: 'q-9#resolved' }, resolvedAgain, defaultConfig)).toBe('the complaint was opened again since: its new episode has follow-ups of its own');

@@ -47,6 +47,8 @@ export const complaintFollowUps = (complaint: Complaint, customer: Customer, con
   const sourceKey = recordKeyOf(complaint);
   const episode = `${complaint.complaintId}${episodeOf(complaint)}`;
   if (complaint.status === 'resolved') {
+    // Resolved again needs a resolvedAt after the reopening: the first resolution's would ask its "how did we do?" twice.
+    if (complaint.reopenedAt !== undefined && Date.parse(complaint.resolvedAt!) <= Date.parse(complaint.reopenedAt)) return [];
     const dueAt = later(new Date(complaint.resolvedAt!), { days: settings.afterResolvedDays }, customer.timeZone);
     return [followUp(customer, `${episode}#${RESOLVED_STEP}`, dueAt, sourceKey, settings)];
   }
@@ -77,7 +79,7 @@ export const followUpTriggerGone = (message: Pick<PlannedMessage, 'occurrence'>,
     return isDetractor(source, config) ? null : `the customer changed their answer to ${source.score}`;
   }
   if (source?.type !== 'complaint') return 'the complaint no longer exists';
-  if (episodeOfOccurrence(message.occurrence, source.complaintId) !== episodeOf(source)) return 'the complaint was opened again since: its new episode has follow-ups of its own';
-  if (kind === 'resolved') return source.status === 'resolved' ? null : 'the complaint was reopened';
-  return source.status === 'open' ? null : 'the complaint was resolved';
+  if (kind === 'resolved' && source.status !== 'resolved') return 'the complaint was reopened';
+  if (kind !== 'resolved' && source.status !== 'open') return 'the complaint was resolved';
+  return episodeOfOccurrence(message.occurrence, source.complaintId) === episodeOf(source) ? null : 'the complaint was opened again since: its new episode has follow-ups of its own';
 };

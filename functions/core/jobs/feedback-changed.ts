@@ -1,4 +1,4 @@
-import { complaintFollowUps, detractorFollowUp } from '../campaigns/complaint-follow-up.js';
+import { complaintFollowUps, detractorFollowUp, followUpTriggerGone } from '../campaigns/complaint-follow-up.js';
 import { surveyBlocked, surveyFor } from '../campaigns/survey.js';
 import type { RetentionConfig } from '../config.js';
 import { newlyPlanned, type PlannedMessage } from '../messages.js';
@@ -40,11 +40,14 @@ export const complaintChanged = async (deps: FeedbackDeps, key: RecordKey, now: 
   const wanted = complaintFollowUps(complaint, customer, deps.config).filter((message) => stillSendable(message, now));
   const wantedIds = new Set(wanted.map((message) => message.messageId));
   const waiting = (await deps.outbox.waitingFor(complaint.customerId)).filter((m) => m.campaign === 'complaintFollowUp' && m.sourceKey === recordKeyOf(complaint));
-  const why = complaint.status === 'resolved' ? 'the complaint was resolved' : 'the complaint was reopened';
   let changed = false;
   for (const message of waiting) {
     if (wantedIds.has(message.messageId)) continue;
-    await deps.outbox.endWaiting(message.messageId, 'cancelled', why, now);
+    // Ended only when the complaint's state (or episode) no longer calls for it, with the send-time check's
+    // reason; one left out only by a setting changed since (fewer check-ins) goes as planned.
+    const gone = followUpTriggerGone(message, complaint, deps.config);
+    if (gone === null) continue;
+    await deps.outbox.endWaiting(message.messageId, 'cancelled', gone, now);
     changed = true;
   }
   for (const message of wanted) changed = (await deps.outbox.replan(message, now)) !== 'unchanged' || changed;
@@ -67,7 +70,11 @@ export const interactionChanged = async (deps: FeedbackDeps, key: RecordKey, now
   const survey = surveyFor(interaction, customer, deps.config);
   if (survey === null || !stillSendable(survey, now)) return;
   const waiting = await deps.outbox.waitingFor(customer.customerId);
-  if (waiting.some((message) => message.messageId === survey.messageId)) {
+  const existing = waiting.find((message) => message.messageId === survey.messageId);
+  if (existing) {
+    // Kept out for another survey too close to it (below): it stays out while its time stands; a
+    // replayed record would otherwise plan it again beside that one.
+    if (isProvisionallyEnded(existing) && existing.dueAt === survey.dueAt && existing.deadline === survey.deadline) return;
     // A completion time corrected: the survey moves with it.
     if ((await deps.outbox.replan(survey, now)) !== 'unchanged') await replanCustomer(deps, customer.customerId, now);
     return;
