@@ -26,10 +26,12 @@ export const firstSendableInstant = (from: Date, timeZone: string, cadence: Cade
 
 /** When the last stretch of sending hours before `deadline` ends: the deadline itself, or the start of the quiet hours it falls in. */
 export const sendingEndsBy = (deadline: Date, timeZone: string, cadence: Cadence): Date => {
-  const time = localTimeOf(deadline, timeZone);
+  // The moment just before the deadline is what may still be sent in (quiet hours end on their minute, so a deadline there is itself sendable).
+  const last = new Date(deadline.getTime() - 1);
+  const time = localTimeOf(last, timeZone);
   const quiet = cadence.quietHours;
   if (!inQuietHours(time, quiet)) return deadline;
-  const date = localDateOf(deadline, timeZone);
+  const date = localDateOf(last, timeZone);
   // Quiet hours that wrap midnight (20:00–09:00) began the evening before when it is early morning.
   return instantAt(quiet.start > quiet.end && time < quiet.end ? addDays(date, -1) : date, quiet.start, timeZone);
 };

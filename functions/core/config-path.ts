@@ -42,15 +42,17 @@ export const withSettingValue = (document: unknown, path: string, value: unknown
   const parsed = configSchema.safeParse(document);
   const copy = structuredClone(parsed.success ? parsed.data : document) as Record<string, unknown>;
   const keys = path.split('.');
+  // Only the document's own settings: never a key that reaches an object's prototype.
+  if (keys.some((key) => key === '__proto__' || key === 'constructor' || key === 'prototype')) throw new Error(`unknown setting '${path}'`);
   let node: Record<string, unknown> = copy;
   for (const [depth, key] of keys.slice(0, -1).entries()) {
-    if (node[key] === undefined && insideOpenMap(keys.slice(0, depth))) node[key] = {};
-    const next = node[key];
+    if (!Object.hasOwn(node, key) && insideOpenMap(keys.slice(0, depth))) node[key] = {};
+    const next = Object.hasOwn(node, key) ? node[key] : undefined;
     if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new Error(`unknown setting '${path}'`);
     node = next as Record<string, unknown>;
   }
   const last = keys[keys.length - 1]!;
-  if (!(last in node) && !insideOpenMap(keys.slice(0, -1))) throw new Error(`unknown setting '${path}'`);
+  if (!Object.hasOwn(node, last) && !insideOpenMap(keys.slice(0, -1))) throw new Error(`unknown setting '${path}'`);
   const from = node[last];
   node[last] = value;
   return { config: parseConfig(copy), path, from, to: value };

@@ -10,19 +10,20 @@ import type { Customer } from './records.js';
  */
 export const hasMarketingConsent = (customer: { readonly marketingOptIn?: unknown }): boolean => customer.marketingOptIn === true;
 
-/** Whether marketing may reach the customer at all (consent, and no unsubscribe from it): the floor is kept only for them. */
-export const welcomesMarketing = (customer: { readonly marketingOptIn?: unknown }, preferences?: Preferences): boolean =>
-  hasMarketingConsent(customer) && (preferences === undefined || preferences.receive === 'marketing');
 
 /**
  * Who may receive what (SPEC.md): marketing needs the customer's marketing consent and no
  * unsubscribe; service messages go to every customer who has not unsubscribed from everything.
  * Returns the reason a message must not go, or null. Checked at send time, with both as they are then.
  */
-export const consentBlocks = (message: Pick<PlannedMessage, 'messageClass'>, customer: Customer, preferences?: Preferences): string | null => {
+export const consentBlocks = (message: Pick<PlannedMessage, 'messageClass'>, customer: Pick<Customer, 'marketingOptIn'>, preferences?: Preferences): string | null => {
   if (preferences?.receive === 'nothing') return 'the customer unsubscribed from everything';
   if (message.messageClass !== 'marketing') return null;
   if (!hasMarketingConsent(customer)) return 'the customer has no marketing consent';
   if (preferences?.receive === 'service') return 'the customer unsubscribed from marketing';
   return null;
 };
+
+/** Whether marketing may reach the customer at all (the rule above): the floor is kept only for them. */
+export const welcomesMarketing = (customer: Pick<Customer, 'marketingOptIn'>, preferences?: Preferences): boolean =>
+  consentBlocks({ messageClass: 'marketing' }, customer, preferences) === null;

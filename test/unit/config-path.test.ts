@@ -20,7 +20,11 @@ describe('config set <path>=<value>', () => {
     ['measurement.campaigns.birthday.holdoutPct=5', 'Unrecognized key: "holdoutPct"'],
     ['cadence.minDaysBetwen=3', "unknown setting 'cadence.minDaysBetwen'"],
     ['brand.colours.accent=1', "unknown setting 'brand.colours.accent'"],
+    ['measurement.campaigns.__proto__.polluted=5', "unknown setting 'measurement.campaigns.__proto__.polluted'"],
+    ['cadence.constructor=1', "unknown setting 'cadence.constructor'"],
+    ['cadence.toString=1', "unknown setting 'cadence.toString'"],
   ])('refuses %s with the reason', (assignment, reason) => {
     expect(() => withSetting(defaultConfig, assignment)).toThrow(reason);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -17,6 +17,7 @@ describe('sendingEndsBy', () => {
     ['a deadline as quiet hours begin: 20:00', '2027-06-12T20:00:00Z', 'UTC', '2027-06-12T20:00:00.000Z'],
     ['a deadline at local midnight: 20:00 that evening', '2027-06-12T22:00:00Z', 'Europe/Madrid', '2027-06-12T18:00:00.000Z'],
     ['a deadline in the early morning: 20:00 the evening before', '2027-06-13T06:00:00Z', 'UTC', '2027-06-12T20:00:00.000Z'],
+    ['a deadline as quiet hours end (09:00): 20:00 the evening before, nothing being sendable before it that morning', '2027-06-13T09:00:00Z', 'UTC', '2027-06-12T20:00:00.000Z'],
   ])('%s', (_, deadline, timeZone, expected) => {
     expect(sendingEndsBy(at(deadline), timeZone, cadence).toISOString()).toBe(expected);
   });
