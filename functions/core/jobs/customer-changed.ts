@@ -40,8 +40,8 @@ export interface CustomerChangedDeps {
  * A customer profile was created or changed (import, or a business system writing the table), or
  * what the customer chose on the preference page or by unsubscribing (the stream runs this for it too).
  * Opens the customer's contact ledger, keeps the birthday index key in step with the profile, and plans or moves the next greeting when
- * it is already inside the planner's horizon (the daily planner will not read that date again); then
- * plans what the customer's other records call for, with the profile as it is now.
+ * it is already inside the planner's horizon (the daily planner will not read that date again); for a
+ * new customer, or one in another time zone now, plans again what their other records call for.
  * The stream image only says which profile changed: this acts on the profile as it is now (a replayed
  * earlier version must not plan what a later one withdrew; see current-record.ts), and on nothing
  * when it is gone (an erased customer's old version opens no ledger and plans no greeting).
