@@ -192,20 +192,23 @@ const guardFloor = (input: CustomerPlanInput, others: readonly Waiting[], keepIn
   }
   if (input.keepInTouchAvailable === false) return { steps, keepInTouch: [], floor: 'unguarded' as const, floorCheckDate: checkAfter(lastDay) };
 
-  // As late as the band allows: the latest due day that keeps every message the baseline keeps. When
-  // no day does (a message arrived late), the floor comes first and the least of the others give way.
+  // As late as the band allows: the latest due day that leaves every message the baseline arranges
+  // where it arranges it (kept, and not pushed later). When no day does (a message arrived late), the
+  // floor comes first: the most of the others kept (by priority), then the most of them on time.
   const target = [keepInTouchTarget(customer.customerId, ledger, config.cadence), lastDay].sort()[0]!;
   const firstDay = today > target ? target : today;
-  let chosen: { message: PlannedMessage; kept: number } | undefined;
+  let chosen: { message: PlannedMessage; kept: number; onTime: number } | undefined;
   for (let day = target; day >= firstDay; day = addDays(day, -1)) {
     const candidate = keepInTouchFor(customer, lastDay, day < today ? today : day, config);
     const trial = arrangedDates([...cappedOthers, asFloor({ ...candidate, sendAfter: candidate.dueAt })], [], lastCapped, now, config);
     if (!trial.slots.has(candidate.messageId)) continue;
     const kept = cappedOthers.reduce((sum, message) => sum + (trial.slots.has(message.messageId) ? message.priority : 0), 0);
-    if (!chosen || kept > chosen.kept) chosen = { message: candidate, kept };
-    if (cappedOthers.every((message) => !baseline.slots.has(message.messageId) || trial.slots.has(message.messageId))) break;
+    const asInBaseline = (message: Waiting) => trial.slots.get(message.messageId)?.getTime() === baseline.slots.get(message.messageId)?.getTime();
+    const onTime = cappedOthers.filter((message) => baseline.slots.has(message.messageId) && asInBaseline(message)).length;
+    if (!chosen || kept > chosen.kept || (kept === chosen.kept && onTime > chosen.onTime)) chosen = { message: candidate, kept, onTime };
+    if (cappedOthers.every((message) => !baseline.slots.has(message.messageId) || asInBaseline(message))) break;
   }
-  if (!chosen) chosen = { message: keepInTouchFor(customer, lastDay, target < today ? today : target, config), kept: 0 };
+  if (!chosen) chosen = { message: keepInTouchFor(customer, lastDay, target < today ? today : target, config), kept: 0, onTime: 0 };
   const message = chosen.message;
   const unchanged = current && !isProvisionallyEnded(current) && current.dueAt === message.dueAt && current.deadline === message.deadline;
   if (!unchanged) steps.push({ kind: 'keepInTouch', message });

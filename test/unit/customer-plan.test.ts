@@ -40,6 +40,16 @@ describe('a customer’s plan', () => {
     expect(plan.steps.filter((s) => s.kind === 'end')).toEqual([]);
   });
 
+  it('places it early enough that a reminder after the floor goes on its day, not pushed back a week', () => {
+    // Floor from 1 February ends 3 March; a renewal reminder is due 5 March (the contract ends 4 April).
+    const today = new Date('2027-02-24T10:00:00Z');
+    const plan = planCustomer({ waiting: [reminder('2027-04-04', 30)], ledger: ledger('2027-02-01'), customer: facts, now: today, config: defaultConfig });
+    const step = keepInTouchStep(plan.steps);
+    // 5 March − 7 days of cap = 26 February: the latest day that leaves the reminder where it was.
+    expect(step?.kind === 'keepInTouch' && step.message.localDate).toBe('2027-02-26');
+    expect(plan.steps.filter((s) => s.kind === 'slot' || s.kind === 'end')).toEqual([]);
+  });
+
   it('judges the floor by the arranged send time: a reminder due inside the floor but arranged after a birthday past it does not hold it', () => {
     // Reminder due 29 January (contract ends 28 February), birthday 1 February; floor from 1 January ends 31 January.
     const waiting = [reminder('2027-02-28', 30), birthday('2027-02-01')];
