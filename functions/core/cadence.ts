@@ -66,6 +66,18 @@ export const firstCapSlot = (from: Date, lastCapped: LocalDate, timeZone: string
 };
 
 /**
+ * A floor check date the floor planner will still read: it reads a day ahead of UTC, so a check set
+ * now goes no earlier than the day after that (one on a date already read would never be read).
+ */
+export const readableFloorCheck = (date: LocalDate, now: Date): LocalDate => {
+  const earliest = addDays(localDateOf(now, 'UTC'), 2);
+  return date < earliest ? earliest : date;
+};
+
+/** The floor check after a contact on `day` (its floor's `checkOn`), set now. */
+export const floorCheckAfterContact = (day: LocalDate, now: Date, cadence: Cadence): LocalDate => readableFloorCheck(floorOf(day, cadence).checkOn, now);
+
+/**
  * The floor after a contact on `lastContact`: the last local date by which the next message must
  * arrive, and the date on which the floor planner decides whether a keep-in-touch message is needed
  * (early enough that it still fits under the cap before that date).

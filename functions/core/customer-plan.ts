@@ -158,7 +158,10 @@ const guardFloor = (input: CustomerPlanInput, others: readonly Waiting[], keepIn
   const settings = config.campaigns.keepInTouch;
   if (!customer || !ledger || !hasMarketingConsent(customer) || !settings.enabled) {
     // Not guarded here: waiting keep-in-touch messages stay as they are (the send-time check has the last word).
-    return { steps, keepInTouch: keepInTouches.filter((message) => !isProvisionallyEnded(message)), floor: 'unguarded' as const, floorCheckDate: undefined };
+    // With keep-in-touch switched off, the customer is looked at again in a week, so switching it back on
+    // finds them: a check left on a date already read would never be read again.
+    const floorCheckDate = customer && ledger && hasMarketingConsent(customer) ? addDays(localDateOf(now, customer.timeZone), config.cadence.minDaysBetween) : undefined;
+    return { steps, keepInTouch: keepInTouches.filter((message) => !isProvisionallyEnded(message)), floor: 'unguarded' as const, floorCheckDate };
   }
   const today = localDateOf(now, customer.timeZone);
   const floor = floorOf(ledger.lastContactDate, config.cadence);

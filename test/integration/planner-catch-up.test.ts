@@ -104,8 +104,8 @@ describe('a planner run whose time runs out', () => {
   const keepInTouchOff = { ...defaultConfig, campaigns: { ...defaultConfig.campaigns, keepInTouch: { ...defaultConfig.campaigns.keepInTouch, enabled: false } } };
   it.each([
     ['checked customers move on to a later check', defaultConfig],
-    // Nobody's check moves: only where the last run stopped says what is left.
-    ['keep-in-touch is off, so every check stays on the date', keepInTouchOff],
+    // Nothing is planned: every check moves a week on, so the customers are found once it is on again.
+    ['keep-in-touch is off, so every check moves a week on', keepInTouchOff],
   ])("stops between two pages of one date's floor checks, and the next run goes on after the last page checked (%s)", async (_, config) => {
     // Prepare: the same ledgers twice, their floor checks today, and nothing else to plan. Half of the
     // checks are as a stack written before the shards kept them (the date alone): more than a page of
@@ -148,6 +148,7 @@ describe('a planner run whose time runs out', () => {
     expect(pages).toBe(2 + FLOOR_CHECK_SHARDS);
     const planned = await unhurried.messages();
     if (config === defaultConfig) expect(planned.length).toBeGreaterThan(customers / 2); // keep-in-touch messages, but for those held out
+    else expect([planned.length, (await unhurried.floorChecks()).filter((check) => check.includes(today))]).toEqual([0, []]);
     expect(await hurried.messages()).toEqual(planned);
     expect(await hurried.floorChecks()).toEqual(await unhurried.floorChecks());
     expect(hurried.system.invocations.planner).toBe(pages + 1);

@@ -78,9 +78,9 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
       const entry = ledgers.get(customerId)!;
       if (entry.lastCappedMessageId === messageId) ledgers.set(customerId, { ...entry, lastCappedDate: NEVER, lastCappedMessageId: undefined });
     },
-    recordContact: async (customerId, today) => {
+    recordContact: async (customerId, today, floorCheckDate) => {
       calls.recordContact.push(customerId);
-      ledgers.set(customerId, { ...ledgers.get(customerId)!, lastContactDate: today });
+      ledgers.set(customerId, { ...ledgers.get(customerId)!, lastContactDate: today, floorCheckDate });
     },
     floorChecksOn: async function* () {},
     setFloorCheck: async (customerId, date) => {

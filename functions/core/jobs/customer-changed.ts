@@ -1,6 +1,6 @@
 import type { RetentionConfig } from '../config.js';
 import type { CustomerStore, LedgerStore, Outbox, PlanOutcome } from '../ports.js';
-import { floorOf } from '../cadence.js';
+import { floorCheckAfterContact } from '../cadence.js';
 import { welcomesMarketing } from '../consent.js';
 import { PREFERENCES_RECORD_KEY, preferencesFromItem } from '../preferences.js';
 import { localDateOf } from '../calendar.js';
@@ -61,7 +61,7 @@ export const customerChanged = async (
   // Becoming a customer (or first being seen) counts as a contact: the floor runs from today.
   const today = localDateOf(now, customer.timeZone);
   // The floor is for customers marketing may reach: only they are in the floor planner's index (plan-floor.ts).
-  const floorCheck = marketing ? floorOf(today, deps.config.cadence).checkOn : undefined;
+  const floorCheck = marketing ? floorCheckAfterContact(today, now, deps.config.cadence) : undefined;
   const before = await deps.ledger.get(customer.customerId);
   const ledger = await deps.ledger.open(customer.customerId, today, floorCheck, { timeZone: customer.timeZone, marketingOptIn: marketing });
   const indexKey = birthdayIndexKey(customer);

@@ -8,7 +8,7 @@ import { InvalidRecordError, MailFailure } from '../errors.js';
 import { nextAttemptAfter, type DueMessage } from '../messages.js';
 import type { CustomerStore, LedgerEntry, LedgerStore, Mailer, Outbox, SuppressionStore } from '../ports.js';
 import { addressKey, suppressionOf } from '../suppression.js';
-import { capThreshold, firstCapSlot, firstSendableInstant, floorOf, retryInstant } from '../cadence.js';
+import { capThreshold, firstCapSlot, firstSendableInstant, floorCheckAfterContact, retryInstant } from '../cadence.js';
 import { later, localDateOf } from '../calendar.js';
 import { customerFromItem, parseStoredRecord, PROFILE_RECORD_KEY, recordTypeOfKey, type BusinessRecord, type Customer } from '../records.js';
 import { renderEmail, templateOf, type RenderContext } from '../templates/index.js';
@@ -200,7 +200,7 @@ const recordUnconfirmedContact = async (deps: DispatchDeps, message: DueMessage,
   const timeZone = (profile as { timeZone?: unknown } | undefined)?.timeZone;
   if (typeof timeZone !== 'string') return;
   const day = localDateOf(handedOverAt, timeZone);
-  await deps.ledger.recordContact(message.customerId, day, floorOf(day, deps.config.cadence).checkOn, { survey: message.campaign === 'survey' });
+  await deps.ledger.recordContact(message.customerId, day, floorCheckAfterContact(day, deps.clock(), deps.config.cadence), { survey: message.campaign === 'survey' });
 };
 
 const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: string, stored: StoredItems, now: Date, run: RunState, ticket: SendTicket): Promise<DispatchOutcome> => {
@@ -281,7 +281,7 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   const giveCapBack = async () => {
     if (capped) await deps.ledger.releaseCap(customer.customerId, message.messageId);
   };
-  const recordContact = () => deps.ledger.recordContact(customer.customerId, today, floorOf(today, cadence).checkOn, { survey: message.campaign === 'survey', keepInTouchContent });
+  const recordContact = () => deps.ledger.recordContact(customer.customerId, today, floorCheckAfterContact(today, now, cadence), { survey: message.campaign === 'survey', keepInTouchContent });
 
   // Its start at the run's send rate (pacing.ts): the wait is here, before the hand-over mark, so a run
   // that stops while waiting leaves the message to be claimed again, not unconfirmed.

@@ -1,4 +1,4 @@
-import { addDays, localDateOf } from '../calendar.js';
+import { readableFloorCheck } from '../cadence.js';
 import type { RetentionConfig } from '../config.js';
 import { isProvisionallyEnded, planCustomer, type CustomerPlan, type FloorFacts } from '../customer-plan.js';
 import type { LedgerEntry, LedgerStore, Outbox, PlanOutcome } from '../ports.js';
@@ -42,9 +42,7 @@ export const replanCustomer = async (
     else if (step.kind === 'end') await deps.outbox.endWaiting(step.messageId, step.state, step.reason, now, { provisional: step.provisional });
   }
   if (ledger && plan.floorCheckDate !== undefined) {
-    // Never on a date the floor planner has already read (its watermark runs a day ahead of UTC).
-    const earliest = addDays(localDateOf(now, 'UTC'), 2);
-    const floorCheckDate = plan.floorCheckDate < earliest ? earliest : plan.floorCheckDate;
+    const floorCheckDate = readableFloorCheck(plan.floorCheckDate, now);
     if (floorCheckDate !== ledger.floorCheckDate) await deps.ledger.setFloorCheck(customerId, floorCheckDate);
   }
   return plan;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { readableFloorCheck } from '../../functions/core/cadence.js';
+import { addDays } from '../../functions/core/calendar.js';
+import { keepInTouchFor } from '../../functions/core/campaigns/keep-in-touch.js';
+import { defaultConfig, type RetentionConfig } from '../../functions/core/config.js';
+import { dispatchDue } from '../../functions/core/jobs/dispatch.js';
+import { now, storesWith } from './dispatch-stores.js';
+
+/** The floor planner reads a day ahead of UTC: a floor check it has already read would never be read again. */
+describe('a floor check set now', () => {
+  it('goes no earlier than two days after today in UTC', () => {
+    expect(readableFloorCheck('2027-06-13', now)).toBe('2027-06-14');
+    expect(readableFloorCheck('2027-07-05', now)).toBe('2027-07-05');
+  });
+
+  it('after a send in a narrow band (a floor a day past the cap) is still one the planner reads', async () => {
+    // Prepare: cap 7 days, floor 8: the check after a contact would be the next day, already read.
+    const narrow: RetentionConfig = { ...defaultConfig, cadence: { ...defaultConfig.cadence, minDaysBetween: 7, maxDaysBetween: 8 } };
+    const message = keepInTouchFor({ customerId: 'c-1', timeZone: 'UTC' }, addDays('2027-06-05', 8), '2027-06-12', narrow);
+    const stores = storesWith([message]);
+
+    // Act
+    const result = await dispatchDue(stores.depsFor(narrow), now);
+
+    // Assess
+    expect(result.outcomes.sent).toBe(1);
+    expect(stores.ledgers.get('c-1')).toMatchObject({ lastContactDate: '2027-06-12', floorCheckDate: '2027-06-14' });
+  });
+});
