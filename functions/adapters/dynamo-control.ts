@@ -15,7 +15,7 @@ export class DynamoControlStore implements ControlStore {
 
   async progress(planner: string): Promise<PlannerProgress> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: watermarkKey(planner) }, ConsistentRead: true }));
-    return { plannedThrough: Item?.plannedThrough as LocalDate | undefined, resume: Item?.resumeAfter as ResumePoint | undefined };
+    return { plannedThrough: Item?.plannedThrough as LocalDate | undefined, plannedWith: Item?.plannedWith as string | undefined, resume: Item?.resumeAfter as ResumePoint | undefined };
   }
 
   async setPlannedThrough(planner: string, date: LocalDate): Promise<void> {
@@ -25,6 +25,10 @@ export class DynamoControlStore implements ControlStore {
       ConditionExpression: 'attribute_not_exists(plannedThrough) OR plannedThrough < :date',
       ExpressionAttributeValues: { ':date': date },
     });
+  }
+
+  async restartPlanning(planner: string, settings: string): Promise<void> {
+    await this.updateWatermark(planner, { UpdateExpression: 'SET plannedWith = :settings REMOVE plannedThrough, resumeAfter', ExpressionAttributeValues: { ':settings': settings } });
   }
 
   async setResumePoint(planner: string, point: ResumePoint): Promise<void> {

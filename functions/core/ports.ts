@@ -113,12 +113,16 @@ export interface ControlStore {
   progress(planner: string): Promise<PlannerProgress>;
   /** Moves the watermark on to `date` (never back), and forgets where a run stopped inside a date. */
   setPlannedThrough(planner: string, date: LocalDate): Promise<void>;
+  /** Forgets how far the planner got, so its dates are planned again from the start, under these settings (`plannedWith`). */
+  restartPlanning(planner: string, settings: string): Promise<void>;
   setResumePoint(planner: string, point: ResumePoint): Promise<void>;
 }
 
 /** The last local date a planner has planned through (absent if it never ran), and where a run stopped inside the date after it, if one did. */
 export interface PlannerProgress {
   readonly plannedThrough?: LocalDate;
+  /** The settings its dates were planned under (datesToPlan), when it keeps them. */
+  readonly plannedWith?: string;
   readonly resume?: ResumePoint;
 }
 

@@ -12,9 +12,9 @@ import { PLANNER_END_MARGIN_MS, PlannerUnfinishedError } from '../../functions/h
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
-import { BIRTHDAY_PLANNER } from '../../functions/core/jobs/plan-birthdays.js';
+import { BIRTHDAY_PLANNER, birthdayPlanningSettings } from '../../functions/core/jobs/plan-birthdays.js';
 import { FLOOR_PLANNER } from '../../functions/core/jobs/plan-floor.js';
-import { RENEWAL_PLANNER } from '../../functions/core/jobs/plan-renewals.js';
+import { RENEWAL_PLANNER, renewalPlanningSettings } from '../../functions/core/jobs/plan-renewals.js';
 import { endpoints, uniquePrefix } from './helpers.js';
 
 /**
@@ -129,7 +129,11 @@ describe('a planner run whose time runs out', () => {
         await db.send(new BatchWriteCommand({ RequestItems: { [system.tables.Ledger]: ledgers.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
       }
       const watermarks = { [BIRTHDAY_PLANNER]: addDays(today, defaultConfig.planner.lookAheadDays), [RENEWAL_PLANNER]: addDays(today, defaultConfig.planner.lookAheadDays), [FLOOR_PLANNER]: addDays(today, -1) };
-      for (const [planner, date] of Object.entries(watermarks)) await db.send(new PutCommand({ TableName: system.tables.Control, Item: { key: watermarkKey(planner), plannedThrough: date } }));
+      // Planned under the settings in force, so that only the floor is left to plan.
+      const plannedWith: Record<string, string> = { [BIRTHDAY_PLANNER]: birthdayPlanningSettings(config), [RENEWAL_PLANNER]: renewalPlanningSettings(config) };
+      for (const [planner, date] of Object.entries(watermarks)) {
+        await db.send(new PutCommand({ TableName: system.tables.Control, Item: { key: watermarkKey(planner), plannedThrough: date, ...(plannedWith[planner] ? { plannedWith: plannedWith[planner] } : {}) } }));
+      }
       const messages = async () => (await readAllMessages(db, system.tables.Messages)).map((m) => ({ messageId: m.messageId, state: m.state, sendAfter: m.sendAfter })).sort((a, b) => a.messageId.localeCompare(b.messageId));
       const floorChecks = async () => (await scanAll(db, { TableName: system.tables.Ledger })).map((ledger) => `${String(ledger.customerId)} ${String(ledger.floorCheckDate)}`).sort();
       return { system, messages, floorChecks };

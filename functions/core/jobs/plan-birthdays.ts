@@ -1,9 +1,13 @@
 import { birthdayMonthDaysCelebratedOn } from '../calendar.js';
+import type { RetentionConfig } from '../config.js';
 import { planAndArrange } from './replan-customer.js';
 import { birthdayGreetingOn } from '../campaigns/birthday.js';
 import { datesToPlan, forEachCustomer, planDates, validRecord, type PlanningDeps } from './planning-window.js';
 
 export const BIRTHDAY_PLANNER = 'birthdayPlanner';
+
+/** What decides which greetings a date plans: where a 29 February birthday goes (planning-window.ts `datesToPlan`). */
+export const birthdayPlanningSettings = (config: RetentionConfig): string => JSON.stringify({ leapDayPolicy: config.campaigns.birthday.leapDayPolicy });
 
 export interface PlanBirthdaysResult {
   readonly datesPlanned: number;
@@ -27,7 +31,7 @@ export const planBirthdays = async (deps: PlanningDeps, now: Date): Promise<Plan
   const settings = config.campaigns.birthday;
   const result = { datesPlanned: 0, customersRead: 0, planned: 0, alreadyPlanned: 0, invalid: 0, datesLeft: 0 };
   if (!settings.enabled) return result;
-  const window = await datesToPlan(control, BIRTHDAY_PLANNER, now, config.planner.lookAheadDays);
+  const window = await datesToPlan(control, BIRTHDAY_PLANNER, now, config.planner.lookAheadDays, birthdayPlanningSettings(config));
 
   result.datesLeft = await planDates(deps, window.dates, window.planned, async (date) => {
     for (const monthDay of birthdayMonthDaysCelebratedOn(date, settings.leapDayPolicy)) {

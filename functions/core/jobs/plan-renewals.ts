@@ -1,9 +1,13 @@
 import { addDays, localDateOf } from '../calendar.js';
 import { renewalReminder } from '../campaigns/renewal.js';
+import type { RetentionConfig } from '../config.js';
 import { datesToPlan, forEachCustomer, planDates, validRecord, type PlanningDeps } from './planning-window.js';
 import { planAndArrange } from './replan-customer.js';
 
 export const RENEWAL_PLANNER = 'renewalPlanner';
+
+/** What decides which reminders a date plans: how many days before a contract's end they go (planning-window.ts `datesToPlan`). */
+export const renewalPlanningSettings = (config: RetentionConfig): string => JSON.stringify({ offsetsDays: config.campaigns.renewal.offsetsDays });
 
 /**
  * Plans the renewal reminders whose day comes into the look-ahead window: for each new reminder date
@@ -16,7 +20,7 @@ export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ rea
   const settings = config.campaigns.renewal;
   const result = { contractsRead: 0, planned: 0, datesLeft: 0 };
   if (!settings.enabled) return result;
-  const window = await datesToPlan(deps.control, RENEWAL_PLANNER, now, config.planner.lookAheadDays);
+  const window = await datesToPlan(deps.control, RENEWAL_PLANNER, now, config.planner.lookAheadDays, renewalPlanningSettings(config));
 
   result.datesLeft = await planDates(deps, window.dates, window.planned, async (reminderDate) => {
     for (const offset of settings.offsetsDays) {

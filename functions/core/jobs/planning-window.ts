@@ -64,12 +64,26 @@ export const forEachCustomer = async <T>(items: readonly T[], customerIdOf: (ite
  * The local dates a dated-message planner has still to plan: from the day after its watermark (never
  * before yesterday in UTC, the earliest local date anywhere) up to the look-ahead horizon. Each date
  * is planned once: `planned(date)` moves the watermark to it.
+ *
+ * `settings` are those of the planner's campaign that decide what a date plans (the reminders'
+ * offsets, the leap-day policy). Dates planned under other settings, or beyond a horizon made shorter
+ * since (records arriving for them would be planned neither by their stream job nor by the planner),
+ * are planned again from the start: planning a date again plans only what is missing.
  */
-export const datesToPlan = async (control: ControlStore, planner: string, now: Date, lookAheadDays: number): Promise<{ dates: LocalDate[]; planned: (date: LocalDate) => Promise<void> }> => {
+export const datesToPlan = async (
+  control: ControlStore,
+  planner: string,
+  now: Date,
+  lookAheadDays: number,
+  settings: string,
+): Promise<{ dates: LocalDate[]; planned: (date: LocalDate) => Promise<void> }> => {
   const todayUtc = localDateOf(now, 'UTC');
   const earliest = addDays(todayUtc, -1);
   const horizon = addDays(todayUtc, lookAheadDays);
-  const { plannedThrough: watermark } = await control.progress(planner);
+  const progress = await control.progress(planner);
+  const restart = progress.plannedWith !== settings || (progress.plannedThrough !== undefined && progress.plannedThrough > horizon);
+  if (restart) await control.restartPlanning(planner, settings);
+  const watermark = restart ? undefined : progress.plannedThrough;
   const from = watermark === undefined || watermark < earliest ? earliest : addDays(watermark, 1);
   return { dates: from > horizon ? [] : datesFrom(from, horizon), planned: (date) => control.setPlannedThrough(planner, date) };
 };
