@@ -97,3 +97,31 @@ describe('birthday greetings on the real local stack', () => {
     expect(result.stats.planner.itemsReadByOperation['Query byBirthday']).toBeLessThanOrEqual(expected.length);
   });
 });
+
+describe('the leap-day policy changed after its greeting was planned', () => {
+  it('moves the greeting to the day the new policy says, and it goes that day', async () => {
+    // Prepare: a 29 February birthday greeted on 1 March in common years; planned on 10 February.
+    const leapPrefix = uniquePrefix('leap');
+    const id = `${leapPrefix}ida`;
+    let config = { ...defaultConfig, campaigns: { ...defaultConfig.campaigns, birthday: { ...defaultConfig.campaigns.birthday, leapDayPolicy: 'mar1' as const } } };
+    const clock = new VirtualClock(new Date('2027-02-10T00:00:00Z'));
+    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: leapPrefix, clock, config: async () => config });
+    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+    await system.importText(JSON.stringify({ type: 'customer', customerId: id, email: `${id}@example.com`, timeZone: 'UTC', locale: 'en', name: 'Ida', birthday: '1996-02-29', marketingOptIn: true }));
+    await system.drainStreams();
+    await system.runPlanner();
+    const greeting = async () => (await readAllMessages(db, system.tables.Messages)).find((m) => m.messageId === `${id}#birthday#2027`)!;
+    expect((await greeting()).localDate).toBe('2027-03-01');
+
+    // Act: on 20 February the business greets leaplings on 28 February instead.
+    config = { ...config, campaigns: { ...config.campaigns, birthday: { ...config.campaigns.birthday, leapDayPolicy: 'feb28' } } };
+    clock.set(new Date('2027-02-20T00:00:00Z'));
+    await system.runPlanner();
+
+    // Assess
+    expect([(await greeting()).localDate, (await greeting()).state]).toEqual(['2027-02-28', 'planned']);
+    clock.set(new Date('2027-02-28T09:00:00Z'));
+    await system.runDispatcher();
+    expect([(await greeting()).state, (await greeting()).sentAt]).toEqual(['sent', '2027-02-28T09:00:00.000Z']);
+  });
+});

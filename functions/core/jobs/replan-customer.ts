@@ -56,6 +56,14 @@ export const replanCustomer = async (
  */
 export const planAndArrange = async (deps: ReplanDeps, message: PlannedMessage, now: Date): Promise<PlanOutcome> => {
   const waiting = await deps.outbox.waitingFor(message.customerId);
+  const existing = waiting.find((m) => m.messageId === message.messageId);
+  if (existing && !isProvisionallyEnded(existing) && (existing.dueAt !== message.dueAt || existing.deadline !== message.deadline)) {
+    // Waiting for another moment (planned under settings changed since, such as another leap-day
+    // policy): it moves to this one, or it would be cancelled there and this one never planned.
+    const moved = await deps.outbox.replan(message, now);
+    if (moved !== 'unchanged') await replanCustomer(deps, message.customerId, now);
+    return moved;
+  }
   const outcome = await deps.outbox.plan(message, now);
   if (outcome === 'planned') {
     const others = waiting.filter((m) => m.messageId !== message.messageId);
