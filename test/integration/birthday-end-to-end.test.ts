@@ -1,7 +1,7 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
-import { defaultConfig } from '../../functions/core/config.js';
+import { defaultConfig, type RetentionConfig } from '../../functions/core/config.js';
 import { BIRTHDAY_PLANNER } from '../../functions/core/jobs/plan-birthdays.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
@@ -103,7 +103,7 @@ describe('the leap-day policy changed after its greeting was planned', () => {
     // Prepare: a 29 February birthday greeted on 1 March in common years; planned on 10 February.
     const leapPrefix = uniquePrefix('leap');
     const id = `${leapPrefix}ida`;
-    let config = { ...defaultConfig, campaigns: { ...defaultConfig.campaigns, birthday: { ...defaultConfig.campaigns.birthday, leapDayPolicy: 'mar1' as const } } };
+    let config: RetentionConfig = { ...defaultConfig, campaigns: { ...defaultConfig.campaigns, birthday: { ...defaultConfig.campaigns.birthday, leapDayPolicy: 'mar1' } } };
     const clock = new VirtualClock(new Date('2027-02-10T00:00:00Z'));
     const system = await LocalSystem.create({ ...endpoints(), tablePrefix: leapPrefix, clock, config: async () => config });
     const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));

@@ -9,6 +9,17 @@ import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import { failPlanningOf } from '../../functions/local/stream-faults.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 
+/** One customer's items written straight into the Customers table, as a business system writes them, on a system of their own from `start`. */
+const oneCustomer = async (name: string, start: string) => {
+  const prefix = uniquePrefix(name);
+  const customerId = `${prefix}${name}`;
+  const clock = new VirtualClock(new Date(start));
+  const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
+  const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+  const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: system.tables.Customers, Item: { customerId, ...item } }));
+  return { customerId, clock, system, db, put };
+};
+
 describe('customer profiles written straight into the table by a business system', () => {
   it('are indexed and greeted through the stream; a malformed one is logged with its key and skipped', async () => {
     // Prepare
@@ -54,12 +65,7 @@ describe('customer profiles written straight into the table by a business system
 describe('records written before their customer profile', () => {
   it('are planned when the profile arrives, though the daily planner has read their dates already', async () => {
     // Prepare: the daily planner has run today (its horizon read); a late joiner's records come first.
-    const prefix = uniquePrefix('before-profile');
-    const customerId = `${prefix}lee`;
-    const clock = new VirtualClock(new Date('2027-05-01T00:00:00Z'));
-    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
-    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
-    const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: system.tables.Customers, Item: { customerId, ...item } }));
+    const { customerId, system, db, put } = await oneCustomer('lee', '2027-05-01T00:00:00Z');
     await system.runPlanner();
     await put({ recordKey: 'contract#k-1', type: 'contract', contractId: 'k-1', endsOn: '2027-05-31' });
     await put({ recordKey: 'complaint#q-1', type: 'complaint', complaintId: 'q-1', openedAt: '2027-04-30T20:00:00Z' });
@@ -84,12 +90,7 @@ describe('records written before their customer profile', () => {
 
   it('are re-timed when the profile moves to another time zone: a renewal reminder goes at 09:00 where the customer now lives', async () => {
     // Prepare: a customer in Tokyo whose contract ends on 4 April; its 30-day reminder (5 March) is inside the horizon.
-    const prefix = uniquePrefix('moved');
-    const customerId = `${prefix}kei`;
-    const clock = new VirtualClock(new Date('2027-02-20T00:00:00Z'));
-    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
-    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
-    const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: system.tables.Customers, Item: { customerId, ...item } }));
+    const { customerId, clock, system, db, put } = await oneCustomer('kei', '2027-02-20T00:00:00Z');
     const profile = { recordKey: 'customer', type: 'customer', email: `${customerId}@example.com`, timeZone: 'Asia/Tokyo', locale: 'en', marketingOptIn: true };
     await put(profile);
     await put({ recordKey: 'contract#k-1', type: 'contract', contractId: 'k-1', endsOn: '2027-04-04' });
@@ -111,19 +112,15 @@ describe('records written before their customer profile', () => {
 describe('a birthday corrected on the profile', () => {
   it('moves the greeting already waiting to the new date, even beyond the planner\'s horizon, and it goes on that day', async () => {
     // Prepare: on 20 January, a greeting waits for 10 February.
-    const prefix = uniquePrefix('birthday-moved');
-    const customerId = `${prefix}ida`;
-    const clock = new VirtualClock(new Date('2027-01-20T00:00:00Z'));
-    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
-    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
-    const profile = { customerId, recordKey: 'customer', type: 'customer', email: `${customerId}@example.com`, timeZone: 'UTC', locale: 'en', name: 'Ida', marketingOptIn: true };
-    await db.send(new PutCommand({ TableName: system.tables.Customers, Item: { ...profile, birthday: '1990-02-10' } }));
+    const { customerId, clock, system, db, put } = await oneCustomer('ida', '2027-01-20T00:00:00Z');
+    const profile = { recordKey: 'customer', type: 'customer', email: `${customerId}@example.com`, timeZone: 'UTC', locale: 'en', name: 'Ida', marketingOptIn: true };
+    await put({ ...profile, birthday: '1990-02-10' });
     await system.drainStreams();
     const greeting = async () => (await readAllMessages(db, system.tables.Messages)).find((m) => m.messageId === `${customerId}#birthday#2027`)!;
     expect([(await greeting()).localDate, (await greeting()).state]).toEqual(['2027-02-10', 'planned']);
 
     // Act: the birthday was 20 April, 90 days ahead, beyond the planner's 35.
-    await db.send(new PutCommand({ TableName: system.tables.Customers, Item: { ...profile, birthday: '1990-04-20' } }));
+    await put({ ...profile, birthday: '1990-04-20' });
     await system.drainStreams();
 
     // Assess: the greeting moved, and goes on the 20th.
