@@ -215,7 +215,7 @@ export class Monitoring extends Construct {
       graph('Link actions', [retentionSearch('LinkActions', ['action'])]),
     );
     this.dashboard.addWidgets(
-      graph('Bounces and complaints', [retentionMetric('Bounces', {}, { label: 'bounces' }), retentionMetric('Complaints', {}, { label: 'complaints' })]),
+      graph('Bounces and complaints', [retentionMetric('Bounces', {}, { label: 'bounces' }), retentionMetric('Complaints', {}, { label: 'complaints' }), retentionMetric('MailEventsUnreadable', {}, { label: 'unreadable (parked)' })]),
       graph('SES reputation', [sesReputationMetric('Reputation.BounceRate'), sesReputationMetric('Reputation.ComplaintRate')], {
         leftAnnotations: [
           { value: SES_BOUNCE_RATE_ALARM, label: 'bounce rate alarm' },

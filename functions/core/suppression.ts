@@ -21,20 +21,26 @@ export interface Suppression {
 export const suppressionOf = (address: string, reason: string, now: Date): Suppression => ({ addressKey: addressKey(address), address: maskEmail(address), reason, since: now.toISOString() });
 
 export type MailEventOutcome =
-  | { readonly kind: 'suppress'; readonly cause: 'Bounce' | 'Complaint'; readonly suppressions: readonly Suppression[] }
+  /** `unreadable`: recipients of the notification that could not be read (each with its field and reason); the others are suppressed. */
+  | { readonly kind: 'suppress'; readonly cause: 'Bounce' | 'Complaint'; readonly suppressions: readonly Suppression[]; readonly unreadable: readonly InvalidRecordError[] }
   | { readonly kind: 'ignore'; readonly why: string };
 
 const invalid = (field: string, reason: string): never => {
   throw new InvalidRecordError('SES notification', field, `SES notification.${field}: ${reason}`);
 };
 
-const recipientsOf = (list: unknown, field: string): string[] => {
+/** The recipients that can be read, and why each other one cannot: one bad entry never costs the others their suppression. */
+const recipientsOf = (list: unknown, field: string): { readonly addresses: string[]; readonly unreadable: InvalidRecordError[] } => {
   if (!Array.isArray(list) || list.length === 0) invalid(field, 'must be a non-empty list of recipients');
-  return (list as unknown[]).map((recipient, index) => {
+  const addresses: string[] = [];
+  const unreadable: InvalidRecordError[] = [];
+  (list as unknown[]).forEach((recipient, index) => {
     const address = (recipient as { emailAddress?: unknown } | null)?.emailAddress;
-    if (typeof address !== 'string' || !address.includes('@') || address.length > 320) invalid(`${field}[${index}].emailAddress`, 'is not an e-mail address');
-    return address as string;
+    if (typeof address === 'string' && address.includes('@') && address.length <= 320) addresses.push(address);
+    else unreadable.push(new InvalidRecordError('SES notification', `${field}[${index}].emailAddress`, `SES notification.${field}[${index}].emailAddress: is not an e-mail address`));
   });
+  if (addresses.length === 0) throw unreadable[0]!;
+  return { addresses, unreadable };
 };
 
 /**
@@ -45,21 +51,25 @@ export const mailEventOutcome = (notification: unknown, now: Date): MailEventOut
   if (typeof notification !== 'object' || notification === null || Array.isArray(notification)) return invalid('eventType', 'not a JSON object');
   const event = notification as Record<string, unknown>;
   const type = event.eventType ?? event.notificationType;
-  const suppress = (cause: 'Bounce' | 'Complaint', addresses: string[], reason: string): MailEventOutcome => ({
+  const suppress = (cause: 'Bounce' | 'Complaint', recipients: ReturnType<typeof recipientsOf>, reason: string): MailEventOutcome => ({
     kind: 'suppress',
     cause,
-    suppressions: addresses.map((address) => suppressionOf(address, reason, now)),
+    suppressions: recipients.addresses.map((address) => suppressionOf(address, reason, now)),
+    unreadable: recipients.unreadable,
   });
   if (type === 'Bounce') {
     const bounce = event.bounce as { bounceType?: unknown; bounceSubType?: unknown; bouncedRecipients?: unknown } | undefined;
     if (typeof bounce?.bounceType !== 'string') return invalid('bounce.bounceType', 'is missing');
-    const addresses = recipientsOf(bounce.bouncedRecipients, 'bounce.bouncedRecipients');
+    const recipients = recipientsOf(bounce.bouncedRecipients, 'bounce.bouncedRecipients');
     if (bounce.bounceType !== 'Permanent') return { kind: 'ignore', why: `a ${bounce.bounceType.toLowerCase()} bounce suppresses nothing` };
-    return suppress('Bounce', addresses, `hard bounce${typeof bounce.bounceSubType === 'string' ? ` (${bounce.bounceSubType})` : ''}`);
+    return suppress('Bounce', recipients, `hard bounce${typeof bounce.bounceSubType === 'string' ? ` (${bounce.bounceSubType})` : ''}`);
   }
   if (type === 'Complaint') {
-    const complaint = event.complaint as { complainedRecipients?: unknown } | undefined;
-    return suppress('Complaint', recipientsOf(complaint?.complainedRecipients, 'complaint.complainedRecipients'), 'spam complaint');
+    const complaint = event.complaint as { complainedRecipients?: unknown; complaintFeedbackType?: unknown } | undefined;
+    const recipients = recipientsOf(complaint?.complainedRecipients, 'complaint.complainedRecipients');
+    // A mailbox provider's "not-spam" report says the reader does not take it for spam: nothing to suppress.
+    if (complaint?.complaintFeedbackType === 'not-spam') return { kind: 'ignore', why: 'a not-spam report suppresses nothing' };
+    return suppress('Complaint', recipients, 'spam complaint');
   }
   if (typeof type !== 'string') return invalid('eventType', 'is missing');
   return { kind: 'ignore', why: `a ${type} event suppresses nothing` };

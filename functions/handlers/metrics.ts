@@ -20,9 +20,10 @@ export const METRICS = {
   StreamRecordsSkipped: [[]],
   /** Link endpoint: requests by what they did (LinkAction). */
   LinkActions: [['action']],
-  /** Mail events: recipients of hard bounces and of complaints. */
+  /** Mail events: recipients of hard bounces and of complaints; notifications (or recipients of one) that could not be read, parked. */
   Bounces: [[]],
   Complaints: [[]],
+  MailEventsUnreadable: [[]],
 } as const satisfies Record<string, readonly (readonly string[])[]>;
 
 export type MetricName = keyof typeof METRICS;

@@ -1,8 +1,8 @@
 import { addDays, instantAt, localDateOf } from '../core/calendar.js';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, CloudWatchAlarmEvent, DynamoDBBatchResponse, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, CloudWatchAlarmEvent, DynamoDBBatchResponse, DynamoDBStreamEvent, SNSEvent, SNSEventRecord } from 'aws-lambda';
 import type { LinkSigning } from '../core/links.js';
 import { createLinksHandler } from '../handlers/links.js';
-import { createMailEventsHandler } from '../handlers/mail-events.js';
+import { createMailEventsHandler, UnreadableMailEventError, type MailEventsOutcomes } from '../handlers/mail-events.js';
 import { createPauseMarketingHandler } from '../handlers/pause-marketing.js';
 import type { RetentionConfig } from '../core/config.js';
 import { importNdjson } from '../core/jobs/import-records.js';
@@ -44,6 +44,35 @@ export type HandlerName = 'planner' | 'dispatchCoordinator' | 'dispatcher' | 'cu
 /** The same batch size, retry budget and bisection the CDK stack gives the stream event source. */
 export const STREAM_DELIVERY = { batchSize: 100, retryAttempts: 3, bisectBatchOnError: true } as const;
 
+/** The retries the CDK stack gives the mail-events function's asynchronous invocations before it parks one. */
+export const MAIL_EVENT_DELIVERY = { retryAttempts: 2 } as const;
+
+const addMailEventOutcomes = (total: MailEventsOutcomes, outcomes: MailEventsOutcomes): void => {
+  total.suppressed += outcomes.suppressed;
+  total.ignored += outcomes.ignored;
+  total.unreadable += outcomes.unreadable;
+};
+
+/** One SES notification as SNS hands it to a Lambda function. */
+const snsRecordOf = (notification: unknown, messageId: string, at: Date): SNSEventRecord => ({
+  EventSource: 'aws:sns',
+  EventVersion: '1.0',
+  EventSubscriptionArn: 'arn:aws:sns:local:000000000000:mail-events:local',
+  Sns: {
+    Type: 'Notification',
+    MessageId: messageId,
+    TopicArn: 'arn:aws:sns:local:000000000000:mail-events',
+    Subject: 'Amazon SES Email Event Notification',
+    Message: typeof notification === 'string' ? notification : JSON.stringify(notification),
+    Timestamp: at.toISOString(),
+    SignatureVersion: '1',
+    Signature: '',
+    SigningCertUrl: '',
+    UnsubscribeUrl: '',
+    MessageAttributes: {},
+  },
+});
+
 export class VirtualClock {
   constructor(private current: Date) {}
   now = (): Date => new Date(this.current);
@@ -79,6 +108,8 @@ export class LocalSystem {
   readonly stats: Record<HandlerName, DynamoStats> = { planner: emptyStats(), dispatchCoordinator: emptyStats(), dispatcher: emptyStats(), customerStream: emptyStats(), links: emptyStats(), mailEvents: emptyStats(), pauseMarketing: emptyStats() };
   readonly invocations: Record<HandlerName, number> = { planner: 0, dispatchCoordinator: 0, dispatcher: 0, customerStream: 0, links: 0, mailEvents: 0, pauseMarketing: 0 };
   readonly parked: ParkedRecord[] = [];
+  /** SES notifications the mail-events function failed on every time: what its dead-letter queue would hold. */
+  readonly mailEventsParked: { readonly snsMessageId: string; readonly attempts: number; readonly reason: string }[] = [];
   /** Parts of dispatcher runs whose sender failed (what the send-work dead-letter queue would hold). */
   readonly failedSendWork: { readonly body: string; readonly error: string }[] = [];
   private readonly streamFailures = new StreamFailureLog();
@@ -215,30 +246,30 @@ export class LocalSystem {
     return this.linksHandler(event, lambdaContext('links')) as Promise<APIGatewayProxyStructuredResultV2>;
   };
 
-  /** SES events (bounces, complaints) as SNS delivers them to their handler in AWS. */
-  async deliverMailEvents(notifications: readonly unknown[]) {
-    this.invocations.mailEvents++;
-    const event: SNSEvent = {
-      Records: notifications.map((notification, index) => ({
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: 'arn:aws:sns:local:000000000000:mail-events:local',
-        Sns: {
-          Type: 'Notification',
-          MessageId: `local-${this.invocations.mailEvents}-${index}`,
-          TopicArn: 'arn:aws:sns:local:000000000000:mail-events',
-          Subject: 'Amazon SES Email Event Notification',
-          Message: typeof notification === 'string' ? notification : JSON.stringify(notification),
-          Timestamp: this.options.clock.now().toISOString(),
-          SignatureVersion: '1',
-          Signature: '',
-          SigningCertUrl: '',
-          UnsubscribeUrl: '',
-          MessageAttributes: {},
-        },
-      })),
-    };
-    return this.mailEventsHandler(event, lambdaContext('mailEvents'));
+  /**
+   * SES events (bounces, complaints) as SNS delivers them to their handler in AWS: each notification an
+   * invocation of its own, which Lambda tries again `MAIL_EVENT_DELIVERY.retryAttempts` times when it
+   * fails and then parks (`mailEventsParked`, the dead-letter queue's stand-in). What the invocations did, summed.
+   */
+  async deliverMailEvents(notifications: readonly unknown[]): Promise<MailEventsOutcomes> {
+    const total: MailEventsOutcomes = { suppressed: 0, ignored: 0, unreadable: 0 };
+    for (const notification of notifications) {
+      const event: SNSEvent = { Records: [snsRecordOf(notification, `local-${this.invocations.mailEvents + 1}`, this.options.clock.now())] };
+      for (let attempt = 1; ; attempt++) {
+        this.invocations.mailEvents++;
+        try {
+          const outcomes = (await this.mailEventsHandler(event, lambdaContext('mailEvents'))) as MailEventsOutcomes;
+          addMailEventOutcomes(total, outcomes);
+          break;
+        } catch (error) {
+          if (attempt <= MAIL_EVENT_DELIVERY.retryAttempts) continue;
+          if (error instanceof UnreadableMailEventError) addMailEventOutcomes(total, error.outcomes);
+          this.mailEventsParked.push({ snsMessageId: event.Records[0]!.Sns.MessageId, attempts: attempt, reason: (error as Error).message });
+          break;
+        }
+      }
+    }
+    return total;
   }
 
   /**

@@ -143,11 +143,13 @@ describe('bad input at every door, on the real local stack', () => {
     expect((await customers.getItems([{ customerId: id('injected'), recordKey: 'preferences' }])).size).toBe(0);
   });
 
-  it('SES notifications: unreadable ones are skipped with the field at fault; the readable ones around them act', async () => {
+  it('SES notifications: unreadable ones are parked with the field at fault; the readable ones around them act', async () => {
     const bad = ['{', 'null', '{"eventType":"Bounce"}', '{"eventType":"Complaint","complaint":{"complainedRecipients":"everyone"}}', JSON.stringify({ eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: injection }] } })];
     tried += bad.length;
     const result = await system.deliverMailEvents([...bad, { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: `${id('injected')}@example.com` }] } }]);
     expect(result).toEqual({ suppressed: 1, ignored: 0, unreadable: bad.length });
+    expect(system.mailEventsParked).toHaveLength(bad.length); // each parked with its reason, never an address
+    expect(JSON.stringify(system.mailEventsParked)).not.toContain('@');
     expect(tried).toBe(43); // 18 NDJSON lines, 8 stream items, 12 link requests, 5 SES notifications
   });
 });

@@ -45,7 +45,7 @@ describe('bounce and complaint suppression on the real local stack', () => {
     expect(await stateOf(system, `${id('hal')}#complaintFollowUp#q-1#1`)).toEqual(['sent', null]);
   });
 
-  it('stops every message to an address that bounced hard or complained, service ones too; an unreadable notification in the batch is skipped', async () => {
+  it('stops every message to an address that bounced hard or complained, service ones too; an unreadable notification is parked with its reason', async () => {
     const result = await system.deliverMailEvents([
       bounce(address('hal').toUpperCase(), 'Permanent'), // addresses match whatever their case
       '{"eventType": "Bounce", "bounce": ',
@@ -53,6 +53,11 @@ describe('bounce and complaint suppression on the real local stack', () => {
       complaint(address('ivy')),
     ]);
     expect(result).toEqual({ suppressed: 2, ignored: 0, unreadable: 2 });
+    // Tried as Lambda tries an asynchronous event, then parked: the dead-letter queue's alarm tells a person.
+    expect(system.mailEventsParked.map(({ attempts, reason }) => [attempts, reason])).toEqual([
+      [3, expect.stringMatching(/^unreadable SES notifications, parked for a person to look at: local-\d+ SES notification: SES notification\.Message: is not JSON$/)],
+      [3, expect.stringMatching(/bounce\.bouncedRecipients\[0\]\.emailAddress: is not an e-mail address$/)],
+    ]);
 
     await at('2027-03-10T10:00:00Z'); // the check-in and both birthdays
     expect(await stateOf(system, `${id('hal')}#complaintFollowUp#q-1#2`)).toEqual(['suppressed', 'the address is suppressed: hard bounce (General)']);

@@ -101,7 +101,7 @@ describe('figures the handlers write', () => {
     await createMailEventsHandler(runtime)(event, lambdaContext('mailEvents'));
 
     // Assess
-    expect(shown(written())).toEqual(['{} Bounces=2 Complaints=1']);
+    expect(shown(written())).toEqual(['{} Bounces=2 Complaints=1 MailEventsUnreadable=0']);
   });
 
   it('the customer stream counts invalid records skipped and the record that failed, also when the whole batch fails', async () => {

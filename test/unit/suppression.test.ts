@@ -15,8 +15,22 @@ describe('what an SES event means for suppression', () => {
         { addressKey: addressKey('ana@example.com'), address: 'a***@example.com', reason: 'hard bounce (NoEmail)', since: '2027-03-03T10:00:00.000Z' },
         { addressKey: addressKey('bo@example.com'), address: 'B***@Example.com', reason: 'hard bounce (NoEmail)', since: '2027-03-03T10:00:00.000Z' },
       ],
+      unreadable: [],
     });
     expect(JSON.stringify(outcome)).not.toContain('ana@example.com');
+  });
+
+  it('suppresses the recipients it can read, and names each it cannot, never losing the good ones to a bad one', () => {
+    const outcome = mailEventOutcome({ eventType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [...recipients('ana@example.com'), { emailAddress: 'undisclosed-recipients' }] } }, now);
+    expect(outcome.kind === 'suppress' && [outcome.suppressions.map((s) => s.address), outcome.unreadable.map((e) => [e.field, e.message])]).toEqual([
+      ['a***@example.com'],
+      [['bounce.bouncedRecipients[1].emailAddress', 'SES notification: SES notification.bounce.bouncedRecipients[1].emailAddress: is not an e-mail address']],
+    ]);
+  });
+
+  it('suppresses nothing for a "not-spam" report: the reader does not take it for spam', () => {
+    expect(mailEventOutcome({ eventType: 'Complaint', complaint: { complaintFeedbackType: 'not-spam', complainedRecipients: recipients('ana@example.com') } }, now)).toEqual({ kind: 'ignore', why: 'a not-spam report suppresses nothing' });
+    expect(mailEventOutcome({ eventType: 'Complaint', complaint: { complaintFeedbackType: 'abuse', complainedRecipients: recipients('ana@example.com') } }, now)).toMatchObject({ kind: 'suppress', cause: 'Complaint' });
   });
 
   it('suppresses a complaint, from a configuration set event or an identity notification', () => {
