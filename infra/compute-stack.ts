@@ -173,15 +173,18 @@ export class ComputeStack extends Stack {
     // A dispatcher run (docs/scale.md, "Senders"): on the schedule, the coordinator queues one part per
     // sender (the `byDue` shards dealt among them); the queue's event source gives each part to a sender (the Dispatcher function).
     this.sendWorkDeadLetterQueue = deadLetterQueue(this, 'SendWorkDeadLetterQueue');
+    // Lambda's advice for an SQS event source: six times the function's timeout, so a part is not delivered again while its sender still runs.
+    const partVisibilitySeconds = 6 * functionTimeoutSeconds.dispatcher;
+    const partReceives = 3;
     this.sendWorkQueue = new sqs.Queue(this, 'SendWorkQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // Lambda's advice for an SQS event source: six times the function's timeout, so a part is not delivered again while its sender still runs.
-      visibilityTimeout: Duration.seconds(6 * functionTimeoutSeconds.dispatcher),
-      // A part is for its run: one the senders have not taken within the hour has long been done by later runs.
-      retentionPeriod: Duration.hours(1),
+      visibilityTimeout: Duration.seconds(partVisibilitySeconds),
+      // A part is for its run, and later runs do its work; it is kept only long enough that one failing on every
+      // receive is still there for the receive that parks it (SQS moves it on the one after the last allowed).
+      retentionPeriod: Duration.seconds(partVisibilitySeconds * (partReceives + 1)),
       // A body that is not a part, or a sender that fails three times: parked for operators.
-      deadLetterQueue: { queue: this.sendWorkDeadLetterQueue, maxReceiveCount: 3 },
+      deadLetterQueue: { queue: this.sendWorkDeadLetterQueue, maxReceiveCount: partReceives },
     });
     this.dispatchCoordinator = new RetentionFunction(this, 'DispatchCoordinator', {
       handler: 'dispatch-coordinator',

@@ -309,6 +309,8 @@ describe('the CDK app', () => {
       // Not delivered again while its sender may still run (six times the sender's timeout, as Lambda advises).
       expect(queue.VisibilityTimeout).toBe(6 * functionTimeoutSeconds.dispatcher);
       expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(built.compute.sendWorkDeadLetterQueue), 'Arn'] }, maxReceiveCount: 3 });
+      // A part failing on every receive is still kept for the receive that parks it: past its last allowed one.
+      expect(queue.MessageRetentionPeriod).toBeGreaterThan(queue.VisibilityTimeout * queue.RedrivePolicy.maxReceiveCount);
       expect(queue.SqsManagedSseEnabled).toBe(true);
     });
 
