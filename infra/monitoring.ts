@@ -177,6 +177,28 @@ export class Monitoring extends Construct {
       notifyOk: true,
       alarmDescription: `The planner has not run for ${PLANNER_SILENCE_HOURS} hours: check its schedule, the schedule dead-letter queue and its errors.`,
     });
+    // Every dispatcher run writes its outcomes, zeros too: 15 minutes without one means no run sends anything
+    // (its schedule or the send-work queue's event source disabled, the coordinator failing, parts not taken).
+    alarm('DispatcherSilent', retentionMetric('Messages', { outcome: 'sent' }, { statistic: cloudwatch.Stats.SAMPLE_COUNT, period: Duration.minutes(5) }), {
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      notifyOk: true,
+      alarmDescription: 'No dispatcher run for 15 minutes: nothing is sent. Check the dispatcher schedule, the dispatch coordinator, the send-work queue and its event source.',
+    });
+    // The customer stream an hour behind: changes are planned late, and records older than a day are discarded by Lambda.
+    const customerStream = props.functions.CustomerStream;
+    if (customerStream) {
+      alarm('CustomerStreamBehind', customerStream.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(5) }), {
+        threshold: 60 * 60 * 1000,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        notifyOk: true,
+        alarmDescription: 'The customer stream is an hour or more behind: records are planned late, and Lambda discards those a day old. See CustomerStreamErrors and the function\'s log.',
+      });
+    }
     // Above these rates SES reviews the account and may pause it: marketing stops at once (ops resume it), service goes on.
     const pauseMarketing = new LambdaAction(props.onReputationAlarm, { useUniquePermissionId: true });
     const reputationAlarm = (name: string, metricName: 'Reputation.BounceRate' | 'Reputation.ComplaintRate', threshold: number, description: string) =>

@@ -129,6 +129,18 @@ describe('monitoring', () => {
       expect(dimensionsOf(properties)).toEqual({ service: 'retention', ...dimensions });
     });
 
+    it('fires when no dispatcher run wrote its outcomes for 15 minutes, no data counting as silence', () => {
+      const properties = alarm('DispatcherSilent');
+      expect(properties).toMatchObject({ Namespace: 'Retention', MetricName: 'Messages', Statistic: 'SampleCount', Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3, Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+      expect(dimensionsOf(properties)).toEqual({ service: 'retention', outcome: 'sent' });
+      expect(properties.OKActions).toEqual([topicRef()]);
+    });
+
+    it('fires when the customer stream is an hour behind', () => {
+      const properties = alarm('CustomerStreamBehind');
+      expect(properties).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Statistic: 'Maximum', Period: 300, Threshold: 3_600_000, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    });
+
     it('fires when the planner has not run for 26 hours, no data counting as silence', () => {
       const properties = alarm('PlannerSilent');
       expect(properties).toMatchObject({
@@ -189,6 +201,8 @@ describe('monitoring', () => {
           'MessagesUnconfirmed',
           'AccountFaults',
           'PlannerSilent',
+          'DispatcherSilent',
+          'CustomerStreamBehind',
           'SesBounceRate',
           'SesComplaintRate',
         ].sort(),
