@@ -9,7 +9,7 @@ import cdkJson from '../../cdk.json' with { type: 'json' };
 import packageJson from '../../package.json' with { type: 'json' };
 import { deploySettings, senderAddress } from '../../functions/adapters/deploy-settings.js';
 import { tableDefinitions, type IndexDefinition, type TableDefinition, type TableName } from '../../functions/adapters/tables.js';
-import { STREAM_DELIVERY } from '../../functions/local/simulation.js';
+import { MAIL_EVENT_DELIVERY, STREAM_DELIVERY } from '../../functions/local/simulation.js';
 import { functionTimeoutSeconds, PLANNER_RETRIES } from '../../functions/core/function-timeouts.js';
 import { allDueShards, DUE_MESSAGE_FIELDS } from '../../functions/core/messages.js';
 import { buildApp } from '../../infra/app.js';
@@ -428,7 +428,7 @@ describe('the CDK app', () => {
       compute.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
       compute.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: logicalIdOf(built.compute.mailEvents) },
-        MaximumRetryAttempts: 2,
+        MaximumRetryAttempts: MAIL_EVENT_DELIVERY.retryAttempts, // the local runner retries with the same budget
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(built.compute.mailEventsDeadLetterQueue), 'Arn'] } } },
       });
     });
