@@ -10,7 +10,6 @@ import type { Customer } from './records.js';
  */
 export const hasMarketingConsent = (customer: { readonly marketingOptIn?: unknown }): boolean => customer.marketingOptIn === true;
 
-
 /**
  * Who may receive what (SPEC.md): marketing needs the customer's marketing consent and no
  * unsubscribe; service messages go to every customer who has not unsubscribed from everything.

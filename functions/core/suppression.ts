@@ -25,8 +25,11 @@ export type MailEventOutcome =
   | { readonly kind: 'suppress'; readonly cause: 'Bounce' | 'Complaint'; readonly suppressions: readonly Suppression[]; readonly unreadable: readonly InvalidRecordError[] }
   | { readonly kind: 'ignore'; readonly why: string };
 
+/** What cannot be read in a notification: the field and why. */
+const unreadableField = (field: string, reason: string): InvalidRecordError => new InvalidRecordError('SES notification', field, `SES notification.${field}: ${reason}`);
+
 const invalid = (field: string, reason: string): never => {
-  throw new InvalidRecordError('SES notification', field, `SES notification.${field}: ${reason}`);
+  throw unreadableField(field, reason);
 };
 
 /** The recipients that can be read, and why each other one cannot: one bad entry never costs the others their suppression. */
@@ -37,7 +40,7 @@ const recipientsOf = (list: unknown, field: string): { readonly addresses: strin
   (list as unknown[]).forEach((recipient, index) => {
     const address = (recipient as { emailAddress?: unknown } | null)?.emailAddress;
     if (typeof address === 'string' && address.includes('@') && address.length <= 320) addresses.push(address);
-    else unreadable.push(new InvalidRecordError('SES notification', `${field}[${index}].emailAddress`, `SES notification.${field}[${index}].emailAddress: is not an e-mail address`));
+    else unreadable.push(unreadableField(`${field}[${index}].emailAddress`, 'is not an e-mail address'));
   });
   if (addresses.length === 0) throw unreadable[0]!;
   return { addresses, unreadable };
