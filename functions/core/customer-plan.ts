@@ -1,9 +1,10 @@
 import { arrange } from './arrange.js';
 import { firstSendableInstant, floorOf, NEVER } from './cadence.js';
-import { addDays, daysBetween, localDateOf, type LocalDate } from './calendar.js';
+import { addDays, localDateOf, type LocalDate } from './calendar.js';
 import type { RetentionConfig } from './config.js';
 import { hasMarketingConsent } from './consent.js';
 import { keepInTouchFor, keepInTouchIdFor, keepInTouchTarget } from './campaigns/keep-in-touch.js';
+import { surveyBlocked } from './campaigns/survey.js';
 import type { Message, PlannedMessage } from './messages.js';
 import { isHeldOut } from './measurement/holdout.js';
 
@@ -111,14 +112,13 @@ export const planCustomer = (input: CustomerPlanInput): CustomerPlan => {
   }
   const isKeepInTouch = (message: Waiting) => message.campaign === 'keepInTouch';
   // A survey kept out for another one still to go too close to it (feedback-changed.ts), or sent since,
-  // stays out; it comes back once that one has ended unsent.
-  const spacing = config.campaigns.survey.minDaysBetweenSurveys;
+  // stays out by the same spacing rule (survey.ts surveyBlocked); it comes back once that one has ended unsent.
   const dayOf = (message: Waiting): LocalDate => localDateOf(new Date(message.dueAt), message.timeZone);
-  const tooClose = (date: LocalDate, other: LocalDate | undefined) => other !== undefined && Math.abs(daysBetween(other, date)) < spacing;
+  const tooClose = (message: Waiting, other: LocalDate | undefined) => surveyBlocked(dayOf(message), { complaintOpen: false, lastSurveyDate: other }, config) !== null;
   const spacedOut = (message: Waiting) =>
     message.campaign === 'survey' &&
     isProvisionallyEnded(message) &&
-    (tooClose(dayOf(message), input.ledger?.lastSurveyDate) || live.some((other) => other.campaign === 'survey' && other !== message && !isProvisionallyEnded(other) && tooClose(dayOf(message), dayOf(other))));
+    (tooClose(message, input.ledger?.lastSurveyDate) || live.some((other) => other.campaign === 'survey' && other !== message && !isProvisionallyEnded(other) && tooClose(message, dayOf(other))));
   const others = live.filter((message) => !isKeepInTouch(message) && !spacedOut(message));
   const keepInTouches = live.filter(isKeepInTouch);
 
@@ -156,13 +156,12 @@ const guardFloor = (input: CustomerPlanInput, others: readonly Waiting[], keepIn
   const { now, config, customer, ledger } = input;
   const steps: PlanStep[] = [];
   const settings = config.campaigns.keepInTouch;
-  if (!customer || !ledger || !hasMarketingConsent(customer) || !settings.enabled) {
-    // Not guarded here: waiting keep-in-touch messages stay as they are (the send-time check has the last word).
-    // With keep-in-touch switched off, the customer is looked at again in a week, so switching it back on
-    // finds them: a check left on a date already read would never be read again.
-    const floorCheckDate = customer && ledger && hasMarketingConsent(customer) ? addDays(localDateOf(now, customer.timeZone), config.cadence.minDaysBetween) : undefined;
-    return { steps, keepInTouch: keepInTouches.filter((message) => !isProvisionallyEnded(message)), floor: 'unguarded' as const, floorCheckDate };
-  }
+  // Not guarded here: waiting keep-in-touch messages stay as they are (the send-time check has the last word).
+  const unguarded = (floorCheckDate: LocalDate | undefined) => ({ steps, keepInTouch: keepInTouches.filter((message) => !isProvisionallyEnded(message)), floor: 'unguarded' as const, floorCheckDate });
+  if (!customer || !ledger || !hasMarketingConsent(customer)) return unguarded(undefined);
+  // With keep-in-touch switched off, the customer is looked at again in a week, so switching it back on
+  // finds them: a check left on a date already read would never be read again.
+  if (!settings.enabled) return unguarded(addDays(localDateOf(now, customer.timeZone), config.cadence.minDaysBetween));
   const today = localDateOf(now, customer.timeZone);
   const floor = floorOf(ledger.lastContactDate, config.cadence);
   if (isHeldOut(customer.customerId, 'keepInTouch', config.measurement)) {
