@@ -5,7 +5,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
 import { isValidLocalDate } from '../core/calendar.js';
 import { importNdjson } from '../core/jobs/import-records.js';
-import { describeLine } from '../core/records.js';
+import { describeLine, isPlainObject } from '../core/records.js';
 import { documentClientFor } from '../adapters/runtime.js';
 import { DynamoErasureStore } from '../adapters/dynamo-erasure.js';
 import { DynamoCustomerStore } from '../adapters/dynamo-customers.js';
@@ -555,7 +555,7 @@ const linesOfCustomer = (text: string, customerId: string): Record<string, unkno
     .flatMap((line) => {
       try {
         const value: unknown = JSON.parse(line);
-        return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Record<string, unknown>).customerId === customerId ? [value as Record<string, unknown>] : [];
+        return isPlainObject(value) && value.customerId === customerId ? [value] : [];
       } catch {
         return [];
       }

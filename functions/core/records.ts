@@ -171,7 +171,7 @@ export const recordNameOf = (record: BusinessRecord): string => describeRecord(r
 
 const reject = (record: string, field: string, reason: string): ParseResult => ({ ok: false, rejection: { record, field, reason } });
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Edit distance counting a swap of two neighbours as one edit (`emial` → `email`). */
