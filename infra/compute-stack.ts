@@ -15,11 +15,10 @@ import { LambdaInvoke, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-sche
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
+import { dueShardsOf, senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
 import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 import { streamedRecordKeys } from '../functions/core/records.js';
 import { functionTimeoutSeconds, PLANNER_RETRIES } from '../functions/core/function-timeouts.js';
-import { DUE_SHARD_COUNT } from '../functions/core/messages.js';
 import { Monitoring } from './monitoring.js';
 import { RetentionFunction } from './retention-function.js';
 
@@ -108,8 +107,11 @@ export class ComputeStack extends Stack {
     });
     const sendingDomain = new ses.EmailIdentity(this, 'SendingDomain', { identity: ses.Identity.domain(settings.mailDomain), configurationSet });
 
+    const dueShards = dueShardsOf(settings);
     const environment: Record<string, string> = {
       SENDER_ADDRESS: senderAddress(settings),
+      // How many partitions waiting messages and floor checks are spread over (runtime.ts dueShardsFromEnv).
+      DUE_SHARDS: String(dueShards),
       SES_CONFIGURATION_SET: configurationSet.configurationSetName,
     };
     for (const definition of tableDefinitions) environment[definition.envVar] = tables[definition.logicalName].tableName;
@@ -209,7 +211,7 @@ export class ComputeStack extends Stack {
       eventSourceArn: this.sendWorkQueue.queueArn,
       batchSize: 1, // one part, one invocation: each sender paces its own share of the rate
       // As many senders at once as a run can have parts, one per shard (SQS's floor is 2): a late run's senders cannot pile onto the next.
-      maxConcurrency: Math.max(2, DUE_SHARD_COUNT),
+      maxConcurrency: Math.max(2, dueShards),
     });
     // What Lambda's SQS event source does with the role (CDK's SqsEventSource would also grant GetQueueUrl and ChangeMessageVisibility, which nothing calls).
     allow(this.dispatcher, ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], [this.sendWorkQueue.queueArn]);

@@ -24,6 +24,7 @@ import { generateCohort } from './demo-data.js';
 import { documentClientFor } from '../functions/adapters/runtime.js';
 import { DynamoCustomerStore } from '../functions/adapters/dynamo-customers.js';
 import { floorCheckKey } from '../functions/adapters/dynamo-ledger.js';
+import { deployedDueShards } from '../functions/adapters/deploy-settings.js';
 import { addDays, birthdayMonthDaysCelebratedOn, localDateOf } from '../functions/core/calendar.js';
 import { floorOf, NEVER } from '../functions/core/cadence.js';
 import { defaultConfig } from '../functions/core/config.js';
@@ -87,7 +88,7 @@ try {
       lastContactDate,
       lastCappedDate: NEVER,
       // As the system keeps them: only customers with marketing consent have a floor to check.
-      ...(customer.marketingOptIn ? { floorCheckDate: floorCheckKey(floorOf(lastContactDate, defaultConfig.cadence).checkOn, customer.customerId) } : {}),
+      ...(customer.marketingOptIn ? { floorCheckDate: floorCheckKey(floorOf(lastContactDate, defaultConfig.cadence).checkOn, customer.customerId, deployedDueShards) } : {}),
       // As the stream writes them when a profile changes.
       timeZone: customer.timeZone,
       marketingOptIn: customer.marketingOptIn,

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { checkedDueIndexProjection } from '../functions/adapters/deploy-settings.js';
+import { checkedDueIndexProjection, deployedDueShards } from '../functions/adapters/deploy-settings.js';
 import { documentClientFor } from '../functions/adapters/runtime.js';
 import { DynamoOutbox } from '../functions/adapters/dynamo-outbox.js';
 import { DynamoLedgerStore } from '../functions/adapters/dynamo-ledger.js';
@@ -61,8 +61,8 @@ try {
   const tables = await createTables(client, prefix, { dueIndexProjection });
   recordCapacity(client, prefix);
   const db = documentClientFor(client);
-  const outbox = new DynamoOutbox(db, tables.Messages, async () => defaultConfig);
-  const ledger = new DynamoLedgerStore(db, tables.Ledger);
+  const outbox = new DynamoOutbox(db, tables.Messages, async () => defaultConfig, deployedDueShards);
+  const ledger = new DynamoLedgerStore(db, tables.Ledger, deployedDueShards);
   const config = defaultConfig;
   const customer = { customerId: 'c-000042', timeZone: 'Europe/Berlin' };
   const now = new Date('2027-06-15T07:00:00Z');

@@ -10,6 +10,7 @@ import { DynamoOutbox } from './dynamo-outbox.js';
 import { DynamoConfigStore } from './dynamo-config.js';
 import type { TableNames } from './tables.js';
 import { DynamoErasureStore } from './dynamo-erasure.js';
+import { deployedDueShards } from './deploy-settings.js';
 import type { ErasureReceipt } from '../core/erasure.js';
 import { holdoutStatusOf, type HoldoutStatus } from '../core/measurement/holdout.js';
 
@@ -40,13 +41,13 @@ export const readCustomerStory = async (client: DynamoDBDocumentClient, tables: 
   const records = businessRecordsOf(partition);
   const profile = records.find((record) => record.type === 'customer');
 
-  const ledger = await new DynamoLedgerStore(client, tables.Ledger).get(customerId);
+  const ledger = await new DynamoLedgerStore(client, tables.Ledger, deployedDueShards).get(customerId);
   const email = typeof profile?.email === 'string' ? profile.email : undefined;
   const suppression = email ? ((await client.send(new GetCommand({ TableName: tables.Suppressions, Key: { addressKey: addressKey(email) } }))).Item as Suppression | undefined) : undefined;
 
   // Only read here: the configuration it is given is what a write that ends a message would read.
   const configStore = new DynamoConfigStore(client, tables.Control);
-  const messages = await new DynamoOutbox(client, tables.Messages, () => configStore.get()).allFor(customerId);
+  const messages = await new DynamoOutbox(client, tables.Messages, () => configStore.get(), deployedDueShards).allFor(customerId);
   // The group follows from the id and the configuration alone (measurement/holdout.ts); a stored
   // configuration that no longer validates (after an upgrade) leaves it unknown, not the story.
   const holdout = await configStore.get().then(

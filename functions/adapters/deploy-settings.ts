@@ -1,4 +1,5 @@
 import cdkJson from '../../cdk.json' with { type: 'json' };
+import { checkedDueShards } from '../core/messages.js';
 
 /**
  * Deploy-time settings (sender, domain, schedule times, the alarms' address) from `cdk.json` context.
@@ -21,9 +22,22 @@ export interface DeploySettings {
    * the dispatcher reads.
    */
   readonly dueIndexProjection?: 'all';
+  /**
+   * How many partitions the `byDue` index's waiting messages and each date's floor checks are spread
+   * over, and so how many senders a run can have at most (docs/scale.md, "Sharding the hot keys"). Absent:
+   * `DEFAULT_DUE_SHARDS`. Raised, never lowered: the partitions so far are among the new ones, so
+   * nothing already waiting or checked is lost from sight; lowered, the ones beyond would be.
+   */
+  readonly dueShards?: number;
 }
 
 export const deploySettings: DeploySettings = cdkJson.context.retention;
+
+/** `dueShards` of cdk.json, checked (core/messages.ts `checkedDueShards`). */
+export const dueShardsOf = (settings: Pick<DeploySettings, 'dueShards'>): number => checkedDueShards(settings.dueShards, 'cdk.json context retention.dueShards');
+
+/** cdk.json's `dueShards`: what the CLI, the local runner and the scripts use. */
+export const deployedDueShards = dueShardsOf(deploySettings);
 
 /**
  * `dueIndexProjection` as given in `where` (cdk.json, a script's option): "all" or absent. Anything else

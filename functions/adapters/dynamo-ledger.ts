@@ -7,7 +7,6 @@ import { NEVER } from '../core/cadence.js';
 import type { CapReservation, DatePage, LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
 import { ledgerTable } from './tables.js';
 import { customerShard } from '../core/customer-shard.js';
-import { DUE_SHARD_COUNT } from '../core/messages.js';
 
 /**
  * How many floor checks a page holds: a planner run whose time runs out stops between two pages
@@ -16,28 +15,25 @@ import { DUE_SHARD_COUNT } from '../core/messages.js';
 export const FLOOR_CHECKS_PER_PAGE = 500;
 
 /**
- * How many `byFloorCheck` partitions a date is spread over. Every send moves its customer's check to a
- * date 23 days on, so a busy hour's sends all write one date, as fast as the senders send. A date
- * has as many partitions as `byDue` has shards, by the same hash: each partition then takes the writes
- * of one sender (at most ~250 a second), below DynamoDB's 1,000 a second per partition. A customer's
- * check is kept under `YYYY-MM-DD#NN` (NN its shard), and the planner reads a date's shards one after
- * another (docs/scale.md, "Sharding the hot keys"). Raised with DUE_SHARD_COUNT, never lowered: the
- * shards so far are among the new ones.
+ * A date's floor checks are spread over as many `byFloorCheck` partitions as `byDue` has shards (the
+ * deploy setting `dueShards`), by the same hash. Every send moves its customer's check to a date 23
+ * days on, so a busy hour's sends all write one date, as fast as the senders send: each partition then
+ * takes the writes of one sender (at most ~250 a second), below DynamoDB's 1,000 a second per partition.
+ * A customer's check is kept under `YYYY-MM-DD#NN` (NN its shard), and the planner reads a date's shards
+ * one after another (docs/scale.md, "Sharding the hot keys"). Raised with `dueShards`, never lowered:
+ * the shards so far are among the new ones, so a check written before the raise is still read.
  */
-export const FLOOR_CHECK_SHARDS = DUE_SHARD_COUNT;
-
-/** One shard of a date's checks: `YYYY-MM-DD#NN`. */
 const floorCheckPartition = (date: LocalDate, shard: number): string => `${date}#${String(shard).padStart(2, '0')}`;
 
-/** The `floorCheckDate` stored for a customer's check on `date`: the date and the customer's shard. */
-export const floorCheckKey = (date: LocalDate, customerId: string): string => floorCheckPartition(date, customerShard(customerId, FLOOR_CHECK_SHARDS));
+/** The `floorCheckDate` stored for a customer's check on `date`: the date and the customer's shard among `shards`. */
+export const floorCheckKey = (date: LocalDate, customerId: string, shards: number): string => floorCheckPartition(date, customerShard(customerId, shards));
 
 /**
  * A date's partitions in the order the planner reads them: first the date alone, where checks written
  * before the shards existed still are (a stack deployed before; each moves to its shard when next
  * written), then its shards.
  */
-const floorCheckPartitions = (date: LocalDate): string[] => [date, ...Array.from({ length: FLOOR_CHECK_SHARDS }, (_, shard) => floorCheckPartition(date, shard))];
+const floorCheckPartitions = (date: LocalDate, shards: number): string[] => [date, ...Array.from({ length: shards }, (_, shard) => floorCheckPartition(date, shard))];
 
 /** A ledger item as the rest of the system sees it: its floor check a date, without the shard. */
 const entryOf = (item: Record<string, unknown>): LedgerEntry =>
@@ -51,6 +47,8 @@ export class DynamoLedgerStore implements LedgerStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** How many partitions a date's floor checks are spread over (the deploy setting `dueShards`). */
+    private readonly floorCheckShards: number,
   ) {}
 
   async get(customerId: string): Promise<LedgerEntry | undefined> {
@@ -73,7 +71,7 @@ export class DynamoLedgerStore implements LedgerStore {
         Key: { customerId },
         UpdateExpression: `SET lastContactDate = if_not_exists(lastContactDate, :contact), openedOn = if_not_exists(openedOn, :contact), lastCappedDate = if_not_exists(lastCappedDate, :never)${check}, #timeZone = :timeZone, marketingOptIn = :marketing`,
         ExpressionAttributeNames: { '#timeZone': 'timeZone' }, // a reserved word in expressions
-        ExpressionAttributeValues: { ':contact': lastContactDate, ':never': NEVER, ...(floorCheckDate === undefined ? {} : { ':check': floorCheckKey(floorCheckDate, customerId) }), ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn },
+        ExpressionAttributeValues: { ':contact': lastContactDate, ':never': NEVER, ...(floorCheckDate === undefined ? {} : { ':check': floorCheckKey(floorCheckDate, customerId, this.floorCheckShards) }), ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -137,7 +135,7 @@ export class DynamoLedgerStore implements LedgerStore {
           Key: { customerId },
           UpdateExpression: `SET lastContactDate = :today, floorCheckDate = :check, lastCappedDate = if_not_exists(lastCappedDate, :never)${sent.survey ? ', lastSurveyDate = :today' : ''}${sent.keepInTouchContent ? ', lastKeepInTouchContent = :content' : ''}`,
           ConditionExpression: 'attribute_not_exists(lastContactDate) OR lastContactDate <= :today',
-          ExpressionAttributeValues: { ':today': today, ':check': floorCheckKey(floorCheckDate, customerId), ':never': NEVER, ...(sent.keepInTouchContent ? { ':content': sent.keepInTouchContent } : {}) },
+          ExpressionAttributeValues: { ':today': today, ':check': floorCheckKey(floorCheckDate, customerId, this.floorCheckShards), ':never': NEVER, ...(sent.keepInTouchContent ? { ':content': sent.keepInTouchContent } : {}) },
         }),
       )
       .catch(ignoreConditionFailure);
@@ -148,7 +146,7 @@ export class DynamoLedgerStore implements LedgerStore {
    * a partition's last page, the next partition's name alone (`{ floorCheckDate }`): where to start it.
    */
   async *floorChecksOn(date: LocalDate, after?: unknown): AsyncIterable<DatePage<LedgerEntry>> {
-    const partitions = floorCheckPartitions(date);
+    const partitions = floorCheckPartitions(date, this.floorCheckShards);
     const resumeAt = after as Record<string, unknown> | undefined;
     const first = Math.max(0, partitions.indexOf(String(resumeAt?.floorCheckDate)));
     for (let index = first; index < partitions.length; index++) {
@@ -173,7 +171,7 @@ export class DynamoLedgerStore implements LedgerStore {
         Key: { customerId },
         ...(date === undefined
           ? { UpdateExpression: 'REMOVE floorCheckDate' }
-          : { UpdateExpression: 'SET floorCheckDate = :check', ExpressionAttributeValues: { ':check': floorCheckKey(date, customerId) } }),
+          : { UpdateExpression: 'SET floorCheckDate = :check', ExpressionAttributeValues: { ':check': floorCheckKey(date, customerId, this.floorCheckShards) } }),
       }),
     );
   }

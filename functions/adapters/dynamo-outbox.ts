@@ -32,6 +32,8 @@ export class DynamoOutbox implements Outbox {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly config: () => Promise<Pick<RetentionConfig, 'retention'>>,
+    /** How many `byDue` partitions waiting messages are spread over (the deploy setting `dueShards`). */
+    private readonly dueShards: number,
   ) {}
 
   /** When a message ending for good at `endedAt` expires (messages.ts `expiryOf`, with the setting in force). */
@@ -40,7 +42,7 @@ export class DynamoOutbox implements Outbox {
   }
 
   async plan(message: PlannedMessage, now: Date): Promise<PlanOutcome> {
-    const item = { ...newlyPlanned(message, now), dueShard: dueShardOf(message.customerId), waitingCustomerId: message.customerId };
+    const item = { ...newlyPlanned(message, now), dueShard: dueShardOf(message.customerId, this.dueShards), waitingCustomerId: message.customerId };
     try {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(messageId)' }));
       return 'planned';
@@ -76,7 +78,7 @@ export class DynamoOutbox implements Outbox {
             ':expired': 'expired',
             ':cancelled': 'cancelled',
             ':null': null,
-            ':dueShard': dueShardOf(message.customerId),
+            ':dueShard': dueShardOf(message.customerId, this.dueShards),
             ':dueAt': message.dueAt,
             ':deadline': message.deadline,
             ':localDate': message.localDate,
@@ -121,7 +123,7 @@ export class DynamoOutbox implements Outbox {
       ':sendAfter': slot.sendAfter.toISOString(),
       ':reason': slot.reason,
       ':now': now.toISOString(),
-      ':dueShard': dueShardOf(message.customerId),
+      ':dueShard': dueShardOf(message.customerId, this.dueShards),
     });
   }
 
@@ -159,14 +161,14 @@ export class DynamoOutbox implements Outbox {
     }
   }
 
-  async due(now: Date, limit: number, shards: readonly string[] = allDueShards()): Promise<DueMessage[]> {
+  async due(now: Date, limit: number, shards: readonly string[] = allDueShards(this.dueShards)): Promise<DueMessage[]> {
     const items = await this.queryDueShards(shards, { sendAfterCondition: ' AND sendAfter <= :now', values: { ':now': now.toISOString() }, limit, fields: DUE_FIELDS });
     return (items as DueMessage[]).sort((a, b) => a.sendAfter.localeCompare(b.sendAfter)).slice(0, limit);
   }
 
   /** The earliest `sendAfter` of any waiting message: lets the local runner fire the dispatcher only when something can be due. */
   async nextSendAfter(): Promise<Date | undefined> {
-    const items = await this.queryDueShards(allDueShards(), { sendAfterCondition: '', limit: 1, fields: ['sendAfter'] });
+    const items = await this.queryDueShards(allDueShards(this.dueShards), { sendAfterCondition: '', limit: 1, fields: ['sendAfter'] });
     const earliest = items.map((item) => item.sendAfter as string).sort()[0];
     return earliest === undefined ? undefined : new Date(earliest);
   }

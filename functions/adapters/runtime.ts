@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionConfig } from '../core/config.js';
+import { checkedDueShards } from '../core/messages.js';
 import { numberAsStored } from '../core/inexact-number.js';
 import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
 import type { TemplateSet } from '../core/templates/types.js';
@@ -56,6 +57,11 @@ export interface HandlerRuntime {
    * Absent: unpaced (the local runner's simulations, whose clock is virtual and must not be slowed).
    */
   readonly pacing?: () => SendPacing;
+  /**
+   * How many `byDue` partitions waiting messages (and each date's floor checks) are spread over: the
+   * deploy setting `dueShards`, in Lambda from the environment (`DUE_SHARDS`, set by the compute stack).
+   */
+  readonly dueShards: number;
 }
 
 /** Real time and the SES account's rate, for the dispatcher's pacer. */
@@ -75,12 +81,15 @@ export const unmarshallOptions = { wrapNumbers: numberAsStored } as const;
 export const documentClientFor = (client: DynamoDBClient): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false }, unmarshallOptions });
 
-/** The stores of one function; `config` is its cached configuration reader (the outbox reads `retention` from it when a message ends). */
-export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableNames, mailer: Mailer, config: () => Promise<RetentionConfig>): Stores => ({
+/**
+ * The stores of one function; `config` is its cached configuration reader (the outbox reads `retention`
+ * from it when a message ends); `dueShards` the deploy setting (HandlerRuntime).
+ */
+export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableNames, mailer: Mailer, config: () => Promise<RetentionConfig>, dueShards: number): Stores => ({
   customers: new DynamoCustomerStore(documentClient, tables.Customers),
-  outbox: new DynamoOutbox(documentClient, tables.Messages, config),
+  outbox: new DynamoOutbox(documentClient, tables.Messages, config, dueShards),
   control: new DynamoControlStore(documentClient, tables.Control),
-  ledger: new DynamoLedgerStore(documentClient, tables.Ledger),
+  ledger: new DynamoLedgerStore(documentClient, tables.Ledger, dueShards),
   suppressions: new DynamoSuppressionStore(documentClient, tables.Suppressions),
   mailer,
   config: new DynamoConfigStore(documentClient, tables.Control),
@@ -123,6 +132,10 @@ const notInThisFunction = (what: string) => (): never => {
   throw new Error(`${what} is not available in this function`);
 };
 
+/** The deploy setting `dueShards` as the compute stack gives it to every function (`DUE_SHARDS`). */
+export const dueShardsFromEnv = (env: NodeJS.ProcessEnv = process.env): number =>
+  checkedDueShards(env.DUE_SHARDS === undefined ? undefined : Number(env.DUE_SHARDS), `environment variable DUE_SHARDS (${JSON.stringify(env.DUE_SHARDS)})`);
+
 /** The runtime of a deployed Lambda: clients are made on first use, so importing a handler costs nothing. */
 export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
   const clock = () => new Date();
@@ -132,16 +145,18 @@ export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
   const templates = once(() => (parts.templates ? parts.templates(documentClient(), tables().Control, clock) : notInThisFunction('the templates')));
   const missingMailer: Mailer = { send: notInThisFunction('the mail service') };
   const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' });
+  const dueShards = dueShardsFromEnv();
   return {
     logger,
     metrics: retentionMetrics((options) => new Metrics(options), logger),
     clock,
     config: () => config()(),
     templates: () => templates()(),
-    stores: once(() => storesFor(documentClient(), tables(), parts.mailer ? parts.mailer() : missingMailer, () => config()())),
+    stores: once(() => storesFor(documentClient(), tables(), parts.mailer ? parts.mailer() : missingMailer, () => config()(), dueShards)),
     linkSecret: parts.linkSecret ?? notInThisFunction('the link secret'),
     linksBaseUrl: () => requiredEnv('LINKS_BASE_URL'),
     pacing: parts.pacing && once(() => parts.pacing!(logger)),
+    dueShards,
   };
 };
 

@@ -105,17 +105,33 @@ export const DUE_MESSAGE_FIELDS = ['customerId', 'campaign', 'occurrence', 'mess
 /** A message as `due` returns it: the `byDue` index's keys and projection. */
 export type DueMessage = Pick<Message, 'messageId' | 'sendAfter' | (typeof DUE_MESSAGE_FIELDS)[number]>;
 
-/** Messages still waiting are spread over this many index partitions so no one partition gets hot. */
-export const DUE_SHARD_COUNT = 4;
+/** How many `byDue` partitions waiting messages are spread over when the deploy setting `dueShards` is absent. */
+export const DEFAULT_DUE_SHARDS = 4;
+
+/** The most `dueShards` may be: a date's floor checks use the same number, as `YYYY-MM-DD#NN` (dynamo-ledger.ts). */
+export const MAX_DUE_SHARDS = 99;
 
 /**
- * The `byDue` index partition a waiting message lives in; final messages leave the index. By customer:
- * each sender reads one partition (send-work.ts), so one customer's messages due together meet in one
- * sender, which sends them highest priority first (the cap goes to the better one).
+ * The deploy setting `dueShards` as given in `where` (cdk.json, the environment): a whole number from 1
+ * to `MAX_DUE_SHARDS`, `DEFAULT_DUE_SHARDS` when absent. Anything else is refused, naming it.
  */
-export const dueShardOf = (customerId: string): string => `due#${customerShard(customerId, DUE_SHARD_COUNT)}`;
+export const checkedDueShards = (value: unknown, where: string): number => {
+  if (value === undefined) return DEFAULT_DUE_SHARDS;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_DUE_SHARDS) return value;
+  throw new Error(`${where}: ${JSON.stringify(value)} is not a whole number from 1 to ${MAX_DUE_SHARDS} (the partitions of waiting messages and floor checks; raise it, never lower it)`);
+};
 
-export const allDueShards = (): string[] => Array.from({ length: DUE_SHARD_COUNT }, (_, shard) => `due#${shard}`);
+/**
+ * The `byDue` index partition a waiting message lives in, among `shards` (the deploy setting
+ * `dueShards`: waiting messages are spread over that many so no one partition gets hot); final
+ * messages leave the index. By customer: each sender reads its partitions (send-work.ts), so one
+ * customer's messages due together meet in one sender, which sends them highest priority first (the
+ * cap goes to the better one).
+ */
+export const dueShardOf = (customerId: string, shards: number): string => `due#${customerShard(customerId, shards)}`;
+
+/** Every `byDue` partition among `shards`. Raising `shards` keeps the ones so far among them. */
+export const allDueShards = (shards: number): string[] => Array.from({ length: shards }, (_, shard) => `due#${shard}`);
 
 /**
  * When to try again after a transient failure: exponential backoff from the first delay up to the

@@ -35,14 +35,12 @@ export const ONE_SENDER_RATE = 200;
  * the whole rate alone, which keeps any second's sends within it exactly (pacing.ts); more senders,
  * each at rate / senders, keep within it only as closely as their shares are whole numbers.
  */
-export const sendersFor = (rate: SendRate): number => {
-  const shards = allDueShards().length;
-  return Number.isFinite(rate.perSecond) ? Math.min(shards, Math.max(1, Math.ceil(rate.perSecond / ONE_SENDER_RATE))) : shards;
-};
+export const sendersFor = (rate: SendRate, dueShards: number): number =>
+  Number.isFinite(rate.perSecond) ? Math.min(dueShards, Math.max(1, Math.ceil(rate.perSecond / ONE_SENDER_RATE))) : dueShards;
 
-/** The parts of the run scheduled at `scheduledTime`: the shards dealt to `senders` in turn; the run ends `RUN_GAP_MS` before the next. */
-export const sendWorkOf = (scheduledTime: Date, everyMinutes: number, senders: number): SendWork[] => {
-  const shards = allDueShards();
+/** The parts of the run scheduled at `scheduledTime`: the `dueShards` shards dealt to `senders` in turn; the run ends `RUN_GAP_MS` before the next. */
+export const sendWorkOf = (scheduledTime: Date, everyMinutes: number, senders: number, dueShards: number): SendWork[] => {
+  const shards = allDueShards(dueShards);
   const count = Math.min(Math.max(1, senders), shards.length);
   const claimUntil = new Date(scheduledTime.getTime() + everyMinutes * 60_000 - RUN_GAP_MS).toISOString();
   return Array.from({ length: count }, (_, sender) => ({
@@ -59,7 +57,7 @@ const isInstant = (value: unknown): value is string => typeof value === 'string'
  * A queued part, checked: a body that is not one is refused naming the queue message, the field and
  * the value (it goes back to the queue, and after its retries to the dead-letter queue).
  */
-export const parseSendWork = (body: string, record: string): SendWork => {
+export const parseSendWork = (body: string, record: string, dueShards: number): SendWork => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -70,7 +68,7 @@ export const parseSendWork = (body: string, record: string): SendWork => {
   const refuse = (field: string, expected: string): never => {
     throw new InvalidRecordError(record, field, `${field} must be ${expected}, got ${JSON.stringify(work[field]) ?? 'nothing'}`);
   };
-  const known = allDueShards();
+  const known = allDueShards(dueShards);
   if (!Array.isArray(work.shards) || work.shards.length === 0 || !work.shards.every((shard) => typeof shard === 'string' && known.includes(shard))) {
     refuse('shards', `a list of some of ${known.join(', ')}`);
   }

@@ -19,7 +19,7 @@ export const createDispatchCoordinatorHandler = (runtime: HandlerRuntime, queue:
   withMiddlewares(runtime, async (event: { scheduledTime?: string }) => {
     const scheduled = event.scheduledTime && !Number.isNaN(Date.parse(event.scheduledTime)) ? new Date(event.scheduledTime) : runtime.clock();
     const rate = runtime.pacing ? await sendRateOf((await runtime.config()).sending.maxSendRate, runtime.pacing().accountRate) : unpaced().rate;
-    const work = sendWorkOf(scheduled, everyMinutes(), sendersFor(rate));
+    const work = sendWorkOf(scheduled, everyMinutes(), sendersFor(rate, runtime.dueShards), runtime.dueShards);
     await queue().enqueue(work);
     runtime.logger.info('dispatcher run handed to its senders', { scheduledTime: scheduled.toISOString(), senders: work.length, sendRate: rate.perSecond, claimUntil: work[0]?.claimUntil });
     // After the hand-over: a sweep that is long or fails never holds a run's sending back (the senders end

@@ -51,7 +51,7 @@ export const createDispatcherHandler = (runtime: HandlerRuntime) =>
     for (const record of event.Records) {
       let work: SendWork;
       try {
-        work = parseSendWork(record.body, `send-work message ${record.messageId}`);
+        work = parseSendWork(record.body, `send-work message ${record.messageId}`, runtime.dueShards);
       } catch (error) {
         runtime.logger.error('not a part of a dispatcher run', { messageId: record.messageId, error: (error as Error).message });
         throw error;

@@ -33,6 +33,8 @@ export interface LocalRuntimeOptions {
   readonly logger?: Logger;
   /** Filled with every DynamoDB request this runtime's handler makes. */
   readonly stats?: DynamoStats;
+  /** The deploy setting `dueShards` this runtime's function is deployed with (HandlerRuntime). */
+  readonly dueShards: number;
   /** Wraps the outbox (fault injection: a dispatcher that stops between two steps). */
   readonly wrapOutbox?: (outbox: Outbox) => Outbox;
   /** Where one-click links point and their secret; by default the local link server's port and a secret of this process. */
@@ -108,7 +110,7 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   recordSesCalls(mailer.client, functionName);
   const documentClient = documentClientFor(dynamo);
   const config = options.config ?? cachedConfig(new DynamoConfigStore(documentClient, endpoints.tables.Control), options.clock);
-  const real = storesFor(documentClient, endpoints.tables, mailer, config);
+  const real = storesFor(documentClient, endpoints.tables, mailer, config, options.dueShards);
   const stores = options.wrapOutbox ? { ...real, outbox: options.wrapOutbox(real.outbox) } : real;
   const templates = cachedTemplates(new DynamoTemplateStore(documentClient, endpoints.tables.Control), options.clock);
   const links = options.links ?? defaultLocalLinks();
@@ -120,5 +122,5 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   const logger = options.logger ?? quietLogger();
   const metrics = retentionMetrics((metricsOptions) => new CollectedMetrics(metricsOptions), logger);
   const pacing = options.pacing ? once(() => sesPacing(mailer.client, logger)) : undefined;
-  return { logger, metrics, clock: options.clock, config, templates, stores: () => stores, linkSecret, linksBaseUrl: () => links.baseUrl, pacing };
+  return { logger, metrics, clock: options.clock, config, templates, stores: () => stores, linkSecret, linksBaseUrl: () => links.baseUrl, pacing, dueShards: options.dueShards };
 };

@@ -8,7 +8,7 @@ import type { RetentionConfig } from '../core/config.js';
 import { importNdjson } from '../core/jobs/import-records.js';
 import type { BusinessRecord, NdjsonLine, NdjsonRejection, NdjsonWarning } from '../core/records.js';
 import { isStreamedRecordKey } from '../core/records.js';
-import { deploySettings, type DeploySettings } from '../adapters/deploy-settings.js';
+import { deployedDueShards, deploySettings, dueShardsOf, type DeploySettings } from '../adapters/deploy-settings.js';
 import { documentClientFor, type HandlerRuntime } from '../adapters/runtime.js';
 import { DynamoOutbox } from '../adapters/dynamo-outbox.js';
 import { DynamoConfigStore } from '../adapters/dynamo-config.js';
@@ -101,6 +101,8 @@ export interface LocalSystemOptions {
   readonly links?: LinkSigning;
   /** Pace the dispatcher's sends in real time at the SES account's rate, as in Lambda (local-runtime.ts); off in simulations. */
   readonly pacing?: boolean;
+  /** The deploy setting `dueShards` (deploy-settings.ts); by default cdk.json's. */
+  readonly dueShards?: number;
 }
 
 /** One deployment's worth of handlers and streams on the local stack. */
@@ -130,6 +132,8 @@ export class LocalSystem {
     readonly tables: TableNames,
     private readonly customerStream: StreamPoller,
     private readonly outbox: DynamoOutbox,
+    /** The deploy setting `dueShards` every function of this system runs with. */
+    readonly dueShards: number,
   ) {
     this.documentClient = documentClientFor(dynamoDbClient(options.dynamodbEndpoint));
     this.configStore = new DynamoConfigStore(this.documentClient, tables.Control);
@@ -147,6 +151,7 @@ export class LocalSystem {
           links: options.links,
           // The senders pace; the coordinator reads the same rate, to know how many senders a run needs.
           pacing: (name === 'dispatcher' || name === 'dispatchCoordinator') && options.pacing,
+          dueShards: this.dueShards,
         },
       );
     this.runtimes = {
@@ -177,7 +182,8 @@ export class LocalSystem {
     const poller = await StreamPoller.forTable(dynamo, dynamoDbStreamsClient(options.dynamodbEndpoint), tables.Customers);
     const documentClient = documentClientFor(dynamo);
     const config = options.config ?? (() => new DynamoConfigStore(documentClient, tables.Control).get());
-    return new LocalSystem(options, tables, poller, new DynamoOutbox(documentClient, tables.Messages, config));
+    const dueShards = options.dueShards ?? deployedDueShards;
+    return new LocalSystem(options, tables, poller, new DynamoOutbox(documentClient, tables.Messages, config, dueShards), dueShards);
   }
 
   runtime(name: HandlerName): HandlerRuntime {
@@ -407,7 +413,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   const end = new Date(options.start.getTime() + options.days * 86_400_000);
   const clock = new VirtualClock(options.start);
   const { dynamodbEndpoint, sesEndpoint, tablePrefix, links } = options;
-  const system = await LocalSystem.create({ dynamodbEndpoint, sesEndpoint, tablePrefix, clock, links });
+  const system = await LocalSystem.create({ dynamodbEndpoint, sesEndpoint, tablePrefix, clock, links, dueShards: dueShardsOf(settings) });
   // As ops would: the configuration is stored, and handlers read it from there.
   await system.configStore.put(options.config, clock.now());
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import cdkJson from '../../cdk.json' with { type: 'json' };
 import packageJson from '../../package.json' with { type: 'json' };
-import { deploySettings, senderAddress } from '../../functions/adapters/deploy-settings.js';
+import { deployedDueShards, deploySettings, senderAddress } from '../../functions/adapters/deploy-settings.js';
 import { tableDefinitions, type IndexDefinition, type TableDefinition, type TableName } from '../../functions/adapters/tables.js';
 import { MAIL_EVENT_DELIVERY, STREAM_DELIVERY } from '../../functions/local/simulation.js';
 import { functionTimeoutSeconds, PLANNER_RETRIES } from '../../functions/core/function-timeouts.js';
@@ -131,6 +131,14 @@ describe('the CDK app', () => {
       // Any other value is refused at synthesis, naming the setting and the value.
       expect(() => indexesOf({ ...deploySettings, dueIndexProjection: 'ALL' as 'all' })).toThrow(`cdk.json retention.dueIndexProjection: 'ALL' is not "all"`);
     });
+
+    it('refuses a dueShards that is not a whole number from 1 to 99 at synthesis, naming the setting and the value', () => {
+      for (const dueShards of [0, 2.5, 100, '8' as unknown as number]) {
+        expect(() => buildApp({ ...deploySettings, dueShards }, new App({ context: cdkJson.context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) }))).toThrow(
+          `cdk.json context retention.dueShards: ${JSON.stringify(dueShards)} is not a whole number from 1 to 99`,
+        );
+      }
+    });
   });
 
   describe('functions', () => {
@@ -140,6 +148,8 @@ describe('the CDK app', () => {
         NODE_OPTIONS: '--enable-source-maps',
         SENDER_ADDRESS: senderAddress(deploySettings),
         SES_CONFIGURATION_SET: { Ref: Match.stringLikeRegexp('^ConfigurationSet') },
+        // Every function's stores write or read the partitions (runtime.ts dueShardsFromEnv).
+        DUE_SHARDS: String(deployedDueShards),
       };
       for (const { envVar, logicalName } of tableDefinitions) environment[envVar] = { 'Fn::ImportValue': Match.stringLikeRegexp(tableIds[logicalName]) };
       const logGroupId = logicalIdOf(built.compute[fn].logGroup);
@@ -303,7 +313,7 @@ describe('the CDK app', () => {
         FunctionName: { Ref: logicalIdOf(built.compute.dispatcher) },
         EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(built.compute.sendWorkQueue), 'Arn'] },
         BatchSize: 1,
-        ScalingConfig: { MaximumConcurrency: Math.max(2, allDueShards().length) },
+        ScalingConfig: { MaximumConcurrency: Math.max(2, allDueShards(deployedDueShards).length) },
       });
       const queue = compute.toJSON().Resources[logicalIdOf(built.compute.sendWorkQueue)].Properties;
       // Not delivered again while its sender may still run (six times the sender's timeout, as Lambda advises).

@@ -11,6 +11,7 @@ import { readAllMessages } from '../../functions/local/report.js';
 import { faults, startSesFaultProxy, type FaultRule, type SesFaultProxy } from '../../functions/local/ses-fault-proxy.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import { emailsTo, endpoints, eventually, uniquePrefix } from './helpers.js';
+import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
 
 /** Every send of these tests goes through a proxy in front of the SES emulator that plays the faults SES and the network really make. */
 let proxy: SesFaultProxy;
@@ -176,7 +177,7 @@ const stoppingAt = <K extends 'markHandedOver' | 'markSent'>(step: K, matches: (
   });
 };
 
-const ledgerOf = (system: LocalSystem, customerId: string) => new DynamoLedgerStore(documentClient(), system.tables.Ledger).get(customerId);
+const ledgerOf = (system: LocalSystem, customerId: string) => new DynamoLedgerStore(documentClient(), system.tables.Ledger, deployedDueShards).get(customerId);
 
 describe('a dispatcher that stops half-way', () => {
   it('after SES took a message, before recording it: the others are sent, and that one is recorded as sent, unconfirmed, never tried again', async () => {

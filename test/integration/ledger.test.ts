@@ -1,10 +1,11 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLedgerStore, FLOOR_CHECK_SHARDS, FLOOR_CHECKS_PER_PAGE, floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
+import { DynamoLedgerStore, FLOOR_CHECKS_PER_PAGE, floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import type { LedgerEntry } from '../../functions/core/ports.js';
 import { createTables, dynamoDbClient } from '../../functions/local/local-stack.js';
 import { endpoints, uniquePrefix } from './helpers.js';
+import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
 
 let ledger: DynamoLedgerStore;
 let db: DynamoDBDocumentClient;
@@ -15,7 +16,7 @@ beforeAll(async () => {
   const tables = await createTables(dynamo, uniquePrefix('ledger'));
   db = documentClientFor(dynamo);
   ledgerTable = tables.Ledger;
-  ledger = new DynamoLedgerStore(db, ledgerTable);
+  ledger = new DynamoLedgerStore(db, ledgerTable, deployedDueShards);
 });
 
 /** A customer whose last capped message went on 2027-06-01, so the cap allows another from 2027-06-08. */
@@ -82,16 +83,16 @@ describe("floor checks spread over a date's shards", () => {
     await ledger.setFloorCheck('shard-1', '2027-06-26');
 
     // Assess
-    expect(await storedCheck('shard-0')).toBe(floorCheckKey('2027-06-25', 'shard-0'));
-    expect(await storedCheck('shard-1')).toBe(floorCheckKey('2027-06-26', 'shard-1'));
+    expect(await storedCheck('shard-0')).toBe(floorCheckKey('2027-06-25', 'shard-0', deployedDueShards));
+    expect(await storedCheck('shard-1')).toBe(floorCheckKey('2027-06-26', 'shard-1', deployedDueShards));
     expect((await ledger.get('shard-0'))?.floorCheckDate).toBe('2027-06-25');
     const stored = await Promise.all(ids.slice(2).map(storedCheck));
     expect(stored.every((check) => /^2027-05-31#\d\d$/.test(String(check)))).toBe(true);
     // 158 customers over the shards: every shard has some, none more than twice its share.
     const perShard = new Map<string, number>();
     for (const check of stored) perShard.set(String(check), (perShard.get(String(check)) ?? 0) + 1);
-    expect(perShard.size).toBe(FLOOR_CHECK_SHARDS);
-    expect(Math.max(...perShard.values())).toBeLessThanOrEqual((2 * stored.length) / FLOOR_CHECK_SHARDS);
+    expect(perShard.size).toBe(deployedDueShards);
+    expect(Math.max(...perShard.values())).toBeLessThanOrEqual((2 * stored.length) / deployedDueShards);
   });
 
   it("reads a date's own partition (checks from before the shards) and then every shard, each customer once, and goes on from any page's next", async () => {
@@ -111,13 +112,37 @@ describe("floor checks spread over a date's shards", () => {
     expect(ids.slice(0, unsharded.length).sort()).toEqual([...unsharded].sort());
     expect([...ids].sort()).toEqual([...unsharded, ...sharded].sort());
     expect(pages.flatMap((page) => page.dates).every((checkDate) => checkDate === date)).toBe(true);
-    expect(pages.length).toBe(2 + FLOOR_CHECK_SHARDS);
+    expect(pages.length).toBe(2 + deployedDueShards);
     expect(pages.at(-1)!.next).toBeUndefined();
     // From each page's next, exactly the checks after it.
     for (let index = 0; index < pages.length - 1; index++) {
       const rest = await pagesOn(date, pages[index]!.next);
       expect(rest.flatMap((page) => page.ids)).toEqual(pages.slice(index + 1).flatMap((page) => page.ids));
     }
+  });
+
+  it('after dueShards is raised, still reads every check written before, and writes each customer’s next check to its new shard', async () => {
+    // Prepare: checks on one date written with 4 shards, then read and moved with 8
+    const date = '2027-08-01';
+    const ids = Array.from({ length: 40 }, (_, i) => `raise-${i}`);
+    const before = new DynamoLedgerStore(db, ledgerTable, 4);
+    const after = new DynamoLedgerStore(db, ledgerTable, 8);
+    for (const id of ids) await before.open(id, '2027-07-01', date, facts);
+    // Customers whose shard among 8 is not their shard among 4: the raise moves them.
+    const moving = ids.filter((id) => floorCheckKey(date, id, 8) !== floorCheckKey(date, id, 4));
+    expect(moving.length).toBeGreaterThan(0);
+
+    // Act
+    const read: string[] = [];
+    for await (const page of after.floorChecksOn(date)) read.push(...page.items.map((entry) => entry.customerId));
+    for (const id of moving) await after.setFloorCheck(id, '2027-08-20');
+
+    // Assess: every check once; a moved check is in its new shard (among the 8) and read there
+    expect([...read].sort()).toEqual([...ids].sort());
+    for (const id of moving) expect(await storedCheck(id)).toBe(floorCheckKey('2027-08-20', id, 8));
+    const moved: string[] = [];
+    for await (const page of after.floorChecksOn('2027-08-20')) moved.push(...page.items.map((entry) => entry.customerId));
+    expect(moved.sort()).toEqual([...moving].sort());
   });
 });
 

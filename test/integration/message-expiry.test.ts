@@ -12,6 +12,7 @@ import { readAllMessages } from '../../functions/local/report.js';
 import { LocalSystem, simulate, VirtualClock } from '../../functions/local/simulation.js';
 import { StreamPoller, TIME_TO_LIVE_IDENTITY } from '../../functions/local/stream-poller.js';
 import { endpoints, eventually, uniquePrefix } from './helpers.js';
+import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
 
 /**
  * Ended messages expire `retention.messagesDays` after they ended (SPEC.md, Personal data): DynamoDB's
@@ -33,7 +34,7 @@ const setUp = async (name: string) => {
   await system.runPlanner();
   const messages = async () => readAllMessages(documentClient(), system.tables.Messages);
   const messageOf = async (id: string): Promise<(Message & { waitingCustomerId?: string }) | undefined> => (await messages()).find((m) => m.messageId === id);
-  return { prefix, clock, system, messages, messageOf, outbox: new DynamoOutbox(documentClient(), system.tables.Messages, async () => defaultConfig) };
+  return { prefix, clock, system, messages, messageOf, outbox: new DynamoOutbox(documentClient(), system.tables.Messages, async () => defaultConfig, deployedDueShards) };
 };
 
 describe('ended messages expire', () => {

@@ -5,6 +5,7 @@ import type { CollectedMetrics } from '../../functions/local/local-runtime.js';
 import { LocalSystem, VirtualClock, type HandlerName } from '../../functions/local/simulation.js';
 import { allDueShards, dueShardOf } from '../../functions/core/messages.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
+import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
 
 /** The EMF documents a handler of the system wrote since the last look. */
 const written = (system: LocalSystem, name: HandlerName): EmfOutput[] => (system.runtime(name).metrics as CollectedMetrics).take();
@@ -19,7 +20,7 @@ const valueOf = (documents: EmfOutput[], metric: string, dimensions: Record<stri
     const directive = doc._aws.CloudWatchMetrics[0]!;
     return directive.Metrics.some((m) => m.Name === metric) && directive.Dimensions.length === 1 && [...directive.Dimensions[0]].sort().join() === keys.join() && Object.entries(dimensions).every(([key, value]) => doc[key] === value);
   });
-  expect(matching.length, `${metric} ${JSON.stringify(dimensions)} written once by each sender at most`).toBeLessThanOrEqual(allDueShards().length);
+  expect(matching.length, `${metric} ${JSON.stringify(dimensions)} written once by each sender at most`).toBeLessThanOrEqual(allDueShards(deployedDueShards).length);
   return matching.length === 0 ? undefined : matching.reduce((sum, doc) => sum + (doc[metric] as number), 0);
 };
 
@@ -57,8 +58,8 @@ describe('metrics (embedded metric format) on the real local stack', () => {
     }
     expect(valueOf(dispatcher, 'AccountFaults', {})).toBe(0);
     // Each sender: every outcome and AccountFaults; the birthday's sends by the senders that had one.
-    const sendersWithSends = new Set(ids.map(dueShardOf)).size;
-    expect(dispatcher).toHaveLength((12 + 1) * allDueShards().length + sendersWithSends);
+    const sendersWithSends = new Set(ids.map((id) => dueShardOf(id, deployedDueShards))).size;
+    expect(dispatcher).toHaveLength((12 + 1) * allDueShards(deployedDueShards).length + sendersWithSends);
     for (const doc of dispatcher) {
       expect(doc._aws.CloudWatchMetrics[0]!.Namespace).toBe('Retention');
       expect(doc.service).toBe('retention');

@@ -18,6 +18,7 @@ import { serveLinks, type LinkServer } from '../../functions/local/link-server.j
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import { cli, emailsTo, endpoints, uniquePrefix, type StoredEmail } from './helpers.js';
+import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
 
 const db = () => documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
 
@@ -147,7 +148,7 @@ describe('erasure, with functions writing for the customer around it', () => {
     // her preferences, and a planner run that read her floor check before it plans a keep-in-touch.
     const late = db();
     await new DynamoCustomerStore(late, system.tables.Customers).setPreferences({ customerId: ana, receive: 'service', updatedAt: clock.now().toISOString() });
-    await new DynamoOutbox(late, system.tables.Messages, async () => defaultConfig).plan(
+    await new DynamoOutbox(late, system.tables.Messages, async () => defaultConfig, deployedDueShards).plan(
       plannedMessage({ customerId: ana, timeZone: 'Europe/Madrid' }, 'keepInTouch', defaultConfig.campaigns.keepInTouch, '2027-04-10', { dueAt: new Date('2027-04-10T07:00:00Z'), deadline: new Date('2027-04-11T07:00:00Z') }),
       clock.now(),
     );

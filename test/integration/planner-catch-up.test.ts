@@ -1,6 +1,6 @@
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { FLOOR_CHECK_SHARDS, FLOOR_CHECKS_PER_PAGE, floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
+import { FLOOR_CHECKS_PER_PAGE, floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
 import { watermarkKey } from '../../functions/adapters/dynamo-control.js';
 import { scanAll } from '../../functions/adapters/query-pages.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
@@ -16,6 +16,7 @@ import { BIRTHDAY_PLANNER, birthdayPlanningSettings } from '../../functions/core
 import { FLOOR_PLANNER } from '../../functions/core/jobs/plan-floor.js';
 import { RENEWAL_PLANNER, renewalPlanningSettings } from '../../functions/core/jobs/plan-renewals.js';
 import { endpoints, uniquePrefix } from './helpers.js';
+import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
 
 /**
  * A planner run whose time runs out (docs/scale.md, "The planner's run"): it begins no new date with less than
@@ -121,7 +122,7 @@ describe('a planner run whose time runs out', () => {
         customerId: `floor-${i}`,
         lastContactDate: addDays(today, -(20 + (i % 5))),
         lastCappedDate: NEVER,
-        floorCheckDate: writtenBeforeShards(i) ? today : floorCheckKey(today, `floor-${i}`),
+        floorCheckDate: writtenBeforeShards(i) ? today : floorCheckKey(today, `floor-${i}`, deployedDueShards),
         timeZone: i % 2 ? 'Europe/Bucharest' : 'America/Denver',
         marketingOptIn: true,
       }));
@@ -147,9 +148,9 @@ describe('a planner run whose time runs out', () => {
 
     // Assess: today a page a run (the date's own partition in pages of 500, then each shard's), then tomorrow's (none) in one more
     const unsharded = Array.from({ length: customers }, (_, i) => i).filter(writtenBeforeShards).length;
-    const shards = new Set(Array.from({ length: customers }, (_, i) => i).filter((i) => !writtenBeforeShards(i)).map((i) => floorCheckKey(today, `floor-${i}`)));
+    const shards = new Set(Array.from({ length: customers }, (_, i) => i).filter((i) => !writtenBeforeShards(i)).map((i) => floorCheckKey(today, `floor-${i}`, deployedDueShards)));
     const pages = Math.ceil(unsharded / FLOOR_CHECKS_PER_PAGE) + shards.size;
-    expect(pages).toBe(2 + FLOOR_CHECK_SHARDS);
+    expect(pages).toBe(2 + deployedDueShards);
     const planned = await unhurried.messages();
     if (config === defaultConfig) expect(planned.length).toBeGreaterThan(customers / 2); // keep-in-touch messages, but for those held out
     else expect([planned.length, (await unhurried.floorChecks()).filter((check) => check.includes(today))]).toEqual([0, []]);

@@ -6,7 +6,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { unmarshallOptions, type HandlerRuntime } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
-import { newlyPlanned, type PlannedMessage } from '../../functions/core/messages.js';
+import { DEFAULT_DUE_SHARDS, newlyPlanned, type PlannedMessage } from '../../functions/core/messages.js';
 import { NEVER } from '../../functions/core/cadence.js';
 import type { ConfigStore, ControlStore, CustomerStore, ErasureStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
 import { createCustomerStreamHandler } from '../../functions/handlers/customer-stream.js';
@@ -76,6 +76,7 @@ const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger; re
     stores: () => ({ customers, outbox, ledger, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore, erasures: noErasures }),
     linkSecret: async () => 'test',
     linksBaseUrl: () => 'https://links.test',
+    dueShards: DEFAULT_DUE_SHARDS,
   };
   return { runtime, planned, indexKeys, opened, logError: vi.spyOn(logger, 'error') };
 };

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.js';
 import { expiryOf, type PlannedMessage } from '../../functions/core/messages.js';
+import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
 
 /**
  * Which writes of the outbox give a message `expiresAt` (it ended for good: DynamoDB's TTL deletes it
@@ -24,7 +25,7 @@ const outboxWith = (settings: { messagesDays: number }, answer: (command: string
       return result;
     },
   } as unknown as DynamoDBDocumentClient;
-  return { outbox: new DynamoOutbox(client, 'Messages', async () => ({ retention: settings })), sent };
+  return { outbox: new DynamoOutbox(client, 'Messages', async () => ({ retention: settings }), deployedDueShards), sent };
 };
 
 /** The attributes an update expression sets and removes. */

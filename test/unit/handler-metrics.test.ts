@@ -14,6 +14,7 @@ import { createLinksHandler, linkActionOf } from '../../functions/handlers/links
 import { createMailEventsHandler } from '../../functions/handlers/mail-events.js';
 import { lambdaContext } from '../../functions/local/lambda-context.js';
 import { CollectedMetrics } from '../../functions/local/local-runtime.js';
+import { DEFAULT_DUE_SHARDS } from '../../functions/core/messages.js';
 
 const secret = 'a-test-secret-of-enough-length-0123456789';
 const now = new Date('2027-03-05T10:00:00Z');
@@ -31,6 +32,7 @@ const runtimeWith = (stores: () => Partial<Stores>) => {
     stores: () => stores() as Stores,
     linkSecret: async () => secret,
     linksBaseUrl: () => 'https://links.test',
+    dueShards: DEFAULT_DUE_SHARDS,
   };
   return { runtime, written: () => metrics.take() };
 };

@@ -8,6 +8,7 @@ import { signLink, type LinkAction } from '../../functions/core/links.js';
 import type { ConfigStore, ControlStore, CustomerStore, ErasureStore, LedgerStore, Mailer, Outbox, SuppressionStore } from '../../functions/core/ports.js';
 import { createLinksHandler } from '../../functions/handlers/links.js';
 import { lambdaContext } from '../../functions/local/lambda-context.js';
+import { DEFAULT_DUE_SHARDS } from '../../functions/core/messages.js';
 
 const secret = 'a-test-secret-of-enough-length-0123456789';
 const now = new Date('2027-03-05T10:00:00Z');
@@ -32,6 +33,7 @@ const linksHandler = (config = defaultConfig) => {
     stores: () => ({ customers, outbox: {} as Outbox, ledger: {} as LedgerStore, control: {} as ControlStore, mailer: {} as Mailer, suppressions: {} as SuppressionStore, config: {} as ConfigStore, erasures: {} as ErasureStore }),
     linkSecret: async () => secret,
     linksBaseUrl: () => 'https://links.test',
+    dueShards: DEFAULT_DUE_SHARDS,
   };
   const handler = createLinksHandler(runtime);
   const call = async (method: string, path: string, token: string | undefined, body?: string, headers: Record<string, string> = {}) =>

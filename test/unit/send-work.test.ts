@@ -4,6 +4,7 @@ import { SqsSendWorkQueue } from '../../functions/adapters/sqs-send-work.js';
 import { InvalidRecordError } from '../../functions/core/errors.js';
 import { allDueShards } from '../../functions/core/messages.js';
 import { ONE_SENDER_RATE, parseSendWork, RUN_GAP_MS, sendersFor, sendWorkOf } from '../../functions/core/send-work.js';
+import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
 
 describe('the parts of a dispatcher run', () => {
   it.each([
@@ -12,18 +13,18 @@ describe('the parts of a dispatcher run', () => {
     [ONE_SENDER_RATE, 1],
     [ONE_SENDER_RATE + 1, 2],
     [500, 3],
-    [10_000, allDueShards().length],
-    [Infinity, allDueShards().length],
+    [10_000, allDueShards(deployedDueShards).length],
+    [Infinity, allDueShards(deployedDueShards).length],
   ])('at %s a second, has %s senders: one per ONE_SENDER_RATE, at most one per shard, one per shard unpaced', (perSecond, senders) => {
-    expect(sendersFor({ perSecond, source: 'account' })).toBe(senders);
+    expect(sendersFor({ perSecond, source: 'account' }, deployedDueShards)).toBe(senders);
   });
 
   it.each([1, 2, 3, 4])('deals every shard to exactly one of %s senders, each sharing the rate, claiming until RUN_GAP_MS before the next run', (senders) => {
     // Act
-    const work = sendWorkOf(new Date('2027-06-12T09:00:00Z'), 1, senders);
+    const work = sendWorkOf(new Date('2027-06-12T09:00:00Z'), 1, senders, deployedDueShards);
     // Assess
     expect(work).toHaveLength(senders);
-    expect(work.flatMap((part) => part.shards).sort()).toEqual(allDueShards().sort());
+    expect(work.flatMap((part) => part.shards).sort()).toEqual(allDueShards(deployedDueShards).sort());
     for (const part of work) {
       expect(part.shards.length).toBeGreaterThan(0);
       expect(part).toMatchObject({ senders, scheduledTime: '2027-06-12T09:00:00.000Z' });
@@ -32,8 +33,8 @@ describe('the parts of a dispatcher run', () => {
   });
 
   it('reads back what it queued', () => {
-    const [part] = sendWorkOf(new Date('2027-06-12T09:00:00Z'), 5, 2);
-    expect(parseSendWork(JSON.stringify(part), 'send-work message m-1')).toEqual(part);
+    const [part] = sendWorkOf(new Date('2027-06-12T09:00:00Z'), 5, 2, deployedDueShards);
+    expect(parseSendWork(JSON.stringify(part), 'send-work message m-1', deployedDueShards)).toEqual(part);
   });
 
   const part = { shards: ['due#0'], senders: 4, scheduledTime: '2027-06-12T09:00:00Z', claimUntil: '2027-06-12T09:00:58Z' };
@@ -48,7 +49,7 @@ describe('the parts of a dispatcher run', () => {
     // Act
     let error: unknown;
     try {
-      parseSendWork(body, 'send-work message m-7');
+      parseSendWork(body, 'send-work message m-7', deployedDueShards);
     } catch (caught) {
       error = caught;
     }
