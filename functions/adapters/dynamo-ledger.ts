@@ -61,17 +61,18 @@ export class DynamoLedgerStore implements LedgerStore {
     return new Map(items.map((item) => [item.customerId as string, entryOf(item)]));
   }
 
-  async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate | undefined, facts: LedgerCustomerFacts): Promise<LedgerEntry> {
+  async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate | undefined, facts: LedgerCustomerFacts, recordsPlannedIn?: string): Promise<LedgerEntry> {
     // One write: a new ledger gets its history; an existing one keeps it; both get the profile's facts.
     // Without a floor check date (a customer without marketing consent) one it has is kept, none is added.
     const check = floorCheckDate === undefined ? '' : ', floorCheckDate = if_not_exists(floorCheckDate, :check)';
+    const planned = recordsPlannedIn === undefined ? '' : ', recordsPlannedIn = :planned';
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { customerId },
-        UpdateExpression: `SET lastContactDate = if_not_exists(lastContactDate, :contact), openedOn = if_not_exists(openedOn, :contact), lastCappedDate = if_not_exists(lastCappedDate, :never)${check}, #timeZone = :timeZone, marketingOptIn = :marketing`,
+        UpdateExpression: `SET lastContactDate = if_not_exists(lastContactDate, :contact), openedOn = if_not_exists(openedOn, :contact), lastCappedDate = if_not_exists(lastCappedDate, :never)${check}${planned}, #timeZone = :timeZone, marketingOptIn = :marketing`,
         ExpressionAttributeNames: { '#timeZone': 'timeZone' }, // a reserved word in expressions
-        ExpressionAttributeValues: { ':contact': lastContactDate, ':never': NEVER, ...(floorCheckDate === undefined ? {} : { ':check': floorCheckKey(floorCheckDate, customerId, this.floorCheckShards) }), ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn },
+        ExpressionAttributeValues: { ':contact': lastContactDate, ':never': NEVER, ...(floorCheckDate === undefined ? {} : { ':check': floorCheckKey(floorCheckDate, customerId, this.floorCheckShards) }), ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn, ...(recordsPlannedIn === undefined ? {} : { ':planned': recordsPlannedIn }) },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -162,6 +163,21 @@ export class DynamoLedgerStore implements LedgerStore {
       });
       for await (const page of pages) yield { items: page.items.map(entryOf), next: page.next ?? nextPartition };
     }
+  }
+
+  async setRecordsPlannedIn(customerId: string, timeZone: string): Promise<void> {
+    // Only on a ledger there is: an update would otherwise create one holding nothing but this.
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { customerId },
+          UpdateExpression: 'SET recordsPlannedIn = :zone',
+          ConditionExpression: 'attribute_exists(customerId)',
+          ExpressionAttributeValues: { ':zone': timeZone },
+        }),
+      )
+      .catch(ignoreConditionFailure);
   }
 
   async setFloorCheck(customerId: string, date: LocalDate | undefined): Promise<void> {

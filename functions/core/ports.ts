@@ -175,6 +175,12 @@ export interface LedgerEntry {
   readonly timeZone?: string;
   /** Whether marketing may reach the customer: the profile's consent and no unsubscribe from marketing (consent.ts `welcomesMarketing`). */
   readonly marketingOptIn?: boolean;
+  /**
+   * The time zone the customer's other records (contracts, complaints…) were last planned in by a
+   * profile write (customer-changed.ts); `RECORDS_NOT_PLANNED` there while that is still to be done
+   * (the customer is new, or their profile was invalid); absent on a ledger opened before this was kept.
+   */
+  readonly recordsPlannedIn?: string;
 }
 
 /** The profile facts the ledger keeps for the floor planner. */
@@ -189,8 +195,11 @@ export interface LedgerStore {
   /**
    * Opens a ledger for a new customer, or keeps its contact history; either way records the profile facts.
    * `floorCheckDate` is undefined for a customer without marketing consent: a check it has is kept, none is added.
+   * `recordsPlannedIn`, when given, is stored as it is.
    */
-  open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate | undefined, facts: LedgerCustomerFacts): Promise<LedgerEntry>;
+  open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate | undefined, facts: LedgerCustomerFacts, recordsPlannedIn?: string): Promise<LedgerEntry>;
+  /** Keeps `recordsPlannedIn` on the customer's ledger, if they have one. */
+  setRecordsPlannedIn(customerId: string, timeZone: string): Promise<void>;
   /**
    * Takes the cap for `messageId` on `today`, atomically: only if the last capped message was on or
    * before `threshold`. Idempotent per message: the message that holds the cap takes it again without

@@ -5,16 +5,16 @@ import { defaultConfig } from '../../functions/core/config.js';
 import { STREAM_RECORD_FAILED } from '../../functions/handlers/customer-stream.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
-import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
+import { LocalSystem, VirtualClock, type LocalSystemOptions } from '../../functions/local/simulation.js';
 import { failPlanningOf } from '../../functions/local/stream-faults.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 
 /** One customer's items written straight into the Customers table, as a business system writes them, on a system of their own from `start`. */
-const oneCustomer = async (name: string, start: string) => {
+const oneCustomer = async (name: string, start: string, options: Pick<LocalSystemOptions, 'wrapStreamOutbox'> = {}) => {
   const prefix = uniquePrefix(name);
   const customerId = `${prefix}${name}`;
   const clock = new VirtualClock(new Date(start));
-  const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig });
+  const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig, ...options });
   const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
   const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: system.tables.Customers, Item: { customerId, ...item } }));
   return { customerId, clock, system, db, put };
@@ -86,6 +86,44 @@ describe('records written before their customer profile', () => {
     expect(new Set(bySource('complaintFollowUp'))).toEqual(new Set(['complaint#q-1']));
     expect(bySource('survey')).toEqual(['interaction#i-1']);
     expect(system.parked).toEqual([]);
+  });
+
+  it('are planned by the retry of a profile write that failed half-way through them (the ledger it opened is there by then)', async () => {
+    // Prepare: a late joiner's complaint and interaction; planning the interaction's survey is throttled once.
+    const { customerId, system, db, put } = await oneCustomer('max', '2027-05-01T00:00:00Z', { wrapStreamOutbox: failPlanningOf((messageId) => messageId.includes('#survey#')) });
+    await put({ recordKey: 'complaint#q-1', type: 'complaint', complaintId: 'q-1', openedAt: '2027-04-30T20:00:00Z' });
+    await put({ recordKey: 'interaction#i-1', type: 'interaction', interactionId: 'i-1', completedAt: '2027-04-30T18:00:00Z' });
+    await system.drainStreams();
+
+    // Act: the profile; its first try fails after the ledger is opened and the complaint planned, and is retried.
+    await put({ recordKey: 'customer', type: 'customer', email: `${customerId}@example.com`, timeZone: 'Europe/Madrid', locale: 'es', marketingOptIn: true });
+    await system.drainStreams();
+
+    // Assess
+    const planned = (await readAllMessages(db, system.tables.Messages)).filter((m) => m.customerId === customerId);
+    expect(planned.filter((m) => m.campaign === 'survey').map((m) => m.sourceKey)).toEqual(['interaction#i-1']);
+    expect(planned.some((m) => m.campaign === 'complaintFollowUp')).toBe(true);
+    expect(system.parked).toEqual([]);
+  });
+
+  it('are planned by the profile that mends an invalid one, when they were written while it was invalid', async () => {
+    // Prepare: a known customer; their profile is then written with a zone that does not exist, and an interaction comes.
+    const { customerId, system, db, put } = await oneCustomer('ola', '2027-05-01T00:00:00Z');
+    const profile = { recordKey: 'customer', type: 'customer', email: `${customerId}@example.com`, timeZone: 'Europe/Oslo', locale: 'en', marketingOptIn: true };
+    await put(profile);
+    await system.drainStreams();
+    await put({ ...profile, timeZone: 'Europe/Olso' });
+    await put({ recordKey: 'interaction#i-1', type: 'interaction', interactionId: 'i-1', completedAt: '2027-04-30T18:00:00Z' });
+    await system.drainStreams();
+    const surveys = async () => (await readAllMessages(db, system.tables.Messages)).filter((m) => m.customerId === customerId && m.campaign === 'survey');
+    expect(await surveys()).toEqual([]);
+
+    // Act: the profile mended, in the zone it had
+    await put(profile);
+    await system.drainStreams();
+
+    // Assess
+    expect((await surveys()).map((m) => [m.sourceKey, ['planned', 'deferred'].includes(m.state)])).toEqual([['interaction#i-1', true]]);
   });
 
   it('are re-timed when the profile moves to another time zone: a renewal reminder goes at 09:00 where the customer now lives', async () => {

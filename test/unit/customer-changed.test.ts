@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NEVER } from '../../functions/core/cadence.js';
 import { defaultConfig } from '../../functions/core/config.js';
-import { customerChanged } from '../../functions/core/jobs/customer-changed.js';
+import { customerChanged, RECORDS_NOT_PLANNED } from '../../functions/core/jobs/customer-changed.js';
 import type { CustomerStore, LedgerEntry, LedgerStore, Outbox } from '../../functions/core/ports.js';
 
 /**
@@ -13,6 +13,7 @@ const profile = { type: 'customer', customerId: 'c-1', recordKey: 'customer', em
 
 const run = async (before: LedgerEntry | undefined) => {
   const keysRead: string[] = [];
+  const plannedIn: string[] = [];
   const customers = {
     getItems: async () => new Map([['c-1|customer', profile]]),
     recordKeysOf: async (customerId: string) => {
@@ -23,11 +24,19 @@ const run = async (before: LedgerEntry | undefined) => {
   } as unknown as CustomerStore;
   const ledger = {
     get: async () => before,
-    open: async (customerId: string, lastContactDate: string, floorCheckDate: string | undefined, facts: object) => ({ ...(before ?? { customerId, lastContactDate, lastCappedDate: NEVER }), floorCheckDate, ...facts }),
+    open: async (customerId: string, lastContactDate: string, floorCheckDate: string | undefined, facts: object, recordsPlannedIn?: string) => ({
+      ...(before ?? { customerId, lastContactDate, lastCappedDate: NEVER }),
+      floorCheckDate,
+      ...facts,
+      ...(recordsPlannedIn === undefined ? {} : { recordsPlannedIn }),
+    }),
+    setRecordsPlannedIn: async (_customerId: string, timeZone: string) => void plannedIn.push(timeZone),
     setFloorCheck: async () => undefined,
   } as unknown as LedgerStore;
   const outbox = { waitingFor: async () => [], replan: async () => 'unchanged' } as unknown as Outbox;
   await customerChanged({ customers, ledger, outbox, config: defaultConfig }, { customerId: 'c-1', recordKey: 'customer' }, now);
+  // Where the ledger says the records were planned once they all were.
+  expect(plannedIn).toEqual(keysRead.length > 0 ? ['Europe/Madrid'] : []);
   return keysRead;
 };
 
@@ -44,5 +53,12 @@ describe('a profile written', () => {
 
   it('leaves them be for any other change, or a replay', async () => {
     expect(await run(known('Europe/Madrid'))).toEqual([]);
+    expect(await run({ ...known('Europe/Madrid'), recordsPlannedIn: 'Europe/Madrid' })).toEqual([]);
+  });
+
+  it('plans them when an earlier write of the profile opened the ledger but did not get through them (Lambda retries it)', async () => {
+    // A new customer's, and a moved customer's whose ledger has the new zone but the records the old one.
+    expect(await run({ ...known('Europe/Madrid'), recordsPlannedIn: RECORDS_NOT_PLANNED })).toEqual(['c-1']);
+    expect(await run({ ...known('Europe/Madrid'), recordsPlannedIn: 'America/New_York' })).toEqual(['c-1']);
   });
 });

@@ -65,6 +65,7 @@ const recordingRuntime = (options: { failReplanFor?: string; logger?: Logger; re
       return { customerId, lastContactDate, openedOn: lastContactDate, lastCappedDate: NEVER, floorCheckDate, ...facts };
     },
     setFloorCheck: async () => undefined,
+    setRecordsPlannedIn: async () => undefined,
     get: async () => undefined, // new customers: no ledger before
   } as unknown as LedgerStore;
   const logger = options.logger ?? new Logger({ serviceName: 'test', logLevel: 'SILENT' });

@@ -66,6 +66,9 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
     open: async () => {
       throw new Error('not opened in these tests');
     },
+    setRecordsPlannedIn: async () => {
+      throw new Error('not planned in these tests');
+    },
     reserveCap: async (customerId, messageId, today, threshold) => {
       calls.reserveCap.push(messageId);
       const entry = ledgers.get(customerId)!;

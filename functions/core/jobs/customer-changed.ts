@@ -6,7 +6,7 @@ import { PREFERENCES_RECORD_KEY, preferencesFromItem } from '../preferences.js';
 import { localDateOf } from '../calendar.js';
 import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
 import { InvalidRecordError } from '../errors.js';
-import { customerFromItem, recordTypeOfKey, type RecordType } from '../records.js';
+import { customerFromItem, recordTypeOfKey, type Customer, type RecordType } from '../records.js';
 import { contractChanged } from './contract-changed.js';
 import type { RecordKey } from './current-record.js';
 import { complaintChanged, interactionChanged, surveyAnswered } from './feedback-changed.js';
@@ -28,6 +28,17 @@ const recordJobs: Partial<Record<RecordType, RecordJob>> = {
  * has no time, which would plan it afresh once the one sent has been deleted.
  */
 const retimingJobs: Partial<Record<RecordType, RecordJob>> = { contract: contractChanged, complaint: complaintChanged, interaction: interactionChanged };
+
+/** `recordsPlannedIn` while a customer's other records are still to be planned by a profile write. */
+export const RECORDS_NOT_PLANNED = '';
+
+/**
+ * Which of a customer's other records a profile write plans, from the zone they were last planned in
+ * (the ledger's `recordsPlannedIn`): every one when they never were, those timed in local hours when the
+ * customer moved zone, none otherwise.
+ */
+const otherRecordJobs = (plannedIn: string | undefined, timeZone: string): Partial<Record<RecordType, RecordJob>> | undefined =>
+  plannedIn === undefined || plannedIn === RECORDS_NOT_PLANNED ? recordJobs : plannedIn !== timeZone ? retimingJobs : undefined;
 
 export interface CustomerChangedDeps {
   readonly customers: CustomerStore;
@@ -56,14 +67,25 @@ export const customerChanged = async (
   const items = await deps.customers.getItems([key, { customerId: key.customerId, recordKey: PREFERENCES_RECORD_KEY }], { consistent: true });
   const item = items.get(`${key.customerId}|${key.recordKey}`) as Record<string, unknown> | undefined;
   if (item === undefined) return { indexKeyChanged: false, greeting: 'none' };
-  const customer = customerFromItem(item, now);
+  let customer: Customer;
+  try {
+    customer = customerFromItem(item, now);
+  } catch (error) {
+    // Records written while the profile is invalid are skipped (their customer fails validation): the
+    // profile that mends it is to plan them.
+    if (error instanceof InvalidRecordError) await deps.ledger.setRecordsPlannedIn(key.customerId, RECORDS_NOT_PLANNED);
+    throw error;
+  }
   const marketing = welcomesMarketing(customer, preferencesFromItem(items.get(`${key.customerId}|${PREFERENCES_RECORD_KEY}`)));
   // Becoming a customer (or first being seen) counts as a contact: the floor runs from today.
   const today = localDateOf(now, customer.timeZone);
   // The floor is for customers marketing may reach: only they are in the floor planner's index (plan-floor.ts).
   const floorCheck = marketing ? floorCheckAfterContact(today, now, deps.config.cadence) : undefined;
   const before = await deps.ledger.get(customer.customerId);
-  const ledger = await deps.ledger.open(customer.customerId, today, floorCheck, { timeZone: customer.timeZone, marketingOptIn: marketing });
+  // A new customer's other records are still to be planned, until the loop below has planned them all; a
+  // ledger opened before `recordsPlannedIn` was kept had them planned in its zone.
+  const plannedIn = before === undefined ? RECORDS_NOT_PLANNED : before.recordsPlannedIn === undefined ? before.timeZone : undefined;
+  const ledger = await deps.ledger.open(customer.customerId, today, floorCheck, { timeZone: customer.timeZone, marketingOptIn: marketing }, plannedIn);
   const indexKey = birthdayIndexKey(customer);
   const indexKeyChanged = item.birthdayMonthDay !== indexKey;
   if (indexKeyChanged) await deps.customers.setBirthdayIndexKey(customer.customerId, indexKey);
@@ -78,8 +100,10 @@ export const customerChanged = async (
   // The customer's other records, planned again only when that can change what they plan: the customer
   // is new (a record written before its profile planned nothing, there was nobody to write to, and the
   // daily planner may have read its date already), or lives in another time zone now (reminders and
-  // follow-ups go at local hours). Any other change of the profile, or a replay, leaves them be.
-  const jobs = before === undefined ? recordJobs : before.timeZone !== customer.timeZone ? retimingJobs : undefined;
+  // follow-ups go at local hours). Any other change of the profile, or a replay, leaves them be. Judged
+  // by where the ledger says they were last planned, kept once they all were: a write that failed
+  // half-way (Lambda retries it) is done again, though the ledger it opened is there now.
+  const jobs = otherRecordJobs(ledger.recordsPlannedIn, customer.timeZone);
   if (jobs) {
     for (const recordKey of await deps.customers.recordKeysOf(customer.customerId)) {
       const job = jobs[recordTypeOfKey(recordKey) ?? 'customer'];
@@ -90,6 +114,7 @@ export const customerChanged = async (
         if (!(error instanceof InvalidRecordError)) throw error;
       }
     }
+    await deps.ledger.setRecordsPlannedIn(customer.customerId, customer.timeZone);
   }
   return { indexKeyChanged, greeting: outcome };
 };
