@@ -165,6 +165,20 @@ export class DynamoLedgerStore implements LedgerStore {
     }
   }
 
+  async markUnreachable(customerId: string): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { customerId },
+          UpdateExpression: 'SET marketingOptIn = :false REMOVE floorCheckDate',
+          ConditionExpression: 'attribute_exists(customerId)',
+          ExpressionAttributeValues: { ':false': false },
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
   async setRecordsPlannedIn(customerId: string, timeZone: string): Promise<void> {
     // Only on a ledger there is: an update would otherwise create one holding nothing but this.
     await this.client

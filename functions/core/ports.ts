@@ -173,7 +173,10 @@ export interface LedgerEntry {
   readonly lastKeepInTouchContent?: string;
   /** What the floor planner needs of the profile, copied here when it changes so the planner need not read it. */
   readonly timeZone?: string;
-  /** Whether marketing may reach the customer: the profile's consent and no unsubscribe from marketing (consent.ts `welcomesMarketing`). */
+  /**
+   * Whether marketing may reach the customer: the profile's consent and no unsubscribe from marketing
+   * (consent.ts `welcomesMarketing`), and since a message found them unreachable, false (`markUnreachable`).
+   */
   readonly marketingOptIn?: boolean;
   /**
    * The time zone the customer's other records (contracts, complaints…) were last planned in by a
@@ -198,6 +201,12 @@ export interface LedgerStore {
    * `recordsPlannedIn`, when given, is stored as it is.
    */
   open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate | undefined, facts: LedgerCustomerFacts, recordsPlannedIn?: string): Promise<LedgerEntry>;
+  /**
+   * The customer cannot be written to (their address is suppressed, their profile invalid): marketing
+   * cannot reach them and the floor is not theirs to keep, until their profile is written again (`open`
+   * sets both from it). Only on a ledger there is.
+   */
+  markUnreachable(customerId: string): Promise<void>;
   /** Keeps `recordsPlannedIn` on the customer's ledger, if they have one. */
   setRecordsPlannedIn(customerId: string, timeZone: string): Promise<void>;
   /**

@@ -24,7 +24,7 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
   for (const item of extraItems) items.set(`${String(item.customerId)}|${String(item.recordKey)}`, item);
   const ledgers = new Map<string, LedgerEntry>();
   for (const m of planned) ledgers.set(m.customerId, { customerId: m.customerId, lastContactDate: '2027-06-01', lastCappedDate: NEVER, openedOn: '2027-01-01', timeZone: 'UTC', marketingOptIn: true });
-  const calls = { reserveCap: [] as string[], releaseCap: [] as string[], recordContact: [] as string[], waitingFor: [] as string[], ledgerReads: [] as string[] };
+  const calls = { reserveCap: [] as string[], releaseCap: [] as string[], recordContact: [] as string[], markUnreachable: [] as string[], waitingFor: [] as string[], ledgerReads: [] as string[] };
   const sentEmails: OutgoingEmail[] = [];
   const update = (messageId: string, fields: Record<string, unknown>): void => {
     messages.set(messageId, { ...messages.get(messageId)!, ...fields });
@@ -68,6 +68,11 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
     },
     setRecordsPlannedIn: async () => {
       throw new Error('not planned in these tests');
+    },
+    markUnreachable: async (customerId) => {
+      calls.markUnreachable.push(customerId);
+      const entry = ledgers.get(customerId);
+      if (entry) ledgers.set(customerId, { ...entry, marketingOptIn: false, floorCheckDate: undefined });
     },
     reserveCap: async (customerId, messageId, today, threshold) => {
       calls.reserveCap.push(messageId);

@@ -210,6 +210,12 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
     await outbox.finish(message.messageId, claimId, state, reason, now);
     return state;
   };
+  // Nothing can be written to the customer until their profile changes (another address, a mended
+  // profile): the floor is left, or a keep-in-touch would be planned and suppressed every few days.
+  const unreachable = async (reason: string): Promise<DispatchOutcome> => {
+    await deps.ledger.markUnreachable(message.customerId);
+    return finish('suppressed', reason);
+  };
 
   if (new Date(message.deadline) <= now) return finish('expired', 'its deadline passed before it could be sent');
   if (profile === undefined) return finish('cancelled', 'the customer no longer exists');
@@ -217,11 +223,11 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   try {
     customer = customerFromItem(profile, now);
   } catch (error) {
-    if (error instanceof InvalidRecordError) return finish('suppressed', `the customer profile is invalid: ${error.message}`);
+    if (error instanceof InvalidRecordError) return unreachable(`the customer profile is invalid: ${error.message}`);
     throw error;
   }
   const suppression = stored.suppressed.get(addressKey(customer.email));
-  if (suppression) return finish('suppressed', `the address is suppressed: ${suppression}`);
+  if (suppression) return unreachable(`the address is suppressed: ${suppression}`);
   const noConsent = consentBlocks(message, customer, preferencesFromItem(stored.preferences));
   if (noConsent) return finish('suppressed', noConsent);
   const sourceType = message.sourceKey === undefined ? undefined : recordTypeOfKey(message.sourceKey);
@@ -318,7 +324,7 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
       case 'address':
         await giveCapBack();
         await deps.suppressions.suppress([suppressionOf(customer.email, `rejected by the mail service: ${error.message}`, now)]);
-        return finish('suppressed', `the address was rejected by the mail service: ${error.message}`);
+        return unreachable(`the address was rejected by the mail service: ${error.message}`);
       case 'account':
         run.accountFault = true;
         deps.onAccountFault(message.messageId, error.message);
