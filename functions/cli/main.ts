@@ -19,10 +19,10 @@ import { isUnknownCustomer, readCustomerStory } from '../adapters/customer-story
 import { formatExplain } from './explain.js';
 import { cloudFormationClient, describeStackOutputs, readOutputsFile, StackOutputsError, stackNamesOf, tableNamesFromOutputs, type CloudFormationLike } from './stack-outputs.js';
 import { createTables, dynamoDbClient, startDynamoDbLocal, startLocalStack, type LocalStack, type RunningService } from '../local/local-stack.js';
-import { simulate, type SimulationResult } from '../local/simulation.js';
+import { simulate, type LocalSystem, type SimulationOptions, type SimulationResult } from '../local/simulation.js';
 import { formatDemoGuide, formatSummary, shownPath } from './summary.js';
 import { configDiffFigures, formatConfigDiff } from './config-diff.js';
-import { formatPreview } from './preview.js';
+import { formatPreview, seedStoredState } from './preview.js';
 import { renderHtmlReport } from '../local/html-report.js';
 import { checkBand } from '../local/band-check.js';
 import { serveLinks, type LinksHandler } from '../local/link-server.js';
@@ -280,7 +280,7 @@ interface SimulateOptions {
 const simulateOn = (
   stack: Pick<LocalStack, 'dynamodbEndpoint' | 'sesEndpoint'>,
   label: string,
-  run: { data: string; start: string; days: number; config: RetentionConfig; onDay?: (day: number, of: number) => void; links?: LinkSigning; responseModel?: ResponseModelRun },
+  run: { data: string; start: string; days: number; config: RetentionConfig; onDay?: (day: number, of: number) => void; links?: LinkSigning; responseModel?: ResponseModelRun; seed?: SimulationOptions['seed'] },
 ) =>
   simulate({
     ...run,
@@ -430,9 +430,11 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
     .option('--start <date>', 'from (default: today, UTC)', parseDate, new Date().toISOString().slice(0, 10))
     .option('--data <file>', 'take the customer\'s records from this NDJSON instead of the database'),
   ).action(async (customerId: string, options: DatabaseOptions & { days: number; start: string; data?: string }) => {
-      const [config, stored] = await withDatabase(options, async (db, tables) => [
+      // From the database, the customer's records and what the stack holds of them beyond (seedStoredState).
+      const [config, stored, state] = await withDatabase(options, async (db, tables) => [
         await new DynamoConfigStore(db, tables.Control).get(),
         options.data ? [] : await new DynamoCustomerStore(db, tables.Customers).recordsOf(customerId),
+        options.data ? undefined : await readCustomerStory(db, tables, customerId),
       ] as const, dependencies);
       const records = (
         options.data
@@ -445,8 +447,9 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       const profile = records.filter((r) => r.type === 'customer' && r.at === undefined).pop();
       const stack = await startLocalStack({ dynamodbEndpoint: options.dynamodbEndpoint });
       const data = records.map((r) => JSON.stringify(r)).join('\n');
-      const result = await withStack(stack, (running) => simulateOn(running, 'preview', { data, start: options.start, days: options.days, config }));
-      log(formatPreview(customerId, profile, result));
+      const seed = state && ((system: LocalSystem) => seedStoredState(system, state));
+      const result = await withStack(stack, (running) => simulateOn(running, 'preview', { data, start: options.start, days: options.days, config, seed }));
+      log(formatPreview(customerId, profile, result, state));
     });
 
   targetOptions(

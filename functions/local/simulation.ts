@@ -376,6 +376,8 @@ export interface SimulationOptions {
    * purchases, complaints) are written like a business system's records (synthetic-outcomes.ts).
    */
   readonly responseModel?: ResponseModelRun;
+  /** Writes what the tables are to hold before the records are imported (preview: what the stack holds of the customer). */
+  readonly seed?: (system: LocalSystem) => Promise<void>;
 }
 
 export interface SimulationResult {
@@ -416,6 +418,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   const system = await LocalSystem.create({ dynamodbEndpoint, sesEndpoint, tablePrefix, clock, links, dueShards: dueShardsOf(settings) });
   // As ops would: the configuration is stored, and handlers read it from there.
   await system.configStore.put(options.config, clock.now());
+  await options.seed?.(system);
 
   const imported = await system.importText(options.data);
   await system.drainStreams();

@@ -285,6 +285,13 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     expect(explain.stdout).toMatch(/cancelled\s+2027-02-02 11:00\s+survey\s+was due 2027-02-03 09:00: a complaint was opened after the interaction \(dp-1#survey#o-1\)/);
     expect(explain.stdout + explain.stderr).not.toContain('dp-1@example.com');
 
+    // preview again: it starts from the story the stack now holds (the suppression, the greeting the cap
+    // deferred); what had ended before is the past, not what the customer will receive
+    const again = await run('preview', 'dp-1', '--start', '2027-02-01', '--days', '40', ...target);
+    expect(again.stdout).toContain('SUPPRESSED: hard bounce: 550 d***@example.com does not exist');
+    expect(again.stdout).toMatch(/will not 2027-03-04 09:00\s+birthday\s+suppressed: the address is suppressed/);
+    expect(again.stdout).not.toMatch(/sends |2027-02-07|survey/);
+
     // By key and index only: a deployed table is never scanned.
     const stats = emptyStats();
     const counted = dynamoDbClient(ep());
@@ -292,6 +299,30 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     const story = await readCustomerStory(documentClientFor(counted), tables, 'dp-1');
     expect(story.messages.map((m) => m.messageId)).toEqual(['dp-1#survey#o-1', 'dp-1#keepInTouch#2027-02-10', 'dp-1#birthday#2027']);
     expect(Object.keys(stats.byOperation).sort()).toEqual(['BatchGetItem', 'GetItem', 'Query', 'Query byCustomer']);
+  });
+
+  it('preview starts from what the stack holds of the customer beyond their records: what they chose, their address suppressed, their messages', async () => {
+    // Prepare: two customers with a birthday in the window; one chose to receive nothing, the other's address bounced
+    const { tables, outputsFile } = await deployedStack();
+    const target = ['--outputs', outputsFile, '--dynamodb-endpoint', ep()];
+    const customers = new DynamoCustomerStore(db(), tables.Customers);
+    await customers.putRecords([customer('pn-1'), customer('pn-2')] as never);
+    await customers.setPreferences({ customerId: 'pn-1', receive: 'nothing', updatedAt: '2027-01-20T10:00:00.000Z' });
+    await db().send(new PutCommand({ TableName: tables.Suppressions, Item: suppressionOf('pn-2@example.com', 'hard bounce: 550 pn-2@example.com does not exist', new Date('2027-01-20T12:00:00.000Z')) }));
+
+    // Act
+    const unsubscribed = await run('preview', 'pn-1', '--start', '2027-02-01', '--days', '40', ...target);
+    const bounced = await run('preview', 'pn-2', '--start', '2027-02-01', '--days', '40', ...target);
+
+    // Assess: nothing is promised that the dispatcher would not send, and why is said
+    expect(unsubscribed.stdout).toContain('preferences: receive nothing');
+    expect(unsubscribed.stdout).not.toMatch(/sends /);
+    expect(bounced.stdout).toContain('SUPPRESSED: hard bounce: 550 p***@example.com does not exist');
+    expect(bounced.stdout).not.toMatch(/sends /);
+    expect(bounced.stdout).toMatch(/will not 2027-03-04 09:00\s+birthday\s+suppressed: the address is suppressed: hard bounce: 550 p\*\*\*@example.com does not exist/);
+    expect(bounced.stdout + bounced.stderr).not.toContain('pn-2@example.com');
+    // Found unreachable once, the customer leaves the floor: no keep-in-touch planned and suppressed every few days.
+    expect(bounced.stdout.match(/keepInTouch/g)?.length ?? 0).toBeLessThanOrEqual(1);
   });
 
   it('explain on the local stack: every message of the customer, ended ones with state and reason', async () => {

@@ -8,7 +8,7 @@ import { defaultConfig } from '../../functions/core/config.js';
 import { InexactNumber } from '../../functions/core/inexact-number.js';
 import type { LinkOutcome } from '../../functions/core/jobs/follow-link.js';
 import { signLink } from '../../functions/core/links.js';
-import type { CustomerStore, ErasureStore, SuppressionStore } from '../../functions/core/ports.js';
+import type { CustomerStore, ErasureStore, LedgerStore, SuppressionStore } from '../../functions/core/ports.js';
 import { createCustomerStreamHandler } from '../../functions/handlers/customer-stream.js';
 import { createLinksHandler, linkActionOf } from '../../functions/handlers/links.js';
 import { createMailEventsHandler } from '../../functions/handlers/mail-events.js';
@@ -117,7 +117,8 @@ describe('figures the handlers write', () => {
       },
     } as unknown as CustomerStore;
     const erasures = { receiptsOf: async () => new Map() } as unknown as ErasureStore; // nobody was erased
-    const { runtime, written } = runtimeWith(() => ({ customers, erasures }));
+    const ledger = { setRecordsPlannedIn: async () => undefined } as unknown as LedgerStore; // an invalid profile's records wait for the one that mends it
+    const { runtime, written } = runtimeWith(() => ({ customers, erasures, ledger }));
     const handler = createCustomerStreamHandler(runtime);
     const record = (id: string, sequenceNumber: string): DynamoDBRecord => ({
       eventName: 'MODIFY',
