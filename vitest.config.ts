@@ -7,7 +7,8 @@ export default defineConfig({
     env,
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The statistical ones run thousands of seeds: on a busy 2-core machine they outlast vitest's 5 s default.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       {
         extends: true,
         test: {
