@@ -74,8 +74,9 @@ export const pageCases = (locale: Locale): PageCase[] => {
     confirmUnsubscribe: [{ kind: 'confirmUnsubscribe', locale }],
     unsubscribed: [{ kind: 'unsubscribed', locale }],
     preferences: [
-      { kind: 'preferences', receive: 'marketing', locale, saved: false },
-      { kind: 'preferences', receive: 'service', locale, saved: true },
+      // Without consent, as a customer imported with the shipped consent.defaultMarketingOptIn: the page says what "everything" means for them.
+      { kind: 'preferences', receive: 'marketing', marketingConsent: false, locale, saved: false },
+      { kind: 'preferences', receive: 'service', marketingConsent: true, locale, saved: true },
     ],
     expired: [{ kind: 'expired', locale }],
     gone: [{ kind: 'gone', locale }],

@@ -25,6 +25,8 @@ interface LocaleTexts {
   readonly scale: { readonly low: string; readonly high: string };
   readonly choices: Record<(typeof subscriptions)[number], string>;
   readonly saved: string;
+  /** Beside "everything" chosen by a customer the business has no marketing consent from: what they get instead, and why the page cannot change it. */
+  readonly withoutConsent: string;
 }
 
 const texts: Record<Locale, LocaleTexts> = {
@@ -45,6 +47,7 @@ const texts: Record<Locale, LocaleTexts> = {
     scale: { low: '0 = not at all likely', high: '10 = extremely likely' },
     choices: { marketing: 'Everything: greetings, news of your membership, surveys and service messages', service: 'Only service messages (contracts, complaints)', nothing: 'Nothing at all' },
     saved: 'Saved.',
+    withoutConsent: 'For now you receive service messages only: greetings, news and surveys also need your agreement, which you give {{business}} directly, not on this page.',
   },
   es: {
     pages: {
@@ -63,6 +66,7 @@ const texts: Record<Locale, LocaleTexts> = {
     scale: { low: '0 = nada probable', high: '10 = muy probable' },
     choices: { marketing: 'Todo: felicitaciones, novedades de tu cuenta, encuestas y mensajes de servicio', service: 'Solo mensajes de servicio (contratos, reclamaciones)', nothing: 'Nada en absoluto' },
     saved: 'Guardado.',
+    withoutConsent: 'Por ahora solo recibes mensajes de servicio: las felicitaciones, novedades y encuestas necesitan además tu consentimiento, que se da directamente a {{business}}, no en esta página.',
   },
   ro: {
     pages: {
@@ -81,6 +85,7 @@ const texts: Record<Locale, LocaleTexts> = {
     scale: { low: '0 = deloc probabil', high: '10 = foarte probabil' },
     choices: { marketing: 'Tot: felicitări, noutăți despre abonament, sondaje și mesaje de serviciu', service: 'Doar mesaje de serviciu (contracte, reclamații)', nothing: 'Nimic' },
     saved: 'Salvat.',
+    withoutConsent: 'Deocamdată primești doar mesaje de serviciu: felicitările, noutățile și sondajele au nevoie și de acordul tău, pe care îl dai direct către {{business}}, nu pe această pagină.',
   },
 };
 
@@ -107,7 +112,7 @@ const pageStyle = [
 const pageStyleOf = Handlebars.compile(pageStyle);
 
 const pageContent = Handlebars.compile(`<h1>{{title}}</h1><p>{{body}}</p>
-{{#if saved}}<p role="status"><strong>{{saved}}</strong></p>{{/if}}
+{{#if saved}}<p role="status"><strong>{{saved}}</strong>{{#if notice}} {{notice}}{{/if}}</p>{{else if notice}}<p>{{notice}}</p>{{/if}}
 {{#if scores}}<form method="post"><input type="hidden" name="t" value="{{token}}"><fieldset class="scale" aria-label="{{title}}" aria-describedby="ends">{{#each scores}}<label><input type="radio" name="score" value="{{value}}"{{#if checked}} checked{{/if}}><span>{{value}}</span></label>{{/each}}</fieldset><p class="ends" id="ends"><span>{{scaleLow}}</span><span>{{scaleHigh}}</span></p><button type="submit">{{sendButton}}</button></form>{{/if}}
 {{#if unsubscribeButton}}<form method="post"><button type="submit">{{unsubscribeButton}}</button></form>{{/if}}
 {{#if choices}}<form method="post">{{#each choices}}<label><input type="radio" name="receive" value="{{value}}"{{#if checked}} checked{{/if}}> {{label}}</label>{{/each}}<button type="submit">{{saveButton}}</button></form>{{/if}}`);
@@ -129,11 +134,11 @@ export const pageHeaders: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; img-src https:; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
 
-/** Each page's body compiled once, not on every click. */
-const compiledBodies = new Map<string, Handlebars.TemplateDelegate>();
-const compiledBody = (source: string): Handlebars.TemplateDelegate => {
-  let template = compiledBodies.get(source);
-  if (!template) compiledBodies.set(source, (template = Handlebars.compile(source)));
+/** Each page's text compiled once, not on every click; not escaped here, since pageContent escapes what it shows. */
+const compiledTexts = new Map<string, Handlebars.TemplateDelegate>();
+const compiledText = (source: string): Handlebars.TemplateDelegate => {
+  let template = compiledTexts.get(source);
+  if (!template) compiledTexts.set(source, (template = Handlebars.compile(source, { noEscape: true })));
   return template;
 };
 
@@ -168,7 +173,7 @@ export const linkPage = (outcome: LinkOutcome, brand: Brand, acceptLanguage?: st
   const t = texts[lang];
   const render = (status: number, name: PageName, extra: Record<string, unknown> = {}): Page => {
     const text = t.pages[name];
-    const content = pageContent({ title: text.title, body: compiledBody(text.body)(extra), ...extra });
+    const content = pageContent({ title: text.title, body: compiledText(text.body)(extra), ...extra });
     // The accent is a validated #RRGGBB: nothing in it can leave the CSS.
     return { status, html: emailHtml({ brand, lang, subject: text.title, content, footer: footers[lang], pageStyle: pageStyleOf({ accent: brand.colors.accent }) }) };
   };
@@ -201,6 +206,8 @@ export const linkPage = (outcome: LinkOutcome, brand: Brand, acceptLanguage?: st
     case 'preferences':
       return render(200, 'preferences', {
         saved: outcome.saved ? t.saved : undefined,
+        // Only "everything" differs from what reaches the customer: without consent it is service messages (consentBlocks).
+        notice: outcome.receive === 'marketing' && !outcome.marketingConsent ? compiledText(t.withoutConsent)({ business: brand.name }) : undefined,
         saveButton: t.button.save,
         choices: subscriptions.map((value) => ({ value, label: t.choices[value], checked: value === outcome.receive })),
       });

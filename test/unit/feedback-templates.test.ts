@@ -68,7 +68,7 @@ describe('the pages a link lands on', () => {
     expect(linkPage({ kind: 'expired', locale: 'es' }, brandNamed('Acme'))).toMatchObject({ status: 410, html: expect.stringContaining('Este enlace ha caducado') });
     expect(linkPage({ kind: 'invalid' }, brandNamed('Acme'), 'es-ES,es;q=0.9')).toMatchObject({ status: 400, html: expect.stringContaining('Este enlace no funciona') });
     expect(linkPage({ kind: 'notFound' }, brandNamed('Acme')).status).toBe(404);
-    const preferences = linkPage({ kind: 'preferences', receive: 'service', locale: 'es', saved: true }, brandNamed('Acme')).html;
+    const preferences = linkPage({ kind: 'preferences', receive: 'service', marketingConsent: true, locale: 'es', saved: true }, brandNamed('Acme')).html;
     expect(preferences).toContain('Guardado.');
     expect(preferences).toMatch(/value="service" checked/);
     expect(preferences).not.toMatch(/value="marketing" checked/);

@@ -15,15 +15,15 @@ const now = new Date('2027-03-05T10:00:00Z');
 const survey = (score: number, locale = 'en'): LinkAction => ({ action: 'surveyAnswer', customerId: 'c-1', surveyId: 'o-1', score, locale });
 const tokenFor = (link: LinkAction, expiresAt = new Date('2027-04-01T00:00:00Z')) => signLink(link, expiresAt, secret);
 
-/** The link handler over a customer store that only remembers what it was asked to write. */
-const linksHandler = (config = defaultConfig) => {
+/** The link handler over a customer store that only remembers what it was asked to write; `profile` adds to c-1's profile. */
+const linksHandler = (config = defaultConfig, profile: Record<string, unknown> = {}) => {
   const writes: unknown[] = [];
   const customers = {
     recordSurveyAnswer: async (answer: unknown) => (writes.push(answer), 'recorded' as const),
     setPreferences: async (preferences: unknown) => void writes.push(preferences),
     // c-1 is on record (a profile, no preferences chosen); anyone else is not.
     getItems: async (keys: { customerId: string; recordKey: string }[]) =>
-      new Map(keys.filter((key) => key.customerId === 'c-1' && key.recordKey === 'customer').map((key) => [`${key.customerId}|${key.recordKey}`, { customerId: 'c-1', recordKey: 'customer' }])),
+      new Map(keys.filter((key) => key.customerId === 'c-1' && key.recordKey === 'customer').map((key) => [`${key.customerId}|${key.recordKey}`, { customerId: 'c-1', recordKey: 'customer', ...profile }])),
   } as unknown as CustomerStore;
   const runtime: HandlerRuntime = {
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
@@ -145,6 +145,39 @@ describe('the link pages', () => {
     const tampered = `${token.slice(0, 5)}${token[5] === 'A' ? 'B' : 'A'}${token.slice(6)}`;
     expect((await call('POST', '/survey', token, `t=${tampered}&score=3`)).statusCode).toBe(400);
     expect(writes).toEqual([]);
+  });
+
+  it('the preference page of a customer the business has no marketing consent from says "everything" is service messages for now, and keeps the choice without granting consent', async () => {
+    // Prepare: no preferences chosen yet (everything), and no consent on the profile, as the shipped consent.defaultMarketingOptIn imports them
+    const { call, writes } = linksHandler({ ...defaultConfig, brand: { ...defaultConfig.brand, name: 'Larkspur Coffee' } }, { marketingOptIn: false });
+    const token = tokenFor({ action: 'preferences', customerId: 'c-1', locale: 'en' });
+
+    // Act
+    const shown = String((await call('GET', '/preferences', token)).body);
+    const saved = String((await call('POST', '/preferences', token, 'receive=marketing')).body);
+
+    // Assess: their choice stays checked, and the page says what reaches them and where consent is given
+    const notice = 'For now you receive service messages only: greetings, news and surveys also need your agreement, which you give Larkspur Coffee directly, not on this page.';
+    expect(shown).toMatch(/value="marketing" checked/);
+    expect(shown).toContain(`<p>${notice}</p>`);
+    expect(saved).toContain(`<p role="status"><strong>Saved.</strong> ${notice}</p>`);
+    expect(writes).toEqual([{ customerId: 'c-1', receive: 'marketing', updatedAt: now.toISOString() }]);
+  });
+
+  it.each([
+    ['a customer who gave marketing consent chooses everything', { marketingOptIn: true }, 'marketing'],
+    ['a customer without consent chooses service messages', { marketingOptIn: false }, 'service'],
+  ])('the preference page says nothing of consent when %s', async (_, profile, receive) => {
+    // Prepare
+    const { call } = linksHandler(defaultConfig, profile);
+    const token = tokenFor({ action: 'preferences', customerId: 'c-1', locale: 'en' });
+
+    // Act
+    const saved = String((await call('POST', '/preferences', token, `receive=${receive}`)).body);
+
+    // Assess
+    expect(saved).toContain('<p role="status"><strong>Saved.</strong></p>');
+    expect(saved).not.toContain('your agreement');
   });
 
   it('a HEAD of any link answers like its GET, without a body, and changes nothing', async () => {

@@ -36,7 +36,9 @@ describe('what a customer reads is in their language', () => {
     { kind: 'surveyAnswer', result: 'recorded', score: 7, locale },
     { kind: 'confirmUnsubscribe', locale },
     { kind: 'unsubscribed', locale },
-    { kind: 'preferences', receive: 'marketing', locale, saved: true },
+    { kind: 'preferences', receive: 'marketing', marketingConsent: true, locale, saved: true },
+    { kind: 'preferences', receive: 'marketing', marketingConsent: false, locale, saved: false },
+    { kind: 'preferences', receive: 'marketing', marketingConsent: false, locale, saved: true },
   ];
   it.each(['es', 'ro'].flatMap((locale) => outcomes(locale).map((outcome) => [`${outcome.kind}/${locale}`, outcome] as const)))('link page %s', (_, outcome) => {
     const page = linkPage(outcome, { ...brand, supportEmail: 'help@larkspur.example' });

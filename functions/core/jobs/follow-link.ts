@@ -1,3 +1,4 @@
+import { hasMarketingConsent } from '../consent.js';
 import { claimedLocaleOf, PREFERENCES_PATH, SURVEY_ANSWER_PATH, UNSUBSCRIBE_PATH, verifyLink, type LinkAction } from '../links.js';
 import { isSubscription, preferencesFromItem, PREFERENCES_RECORD_KEY, type Subscription } from '../preferences.js';
 import type { CustomerStore } from '../ports.js';
@@ -27,7 +28,11 @@ export type LinkOutcome =
   /** A GET of an unsubscribe link: it asks, it does not act (mail scanners open links). */
   | { readonly kind: 'confirmUnsubscribe'; readonly locale: string }
   | { readonly kind: 'unsubscribed'; readonly locale: string }
-  | { readonly kind: 'preferences'; readonly receive: Subscription; readonly locale: string; readonly saved: boolean };
+  /**
+   * `receive` is the customer's choice; `marketingConsent` whether the business recorded their consent,
+   * without which "everything" is service messages only (consentBlocks): the page says so, and cannot change it.
+   */
+  | { readonly kind: 'preferences'; readonly receive: Subscription; readonly marketingConsent: boolean; readonly locale: string; readonly saved: boolean };
 
 const pathOf: Record<LinkAction['action'], string> = { surveyAnswer: SURVEY_ANSWER_PATH, unsubscribe: UNSUBSCRIBE_PATH, preferences: PREFERENCES_PATH };
 
@@ -70,7 +75,9 @@ export const followLink = async (customers: CustomerStore, request: LinkRequest,
     { customerId, recordKey: PROFILE_RECORD_KEY },
     { customerId, recordKey: PREFERENCES_RECORD_KEY },
   ]);
-  if (!stored.has(`${customerId}|${PROFILE_RECORD_KEY}`)) return { kind: 'gone', locale };
+  const profile = stored.get(`${customerId}|${PROFILE_RECORD_KEY}`) as { readonly marketingOptIn?: unknown } | undefined;
+  if (!profile) return { kind: 'gone', locale };
+  const marketingConsent = hasMarketingConsent(profile);
   const subscription = preferencesFromItem(stored.get(`${customerId}|${PREFERENCES_RECORD_KEY}`))?.receive ?? 'marketing';
   const setReceive = (receive: Subscription) => customers.setPreferences({ customerId, receive, updatedAt: now.toISOString() });
 
@@ -89,11 +96,11 @@ export const followLink = async (customers: CustomerStore, request: LinkRequest,
       return { kind: 'unsubscribed', locale };
     }
     case 'preferences': {
-      if (method === 'GET') return { kind: 'preferences', receive: subscription, locale, saved: false };
+      if (method === 'GET') return { kind: 'preferences', receive: subscription, marketingConsent, locale, saved: false };
       const receive = request.form.receive;
       if (!isSubscription(receive)) return { kind: 'badRequest', locale };
       await setReceive(receive);
-      return { kind: 'preferences', receive, locale, saved: true };
+      return { kind: 'preferences', receive, marketingConsent, locale, saved: true };
     }
   }
 };
