@@ -72,7 +72,7 @@ export const pageCases = (locale: Locale): PageCase[] => {
     confirmSurveyAnswer: [{ kind: 'confirmSurveyAnswer', score: 7, token: 'sample', locale }],
     surveyAnswer: [{ kind: 'surveyAnswer', result: 'recorded', score: 7, locale }],
     confirmUnsubscribe: [{ kind: 'confirmUnsubscribe', locale }],
-    unsubscribed: [{ kind: 'unsubscribed', locale }],
+    unsubscribed: [{ kind: 'unsubscribed', receive: 'service', locale }],
     preferences: [
       // Without consent, as a customer imported with the shipped consent.defaultMarketingOptIn: the page says what "everything" means for them.
       { kind: 'preferences', receive: 'marketing', marketingConsent: false, locale, saved: false },

@@ -13,7 +13,7 @@ import { footers } from './templates/vocabulary.js';
  * nothing redirects. No script: every page works with JavaScript off.
  */
 
-type PageName = 'confirmSurveyAnswer' | 'thanks' | 'expired' | 'invalid' | 'gone' | 'notFound' | 'badRequest' | 'confirmUnsubscribe' | 'unsubscribed' | 'preferences';
+type PageName = 'confirmSurveyAnswer' | 'thanks' | 'expired' | 'invalid' | 'gone' | 'notFound' | 'badRequest' | 'confirmUnsubscribe' | 'unsubscribed' | 'unsubscribedFromEverything' | 'preferences';
 interface PageText {
   readonly title: string;
   readonly body: string;
@@ -41,6 +41,7 @@ const texts: Record<Locale, LocaleTexts> = {
       badRequest: { title: 'That did not work', body: 'The request was not understood. Nothing was changed.' },
       confirmUnsubscribe: { title: 'Unsubscribe from marketing e-mails?', body: 'You will still receive messages about your contracts and complaints.' },
       unsubscribed: { title: 'You are unsubscribed', body: 'You will get no more marketing e-mails from us. Messages about your contracts and complaints still reach you; your preference page changes that.' },
+      unsubscribedFromEverything: { title: 'You are unsubscribed', body: 'You will get no e-mails from us at all, as you chose on your preference page; that page changes it.' },
       preferences: { title: 'Your e-mail preferences', body: 'Choose what we may send you.' },
     },
     button: { unsubscribe: 'Unsubscribe', save: 'Save', sendAnswer: 'Send my answer' },
@@ -60,6 +61,7 @@ const texts: Record<Locale, LocaleTexts> = {
       badRequest: { title: 'No ha funcionado', body: 'No hemos entendido la petición. No se ha cambiado nada.' },
       confirmUnsubscribe: { title: '¿Darte de baja de los correos comerciales?', body: 'Seguirás recibiendo los mensajes sobre tus contratos y reclamaciones.' },
       unsubscribed: { title: 'Te has dado de baja', body: 'No te enviaremos más correos comerciales. Los mensajes sobre tus contratos y reclamaciones te seguirán llegando; puedes cambiarlo en tu página de preferencias.' },
+      unsubscribedFromEverything: { title: 'Te has dado de baja', body: 'No te enviaremos ningún correo, como elegiste en tu página de preferencias; puedes cambiarlo allí.' },
       preferences: { title: 'Tus preferencias de correo', body: 'Elige qué podemos enviarte.' },
     },
     button: { unsubscribe: 'Darme de baja', save: 'Guardar', sendAnswer: 'Enviar mi respuesta' },
@@ -79,6 +81,7 @@ const texts: Record<Locale, LocaleTexts> = {
       badRequest: { title: 'Nu a funcționat', body: 'Nu am înțeles cererea. Nu s-a schimbat nimic.' },
       confirmUnsubscribe: { title: 'Te dezabonezi de la e-mailurile de marketing?', body: 'Vei primi în continuare mesajele despre contractele și reclamațiile tale.' },
       unsubscribed: { title: 'Te-ai dezabonat', body: 'Nu îți vom mai trimite e-mailuri de marketing. Mesajele despre contractele și reclamațiile tale îți vor sosi în continuare; poți schimba asta din pagina de preferințe.' },
+      unsubscribedFromEverything: { title: 'Te-ai dezabonat', body: 'Nu îți vom trimite niciun e-mail, așa cum ai ales în pagina de preferințe; poți schimba asta tot acolo.' },
       preferences: { title: 'Preferințele tale de e-mail', body: 'Alege ce îți putem trimite.' },
     },
     button: { unsubscribe: 'Dezabonează-mă', save: 'Salvează', sendAnswer: 'Trimite răspunsul' },
@@ -202,7 +205,8 @@ export const linkPage = (outcome: LinkOutcome, brand: Brand, acceptLanguage?: st
     case 'confirmUnsubscribe':
       return render(200, 'confirmUnsubscribe', { unsubscribeButton: t.button.unsubscribe });
     case 'unsubscribed':
-      return render(200, 'unsubscribed');
+      // One who had chosen "nothing at all" gets no service messages either: the page must not say they do.
+      return render(200, outcome.receive === 'nothing' ? 'unsubscribedFromEverything' : 'unsubscribed');
     case 'preferences':
       return render(200, 'preferences', {
         saved: outcome.saved ? t.saved : undefined,

@@ -74,7 +74,7 @@ describe('figures the handlers write', () => {
     const outcomes: [LinkOutcome, string][] = [
       [{ kind: 'surveyAnswer', result: 'updated', score: 9, locale: 'en' }, 'surveyAnswer'],
       [{ kind: 'confirmSurveyAnswer', score: 9, token: 't', locale: 'en' }, 'view'],
-      [{ kind: 'unsubscribed', locale: 'en' }, 'unsubscribe'],
+      [{ kind: 'unsubscribed', receive: 'service', locale: 'en' }, 'unsubscribe'],
       [{ kind: 'confirmUnsubscribe', locale: 'en' }, 'view'],
       [{ kind: 'preferences', receive: 'service', marketingConsent: true, locale: 'en', saved: true }, 'preferences'],
       [{ kind: 'preferences', receive: 'service', marketingConsent: true, locale: 'en', saved: false }, 'view'],

@@ -15,15 +15,17 @@ const now = new Date('2027-03-05T10:00:00Z');
 const survey = (score: number, locale = 'en'): LinkAction => ({ action: 'surveyAnswer', customerId: 'c-1', surveyId: 'o-1', score, locale });
 const tokenFor = (link: LinkAction, expiresAt = new Date('2027-04-01T00:00:00Z')) => signLink(link, expiresAt, secret);
 
-/** The link handler over a customer store that only remembers what it was asked to write; `profile` adds to c-1's profile. */
-const linksHandler = (config = defaultConfig, profile: Record<string, unknown> = {}) => {
+/** The link handler over a customer store that only remembers what it was asked to write; `profile` adds to c-1's profile, `receive` is their stored choice. */
+const linksHandler = (config = defaultConfig, profile: Record<string, unknown> = {}, receive?: string) => {
   const writes: unknown[] = [];
   const customers = {
     recordSurveyAnswer: async (answer: unknown) => (writes.push(answer), 'recorded' as const),
     setPreferences: async (preferences: unknown) => void writes.push(preferences),
-    // c-1 is on record (a profile, no preferences chosen); anyone else is not.
-    getItems: async (keys: { customerId: string; recordKey: string }[]) =>
-      new Map(keys.filter((key) => key.customerId === 'c-1' && key.recordKey === 'customer').map((key) => [`${key.customerId}|${key.recordKey}`, { customerId: 'c-1', recordKey: 'customer', ...profile }])),
+    // c-1 is on record (a profile, and preferences only when `receive` is given); anyone else is not.
+    getItems: async (keys: { customerId: string; recordKey: string }[]) => {
+      const items: Record<string, unknown> = { customer: { customerId: 'c-1', recordKey: 'customer', ...profile }, ...(receive ? { preferences: { customerId: 'c-1', recordKey: 'preferences', receive } } : {}) };
+      return new Map(keys.filter((key) => key.customerId === 'c-1' && items[key.recordKey]).map((key) => [`${key.customerId}|${key.recordKey}`, items[key.recordKey]]));
+    },
   } as unknown as CustomerStore;
   const runtime: HandlerRuntime = {
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
@@ -178,6 +180,23 @@ describe('the link pages', () => {
     // Assess
     expect(saved).toContain('<p role="status"><strong>Saved.</strong></p>');
     expect(saved).not.toContain('your agreement');
+  });
+
+  it.each([
+    ['everything', undefined, [{ customerId: 'c-1', receive: 'service', updatedAt: now.toISOString() }], 'Messages about your contracts and complaints still reach you'],
+    ['service messages', 'service', [], 'Messages about your contracts and complaints still reach you'],
+    ['nothing at all', 'nothing', [], 'You will get no e-mails from us at all'],
+  ])('unsubscribing, a customer who had chosen %s is told what still reaches them', async (_, receive, written, told) => {
+    // Prepare
+    const { call, writes } = linksHandler(defaultConfig, { marketingOptIn: true }, receive);
+
+    // Act
+    const page = String((await call('POST', '/unsubscribe', tokenFor({ action: 'unsubscribe', customerId: 'c-1', locale: 'en' }), 'List-Unsubscribe=One-Click')).body);
+
+    // Assess
+    expect(page).toContain('You are unsubscribed');
+    expect(page).toContain(told);
+    expect(writes).toEqual(written);
   });
 
   it('a HEAD of any link answers like its GET, without a body, and changes nothing', async () => {

@@ -27,7 +27,8 @@ export type LinkOutcome =
   | { readonly kind: 'surveyAnswer'; readonly result: 'recorded' | 'updated' | 'unchanged'; readonly score: number; readonly locale: string }
   /** A GET of an unsubscribe link: it asks, it does not act (mail scanners open links). */
   | { readonly kind: 'confirmUnsubscribe'; readonly locale: string }
-  | { readonly kind: 'unsubscribed'; readonly locale: string }
+  /** `receive`: the customer's choice now, `service`, or `nothing` if they had chosen that before (the page says which). */
+  | { readonly kind: 'unsubscribed'; readonly receive: Exclude<Subscription, 'marketing'>; readonly locale: string }
   /**
    * `receive` is the customer's choice; `marketingConsent` whether the business recorded their consent,
    * without which "everything" is service messages only (consentBlocks): the page says so, and cannot change it.
@@ -92,8 +93,9 @@ export const followLink = async (customers: CustomerStore, request: LinkRequest,
     }
     case 'unsubscribe': {
       if (method === 'GET') return { kind: 'confirmUnsubscribe', locale };
-      if (subscription === 'marketing') await setReceive('service'); // "nothing" already includes no marketing
-      return { kind: 'unsubscribed', locale };
+      if (subscription !== 'marketing') return { kind: 'unsubscribed', receive: subscription, locale }; // "nothing" already includes no marketing
+      await setReceive('service');
+      return { kind: 'unsubscribed', receive: 'service', locale };
     }
     case 'preferences': {
       if (method === 'GET') return { kind: 'preferences', receive: subscription, marketingConsent, locale, saved: false };
