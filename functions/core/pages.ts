@@ -2,7 +2,7 @@ import type { Brand } from './config.js';
 import Handlebars from 'handlebars';
 import type { LinkOutcome } from './jobs/follow-link.js';
 import { subscriptions } from './preferences.js';
-import { locales, type Locale } from './records.js';
+import { templateLocaleOf, type Locale } from './records.js';
 import { emailHtml } from './templates/layout.js';
 import { footers } from './templates/vocabulary.js';
 
@@ -145,11 +145,6 @@ const compiledText = (source: string): Handlebars.TemplateDelegate => {
   return template;
 };
 
-export const languageOf = (locale: string | undefined): Locale => {
-  const language = locale?.slice(0, 2).toLowerCase();
-  return (locales as readonly string[]).includes(language ?? '') ? (language as Locale) : 'en';
-};
-
 /** The first of our languages an `Accept-Language` header asks for, for a link whose own language cannot be trusted. */
 export const languageFromHeader = (acceptLanguage: string | undefined): Locale => {
   const wanted = (acceptLanguage ?? '')
@@ -161,7 +156,8 @@ export const languageFromHeader = (acceptLanguage: string | undefined): Locale =
     })
     .filter((entry) => entry.tag && entry.q > 0)
     .sort((a, b) => b.q - a.q);
-  return languageOf(wanted.find((entry) => languageOf(entry.tag) !== 'en' || entry.tag.toLowerCase().startsWith('en'))?.tag);
+  const tag = wanted.find((entry) => templateLocaleOf(entry.tag) !== 'en' || entry.tag.split('-')[0]!.toLowerCase() === 'en')?.tag;
+  return tag === undefined ? 'en' : templateLocaleOf(tag);
 };
 
 export interface Page {
@@ -172,7 +168,8 @@ export interface Page {
 /** The page for what a link did; `acceptLanguage` chooses the language when the link itself cannot be trusted. */
 export const linkPage = (outcome: LinkOutcome, brand: Brand, acceptLanguage?: string): Page => {
   const claimed = 'locale' in outcome ? outcome.locale : undefined;
-  const lang = claimed !== undefined ? languageOf(claimed) : languageFromHeader(acceptLanguage);
+  // The e-mail's own rule (templateLocaleOf): the page a link lands on speaks the language of the e-mail it came from.
+  const lang = claimed !== undefined ? templateLocaleOf(claimed) : languageFromHeader(acceptLanguage);
   const t = texts[lang];
   const render = (status: number, name: PageName, extra: Record<string, unknown> = {}): Page => {
     const text = t.pages[name];

@@ -1,4 +1,5 @@
-import { shippedTemplates } from '../../functions/core/templates/index.js';
+import { renderEmail, shippedTemplates } from '../../functions/core/templates/index.js';
+import { sampleContext, sampleCustomer } from '../../functions/core/templates/samples.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +118,18 @@ describe('the link pages', () => {
     expect(html).toContain(question);
     expect(html).toContain(`>${button}</button>`);
     expect(html).toContain('<input type="radio" name="score" value="0" checked>');
+  });
+
+  it.each(['rom', 'es-MX', 'ES', 'ro-RO', 'fr', 'en-GB'])('a link of a customer whose locale is %s lands on a page in the language of their e-mail', async (locale) => {
+    // Prepare
+    const { call } = linksHandler();
+    const email = renderEmail('survey', { ...sampleCustomer('en', 'gold', true), locale }, sampleContext('survey', defaultConfig.brand));
+
+    // Act
+    const page = String((await call('GET', '/survey', tokenFor(survey(3, locale)))).body);
+
+    // Assess
+    expect(page).toContain(`<html lang="${email.locale}" `);
   });
 
   it('the form’s POST records the score sent, which may not be the link’s', async () => {
