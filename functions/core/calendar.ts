@@ -161,7 +161,21 @@ export const isValidBirthday = (birthday: string): boolean => {
 
 export const isValidLocalDate = (date: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(date) && isRealDate(date);
 
-// One formatter per language: making an Intl.DateTimeFormat costs far more than using one.
+/**
+ * The locale a customer's dates are written in: their own when it is a variant of `language`, the
+ * language of the e-mail, and Intl knows it (en-GB: "30 April 2027"); else that language ("April 30,
+ * 2027"). Never another language's: a customer written to in English gets no French month.
+ */
+export const dateLocaleOf = (customerLocale: string, language: string): string => {
+  if (customerLocale.split('-')[0]!.toLowerCase() !== language) return language;
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf(customerLocale)[0] ?? language;
+  } catch {
+    return language; // a tag our schema lets through but Intl refuses (en-US-US)
+  }
+};
+
+// One formatter per locale: making an Intl.DateTimeFormat costs far more than using one.
 const longDateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** A date written out in full in a language, as its people write it ("March 1, 2027", "1 de marzo de 2027"). */

@@ -57,6 +57,7 @@ describe('complaint follow-ups', () => {
 
   it('date the complaint as the customer writes dates, and quote a detractor’s score', () => {
     expect(renderEmail('complaintCheckIn', customer({ locale: 'ro' }), context).text).toContain('deschisă pe 19 martie 2027');
+    expect(renderEmail('complaintCheckIn', customer({ locale: 'en-GB' }), context).text).toContain('19 March 2027');
     expect(renderEmail('detractorFollowUp', customer({ locale: 'es' }), context).text).toContain('un 3 sobre 10');
   });
 });

@@ -52,4 +52,23 @@ describe('a renewal reminder', () => {
     expect(en.subject).toBe('Your subscription (<i>Pro</i>) ends on June 30, 2027');
     expect(en.html).toContain('&lt;i&gt;Pro&lt;/i&gt;');
   });
+
+  it.each([
+    ['en-GB', 'Your subscription (Family plan) ends on 30 June 2027'],
+    ['en-AU', 'Your subscription (Family plan) ends on 30 June 2027'],
+    ['es-MX', 'Tu suscripción (Family plan) termina el 30 de junio de 2027'],
+    // A language without templates is written to in English, its dates too: no French month in an English sentence.
+    ['fr', 'Your subscription (Family plan) ends on June 30, 2027'],
+    // A tag the schema lets through and Intl refuses: the language's dates, not a failed e-mail.
+    ['en-US-US', 'Your subscription (Family plan) ends on June 30, 2027'],
+  ])('writes the date as a customer in %s writes it', (locale, subject) => {
+    // Prepare
+    const regional = { ...customer, locale };
+
+    // Act
+    const email = renderEmail('renewal', regional, { brand: brandNamed('Acme'), contract: contract() });
+
+    // Assess
+    expect(email.subject).toBe(subject);
+  });
 });

@@ -222,6 +222,7 @@ describe('keep-in-touch e-mail', () => {
     ['en', 'Ana, 6 years with Acme', 'You have been with Acme since March 3, 2021'],
     ['es', 'Ana, 6 años con Acme', 'Estás con Acme desde el 3 de marzo de 2021'],
     ['ro', 'Ana, 6 ani cu Acme', 'Ești alături de Acme din 3 martie 2021'],
+    ['en-GB', 'Ana, 6 years with Acme', 'You have been with Acme since 3 March 2021'],
   ])('for the anniversary counts the years in %s', (locale, subject, sentence) => {
     const email = renderEmail('keepInTouch', member({ locale, name: 'Ana' }), about('anniversary'));
     expect(email.subject).toBe(subject);

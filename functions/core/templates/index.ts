@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { localDateOf, longDate } from '../calendar.js';
+import { dateLocaleOf, localDateOf, longDate } from '../calendar.js';
 import { templateLocaleOf, type Complaint, type Contract, type Customer, type Locale, type SurveyResponse } from '../records.js';
 import type { PlannedMessage } from '../messages.js';
 import type { Brand } from '../config.js';
@@ -134,6 +134,7 @@ export const renderParts = (key: TemplateKey, customer: Customer, context: Rende
   const locale = localeFor(localized, customer.locale);
   const template = localized[locale] as TemplateSource;
   const variant = keepInTouchVariantOfKey.get(key);
+  const dateLocale = dateLocaleOf(customer.locale, locale);
   const data = {
     ...(variant ? keepInTouchData(variant, customer, context.keepInTouch, locale, tierNames[locale]) : {}),
     name: customer.name?.replace(/\s+/g, ' ').trim() || undefined,
@@ -144,10 +145,10 @@ export const renderParts = (key: TemplateKey, customer: Customer, context: Rende
     balance: quantity(customer.loyaltyPoints, units[locale].point, locale),
     tierName: tierNames[locale][customer.tier],
     plan: context.contract?.plan,
-    // Dates as the customer writes them: 30 de junio de 2027, 30 iunie 2027, June 30, 2027.
-    endsOn: context.contract ? longDate(context.contract.endsOn, locale) : undefined,
+    // Dates as the customer writes them: 30 de junio de 2027, 30 iunie 2027, June 30, 2027 (30 June 2027 in en-GB).
+    endsOn: context.contract ? longDate(context.contract.endsOn, dateLocale) : undefined,
     subjectLine: context.complaint?.subject?.replace(/\s+/g, ' ').trim() || undefined,
-    openedOn: context.complaint ? longDate(localDateOf(new Date(context.complaint.openedAt), customer.timeZone), locale) : undefined,
+    openedOn: context.complaint ? longDate(localDateOf(new Date(context.complaint.openedAt), customer.timeZone), dateLocale) : undefined,
     score: context.surveyAnswer?.score,
     surveyLinks: context.surveyLinks,
     preferencesUrl: context.preferencesUrl,

@@ -1,4 +1,4 @@
-import { localDateOf, longDate, type LocalDate } from '../calendar.js';
+import { dateLocaleOf, localDateOf, longDate, type LocalDate } from '../calendar.js';
 import {
   bestAffordableReward,
   localizedNews,
@@ -45,7 +45,7 @@ export const quantity = (count: number, words: PluralWords, locale: string): str
 /** The values a keep-in-touch template shows, in `locale` (one the templates have). */
 export const keepInTouchData = (
   variant: KeepInTouchVariant,
-  customer: Pick<Customer, 'tier' | 'loyaltyPoints' | 'createdAt' | 'timeZone'>,
+  customer: Pick<Customer, 'tier' | 'loyaltyPoints' | 'createdAt' | 'timeZone' | 'locale'>,
   keepInTouch: KeepInTouchRenderContext | undefined,
   locale: Locale,
   tierNames: Readonly<Record<Customer['tier'], string>>,
@@ -81,7 +81,7 @@ export const keepInTouchData = (
   const years = variant === 'anniversary' ? membershipYears(customer, keepInTouch.sendDate) : undefined;
   if (years !== undefined) {
     data.years = quantity(years, units.year, locale);
-    data.memberSince = longDate(localDateOf(new Date(customer.createdAt), customer.timeZone), locale);
+    data.memberSince = longDate(localDateOf(new Date(customer.createdAt), customer.timeZone), dateLocaleOf(customer.locale, locale));
   }
   const item = variant === 'news' ? newsItemOf(keepInTouch.content, settings) : undefined;
   if (item) {
