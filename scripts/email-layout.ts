@@ -12,6 +12,10 @@ export const LAYOUT_MODULE = 'functions/core/templates/layout.generated.ts';
 const standIns: readonly (readonly [string, string])[] = [
   ['#0a0b0c', '{{brand.colors.accent}}'],
   ['#0d0e0f', '{{brand.colors.background}}'],
+  // Text on those colours: layout.ts chooses each so it reads on the brand's (readableOn).
+  ['#0a0b0d', '{{textColors.header}}'],
+  ['#0d0e10', '{{textColors.footer}}'],
+  ['#0d0e11', '{{textColors.footerLinks}}'],
   ['lang="xx"', 'lang="{{lang}}"'],
   // A link page's own styles (its forms); an e-mail has none.
   ['</head>', '{{#if pageStyle}}<style>{{{pageStyle}}}</style>{{/if}}\n  </head>'],

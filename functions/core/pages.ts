@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import type { LinkOutcome } from './jobs/follow-link.js';
 import { subscriptions } from './preferences.js';
 import { templateLocaleOf, type Locale } from './records.js';
-import { emailHtml } from './templates/layout.js';
+import { emailHtml, readableOn } from './templates/layout.js';
 import { footers } from './templates/vocabulary.js';
 
 /**
@@ -94,18 +94,19 @@ const texts: Record<Locale, LocaleTexts> = {
 
 // The survey's scale: eleven radio buttons drawn as boxes (the input stays focusable and keyboard-driven),
 // one row on a wide screen, two (0 to 5, 6 to 10) on a phone, where 11 boxes in a row would be too small to tap.
-// The page is the e-mails' layout (layout.ts); these are its forms' own rules, the accent colour added per brand.
+// The page is the e-mails' layout (layout.ts); these are its forms' own rules, the accent colour added per brand
+// with the text that reads on it (onAccent).
 const pageStyle = [
   'h1{font-size:1.5rem;line-height:1.25;margin:0 0 .75rem}label{display:block;margin:.5rem 0}form{margin:0 0 1.5rem}',
   'label>input[type=radio]{accent-color:{{accent}};width:1.1rem;height:1.1rem;margin:0 .4rem 0 0;vertical-align:-.15rem}',
-  'button{font:inherit;margin-top:1rem;padding:.65rem 1.4rem;border:0;border-radius:6px;background:{{accent}};color:#fff;cursor:pointer}',
+  'button{font:inherit;margin-top:1rem;padding:.65rem 1.4rem;border:0;border-radius:6px;background:{{accent}};color:{{onAccent}};cursor:pointer}',
   'button:focus-visible{outline:3px solid #f0a500;outline-offset:2px}',
   '.scale{display:grid;grid-template-columns:repeat(6,1fr);gap:.4rem;border:0;margin:1.25rem 0 .25rem;padding:0;min-width:0}',
   '@media (min-width:36rem){.scale{grid-template-columns:repeat(11,1fr)}}',
   '.scale label{margin:0;position:relative}',
   '.scale input{position:absolute;opacity:0;inset:0;margin:0}',
   '.scale span{display:block;padding:.7rem 0;text-align:center;font-weight:600;border:1px solid #888;border-radius:6px;background:#fff;color:#222}',
-  '.scale input:checked+span{background:{{accent}};border-color:{{accent}};color:#fff}',
+  '.scale input:checked+span{background:{{accent}};border-color:{{accent}};color:{{onAccent}};}',
   '.scale input:focus-visible+span{outline:3px solid #f0a500;outline-offset:2px}',
   '.ends{display:flex;justify-content:space-between;gap:1rem;margin:0 0 .5rem;font-size:.875rem;color:#555}',
   '.ends span:last-child{text-align:right}',
@@ -175,7 +176,7 @@ export const linkPage = (outcome: LinkOutcome, brand: Brand, acceptLanguage?: st
     const text = t.pages[name];
     const content = pageContent({ title: text.title, body: compiledText(text.body)(extra), ...extra });
     // The accent is a validated #RRGGBB: nothing in it can leave the CSS.
-    return { status, html: emailHtml({ brand, lang, subject: text.title, content, footer: footers[lang], pageStyle: pageStyleOf({ accent: brand.colors.accent }) }) };
+    return { status, html: emailHtml({ brand, lang, subject: text.title, content, footer: footers[lang], pageStyle: pageStyleOf({ accent: brand.colors.accent, onAccent: readableOn(brand.colors.accent, '#ffffff') }) }) };
   };
   switch (outcome.kind) {
     case 'notFound':

@@ -34,6 +34,21 @@ describe('every template', () => {
 });
 
 describe('the survey e-mail', () => {
+  it.each([
+    ['the accent, where it reads on the white body', '#2457d6', '#2457d6'],
+    ['dark, where the accent is too light to read', '#f5c400', '#222222'],
+  ])('writes its eleven answers in %s', (_, accent, digits) => {
+    // Prepare
+    const brand = { ...brandNamed('Acme'), colors: { accent, background: '#1b1b1b' } };
+
+    // Act
+    const html = renderEmail('survey', customer({}), { ...context, brand }).html;
+
+    // Assess
+    expect(html.match(/text-decoration:none;color:#[0-9a-f]{6}">\d+<\/a>/g)).toHaveLength(11);
+    expect(html).toContain(`text-decoration:none;color:${digits}">7</a>`);
+  });
+
   it('carries the eleven one-click answers, in HTML and in text', () => {
     const email = renderEmail('survey', customer({ locale: 'es' }), context);
     expect(email.subject).toBe('¿Qué tal lo hicimos, Ana?');

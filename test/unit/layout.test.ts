@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../functions/core/config.js';
-import { emailHtml, emailText, type LayoutData } from '../../functions/core/templates/layout.js';
+import { emailHtml, emailText, readableOn, type LayoutData } from '../../functions/core/templates/layout.js';
 import { footers } from '../../functions/core/templates/vocabulary.js';
 import { LAYOUT_MODULE, layoutModule } from '../../scripts/email-layout.js';
 
@@ -33,6 +33,34 @@ describe('the layout', () => {
     expect(html).toContain('<a href="https://links.example/u?t&#x3D;1" style="color:#6b3fa0;text-decoration:underline">Darte de baja de los correos comerciales</a>');
     expect(html).toContain('¿Dudas? Escríbenos a <a href="mailto:help@larkspur.example"');
     expect(html).toContain('Larkspur Coffee · 12 Mill Lane, Bristol');
+  });
+
+  it('keeps its text readable on any brand colours: dark on a light accent, light on a dark background, links in the accent only where it reads', () => {
+    // Prepare: a yellow accent on a near-black background, and the same accent on a white one
+    const dark = { ...brand, logoUrl: null, colors: { accent: '#f5c400', background: '#1b1b1b' } };
+    const light = { ...brand, colors: { accent: '#f5c400', background: '#ffffff' } };
+
+    // Act
+    const onDark = emailHtml(data({ brand: dark }));
+    const onLight = emailHtml(data({ brand: light }));
+
+    // Assess: the business's name on the accent, the footer (with the postal address) on the background
+    expect(onDark).toMatch(/class="header"[\s\S]*?<div\s+style="[^"]*color:#222222;"\s*>Larkspur Coffee<\/div>/);
+    expect(onDark).toMatch(/class="footer-text"[\s\S]*?<div\s+style="[^"]*color:#ffffff;"\s*>[\s\S]*Larkspur Coffee · 12 Mill Lane, Bristol/);
+    expect(onDark).toContain('style="color:#f5c400;text-decoration:underline">Elige qué te enviamos</a>');
+    expect(onLight).toMatch(/<img [^>]*style="[^"]*color:#222222;font-size:22px/);
+    expect(onLight).toMatch(/class="footer-text"[\s\S]*?<div\s+style="[^"]*color:#444444;"/);
+    expect(onLight).toContain('style="color:#222222;text-decoration:underline">Elige qué te enviamos</a>');
+  });
+
+  it.each([
+    ['white on the shipped accent', '#2457d6', '#ffffff', '#ffffff'],
+    ['the preferred grey on the shipped background', '#f3f4f6', '#444444', '#444444'],
+    ['dark on a yellow accent', '#f5c400', '#ffffff', '#222222'],
+    ['white on a near-black background', '#1b1b1b', '#444444', '#ffffff'],
+    ['dark on white, for an accent too light to read', '#ffffff', '#f5c400', '#222222'],
+  ])('chooses %s', (_, background, preferred, chosen) => {
+    expect(readableOn(background, preferred)).toBe(chosen);
   });
 
   it('leaves out what is not there: no unsubscribe link on a service e-mail, the name where there is no logo, no support line', () => {

@@ -86,6 +86,18 @@ describe('the link pages', () => {
     expect(page.headers!['content-security-policy']).toMatch(/default-src 'none'; img-src https:;/);
   });
 
+  it('write their buttons and the chosen score in a colour that reads on the accent', async () => {
+    // Prepare: a yellow accent, on which white does not read
+    const { call } = linksHandler({ ...defaultConfig, brand: { ...defaultConfig.brand, colors: { accent: '#f5c400', background: '#1b1b1b' } } });
+
+    // Act
+    const html = String((await call('GET', '/survey', tokenFor(survey(7)))).body);
+
+    // Assess
+    expect(html).toContain('border-radius:6px;background:#f5c400;color:#222222;cursor:pointer}');
+    expect(html).toContain('.scale input:checked+span{background:#f5c400;border-color:#f5c400;color:#222222;}');
+  });
+
   it('a survey link opened asks to send the score chosen, preselected, in a form that posts its token; it records nothing', async () => {
     // Prepare
     const { call, writes } = linksHandler();

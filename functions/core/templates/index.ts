@@ -6,7 +6,7 @@ import type { Brand } from '../config.js';
 import { followUpKindOf } from '../campaigns/complaint-follow-up.js';
 import { keepInTouchData, keepInTouchVariantOf, quantity, type KeepInTouchRenderContext } from './keep-in-touch-data.js';
 import type { KeepInTouchVariant } from './keep-in-touch.js';
-import { emailHtml, emailText } from './layout.js';
+import { emailHtml, emailText, readableOn } from './layout.js';
 import { shippedTemplates } from './shipped.generated.js';
 import type { LocalizedTemplate, TemplateKey, TemplateSet, TemplateSource } from './types.js';
 import { footers, tierNames, units } from './vocabulary.js';
@@ -75,7 +75,7 @@ export interface RenderContext {
  * one row (eleven cells of about 21 px) rather than a ragged 7 + 4 wrap; a table, so Outlook lays it out too.
  */
 const htmlPartials = {
-  surveyScores: `<table role="presentation" width="100%" cellpadding="0" cellspacing="3" style="margin:8px 0 12px;border-collapse:separate;table-layout:fixed"><tr>{{#each surveyLinks}}<td align="center" style="padding:0;border:1px solid #888888;border-radius:4px"><a href="{{url}}" style="display:block;padding:10px 0;font-size:15px;line-height:1;font-weight:bold;text-align:center;text-decoration:none;color:{{../accentColor}}">{{score}}</a></td>{{/each}}</tr></table>`,
+  surveyScores: `<table role="presentation" width="100%" cellpadding="0" cellspacing="3" style="margin:8px 0 12px;border-collapse:separate;table-layout:fixed"><tr>{{#each surveyLinks}}<td align="center" style="padding:0;border:1px solid #888888;border-radius:4px"><a href="{{url}}" style="display:block;padding:10px 0;font-size:15px;line-height:1;font-weight:bold;text-align:center;text-decoration:none;color:{{../scoreColor}}">{{score}}</a></td>{{/each}}</tr></table>`,
 };
 const textPartials = {
   surveyScores: `{{#each surveyLinks}}{{score}}: {{url}}
@@ -140,6 +140,8 @@ export const renderParts = (key: TemplateKey, customer: Customer, context: Rende
     name: customer.name?.replace(/\s+/g, ' ').trim() || undefined,
     brand: context.brand.name,
     accentColor: context.brand.colors.accent,
+    // The survey's digits (the partial's, not a variable templates may use): the accent where it reads on the white body.
+    scoreColor: readableOn('#ffffff', context.brand.colors.accent),
     points: customer.loyaltyPoints > 0 ? customer.loyaltyPoints.toLocaleString(locale) : undefined,
     // The points with their unit in the language's plural form: 1 punct, 5 puncte, 320 de puncte.
     balance: quantity(customer.loyaltyPoints, units[locale].point, locale),
