@@ -282,11 +282,26 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Validates a whole configuration document; throws a ConfigError that says which setting and why. */
+/**
+ * The value a refused setting has, for the reason (`, got -1`); our own rules name it themselves. Nothing
+ * when the setting is absent (the reason says it is missing).
+ */
+const gotValue = (document: unknown, path: readonly PropertyKey[]): string => {
+  let value: unknown = document;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return '';
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  if (value === undefined) return '';
+  const shown = JSON.stringify(value);
+  return `, got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`;
+};
+
+/** Validates a whole configuration document; throws a ConfigError that says which setting, its value and why. */
 export const parseConfig = (document: unknown): RetentionConfig => {
   const result = configSchema.safeParse(document);
   if (result.success) return result.data;
-  const reasons = result.error.issues.map((issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`);
+  const reasons = result.error.issues.map((issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}${issue.code === 'custom' ? '' : gotValue(document, issue.path)}`);
   throw new ConfigError(`invalid configuration: ${reasons.join('; ')}`);
 };
 

@@ -17,6 +17,23 @@ describe('configuration', () => {
     expect(parseConfig({ ...defaults, campaigns: { ...defaults.campaigns, birthday: { ...defaults.campaigns.birthday, sendAt: '07:00' } } }).campaigns.birthday.sendAt).toBe('07:00');
   });
 
+  it('names the value of each refused setting beside its path and reason (a long one cut short), not when it is missing', () => {
+    const refusal = (patch: object) => {
+      try {
+        parseConfig({ ...defaults, ...patch });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(refusal({ cadence: { ...defaults.cadence, minDaysBetween: -1 } })).toMatch(/^invalid configuration: cadence\.minDaysBetween: .*, got -1$/);
+    expect(refusal({ measurement: { ...defaults.measurement, salt: 2027 } })).toMatch(/measurement\.salt: .*expected string.*, got 2027$/);
+    expect(refusal({ cadence: { ...defaults.cadence, quietHours: { start: '25:00', end: '09:00' } } })).toMatch(/cadence\.quietHours\.start: .*, got "25:00"$/);
+    expect(refusal({ campaigns: { ...defaults.campaigns, birthday: 'x'.repeat(100) } })).toMatch(new RegExp(`campaigns\\.birthday: .*, got "${'x'.repeat(56)}\\.\\.\\.$`));
+    const { dispatcher: _, ...withoutDispatcher } = defaults;
+    expect(refusal({ ...withoutDispatcher, dispatcher: undefined })).not.toContain('got');
+  });
+
   it('accepts the shipped defaults', () => {
     expect(parseConfig(defaults).cadence).toEqual({ minDaysBetween: 7, maxDaysBetween: 30, quietHours: { start: '20:00', end: '09:00' } });
   });
