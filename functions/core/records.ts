@@ -306,7 +306,10 @@ export interface NdjsonLine {
   readonly at?: Date;
   /** A customer whose line had no `marketingOptIn`: the record carries the default it was given. */
   readonly consentDefaulted?: true;
-  /** A customer whose line had no `createdAt`: the record carries the time it was read (an old file's line looks the same). */
+  /**
+   * A customer whose line had no `createdAt`: the record carries the time it was read (an old file's
+   * line looks the same); written, it keeps a stored profile's instead (withStoredCreatedAt).
+   */
   readonly createdAtDefaulted?: true;
 }
 

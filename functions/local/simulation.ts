@@ -5,7 +5,7 @@ import { createLinksHandler } from '../handlers/links.js';
 import { createMailEventsHandler, UnreadableMailEventError, type MailEventsOutcomes } from '../handlers/mail-events.js';
 import { createPauseMarketingHandler } from '../handlers/pause-marketing.js';
 import type { RetentionConfig } from '../core/config.js';
-import { importNdjson } from '../core/jobs/import-records.js';
+import { importNdjson, withStoredCreatedAt } from '../core/jobs/import-records.js';
 import type { BusinessRecord, NdjsonLine, NdjsonRejection, NdjsonWarning } from '../core/records.js';
 import { isStreamedRecordKey } from '../core/records.js';
 import { deployedDueShards, deploySettings, dueShardsOf, type DeploySettings } from '../adapters/deploy-settings.js';
@@ -452,7 +452,8 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     const dueRecords: NdjsonLine[] = [];
     while (timed[nextTimed] && timed[nextTimed]!.at!.getTime() <= now.getTime()) dueRecords.push(timed[nextTimed++]!);
     if (dueRecords.length > 0) {
-      await system.runtime('customerStream').stores().customers.putRecords(dueRecords.map((line) => line.record));
+      const { customers } = system.runtime('customerStream').stores();
+      await customers.putRecords((await withStoredCreatedAt(customers, dueRecords)).map((line) => line.record));
       await system.drainStreams();
     }
     if (now.getTime() === nextPlanner.getTime()) {

@@ -39,3 +39,29 @@ describe('importNdjson and erased customers', () => {
     expect(written.map((record) => `${record.type} ${record.customerId}`)).toEqual(['customer c-1', 'contract c-1', 'contract c-2']);
   });
 });
+
+describe('importNdjson and createdAt', () => {
+  it('keeps the stored createdAt of a customer whose line leaves it out, and gives a new customer the import time', async () => {
+    // Prepare: c-5 is stored since 2025; c-6 is new; the file (re-sent weekly) says when neither joined
+    const storedSince = '2025-02-03T10:00:00.000Z';
+    const written: BusinessRecord[] = [];
+    const store = {
+      putRecords: async (records: readonly BusinessRecord[]) => void written.push(...records),
+      getItems: async (keys: readonly { customerId: string; recordKey: string }[]) =>
+        new Map(keys.filter((key) => key.customerId === 'c-5').map((key) => [`${key.customerId}|${key.recordKey}`, { customerId: 'c-5', recordKey: 'customer', createdAt: storedSince }])),
+    } as unknown as CustomerStore;
+    const noErasures = { receiptsOf: async () => new Map() } as unknown as ErasureStore;
+    const file = [
+      line({ type: 'customer', customerId: 'c-5', email: 'e@example.com', timeZone: 'UTC', tier: 'gold' }),
+      line({ type: 'customer', customerId: 'c-6', email: 'f@example.com', timeZone: 'UTC' }),
+    ].join('\n');
+    const now = new Date('2027-04-01T10:00:00Z');
+
+    // Act
+    const result = await importNdjson(store, file, now, { defaultMarketingOptIn: false, erasures: noErasures });
+
+    // Assess: the update keeps when c-5 joined; only the new customer joins now
+    expect(result.rejected).toEqual([]);
+    expect(written.map((record) => [record.customerId, (record as { createdAt?: string }).createdAt])).toEqual([['c-5', storedSince], ['c-6', now.toISOString()]]);
+  });
+});

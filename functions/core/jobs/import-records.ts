@@ -1,6 +1,6 @@
 import type { CustomerStore, ErasureStore } from '../ports.js';
 import { erasedRecordReason } from '../erasure.js';
-import { parseNdjson, recordKeyOf, recordNameOf, type BusinessRecord, type NdjsonLine, type NdjsonRejection, type NdjsonWarning } from '../records.js';
+import { customerSchema, parseNdjson, PROFILE_RECORD_KEY, recordKeyOf, recordNameOf, type BusinessRecord, type NdjsonLine, type NdjsonRejection, type NdjsonWarning } from '../records.js';
 import { storageProblemOf, UnwritableRecordsError } from '../stored-record.js';
 
 export interface ImportOptions {
@@ -34,7 +34,8 @@ const keyOf = (line: NdjsonLine): string => `${line.record.customerId}|${recordK
  * - the same record (same customer, type and id; and the same `at`) given on several lines is written
  *   once, from the last of them, as writing it again would update it; each earlier line gets a warning;
  * - a record of an erased customer (an old file imported again) is rejected, unless a customer record
- *   created after the erasure (in the file, or stored) registers them again.
+ *   created after the erasure (in the file, or stored) registers them again;
+ * - a customer line without `createdAt` keeps the stored profile's (see withStoredCreatedAt).
  */
 export const importNdjson = async (customers: CustomerStore, text: string, now: Date, options: ImportOptions): Promise<ImportResult> => {
   const parsed = parseNdjson(text, now, { defaultMarketingOptIn: options.defaultMarketingOptIn });
@@ -60,7 +61,7 @@ export const importNdjson = async (customers: CustomerStore, text: string, now: 
     }
   }
 
-  let immediate = await withoutErasedCustomers(customers, options.erasures, records.filter((line) => line.at === undefined), rejected);
+  let immediate = await withStoredCreatedAt(customers, await withoutErasedCustomers(customers, options.erasures, records.filter((line) => line.at === undefined), rejected));
   try {
     await customers.putRecords(immediate.map((line) => line.record));
   } catch (error) {
@@ -85,6 +86,26 @@ export const importNdjson = async (customers: CustomerStore, text: string, now: 
     consentDefaulted: records.filter((line) => line.consentDefaulted && (line.at !== undefined || written.has(line))).length,
     timed: records.filter((line) => line.at !== undefined),
   };
+};
+
+/**
+ * The lines as they are to be written: a customer line without `createdAt` (given the time it was
+ * read) takes the stored profile's instead, so sending a profile again to update it does not make
+ * the customer new again (the floor counts createdAt as a contact; lift and the membership
+ * anniversary read it). Only a customer not stored yet keeps the time it was read. The simulator
+ * writes its timed records through this too.
+ */
+export const withStoredCreatedAt = async (customers: CustomerStore, lines: readonly NdjsonLine[]): Promise<NdjsonLine[]> => {
+  const defaulted = lines.filter((line) => line.createdAtDefaulted);
+  if (defaulted.length === 0) return [...lines];
+  // Read consistently: a profile written just before (the simulator's earlier timed line) is seen.
+  const stored = await customers.getItems(defaulted.map((line) => ({ customerId: line.record.customerId, recordKey: PROFILE_RECORD_KEY })), { consistent: true });
+  return lines.map((line) => {
+    if (!line.createdAtDefaulted) return line;
+    const createdAt = (stored.get(`${line.record.customerId}|${PROFILE_RECORD_KEY}`) as { createdAt?: unknown } | undefined)?.createdAt;
+    const valid = typeof createdAt === 'string' && customerSchema.shape.createdAt.safeParse(createdAt).success;
+    return valid ? { ...line, record: { ...line.record, createdAt } } : line;
+  });
 };
 
 /** The lines to write now without those of erased customers, which are added to `rejected` with the reason. */
