@@ -190,10 +190,34 @@ const editDistance = (a: string, b: string): number => {
 /** Case, `_`, `-` and spaces do not make a different field: `marketing_opt_in` is `marketingOptIn`. */
 const normalizedName = (name: string): string => name.toLowerCase().replace(/[\s_-]/g, '');
 
+/** A name's words, lower-cased: its camelCase parts, or those between `_`, `-` and spaces (`timeZoneId` → time, zone, id). */
+const wordsOf = (name: string): string[] =>
+  name.split(/[\s_-]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/).filter((word) => word !== '').map((word) => word.toLowerCase());
+
+/**
+ * An unknown field that names something beside a known one rather than misspelling it: a numbered
+ * sibling (`email2`), its plural (`emails`, `customerIds`), a word more at the end (`timeZoneId`), or
+ * another last word (`createdBy`, `customerNo` beside `createdAt`, `customerId`). A last word that
+ * keeps a letter of the known one in place is a slip of it (`marketingOptIm`), and a word left out
+ * (`marketingOpt`) is too: those are still near misses.
+ */
+const isFieldOfItsOwn = (name: string, field: string): boolean => {
+  const wanted = normalizedName(name);
+  const target = normalizedName(field);
+  if (/\d$/.test(wanted) && wanted.replace(/\d+$/, '') === target) return true;
+  if (wanted === `${target}s`) return true;
+  const words = wordsOf(name);
+  const knownWords = wordsOf(field);
+  if (words.length >= 2 && words.slice(0, -1).join('') === target) return true;
+  if (words.length !== knownWords.length || words.length < 2 || words.slice(0, -1).join('') !== knownWords.slice(0, -1).join('')) return false;
+  const [last, knownLast] = [words.at(-1)!, knownWords.at(-1)!];
+  return editDistance(last, knownLast) === Math.max(last.length, knownLast.length);
+};
+
 /**
  * The known field an unknown one is a near miss of: equal but for case and separators, or a typo away
- * (one edit for names of 5 to 7 letters, two from 8 on; short names only by case), but for a numbered
- * sibling of it (`email2`). Undefined when none.
+ * (one edit for names of 5 to 7 letters, two from 8 on; short names only by case), unless it is a
+ * field of the business's own beside it (isFieldOfItsOwn). Undefined when none.
  */
 export const nearMissOf = (name: string, known: readonly string[]): string | undefined => {
   if (known.includes(name)) return undefined;
@@ -201,8 +225,7 @@ export const nearMissOf = (name: string, known: readonly string[]): string | und
   let best: { field: string; distance: number } | undefined;
   for (const field of known) {
     const target = normalizedName(field);
-    // A numbered sibling (`email2`, `tier1`) is a field of the business's own, not a typo.
-    if (/\d$/.test(wanted) && wanted.replace(/\d+$/, '') === target) continue;
+    if (isFieldOfItsOwn(name, field)) continue;
     const allowed = target.length >= 8 ? 2 : target.length >= 5 ? 1 : 0;
     const distance = wanted === target ? 0 : Math.abs(wanted.length - target.length) > allowed ? Infinity : editDistance(wanted, target);
     if (distance <= allowed && (!best || distance < best.distance)) best = { field, distance };

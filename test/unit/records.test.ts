@@ -166,6 +166,47 @@ describe('consent is never assumed (issue #11, finding 9)', () => {
     expect(rejected).toEqual([{ line: 1, record: 'customer c-1', field: typo, reason: `customer.${typo}: not a field of customer; did you mean '${meant}'?` }]);
   });
 
+  it.each([
+    ['customer', 'customerNo'],
+    ['customer', 'customerIds'],
+    ['customer', 'createdBy'],
+    ['customer', 'timeZoneId'],
+    ['customer', 'timezoneId'],
+    ['customer', 'emails'],
+    ['contract', 'contractNo'],
+    ['complaint', 'openedBy'],
+    ['complaint', 'resolvedBy'],
+    ['complaint', 'reopenedBy'],
+    ['interaction', 'completedBy'],
+    ['surveyResponse', 'respondedBy'],
+    ['surveyResponse', 'scores'],
+    ['erasure', 'requestedBy'],
+  ])('keeps %s.%s: a field of the business\'s own (another last word, one more, a plural), not a typo', (type, field) => {
+    // Prepare: a valid record of each type, with the extra field
+    const valid: Record<string, Record<string, unknown>> = {
+      customer: JSON.parse(customer({})),
+      contract: { type: 'contract', contractId: 'k-1', customerId: 'c-1', endsOn: '2027-05-01' },
+      complaint: { type: 'complaint', complaintId: 'q-1', customerId: 'c-1', openedAt: '2027-01-02T10:00:00Z' },
+      interaction: { type: 'interaction', interactionId: 'o-1', customerId: 'c-1', completedAt: '2027-01-02T10:00:00Z' },
+      surveyResponse: { type: 'surveyResponse', surveyId: 'o-1', customerId: 'c-1', score: 9 },
+      erasure: { type: 'erasure', customerId: 'c-1' },
+    };
+
+    // Act
+    const { records, rejected } = parseNdjson(JSON.stringify({ ...valid[type], [field]: 'x' }), now);
+
+    // Assess: imported, the field kept
+    expect(rejected).toEqual([]);
+    expect(records[0]!.record).toMatchObject({ [field]: 'x' });
+  });
+
+  it('still refuses a slip in the last word or a word left out', () => {
+    expect(nearMissOf('marketingOptIm', ['marketingOptIn'])).toBe('marketingOptIn');
+    expect(nearMissOf('marketingOpt', ['marketingOptIn'])).toBe('marketingOptIn');
+    expect(nearMissOf('createdAr', ['createdAt'])).toBe('createdAt');
+    expect(nearMissOf('birthDate', ['birthday'])).toBe('birthday');
+  });
+
   it('keeps unknown fields that are no near miss, and suggests the record type', () => {
     const { records } = parseNdjson(customer({ favouriteColour: 'teal', names: 'x', segment: 'b2b', lastName: 'García', phone: '1', email2: 'x', locale2: 'de' }), now);
     expect(records).toHaveLength(1);
