@@ -36,6 +36,21 @@ export const templateLocaleOf = (locale: string): Locale => {
   const language = locale.split('-')[0]!.toLowerCase();
   return known(language) ? language : 'en';
 };
+
+/**
+ * A language tag in its canonical form, or undefined when it is none. Tags are case-insensitive
+ * (BCP 47): `ES` is `es`, `Es-mx` is `es-MX`, as templates and pages read them. A tag of the usual
+ * shape that Intl does not take (`es-MX-MX`) keeps its form with the language in lower case.
+ */
+const canonicalLanguageTag = (tag: string): string | undefined => {
+  if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(tag)) return undefined;
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return tag.replace(/^[a-z]+/i, (language) => language.toLowerCase());
+  }
+};
+
 export const tiers = ['standard', 'silver', 'gold', 'diamond'] as const;
 
 export const customerSchema = z.looseObject({
@@ -44,8 +59,8 @@ export const customerSchema = z.looseObject({
   email: z.email({ error: 'is not a valid e-mail address' }).check(z.maxLength(254)),
   timeZone: z.string().check(z.refine(isValidTimeZone, { error: 'unknown time zone' })),
   name: z.optional(z.string().check(z.maxLength(200))),
-  // Any language tag is accepted; a locale without templates is written to in English.
-  locale: z._default(z.string().check(z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'is not a language tag' })), 'en'),
+  // Any language tag is accepted, in any case, and kept in its canonical form; a locale without templates is written to in English.
+  locale: z._default(z.pipe(z.string().check(z.refine((tag) => canonicalLanguageTag(tag) !== undefined, { error: 'is not a language tag' })), z.transform((tag) => canonicalLanguageTag(tag)!)), 'en'),
   birthday: z.optional(z.string().check(z.refine(isValidBirthday, { error: 'is not a date (YYYY-MM-DD or --MM-DD)' }))),
   tier: z._default(z.enum(tiers, { error: `is not one of ${tiers.join(', ')}` }), 'standard'),
   loyaltyPoints: z._default(z.wholeNumber(0, undefined, 'must be an integer ≥ 0'), 0),

@@ -214,6 +214,18 @@ describe('consent is never assumed (issue #11, finding 9)', () => {
     expect(parseRecord({ type: 'Customer', customerId: 'c-1' }, now)).toMatchObject({ ok: false, rejection: { field: 'type', reason: "record.type: unknown record type 'Customer' (did you mean 'customer'?)" } });
   });
 
+  it('accepts a language tag in any case and stores its canonical form, which chooses the templates', () => {
+    // Act: tags are case-insensitive (BCP 47)
+    const { records, rejected, warnings } = parseNdjson(['ES', 'Es-MX', 'EN-GB', 'ro-ro'].map((locale, i) => customer({ customerId: `c-${i}`, locale })).join('\n'), now);
+
+    // Assess
+    expect(rejected).toEqual([]);
+    expect(warnings).toEqual([]);
+    const stored = records.map((line) => (line.record as Customer).locale);
+    expect(stored).toEqual(['es', 'es-MX', 'en-GB', 'ro-RO']);
+    expect(stored.map(templateLocaleOf)).toEqual(['es', 'es', 'en', 'ro']);
+  });
+
   it("names the template language a locale falls back to, and warns when the customer's language has no templates", () => {
     // Act
     const { records, warnings } = parseNdjson([customer({ locale: 'fr' }), customer({ customerId: 'c-2', locale: 'es-MX' }), customer({ customerId: 'c-3', locale: 'pt-BR' }), customer({ customerId: 'c-4', locale: 'ro' })].join('\n'), now);
