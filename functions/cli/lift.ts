@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from './text-file.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DynamoConfigStore } from '../adapters/dynamo-config.js';
 import { addDays, daysBetween, isValidLocalDate, type LocalDate } from '../core/calendar.js';
@@ -152,7 +152,7 @@ export const registerLiftCommand = (program: Command, parts: LiftCommandParts): 
       if (stackOptions.length > 0) throw usageError(`--report reads a simulation report; --${stackOptions[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for a stack's tables: give one or the other`);
       let report: SimulationReport & { responseModel?: ResponseModelNote };
       try {
-        report = JSON.parse(await readFile(options.report, 'utf8'));
+        report = JSON.parse(await readTextFile(options.report));
       } catch (error) {
         throw usageError(`cannot read the report ${options.report}: ${(error as Error).message}`);
       }

@@ -1,4 +1,5 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readTextFile } from './text-file.js';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -76,7 +77,7 @@ const parseDays = (value: string): number => {
 const withBrandOf = async (config: RetentionConfig, path: string | undefined): Promise<RetentionConfig> => {
   if (!path) return config;
   try {
-    return parseConfig({ ...config, brand: JSON.parse(await readFile(path, 'utf8')) });
+    return parseConfig({ ...config, brand: JSON.parse(await readTextFile(path)) });
   } catch (error) {
     throw new UsageError(`cannot use the brand ${path}: ${(error as Error).message}`);
   }
@@ -86,7 +87,7 @@ const loadConfig = async (path: string | undefined): Promise<RetentionConfig> =>
   if (!path) return defaultConfig;
   let document: unknown;
   try {
-    document = JSON.parse(await readFile(path, 'utf8'));
+    document = JSON.parse(await readTextFile(path));
   } catch (error) {
     throw new UsageError(`cannot read the configuration ${path}: ${(error as Error).message}`);
   }
@@ -97,7 +98,7 @@ const loadConfig = async (path: string | undefined): Promise<RetentionConfig> =>
 const loadResponseModel = async (path: string, seed: number): Promise<ResponseModelRun> => {
   let document: unknown;
   try {
-    document = JSON.parse(await readFile(path, 'utf8'));
+    document = JSON.parse(await readTextFile(path));
   } catch (error) {
     throw new UsageError(`cannot read the response model ${path}: ${(error as Error).message}`);
   }
@@ -125,7 +126,7 @@ const parseSeed = (value: string): number => {
 
 const readData = async (path: string): Promise<string> => {
   try {
-    return await readFile(path, 'utf8');
+    return await readTextFile(path);
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
   }

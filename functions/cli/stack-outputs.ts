@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from './text-file.js';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { tableDefinitions, tableOutputKey, type TableNames } from '../adapters/tables.js';
 
@@ -34,7 +34,7 @@ export const tableNamesFromOutputs = (outputs: StackOutputs, source: string): Ta
 export const readOutputsFile = async (path: string): Promise<StackOutputs> => {
   let document: unknown;
   try {
-    document = JSON.parse(await readFile(path, 'utf8'));
+    document = JSON.parse(await readTextFile(path));
   } catch (error) {
     throw new StackOutputsError(`cannot read the stack outputs ${path}: ${(error as Error).message}`);
   }

@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readTextFile } from './text-file.js';
 import { dirname, join, relative, sep } from 'node:path';
 import type { TemplateFiles } from '../core/templates/template-files.js';
 
@@ -10,7 +11,7 @@ export const readTemplateDir = async (dir: string): Promise<TemplateFiles> => {
     if (!entry.isFile()) continue;
     const path = relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/');
     if (path.split('/').some((part) => part.startsWith('.'))) continue;
-    files[path] = await readFile(join(dir, path), 'utf8');
+    files[path] = await readTextFile(join(dir, path));
   }
   return files;
 };

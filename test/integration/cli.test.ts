@@ -60,6 +60,36 @@ describe('retention import', () => {
   });
 });
 
+describe('files saved with a byte-order mark (some editors write one first)', () => {
+  it('import reads the first line as a record, not as a line that is not JSON', async () => {
+    // Prepare
+    const file = await tempFile('bom.ndjson', `\uFEFF${[
+      JSON.stringify({ type: 'customer', customerId: 'c-1', email: 'ana@example.com', timeZone: 'Europe/Madrid' }),
+      JSON.stringify({ type: 'contract', contractId: 'k-1', customerId: 'c-1', endsOn: '2027-06-30' }),
+    ].join('\n')}`);
+
+    // Act
+    const { code, stdout } = await run('import', file, '--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--table-prefix', uniquePrefix('cli'));
+
+    // Assess
+    expect(stdout).toContain('Imported 2 records (1 customer, 1 contract); rejected 0');
+    expect(code).toBe(0);
+  });
+
+  it('a configuration is read as JSON (here refused for what it says, not for its first character)', async () => {
+    // Prepare: an impossible configuration, refused before anything runs
+    const data = await tempFile('d.ndjson', JSON.stringify({ type: 'customer', customerId: 'c-1', email: 'ana@example.com', timeZone: 'UTC' }));
+    const config = await tempFile('config.json', `\uFEFF${JSON.stringify({ ...defaults, cadence: { ...defaults.cadence, minDaysBetween: 40 } })}`);
+
+    // Act
+    const { code, stderr } = await run('simulate', '--data', data, '--start', '2027-01-01', '--days', '5', '--config', config);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain('cadence.minDaysBetween: the cap (40 days) is longer than the floor (30 days)');
+  });
+});
+
 describe('retention simulate', () => {
   const data = JSON.stringify({ type: 'customer', customerId: 'cli-sim-1', email: 'cli-sim-1@example.com', timeZone: 'Asia/Tokyo', locale: 'es', name: 'Yuki', birthday: '--01-03', marketingOptIn: true });
 
