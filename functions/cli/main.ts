@@ -12,7 +12,7 @@ import { DynamoErasureStore } from '../adapters/dynamo-erasure.js';
 import { DynamoCustomerStore } from '../adapters/dynamo-customers.js';
 import { DynamoConfigStore } from '../adapters/dynamo-config.js';
 import type { TableNames } from '../adapters/tables.js';
-import { withSetting } from '../core/config-path.js';
+import { withSettings } from '../core/config-path.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchWriteItemCommand, DeleteTableCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { tableDefinitions } from '../adapters/tables.js';
@@ -370,20 +370,23 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
   targetOptions(
     config
       .command('set')
-      .description('change one setting, e.g. cadence.minDaysBetween=10; an invalid or impossible value is refused and nothing changes')
-      .argument('<assignment>', '<path>=<value> (the value is JSON, or a bare word)'),
-  ).action(async (assignment: string, options: DatabaseOptions) => {
-      const change = await withDatabase(options, async (db, tables) => {
+      .description('change settings, e.g. cadence.minDaysBetween=10; several are changed together and validated as a whole; an invalid or impossible result is refused and nothing changes')
+      .argument('<assignment...>', '<path>=<value> (the value is JSON, or a bare word)'),
+  ).action(async (assignments: string[], options: DatabaseOptions) => {
+      const { changes } = await withDatabase(options, async (db, tables) => {
         const refusedUnlessValid = (stored: unknown) => {
           try {
-            return withSetting(stored, assignment);
+            return withSettings(stored, assignments);
           } catch (error) {
             throw new UsageError(`config set refused, nothing changed: ${(error as Error).message}`);
           }
         };
         return new DynamoConfigStore(db, tables.Control).update(refusedUnlessValid, new Date());
       }, dependencies);
-      log(`${change.path}: ${change.from === undefined ? '(not set)' : JSON.stringify(change.from)} → ${JSON.stringify(change.to)} (handlers pick it up within a minute)`);
+      changes.forEach((change, i) => {
+        const last = i === changes.length - 1 ? ' (handlers pick it up within a minute)' : '';
+        log(`${change.path}: ${change.from === undefined ? '(not set)' : JSON.stringify(change.from)} → ${JSON.stringify(change.to)}${last}`);
+      });
     });
 
   targetOptions(
@@ -401,7 +404,8 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       const current = await withDatabase(options, (db, tables) => new DynamoConfigStore(db, tables.Control).get(), dependencies);
       let proposed = options.config ? await loadConfig(options.config) : current;
       try {
-        for (const assignment of options.set) proposed = withSetting(proposed, assignment).config;
+        // Validated once, as a whole: a valid combination is not refused for the order of its --set.
+        if (options.set.length > 0) proposed = withSettings(proposed, options.set).config;
       } catch (error) {
         throw new UsageError(`config diff: ${(error as Error).message}`);
       }

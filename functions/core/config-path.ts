@@ -1,29 +1,45 @@
 import { configSchema, parseConfig, type RetentionConfig } from './config.js';
 
-/**
- * `config set cadence.minDaysBetween=10`: one setting changed by its dotted path, the whole
- * document validated again (so an impossible band is refused), nothing else touched. The value is
- * JSON, or a bare word taken as a string (`leapDayPolicy=mar1`).
- */
-export const withSetting = (document: unknown, assignment: string): SettingChange => {
+/** `cadence.minDaysBetween=10` as a path and a value: JSON, or a bare word taken as a string (`leapDayPolicy=mar1`). */
+const parseAssignment = (assignment: string): { path: string; value: unknown } => {
   const equals = assignment.indexOf('=');
   if (equals < 1) throw new Error(`'${assignment}' is not <path>=<value>`);
   const path = assignment.slice(0, equals).trim();
   const raw = assignment.slice(equals + 1).trim();
-  let value: unknown;
   try {
-    value = JSON.parse(raw);
+    return { path, value: JSON.parse(raw) };
   } catch {
-    value = raw;
+    return { path, value: raw };
   }
+};
+
+/**
+ * `config set cadence.minDaysBetween=10`: one setting changed by its dotted path, the whole
+ * document validated again (so an impossible band is refused), nothing else touched.
+ */
+export const withSetting = (document: unknown, assignment: string): SettingChange => {
+  const { path, value } = parseAssignment(assignment);
   return withSettingValue(document, path, value);
 };
+
+/**
+ * Several settings changed together (`config set` and `config diff --set` with more than one) and the
+ * result validated once: a combination that is valid as a whole (the cap and the floor raised
+ * together) is taken in any order, though a step of it alone would be refused.
+ */
+export const withSettings = (document: unknown, assignments: readonly string[]): SettingsChange =>
+  withSettingValues(document, assignments.map(parseAssignment));
 
 export interface SettingChange {
   readonly config: RetentionConfig;
   readonly path: string;
   readonly from: unknown;
   readonly to: unknown;
+}
+
+export interface SettingsChange {
+  readonly config: RetentionConfig;
+  readonly changes: readonly { readonly path: string; readonly from: unknown; readonly to: unknown }[];
 }
 
 /**
@@ -33,14 +49,8 @@ export interface SettingChange {
 const OPEN_MAPS = ['measurement.campaigns'];
 const insideOpenMap = (keys: readonly string[]): boolean => OPEN_MAPS.some((map) => `${keys.join('.')}.`.startsWith(`${map}.`));
 
-/**
- * One setting of a configuration document set to `value`, and the result validated whole. The document
- * may be one that no longer passes (stored before a rule it breaks was added): changing the setting the
- * rule names is how it is mended. A valid one is completed with the shipped values of settings added since.
- */
-export const withSettingValue = (document: unknown, path: string, value: unknown): SettingChange => {
-  const parsed = configSchema.safeParse(document);
-  const copy = structuredClone(parsed.success ? parsed.data : document) as Record<string, unknown>;
+/** Sets one setting of `copy` in place; says what it was. Throws for a path that is no setting. */
+const setIn = (copy: Record<string, unknown>, path: string, value: unknown): unknown => {
   const keys = path.split('.');
   // Only the document's own settings: never a key that reaches an object's prototype.
   if (keys.some((key) => key === '__proto__' || key === 'constructor' || key === 'prototype')) throw new Error(`unknown setting '${path}'`);
@@ -55,5 +65,23 @@ export const withSettingValue = (document: unknown, path: string, value: unknown
   if (!Object.hasOwn(node, last) && !insideOpenMap(keys.slice(0, -1))) throw new Error(`unknown setting '${path}'`);
   const from = node[last];
   node[last] = value;
-  return { config: parseConfig(copy), path, from, to: value };
+  return from;
+};
+
+/**
+ * Settings of a configuration document set to their values, and the result validated whole. The document
+ * may be one that no longer passes (stored before a rule it breaks was added): changing the setting the
+ * rule names is how it is mended. A valid one is completed with the shipped values of settings added since.
+ */
+const withSettingValues = (document: unknown, settings: readonly { readonly path: string; readonly value: unknown }[]): SettingsChange => {
+  const parsed = configSchema.safeParse(document);
+  const copy = structuredClone(parsed.success ? parsed.data : document) as Record<string, unknown>;
+  const changes = settings.map(({ path, value }) => ({ path, from: setIn(copy, path, value), to: value }));
+  return { config: parseConfig(copy), changes };
+};
+
+/** One setting of a configuration document set to `value`, and the result validated whole (see withSettingValues). */
+export const withSettingValue = (document: unknown, path: string, value: unknown): SettingChange => {
+  const { config, changes } = withSettingValues(document, [{ path, value }]);
+  return { config, ...changes[0]! };
 };

@@ -173,6 +173,31 @@ describe('retention preview, config diff and the HTML report', () => {
     expect(JSON.parse(stored).cadence.maxDaysBetween).toBe(30);
   });
 
+  it('config diff and config set take several settings together, validated as a whole whatever their order', async () => {
+    // Prepare: the cap of 40 days needs the floor and the look-ahead raised too; given first, it alone would be refused
+    const prefix = uniquePrefix('diff');
+    const file = await tempFile('cohort.ndjson', cohort);
+    const together = ['cadence.minDaysBetween=40', 'cadence.maxDaysBetween=60', 'planner.lookAheadDays=60'];
+
+    // Act
+    const diff = await run('config', 'diff', '--data', file, '--start', '2027-02-01', '--days', '2', ...together.flatMap((setting) => ['--set', setting]), ...db(), '--table-prefix', prefix);
+    const set = await run('config', 'set', ...together, ...db(), '--table-prefix', prefix);
+    const refused = await run('config', 'set', 'cadence.maxDaysBetween=90', 'cadence.minDaysBetween=100', ...db(), '--table-prefix', prefix);
+
+    // Assess: diff shows the combination; set stores it in one change; an impossible whole changes nothing
+    expect(diff.stderr).not.toContain('config diff:');
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('cadence.minDaysBetween: 7 → 40');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain('cadence.minDaysBetween: 7 → 40');
+    expect(set.stdout).toContain(`planner.lookAheadDays: ${defaults.planner.lookAheadDays} → 60`);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('config set refused, nothing changed');
+    const { stdout: stored } = await run('config', 'get', ...db(), '--table-prefix', prefix);
+    expect(JSON.parse(stored).cadence).toMatchObject({ minDaysBetween: 40, maxDaysBetween: 60 });
+    expect(JSON.parse(stored).planner.lookAheadDays).toBe(60);
+  });
+
   it('refuses a proposed configuration that is impossible', async () => {
     const file = await tempFile('cohort.ndjson', cohort);
     const { code, stderr } = await run('config', 'diff', '--data', file, '--set', 'cadence.maxDaysBetween=3', ...db(), '--table-prefix', uniquePrefix('diff'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withSetting } from '../../functions/core/config-path.js';
+import { withSetting, withSettings } from '../../functions/core/config-path.js';
 import { defaultConfig } from '../../functions/core/config.js';
 
 describe('config set <path>=<value>', () => {
@@ -12,6 +12,26 @@ describe('config set <path>=<value>', () => {
     const change = withSetting(defaultConfig, 'measurement.campaigns.birthday.holdoutPercent=5');
     expect(change.config.measurement.campaigns).toEqual({ birthday: { holdoutPercent: 5 } });
     expect(change.from).toBeUndefined();
+  });
+
+  it.each([
+    [['cadence.minDaysBetween=40', 'cadence.maxDaysBetween=60', 'planner.lookAheadDays=60'], { cadence: { minDaysBetween: 40, maxDaysBetween: 60 }, planner: { lookAheadDays: 60 } }],
+    [['cadence.minDaysBetween=40', 'planner.lookAheadDays=60', 'cadence.maxDaysBetween=60'], { cadence: { minDaysBetween: 40, maxDaysBetween: 60 }, planner: { lookAheadDays: 60 } }],
+    [['cadence.quietHours.start="09:00"', 'cadence.quietHours.end="20:00"'], { cadence: { quietHours: { start: '09:00', end: '20:00' } } }],
+  ])('takes %j together and validates the whole once, whatever the order', (assignments, expected) => {
+    // Prepare: the first alone is refused
+    expect(() => withSetting(defaultConfig, assignments[0]!)).toThrow('invalid configuration');
+
+    // Act
+    const { config, changes } = withSettings(defaultConfig, assignments);
+
+    // Assess
+    expect(config).toMatchObject(expected);
+    expect(changes.map((change) => change.path)).toEqual(assignments.map((assignment) => assignment.split('=')[0]));
+  });
+
+  it('refuses several settings that are impossible together, naming why', () => {
+    expect(() => withSettings(defaultConfig, ['cadence.minDaysBetween=40', 'cadence.maxDaysBetween=35'])).toThrow('the cap (40 days) is longer than the floor (35 days)');
   });
 
   it.each([
