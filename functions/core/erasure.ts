@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { functionTimeoutSeconds } from './function-timeouts.js';
+import { maskEmailsIn } from './mask.js';
 import type { BusinessRecord } from './records.js';
 
 /**
@@ -49,7 +50,7 @@ export const erasedRecordReason = (
   if (receipt === undefined || record.type === 'erasure') return undefined;
   const createdAfter = (profile: { readonly createdAt?: unknown } | undefined) =>
     typeof profile?.createdAt === 'string' && !Number.isNaN(Date.parse(profile.createdAt)) && Date.parse(profile.createdAt) > Date.parse(receipt.erasedAt);
-  const erased = `customer ${record.customerId} was erased at ${receipt.erasedAt}`;
+  const erased = `customer ${maskEmailsIn(record.customerId)} was erased at ${receipt.erasedAt}`;
   if (record.type === 'customer') {
     return createdAfter(record) ? undefined : `${erased}; a customer record registers them again only with createdAt later than that`;
   }

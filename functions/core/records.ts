@@ -175,10 +175,11 @@ const showValue = (field: string, value: unknown): string => {
   return `'${text}'`;
 };
 
+/** `customer c-1`; an id that is an e-mail address (some businesses use them) is shown masked, as values are. */
 const describeRecord = (raw: Record<string, unknown>): string => {
   const type = typeof raw.type === 'string' ? raw.type : 'record';
   const key = type in idField ? raw[idField[type as RecordType]] : undefined;
-  return typeof key === 'string' && key.length > 0 && key.length <= 200 ? `${type} ${key}` : type;
+  return typeof key === 'string' && key.length > 0 && key.length <= 200 ? `${type} ${maskEmailsIn(key)}` : type;
 };
 
 /** `customer c-1`, `contract k-7`: how a valid record is named in rejects and warnings. */
@@ -297,7 +298,7 @@ export const warningsOf = (record: BusinessRecord): RecordWarning[] => {
   if (record.type !== 'customer') return [];
   const fallback = templateLocaleOf(record.locale);
   if (fallback === record.locale || fallback === record.locale.split('-')[0]) return [];
-  return [{ record: `customer ${record.customerId}`, field: 'locale', reason: `customer.locale: no templates in ${showValue('locale', record.locale)}; this customer's e-mails go in '${fallback}'` }];
+  return [{ record: recordNameOf(record), field: 'locale', reason: `customer.locale: no templates in ${showValue('locale', record.locale)}; this customer's e-mails go in '${fallback}'` }];
 };
 
 /** JSON number literals of a line, outside strings, as written. */

@@ -17,6 +17,7 @@ describe('erasure', () => {
     const contract = { type: 'contract' as const, customerId: 'c-1' };
     expect(erasedRecordReason(contract, undefined)).toBeUndefined(); // never erased
     expect(erasedRecordReason(contract, receipt)).toBe('customer c-1 was erased at 2027-03-12T08:00:00.000Z; their records are refused until a customer record created after that registers them again');
+    expect(erasedRecordReason({ ...contract, customerId: 'ana.garcia@example.com' }, receipt)).toMatch(/^customer a\*\*\*@example\.com was erased/); // an id that is an address is masked
     expect(erasedRecordReason(contract, receipt, { createdAt: '2026-01-01T00:00:00Z' })).toBeDefined(); // the old profile, written again
     expect(erasedRecordReason(contract, receipt, { createdAt: '2027-03-12T08:00:00.001Z' })).toBeUndefined(); // registered again
 

@@ -63,6 +63,27 @@ describe('NDJSON import validation', () => {
     ]);
   });
 
+  it('names a record whose id is an e-mail address with the address masked, in rejects and warnings alike', () => {
+    // Prepare: a business that uses addresses as customer ids
+    const text = [
+      customer({ customerId: 'ana.garcia@example.com', timeZone: 'Mars/Olympus' }),
+      customer({ customerId: 'bob.smith@example.com', locale: 'fr' }),
+      JSON.stringify({ type: 'contract', contractId: 'carl@example.com', customerId: 'c-1', endsOn: '2027-13-01' }),
+    ].join('\n');
+
+    // Act
+    const { rejected, warnings } = parseNdjson(text, now);
+    const shown = [...rejected, ...warnings].map(describeLine);
+
+    // Assess
+    expect(shown).toEqual([
+      "line 1 (customer a***@example.com): customer.timeZone: unknown time zone 'Mars/Olympus'",
+      "line 3 (contract c***@example.com): contract.endsOn: is not a date (YYYY-MM-DD) '2027-13-01'",
+      "line 2 (customer b***@example.com): customer.locale: no templates in 'fr'; this customer's e-mails go in 'en'",
+    ]);
+    expect(JSON.stringify([rejected, warnings])).not.toMatch(/ana\.garcia|bob\.smith|carl@/);
+  });
+
   it('says a reject with its line, and names the record when the reason does not', () => {
     expect(describeLine({ line: 2, record: 'customer c-2', reason: "customer.timeZone: unknown time zone 'Mars/Olympus'" })).toBe("line 2 (customer c-2): customer.timeZone: unknown time zone 'Mars/Olympus'");
     expect(describeLine({ line: 25, record: 'customer c-9', reason: 'customer c-9: 410,185 bytes as stored, over the 400 KB a record may take' })).toBe('line 25: customer c-9: 410,185 bytes as stored, over the 400 KB a record may take');
