@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
 import { isValidLocalDate } from '../core/calendar.js';
 import { importNdjson } from '../core/jobs/import-records.js';
-import { describeLine, isPlainObject } from '../core/records.js';
+import { canonicalId, describeLine, isPlainObject } from '../core/records.js';
 import { documentClientFor } from '../adapters/runtime.js';
 import { DynamoErasureStore } from '../adapters/dynamo-erasure.js';
 import { DynamoCustomerStore } from '../adapters/dynamo-customers.js';
@@ -555,15 +555,18 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
   return program;
 };
 
-/** A customer's lines of an NDJSON file, as objects; a line that is not a JSON object is left out, as `import` leaves it out (and says why). */
+/**
+ * A customer's lines of an NDJSON file, as objects, found by their id as the import keeps it (` c-1 ` is
+ * `c-1`); a line that is not a JSON object is left out, as `import` leaves it out (and says why).
+ */
 const linesOfCustomer = (text: string, customerId: string): Record<string, unknown>[] =>
   text
     .split(/\r?\n/)
-    .filter((line) => line.includes(`"${customerId}"`))
+    .filter((line) => line.includes(canonicalId(customerId)))
     .flatMap((line) => {
       try {
         const value: unknown = JSON.parse(line);
-        return isPlainObject(value) && value.customerId === customerId ? [value] : [];
+        return isPlainObject(value) && typeof value.customerId === 'string' && canonicalId(value.customerId) === canonicalId(customerId) ? [value] : [];
       } catch {
         return [];
       }

@@ -14,8 +14,14 @@ import { PREFERENCES_RECORD_KEY } from './preferences.js';
 
 const isoInstant = z.iso.datetime({ offset: true, error: 'is not an ISO-8601 instant' });
 const localDate = z.string().check(z.refine(isValidLocalDate, { error: 'is not a date (YYYY-MM-DD)' }));
+/**
+ * An id as it is kept: without the spaces at either end (` c-1 ` is `c-1`). Whatever groups a file's
+ * lines by customer before the import reads them (`--sample`, `preview --data`) goes by this too.
+ */
+export const canonicalId = (text: string): string => text.trim();
+
 const id = z.string().check(
-  z.trim(),
+  z.overwrite(canonicalId),
   z.minLength(1, { error: 'must not be empty' }),
   z.maxLength(200, { error: 'is longer than 200 characters' }),
   // Message ids are `customerId#campaign#occurrence`: a '#' inside an id would let two records make the same one.

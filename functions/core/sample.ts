@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { canonicalId } from './records.js';
 
 /**
  * A stable random sample of a cohort's customers (`simulate --sample <n>`, `config diff --sample <n>`).
@@ -30,11 +31,11 @@ export const SAMPLE_KEY = 'retention-sample-v1';
 /** A customer's rank in every sample: the keyed hash of their id, as 64 hex digits (compared as text). */
 export const sampleRankOf = (customerId: string, key: string = SAMPLE_KEY): string => createHmac('sha256', key).update(customerId).digest('hex');
 
-/** The customer a line belongs to: its `customerId`, when it is a JSON object that has one as a string. */
+/** The customer a line belongs to: its `customerId` as the import keeps it, when it is a JSON object that has one as a (non-blank) string. */
 const customerOfLine = (line: string): string | undefined => {
   try {
     const value: unknown = JSON.parse(line);
-    if (typeof value === 'object' && value !== null && typeof (value as { customerId?: unknown }).customerId === 'string') return (value as { customerId: string }).customerId;
+    if (typeof value === 'object' && value !== null && typeof (value as { customerId?: unknown }).customerId === 'string') return canonicalId((value as { customerId: string }).customerId) || undefined;
   } catch {
     // Not JSON: the import rejects it, with its line.
   }

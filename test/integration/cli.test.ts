@@ -159,6 +159,19 @@ describe('retention preview, config diff and the HTML report', () => {
     expect(stdout).toMatch(/sends\s+2027-02-07 09:00\s+keepInTouch/);
   });
 
+  it('preview --data finds a customer whose id the file writes with spaces around it, as the import reads it', async () => {
+    // Prepare
+    const file = await tempFile('padded.ndjson', JSON.stringify({ type: 'customer', customerId: ' pv-3  ', email: 'pv-3@example.com', timeZone: 'UTC', birthday: '1990-02-10', marketingOptIn: true }));
+
+    // Act
+    const { code, stdout } = await run('preview', 'pv-3', '--data', file, '--start', '2027-02-01', '--days', '20', ...db(), '--table-prefix', uniquePrefix('pv'));
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/pv-3: en, UTC, standard; marketing consent yes; birthday 1990-02-10/);
+    expect(stdout).toMatch(/sends\s+2027-02-10 09:00\s+birthday/);
+  });
+
   it('config diff simulates both configurations and prints what changes, applying nothing', async () => {
     const prefix = uniquePrefix('diff');
     const file = await tempFile('cohort.ndjson', cohort);

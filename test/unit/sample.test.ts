@@ -75,6 +75,20 @@ describe('a stable random sample of customers', () => {
     expect(sample.population).toBe(1);
   });
 
+  it('groups a customer\'s lines by their id as the import keeps it: spaces at either end do not make another customer', () => {
+    // Prepare: a profile whose id has spaces around it (the import trims them), and the customer's contract
+    const cohort = cohortLines(ids(200));
+    const padded = cohort.map((line) => line.replace(/"customerId":"(c-[0-9]+)"/, (_, id: string) => (line.includes('"type":"customer"') ? `"customerId":"  ${id} "` : `"customerId":"${id}"`)));
+
+    // Act
+    const sample = sampleCohort(padded.join('\n'), 20);
+
+    // Assess: the same customers as the file without the spaces, each with all three lines, ids as imported
+    expect(sample.population).toBe(200);
+    expect(sample.customerIds).toEqual(sampleCohort(cohort.join('\n'), 20).customerIds);
+    expect(sample.text.split('\n')).toHaveLength(60);
+  });
+
   it('takes the whole cohort when n is at least N', () => {
     const sample = sampleCohort(cohortLines(ids(10)).join('\n'), 50);
     expect(sample.size).toBe(10);
