@@ -179,6 +179,7 @@ export class Monitoring extends Construct {
     });
     // Every dispatcher run writes its outcomes, zeros too: 15 minutes without one means no run sends anything
     // (its schedule or the send-work queue's event source disabled, the coordinator failing, parts not taken).
+    // Only a dispatcher writes `sent`: the other handlers write `Messages` only for what they ended (expired, cancelled).
     alarm('DispatcherSilent', retentionMetric('Messages', { outcome: 'sent' }, { statistic: cloudwatch.Stats.SAMPLE_COUNT, period: Duration.minutes(5) }), {
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,

@@ -127,14 +127,13 @@ export class DynamoOutbox implements Outbox {
     });
   }
 
-  async endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date, options: { readonly provisional?: boolean } = {}): Promise<void> {
+  async endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date, options: { readonly provisional?: boolean } = {}): Promise<boolean> {
     const values = { ':ended': state, ':reason': reason, ':now': now.toISOString() };
     if (options.provisional) {
       // Out of `byDue` (never sent as it is) but still among the customer's waiting messages, and kept: it may come back.
-      await this.updateWaiting(messageId, 'SET #state = :ended, reason = :reason, updatedAt = :now REMOVE dueShard, expiresAt', values);
-      return;
+      return this.updateWaiting(messageId, 'SET #state = :ended, reason = :reason, updatedAt = :now REMOVE dueShard, expiresAt', values);
     }
-    await this.updateWaiting(messageId, 'SET #state = :ended, reason = :reason, updatedAt = :now, expiresAt = :expiresAt REMOVE dueShard, waitingCustomerId', {
+    return this.updateWaiting(messageId, 'SET #state = :ended, reason = :reason, updatedAt = :now, expiresAt = :expiresAt REMOVE dueShard, waitingCustomerId', {
       ...values,
       ':expiresAt': await this.expiryFor(now),
     });
@@ -142,9 +141,10 @@ export class DynamoOutbox implements Outbox {
 
   /**
    * A planning-time change to a message still waiting (or ended provisionally: it keeps
-   * `waitingCustomerId`); a message a dispatcher has taken, or one ended for good, is left alone.
+   * `waitingCustomerId`); a message a dispatcher has taken, or one ended for good, is left alone
+   * (false).
    */
-  private async updateWaiting(messageId: string, update: string, values: Record<string, unknown>): Promise<void> {
+  private async updateWaiting(messageId: string, update: string, values: Record<string, unknown>): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
@@ -156,8 +156,10 @@ export class DynamoOutbox implements Outbox {
           ExpressionAttributeValues: values,
         }),
       );
+      return true;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      return false;
     }
   }
 

@@ -72,6 +72,9 @@ export const newlyPlanned = (message: PlannedMessage, now: Date): Message => ({
 export const messageIdOf = (customerId: string, campaign: CampaignName, occurrence: string): string =>
   `${customerId}#${campaign}#${occurrence}`;
 
+/** The campaign a message id names (messageIdOf): its second part, as a customer id holds no `#`. */
+export const campaignOfMessageId = (messageId: string): string => messageId.split('#')[1] ?? '';
+
 /** A campaign's message for one occurrence, due in the window given; its local date is the due instant's, in the customer's zone. */
 export const plannedMessage = (
   customer: { readonly customerId: string; readonly timeZone: string },

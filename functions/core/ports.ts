@@ -65,9 +65,10 @@ export interface Outbox {
   /**
    * Ends a waiting message at planning time (it cannot fit, or its trigger went away), unless it has
    * been taken meanwhile. A provisional end keeps it among the customer's waiting messages (never
-   * due) so a later arrangement can bring it back before its deadline.
+   * due) so a later arrangement can bring it back before its deadline. True when this call ended it
+   * (false: taken, or ended for good, meanwhile), so what it ended can be counted once.
    */
-  endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date, options?: { readonly provisional?: boolean }): Promise<void>;
+  endWaiting(messageId: string, state: 'expired' | 'cancelled', reason: string, now: Date, options?: { readonly provisional?: boolean }): Promise<boolean>;
   /**
    * Waiting messages whose `sendAfter` has come, oldest first, as the `byDue` index holds them (taken ones
    * too, until they end); from the `shards` given (messages.ts dueShardOf), else from every one.

@@ -13,7 +13,7 @@ import { erasedRecordReason, type ErasureReceipt } from '../core/erasure.js';
 import { eraseCustomer } from '../core/jobs/erase-customer.js';
 import { readCurrent } from '../core/jobs/current-record.js';
 import type { Stores } from '../adapters/runtime.js';
-import { writeCounts } from './metrics.js';
+import { countingEndings, writeCounts, writeMessages, type MessageCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
 /** What each kind of record in the Customers table sets going; records of other kinds start nothing. */
@@ -88,12 +88,15 @@ const forgetIfErased = async (stores: Stores, key: RecordKey, type: RecordType, 
  *
  * Its figures, per invocation: `StreamRecordsFailed` (the record that failed; those held back behind it
  * are not counted, they have not been tried) and `StreamRecordsSkipped` (invalid records). Records
- * Lambda parks after its retries are counted by the dead-letter queue, not here.
+ * Lambda parks after its retries are counted by the dead-letter queue, not here. And `Messages` by
+ * outcome and by campaign and outcome: the messages its jobs ended for good (cancelled when their
+ * trigger went away, a keep-in-touch whose floor was met; a provisional end once past its deadline),
+ * written even when the batch fails: they stay ended, and a retry does not end them again.
  */
 export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
-  const processRecord = async (record: DynamoDBRecord, counts: { StreamRecordsSkipped: number }, receipts: Map<string, ErasureReceipt>): Promise<void> => {
+  const processRecord = async (record: DynamoDBRecord, counts: { StreamRecordsSkipped: number }, receipts: Map<string, ErasureReceipt>, ended: MessageCounts): Promise<void> => {
     if (!isChange(record)) return;
     // What the customer chose (preferences.ts) bears on the profile's plan: the floor is only for those marketing may reach.
     const changed = keyOf(record);
@@ -119,7 +122,7 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
         return;
       }
       const { customers, outbox, ledger } = stores;
-      await jobs[type].run({ customers, outbox, ledger, config: await runtime.config() }, key, runtime.clock());
+      await jobs[type].run({ customers, outbox: countingEndings(outbox, ended), ledger, config: await runtime.config() }, key, runtime.clock());
     } catch (error) {
       if (!(error instanceof InvalidRecordError)) throw error;
       counts.StreamRecordsSkipped++;
@@ -130,12 +133,13 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
   return withMiddlewares(runtime, async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     let failedAt: string | undefined;
     const counts = { StreamRecordsFailed: 0, StreamRecordsSkipped: 0 };
+    const ended: MessageCounts = new Map();
     // Which of the batch's customers were erased: one read for the whole batch; an erasure in it adds its own.
     const receipts = await runtime.stores().erasures.receiptsOf(event.Records.filter(isChange).map((record) => keyOf(record).customerId).filter((id) => id !== ''));
     const inStreamOrder = async (record: DynamoDBRecord): Promise<void> => {
       if (failedAt !== undefined) throw new HeldBackError(failedAt);
       try {
-        await processRecord(record, counts, receipts);
+        await processRecord(record, counts, receipts, ended);
       } catch (error) {
         counts.StreamRecordsFailed++;
         const sequenceNumber = record.dynamodb?.SequenceNumber;
@@ -149,6 +153,7 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
       return await processPartialResponse(event, inStreamOrder, processor, { processInParallel: false });
     } finally {
       writeCounts(runtime, {}, counts);
+      writeMessages(runtime, ended);
     }
   });
 };

@@ -6,10 +6,10 @@ import { sesMailerFromEnv } from '../adapters/ses-mailer.js';
 import { sesPacing } from '../adapters/ses-account.js';
 import { SendPacer, sendRateOf, sendWorkers, unpaced } from '../core/pacing.js';
 import { cachedTemplates, DynamoTemplateStore } from '../adapters/dynamo-templates.js';
-import type { CampaignName, RetentionConfig } from '../core/config.js';
+import type { RetentionConfig } from '../core/config.js';
 import { addOutcomes, dispatchDue, noOutcomes, type DispatchOutcome } from '../core/jobs/dispatch.js';
 import { parseSendWork, type SendWork } from '../core/send-work.js';
-import { writeCounts } from './metrics.js';
+import { addMessages, countingEndings, writeCounts, writeMessages, type MessageCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
 /** How many full batches one invocation works through before leaving the rest to the next run. */
@@ -40,9 +40,10 @@ export const pacerFor = async (runtime: HandlerRuntime, config: RetentionConfig,
  * its share of the rate, until when it may claim; the coordinator, dispatch-coordinator.ts, queues
  * them), it sends what is due there, once each. Its figures: `Messages` by outcome (every outcome,
  * zeros too, so an alarm on `failed` or `unconfirmed` always has data) and by campaign and outcome
- * (the outcomes that happened), and `AccountFaults`; written even when the run stops half-way. A body
- * that is not a part is logged, naming the field and value, and fails the invocation: the queue
- * delivers it again and, after its retries, parks it in its dead-letter queue.
+ * (the outcomes that happened), with the messages ended for good when a customer's plan was made again
+ * after one of theirs ended unsent (countingEndings), and `AccountFaults`; written even when the run
+ * stops half-way. A body that is not a part is logged, naming the field and value, and fails the
+ * invocation: the queue delivers it again and, after its retries, parks it in its dead-letter queue.
  */
 export const createDispatcherHandler = (runtime: HandlerRuntime) =>
   withMiddlewares(runtime, async (event: SQSEvent, context) => {
@@ -67,7 +68,8 @@ const sendPart = async (runtime: HandlerRuntime, work: SendWork, remainingMs: ()
   const templates = await runtime.templates();
   const { outbox, customers, ledger, mailer, suppressions } = runtime.stores();
   const links = { baseUrl: runtime.linksBaseUrl(), secret: await runtime.linkSecret() };
-  const byCampaign = new Map<CampaignName, Record<DispatchOutcome, number>>();
+  // The run's outcomes by campaign, and the messages its jobs ended for good while making a customer's plan again.
+  const byCampaign: MessageCounts = new Map();
   let accountFaults = 0;
   const totals = noOutcomes();
   const onError = (messageId: string, error: Error) => runtime.logger.error('message failed with an unknown outcome; left claimed', { messageId, error: error.message });
@@ -75,21 +77,18 @@ const sendPart = async (runtime: HandlerRuntime, work: SendWork, remainingMs: ()
     accountFaults++;
     runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
   };
-  const deps = { outbox, customers, ledger, mailer, suppressions, config, templates, links, newClaimId: randomUUID, clock: runtime.clock, pacer, concurrency: sendWorkers(pacer.rate), onError, onAccountFault };
+  const deps = { outbox: countingEndings(outbox, byCampaign), customers, ledger, mailer, suppressions, config, templates, links, newClaimId: randomUUID, clock: runtime.clock, pacer, concurrency: sendWorkers(pacer.rate), onError, onAccountFault };
   try {
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
       const result = await dispatchDue(deps, runtime.clock(), work.shards);
       addOutcomes(totals, result.outcomes);
-      for (const [campaign, outcomes] of Object.entries(result.byCampaign) as [CampaignName, Record<DispatchOutcome, number>][]) {
-        byCampaign.set(campaign, addOutcomes(byCampaign.get(campaign) ?? noOutcomes(), outcomes));
+      for (const [campaign, outcomes] of Object.entries(result.byCampaign)) {
+        for (const [outcome, count] of Object.entries(outcomes) as [DispatchOutcome, number][]) addMessages(byCampaign, campaign, outcome, count);
       }
       if (result.due < config.dispatcher.maxMessagesPerRun || result.outcomes.held > 0) break;
     }
   } finally {
-    for (const [outcome, count] of Object.entries(totals)) writeCounts(runtime, { outcome }, { Messages: count });
-    for (const [campaign, outcomes] of byCampaign) {
-      for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) writeCounts(runtime, { campaign, outcome }, { Messages: count });
-    }
+    writeMessages(runtime, byCampaign, noOutcomes());
     writeCounts(runtime, {}, { AccountFaults: accountFaults });
   }
   runtime.logger.info('dispatcher ran', { ...totals, shards: work.shards, scheduledTime: work.scheduledTime, sendRate: pacer.rate.perSecond, sendRateFrom: pacer.rate.source });

@@ -1,5 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { HandlerRuntime } from '../adapters/runtime.js';
+import type { DispatchOutcome } from '../core/jobs/dispatch.js';
+import { campaignOfMessageId } from '../core/messages.js';
+import type { Outbox } from '../core/ports.js';
 
 /**
  * The figures the handlers write (CloudWatch embedded metric format, namespace `Retention`), each
@@ -7,7 +10,10 @@ import type { HandlerRuntime } from '../adapters/runtime.js';
  * (adapters/runtime.ts). infra/monitoring.ts builds the alarms and the dashboard on exactly these.
  */
 export const METRICS = {
-  /** Dispatcher: messages by how their run ended for them (DispatchOutcome), in total and by campaign. */
+  /**
+   * Messages by outcome (DispatchOutcome), in total and by campaign: what the dispatcher's runs did with
+   * them, and the messages any handler's jobs ended for good at planning time (countingEndings).
+   */
   Messages: [['outcome'], ['campaign', 'outcome']],
   /** Dispatcher: the sending account refused a message (the run held the rest). */
   AccountFaults: [[]],
@@ -40,4 +46,48 @@ export const writeCounts = (runtime: HandlerRuntime, dimensions: Readonly<Record
   if (Object.keys(dimensions).length > 0) metrics.addDimensions({ ...dimensions });
   for (const [name, value] of entries) metrics.addMetric(name, MetricUnit.Count, value);
   metrics.publishStoredMetrics();
+};
+
+/** Messages by campaign, each with how many had each outcome (DispatchOutcome). */
+export type MessageCounts = Map<string, Partial<Record<DispatchOutcome, number>>>;
+
+/** Adds `count` messages of `campaign` with `outcome` to `counts`. */
+export const addMessages = (counts: MessageCounts, campaign: string, outcome: DispatchOutcome, count = 1): void => {
+  const outcomes = counts.get(campaign) ?? {};
+  outcomes[outcome] = (outcomes[outcome] ?? 0) + count;
+  counts.set(campaign, outcomes);
+};
+
+/**
+ * The outbox a handler's jobs work through, counting in `ended` each message they end for good at
+ * planning time (Outbox.endWaiting: its trigger gone, its floor met, a provisional end past its
+ * deadline), by campaign and state. The count follows the write that ended the message, so each is
+ * counted once, by whichever handler ended it; a provisional end is not counted (the message may come
+ * back), its final end is.
+ */
+export const countingEndings = (outbox: Outbox, ended: MessageCounts): Outbox =>
+  Object.assign(Object.create(outbox) as Outbox, {
+    endWaiting: async (...args: Parameters<Outbox['endWaiting']>) => {
+      const [messageId, state, , , options] = args;
+      const done = await outbox.endWaiting(...args);
+      if (done && !options?.provisional) addMessages(ended, campaignOfMessageId(messageId), state);
+      return done;
+    },
+  });
+
+/**
+ * Writes `Messages` by outcome and by campaign and outcome, the outcomes that happened. `totals`: the
+ * counts the totals start from; the dispatcher's hold every outcome at zero, so the alarms on `failed`
+ * and `unconfirmed` always have data, and a dispatcher that writes nothing is seen (DispatcherSilent
+ * counts the `sent` documents: only a dispatcher writes one).
+ */
+export const writeMessages = (runtime: HandlerRuntime, byCampaign: MessageCounts, totals: Partial<Record<DispatchOutcome, number>> = {}): void => {
+  const sums = { ...totals };
+  for (const outcomes of byCampaign.values()) {
+    for (const [outcome, count] of Object.entries(outcomes) as [DispatchOutcome, number][]) sums[outcome] = (sums[outcome] ?? 0) + count;
+  }
+  for (const [outcome, count] of Object.entries(sums)) writeCounts(runtime, { outcome }, { Messages: count });
+  for (const [campaign, outcomes] of byCampaign) {
+    for (const [outcome, count] of Object.entries(outcomes)) if (count > 0) writeCounts(runtime, { campaign, outcome }, { Messages: count });
+  }
 };

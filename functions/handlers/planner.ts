@@ -4,7 +4,7 @@ import { planBirthdays } from '../core/jobs/plan-birthdays.js';
 import { planFloor } from '../core/jobs/plan-floor.js';
 import { planRenewals } from '../core/jobs/plan-renewals.js';
 import { PlanningRun } from '../core/jobs/planning-window.js';
-import { writeCounts } from './metrics.js';
+import { countingEndings, writeCounts, writeMessages, type MessageCounts } from './metrics.js';
 import { withMiddlewares } from './middleware.js';
 
 /** Kept free at the end of the planner's time: no new date, nor page of floor checks (about a second's work), is begun with less left. */
@@ -26,7 +26,9 @@ export class PlannerUnfinishedError extends Error {
  * messages around them). Each date is planned, then marked planned; with less than
  * PLANNER_END_MARGIN_MS of its time left the run begins no new date (nor page of a date's floor
  * checks), and fails with PlannerUnfinishedError. Its figures: `PlannerRuns` (1 for a run that finished) and `MessagesPlanned`
- * by campaign (a run that stopped counts what it planned).
+ * by campaign (a run that stopped counts what it planned), and `Messages` by outcome and by campaign
+ * and outcome: the messages ended for good while customers' plans were made (a keep-in-touch whose
+ * floor was met, a provisional end once past its deadline), written even when the run fails.
  */
 export const createPlannerHandler = (runtime: HandlerRuntime) =>
   withMiddlewares(runtime, async (_event: { scheduledTime?: string }, context) => {
@@ -34,22 +36,28 @@ export const createPlannerHandler = (runtime: HandlerRuntime) =>
     const config = await runtime.config();
     const onInvalidRecord = (error: InvalidRecordError) => runtime.logger.error('skipped an invalid record', { record: error.record, field: error.field, reason: error.message });
     const run = new PlanningRun(() => context.getRemainingTimeInMillis(), PLANNER_END_MARGIN_MS);
-    const deps = { customers, outbox, control, ledger, config, onInvalidRecord, run };
-    const birthdays = await planBirthdays(deps, runtime.clock());
-    const renewals = await planRenewals(deps, runtime.clock());
-    const floor = await planFloor(deps, runtime.clock());
-    writeCounts(runtime, { campaign: 'birthday' }, { MessagesPlanned: birthdays.planned });
-    writeCounts(runtime, { campaign: 'renewal' }, { MessagesPlanned: renewals.planned });
-    writeCounts(runtime, { campaign: 'keepInTouch' }, { MessagesPlanned: floor.planned });
-    runtime.logger.info('planner ran', { birthdays, renewals, floor });
-    const datesLeft = { birthdays: birthdays.datesLeft, renewals: renewals.datesLeft, floor: floor.datesLeft };
-    if (Object.values(datesLeft).some((left) => left > 0)) {
-      throw new PlannerUnfinishedError(
-        `the planner stopped with its time nearly up and dates left (birthdays ${datesLeft.birthdays}, renewals ${datesLeft.renewals}, floor ${datesLeft.floor}); what it planned stays, and the next run goes on from its watermarks`,
-      );
+    const ended: MessageCounts = new Map();
+    const deps = { customers, outbox: countingEndings(outbox, ended), control, ledger, config, onInvalidRecord, run };
+    try {
+      const birthdays = await planBirthdays(deps, runtime.clock());
+      const renewals = await planRenewals(deps, runtime.clock());
+      const floor = await planFloor(deps, runtime.clock());
+      writeCounts(runtime, { campaign: 'birthday' }, { MessagesPlanned: birthdays.planned });
+      writeCounts(runtime, { campaign: 'renewal' }, { MessagesPlanned: renewals.planned });
+      writeCounts(runtime, { campaign: 'keepInTouch' }, { MessagesPlanned: floor.planned });
+      runtime.logger.info('planner ran', { birthdays, renewals, floor });
+      const datesLeft = { birthdays: birthdays.datesLeft, renewals: renewals.datesLeft, floor: floor.datesLeft };
+      if (Object.values(datesLeft).some((left) => left > 0)) {
+        throw new PlannerUnfinishedError(
+          `the planner stopped with its time nearly up and dates left (birthdays ${datesLeft.birthdays}, renewals ${datesLeft.renewals}, floor ${datesLeft.floor}); what it planned stays, and the next run goes on from its watermarks`,
+        );
+      }
+      writeCounts(runtime, {}, { PlannerRuns: 1 });
+      return { birthdays, renewals, floor };
+    } finally {
+      // What it ended stays ended, whatever stops the run: counted now, or never.
+      writeMessages(runtime, ended);
     }
-    writeCounts(runtime, {}, { PlannerRuns: 1 });
-    return { birthdays, renewals, floor };
   });
 
 export const handler = createPlannerHandler(lambdaRuntime());

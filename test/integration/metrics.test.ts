@@ -6,6 +6,7 @@ import { LocalSystem, VirtualClock, type HandlerName } from '../../functions/loc
 import { allDueShards, dueShardOf } from '../../functions/core/messages.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
+import type { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.js';
 
 /** The EMF documents a handler of the system wrote since the last look. */
 const written = (system: LocalSystem, name: HandlerName): EmfOutput[] => (system.runtime(name).metrics as CollectedMetrics).take();
@@ -74,5 +75,34 @@ describe('metrics (embedded metric format) on the real local stack', () => {
     for (const campaign of ['birthday', 'renewal', 'keepInTouch']) expect(typeof valueOf(planner, 'MessagesPlanned', { campaign })).toBe('number');
     expect(stream.length).toBeGreaterThan(0);
     expect(stream.every((doc) => doc.StreamRecordsFailed === 0 && doc.StreamRecordsSkipped === 0)).toBe(true);
+  });
+
+  it('messages the customer stream ends for good are counted once, in Messages by outcome and by campaign and outcome', async () => {
+    // Prepare
+    // Every stream batch is delivered twice, as Lambda may: the second delivery ends nothing again.
+    const prefix = uniquePrefix('metrics-ended');
+    const clock = new VirtualClock(new Date('2027-06-10T00:00:00Z'));
+    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock, config: async () => defaultConfig, streamDeliveries: 2 });
+    const customerId = `${prefix}a`;
+    const contract = (status: string) => JSON.stringify({ type: 'contract', contractId: 'k-1', customerId, endsOn: '2027-07-01', status });
+    await system.importText([JSON.stringify({ type: 'customer', customerId, email: `${customerId}@example.com`, timeZone: 'UTC', marketingOptIn: true }), contract('active')].join('\n'));
+    await system.drainStreams();
+    const outbox = system.runtime('customerStream').stores().outbox as DynamoOutbox;
+    const reminders = (await outbox.waitingFor(customerId)).filter((m) => m.campaign === 'renewal');
+    expect(reminders.length).toBeGreaterThan(0);
+    written(system, 'customerStream');
+
+    // Act
+    await system.importText(contract('cancelled'));
+    await system.drainStreams();
+
+    // Assess
+    const ended = (await outbox.allFor(customerId)).filter((m) => m.campaign === 'renewal' && m.state === 'cancelled');
+    expect(ended.map((m) => m.messageId).sort()).toEqual(reminders.map((m) => m.messageId).sort());
+    const stream = written(system, 'customerStream');
+    expect(valueOf(stream, 'Messages', { outcome: 'cancelled' })).toBe(ended.length);
+    expect(valueOf(stream, 'Messages', { campaign: 'renewal', outcome: 'cancelled' })).toBe(ended.length);
+    // Nothing else ended, and nothing was written that the dispatcher's silence alarm counts.
+    expect(stream.filter((doc) => 'Messages' in doc).map((doc) => doc.outcome)).toEqual(['cancelled', 'cancelled']);
   });
 });

@@ -38,7 +38,10 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
       return [...messages.values()].filter((m) => m.customerId === customerId && !isFinal(m.state) && m.state !== 'sending');
     },
     reschedule: async ({ messageId }, slot) => update(messageId, { ...slot, sendAfter: slot.sendAfter.toISOString() }),
-    endWaiting: async (messageId, state, reason) => update(messageId, { state, reason }),
+    endWaiting: async (messageId, state, reason) => {
+      update(messageId, { state, reason });
+      return true;
+    },
     due: async (at, limit) =>
       [...messages.values()]
         .filter((m) => ((m.state === 'planned' || m.state === 'deferred') && Date.parse(m.sendAfter) <= at.getTime()) || (m.state === 'sending' && Date.parse(String(m.claimedUntil)) <= at.getTime() && m.handedOverAt === undefined))

@@ -8,10 +8,11 @@ import { defaultConfig } from '../../functions/core/config.js';
 import { InexactNumber } from '../../functions/core/inexact-number.js';
 import type { LinkOutcome } from '../../functions/core/jobs/follow-link.js';
 import { signLink } from '../../functions/core/links.js';
-import type { CustomerStore, ErasureStore, LedgerStore, SuppressionStore } from '../../functions/core/ports.js';
+import type { CustomerStore, ErasureStore, LedgerStore, Outbox, SuppressionStore } from '../../functions/core/ports.js';
 import { createCustomerStreamHandler } from '../../functions/handlers/customer-stream.js';
 import { createLinksHandler, linkActionOf } from '../../functions/handlers/links.js';
 import { createMailEventsHandler } from '../../functions/handlers/mail-events.js';
+import { countingEndings, writeMessages, type MessageCounts } from '../../functions/handlers/metrics.js';
 import { lambdaContext } from '../../functions/local/lambda-context.js';
 import { CollectedMetrics } from '../../functions/local/local-runtime.js';
 import { DEFAULT_DUE_SHARDS } from '../../functions/core/messages.js';
@@ -118,7 +119,8 @@ describe('figures the handlers write', () => {
     } as unknown as CustomerStore;
     const erasures = { receiptsOf: async () => new Map() } as unknown as ErasureStore; // nobody was erased
     const ledger = { setRecordsPlannedIn: async () => undefined } as unknown as LedgerStore; // an invalid profile's records wait for the one that mends it
-    const { runtime, written } = runtimeWith(() => ({ customers, erasures, ledger }));
+    const outbox = {} as Outbox; // never reached: every record stops at its read
+    const { runtime, written } = runtimeWith(() => ({ customers, erasures, ledger, outbox }));
     const handler = createCustomerStreamHandler(runtime);
     const record = (id: string, sequenceNumber: string): DynamoDBRecord => ({
       eventName: 'MODIFY',
@@ -136,5 +138,39 @@ describe('figures the handlers write', () => {
     expect(partial).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }, { itemIdentifier: '3' }] });
     expect(shown(first)).toEqual(['{} StreamRecordsFailed=1 StreamRecordsSkipped=1']);
     expect(shown(whole)).toEqual(['{} StreamRecordsFailed=1 StreamRecordsSkipped=0']);
+  });
+
+  it('a message ended at planning time is counted once, when it ends for good, by its campaign and state', async () => {
+    // Prepare
+    // The store ends a message once: a second end of it, or an end of one taken meanwhile, changes nothing.
+    const endedForGood = new Set<string>();
+    const store = {
+      endWaiting: async (messageId: string, _state: string, _reason: string, _now: Date, options?: { provisional?: boolean }) => {
+        if (endedForGood.has(messageId) || messageId.includes('taken')) return false;
+        if (!options?.provisional) endedForGood.add(messageId);
+        return true;
+      },
+    } as unknown as Outbox;
+    const ended: MessageCounts = new Map();
+    const outbox = countingEndings(store, ended);
+    const { runtime, written } = runtimeWith(() => ({}));
+
+    // Act
+    await outbox.endWaiting('c-1#renewal#k-1#30', 'cancelled', 'the contract was renewed', now);
+    await outbox.endWaiting('c-1#renewal#k-1#30', 'cancelled', 'the contract was renewed', now); // a replayed stream record
+    await outbox.endWaiting('c-1#survey#o-1', 'expired', 'gave way to c-1#birthday#2027', now, { provisional: true });
+    await outbox.endWaiting('c-1#survey#o-1', 'expired', 'gave way to c-1#birthday#2027', now); // past its deadline: ended for good
+    await outbox.endWaiting('c-1#keepInTouch#2027-04-01', 'cancelled', 'a message on 2027-03-01 met the floor it was for', now);
+    await outbox.endWaiting('c-2#keepInTouch#taken', 'cancelled', 'a message met the floor it was for', now);
+    writeMessages(runtime, ended);
+
+    // Assess
+    expect(shown(written())).toEqual([
+      '{outcome=cancelled} Messages=2',
+      '{outcome=expired} Messages=1',
+      '{campaign=renewal,outcome=cancelled} Messages=1',
+      '{campaign=survey,outcome=expired} Messages=1',
+      '{campaign=keepInTouch,outcome=cancelled} Messages=1',
+    ]);
   });
 });
