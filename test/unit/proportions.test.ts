@@ -71,18 +71,75 @@ describe('the verdict and the minimum detectable effect', () => {
     expect(compareProportions(p(52, 100), p(50, 100)).verdict).toBe('noDifference');
   });
 
-  it('falls as the groups grow, and is about 2.8 standard errors at the pooled rate', () => {
+  it('falls as the groups grow; a small holdout limits it more than a large treated group helps', () => {
     const sizes = [30, 100, 300, 1000, 10_000];
     const effects = sizes.map((n) => compareProportions(p(Math.round(n * 0.3), n), p(Math.round(n * 0.3), n)).minimumDetectable!);
     for (let i = 1; i < effects.length; i++) expect(effects[i]!).toBeLessThan(effects[i - 1]!);
-    // (1.96 + 0.84) × sqrt(0.3 × 0.7 × (1/1000 + 1/1000)) = 0.0574
-    expect(effects[3]).toBeCloseTo(2.8016 * Math.sqrt(0.21 * 0.002), 4);
-    // A small holdout limits it more than a large treated group helps.
     expect(compareProportions(p(3000, 10_000), p(30, 100)).minimumDetectable!).toBeGreaterThan(compareProportions(p(300, 1000), p(300, 1000)).minimumDetectable!);
   });
 
-  it('is not zero when nobody had the outcome', () => {
-    expect(compareProportions(p(0, 100), p(0, 100)).minimumDetectable!).toBeGreaterThan(0);
+  it('meets its formula on the harder side: d = 1.96 √(p̄q̄ (1/n₁ + 1/n₂)) + 0.84 √(p₁q₁/n₁ + p₂q₂/n₂), p₁ = p₂ ± d', () => {
+    const [zAlpha, zPower] = [1.959963984540054, 0.8416212335729143];
+    const rightSide = (n1: number, n2: number, p1: number, p2: number) => {
+      const pooled = (n1 * p1 + n2 * p2) / (n1 + n2);
+      return zAlpha * Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)) + zPower * Math.sqrt((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2);
+    };
+
+    // Act
+    // Nobody had the outcome: only upwards is there room.
+    const none = compareProportions(p(0, 100), p(0, 100)).minimumDetectable!;
+    // 30 % in both: upwards is the harder side, the variance grows towards 50 %.
+    const some = compareProportions(p(300, 1000), p(300, 1000)).minimumDetectable!;
+
+    // Assess
+    expect(none).toBeCloseTo(rightSide(100, 100, none, 0), 9);
+    expect(some).toBeCloseTo(rightSide(1000, 1000, 0.3 + some, 0.3), 9);
+    expect(some).toBeGreaterThan(rightSide(1000, 1000, 0.3 - some, 0.3));
+  });
+
+  /** The chance that the 95 % interval leaves out zero when treated ~ Binomial(n₁, p₁) and held out ~ Binomial(n₂, p₂), by enumeration. */
+  const exactPower = (n1: number, p1: number, n2: number, p2: number): number => {
+    const logFactorials = [0];
+    for (let i = 1; i <= Math.max(n1, n2); i++) logFactorials.push(logFactorials[i - 1]! + Math.log(i));
+    const binomial = (x: number, n: number, rate: number) =>
+      rate === 0 || rate === 1 ? Number(x === n * rate) : Math.exp(logFactorials[n]! - logFactorials[x]! - logFactorials[n - x]! + x * Math.log(rate) + (n - x) * Math.log(1 - rate));
+    let power = 0;
+    for (let x1 = 0; x1 <= n1; x1++) {
+      for (let x2 = 0; x2 <= n2; x2++) {
+        const { interval } = compareProportions(p(x1, n1), p(x2, n2));
+        if (interval[0] > 0 || interval[1] < 0) power += binomial(x1, n1, p1) * binomial(x2, n2, p2);
+      }
+    }
+    return power;
+  };
+
+  it.each([
+    ['nobody had it, 100 and 100', p(0, 100), p(0, 100)],
+    ['nobody held out had it, 100 and 30', p(0, 100), p(0, 30)],
+    ['30 % of 100 and 100', p(30, 100), p(30, 100)],
+    ['10 % of 100 and 100', p(10, 100), p(10, 100)],
+    ['182 treated, 18 held out', p(40, 182), p(4, 18)],
+    ['13 treated, 2 held out, none of them', p(2, 13), p(0, 2)],
+    ['98 % held out', p(1, 50), p(49, 50)],
+  ])('%s: a difference that large from the held-out rate is found about four times in five (the exact power of the interval)', (_, treated, heldOut) => {
+    // Act
+    const d = compareProportions(treated, heldOut).minimumDetectable!;
+    // Assess: on the side it was found on (upwards where there is room, the harder side).
+    const p2 = heldOut.events / heldOut.n;
+    const p1 = p2 + d <= 1 ? p2 + d : p2 - d;
+    const power = exactPower(treated.n, p1, heldOut.n, p2);
+    expect(power).toBeGreaterThan(0.7);
+    expect(power).toBeLessThan(0.92);
+  });
+
+  it('is not overstated when nobody had the outcome: 0 of 100 against 0 of 100 needs about 7.5 points, not 2.8', () => {
+    // Act
+    const comparison = compareProportions(p(0, 100), p(0, 100));
+    // Assess: 2.8 points (the pooled rate's floor this replaced) would be found less than one time in five.
+    expect(exactPower(100, 0.028, 100, 0)).toBeLessThan(0.2);
+    expect(comparison.minimumDetectable!).toBeGreaterThan(0.07);
+    expect(comparison.minimumDetectable!).toBeLessThan(0.08);
+    expect(describeComparison('were reopened', comparison, { counted: 'complaints' })).toContain('only a difference of about 7.5 points or more');
   });
 });
 
@@ -94,8 +151,9 @@ describe('the sentence', () => {
     expect(sentence).toMatch(/only a difference of about \d+\.\d points or more would be found four times in five/);
   });
 
-  it('a minimum detectable effect beyond 100 points is said as such', () => {
-    expect(describeComparison('were reopened', compareProportions(p(0, 2), p(0, 3)), { counted: 'complaints' })).toContain('not even a difference of 100 points would be found');
+  it('when no difference the held-out rate leaves room for would be found, it says so', () => {
+    // 1 of 2 against 1 of 2: even 2 of 2 treated is told from the held-out only when neither of them had it (one time in four).
+    expect(describeComparison('were reopened', compareProportions(p(1, 2), p(1, 2)), { counted: 'complaints' })).toContain('not even a difference of 100 points would be found');
   });
 
   it('no difference: both rates and the interval', () => {

@@ -44,8 +44,8 @@ export interface Comparison {
   /** Its 95 % confidence interval (Newcombe's hybrid score interval). */
   readonly interval: readonly [number, number];
   /**
-   * The smallest difference these group sizes would find 80 % of the time (two-sided, 5 %), at the
-   * pooled rate; null when a group is empty.
+   * The smallest difference from the held-out rate these group sizes would find 80 % of the time
+   * (two-sided, 5 %; minimumDetectableEffect); 1 when none would be; null when a group is empty.
    */
   readonly minimumDetectable: number | null;
   /**
@@ -56,6 +56,40 @@ export interface Comparison {
 }
 
 const rateOf = ({ n, events }: Proportion) => (n === 0 ? 0 : events / n);
+
+/**
+ * The minimum detectable effect: the least d for which
+ *
+ *   d ≥ z₉₅ √( p̄ q̄ (1/n₁ + 1/n₂) ) + z₈₀ √( p₁ q₁ / n₁ + p₂ q₂ / n₂ ),   p₁ = p₂ ± d,   p̄ = (n₁ p₁ + n₂ p₂) / (n₁ + n₂)
+ *
+ * with p₂ the held-out rate: the textbook sample size of two proportions (Fleiss, Levin & Paik),
+ * solved for the difference. The test meets the pooled variance when there is no effect and each
+ * group's own when there is, both taken where the effect would put the rates, not where they are: at
+ * a rate of 0 or 1 the variance there is no guide (0 of 100 against 0 of 100 would claim 2.8 points
+ * from the pooled rate; about 7.5 are needed). Each side of p₂ is tried as far as [0, 1] leaves room;
+ * the harder side found is the answer, 1 when neither is. The right side less the left is convex in d
+ * and not above zero at 0, so the differences found make one interval up to the edge: bisection finds
+ * its start.
+ */
+const minimumDetectableEffect = (n1: number, n2: number, p2: number): number => {
+  const shortfall = (d: number, side: 1 | -1) => {
+    const p1 = p2 + side * d;
+    const pooled = (n1 * p1 + n2 * p2) / (n1 + n2);
+    return Z_95 * Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)) + Z_POWER_80 * Math.sqrt((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2) - d;
+  };
+  const found = ([1, -1] as const).flatMap((side) => {
+    const room = side === 1 ? 1 - p2 : p2;
+    if (room <= 0 || shortfall(room, side) > 0) return [];
+    let [low, high] = [0, room];
+    for (let step = 0; step < 50; step++) {
+      const middle = (low + high) / 2;
+      if (shortfall(middle, side) > 0) low = middle;
+      else high = middle;
+    }
+    return [high];
+  });
+  return found.length === 0 ? 1 : Math.max(...found);
+};
 
 export const compareProportions = (treated: Proportion, heldOut: Proportion): Comparison => {
   for (const [name, group] of [['treated', treated], ['heldOut', heldOut]] as const) {
@@ -71,9 +105,7 @@ export const compareProportions = (treated: Proportion, heldOut: Proportion): Co
   const below = treated.n === 0 || heldOut.n === 0 ? 1 + difference : Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2);
   const above = treated.n === 0 || heldOut.n === 0 ? 1 - difference : Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2);
   const interval = [Math.max(-1, difference - below), Math.min(1, difference + above)] as const;
-  const pooled = treated.n + heldOut.n === 0 ? 0 : (treated.events + heldOut.events) / (treated.n + heldOut.n);
-  const minimumDetectable =
-    treated.n === 0 || heldOut.n === 0 ? null : (Z_95 + Z_POWER_80) * Math.sqrt(Math.max(pooled * (1 - pooled), 1 / (treated.n + heldOut.n)) * (1 / treated.n + 1 / heldOut.n));
+  const minimumDetectable = treated.n === 0 || heldOut.n === 0 ? null : minimumDetectableEffect(treated.n, heldOut.n, p2);
   const verdict: Verdict =
     Math.min(treated.n, heldOut.n) < MIN_GROUP_SIZE ? 'tooSmall' : interval[0] > 0 ? 'higher' : interval[1] < 0 ? 'lower' : 'noDifference';
   return { treated: { ...treated, rate: p1 }, heldOut: { ...heldOut, rate: p2 }, difference, interval, minimumDetectable, verdict };
