@@ -126,6 +126,14 @@ interface LiftOptions extends TargetOptions {
   json?: boolean;
 }
 
+/**
+ * The window of a stack's records that run past today, as a simulation's do (npm start leaves its 2027
+ * demo on the local stack): the 90 days up to their latest event. Undefined for a live stack's, whose
+ * latest event is at most today: a record written today is no sign of a simulation.
+ */
+export const simulationWindowOf = (lastEvent: LocalDate | undefined, today: LocalDate): { since: LocalDate; until: LocalDate } | undefined =>
+  lastEvent !== undefined && lastEvent > today ? { since: addDays(lastEvent, 1 - DEFAULT_WINDOW_DAYS), until: addDays(lastEvent, 1) } : undefined;
+
 /** The window asked for; what is not given is the report's, else until today (UTC) and since 90 days before until. */
 const windowOf = (options: LiftOptions, report: { since: LocalDate; until: LocalDate } | undefined, today: LocalDate) => {
   const until = options.until ?? report?.until ?? today;
@@ -184,9 +192,9 @@ export const registerLiftCommand = (program: Command, parts: LiftCommandParts): 
         ...(await readLiftFacts(db, tables.Customers)),
         table: tables.Customers,
       }));
-      // Records dated after today are a simulation's (npm start leaves its 2027 demo on the local stack): the window ends where they do.
+      // Records dated after today are a simulation's: the window ends where they do.
       const lastEvent = lastEventDayOf(facts);
-      const simulated = options.until === undefined && lastEvent !== undefined && lastEvent >= today ? { since: addDays(lastEvent, 1 - DEFAULT_WINDOW_DAYS), until: addDays(lastEvent, 1) } : undefined;
+      const simulated = options.until === undefined ? simulationWindowOf(lastEvent, today) : undefined;
       const window = windowOf(options, simulated, today);
       if (window.since >= window.until) throw usageError(`--since ${window.since} is not before --until ${window.until}`);
       output = {

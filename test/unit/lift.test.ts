@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lastEventDayOf, liftFactsOf, measureLift, type LiftFacts, type OutcomeResult } from '../../functions/core/measurement/lift.js';
 import { holdoutGroupOf } from '../../functions/core/measurement/holdout.js';
+import { simulationWindowOf } from '../../functions/cli/lift.js';
 
 const measurement = { holdoutPercent: 50, salt: 'lift-test', campaigns: {} };
 
@@ -207,6 +208,25 @@ describe('lift: the last event the records tell of', () => {
 
     // Assess: 23:30 at UTC−2 is 01:30 the next day in UTC.
     expect(last).toBe('2027-03-31');
+    expect(none).toBeUndefined();
+  });
+});
+
+describe("a stack's window when its records run past today", () => {
+  it('is the 90 days up to the latest event only when that event is after today: a live stack with a record of today keeps its window', () => {
+    // Prepare
+    const today = '2027-03-10';
+
+    // Act
+    const pastToday = simulationWindowOf('2027-04-01', today);
+    const ofToday = simulationWindowOf(today, today);
+    const before = simulationWindowOf('2027-03-09', today);
+    const none = simulationWindowOf(undefined, today);
+
+    // Assess: 2027-01-02 to 2027-04-01 is 90 days, the latest event's day included.
+    expect(pastToday).toEqual({ since: '2027-01-02', until: '2027-04-02' });
+    expect(ofToday).toBeUndefined();
+    expect(before).toBeUndefined();
     expect(none).toBeUndefined();
   });
 });
