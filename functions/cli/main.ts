@@ -109,7 +109,7 @@ const loadResponseModel = async (path: string, seed: number): Promise<ResponseMo
     throw new UsageError(`cannot use the response model ${path}: ${(error as Error).message}`);
   }
 };
-/** `--sample <n>`: a whole number of customers ≥ 1 (a sample larger than the cohort runs it whole). */
+/** `--sample <n>`: a whole number of customers ≥ 2 (a sample larger than the cohort runs it whole). */
 const parseSample = (value: string): number => {
   try {
     return parseSampleSize(value);

@@ -84,12 +84,16 @@ export const sampleCohort = (text: string, size: number, key: string = SAMPLE_KE
   return { text: kept.join('\n'), size: chosen.length, population: ids.length, customerIds: chosen, key, originalLine, unattributed };
 };
 
+/** The smallest sample: one customer says nothing of how much customers vary, so its figures would have no interval. */
+export const MIN_SAMPLE_SIZE = 2;
+
 /**
- * `--sample <n>` as typed: a whole number ≥ 1. Refused with the option and the value otherwise.
+ * `--sample <n>` as typed: a whole number ≥ MIN_SAMPLE_SIZE. Refused with the option and the value otherwise.
  * (A sample larger than the cohort is not refused here: the whole cohort runs, and says so.)
  */
 export const parseSampleSize = (value: string): number => {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 1) throw new RangeError(`--sample '${value}' is not a whole number of customers ≥ 1`);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n < 1) throw new RangeError(`--sample '${value}' is not a whole number of customers ≥ ${MIN_SAMPLE_SIZE}`);
+  if (n < MIN_SAMPLE_SIZE) throw new RangeError(`--sample '${value}' is too small: a sample needs at least ${MIN_SAMPLE_SIZE} customers to tell how much customers vary`);
   return n;
 };

@@ -96,6 +96,25 @@ describe('whole-cohort totals from a sample of customers', () => {
     expect(interval[0]).toBeCloseTo(-interval[1], 6);
   });
 
+  it('never says "exactly N × c" when every sampled customer has the same count c: the rest may be unlike them', () => {
+    // Prepare: 100 of 10,000 customers with 1 message each; 5 of 50 with 2 each (fewer than RARE); every one of 100 with one more message after.
+    const noneOf = (n: number) => (Z_95 * Z_95) / (n + Z_95 * Z_95); // Wilson's upper bound of 0 of n
+
+    // Act
+    const many = estimateTotal(new Array(100).fill(1), { n: 100, N: 10_000 });
+    const few = estimateTotal(new Array(5).fill(2), { n: 5, N: 50 });
+    const oneMore = estimatePairedDifference(new Array(100).fill(1), new Array(100).fill(2), { n: 100, N: 10_000 });
+
+    // Assess: N·c ± (N − n) × Wilson's bound of none of n × c.
+    expect(many.estimate).toBe(10_000);
+    expect(many.interval[0]).toBeCloseTo(10_000 - 9900 * noneOf(100), 6);
+    expect(many.interval[1]).toBeCloseTo(10_000 + 9900 * noneOf(100), 6);
+    expect(few.interval[0]).toBeCloseTo(100 - 45 * noneOf(5) * 2, 6);
+    expect(few.interval[1]).toBeCloseTo(100 + 45 * noneOf(5) * 2, 6);
+    expect(oneMore.interval[0]).toBeCloseTo(10_000 - 9900 * noneOf(100), 6);
+    expect(oneMore.interval[1]).toBeCloseTo(10_000 + 9900 * noneOf(100), 6);
+  });
+
   it('takes a wider z when asked (99.9 %)', () => {
     const values = [0, 1, 2, 1, 0, 3, 1, 1, 2, 0, 1, 1];
     const at95 = estimateTotal(values, { n: 12, N: 100 }, { counts: false });
@@ -107,5 +126,10 @@ describe('whole-cohort totals from a sample of customers', () => {
     expect(() => estimateTotal([1, 2], { n: 2, N: 1 })).toThrow('a sample of 2 of 1 customers is not a sample');
     expect(() => estimateTotal([1], { n: 2, N: 10 })).toThrow('1 per-customer values for a sample of 2');
     expect(() => estimatePairedDifference([1], [1, 2], { n: 2, N: 10 })).toThrow('not the same sample');
+  });
+
+  it('refuses a sample of one customer of more (no spread to measure), but not a cohort of one run whole', () => {
+    expect(() => estimateTotal([3], { n: 1, N: 10 })).toThrow('a sample of 1 of 10 customers is too small: at least 2 are needed for an interval');
+    expect(estimateTotal([3], { n: 1, N: 1 }).interval).toEqual([3, 3]);
   });
 });

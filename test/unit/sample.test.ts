@@ -106,10 +106,15 @@ describe('a stable random sample of customers', () => {
   });
 
   it.each(['0', '-3', 'many', '2.5', '', '1e400'])('refuses --sample %j, naming the option and the value', (value) => {
-    expect(() => parseSampleSize(value)).toThrow(`--sample '${value}' is not a whole number of customers ≥ 1`);
+    expect(() => parseSampleSize(value)).toThrow(`--sample '${value}' is not a whole number of customers ≥ 2`);
+  });
+
+  it('refuses --sample 1: one customer shows nothing of how customers vary, so no figure would have an interval', () => {
+    expect(() => parseSampleSize('1')).toThrow("--sample '1' is too small: a sample needs at least 2 customers to tell how much customers vary");
   });
 
   it('reads a good --sample', () => {
     expect(parseSampleSize('2000')).toBe(2000);
+    expect(parseSampleSize('2')).toBe(2);
   });
 });

@@ -1,3 +1,4 @@
+import { MIN_SAMPLE_SIZE } from '../sample.js';
 import { wilsonInterval, Z_95 } from './proportions.js';
 
 /**
@@ -21,6 +22,10 @@ import { wilsonInterval, Z_95 } from './proportions.js';
  *   mean (absolute) count (a Wilson interval is the rule for a share, proportions.ts), so "0 in the
  *   sample" reads "0 to a few hundred", and "no change in the sample" "a few hundred either way",
  *   never "exactly 0".
+ * - When every sampled customer has the same non-zero count c, s² is 0 too: the interval then reaches
+ *   at least N·c ± (N − n) × the Wilson upper bound of none of n × c (the rest may be unlike the sample),
+ *   never "exactly N·c".
+ * A sample needs at least MIN_SAMPLE_SIZE (2) customers, unless it is the whole cohort.
  *
  * A difference between two configurations run on the same sample is paired per customer: its interval
  * comes from the variance of each customer's own difference (after − before), which removes what the
@@ -49,6 +54,8 @@ export const RARE = 10;
 
 const checkDesign = ({ n, N }: SampleDesign, values: readonly number[]) => {
   if (!Number.isInteger(n) || !Number.isInteger(N) || n < 1 || n > N) throw new RangeError(`a sample of ${n} of ${N} customers is not a sample`);
+  // One customer has no spread to measure (s² would divide by n − 1 = 0): no interval could be given.
+  if (n < MIN_SAMPLE_SIZE && n < N) throw new RangeError(`a sample of ${n} of ${N} customers is too small: at least ${MIN_SAMPLE_SIZE} are needed for an interval`);
   if (values.length !== n) throw new RangeError(`${values.length} per-customer values for a sample of ${n}`);
 };
 
@@ -66,10 +73,17 @@ export const estimateTotal = (values: readonly number[], design: SampleDesign, o
   const mean = sampleTotal / n;
   const estimate = N * mean;
   if (n === N) return { estimate, interval: [estimate, estimate], standardError: 0, sampleTotal };
-  const variance = n > 1 ? values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1) : Number.POSITIVE_INFINITY;
+  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1);
   const standardError = N * Math.sqrt((1 - n / N) * (variance / n));
   let low = estimate - z * standardError;
   let high = estimate + z * standardError;
+  if (variance === 0 && mean !== 0) {
+    // Every sampled customer has the same count: s² = 0 says nothing of the others. As with none (below),
+    // the share of the rest unlike them is at most Wilson's upper bound for none of n, each as far off as that count.
+    const rest = (N - n) * wilsonInterval({ n, events: 0 }, z)[1] * Math.abs(mean);
+    low = Math.min(low, estimate - rest);
+    high = Math.max(high, estimate + rest);
+  }
   const having = values.filter((v) => v !== 0);
   if (having.length < RARE) {
     const perHaving = having.length === 0 ? 1 : having.reduce((sum, v) => sum + Math.abs(v), 0) / having.length;
