@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { estimatePairedDifference, estimateTotal, RARE, Z_999 } from '../../functions/core/measurement/sample-estimates.js';
 import { wilsonInterval, Z_95 } from '../../functions/core/measurement/proportions.js';
@@ -35,6 +36,20 @@ describe('whole-cohort totals from a sample of customers', () => {
     expect(interval[1]).toBeCloseTo(98_000 * wilsonInterval({ n: 2000, events: 0 })[1], 6);
     expect(interval[1]).toBeGreaterThan(150);
     expect(interval[1]).toBeLessThan(200);
+  });
+
+  it("docs/cli.md's examples are what the estimates give", () => {
+    // Prepare
+    const docs = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
+    const said = (pattern: RegExp) => Number(pattern.exec(docs)?.[1]?.replace(',', ''));
+
+    // Act
+    const unseen = estimateTotal(new Array(2000).fill(0), { n: 2000, N: 100_000 });
+    const alike = estimateTotal(new Array(100).fill(1), { n: 100, N: 10_000 });
+
+    // Assess: "about" rounds to tens.
+    expect(said(/"0 in the sample" reads "0 to about (\d+)" at\s+2,000 of 100,000/)).toBe(Math.round(unseen.interval[1] / 10) * 10);
+    expect(said(/100 of 10,000 with one message each: 10,000\s+± (\d+)\)/)).toBe(Math.round(alike.interval[1] - alike.estimate));
   });
 
   it(`uses the normal interval alone once ${RARE} or more sampled customers have the figure`, () => {
