@@ -16,7 +16,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { dueShardsOf, senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
-import { customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
+import { controlTable, customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 import { streamedRecordKeys } from '../functions/core/records.js';
 import { functionTimeoutSeconds, PLANNER_RETRIES } from '../functions/core/function-timeouts.js';
 import { Monitoring } from './monitoring.js';
@@ -200,6 +200,7 @@ export class ComputeStack extends Stack {
     // The account's sending rate, which sets how many senders a run has; GetAccount has no resource-level permissions.
     allow(this.dispatchCoordinator, ['ses:GetAccount'], ['*']);
     allowErasure(this.dispatchCoordinator); // the erasures' second passes
+    allow(this.dispatchCoordinator, ['dynamodb:Query'], [indexArn(control, controlTable, 'bySecondPass')]); // which of them are due
 
     this.dispatcher = new RetentionFunction(this, 'Dispatcher', {
       handler: 'dispatcher',

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { erasureKeyOf, type ErasureReceipt } from '../core/erasure.js';
 import { redactEmailsIn } from '../core/mask.js';
 import type { ErasureCounts, ErasureStore, PendingErasure } from '../core/ports.js';
@@ -9,16 +9,23 @@ import { ignoreConditionFailure, isConditionFailure } from './conditions.js';
 import { queryAll } from './query-pages.js';
 import { DynamoControlStore } from './dynamo-control.js';
 import { FLOOR_PLANNER } from '../core/jobs/plan-floor.js';
-import { messagesTable, type TableNames } from './tables.js';
+import { controlTable, messagesTable, type TableNames } from './tables.js';
 
-/** The Control item listing the erasures whose second pass is still to come (their hashes). */
-const PENDING_KEY = 'erasures#pending';
+/** The value of `secondPass` on a receipt whose second pass is still to come: the key of the sparse index `bySecondPass`. */
+const SECOND_PASS_PENDING = 'pending';
+/**
+ * Where an earlier version listed the pending second passes: one Control item, a string set of their
+ * hashes, which DynamoDB refused past 400 KB (some 6,000 erasures within a pass's wait). Nothing is
+ * added to it any more; a stack upgraded with hashes in it has them swept as before, until it is empty.
+ */
+const OLD_PENDING_KEY = 'erasures#pending';
 const receiptKey = (customerId: string) => `erasure#${erasureKeyOf(customerId)}`;
 
 /**
  * Erasure across every table. Receipts live in the Control table under `erasure#<hash of the id>`;
- * while a second pass is to come, the receipt also holds the id (and the address's hash) and its
- * hash is in the set `erasures#pending`; the second pass removes both.
+ * while a second pass is to come, the receipt also holds the id (and the address's hash), when the
+ * pass is due (`sweepAfter`) and `secondPass`, which puts it in the sparse index `bySecondPass`; the
+ * second pass removes them all. Each pending pass is its own item: no list grows with the erasures.
  */
 export class DynamoErasureStore implements ErasureStore {
   constructor(
@@ -38,19 +45,14 @@ export class DynamoErasureStore implements ErasureStore {
     const values: Record<string, unknown> = { ':hash': receipt.customerHash, ':erasedAt': receipt.erasedAt, ':requestedAt': receipt.requestedAt, ':by': receipt.requestedBy };
     let update = 'SET customerHash = :hash, erasedAt = :erasedAt, requestedAt = :requestedAt, requestedBy = :by';
     if (pending) {
-      update += ', customerId = :id, sweepAfter = :sweepAfter';
-      Object.assign(values, { ':id': customerId, ':sweepAfter': pending.sweepAfter });
+      update += ', customerId = :id, sweepAfter = :sweepAfter, secondPass = :pending';
+      Object.assign(values, { ':id': customerId, ':sweepAfter': pending.sweepAfter, ':pending': SECOND_PASS_PENDING });
       if (pending.addressKey) {
         update += ', addressKey = :addressKey';
         values[':addressKey'] = pending.addressKey;
       }
     }
     await this.client.send(new UpdateCommand({ TableName: this.tables.Control, Key: { key: receiptKey(customerId) }, UpdateExpression: update, ExpressionAttributeValues: values }));
-    if (pending) {
-      await this.client.send(
-        new UpdateCommand({ TableName: this.tables.Control, Key: { key: PENDING_KEY }, UpdateExpression: 'ADD hashes :hash', ExpressionAttributeValues: { ':hash': new Set([receipt.customerHash]) } }),
-      );
-    }
   }
 
   async addressKeyOf(customerId: string): Promise<string | undefined> {
@@ -107,18 +109,35 @@ export class DynamoErasureStore implements ErasureStore {
     }
   }
 
-  async pending(): Promise<PendingErasure[]> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.Control, Key: { key: PENDING_KEY }, ConsistentRead: true }));
+  async dueSecondPasses(now: Date, limit: number): Promise<PendingErasure[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.Control,
+        IndexName: controlTable.indexes[0].indexName,
+        KeyConditionExpression: 'secondPass = :pending AND sweepAfter <= :now',
+        ExpressionAttributeValues: { ':pending': SECOND_PASS_PENDING, ':now': now.toISOString() },
+        Limit: limit,
+      }),
+    );
+    // The old list's first: they are older. A receipt erased again since is in both; once is enough.
+    const due = new Map((await this.dueInOldList(now)).map((entry) => [entry.customerId, entry]));
+    for (const entry of Items.map(pendingOf)) if (!due.has(entry.customerId)) due.set(entry.customerId, entry);
+    return [...due.values()].slice(0, limit);
+  }
+
+  /** The due passes listed in the item an earlier version kept (OLD_PENDING_KEY); one read when it lists none. */
+  private async dueInOldList(now: Date): Promise<PendingErasure[]> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.Control, Key: { key: OLD_PENDING_KEY }, ConsistentRead: true }));
     const hashes = [...((Item?.hashes as Set<string> | undefined) ?? [])];
     if (hashes.length === 0) return [];
     const receipts = await batchGetAll(this.client, this.tables.Control, hashes.map((hash) => ({ key: `erasure#${hash}` })), { consistent: true });
-    const pending = receipts
-      .filter((item) => typeof item.customerId === 'string' && typeof item.sweepAfter === 'string')
-      .map((item) => ({ customerId: String(item.customerId), sweepAfter: String(item.sweepAfter), ...(typeof item.addressKey === 'string' ? { addressKey: item.addressKey } : {}) }));
-    // A hash whose receipt holds no id any more was done by a pass that stopped before tidying the list.
-    const stale = hashes.filter((hash) => !pending.some((entry) => erasureKeyOf(entry.customerId) === hash));
-    if (stale.length > 0) await this.removePending(stale);
-    return pending;
+    const pending = receipts.filter((item) => typeof item.customerId === 'string' && typeof item.sweepAfter === 'string').map(pendingOf);
+    // A hash whose receipt holds no id any more had its pass made (secondPassDone leaves the list alone): it leaves the list.
+    const done = hashes.filter((hash) => !pending.some((entry) => erasureKeyOf(entry.customerId) === hash));
+    if (done.length > 0) {
+      await this.client.send(new UpdateCommand({ TableName: this.tables.Control, Key: { key: OLD_PENDING_KEY }, UpdateExpression: 'DELETE hashes :hashes', ExpressionAttributeValues: { ':hashes': new Set(done) } }));
+    }
+    return pending.filter((entry) => Date.parse(entry.sweepAfter) <= now.getTime());
   }
 
   async secondPassDone(pending: PendingErasure): Promise<void> {
@@ -127,20 +146,22 @@ export class DynamoErasureStore implements ErasureStore {
         new UpdateCommand({
           TableName: this.tables.Control,
           Key: { key: receiptKey(pending.customerId) },
-          UpdateExpression: 'REMOVE customerId, addressKey, sweepAfter',
+          UpdateExpression: 'REMOVE customerId, addressKey, sweepAfter, secondPass',
           // A later erasure of the same id moved the pass: that one is still to come.
           ConditionExpression: 'sweepAfter = :sweepAfter',
           ExpressionAttributeValues: { ':sweepAfter': pending.sweepAfter },
         }),
       )
-      .then(() => this.removePending([erasureKeyOf(pending.customerId)]))
       .catch(ignoreConditionFailure);
   }
-
-  private async removePending(hashes: readonly string[]): Promise<void> {
-    await this.client.send(new UpdateCommand({ TableName: this.tables.Control, Key: { key: PENDING_KEY }, UpdateExpression: 'DELETE hashes :hashes', ExpressionAttributeValues: { ':hashes': new Set(hashes) } }));
-  }
 }
+
+/** A pending second pass, as its receipt (or the index's copy of it) holds it. */
+const pendingOf = (item: Record<string, unknown>): PendingErasure => ({
+  customerId: String(item.customerId),
+  sweepAfter: String(item.sweepAfter),
+  ...(typeof item.addressKey === 'string' ? { addressKey: item.addressKey } : {}),
+});
 
 const receiptOf = (item: Record<string, unknown>): ErasureReceipt => ({
   customerHash: String(item.customerHash),

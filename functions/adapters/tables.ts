@@ -87,12 +87,16 @@ export const ledgerTable = {
   ],
 } as const satisfies TableDefinition;
 
-/** Small operational state: planner watermarks, and later the runtime configuration. */
+/** Small operational state: planner watermarks, the runtime configuration, erasure receipts. */
 export const controlTable = {
   logicalName: 'Control',
   envVar: 'CONTROL_TABLE',
   partitionKey: 'key',
-  indexes: [],
+  indexes: [
+    // Sparse: only an erasure receipt whose second pass is still to come carries `secondPass`, until that pass ran;
+    // the dispatch coordinator reads those due, oldest first, and no receipt of the past (dynamo-erasure.ts).
+    { indexName: 'bySecondPass', partitionKey: 'secondPass', sortKey: 'sweepAfter', projection: ['customerId', 'addressKey'] },
+  ],
 } as const satisfies TableDefinition;
 
 /**

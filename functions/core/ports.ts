@@ -276,8 +276,8 @@ export interface ErasureStore {
    * `addressKey` to its hash.
    */
   deleteEverything(customerId: string, addressKey: string | undefined, lastRecordKey?: string): Promise<ErasureCounts>;
-  /** Second passes still to come. */
-  pending(): Promise<PendingErasure[]>;
-  /** A second pass ran: the id leaves the receipt and the pending list (unless a later erasure moved it meanwhile). */
+  /** Second passes due by `now`, oldest first, at most `limit` of them. */
+  dueSecondPasses(now: Date, limit: number): Promise<PendingErasure[]>;
+  /** A second pass ran: the id leaves the receipt, which is pending no more (unless a later erasure moved its pass meanwhile). */
   secondPassDone(pending: PendingErasure): Promise<void>;
 }

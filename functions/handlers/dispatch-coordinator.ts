@@ -10,8 +10,8 @@ import { withMiddlewares } from './middleware.js';
 
 /**
  * Scheduled every few minutes (docs/scale.md, "Senders"): hands the run to its senders through the
- * send-work queue, then makes the second pass of the erasures that are due (erase-customer.ts; one
- * read when none is). The senders: as many as the send rate needs (send-work.ts sendersFor; the rate as the senders
+ * send-work queue, then makes the second pass of the erasures that are due (erase-customer.ts; two
+ * reads when none is). The senders: as many as the send rate needs (send-work.ts sendersFor; the rate as the senders
  * read it, `sending.maxSendRate` or the SES account's), each a part of the `byDue` shards. The run is
  * the scheduled one: its senders claim until `RUN_GAP_MS` before the next, however late this started.
  */

@@ -49,7 +49,8 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
   dispatchCoordinator: [
     'sqs:SendMessage SendWorkQueue', // the run's parts, for the senders (SendMessageBatch)
     'ses:GetAccount account', // the send rate, which sets how many senders a run has
-    'dynamodb:GetItem Control', // the configuration (sending.maxSendRate), the erasures pending a second pass
+    'dynamodb:GetItem Control', // the configuration (sending.maxSendRate); the pending second passes an earlier version listed in one item
+    'dynamodb:Query Control/index/bySecondPass', // the erasures whose second pass is due
     ...erasureDeletes, // their second passes
   ],
   dispatcher: [

@@ -49,12 +49,19 @@ const addCounts = (a: ErasureCounts, b: ErasureCounts): ErasureCounts => ({
 });
 
 /**
+ * How many second passes one dispatcher run makes at most, the oldest first: a few writes each, well
+ * inside the coordinator's minute. More erasures than that within a minute (a bulk request) are swept
+ * by the runs after it.
+ */
+export const SECOND_PASSES_PER_RUN = 100;
+
+/**
  * The second passes that are due: whatever a function wrote for an erased customer after the first
  * pass (a message a planner run had already decided, a ledger a dispatcher run had read) is deleted,
  * and the id leaves the receipt. Returns the hashes of the customers swept.
  */
 export const sweepErasures = async (erasures: ErasureStore, now: Date): Promise<{ readonly swept: readonly string[]; readonly deleted: ErasureCounts }> => {
-  const due = (await erasures.pending()).filter((entry) => Date.parse(entry.sweepAfter) <= now.getTime());
+  const due = await erasures.dueSecondPasses(now, SECOND_PASSES_PER_RUN);
   let deleted: ErasureCounts = { customers: 0, messages: 0, ledger: 0, suppressions: 0 };
   for (const entry of due) {
     deleted = addCounts(deleted, await erasures.deleteEverything(entry.customerId, entry.addressKey));

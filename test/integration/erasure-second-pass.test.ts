@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
+import { DynamoErasureStore } from '../../functions/adapters/dynamo-erasure.js';
+import { documentClientFor } from '../../functions/adapters/runtime.js';
+import type { TableNames } from '../../functions/adapters/tables.js';
+import { erasureKeyOf, SECOND_PASS_AFTER_MINUTES } from '../../functions/core/erasure.js';
+import { eraseCustomer, SECOND_PASSES_PER_RUN, sweepErasures } from '../../functions/core/jobs/erase-customer.js';
+import { createTables, dynamoDbClient } from '../../functions/local/local-stack.js';
+import { endpoints, uniquePrefix } from './helpers.js';
+
+let db: DynamoDBDocumentClient;
+let tables: TableNames;
+let erasures: DynamoErasureStore;
+
+beforeAll(async () => {
+  const dynamo = dynamoDbClient(endpoints().dynamodbEndpoint);
+  tables = await createTables(dynamo, uniquePrefix('second-pass'));
+  db = documentClientFor(dynamo);
+  erasures = new DynamoErasureStore(db, tables);
+});
+
+const erasedAt = new Date('2027-03-12T08:00:00Z');
+const afterTheWait = new Date(erasedAt.getTime() + (SECOND_PASS_AFTER_MINUTES + 1) * 60_000);
+const receiptOf = async (customerId: string) => (await db.send(new GetCommand({ TableName: tables.Control, Key: { key: `erasure#${erasureKeyOf(customerId)}` } }))).Item;
+const contract = (customerId: string) => ({ type: 'contract' as const, contractId: 'k-1', customerId, endsOn: '2027-05-20', plan: 'Familia', autoRenew: false, status: 'active' as const });
+
+describe('the second passes of erasures', () => {
+  it('are each their own item: an erasure is recorded however many wait, and those an earlier version listed in one item are swept too', async () => {
+    // Prepare: the one item an earlier version listed every pending pass in, as full as DynamoDB lets an item be
+    // (400 KB: its key, and 64-character hashes), one of them the pass of a customer erased by that version,
+    // whose receipt holds the id and for whom a late writer left a contract after the first pass.
+    const oldKey = 'erasures#pending';
+    const fullList = Math.floor((400 * 1024 - 'key'.length - oldKey.length - 'hashes'.length) / 64);
+    const hashes = new Set(Array.from({ length: fullList - 1 }, (_, index) => createHash('sha256').update(`long ago ${index}`).digest('hex')));
+    hashes.add(erasureKeyOf('c-old'));
+    await db.send(new PutCommand({ TableName: tables.Control, Item: { key: oldKey, hashes } }));
+    await db.send(
+      new PutCommand({
+        TableName: tables.Control,
+        Item: { key: `erasure#${erasureKeyOf('c-old')}`, customerHash: erasureKeyOf('c-old'), erasedAt: erasedAt.toISOString(), requestedAt: erasedAt.toISOString(), requestedBy: 'record', customerId: 'c-old', sweepAfter: new Date(erasedAt.getTime() + SECOND_PASS_AFTER_MINUTES * 60_000).toISOString() },
+      }),
+    );
+    await new DynamoCustomerStore(db, tables.Customers).putRecords([contract('c-old'), contract('c-new')]);
+
+    // Act: one more erasure, then the dispatcher's sweep once its pass is due.
+    const erased = await eraseCustomer(erasures, 'c-new', erasedAt, { requestedBy: 'record', secondPass: 'later' });
+    await new DynamoCustomerStore(db, tables.Customers).putRecords([contract('c-new')]); // a late writer, after the first pass
+    const swept = await sweepErasures(erasures, afterTheWait);
+
+    // Assess: both passes made, what the late writers left deleted, no id kept, and the old list emptied.
+    expect(erased.secondPassAfter).toBeDefined();
+    expect([...swept.swept].sort()).toEqual([erasureKeyOf('c-new'), erasureKeyOf('c-old')].sort());
+    expect(swept.deleted.customers).toBe(2);
+    for (const customerId of ['c-old', 'c-new']) {
+      expect(await receiptOf(customerId)).not.toHaveProperty('customerId');
+      expect(await new DynamoCustomerStore(db, tables.Customers).recordsOfType(customerId, 'contract')).toEqual([]);
+    }
+    await sweepErasures(erasures, afterTheWait); // the next run finds the old list's hashes done (or never erased here) and drops them
+    expect((await db.send(new GetCommand({ TableName: tables.Control, Key: { key: oldKey } }))).Item?.hashes).toBeUndefined();
+    expect(await erasures.dueSecondPasses(afterTheWait, SECOND_PASSES_PER_RUN)).toEqual([]);
+  });
+
+  it('a run makes the oldest due passes, as many as fit in it, and leaves the rest to the next run', async () => {
+    // Prepare: one more erasure than a run makes, a second apart; and one whose pass is not due yet.
+    const ids = Array.from({ length: SECOND_PASSES_PER_RUN + 1 }, (_, index) => `c-bulk-${String(index).padStart(3, '0')}`);
+    for (const [index, customerId] of ids.entries()) {
+      await eraseCustomer(erasures, customerId, new Date(erasedAt.getTime() + index * 1000), { requestedBy: 'record', secondPass: 'later' });
+    }
+    await eraseCustomer(erasures, 'c-later', afterTheWait, { requestedBy: 'record', secondPass: 'later' });
+    const now = new Date(afterTheWait.getTime() + 5 * 60_000);
+
+    // Act
+    const first = await sweepErasures(erasures, now);
+    const second = await sweepErasures(erasures, now);
+
+    // Assess
+    expect(first.swept).toEqual(ids.slice(0, SECOND_PASSES_PER_RUN).map(erasureKeyOf));
+    expect(second.swept).toEqual([erasureKeyOf(ids.at(-1)!)]);
+    expect(await receiptOf('c-later')).toMatchObject({ customerId: 'c-later', secondPass: 'pending' });
+  });
+});
