@@ -122,7 +122,7 @@ export class ComputeStack extends Stack {
     // customer's items, found by key or by their partition and index: the customer stream erases, the dispatch coordinator makes the second pass.
     const allowErasure = (fn: RetentionFunction) => {
       allow(fn, ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], [control.tableArn]);
-      allow(fn, ['dynamodb:Query', 'dynamodb:BatchWriteItem'], [customers.tableArn]);
+      allow(fn, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'], [customers.tableArn]); // GetItem: the profile (its address; registered again?)
       allow(fn, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'byCustomer')]);
       allow(fn, ['dynamodb:BatchWriteItem'], [messages.tableArn]);
       allow(fn, ['dynamodb:DeleteItem'], [ledger.tableArn]);
@@ -276,7 +276,6 @@ export class ComputeStack extends Stack {
     allow(this.customerStream, ['dynamodb:BatchGetItem'], [customers.tableArn]); // a record's customer
     allow(this.customerStream, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]); // open the ledger, the floor check
     allowErasure(this.customerStream); // `erasure` records, and records of erased customers written again
-    allow(this.customerStream, ['dynamodb:GetItem'], [customers.tableArn]); // the erased customer's address, for their suppression
     allow(this.customerStream, ['dynamodb:DeleteItem'], [customers.tableArn]); // a record of an erased customer, written again
 
     // Stream records that still fail after the retries are parked here with their batch details.

@@ -55,9 +55,12 @@ export class DynamoErasureStore implements ErasureStore {
     await this.client.send(new UpdateCommand({ TableName: this.tables.Control, Key: { key: receiptKey(customerId) }, UpdateExpression: update, ExpressionAttributeValues: values }));
   }
 
-  async addressKeyOf(customerId: string): Promise<string | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tables.Customers, Key: { customerId, recordKey: PROFILE_RECORD_KEY }, ConsistentRead: true }));
-    return typeof Item?.email === 'string' ? addressKey(Item.email) : undefined;
+  async profileOf(customerId: string): Promise<{ addressKey?: string; createdAt?: string } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tables.Customers, Key: { customerId, recordKey: PROFILE_RECORD_KEY }, ProjectionExpression: 'email, createdAt', ConsistentRead: true }),
+    );
+    if (Item === undefined) return undefined;
+    return { ...(typeof Item.email === 'string' ? { addressKey: addressKey(Item.email) } : {}), ...(typeof Item.createdAt === 'string' ? { createdAt: Item.createdAt } : {}) };
   }
 
   async deleteEverything(customerId: string, suppressedKey: string | undefined, lastRecordKey?: string): Promise<ErasureCounts> {
@@ -160,6 +163,7 @@ export class DynamoErasureStore implements ErasureStore {
 const pendingOf = (item: Record<string, unknown>): PendingErasure => ({
   customerId: String(item.customerId),
   sweepAfter: String(item.sweepAfter),
+  erasedAt: String(item.erasedAt),
   ...(typeof item.addressKey === 'string' ? { addressKey: item.addressKey } : {}),
 });
 

@@ -95,7 +95,7 @@ export const controlTable = {
   indexes: [
     // Sparse: only an erasure receipt whose second pass is still to come carries `secondPass`, until that pass ran;
     // the dispatch coordinator reads those due, oldest first, and no receipt of the past (dynamo-erasure.ts).
-    { indexName: 'bySecondPass', partitionKey: 'secondPass', sortKey: 'sweepAfter', projection: ['customerId', 'addressKey'] },
+    { indexName: 'bySecondPass', partitionKey: 'secondPass', sortKey: 'sweepAfter', projection: ['customerId', 'addressKey', 'erasedAt'] },
   ],
 } as const satisfies TableDefinition;
 

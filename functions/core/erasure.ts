@@ -37,6 +37,10 @@ export const SECOND_PASS_AFTER_MINUTES = Math.ceil(Math.max(...Object.values(fun
 
 export const secondPassAfter = (now: Date): Date => new Date(now.getTime() + SECOND_PASS_AFTER_MINUTES * 60_000);
 
+/** Whether this profile registered the customer again after the erasure of `erasedAt`: its createdAt is later. */
+export const registeredSince = (profile: { readonly createdAt?: unknown } | undefined, erasedAt: string): boolean =>
+  typeof profile?.createdAt === 'string' && !Number.isNaN(Date.parse(profile.createdAt)) && Date.parse(profile.createdAt) > Date.parse(erasedAt);
+
 /**
  * Why a record of an erased customer may not be acted on (or imported), or undefined when it may:
  * a profile created after the erasure registers the customer again; any other record needs such a
@@ -48,8 +52,7 @@ export const erasedRecordReason = (
   currentProfile?: { readonly createdAt?: unknown },
 ): string | undefined => {
   if (receipt === undefined || record.type === 'erasure') return undefined;
-  const createdAfter = (profile: { readonly createdAt?: unknown } | undefined) =>
-    typeof profile?.createdAt === 'string' && !Number.isNaN(Date.parse(profile.createdAt)) && Date.parse(profile.createdAt) > Date.parse(receipt.erasedAt);
+  const createdAfter = (profile: { readonly createdAt?: unknown } | undefined) => registeredSince(profile, receipt.erasedAt);
   const erased = `customer ${maskEmailsIn(record.customerId)} was erased at ${receipt.erasedAt}`;
   if (record.type === 'customer') {
     return createdAfter(record) ? undefined : `${erased}; a customer record registers them again only with createdAt later than that`;

@@ -254,6 +254,8 @@ export interface PendingErasure {
   /** The hash of the address the profile had, so a suppression written meanwhile is stripped too. */
   readonly addressKey?: string;
   readonly sweepAfter: string;
+  /** The receipt's erasedAt: a profile created after it registered the customer again, and is not to be swept. */
+  readonly erasedAt: string;
 }
 
 /** Where the dispatcher's coordinator hands the parts of a run to the senders (send-work.ts): SQS in AWS. */
@@ -268,8 +270,8 @@ export interface ErasureStore {
   receiptsOf(customerIds: readonly string[]): Promise<Map<string, ErasureReceipt>>;
   /** Writes the receipt and, when a second pass is to come, the pending entry. */
   recordErasure(customerId: string, receipt: ErasureReceipt, pending?: PendingErasure): Promise<void>;
-  /** The address key of the customer's profile, read strongly consistently; undefined without a profile. */
-  addressKeyOf(customerId: string): Promise<string | undefined>;
+  /** The customer's profile as stored now, read strongly consistently (the address as its key alone); undefined without one. */
+  profileOf(customerId: string): Promise<{ readonly addressKey?: string; readonly createdAt?: string } | undefined>;
   /**
    * Deletes every item of the customer in every table, the profile first (nothing is planned for a
    * customer without one) and `lastRecordKey` (the erasure record) last, and strips the suppression of

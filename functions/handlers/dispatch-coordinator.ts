@@ -25,7 +25,7 @@ export const createDispatchCoordinatorHandler = (runtime: HandlerRuntime, queue:
     // After the hand-over: a sweep that is long or fails never holds a run's sending back (the senders end
     // an erased customer's messages anyway: their profile is gone). A failure fails the invocation, alarmed.
     const erased = await sweepErasures(runtime.stores().erasures, runtime.clock());
-    if (erased.swept.length > 0) runtime.logger.info('second pass of erasures', { customerHashes: erased.swept, deleted: erased.deleted });
+    if (erased.swept.length > 0) runtime.logger.info('second pass of erasures', { customerHashes: erased.swept, registeredAgain: erased.registeredAgain, deleted: erased.deleted });
     return work;
   });
 

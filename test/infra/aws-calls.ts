@@ -23,6 +23,7 @@ import type { AwsCall, FunctionName } from '../../functions/local/aws-calls.js';
 const erasureDeletes: readonly AwsCall[] = [
   'dynamodb:BatchGetItem Control',
   'dynamodb:UpdateItem Control',
+  'dynamodb:GetItem Customers', // the profile: its address, for their suppression; in a second pass, whether they registered again
   'dynamodb:Query Customers',
     'dynamodb:BatchWriteItem Customers',
     'dynamodb:Query Messages/index/byCustomer',
@@ -82,7 +83,6 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:GetItem Ledger',
     'dynamodb:UpdateItem Ledger',
     // Erasure (DynamoErasureStore): a profile's erasure record, its deletes.
-    'dynamodb:GetItem Customers',
     'dynamodb:DeleteItem Customers',
     ...erasureDeletes,
   ],

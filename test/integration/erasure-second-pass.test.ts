@@ -80,4 +80,25 @@ describe('the second passes of erasures', () => {
     expect(second.swept).toEqual([erasureKeyOf(ids.at(-1)!)]);
     expect(await receiptOf('c-later')).toMatchObject({ customerId: 'c-later', secondPass: 'pending' });
   });
+
+  it('deletes nothing of a customer registered again before their pass: it only clears the pass', async () => {
+    // Prepare: erased, then back within the wait, with a profile created after the erasure and a contract.
+    await eraseCustomer(erasures, 'c-back', erasedAt, { requestedBy: 'record', secondPass: 'later' });
+    const customers = new DynamoCustomerStore(db, tables.Customers);
+    await customers.putRecords([
+      { type: 'customer', customerId: 'c-back', email: 'back@example.com', timeZone: 'Europe/Madrid', locale: 'es', tier: 'standard', loyaltyPoints: 0, marketingOptIn: true, createdAt: '2027-03-12T08:10:00Z' },
+      contract('c-back'),
+    ]);
+
+    // Act
+    const swept = await sweepErasures(erasures, afterTheWait);
+
+    // Assess: their records stay; the pass is cleared, the id gone from the receipt.
+    expect((await customers.getProfiles(['c-back'])).get('c-back')).toMatchObject({ createdAt: '2027-03-12T08:10:00Z' });
+    expect(await customers.recordsOfType('c-back', 'contract')).toHaveLength(1);
+    expect(swept.deleted.customers).toBe(0);
+    expect(swept.registeredAgain).toEqual([erasureKeyOf('c-back')]);
+    expect(await receiptOf('c-back')).not.toHaveProperty('customerId');
+    expect(await erasures.dueSecondPasses(afterTheWait, SECOND_PASSES_PER_RUN)).toEqual([]);
+  });
 });

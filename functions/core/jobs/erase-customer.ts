@@ -1,4 +1,4 @@
-import { erasureKeyOf, secondPassAfter, type ErasureReceipt } from '../erasure.js';
+import { erasureKeyOf, registeredSince, secondPassAfter, type ErasureReceipt } from '../erasure.js';
 import type { ErasureCounts, ErasureStore } from '../ports.js';
 
 export interface ErasureRequest {
@@ -31,8 +31,8 @@ export interface ErasureResult {
  */
 export const eraseCustomer = async (erasures: ErasureStore, customerId: string, now: Date, request: ErasureRequest): Promise<ErasureResult> => {
   const receipt: ErasureReceipt = { customerHash: erasureKeyOf(customerId), erasedAt: now.toISOString(), requestedAt: request.requestedAt ?? now.toISOString(), requestedBy: request.requestedBy };
-  const addressKey = await erasures.addressKeyOf(customerId);
-  const pending = request.secondPass === 'later' ? { customerId, sweepAfter: secondPassAfter(now).toISOString(), ...(addressKey ? { addressKey } : {}) } : undefined;
+  const addressKey = (await erasures.profileOf(customerId))?.addressKey;
+  const pending = request.secondPass === 'later' ? { customerId, sweepAfter: secondPassAfter(now).toISOString(), erasedAt: receipt.erasedAt, ...(addressKey ? { addressKey } : {}) } : undefined;
   await erasures.recordErasure(customerId, receipt, pending);
   const deleted = await erasures.deleteEverything(customerId, addressKey, request.recordKey);
   if (pending) return { receipt, deleted, secondPassAfter: pending.sweepAfter };
@@ -59,13 +59,24 @@ export const SECOND_PASSES_PER_RUN = 100;
  * The second passes that are due: whatever a function wrote for an erased customer after the first
  * pass (a message a planner run had already decided, a ledger a dispatcher run had read) is deleted,
  * and the id leaves the receipt. Returns the hashes of the customers swept.
+ *
+ * A customer registered again since (a profile created after the erasure) is theirs again: nothing of
+ * theirs is deleted, only the pending pass is cleared (`registeredAgain`). What the late writers left
+ * of the erased customer then stays with them: a message whose record is gone is cancelled when it
+ * falls due (its trigger is gone), one whose record came back with them is theirs again, and no item
+ * says which of the two incarnations wrote it.
  */
-export const sweepErasures = async (erasures: ErasureStore, now: Date): Promise<{ readonly swept: readonly string[]; readonly deleted: ErasureCounts }> => {
+export const sweepErasures = async (
+  erasures: ErasureStore,
+  now: Date,
+): Promise<{ readonly swept: readonly string[]; readonly registeredAgain: readonly string[]; readonly deleted: ErasureCounts }> => {
   const due = await erasures.dueSecondPasses(now, SECOND_PASSES_PER_RUN);
   let deleted: ErasureCounts = { customers: 0, messages: 0, ledger: 0, suppressions: 0 };
+  const registeredAgain: string[] = [];
   for (const entry of due) {
-    deleted = addCounts(deleted, await erasures.deleteEverything(entry.customerId, entry.addressKey));
+    if (registeredSince(await erasures.profileOf(entry.customerId), entry.erasedAt)) registeredAgain.push(erasureKeyOf(entry.customerId));
+    else deleted = addCounts(deleted, await erasures.deleteEverything(entry.customerId, entry.addressKey));
     await erasures.secondPassDone(entry);
   }
-  return { swept: due.map((entry) => erasureKeyOf(entry.customerId)), deleted };
+  return { swept: due.map((entry) => erasureKeyOf(entry.customerId)), registeredAgain, deleted };
 };
