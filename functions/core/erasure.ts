@@ -45,14 +45,25 @@ export const registeredSince = (profile: { readonly createdAt?: unknown } | unde
  * Why a record of an erased customer may not be acted on (or imported), or undefined when it may:
  * a profile created after the erasure registers the customer again; any other record needs such a
  * profile (`currentProfile`, the one stored now or arriving with it).
+ *
+ * An erasure is always acted on, but one asked for before the profile that registered the customer
+ * again: that is an old request (an old file imported again, a sync writing it again), which the
+ * earlier erasure honoured. One without `requestedAt` counts as asked now: refusing a request to be
+ * forgotten is worse than forgetting a customer who has to register once more.
  */
 export const erasedRecordReason = (
-  record: Pick<BusinessRecord, 'type' | 'customerId'> & { readonly createdAt?: unknown },
+  record: Pick<BusinessRecord, 'type' | 'customerId'> & { readonly createdAt?: unknown; readonly requestedAt?: unknown },
   receipt: ErasureReceipt | undefined,
   currentProfile?: { readonly createdAt?: unknown },
 ): string | undefined => {
-  if (receipt === undefined || record.type === 'erasure') return undefined;
+  if (receipt === undefined) return undefined;
   const createdAfter = (profile: { readonly createdAt?: unknown } | undefined) => registeredSince(profile, receipt.erasedAt);
+  if (record.type === 'erasure') {
+    if (!createdAfter(currentProfile) || typeof record.requestedAt !== 'string') return undefined;
+    const registeredAt = String(currentProfile?.createdAt);
+    if (!(Date.parse(record.requestedAt) < Date.parse(registeredAt))) return undefined;
+    return `requested at ${record.requestedAt}, before customer ${maskEmailsIn(record.customerId)} registered again (createdAt ${registeredAt}, after their erasure at ${receipt.erasedAt}): an old request, honoured by that erasure, is not applied again`;
+  }
   const erased = `customer ${maskEmailsIn(record.customerId)} was erased at ${receipt.erasedAt}`;
   if (record.type === 'customer') {
     return createdAfter(record) ? undefined : `${erased}; a customer record registers them again only with createdAt later than that`;

@@ -44,12 +44,16 @@ const keyOf = (record: DynamoDBRecord): RecordKey => {
 /**
  * An `erasure` record: the customer is forgotten (erase-customer.ts), the record itself deleted last.
  * A record already gone was acted on before (a batch delivered again): nothing to do, and a replay
- * must never erase a customer registered again since.
+ * must never erase a customer registered again since. Nor does an erasure asked for before the
+ * profile that registered them again after an earlier one (`receipt`): an old request written again,
+ * skipped as invalid, with the reason (erasure.ts erasedRecordReason).
  */
-const erasureRequested = async (stores: Stores, key: RecordKey, now: Date): Promise<{ readonly receipt: ErasureReceipt; readonly log: Record<string, unknown> } | undefined> => {
-  const item = (await stores.customers.getItems([key], { consistent: true })).get(`${key.customerId}|${key.recordKey}`);
-  if (item === undefined) return undefined;
-  const erasure = recordFromItem(item, 'erasure', now);
+const erasureRequested = async (stores: Stores, key: RecordKey, now: Date, receipt: ErasureReceipt | undefined): Promise<{ readonly receipt: ErasureReceipt; readonly log: Record<string, unknown> } | undefined> => {
+  const current = await readCurrent(stores.customers, key);
+  if (current.item === undefined) return undefined;
+  const erasure = recordFromItem(current.item, 'erasure', now);
+  const stale = erasedRecordReason(erasure, receipt, current.profile as { createdAt?: unknown } | undefined);
+  if (stale !== undefined) throw new InvalidRecordError(`erasure ${erasure.customerId}`, 'requestedAt', stale);
   const result = await eraseCustomer(stores.erasures, erasure.customerId, now, { requestedAt: erasure.requestedAt, requestedBy: 'record', secondPass: 'later', recordKey: key.recordKey });
   return { receipt: result.receipt, log: { customerHash: result.receipt.customerHash, deleted: result.deleted, secondPassAfter: result.secondPassAfter } };
 };
@@ -107,7 +111,7 @@ export const createCustomerStreamHandler = (runtime: HandlerRuntime) => {
     const name = type === 'erasure' ? 'erasure' : jobs[type].name;
     try {
       if (type === 'erasure') {
-        const erased = await erasureRequested(stores, key, runtime.clock());
+        const erased = await erasureRequested(stores, key, runtime.clock(), receipts.get(key.customerId));
         if (erased) {
           receipts.set(key.customerId, erased.receipt);
           runtime.logger.info('erased a customer', erased.log);

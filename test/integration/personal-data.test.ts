@@ -218,6 +218,31 @@ describe('erasure, with functions writing for the customer around it', () => {
     // Welcome again: her profile, a ledger opened, the floor's keep-in-touch planned.
     expect([...new Set((await tracesOf(system, ana, anaAddress)).map(({ table }) => table))].sort()).toEqual(['Customers', 'Ledger', 'Messages']);
   });
+
+  it('does not erase her again for the old erasure imported or synced again once she is back; a new request does', async () => {
+    // Prepare: the day after she came back, the old file with her erasure (asked on 03-11) is imported again.
+    clock.set(new Date('2027-03-21T10:00:00Z'));
+    const dir = await mkdtemp(join(tmpdir(), 'old-erasure-'));
+    const oldFile = join(dir, 'old.ndjson');
+    const oldErasure = { type: 'erasure' as const, customerId: ana, requestedAt: '2027-03-11T18:00:00Z' };
+    await writeFile(oldFile, line(oldErasure));
+
+    // Act: imported again, and written again into the table by a business system's sync.
+    const imported = await cli(prefix, 'import', oldFile);
+    await new DynamoCustomerStore(db(), system.tables.Customers).putRecords([oldErasure]);
+    await system.drainStreams();
+
+    // Assess: refused with the reason, skipped by the stream; she is still there.
+    expect(imported.code).toBe(1);
+    expect(imported.stdout).toContain(`erasure: requested at 2027-03-11T18:00:00Z, before customer ${ana} registered again (createdAt 2027-03-20T10:00:00Z, after their erasure at ${erasureRequestedAt.toISOString()})`);
+    expect([...new Set((await tracesOf(system, ana, anaAddress)).map(({ table }) => table))].sort()).toEqual(['Customers', 'Ledger', 'Messages']);
+    expect(system.parked).toEqual([]);
+
+    // A new request, asked after she came back, erases her.
+    await new DynamoCustomerStore(db(), system.tables.Customers).putRecords([{ ...oldErasure, requestedAt: '2027-03-21T09:00:00Z' }]);
+    await system.drainStreams();
+    expect((await tracesOf(system, ana, anaAddress)).map(({ table }) => table)).toEqual(['Control']); // the receipt, until its second pass
+  });
 });
 
 describe('retention customer erase', () => {

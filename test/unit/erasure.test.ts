@@ -30,6 +30,22 @@ describe('erasure', () => {
     expect(erasedRecordReason({ type: 'erasure', customerId: 'c-1' }, receipt)).toBeUndefined();
   });
 
+  it('does not apply again an erasure asked for before the customer registered again after an earlier one', () => {
+    // Prepare: erased on 03-12, registered again on 03-20.
+    const back = { createdAt: '2027-03-20T10:00:00Z' };
+    const erasure = (requestedAt?: string) => ({ type: 'erasure' as const, customerId: 'c-1', requestedAt });
+
+    // Act, Assess: the old request (an old file imported again) is refused, naming when it was asked and when they came back.
+    expect(erasedRecordReason(erasure('2027-03-01T00:00:00Z'), receipt, back)).toBe(
+      'requested at 2027-03-01T00:00:00Z, before customer c-1 registered again (createdAt 2027-03-20T10:00:00Z, after their erasure at 2027-03-12T08:00:00.000Z): an old request, honoured by that erasure, is not applied again',
+    );
+    // A new request, one that does not say when (asked now), one of a customer not registered again, or never erased: applied.
+    expect(erasedRecordReason(erasure('2027-03-25T00:00:00Z'), receipt, back)).toBeUndefined();
+    expect(erasedRecordReason(erasure(), receipt, back)).toBeUndefined();
+    expect(erasedRecordReason(erasure('2027-03-01T00:00:00Z'), receipt, { createdAt: '2026-01-01T00:00:00Z' })).toBeUndefined();
+    expect(erasedRecordReason(erasure('2027-03-01T00:00:00Z'), undefined, back)).toBeUndefined();
+  });
+
   it('makes the second pass after the longest any function runs', () => {
     expect(SECOND_PASS_AFTER_MINUTES * 60).toBeGreaterThan(Math.max(...Object.values(functionTimeoutSeconds)));
     expect(secondPassAfter(new Date('2027-03-12T08:00:00Z')).getTime() - Date.parse('2027-03-12T08:00:00Z')).toBe(SECOND_PASS_AFTER_MINUTES * 60_000);

@@ -38,6 +38,22 @@ describe('importNdjson and erased customers', () => {
     expect(result.rejected).toEqual([]);
     expect(written.map((record) => `${record.type} ${record.customerId}`)).toEqual(['customer c-1', 'contract c-1', 'contract c-2']);
   });
+
+  it('refuses an erasure asked for before the customer registered again, naming requestedAt; a new request goes through', async () => {
+    // Prepare: c-1 registered again on 03-20 (stored now); the old file's erasure was asked on 03-01.
+    const written: BusinessRecord[] = [];
+    const store = { putRecords: async (records: readonly BusinessRecord[]) => void written.push(...records), getProfiles: async () => new Map([['c-1', { createdAt: '2027-03-20T10:00:00Z' }]]) } as unknown as CustomerStore;
+    const file = [line({ type: 'erasure', customerId: 'c-1', requestedAt: '2027-03-01T09:00:00Z' }), line({ type: 'erasure', customerId: 'c-1', requestedAt: '2027-03-21T09:00:00Z' })];
+
+    // Act
+    const old = await importNdjson(store, file[0]!, new Date('2027-03-21T10:00:00Z'), { defaultMarketingOptIn: false, erasures });
+    const fresh = await importNdjson(store, file[1]!, new Date('2027-03-21T10:00:00Z'), { defaultMarketingOptIn: false, erasures });
+
+    // Assess
+    expect(old.rejected).toEqual([{ line: 1, record: 'erasure c-1', field: 'requestedAt', reason: expect.stringMatching(/^erasure: requested at 2027-03-01T09:00:00Z, before customer c-1 registered again/) }]);
+    expect(fresh.rejected).toEqual([]);
+    expect(written).toEqual([expect.objectContaining({ type: 'erasure', requestedAt: '2027-03-21T09:00:00Z' })]);
+  });
 });
 
 describe('importNdjson and createdAt', () => {

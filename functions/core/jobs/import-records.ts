@@ -126,7 +126,8 @@ const withoutErasedCustomers = async (customers: CustomerStore, erasures: Erasur
   return lines.filter((line) => {
     const reason = erasedRecordReason(asWritten(line), receipts.get(line.record.customerId), profileOf.get(line.record.customerId));
     if (reason === undefined) return true;
-    rejected.push({ line: line.line, record: recordNameOf(line.record), field: line.record.type === 'customer' ? 'createdAt' : 'customerId', reason: `${line.record.type}: ${reason}` });
+    const field = line.record.type === 'customer' ? 'createdAt' : line.record.type === 'erasure' ? 'requestedAt' : 'customerId';
+    rejected.push({ line: line.line, record: recordNameOf(line.record), field, reason: `${line.record.type}: ${reason}` });
     return false;
   });
 };
