@@ -3,14 +3,20 @@ import type { Command } from 'commander';
 import { DynamoErasureStore } from '../adapters/dynamo-erasure.js';
 import { readCustomerExport } from '../adapters/customer-story.js';
 import { eraseCustomer, type ErasureResult } from '../core/jobs/erase-customer.js';
+import type { ErasureCounts } from '../core/ports.js';
+import { recordKeyOf, type NdjsonLine } from '../core/records.js';
+import type { TableNames } from '../adapters/tables.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SECOND_PASS_AFTER_MINUTES } from '../core/erasure.js';
 import type { TemplateCommandParts, TargetOptions } from './templates.js';
 
 type CustomerCommandParts = Pick<TemplateCommandParts, 'targetOptions' | 'withDatabase' | 'log'>;
 
-const isDeployed = (options: TargetOptions): boolean => options.outputs !== undefined || options.stack !== undefined;
+export const isDeployed = (options: TargetOptions): boolean => options.outputs !== undefined || options.stack !== undefined;
 
 const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+const deletedCounts = (deleted: ErasureCounts) => `${count(deleted.customers, 'record')} (Customers), ${count(deleted.messages, 'message')} (Messages), ${count(deleted.ledger, 'ledger', 'ledgers')} (Ledger)`;
 
 /** What `customer erase` says it did: counts by table, the receipt, and the second pass when one is still to come. */
 export const formatErasure = (customerId: string, result: ErasureResult): string => {
@@ -19,7 +25,7 @@ export const formatErasure = (customerId: string, result: ErasureResult): string
   const lines = [
     total === 0
       ? `Nothing of ${customerId} was on record; the receipt below still keeps an old file or a late record from bringing them back.`
-      : `Erased ${customerId}: deleted ${count(deleted.customers, 'record')} (Customers), ${count(deleted.messages, 'message')} (Messages), ${count(deleted.ledger, 'ledger', 'ledgers')} (Ledger).`,
+      : `Erased ${customerId}: deleted ${deletedCounts(deleted)}.`,
     deleted.suppressions > 0 ? 'Their address stays suppressed under its hash alone (the masked address and any address in the reason removed).' : 'Their address was not suppressed.',
     `Receipt: erasure#${receipt.customerHash} in the Control table, erased at ${receipt.erasedAt}; it holds no id and no address.`,
     result.secondPassAfter
@@ -28,6 +34,21 @@ export const formatErasure = (customerId: string, result: ErasureResult): string
     `Records of ${customerId} imported or written later are refused, and plan nothing, until a customer record created after ${receipt.erasedAt} registers them again.`,
   ];
   return lines.join('\n');
+};
+
+/**
+ * The `erasure` records an import wrote to the local stack, applied as `customer erase` applies one
+ * there, both passes at once: no customer stream runs on the local stack to apply them (in AWS the
+ * stream does, as for a business system writing them). In the file's order; one line said per erasure.
+ */
+export const applyImportedErasures = async (db: DynamoDBDocumentClient, tables: TableNames, lines: readonly NdjsonLine[], now: Date): Promise<string[]> => {
+  const said: string[] = [];
+  for (const { line, record } of lines) {
+    if (record.type !== 'erasure') continue;
+    const result = await eraseCustomer(new DynamoErasureStore(db, tables), record.customerId, now, { requestedAt: record.requestedAt, requestedBy: 'record', secondPass: 'now', recordKey: recordKeyOf(record) });
+    said.push(`line ${line}: erased ${record.customerId}: deleted ${deletedCounts(result.deleted)}; both passes at once`);
+  }
+  return said;
 };
 
 /** `retention customer export | erase`: a customer's right to see their data and to be forgotten (docs/personal-data.md). */

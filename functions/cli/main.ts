@@ -31,7 +31,7 @@ import { localLinkSecret } from '../adapters/link-secret.js';
 import type { LinkSigning } from '../core/links.js';
 import { createServer } from 'node:http';
 import { registerTemplateCommands } from './templates.js';
-import { registerCustomerCommands } from './customer.js';
+import { applyImportedErasures, isDeployed, registerCustomerCommands } from './customer.js';
 import { parseResponseModel } from '../core/measurement/response-model.js';
 import type { ResponseModelRun } from '../local/synthetic-outcomes.js';
 import { registerLiftCommand } from './lift.js';
@@ -344,11 +344,14 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       .argument('<file>', 'NDJSON file, one record a line'),
   ).action(async (file: string, options: DatabaseOptions) => {
       const text = await readData(file);
-      const { result, consentDefault } = await withDatabase(options, async (db, tables) => {
+      const { result, consentDefault, erased } = await withDatabase(options, async (db, tables) => {
         // The configuration in force says what a customer without marketingOptIn gets; it is stored with them.
         const consentDefault = (await new DynamoConfigStore(db, tables.Control).get()).consent.defaultMarketingOptIn;
-        const result = await importNdjson(new DynamoCustomerStore(db, tables.Customers), text, new Date(), { defaultMarketingOptIn: consentDefault, erasures: new DynamoErasureStore(db, tables) });
-        return { result, consentDefault };
+        const now = new Date();
+        const result = await importNdjson(new DynamoCustomerStore(db, tables.Customers), text, now, { defaultMarketingOptIn: consentDefault, erasures: new DynamoErasureStore(db, tables) });
+        // In AWS the customer stream applies the erasures; the local stack runs none.
+        const erased = isDeployed(options) ? [] : await applyImportedErasures(db, tables, result.records, now);
+        return { result, consentDefault, erased };
       }, dependencies);
       const byType = Object.entries(result.byType).map(([type, n]) => `${n} ${type}`).join(', ');
       const warned = result.warnings.length ? `; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}` : '';
@@ -356,6 +359,8 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       for (const reject of result.rejected) log(`  ${describeLine(reject)}`);
       if (result.warnings.length) log('Imported, with a warning:');
       for (const warning of result.warnings) log(`  ${describeLine(warning)}`);
+      if (erased.length) log('Erasures applied on the local stack (no customer stream runs here; in AWS it applies them):');
+      for (const said of erased) log(`  ${said}`);
       if (result.consentDefaulted > 0) {
         log(`${result.consentDefaulted} customer${result.consentDefaulted === 1 ? '' : 's'} without marketingOptIn stored with ${consentDefault} (consent.defaultMarketingOptIn)${consentDefault ? '' : ': no marketing to them until a record says true'}`);
       }

@@ -277,4 +277,30 @@ describe('retention customer erase', () => {
     // The watermark stays; the next floor run reads that date from its start.
     expect((await db().send(new GetCommand({ TableName: system.tables.Control, Key: watermark }))).Item).toEqual({ ...watermark, plannedThrough: expect.any(String) });
   });
+
+  it('applies an imported erasure record on the local stack at once, as the command does', async () => {
+    // Prepare: a customer on the local stack, with a planned message; then a file asking to forget them.
+    const prefix = uniquePrefix('erase-import');
+    const clock = new VirtualClock(new Date('2027-03-01T08:00:00Z'));
+    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock });
+    await system.configStore.put(defaultConfig, clock.now());
+    const id = `${prefix}eve`;
+    const address = `eve.${prefix}@example.com`;
+    await system.importText(line({ type: 'customer', customerId: id, email: address, timeZone: 'UTC', birthday: '1990-03-05', marketingOptIn: true }));
+    await system.drainStreams();
+    await system.runPlanner();
+    const file = join(await mkdtemp(join(tmpdir(), 'erasure-')), 'erasure.ndjson');
+    await writeFile(file, line({ type: 'erasure', customerId: id, requestedAt: '2027-03-01T07:00:00Z' }));
+
+    // Act
+    const imported = await cli(prefix, 'import', file);
+
+    // Assess: erased, both passes, nothing of theirs left but a receipt with no id.
+    expect(imported.code).toBe(0);
+    // The records: the profile, and the erasure record itself (deleted last).
+    expect(imported.stdout).toContain(`line 1: erased ${id}: deleted 2 records (Customers), 1 message (Messages), 1 ledger (Ledger); both passes at once`);
+    expect(await tracesOf(system, id, address)).toEqual([]);
+    const receipt = (await db().send(new GetCommand({ TableName: system.tables.Control, Key: { key: `erasure#${erasureKeyOf(id)}` } }))).Item;
+    expect(receipt).toMatchObject({ requestedAt: '2027-03-01T07:00:00Z', requestedBy: 'record' });
+  });
 });
