@@ -227,16 +227,24 @@ export class DynamoOutbox implements Outbox {
     }
   }
 
-  async markHandedOver(messageId: string, claimId: string, now: Date): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { messageId },
-        UpdateExpression: 'SET handedOverAt = :now',
-        ConditionExpression: 'claimId = :claimId AND claimedUntil > :now',
-        ExpressionAttributeValues: { ':claimId': claimId, ':now': now.toISOString() },
-      }),
-    );
+  async markHandedOver(messageId: string, claimId: string, now: Date): Promise<'handedOver' | 'gone'> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { messageId },
+          UpdateExpression: 'SET handedOverAt = :now',
+          ConditionExpression: 'claimId = :claimId AND claimedUntil > :now',
+          ExpressionAttributeValues: { ':claimId': claimId, ':now': now.toISOString() },
+          // A failed condition answers with the item as it is, or none when it is gone.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'handedOver';
+    } catch (error) {
+      if (isConditionFailure(error) && (error as { Item?: unknown }).Item === undefined) return 'gone';
+      throw error;
+    }
   }
 
   async settleUnconfirmed(messageId: string, now: Date): Promise<Date | undefined> {

@@ -81,8 +81,12 @@ export interface Outbox {
    * claimed message stays findable by `due` until it ends, and can be taken again once its lease runs out.
    */
   claim(messageId: string, claimId: string, now: Date, leaseUntil: Date): Promise<ClaimResult>;
-  /** Records, before the mail service is called, that this claim is about to send: from here on it is never sent again. */
-  markHandedOver(messageId: string, claimId: string, now: Date): Promise<void>;
+  /**
+   * Records, before the mail service is called, that this claim is about to send: from here on it is
+   * never sent again. `gone` when the message no longer exists (its customer was erased while it was
+   * claimed): nothing was written, and it must not be sent. Throws when the claim is no longer this one's.
+   */
+  markHandedOver(messageId: string, claimId: string, now: Date): Promise<'handedOver' | 'gone'>;
   /**
    * A message whose claimer handed it to the mail service and then stopped (lease run out) is
    * recorded as sent, unconfirmed: at most once means it is never tried again. Its hand-over instant

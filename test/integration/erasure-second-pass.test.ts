@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
 import { DynamoErasureStore } from '../../functions/adapters/dynamo-erasure.js';
+import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.js';
+import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
+import { defaultConfig } from '../../functions/core/config.js';
+import { plannedMessage } from '../../functions/core/messages.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import type { TableNames } from '../../functions/adapters/tables.js';
 import { erasureKeyOf, SECOND_PASS_AFTER_MINUTES } from '../../functions/core/erasure.js';
@@ -102,3 +106,27 @@ describe('the second passes of erasures', () => {
     expect(await erasures.dueSecondPasses(afterTheWait, SECOND_PASSES_PER_RUN)).toEqual([]);
   });
 });
+
+describe('a message claimed when its customer is erased', () => {
+  it('is told apart at its hand-over mark: gone, where a claim that lapsed still fails', async () => {
+    // Prepare: two claimed messages; one's item deleted (its customer erased), the other's claim taken over since.
+    const outbox = new DynamoOutbox(db, tables.Messages, async () => defaultConfig, deployedDueShards);
+    const claimedAt = new Date('2027-04-10T07:00:00Z');
+    const leaseUntil = new Date(claimedAt.getTime() + 600_000);
+    const [erased, lapsed] = await Promise.all(
+      ['c-hand-erased', 'c-hand-lapsed'].map(async (customerId) => {
+        const message = plannedMessage({ customerId, timeZone: 'UTC' }, 'keepInTouch', defaultConfig.campaigns.keepInTouch, '2027-04-10', { dueAt: claimedAt, deadline: new Date('2027-04-11T07:00:00Z') });
+        await outbox.plan(message, claimedAt);
+        expect(await outbox.claim(message.messageId, 'claim-1', claimedAt, leaseUntil)).toBe('claimed');
+        return message.messageId;
+      }),
+    );
+    await db.send(new DeleteCommand({ TableName: tables.Messages, Key: { messageId: erased } }));
+
+    // Act, Assess
+    expect(await outbox.markHandedOver(erased!, 'claim-1', claimedAt)).toBe('gone');
+    await expect(outbox.markHandedOver(lapsed!, 'claim-2', claimedAt)).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    expect((await db.send(new GetCommand({ TableName: tables.Messages, Key: { messageId: lapsed } }))).Item).not.toHaveProperty('handedOverAt');
+  });
+});
+

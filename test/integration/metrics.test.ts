@@ -53,14 +53,14 @@ describe('metrics (embedded metric format) on the real local stack', () => {
     expect(valueOf(dispatcher, 'Messages', { outcome: 'sent' })).toBe(3);
     expect(valueOf(dispatcher, 'Messages', { campaign: 'birthday', outcome: 'sent' })).toBe(3);
     // Every outcome in total, zeros too (the alarms on failed and unconfirmed always have data); by campaign only what happened.
-    for (const outcome of ['deferred', 'retrying', 'held', 'paused', 'expired', 'suppressed', 'cancelled', 'heldOut', 'taken', 'failed', 'unconfirmed']) {
+    for (const outcome of ['deferred', 'retrying', 'held', 'paused', 'expired', 'suppressed', 'cancelled', 'heldOut', 'taken', 'erased', 'failed', 'unconfirmed']) {
       expect(valueOf(dispatcher, 'Messages', { outcome })).toBe(0);
       expect(valueOf(dispatcher, 'Messages', { campaign: 'birthday', outcome })).toBeUndefined();
     }
     expect(valueOf(dispatcher, 'AccountFaults', {})).toBe(0);
     // Each sender: every outcome and AccountFaults; the birthday's sends by the senders that had one.
     const sendersWithSends = new Set(ids.map((id) => dueShardOf(id, deployedDueShards))).size;
-    expect(dispatcher).toHaveLength((12 + 1) * allDueShards(deployedDueShards).length + sendersWithSends);
+    expect(dispatcher).toHaveLength((13 + 1) * allDueShards(deployedDueShards).length + sendersWithSends);
     for (const doc of dispatcher) {
       expect(doc._aws.CloudWatchMetrics[0]!.Namespace).toBe('Retention');
       expect(doc.service).toBe('retention');

@@ -138,8 +138,10 @@ describe('erasure, with functions writing for the customer around it', () => {
       ]);
       await system.drainStreams();
     };
-    await system.runDispatcher();
+    const run = await system.runDispatcher();
     expect(onClaimOfAna).toBeUndefined(); // the hook ran
+    // The claimed greeting found its item gone: not sent, and no failure (nothing is left claimed to alarm about).
+    expect(run).toMatchObject({ erased: 1, failed: 0 });
 
     // Nothing went to Ana after the request; Bea's greeting went.
     expect((await sentTo(anaAddress)).map((email) => email.subject)).toEqual([anaSurvey.subject]);

@@ -51,7 +51,10 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
       update(messageId, { state: 'sending', claimId, claimedUntil: leaseUntil.toISOString() });
       return before === 'sending' ? 'reclaimed' : 'claimed';
     },
-    markHandedOver: async (messageId, _claimId, at) => update(messageId, { handedOverAt: at.toISOString() }),
+    markHandedOver: async (messageId, _claimId, at) => {
+      update(messageId, { handedOverAt: at.toISOString() });
+      return 'handedOver';
+    },
     settleUnconfirmed: async () => undefined,
     markSent: async (messageId, _claimId, sent) => update(messageId, { state: 'sent', sentAt: sent.sentAt.toISOString(), subject: sent.subject }),
     release: async (messageId, _claimId, release) => update(messageId, { state: release.state, sendAfter: release.sendAfter.toISOString(), reason: release.reason }),

@@ -56,11 +56,12 @@ export interface DispatchDeps {
  * admitted no more): the message was left waiting, untouched, for the next run.
  * `paused`: a marketing message while `sending.marketingPaused`; back to wait (backoff) until its deadline.
  * `heldOut`: the customer is in the campaign's holdout (measurement/holdout.ts): ended where it would have been sent, never sent.
+ * `erased`: its item was gone at the hand-over mark (its customer erased while it was claimed): never sent, nothing left to record.
  */
-export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'held' | 'paused' | 'expired' | 'suppressed' | 'cancelled' | 'heldOut' | 'taken' | 'failed' | 'unconfirmed';
+export type DispatchOutcome = 'sent' | 'deferred' | 'retrying' | 'held' | 'paused' | 'expired' | 'suppressed' | 'cancelled' | 'heldOut' | 'taken' | 'erased' | 'failed' | 'unconfirmed';
 
 /** A count of zero for every outcome, to add to. */
-export const noOutcomes = (): Record<DispatchOutcome, number> => ({ sent: 0, deferred: 0, retrying: 0, held: 0, paused: 0, expired: 0, suppressed: 0, cancelled: 0, heldOut: 0, taken: 0, failed: 0, unconfirmed: 0 });
+export const noOutcomes = (): Record<DispatchOutcome, number> => ({ sent: 0, deferred: 0, retrying: 0, held: 0, paused: 0, expired: 0, suppressed: 0, cancelled: 0, heldOut: 0, taken: 0, erased: 0, failed: 0, unconfirmed: 0 });
 
 /** Adds `from`'s counts to `to`'s. */
 export const addOutcomes = (to: Record<DispatchOutcome, number>, from: Record<DispatchOutcome, number>): Record<DispatchOutcome, number> => {
@@ -293,12 +294,18 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   // that stops while waiting leaves the message to be claimed again, not unconfirmed.
   await ticket.turn();
   // From here the message may reach the customer: if this run stops before recording the result, it is never tried again.
+  let handOver: 'handedOver' | 'gone';
   try {
-    await outbox.markHandedOver(message.messageId, claimId, deps.clock());
+    handOver = await outbox.markHandedOver(message.messageId, claimId, deps.clock());
   } catch (error) {
     // The claim lapsed (a run slower than its lease) or the write failed: nothing was sent, the cap goes back.
     await giveCapBack();
     throw error;
+  }
+  if (handOver === 'gone') {
+    // Its customer was erased while it was claimed: no mark, so it is not sent, and there is nothing left to record.
+    await giveCapBack();
+    return 'erased';
   }
   const sent = { sentAt: now, subject: email.subject, locale: email.locale, content: keepInTouchContent };
   let sesMessageId: string;
