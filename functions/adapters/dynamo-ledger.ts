@@ -166,31 +166,17 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   async markUnreachable(customerId: string): Promise<void> {
-    await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { customerId },
-          UpdateExpression: 'SET marketingOptIn = :false REMOVE floorCheckDate',
-          ConditionExpression: 'attribute_exists(customerId)',
-          ExpressionAttributeValues: { ':false': false },
-        }),
-      )
-      .catch(ignoreConditionFailure);
+    await this.updateExisting(customerId, 'SET marketingOptIn = :false REMOVE floorCheckDate', { ':false': false });
   }
 
   async setRecordsPlannedIn(customerId: string, timeZone: string): Promise<void> {
-    // Only on a ledger there is: an update would otherwise create one holding nothing but this.
+    await this.updateExisting(customerId, 'SET recordsPlannedIn = :zone', { ':zone': timeZone });
+  }
+
+  /** An update of the customer's ledger if they have one: an update would otherwise create one holding nothing but this. */
+  private async updateExisting(customerId: string, update: string, values: Record<string, unknown>): Promise<void> {
     await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { customerId },
-          UpdateExpression: 'SET recordsPlannedIn = :zone',
-          ConditionExpression: 'attribute_exists(customerId)',
-          ExpressionAttributeValues: { ':zone': timeZone },
-        }),
-      )
+      .send(new UpdateCommand({ TableName: this.tableName, Key: { customerId }, UpdateExpression: update, ConditionExpression: 'attribute_exists(customerId)', ExpressionAttributeValues: values }))
       .catch(ignoreConditionFailure);
   }
 
