@@ -248,16 +248,22 @@ describe('erasure, with functions writing for the customer around it', () => {
 });
 
 describe('retention customer erase', () => {
-  it('erases on the local stack at once: every item gone, the suppression kept under its hash alone, a receipt with no id', async () => {
-    const prefix = uniquePrefix('erase-cli');
+  /** A customer on a local stack of their own, their birthday greeting planned. */
+  const customerWithGreeting = async (label: string, name: string) => {
+    const prefix = uniquePrefix(label);
     const clock = new VirtualClock(new Date('2027-03-01T08:00:00Z'));
     const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock });
     await system.configStore.put(defaultConfig, clock.now());
-    const id = `${prefix}cal`;
-    const address = `cal.${prefix}@example.com`;
+    const id = `${prefix}${name}`;
+    const address = `${name}.${prefix}@example.com`;
     await system.importText(line({ type: 'customer', customerId: id, email: address, timeZone: 'UTC', birthday: '1990-03-05', marketingOptIn: true }));
     await system.drainStreams();
     await system.runPlanner();
+    return { prefix, system, id, address };
+  };
+
+  it('erases on the local stack at once: every item gone, the suppression kept under its hash alone, a receipt with no id', async () => {
+    const { prefix, system, id, address } = await customerWithGreeting('erase-cli', 'cal');
     await system.deliverMailEvents([
       { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: address }] }, mail: { destination: [address] } },
     ]);
@@ -282,15 +288,7 @@ describe('retention customer erase', () => {
 
   it('applies an imported erasure record on the local stack at once, as the command does', async () => {
     // Prepare: a customer on the local stack, with a planned message; then a file asking to forget them.
-    const prefix = uniquePrefix('erase-import');
-    const clock = new VirtualClock(new Date('2027-03-01T08:00:00Z'));
-    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock });
-    await system.configStore.put(defaultConfig, clock.now());
-    const id = `${prefix}eve`;
-    const address = `eve.${prefix}@example.com`;
-    await system.importText(line({ type: 'customer', customerId: id, email: address, timeZone: 'UTC', birthday: '1990-03-05', marketingOptIn: true }));
-    await system.drainStreams();
-    await system.runPlanner();
+    const { prefix, system, id, address } = await customerWithGreeting('erase-import', 'eve');
     const file = join(await mkdtemp(join(tmpdir(), 'erasure-')), 'erasure.ndjson');
     await writeFile(file, line({ type: 'erasure', customerId: id, requestedAt: '2027-03-01T07:00:00Z' }));
 
