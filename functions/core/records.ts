@@ -220,8 +220,8 @@ const wordsOf = (name: string): string[] =>
  * An unknown field that names something beside a known one rather than misspelling it: a numbered
  * sibling (`email2`), its plural (`emails`, `customerIds`), a word more at the end (`timeZoneId`), or
  * another last word (`createdBy`, `customerNo` beside `createdAt`, `customerId`). A last word that
- * keeps a letter of the known one in place is a slip of it (`marketingOptIm`), and a word left out
- * (`marketingOpt`) is too: those are still near misses.
+ * keeps a letter of the known one in place is a slip of it (`marketingOptIm`), a word left out
+ * (`marketingOpt`) is too, and so is another word for when (`createdOn`): those are still near misses.
  */
 const isFieldOfItsOwn = (name: string, field: string): boolean => {
   const wanted = normalizedName(name);
@@ -233,8 +233,14 @@ const isFieldOfItsOwn = (name: string, field: string): boolean => {
   if (words.length >= 2 && words.slice(0, -1).join('') === target) return true;
   if (words.length !== knownWords.length || words.length < 2 || words.slice(0, -1).join('') !== knownWords.slice(0, -1).join('')) return false;
   const [last, knownLast] = [words.at(-1)!, knownWords.at(-1)!];
+  // Another word for the same moment (`createdOn`, `requestedDate` for `createdAt`, `requestedAt`) is the
+  // known field under the business's own name: ignored, it would leave the moment out unseen.
+  if (TIME_WORDS.includes(last) && TIME_WORDS.includes(knownLast)) return false;
   return editDistance(last, knownLast) === Math.max(last.length, knownLast.length);
 };
+
+/** Last words that say when: a field ending in one is the same field as a known one ending in another. */
+const TIME_WORDS = ['at', 'on', 'date', 'time', 'when'];
 
 /**
  * The known field an unknown one is a near miss of: equal but for case and separators, or a typo away

@@ -228,6 +228,15 @@ describe('consent is never assumed (issue #11, finding 9)', () => {
     expect(nearMissOf('birthDate', ['birthday'])).toBe('birthday');
   });
 
+  it('refuses another word for when as the known moment under another name (an erasure requestedOn would otherwise count as asked now)', () => {
+    for (const [name, known] of [['createdOn', 'createdAt'], ['requestedOn', 'requestedAt'], ['reopenedDate', 'reopenedAt']]) {
+      expect(nearMissOf(name!, [known!])).toBe(known);
+    }
+    const { records, rejected } = parseNdjson(JSON.stringify({ type: 'erasure', customerId: 'c-1', requestedOn: '2027-01-02T10:00:00Z' }), now);
+    expect(records).toEqual([]);
+    expect(rejected).toEqual([{ line: 1, record: 'erasure c-1', field: 'requestedOn', reason: "erasure.requestedOn: not a field of erasure; did you mean 'requestedAt'?" }]);
+  });
+
   it('keeps unknown fields that are no near miss, and suggests the record type', () => {
     const { records } = parseNdjson(customer({ favouriteColour: 'teal', names: 'x', segment: 'b2b', lastName: 'García', phone: '1', email2: 'x', locale2: 'de' }), now);
     expect(records).toHaveLength(1);
