@@ -41,8 +41,9 @@ export const seedStoredState = async (system: LocalSystem, state: StoredState): 
 export const formatPreview = (customerId: string, profile: Record<string, unknown> | undefined, result: SimulationResult, stored?: StoredState): string => {
   if (!profile) return `No customer ${customerId} on record.`;
   const timeZone = String(profile.timeZone);
-  // Messages that had ended before the window are the past, not what the customer will receive.
-  const endedBefore = new Set((stored?.messages ?? []).filter((m) => isFinal(m.state)).map((m) => m.messageId));
+  // Messages that had ended for good before the window are the past, not what the customer will receive;
+  // one ended provisionally (still in `waitingByCustomer`) may come back and go.
+  const endedBefore = new Set((stored?.messages ?? []).filter((m) => isFinal(m.state) && !('waitingCustomerId' in m)).map((m) => m.messageId));
   const chose = stored?.preferences ? `; preferences: receive ${stored.preferences.receive}` : '';
   const suppressed = stored?.suppression ? `; SUPPRESSED: ${maskEmailsIn(stored.suppression.reason)}` : '';
   const lines = [
