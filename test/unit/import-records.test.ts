@@ -56,6 +56,27 @@ describe('importNdjson and erased customers', () => {
   });
 });
 
+describe('importNdjson and a customer registered again', () => {
+  it('takes their profile sent again without createdAt (it keeps the stored one, after the erasure), and their other records', async () => {
+    // Prepare: c-1 registered again on 03-20 (stored now); the business sends their profile again, and a contract
+    const registeredAgain = { customerId: 'c-1', recordKey: 'customer', createdAt: '2027-03-20T10:00:00.000Z' };
+    const written: BusinessRecord[] = [];
+    const store = {
+      putRecords: async (records: readonly BusinessRecord[]) => void written.push(...records),
+      getProfiles: async () => new Map([['c-1', registeredAgain]]),
+      getItems: async () => new Map([['c-1|customer', registeredAgain]]),
+    } as unknown as CustomerStore;
+
+    // Act
+    const result = await importNdjson(store, oldFile.replace('"marketingOptIn":true', '"marketingOptIn":false'), new Date('2027-04-01T10:00:00Z'), { defaultMarketingOptIn: false, erasures });
+
+    // Assess: written, with the createdAt that registered them again
+    expect(result.rejected).toEqual([]);
+    expect(written.map((record) => `${record.type} ${record.customerId}`)).toEqual(['customer c-1', 'contract c-1', 'contract c-2']);
+    expect(written[0]).toMatchObject({ createdAt: '2027-03-20T10:00:00.000Z', marketingOptIn: false });
+  });
+});
+
 describe('importNdjson and createdAt', () => {
   it('keeps the stored createdAt of a customer whose line leaves it out, and gives a new customer the import time', async () => {
     // Prepare: c-5 is stored since 2025; c-6 is new; the file (re-sent weekly) says when neither joined

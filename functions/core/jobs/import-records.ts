@@ -115,9 +115,11 @@ const withoutErasedCustomers = async (customers: CustomerStore, erasures: Erasur
   const stored = await customers.getProfiles([...receipts.keys()]);
   const profileOf = new Map<string, { createdAt?: unknown }>();
   for (const [customerId, profile] of stored) profileOf.set(customerId, profile as { createdAt?: unknown });
-  // Judged as written: a customer line without createdAt was given the import's time, which is no proof of a return.
+  // Judged as it will be written: a customer line without createdAt was given the import's time, which is
+  // no proof of a return; it keeps the stored profile's (withStoredCreatedAt), which is one when that
+  // profile registered them again.
   const asWritten = (line: NdjsonLine): { type: BusinessRecord['type']; customerId: string; createdAt?: unknown } =>
-    line.createdAtDefaulted ? { ...line.record, createdAt: undefined } : line.record;
+    line.createdAtDefaulted ? { ...line.record, createdAt: (stored.get(line.record.customerId) as { createdAt?: unknown } | undefined)?.createdAt } : line.record;
   // A customer line that registers them again makes the file's other records of theirs welcome.
   for (const line of lines) {
     const record = asWritten(line);
