@@ -8,6 +8,7 @@ import { recordKeyOf, type NdjsonLine } from '../core/records.js';
 import type { TableNames } from '../adapters/tables.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SECOND_PASS_AFTER_MINUTES } from '../core/erasure.js';
+import { maskEmailsIn } from '../core/mask.js';
 import type { TemplateCommandParts, TargetOptions } from './templates.js';
 
 type CustomerCommandParts = Pick<TemplateCommandParts, 'targetOptions' | 'withDatabase' | 'log'>;
@@ -46,7 +47,7 @@ export const applyImportedErasures = async (db: DynamoDBDocumentClient, tables: 
   for (const { line, record } of lines) {
     if (record.type !== 'erasure') continue;
     const result = await eraseCustomer(new DynamoErasureStore(db, tables), record.customerId, now, { requestedAt: record.requestedAt, requestedBy: 'record', secondPass: 'now', recordKey: recordKeyOf(record) });
-    said.push(`line ${line}: erased ${record.customerId}: deleted ${deletedCounts(result.deleted)}; both passes at once`);
+    said.push(`line ${line}: erased ${maskEmailsIn(record.customerId)}: deleted ${deletedCounts(result.deleted)}; both passes at once`);
   }
   return said;
 };
