@@ -14,8 +14,9 @@ const parseAssignment = (assignment: string): { path: string; value: unknown } =
 };
 
 /**
- * `config set cadence.minDaysBetween=10`: one setting changed by its dotted path, the whole
- * document validated again (so an impossible band is refused), nothing else touched.
+ * One setting changed by its dotted path (`cadence.minDaysBetween=10`), the whole document validated
+ * again (so an impossible band is refused), nothing else touched: `withSettings` with one assignment,
+ * saying what that setting was.
  */
 export const withSetting = (document: unknown, assignment: string): SettingChange => {
   const { path, value } = parseAssignment(assignment);

@@ -67,9 +67,9 @@ const rateOf = ({ n, events }: Proportion) => (n === 0 ? 0 : events / n);
  * group's own when there is, both taken where the effect would put the rates, not where they are: at
  * a rate of 0 or 1 the variance there is no guide (0 of 100 against 0 of 100 would claim 2.8 points
  * from the pooled rate; about 7.5 are needed). Each side of p₂ is tried as far as [0, 1] leaves room;
- * the harder side found is the answer, 1 when neither is. The right side less the left is convex in d
- * and not above zero at 0, so the differences found make one interval up to the edge: bisection finds
- * its start.
+ * the harder side found is the answer, 1 when neither is. The right side less d (`shortfall`) is
+ * concave in d and not below zero at 0, so the differences it does not exceed make one interval up to
+ * the edge: bisection finds its start.
  */
 const minimumDetectableEffect = (n1: number, n2: number, p2: number): number => {
   const shortfall = (d: number, side: 1 | -1) => {
