@@ -359,7 +359,7 @@ export interface NdjsonLine {
   readonly consentDefaulted?: true;
   /**
    * A customer whose line had no `createdAt`: the record carries the time it was read (an old file's
-   * line looks the same); written, it keeps a stored profile's instead (withStoredCreatedAt).
+   * line looks the same); written, it keeps a stored profile's instead (withStoredProfileFacts).
    */
   readonly createdAtDefaulted?: true;
 }

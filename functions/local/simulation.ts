@@ -5,7 +5,7 @@ import { createLinksHandler } from '../handlers/links.js';
 import { createMailEventsHandler, UnreadableMailEventError, type MailEventsOutcomes } from '../handlers/mail-events.js';
 import { createPauseMarketingHandler } from '../handlers/pause-marketing.js';
 import type { RetentionConfig } from '../core/config.js';
-import { importNdjson, withStoredCreatedAt } from '../core/jobs/import-records.js';
+import { importNdjson, withStoredProfileFacts } from '../core/jobs/import-records.js';
 import type { BusinessRecord, NdjsonLine, NdjsonRejection, NdjsonWarning } from '../core/records.js';
 import { isStreamedRecordKey } from '../core/records.js';
 import { deployedDueShards, deploySettings, dueShardsOf, type DeploySettings } from '../adapters/deploy-settings.js';
@@ -453,7 +453,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     while (timed[nextTimed] && timed[nextTimed]!.at!.getTime() <= now.getTime()) dueRecords.push(timed[nextTimed++]!);
     if (dueRecords.length > 0) {
       const { customers } = system.runtime('customerStream').stores();
-      await customers.putRecords((await withStoredCreatedAt(customers, dueRecords)).map((line) => line.record));
+      await customers.putRecords((await withStoredProfileFacts(customers, dueRecords)).map((line) => line.record));
       await system.drainStreams();
     }
     if (now.getTime() === nextPlanner.getTime()) {

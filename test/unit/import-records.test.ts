@@ -102,3 +102,27 @@ describe('importNdjson and createdAt', () => {
     expect(written.map((record) => [record.customerId, (record as { createdAt?: string }).createdAt])).toEqual([['c-5', storedSince], ['c-6', now.toISOString()]]);
   });
 });
+
+describe('importNdjson and consent', () => {
+  it('keeps the stored consent of a customer whose line leaves it out (a withdrawal is not undone by the default); a new customer gets the default', async () => {
+    // Prepare: the business's default is consent; c-7 withdrew theirs (stored false); c-8 is new
+    const written: BusinessRecord[] = [];
+    const store = {
+      putRecords: async (records: readonly BusinessRecord[]) => void written.push(...records),
+      getItems: async (keys: readonly { customerId: string; recordKey: string }[]) =>
+        new Map(keys.filter((key) => key.customerId === 'c-7').map((key) => [`${key.customerId}|${key.recordKey}`, { customerId: 'c-7', recordKey: 'customer', marketingOptIn: false }])),
+    } as unknown as CustomerStore;
+    const noErasures = { receiptsOf: async () => new Map() } as unknown as ErasureStore;
+    const file = [
+      line({ type: 'customer', customerId: 'c-7', email: 'g@example.com', timeZone: 'UTC', tier: 'gold' }),
+      line({ type: 'customer', customerId: 'c-8', email: 'h@example.com', timeZone: 'UTC' }),
+    ].join('\n');
+
+    // Act
+    const result = await importNdjson(store, file, new Date('2027-04-01T10:00:00Z'), { defaultMarketingOptIn: true, erasures: noErasures });
+
+    // Assess: only the new customer takes the default, and only they are counted as given it
+    expect(written.map((record) => [record.customerId, (record as { marketingOptIn?: boolean }).marketingOptIn])).toEqual([['c-7', false], ['c-8', true]]);
+    expect(result.consentDefaulted).toBe(1);
+  });
+});

@@ -35,7 +35,7 @@ const keyOf = (line: NdjsonLine): string => `${line.record.customerId}|${recordK
  *   once, from the last of them, as writing it again would update it; each earlier line gets a warning;
  * - a record of an erased customer (an old file imported again) is rejected, unless a customer record
  *   created after the erasure (in the file, or stored) registers them again;
- * - a customer line without `createdAt` keeps the stored profile's (see withStoredCreatedAt).
+ * - a customer line without `createdAt` or `marketingOptIn` keeps the stored profile's (withStoredProfileFacts).
  */
 export const importNdjson = async (customers: CustomerStore, text: string, now: Date, options: ImportOptions): Promise<ImportResult> => {
   const parsed = parseNdjson(text, now, { defaultMarketingOptIn: options.defaultMarketingOptIn });
@@ -61,7 +61,7 @@ export const importNdjson = async (customers: CustomerStore, text: string, now: 
     }
   }
 
-  let immediate = await withStoredCreatedAt(customers, await withoutErasedCustomers(customers, options.erasures, records.filter((line) => line.at === undefined), rejected));
+  let immediate = await withStoredProfileFacts(customers, await withoutErasedCustomers(customers, options.erasures, records.filter((line) => line.at === undefined), rejected));
   try {
     await customers.putRecords(immediate.map((line) => line.record));
   } catch (error) {
@@ -74,7 +74,6 @@ export const importNdjson = async (customers: CustomerStore, text: string, now: 
     immediate = immediate.filter((_, index) => !refused.has(index));
   }
 
-  const written = new Set(immediate);
   const byType: Record<string, number> = {};
   for (const { record } of immediate) byType[record.type] = (byType[record.type] ?? 0) + 1;
   return {
@@ -83,28 +82,36 @@ export const importNdjson = async (customers: CustomerStore, text: string, now: 
     byType,
     rejected: rejected.sort((a, b) => a.line - b.line),
     warnings: warnings.sort((a, b) => a.line - b.line),
-    consentDefaulted: records.filter((line) => line.consentDefaulted && (line.at !== undefined || written.has(line))).length,
+    consentDefaulted: [...immediate, ...records.filter((line) => line.at !== undefined)].filter((line) => line.consentDefaulted).length,
     timed: records.filter((line) => line.at !== undefined),
   };
 };
 
 /**
- * The lines as they are to be written: a customer line without `createdAt` (given the time it was
- * read) takes the stored profile's instead, so sending a profile again to update it does not make
- * the customer new again (the floor counts createdAt as a contact; lift and the membership
- * anniversary read it). Only a customer not stored yet keeps the time it was read. The simulator
- * writes its timed records through this too.
+ * The lines as they are to be written: what a customer line leaves out and the import filled in
+ * (`createdAt`, the time it was read; `marketingOptIn`, `consent.defaultMarketingOptIn`) is the stored
+ * profile's instead, so sending a profile again to update it neither makes the customer new again (the
+ * floor counts createdAt as a contact; lift and the membership anniversary read it) nor gives back a
+ * consent they withdrew, or takes away one they gave. Only a customer not stored yet keeps what was
+ * filled in. The simulator writes its timed records through this too.
  */
-export const withStoredCreatedAt = async (customers: CustomerStore, lines: readonly NdjsonLine[]): Promise<NdjsonLine[]> => {
-  const defaulted = lines.filter((line) => line.createdAtDefaulted);
-  if (defaulted.length === 0) return [...lines];
+export const withStoredProfileFacts = async (customers: CustomerStore, lines: readonly NdjsonLine[]): Promise<NdjsonLine[]> => {
+  const filledIn = (line: NdjsonLine) => line.createdAtDefaulted === true || line.consentDefaulted === true;
+  const incomplete = lines.filter(filledIn);
+  if (incomplete.length === 0) return [...lines];
   // Read consistently: a profile written just before (the simulator's earlier timed line) is seen.
-  const stored = await customers.getItems(defaulted.map((line) => ({ customerId: line.record.customerId, recordKey: PROFILE_RECORD_KEY })), { consistent: true });
+  const stored = await customers.getItems(incomplete.map((line) => ({ customerId: line.record.customerId, recordKey: PROFILE_RECORD_KEY })), { consistent: true });
   return lines.map((line) => {
-    if (!line.createdAtDefaulted) return line;
-    const createdAt = (stored.get(`${line.record.customerId}|${PROFILE_RECORD_KEY}`) as { createdAt?: unknown } | undefined)?.createdAt;
-    const valid = typeof createdAt === 'string' && customerSchema.shape.createdAt.safeParse(createdAt).success;
-    return valid ? { ...line, record: { ...line.record, createdAt } } : line;
+    if (!filledIn(line)) return line;
+    const profile = stored.get(`${line.record.customerId}|${PROFILE_RECORD_KEY}`) as { createdAt?: unknown; marketingOptIn?: unknown } | undefined;
+    const createdAt = line.createdAtDefaulted && typeof profile?.createdAt === 'string' && customerSchema.shape.createdAt.safeParse(profile.createdAt).success ? profile.createdAt : undefined;
+    const consent = line.consentDefaulted && typeof profile?.marketingOptIn === 'boolean' ? profile.marketingOptIn : undefined;
+    if (createdAt === undefined && consent === undefined) return line;
+    const { consentDefaulted: _, ...rest } = line;
+    return {
+      ...(consent === undefined ? line : rest), // consent kept as stored is not the default's
+      record: { ...line.record, ...(createdAt === undefined ? {} : { createdAt }), ...(consent === undefined ? {} : { marketingOptIn: consent }) },
+    };
   });
 };
 
@@ -116,7 +123,7 @@ const withoutErasedCustomers = async (customers: CustomerStore, erasures: Erasur
   const profileOf = new Map<string, { createdAt?: unknown }>();
   for (const [customerId, profile] of stored) profileOf.set(customerId, profile as { createdAt?: unknown });
   // Judged as it will be written: a customer line without createdAt was given the import's time, which is
-  // no proof of a return; it keeps the stored profile's (withStoredCreatedAt), which is one when that
+  // no proof of a return; it keeps the stored profile's (withStoredProfileFacts), which is one when that
   // profile registered them again.
   const asWritten = (line: NdjsonLine): { type: BusinessRecord['type']; customerId: string; createdAt?: unknown } =>
     line.createdAtDefaulted ? { ...line.record, createdAt: (stored.get(line.record.customerId) as { createdAt?: unknown } | undefined)?.createdAt } : line.record;
