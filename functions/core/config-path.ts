@@ -14,19 +14,10 @@ const parseAssignment = (assignment: string): { path: string; value: unknown } =
 };
 
 /**
- * One setting changed by its dotted path (`cadence.minDaysBetween=10`), the whole document validated
- * again (so an impossible band is refused), nothing else touched: `withSettings` with one assignment,
- * saying what that setting was.
- */
-export const withSetting = (document: unknown, assignment: string): SettingChange => {
-  const { path, value } = parseAssignment(assignment);
-  return withSettingValue(document, path, value);
-};
-
-/**
- * Several settings changed together (`config set` and `config diff --set` with more than one) and the
- * result validated once: a combination that is valid as a whole (the cap and the floor raised
- * together) is taken in any order, though a step of it alone would be refused.
+ * Settings changed by their dotted paths (`config set cadence.minDaysBetween=10 …`, `config diff --set`),
+ * the whole document validated once, nothing else touched: an impossible band is refused, and a
+ * combination valid as a whole (the cap and the floor raised together) is taken in any order, though a
+ * step of it alone would be refused.
  */
 export const withSettings = (document: unknown, assignments: readonly string[]): SettingsChange =>
   withSettingValues(document, assignments.map(parseAssignment));

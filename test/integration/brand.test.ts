@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../functions/core/config.js';
-import { withSetting } from '../../functions/core/config-path.js';
+import { withSettings } from '../../functions/core/config-path.js';
 import { VirtualClock } from '../../functions/local/simulation.js';
 import { emailsTo, systemWithLinks, uniquePrefix } from './helpers.js';
 
@@ -18,7 +18,7 @@ describe('the brand, from the configuration', () => {
 
       // Act: ops set the brand (no restart; the handlers' one-minute cache lets it in)
       let config = defaultConfig;
-      for (const assignment of ['brand.name="Larkspur Coffee"', 'brand.senderName="Larkspur Coffee Club"']) config = withSetting(config, assignment).config;
+      for (const assignment of ['brand.name="Larkspur Coffee"', 'brand.senderName="Larkspur Coffee Club"']) config = withSettings(config, [assignment]).config;
       await system.configStore.put(config, clock.now());
       clock.set(new Date('2027-05-03T09:00:00Z'));
       await system.runDispatcher();

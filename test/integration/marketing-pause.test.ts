@@ -5,7 +5,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
-import { withSetting } from '../../functions/core/config-path.js';
+import { withSettings } from '../../functions/core/config-path.js';
 import { MARKETING_PAUSED } from '../../functions/core/jobs/dispatch.js';
 import type { CollectedMetrics } from '../../functions/local/local-runtime.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
@@ -100,7 +100,7 @@ describe('sending.marketingPaused', () => {
     const prefix = uniquePrefix('pause-expiry');
     const clock = new VirtualClock(new Date('2027-07-01T00:00:00Z'));
     const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock });
-    await system.configStore.put(withSetting(defaultConfig, 'sending.marketingPaused=true').config, clock.now());
+    await system.configStore.put(withSettings(defaultConfig, ['sending.marketingPaused=true']).config, clock.now());
     const fan = `${prefix}fan`;
     await system.importText(JSON.stringify({ type: 'customer', customerId: fan, email: `${fan}@example.com`, timeZone: 'UTC', marketingOptIn: true, birthday: '1990-07-05' }));
     await system.drainStreams();
@@ -127,9 +127,9 @@ describe('the stored configuration', () => {
     await system.configStore.put(defaultConfig, clock.now());
 
     await Promise.all([
-      system.configStore.update((stored) => withSetting(stored, 'cadence.minDaysBetween=9'), clock.now()),
+      system.configStore.update((stored) => withSettings(stored, ['cadence.minDaysBetween=9']), clock.now()),
       system.reputationAlarm('ComplaintRate', 0.003),
-      system.configStore.update((stored) => withSetting(stored, 'planner.lookAheadDays=40'), clock.now()),
+      system.configStore.update((stored) => withSettings(stored, ['planner.lookAheadDays=40']), clock.now()),
     ]);
 
     const stored = await system.configStore.get();

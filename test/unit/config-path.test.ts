@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { withSetting, withSettings } from '../../functions/core/config-path.js';
+import { withSettings } from '../../functions/core/config-path.js';
 import { defaultConfig } from '../../functions/core/config.js';
 
 describe('config set <path>=<value>', () => {
   it('changes one setting by its path, and says what it was', () => {
-    const change = withSetting(defaultConfig, 'cadence.minDaysBetween=10');
-    expect([change.config.cadence.minDaysBetween, change.from, change.to]).toEqual([10, 7, 10]);
+    const { config, changes } = withSettings(defaultConfig, ['cadence.minDaysBetween=10']);
+    expect([config.cadence.minDaysBetween, changes]).toEqual([10, [{ path: 'cadence.minDaysBetween', from: 7, to: 10 }]]);
   });
 
   it('sets a campaign\'s own holdout share by its path, though the shipped document has none yet', () => {
-    const change = withSetting(defaultConfig, 'measurement.campaigns.birthday.holdoutPercent=5');
-    expect(change.config.measurement.campaigns).toEqual({ birthday: { holdoutPercent: 5 } });
-    expect(change.from).toBeUndefined();
+    const { config, changes } = withSettings(defaultConfig, ['measurement.campaigns.birthday.holdoutPercent=5']);
+    expect(config.measurement.campaigns).toEqual({ birthday: { holdoutPercent: 5 } });
+    expect(changes[0]!.from).toBeUndefined();
   });
 
   it.each([
@@ -20,7 +20,7 @@ describe('config set <path>=<value>', () => {
     [['cadence.quietHours.start="09:00"', 'cadence.quietHours.end="20:00"'], { cadence: { quietHours: { start: '09:00', end: '20:00' } } }],
   ])('takes %j together and validates the whole once, whatever the order', (assignments, expected) => {
     // Prepare: the first alone is refused
-    expect(() => withSetting(defaultConfig, assignments[0]!)).toThrow('invalid configuration');
+    expect(() => withSettings(defaultConfig, [assignments[0]!])).toThrow('invalid configuration');
 
     // Act
     const { config, changes } = withSettings(defaultConfig, assignments);
@@ -44,7 +44,7 @@ describe('config set <path>=<value>', () => {
     ['cadence.constructor=1', "unknown setting 'cadence.constructor'"],
     ['cadence.toString=1', "unknown setting 'cadence.toString'"],
   ])('refuses %s with the reason', (assignment, reason) => {
-    expect(() => withSetting(defaultConfig, assignment)).toThrow(reason);
+    expect(() => withSettings(defaultConfig, [assignment])).toThrow(reason);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
