@@ -114,11 +114,6 @@ export class DynamoCustomerStore implements CustomerStore {
     return items.map((item) => String((item as { recordKey?: unknown }).recordKey));
   }
 
-  /** All records of one customer, as written (without our keys and index attributes). */
-  async recordsOf(customerId: string): Promise<Record<string, unknown>[]> {
-    return businessRecordsOf(await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'customerId = :id', ExpressionAttributeValues: { ':id': customerId } }));
-  }
-
   /**
    * Writes validated records, 25 a request, each with its key and, for a profile, its index key. A
    * record given twice is written once, the later one (a batch may not hold one key twice). When the

@@ -441,16 +441,11 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
     .option('--data <file>', 'take the customer\'s records from this NDJSON instead of the database'),
   ).action(async (customerId: string, options: DatabaseOptions & { days: number; start: string; data?: string }) => {
       // From the database, the customer's records and what the stack holds of them beyond (seedStoredState).
-      const [config, stored, state] = await withDatabase(options, async (db, tables) => [
+      const [config, state] = await withDatabase(options, async (db, tables) => [
         await new DynamoConfigStore(db, tables.Control).get(),
-        options.data ? [] : await new DynamoCustomerStore(db, tables.Customers).recordsOf(customerId),
         options.data ? undefined : await readCustomerStory(db, tables, customerId),
       ] as const, dependencies);
-      const records = (
-        options.data
-          ? linesOfCustomer(await readData(options.data), customerId)
-          : stored
-      ).map((r) =>
+      const records = (state ? state.records : linesOfCustomer(await readData(options.data!), customerId)).map((r) =>
         // Consent as it stands: a line without it would be imported with the configured default; a stored profile without it has none.
         r.type === 'customer' && r.marketingOptIn === undefined ? { ...r, marketingOptIn: options.data ? config.consent.defaultMarketingOptIn : false } : r,
       );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
-import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.js';
+import { readCustomerStory } from '../../functions/adapters/customer-story.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { LocalSystem, simulate, VirtualClock } from '../../functions/local/simulation.js';
@@ -12,8 +12,8 @@ const joined = '2025-02-03T10:00:00.000Z';
 /** Reads a stored profile as written (the simulation leaves its tables behind). */
 const storedProfile = async (prefix: string, customerId: string) => {
   const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock: new VirtualClock(new Date()), config: async () => defaultConfig });
-  const store = new DynamoCustomerStore(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Customers);
-  return (await store.recordsOf(customerId)).find((record) => record.type === 'customer');
+  const { records } = await readCustomerStory(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables, customerId);
+  return records.find((record) => record.type === 'customer');
 };
 
 /** Re-sending a profile is how a business updates it: a line that leaves out createdAt does not make the customer new. */
