@@ -77,17 +77,24 @@ describe('importNdjson and a customer registered again', () => {
   });
 });
 
+/** The customer table as the import uses it, holding one stored profile (these fields of it); nobody erased. */
+const tableWithProfile = (customerId: string, fields: Record<string, unknown>) => {
+  const written: BusinessRecord[] = [];
+  const profile = { customerId, recordKey: 'customer', ...fields };
+  const store = {
+    putRecords: async (records: readonly BusinessRecord[]) => void written.push(...records),
+    getItems: async (keys: readonly { customerId: string; recordKey: string }[]) =>
+      new Map(keys.filter((key) => key.customerId === customerId).map((key) => [`${key.customerId}|${key.recordKey}`, profile])),
+  } as unknown as CustomerStore;
+  return { store, written };
+};
+const noErasures = { receiptsOf: async () => new Map() } as unknown as ErasureStore;
+
 describe('importNdjson and createdAt', () => {
   it('keeps the stored createdAt of a customer whose line leaves it out, and gives a new customer the import time', async () => {
     // Prepare: c-5 is stored since 2025; c-6 is new; the file (re-sent weekly) says when neither joined
     const storedSince = '2025-02-03T10:00:00.000Z';
-    const written: BusinessRecord[] = [];
-    const store = {
-      putRecords: async (records: readonly BusinessRecord[]) => void written.push(...records),
-      getItems: async (keys: readonly { customerId: string; recordKey: string }[]) =>
-        new Map(keys.filter((key) => key.customerId === 'c-5').map((key) => [`${key.customerId}|${key.recordKey}`, { customerId: 'c-5', recordKey: 'customer', createdAt: storedSince }])),
-    } as unknown as CustomerStore;
-    const noErasures = { receiptsOf: async () => new Map() } as unknown as ErasureStore;
+    const { store, written } = tableWithProfile('c-5', { createdAt: storedSince });
     const file = [
       line({ type: 'customer', customerId: 'c-5', email: 'e@example.com', timeZone: 'UTC', tier: 'gold' }),
       line({ type: 'customer', customerId: 'c-6', email: 'f@example.com', timeZone: 'UTC' }),
@@ -106,13 +113,7 @@ describe('importNdjson and createdAt', () => {
 describe('importNdjson and consent', () => {
   it('keeps the stored consent of a customer whose line leaves it out (a withdrawal is not undone by the default); a new customer gets the default', async () => {
     // Prepare: the business's default is consent; c-7 withdrew theirs (stored false); c-8 is new
-    const written: BusinessRecord[] = [];
-    const store = {
-      putRecords: async (records: readonly BusinessRecord[]) => void written.push(...records),
-      getItems: async (keys: readonly { customerId: string; recordKey: string }[]) =>
-        new Map(keys.filter((key) => key.customerId === 'c-7').map((key) => [`${key.customerId}|${key.recordKey}`, { customerId: 'c-7', recordKey: 'customer', marketingOptIn: false }])),
-    } as unknown as CustomerStore;
-    const noErasures = { receiptsOf: async () => new Map() } as unknown as ErasureStore;
+    const { store, written } = tableWithProfile('c-7', { marketingOptIn: false });
     const file = [
       line({ type: 'customer', customerId: 'c-7', email: 'g@example.com', timeZone: 'UTC', tier: 'gold' }),
       line({ type: 'customer', customerId: 'c-8', email: 'h@example.com', timeZone: 'UTC' }),
