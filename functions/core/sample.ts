@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { canonicalId } from './records.js';
+import { canonicalId, isPlainObject } from './records.js';
 
 /**
  * A stable random sample of a cohort's customers (`simulate --sample <n>`, `config diff --sample <n>`).
@@ -35,7 +35,7 @@ export const sampleRankOf = (customerId: string, key: string = SAMPLE_KEY): stri
 const customerOfLine = (line: string): string | undefined => {
   try {
     const value: unknown = JSON.parse(line);
-    if (typeof value === 'object' && value !== null && typeof (value as { customerId?: unknown }).customerId === 'string') return canonicalId((value as { customerId: string }).customerId) || undefined;
+    if (isPlainObject(value) && typeof value.customerId === 'string') return canonicalId(value.customerId) || undefined;
   } catch {
     // Not JSON: the import rejects it, with its line.
   }
