@@ -36,14 +36,21 @@ export class DynamoControlStore implements ControlStore {
   }
 
   /**
-   * Forgets the planner's resume point if it is at this customer's item (a page key names the customer:
-   * an erasure must leave their id nowhere); the planner's next run then reads that date from its start.
+   * Forgets the planner's resume point if it names this customer (a partition's cursor is the key of the
+   * last check read there, which names its customer: an erasure must leave their id nowhere); the
+   * planner's next run then reads that date from its start.
    */
   async forgetResumePointAt(planner: string, customerId: string): Promise<void> {
+    const after: unknown = (await this.progress(planner)).resume?.after;
+    if (after === null || typeof after !== 'object') return;
+    const names = (cursor: unknown) => cursor !== null && typeof cursor === 'object' && (cursor as Record<string, unknown>).customerId === customerId;
+    // A cursor per partition, or one key for the whole date (a resume point an earlier version kept).
+    const partition = Object.keys(after).find((name) => names((after as Record<string, unknown>)[name]));
+    if (partition === undefined && !names(after)) return;
     await this.updateWatermark(planner, {
       UpdateExpression: 'REMOVE resumeAfter',
-      ConditionExpression: 'resumeAfter.#after.customerId = :id',
-      ExpressionAttributeNames: { '#after': 'after' },
+      ConditionExpression: partition === undefined ? 'resumeAfter.#after.customerId = :id' : 'resumeAfter.#after.#partition.customerId = :id',
+      ExpressionAttributeNames: { '#after': 'after', ...(partition === undefined ? {} : { '#partition': partition }) },
       ExpressionAttributeValues: { ':id': customerId },
     });
   }

@@ -4,7 +4,7 @@ import { queryPagesWithKeys } from './query-pages.js';
 import { ignoreConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
 import { NEVER } from '../core/cadence.js';
-import type { CapReservation, DatePage, LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
+import type { CapReservation, DatePage, FloorCheckCursors, FloorCheckPartition, LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
 import { ledgerTable } from './tables.js';
 import { customerShard } from '../core/customer-shard.js';
 
@@ -20,7 +20,7 @@ export const FLOOR_CHECKS_PER_PAGE = 500;
  * days on, so a busy hour's sends all write one date, as fast as the senders send: each partition then
  * takes the writes of one sender (at most ~250 a second), below DynamoDB's 1,000 a second per partition.
  * A customer's check is kept under `YYYY-MM-DD#NN` (NN its shard), and the planner reads a date's shards
- * one after another (docs/scale.md, "Sharding the hot keys"). Raised with `dueShards`, never lowered:
+ * at once, each at the pace of its own customers' checks (docs/scale.md, "Sharding the hot keys"). Raised with `dueShards`, never lowered:
  * the shards so far are among the new ones, so a check written before the raise is still read.
  */
 const floorCheckPartition = (date: LocalDate, shard: number): string => `${date}#${String(shard).padStart(2, '0')}`;
@@ -29,13 +29,15 @@ const floorCheckPartition = (date: LocalDate, shard: number): string => `${date}
 export const floorCheckKey = (date: LocalDate, customerId: string, shards: number): string => floorCheckPartition(date, customerShard(customerId, shards));
 
 /**
- * A date's partitions in the order the planner reads them: first the date alone, where checks written
- * before the shards existed still are (a stack deployed before; each moves to its shard when next
- * written), then its shards.
+ * A date's partitions: the date alone, where checks written before the shards existed still are (a
+ * stack deployed before; each moves to its shard when next written), and its shards.
  */
 const floorCheckPartitions = (date: LocalDate, shards: number): string[] => [date, ...Array.from({ length: shards }, (_, shard) => floorCheckPartition(date, shard))];
 
 /** A ledger item as the rest of the system sees it: its floor check a date, without the shard. */
+/** A partition read to its end in an earlier run. */
+async function* noPages(): AsyncIterable<DatePage<LedgerEntry>> {}
+
 const entryOf = (item: Record<string, unknown>): LedgerEntry =>
   (typeof item.floorCheckDate === 'string' ? { ...item, floorCheckDate: item.floorCheckDate.split('#')[0] } : item) as unknown as LedgerEntry;
 
@@ -143,26 +145,30 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   /**
-   * A date's checks, partition after partition. A page's `next` is the index key it ended on, or, after
-   * a partition's last page, the next partition's name alone (`{ floorCheckDate }`): where to start it.
+   * A date's checks, a reader per partition: the date alone (checks written before the shards) and each
+   * shard. A page's `next` is the index key it ended on; a partition's cursor in `after` is where it
+   * goes on from (null: read to its end). Anything else there (a resume point an earlier version kept)
+   * names no partition, so the date is read from its start: a check already made has left it, or plans nothing new.
    */
-  async *floorChecksOn(date: LocalDate, after?: unknown): AsyncIterable<DatePage<LedgerEntry>> {
-    const partitions = floorCheckPartitions(date, this.floorCheckShards);
-    const resumeAt = after as Record<string, unknown> | undefined;
-    const first = Math.max(0, partitions.indexOf(String(resumeAt?.floorCheckDate)));
-    for (let index = first; index < partitions.length; index++) {
-      const startKey = index === first && resumeAt?.customerId !== undefined ? resumeAt : undefined;
-      const nextPartition = index + 1 < partitions.length ? { floorCheckDate: partitions[index + 1] } : undefined;
-      const pages = queryPagesWithKeys(this.client, {
-        TableName: this.tableName,
-        IndexName: ledgerTable.indexes[0].indexName,
-        KeyConditionExpression: 'floorCheckDate = :partition',
-        ExpressionAttributeValues: { ':partition': partitions[index] },
-        Limit: FLOOR_CHECKS_PER_PAGE,
-        ExclusiveStartKey: startKey,
-      });
-      for await (const page of pages) yield { items: page.items.map(entryOf), next: page.next ?? nextPartition };
-    }
+  floorChecksOn(date: LocalDate, after: FloorCheckCursors = {}): FloorCheckPartition[] {
+    const cursors: FloorCheckCursors = after !== null && typeof after === 'object' ? after : {};
+    return floorCheckPartitions(date, this.floorCheckShards).map((name) => {
+      const from = Object.hasOwn(cursors, name) ? cursors[name] : undefined;
+      const startKey = from !== null && typeof from === 'object' ? (from as Record<string, unknown>) : undefined;
+      return { name, from: from === null ? null : startKey, pages: from === null ? noPages() : this.floorCheckPages(name, startKey) };
+    });
+  }
+
+  private async *floorCheckPages(partition: string, startKey: Record<string, unknown> | undefined): AsyncIterable<DatePage<LedgerEntry>> {
+    const pages = queryPagesWithKeys(this.client, {
+      TableName: this.tableName,
+      IndexName: ledgerTable.indexes[0].indexName,
+      KeyConditionExpression: 'floorCheckDate = :partition',
+      ExpressionAttributeValues: { ':partition': partition },
+      Limit: FLOOR_CHECKS_PER_PAGE,
+      ExclusiveStartKey: startKey,
+    });
+    for await (const page of pages) yield { items: page.items.map(entryOf), next: page.next };
   }
 
   async markUnreachable(customerId: string): Promise<void> {

@@ -131,16 +131,31 @@ export interface PlannerProgress {
   readonly resume?: ResumePoint;
 }
 
-/** A date a planner run stopped inside, and where in it: after the page whose `next` this is (the store's own key). */
+/** A date a planner run stopped inside, and where in it: each partition's cursor. */
 export interface ResumePoint {
   readonly date: LocalDate;
-  readonly after: unknown;
+  readonly after: FloorCheckCursors;
 }
 
 /** A page of a date's items, and where the next page starts (absent after the last). */
 export interface DatePage<T> {
   readonly items: readonly T[];
   readonly next?: unknown;
+}
+
+/**
+ * Where the floor planner is in a date's partitions of checks, by partition name: the `next` of the
+ * last page read (the store's own key), or null once read to its end. A partition not named is read
+ * from its start.
+ */
+export type FloorCheckCursors = Readonly<Record<string, unknown>>;
+
+/** One index partition of a date's floor checks. */
+export interface FloorCheckPartition {
+  readonly name: string;
+  /** Where its reading starts: its cursor in the `after` it was asked with (null: read to its end, no pages). */
+  readonly from: unknown;
+  readonly pages: AsyncIterable<DatePage<LedgerEntry>>;
 }
 
 export interface OutgoingEmail {
@@ -224,8 +239,11 @@ export interface LedgerStore {
   releaseCap(customerId: string, messageId: string): Promise<void>;
   /** A message went out on `today`: the floor counts from it (and survey spacing, when it was a survey; keep-in-touch content, when it was one). */
   recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent?: { readonly survey?: boolean; readonly keepInTouchContent?: string }): Promise<void>;
-  /** Customers whose floor check falls on `date`, page by page; from after `after` (a page's `next`) when given. */
-  floorChecksOn(date: LocalDate, after?: unknown): AsyncIterable<DatePage<LedgerEntry>>;
+  /**
+   * The customers whose floor check falls on `date`, one reader per index partition of the date, so
+   * they can be read at once (each customer is in one of them); each from where `after` left it.
+   */
+  floorChecksOn(date: LocalDate, after?: FloorCheckCursors): FloorCheckPartition[];
   setFloorCheck(customerId: string, date: LocalDate | undefined): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLedgerStore, FLOOR_CHECKS_PER_PAGE, floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
+import { DynamoControlStore } from '../../functions/adapters/dynamo-control.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import type { LedgerEntry } from '../../functions/core/ports.js';
 import { createTables, dynamoDbClient } from '../../functions/local/local-stack.js';
@@ -10,6 +11,7 @@ import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
 let ledger: DynamoLedgerStore;
 let db: DynamoDBDocumentClient;
 let ledgerTable: string;
+let control: DynamoControlStore;
 
 beforeAll(async () => {
   const dynamo = dynamoDbClient(endpoints().dynamodbEndpoint);
@@ -17,6 +19,7 @@ beforeAll(async () => {
   db = documentClientFor(dynamo);
   ledgerTable = tables.Ledger;
   ledger = new DynamoLedgerStore(db, ledgerTable, deployedDueShards);
+  control = new DynamoControlStore(db, tables.Control);
 });
 
 /** A customer whose last capped message went on 2027-06-01, so the cap allows another from 2027-06-08. */
@@ -68,12 +71,17 @@ describe('the cap on the ledger: reserve and release are idempotent per message'
 describe("floor checks spread over a date's shards", () => {
   const facts = { timeZone: 'Europe/Madrid', marketingOptIn: true };
   const storedCheck = async (customerId: string) => (await db.send(new GetCommand({ TableName: ledgerTable, Key: { customerId } }))).Item?.floorCheckDate;
-  /** Every page of a date's checks, from `after` when given. */
-  const pagesOn = async (date: string, after?: unknown) => {
-    const pages: { ids: string[]; dates: (string | undefined)[]; next?: unknown }[] = [];
-    for await (const page of ledger.floorChecksOn(date, after)) pages.push({ ids: page.items.map((entry: LedgerEntry) => entry.customerId), dates: page.items.map((entry) => entry.floorCheckDate), next: page.next });
-    return pages;
+  /** Each partition of a date's checks and its pages, from `after` when given (read one after another here). */
+  const partitionsOn = async (date: string, after?: Record<string, unknown>, store = ledger) => {
+    const partitions: { name: string; from: unknown; pages: { ids: string[]; dates: (string | undefined)[]; next?: unknown }[] }[] = [];
+    for (const { name, from, pages } of store.floorChecksOn(date, after)) {
+      const read: (typeof partitions)[number]['pages'] = [];
+      for await (const page of pages) read.push({ ids: page.items.map((entry: LedgerEntry) => entry.customerId), dates: page.items.map((entry) => entry.floorCheckDate), next: page.next });
+      partitions.push({ name, from, pages: read });
+    }
+    return partitions;
   };
+  const idsOn = async (date: string, store = ledger) => (await partitionsOn(date, undefined, store)).flatMap((partition) => partition.pages.flatMap((page) => page.ids));
 
   it("keeps each check in its customer's shard of the date, whichever write set it, and reads it back as the date", async () => {
     // Act: a check set by opening the ledger, by a contact, and by the planner
@@ -95,7 +103,7 @@ describe("floor checks spread over a date's shards", () => {
     expect(Math.max(...perShard.values())).toBeLessThanOrEqual((2 * stored.length) / deployedDueShards);
   });
 
-  it("reads a date's own partition (checks from before the shards) and then every shard, each customer once, and goes on from any page's next", async () => {
+  it("reads a date's own partition (checks from before the shards) and each shard, each customer once, each partition going on from its cursor", async () => {
     // Prepare: more than a page of checks on one date kept as before the shards, a shard's worth in shards, and another date's
     const date = '2027-07-01';
     const unsharded = Array.from({ length: FLOOR_CHECKS_PER_PAGE + 20 }, (_, i) => `old-${i}`);
@@ -105,20 +113,26 @@ describe("floor checks spread over a date's shards", () => {
     await ledger.open('other-date', '2027-06-08', '2027-07-02', facts);
 
     // Act
-    const pages = await pagesOn(date);
+    const partitions = await partitionsOn(date);
 
-    // Assess: the date's own partition first (two pages), then the shards; every check once, as the date
-    const ids = pages.flatMap((page) => page.ids);
-    expect(ids.slice(0, unsharded.length).sort()).toEqual([...unsharded].sort());
-    expect([...ids].sort()).toEqual([...unsharded, ...sharded].sort());
-    expect(pages.flatMap((page) => page.dates).every((checkDate) => checkDate === date)).toBe(true);
-    expect(pages.length).toBe(2 + deployedDueShards);
-    expect(pages.at(-1)!.next).toBeUndefined();
-    // From each page's next, exactly the checks after it.
-    for (let index = 0; index < pages.length - 1; index++) {
-      const rest = await pagesOn(date, pages[index]!.next);
-      expect(rest.flatMap((page) => page.ids)).toEqual(pages.slice(index + 1).flatMap((page) => page.ids));
-    }
+    // Assess: the date's own partition (two pages) and its shards (a page each); every check once, as the date
+    const shardNames = Array.from({ length: deployedDueShards }, (_, shard) => `${date}#${String(shard).padStart(2, '0')}`);
+    expect(partitions.map((partition) => [partition.name, partition.from, partition.pages.length])).toEqual([[date, undefined, 2], ...shardNames.map((name) => [name, undefined, 1])]);
+    expect(partitions[0]!.pages.flatMap((page) => page.ids).sort()).toEqual([...unsharded].sort());
+    expect(partitions.flatMap((partition) => partition.pages.flatMap((page) => page.ids)).sort()).toEqual([...unsharded, ...sharded].sort());
+    expect(partitions.flatMap((partition) => partition.pages.flatMap((page) => page.dates)).every((checkDate) => checkDate === date)).toBe(true);
+    for (const partition of partitions) expect(partition.pages.at(-1)!.next).toBeUndefined();
+
+    // From the cursor a page left (its next), that partition reads exactly the checks after it; one read
+    // to its end (null) reads nothing; the partitions not named read from their start.
+    const firstPage = partitions[0]!.pages[0]!;
+    const fromCursor = await partitionsOn(date, { [date]: firstPage.next, [shardNames[0]!]: null });
+    expect(fromCursor.map((partition) => [partition.name, partition.from])).toEqual([[date, firstPage.next], [shardNames[0], null], ...shardNames.slice(1).map((name) => [name, undefined])]);
+    expect(fromCursor[0]!.pages.flatMap((page) => page.ids)).toEqual(partitions[0]!.pages[1]!.ids);
+    expect(fromCursor[1]!.pages).toEqual([]);
+    expect(fromCursor.slice(2)).toEqual(partitions.slice(2));
+    // A resume point an earlier version kept (one key for the whole date) names no partition: the date from its start.
+    expect(await partitionsOn(date, { customerId: 'old-3', floorCheckDate: date })).toEqual(partitions);
   });
 
   it('after dueShards is raised, still reads every check written before, and writes each customer’s next check to its new shard', async () => {
@@ -133,16 +147,41 @@ describe("floor checks spread over a date's shards", () => {
     expect(moving.length).toBeGreaterThan(0);
 
     // Act
-    const read: string[] = [];
-    for await (const page of after.floorChecksOn(date)) read.push(...page.items.map((entry) => entry.customerId));
+    const read = await idsOn(date, after);
     for (const id of moving) await after.setFloorCheck(id, '2027-08-20');
 
     // Assess: every check once; a moved check is in its new shard (among the 8) and read there
     expect([...read].sort()).toEqual([...ids].sort());
     for (const id of moving) expect(await storedCheck(id)).toBe(floorCheckKey('2027-08-20', id, 8));
-    const moved: string[] = [];
-    for await (const page of after.floorChecksOn('2027-08-20')) moved.push(...page.items.map((entry) => entry.customerId));
+    const moved = await idsOn('2027-08-20', after);
     expect(moved.sort()).toEqual([...moving].sort());
+  });
+});
+
+describe("the floor planner's resume point and an erasure", () => {
+  const date = '2027-09-01';
+  const cursor = (customerId: string) => ({ customerId, floorCheckDate: floorCheckKey(date, customerId, deployedDueShards) });
+
+  it.each([
+    ['a cursor of one partition names them', 'erasure-partition', { [date]: null, [cursor('gone').floorCheckDate]: cursor('gone'), 'unrelated#99': cursor('stays') }],
+    ['the one key an earlier version kept for the whole date names them', 'erasure-one-key', { customerId: 'gone', floorCheckDate: date }],
+  ])('is forgotten when %s, and the watermark stays', async (_, planner, after) => {
+    await control.setPlannedThrough(planner, '2027-08-31');
+    await control.setResumePoint(planner, { date, after });
+
+    await control.forgetResumePointAt(planner, 'gone');
+
+    expect(await control.progress(planner)).toEqual({ plannedThrough: '2027-08-31', plannedWith: undefined, resume: undefined });
+  });
+
+  it('is kept when no cursor names them', async () => {
+    const planner = 'erasure-other';
+    const point = { date, after: { [date]: null, [cursor('stays').floorCheckDate]: cursor('stays') } };
+    await control.setResumePoint(planner, point);
+
+    await control.forgetResumePointAt(planner, 'gone');
+
+    expect((await control.progress(planner)).resume).toEqual(point);
   });
 });
 

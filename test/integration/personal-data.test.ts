@@ -8,6 +8,7 @@ import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.j
 import { DynamoOutbox } from '../../functions/adapters/dynamo-outbox.js';
 import { plannedMessage } from '../../functions/core/messages.js';
 import { watermarkKey } from '../../functions/adapters/dynamo-control.js';
+import { floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
 import { scanAll } from '../../functions/adapters/query-pages.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
@@ -269,9 +270,11 @@ describe('retention customer erase', () => {
     ]);
     const exported = await cli(prefix, 'customer', 'export', id);
     expect(JSON.parse(exported.stdout).suppression).toMatchObject({ suppressed: true, reason: 'hard bounce (General)' });
-    // A floor planner run stopped inside a date right after this customer's check: it kept their key to go on from.
+    // A floor planner run stopped inside a date right after this customer's check: it kept their key to go on from in their partition.
     const watermark = { key: watermarkKey(FLOOR_PLANNER) };
-    await db().send(new UpdateCommand({ TableName: system.tables.Control, Key: watermark, UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': { date: '2027-03-02', after: { customerId: id, floorCheckDate: '2027-03-02' } } } }));
+    const partition = floorCheckKey('2027-03-02', id, deployedDueShards);
+    const point = { date: '2027-03-02', after: { '2027-03-02': null, [partition]: { customerId: id, floorCheckDate: partition } } };
+    await db().send(new UpdateCommand({ TableName: system.tables.Control, Key: watermark, UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': point } }));
 
     const erased = await cli(prefix, 'customer', 'erase', id);
 

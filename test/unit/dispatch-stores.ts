@@ -96,7 +96,7 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
       calls.recordContact.push(customerId);
       ledgers.set(customerId, { ...ledgers.get(customerId)!, lastContactDate: today, floorCheckDate });
     },
-    floorChecksOn: async function* () {},
+    floorChecksOn: () => [],
     setFloorCheck: async (customerId, date) => {
       ledgers.set(customerId, { ...ledgers.get(customerId)!, floorCheckDate: date });
     },

@@ -1,6 +1,7 @@
 import { addDays, datesFrom, localDateOf } from '../calendar.js';
 import { forEachCustomer, planDates, validRecord, type PlanningDeps } from './planning-window.js';
 import type { Customer } from '../records.js';
+import type { LedgerEntry } from '../ports.js';
 import { hasMarketingConsent } from '../consent.js';
 import { replanCustomer } from './replan-customer.js';
 
@@ -20,8 +21,9 @@ export interface PlanFloorResult {
  * last run (the ledger's `byFloorCheck` index; every send moves a customer's check forward), and makes
  * each one's plan again: if a waiting message is arranged to reach them within the floor, look again
  * after it; otherwise their keep-in-touch goes as late as the band allows, never breaking the cap.
- * The watermark moves as each date is checked, so a run whose time runs out leaves the rest to the next;
- * it may stop between two pages of a date, and the next run goes on after the last page it checked.
+ * The watermark moves as each date is checked, so a run whose time runs out leaves the rest to the next.
+ * A date's partitions of checks are read at once; a run may stop inside a date, and the next run goes on
+ * in each partition after the last page it checked there.
  */
 export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloorResult> => {
   const { config } = deps;
@@ -34,55 +36,72 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
   if (first > last) return result;
 
   result.datesLeft = await planDates(deps, datesFrom(first, last), (date) => deps.control.setPlannedThrough(FLOOR_PLANNER, date), async (date) => {
-    // Where the pages read so far end: where the next run goes on if this one stops here. It is kept
-    // only when the run stops (a run that fails instead reads the date again from the last point kept;
-    // a check already made is no longer there, or plans nothing new).
-    let readTo: unknown;
-    for await (const { items: page, next } of deps.ledger.floorChecksOn(date, resume?.date === date ? resume.after : undefined)) {
-      // An empty page (most of a small cohort's shards) has nothing to do, so it never ends a run.
-      if (page.length === 0) {
-        readTo = next;
-        continue;
-      }
-      if (deps.run?.mustStop()) {
-        if (readTo !== undefined) await deps.control.setResumePoint(FLOOR_PLANNER, { date, after: readTo });
-        return 'stopped';
-      }
-      // The ledger carries the profile's zone and consent (copied on every profile change); only a
-      // ledger written before it did needs the profile read.
-      const withoutFacts = page.filter((entry) => entry.timeZone === undefined || entry.marketingOptIn === undefined);
-      const profiles = withoutFacts.length > 0 ? await deps.customers.getProfiles(withoutFacts.map((entry) => entry.customerId)) : new Map<string, unknown>();
-      // Customers are independent of each other: several at a time.
-      await forEachCustomer(page, (entry) => entry.customerId, async (entry) => {
-        result.checked++;
-        let customer: Pick<Customer, 'customerId' | 'timeZone' | 'marketingOptIn'> | undefined;
-        if (entry.timeZone !== undefined && entry.marketingOptIn !== undefined) {
-          customer = { customerId: entry.customerId, timeZone: entry.timeZone, marketingOptIn: entry.marketingOptIn };
-        } else {
-          const profile = profiles.get(entry.customerId);
-          if (profile === undefined) {
-            await deps.ledger.setFloorCheck(entry.customerId, undefined);
-            return;
+    // Where each partition's pages read so far end: where the next run goes on if this one stops. They
+    // are kept only when the run stops (a run that fails instead reads the date again from the last
+    // point kept; a check already made is no longer there, or plans nothing new).
+    const partitions = deps.ledger.floorChecksOn(date, resume?.date === date ? resume.after : undefined);
+    const cursors: Record<string, unknown> = Object.fromEntries(partitions.map((partition) => [partition.name, partition.from]));
+    // Each customer's check is in one partition: the partitions are read at once, each at its own pace.
+    // A run reads at least a page of each; past that, a partition stops before its next page once the
+    // run must stop, so no page is read only to be left to the next run.
+    const outcomes = await Promise.allSettled(
+      partitions.map(async ({ name, pages }): Promise<'planned' | 'stopped'> => {
+        const iterator = pages[Symbol.asyncIterator]();
+        for (let pagesRead = 0; ; pagesRead++) {
+          if (pagesRead > 0 && cursors[name] !== null && deps.run?.mustStop()) {
+            await iterator.return?.();
+            return 'stopped';
           }
-          customer = validRecord(profile, 'customer', now, deps.onInvalidRecord);
+          const { done, value: page } = await iterator.next();
+          if (done) return 'planned';
+          if (page.items.length > 0) {
+            await checkFloors(deps, now, page.items, result);
+            deps.run?.planned();
+          }
+          cursors[name] = page.next ?? null;
         }
-        if (!customer) return;
-        if (!hasMarketingConsent(customer)) {
-          // The floor is for customers with marketing consent: out of the index until they give it. Consent
-          // is the profile's, and a changed profile opens the ledger again and makes the plan again
-          // (customer-changed.ts), which brings the floor check back; reading them again meanwhile finds nothing to plan.
-          result.withoutConsent++;
-          await deps.ledger.setFloorCheck(entry.customerId, undefined);
-          return;
-        }
-        const plan = await replanCustomer(deps, entry.customerId, now, { ledger: entry, customer });
-        if (plan.floor === 'held') result.heldByOthers++;
-        else if (plan.steps.some((step) => step.kind === 'keepInTouch')) result.planned++;
-      });
-      readTo = next;
-      deps.run?.planned();
-    }
-    return 'planned';
+      }),
+    );
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (outcomes.every((outcome) => outcome.status === 'fulfilled' && outcome.value === 'planned')) return 'planned';
+    await deps.control.setResumePoint(FLOOR_PLANNER, { date, after: cursors });
+    return 'stopped';
   });
   return result;
+};
+
+/** Makes the plan of each customer whose floor check a page holds, several at a time. */
+const checkFloors = async (deps: PlanningDeps, now: Date, page: readonly LedgerEntry[], result: { checked: number; planned: number; heldByOthers: number; withoutConsent: number }): Promise<void> => {
+  // The ledger carries the profile's zone and consent (copied on every profile change); only a
+  // ledger written before it did needs the profile read.
+  const withoutFacts = page.filter((entry) => entry.timeZone === undefined || entry.marketingOptIn === undefined);
+  const profiles = withoutFacts.length > 0 ? await deps.customers.getProfiles(withoutFacts.map((entry) => entry.customerId)) : new Map<string, unknown>();
+  // Customers are independent of each other: several at a time.
+  await forEachCustomer(page, (entry) => entry.customerId, async (entry) => {
+    result.checked++;
+    let customer: Pick<Customer, 'customerId' | 'timeZone' | 'marketingOptIn'> | undefined;
+    if (entry.timeZone !== undefined && entry.marketingOptIn !== undefined) {
+      customer = { customerId: entry.customerId, timeZone: entry.timeZone, marketingOptIn: entry.marketingOptIn };
+    } else {
+      const profile = profiles.get(entry.customerId);
+      if (profile === undefined) {
+        await deps.ledger.setFloorCheck(entry.customerId, undefined);
+        return;
+      }
+      customer = validRecord(profile, 'customer', now, deps.onInvalidRecord);
+    }
+    if (!customer) return;
+    if (!hasMarketingConsent(customer)) {
+      // The floor is for customers with marketing consent: out of the index until they give it. Consent
+      // is the profile's, and a changed profile opens the ledger again and makes the plan again
+      // (customer-changed.ts), which brings the floor check back; reading them again meanwhile finds nothing to plan.
+      result.withoutConsent++;
+      await deps.ledger.setFloorCheck(entry.customerId, undefined);
+      return;
+    }
+    const plan = await replanCustomer(deps, entry.customerId, now, { ledger: entry, customer });
+    if (plan.floor === 'held') result.heldByOthers++;
+    else if (plan.steps.some((step) => step.kind === 'keepInTouch')) result.planned++;
+  });
 };
