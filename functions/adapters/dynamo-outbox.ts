@@ -3,7 +3,7 @@ import { allDueShards, DUE_MESSAGE_FIELDS, dueShardOf, expiryOf, newlyPlanned, t
 import type { RetentionConfig } from '../core/config.js';
 import type { ClaimResult, Outbox, PlanOutcome, SentRecord } from '../core/ports.js';
 import { messagesTable } from './tables.js';
-import { isConditionFailure } from './conditions.js';
+import { ignoreConditionFailure, isConditionFailure, itemAtConditionFailure } from './conditions.js';
 import { queryAll } from './query-pages.js';
 import { batchGetAll } from './batch-get.js';
 
@@ -27,6 +27,9 @@ const DUE_FIELDS: readonly string[] = ['messageId', 'sendAfter', ...DUE_MESSAGE_
  * and DynamoDB's time to live deletes the item after that. Every write that makes a message wait
  * (again) removes it.
  */
+/** Why a message handed over by a dispatcher that then stopped is settled as sent. */
+const UNCONFIRMED_AFTER_HAND_OVER = 'unconfirmed: handed to the mail service, then its dispatcher stopped before recording the result; never sent again (at most once)';
+
 export class DynamoOutbox implements Outbox {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -242,9 +245,15 @@ export class DynamoOutbox implements Outbox {
       );
       return 'handedOver';
     } catch (error) {
-      if (isConditionFailure(error) && (error as { Item?: unknown }).Item === undefined) return 'gone';
+      if (isConditionFailure(error) && itemAtConditionFailure(error) === undefined) return 'gone';
       throw error;
     }
+  }
+
+  async withdrawHandOver(messageId: string, claimId: string): Promise<void> {
+    await this.client
+      .send(new UpdateCommand({ TableName: this.tableName, Key: { messageId }, UpdateExpression: 'REMOVE handedOverAt', ConditionExpression: 'claimId = :claimId', ExpressionAttributeValues: { ':claimId': claimId } }))
+      .catch(ignoreConditionFailure);
   }
 
   async settleUnconfirmed(messageId: string, now: Date): Promise<Date | undefined> {
@@ -262,16 +271,19 @@ export class DynamoOutbox implements Outbox {
             ':sent': 'sent',
             ':sending': 'sending',
             ':now': now.toISOString(),
-            ':reason': 'unconfirmed: handed to the mail service, then its dispatcher stopped before recording the result; never sent again (at most once)',
+            ':reason': UNCONFIRMED_AFTER_HAND_OVER,
             ':expiresAt': await this.expiryFor(now),
           },
           ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return new Date(String(Attributes?.sentAt));
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // The answer to a first attempt that applied was lost, and the SDK's retry found it settled: by this very write.
+      const item = itemAtConditionFailure(error);
+      return item?.state === 'sent' && item.updatedAt === now.toISOString() && item.reason === UNCONFIRMED_AFTER_HAND_OVER ? new Date(String(item.sentAt)) : undefined;
     }
   }
 
@@ -288,7 +300,7 @@ export class DynamoOutbox implements Outbox {
       ':reason': sent.unconfirmed ?? null,
       ':one': 1,
       ':expiresAt': await this.expiryFor(sent.sentAt),
-    });
+    }, { state: 'sent', updatedAt: sent.sentAt.toISOString() });
   }
 
   async release(messageId: string, claimId: string, release: { state: 'planned' | 'deferred'; sendAfter: Date; reason: string }, now: Date): Promise<void> {
@@ -311,6 +323,7 @@ export class DynamoOutbox implements Outbox {
         ':deferral': release.state === 'deferred' ? 1 : 0,
         ':zero': 0,
       },
+      { state: release.state, updatedAt: now.toISOString() },
     );
   }
 
@@ -320,20 +333,32 @@ export class DynamoOutbox implements Outbox {
       ':reason': reason,
       ':now': now.toISOString(),
       ':expiresAt': await this.expiryFor(now),
-    });
+    }, { state, updatedAt: now.toISOString() });
   }
 
-  /** Every step after a claim is conditional on holding it; the claim itself is then dropped. */
-  private async updateClaimed(messageId: string, claimId: string, update: { set: string; remove: string[] }, values: Record<string, unknown>): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { messageId },
-        UpdateExpression: `${update.set} REMOVE ${[...update.remove, 'claimId', 'claimedUntil'].join(', ')}`,
-        ConditionExpression: 'claimId = :claimId',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ...values, ':claimId': claimId },
-      }),
-    );
+  /**
+   * Every step after a claim is conditional on holding it; the claim itself is then dropped. `applied`
+   * is what the item shows once this write is done: when the answer to a first attempt that applied is
+   * lost, the SDK's retry finds the claim gone, and an item showing this very write (its state and time,
+   * no claim) means it is done, not refused.
+   */
+  private async updateClaimed(messageId: string, claimId: string, update: { set: string; remove: string[] }, values: Record<string, unknown>, applied: { readonly state: MessageState; readonly updatedAt: string }): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { messageId },
+          UpdateExpression: `${update.set} REMOVE ${[...update.remove, 'claimId', 'claimedUntil'].join(', ')}`,
+          ConditionExpression: 'claimId = :claimId',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ...values, ':claimId': claimId },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      const item = isConditionFailure(error) ? itemAtConditionFailure(error) : undefined;
+      if (item && item.claimId === undefined && item.state === applied.state && item.updatedAt === applied.updatedAt) return;
+      throw error;
+    }
   }
 }

@@ -88,6 +88,12 @@ export interface Outbox {
    */
   markHandedOver(messageId: string, claimId: string, now: Date): Promise<'handedOver' | 'gone'>;
   /**
+   * Takes the hand-over mark back while this claim still holds the message: the mail service was not
+   * called, or refused it for certain, and the write that says so failed. When its lease runs out the
+   * message is then taken again, not settled as sent. Nothing happens if the claim is no longer this one's.
+   */
+  withdrawHandOver(messageId: string, claimId: string): Promise<void>;
+  /**
    * A message whose claimer handed it to the mail service and then stopped (lease run out) is
    * recorded as sent, unconfirmed: at most once means it is never tried again. Its hand-over instant
    * (now its `sentAt`), or undefined when it is not such a message.

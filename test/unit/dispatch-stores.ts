@@ -55,6 +55,7 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
       update(messageId, { handedOverAt: at.toISOString() });
       return 'handedOver';
     },
+    withdrawHandOver: async (messageId) => update(messageId, { handedOverAt: undefined }),
     settleUnconfirmed: async () => undefined,
     markSent: async (messageId, _claimId, sent) => update(messageId, { state: 'sent', sentAt: sent.sentAt.toISOString(), subject: sent.subject }),
     release: async (messageId, _claimId, release) => update(messageId, { state: release.state, sendAfter: release.sendAfter.toISOString(), reason: release.reason }),

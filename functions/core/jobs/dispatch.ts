@@ -288,6 +288,21 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   const giveCapBack = async () => {
     if (capped) await deps.ledger.releaseCap(customer.customerId, message.messageId);
   };
+  /** A write after the message's fate is recorded: should it fail, the message is not the worse for it (a cap held a week at most; an address suppressed at its next rejection). */
+  const followUp = (what: string, write: () => Promise<void>) => write().catch((error: Error) => deps.onError(`${message.messageId} (${what})`, error));
+  /**
+   * Nothing was sent, yet the message may carry the hand-over mark: its record that says so comes first.
+   * Should that fail too, the mark is withdrawn, so that when its lease runs out the message is taken
+   * again rather than settled as sent.
+   */
+  const notSent = async <T>(record: () => Promise<T>): Promise<T> => {
+    try {
+      return await record();
+    } catch (error) {
+      await followUp('withdrawing its hand-over', () => outbox.withdrawHandOver(message.messageId, claimId));
+      throw error;
+    }
+  };
   const recordContact = () => deps.ledger.recordContact(customer.customerId, today, floorCheckAfterContact(today, now, cadence), { survey: message.campaign === 'survey', keepInTouchContent });
 
   // Its start at the run's send rate (pacing.ts): the wait is here, before the hand-over mark, so a run
@@ -296,10 +311,11 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   // From here the message may reach the customer: if this run stops before recording the result, it is never tried again.
   let handOver: 'handedOver' | 'gone';
   try {
-    handOver = await outbox.markHandedOver(message.messageId, claimId, deps.clock());
+    // The claim lapsed (a run slower than its lease) or the write failed, perhaps after it applied (its
+    // answer lost): nothing was sent, and the cap goes back.
+    handOver = await notSent(() => outbox.markHandedOver(message.messageId, claimId, deps.clock()));
   } catch (error) {
-    // The claim lapsed (a run slower than its lease) or the write failed: nothing was sent, the cap goes back.
-    await giveCapBack();
+    await followUp('giving its cap back', giveCapBack);
     throw error;
   }
   if (handOver === 'gone') {
@@ -323,24 +339,33 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
     });
   } catch (error) {
     if (!(error instanceof MailFailure)) throw error;
-    switch (error.kind) {
-      case 'ambiguous':
-        // It may have reached the customer: counted as sent (cap kept, floor met), never sent again.
-        await Promise.all([outbox.markSent(message.messageId, claimId, { ...sent, unconfirmed: `unconfirmed: the mail service may have taken it (${error.message}); never sent again (at most once)` }), recordContact()]);
-        return 'unconfirmed';
-      case 'address':
-        await giveCapBack();
-        await deps.suppressions.suppress([suppressionOf(customer.email, `rejected by the mail service: ${error.message}`, now)]);
-        return unreachable(`the address was rejected by the mail service: ${error.message}`);
-      case 'account':
-        run.accountFault = true;
-        deps.onAccountFault(message.messageId, error.message);
-        await giveCapBack();
-        return retryLater({ waiting: `held by a fault of the sending account: ${error.message}`, expired: `held by a fault of the sending account until its deadline; last: ${error.message}` });
-      case 'refused':
-        await giveCapBack();
-        return retryLater({ waiting: `refused by the mail service for now, retrying: ${error.message}`, expired: `refused by the mail service until its deadline; last: ${error.message}` });
+    if (error.kind === 'ambiguous') {
+      // It may have reached the customer: counted as sent (cap kept, floor met), never sent again.
+      await Promise.all([outbox.markSent(message.messageId, claimId, { ...sent, unconfirmed: `unconfirmed: the mail service may have taken it (${error.message}); never sent again (at most once)` }), recordContact()]);
+      return 'unconfirmed';
     }
+    const refusal = error.kind;
+    if (refusal === 'account') {
+      run.accountFault = true;
+      deps.onAccountFault(message.messageId, error.message);
+    }
+    // Refused for certain: what becomes of the message is recorded first, then the rest.
+    const outcome = await notSent(() => {
+      switch (refusal) {
+        case 'address':
+          return finish('suppressed', `the address was rejected by the mail service: ${error.message}`);
+        case 'account':
+          return retryLater({ waiting: `held by a fault of the sending account: ${error.message}`, expired: `held by a fault of the sending account until its deadline; last: ${error.message}` });
+        case 'refused':
+          return retryLater({ waiting: `refused by the mail service for now, retrying: ${error.message}`, expired: `refused by the mail service until its deadline; last: ${error.message}` });
+      }
+    });
+    if (refusal === 'address') {
+      await followUp('suppressing its address', () => deps.suppressions.suppress([suppressionOf(customer.email, `rejected by the mail service: ${error.message}`, now)]));
+      await followUp('taking the customer off the floor', () => deps.ledger.markUnreachable(customer.customerId));
+    }
+    await followUp('giving its cap back', giveCapBack);
+    return outcome;
   }
   // Two different items, neither waiting for the other.
   await Promise.all([outbox.markSent(message.messageId, claimId, { ...sent, sesMessageId }), recordContact()]);

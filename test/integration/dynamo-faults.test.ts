@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClientFor } from '../../functions/adapters/runtime.js';
+import { defaultConfig } from '../../functions/core/config.js';
+import type { Outbox } from '../../functions/core/ports.js';
+import { startDynamoFaultProxy, type DynamoFault, type DynamoFaultProxy, type DynamoRequest } from '../../functions/local/dynamo-fault-proxy.js';
+import { dynamoDbClient } from '../../functions/local/local-stack.js';
+import { readAllMessages } from '../../functions/local/report.js';
+import { faults, startSesFaultProxy, type FaultRule, type SesFaultProxy } from '../../functions/local/ses-fault-proxy.js';
+import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
+import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
+
+/**
+ * DynamoDB failing where DynamoDB Local never does, between the dispatcher and the table (a proxy in
+ * front of DynamoDB Local): a write throttled past the SDK's retries, a write that applied and whose
+ * answer was lost (the SDK's retry then meets it). Whatever fails, a message is sent at most once and
+ * never recorded as sent when it was not: the hand-over mark, once written, decides that.
+ */
+let dynamo: DynamoFaultProxy;
+let ses: SesFaultProxy;
+beforeAll(async () => {
+  dynamo = await startDynamoFaultProxy({ target: endpoints().dynamodbEndpoint });
+  ses = await startSesFaultProxy({ target: endpoints().sesEndpoint });
+});
+afterAll(async () => Promise.all([dynamo.close(), ses.close()]));
+
+/** The local stack's clients retry a request this many times in all (local-stack.ts): a fault on each attempt fails the call. */
+const SDK_ATTEMPTS = 5;
+
+/** A fault for the first attempts of a write to customer a's greeting (or ledger) that `matches`, in order: `plan[n]` for the n-th such request. */
+const onWriteOfA = (matches: (expression: string) => boolean, plan: readonly DynamoFault[]) => {
+  let seen = 0;
+  return (request: DynamoRequest): DynamoFault | undefined => {
+    if (request.operation !== 'UpdateItem') return undefined;
+    const key = JSON.stringify(request.body.Key ?? {});
+    if (!/-a#birthday|-a"/.test(key) || !matches(String(request.body.UpdateExpression ?? ''))) return undefined;
+    return plan[seen++];
+  };
+};
+const throttledThroughout = Array.from({ length: SDK_ATTEMPTS }, (): DynamoFault => 'throttle');
+
+const setUp = async (name: string, options: { dynamo?: (request: DynamoRequest) => DynamoFault | undefined; ses?: FaultRule; wrapOutbox?: (outbox: Outbox) => Outbox } = {}) => {
+  const prefix = uniquePrefix(name);
+  const clock = new VirtualClock(new Date('2027-06-10T00:00:00Z'));
+  dynamo.setRule(() => undefined);
+  ses.setRule(() => undefined);
+  const system = await LocalSystem.create({ dynamodbEndpoint: dynamo.url, sesEndpoint: ses.url, tablePrefix: prefix, clock, config: async () => defaultConfig, wrapOutbox: options.wrapOutbox });
+  const ids = ['a', 'b'].map((id) => `${prefix}${id}`);
+  await system.importText(ids.map((id) => JSON.stringify({ type: 'customer', customerId: id, email: `${id}@example.com`, timeZone: 'UTC', birthday: '1990-06-12', marketingOptIn: true })).join('\n'));
+  await system.drainStreams();
+  await system.runPlanner();
+  const faultedBefore = dynamo.faulted.length;
+  dynamo.setRule(options.dynamo ?? (() => undefined));
+  ses.setRule(options.ses ?? (() => undefined));
+  const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+  const greetingOfA = async () => (await readAllMessages(db, system.tables.Messages)).find((m) => m.campaign === 'birthday' && m.customerId === `${prefix}a`)!;
+  const emailsOfA = async () => (await emailsTo((to) => to.startsWith(`${prefix}a@`))).length;
+  const faulted = () => dynamo.faulted.slice(faultedBefore).map((entry) => entry.fault);
+  const runAt = async (at: string) => {
+    clock.set(new Date(at));
+    return system.runDispatcher();
+  };
+  return { system, greetingOfA, emailsOfA, faulted, runAt };
+};
+
+/** SES refuses the first send to customer a with `fault`, then takes it. */
+const sesRefusesAOnce = (fault: () => ReturnType<FaultRule>): FaultRule => {
+  let refused = false;
+  return (request) => {
+    if (refused || !request.to.some((to) => to.includes('-a@'))) return undefined;
+    refused = true;
+    return fault();
+  };
+};
+
+describe('DynamoDB failing under the dispatcher', () => {
+  it('SES refuses for certain (sending paused) and the release that says so is throttled past every retry: the hand-over is withdrawn, and the message goes once SES takes mail again', async () => {
+    const { greetingOfA, emailsOfA, faulted, runAt } = await setUp('refused-release', {
+      ses: sesRefusesAOnce(faults.sendingPaused),
+      dynamo: onWriteOfA((expression) => expression.includes('attempts = attempts + :attempt'), throttledThroughout),
+    });
+
+    const first = await runAt('2027-06-12T09:00:00Z');
+    expect(first).toMatchObject({ sent: 1, failed: 1 });
+    expect(faulted()).toEqual(throttledThroughout);
+    expect(await greetingOfA()).toMatchObject({ state: 'sending' });
+    expect((await greetingOfA()).handedOverAt).toBeUndefined();
+    // Its lease runs out: taken again and sent, not settled as sent.
+    await runAt('2027-06-12T09:11:00Z');
+
+    expect(await greetingOfA()).toMatchObject({ state: 'sent', reason: null, sesMessageId: expect.any(String) });
+    expect(await emailsOfA()).toBe(1);
+  });
+
+  it('SES refuses for now (throttled) and giving the cap back is throttled past every retry: the message is released all the same and goes at its retry', async () => {
+    const { greetingOfA, emailsOfA, faulted, runAt } = await setUp('refused-cap', {
+      ses: sesRefusesAOnce(faults.throttle),
+      dynamo: onWriteOfA((expression) => expression.startsWith('SET lastCappedDate = previousCappedDate'), throttledThroughout),
+    });
+
+    const first = await runAt('2027-06-12T09:00:00Z');
+    expect(first).toMatchObject({ sent: 1, retrying: 1, failed: 0 });
+    expect(faulted()).toEqual(throttledThroughout);
+    expect(await greetingOfA()).toMatchObject({ state: 'planned', sendAfter: '2027-06-12T09:05:00.000Z' });
+    // The cap it still holds is its own: its retry takes it again.
+    await runAt('2027-06-12T09:05:00Z');
+
+    expect(await greetingOfA()).toMatchObject({ state: 'sent', reason: null, attempts: 2 });
+    expect(await emailsOfA()).toBe(1);
+  });
+
+  it('the hand-over mark applies, its answer is lost and every retry throttled: SES is not called, the mark is withdrawn, and the message goes once its lease runs out', async () => {
+    const { greetingOfA, emailsOfA, faulted, runAt } = await setUp('mark-lost', {
+      dynamo: onWriteOfA((expression) => expression === 'SET handedOverAt = :now', ['loseAnswer', ...throttledThroughout.slice(1)]),
+    });
+
+    const first = await runAt('2027-06-12T09:00:00Z');
+    expect(first).toMatchObject({ sent: 1, failed: 1 });
+    expect(faulted()).toEqual(['loseAnswer', 'throttle', 'throttle', 'throttle', 'throttle']);
+    expect(await emailsOfA()).toBe(0);
+    await runAt('2027-06-12T09:11:00Z');
+
+    expect(await greetingOfA()).toMatchObject({ state: 'sent', reason: null, sesMessageId: expect.any(String) });
+    expect(await emailsOfA()).toBe(1);
+  });
+
+  it.each([
+    ['the sent record', (expression: string) => expression.startsWith('SET #state = :sent, sentAt = :sentAt'), { sent: 2, failed: 0 }, 'sent'],
+    ['a release after SES refused for now', (expression: string) => expression.includes('attempts = attempts + :attempt'), { sent: 1, retrying: 1, failed: 0 }, 'planned'],
+  ] as const)('the answer to %s is lost and the SDK’s retry finds it done: counted as what it did, not as a failure', async (_, matches, outcomes, state) => {
+    const { greetingOfA, emailsOfA, faulted, runAt } = await setUp(`lost-${state}`, {
+      ses: state === 'planned' ? sesRefusesAOnce(faults.throttle) : undefined,
+      dynamo: onWriteOfA(matches, ['loseAnswer']),
+    });
+
+    const first = await runAt('2027-06-12T09:00:00Z');
+
+    expect(faulted()).toEqual(['loseAnswer']);
+    expect(first).toMatchObject(outcomes);
+    expect(await greetingOfA()).toMatchObject({ state });
+    expect(await emailsOfA()).toBe(state === 'sent' ? 1 : 0);
+  });
+
+  it('a run stopped after handing a message over, and the answer to settling it as sent, unconfirmed, is lost: counted unconfirmed all the same', async () => {
+    // The first run hands a's greeting to SES, then stops before recording it (its sent record fails).
+    let stopped = false;
+    const stoppingAfterSend = (outbox: Outbox): Outbox =>
+      Object.assign(Object.create(outbox) as Outbox, {
+        markSent: async (...args: Parameters<Outbox['markSent']>) => {
+          if (!stopped && args[0].includes('-a#')) {
+            stopped = true;
+            throw new Error('the run stopped here');
+          }
+          return outbox.markSent(...args);
+        },
+      });
+    const { greetingOfA, emailsOfA, faulted, runAt } = await setUp('settle-lost', {
+      wrapOutbox: stoppingAfterSend,
+      dynamo: onWriteOfA((expression) => expression.includes('sentAt = handedOverAt'), ['loseAnswer']),
+    });
+    expect(await runAt('2027-06-12T09:00:00Z')).toMatchObject({ sent: 1, failed: 1 });
+
+    const settling = await runAt('2027-06-12T09:11:00Z');
+
+    expect(faulted()).toEqual(['loseAnswer']);
+    expect(settling).toMatchObject({ unconfirmed: 1 });
+    expect(await greetingOfA()).toMatchObject({ state: 'sent', reason: expect.stringContaining('unconfirmed: handed to the mail service') });
+    expect(await emailsOfA()).toBe(1);
+  });
+});
