@@ -73,11 +73,12 @@ const sendPart = async (runtime: HandlerRuntime, work: SendWork, remainingMs: ()
   let accountFaults = 0;
   const totals = noOutcomes();
   const onError = (messageId: string, error: Error) => runtime.logger.error('message failed with an unknown outcome; left claimed', { messageId, error: error.message });
+  const onStepError = (step: string, error: Error) => runtime.logger.error('a step after a message was settled failed; the message stands as recorded', { step, error: error.message });
   const onAccountFault = (messageId: string, reason: string) => {
     accountFaults++;
     runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
   };
-  const deps = { outbox: countingEndings(outbox, byCampaign), customers, ledger, mailer, suppressions, config, templates, links, newClaimId: randomUUID, clock: runtime.clock, pacer, concurrency: sendWorkers(pacer.rate), onError, onAccountFault };
+  const deps = { outbox: countingEndings(outbox, byCampaign), customers, ledger, mailer, suppressions, config, templates, links, newClaimId: randomUUID, clock: runtime.clock, pacer, concurrency: sendWorkers(pacer.rate), onError, onStepError, onAccountFault };
   try {
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
       const result = await dispatchDue(deps, runtime.clock(), work.shards);

@@ -128,6 +128,9 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
     onError: (messageId, error) => {
       throw new Error(`${messageId}: ${error.message}`);
     },
+    onStepError: (step, error) => {
+      throw new Error(`${step}: ${error.message}`);
+    },
     onAccountFault: () => undefined,
   });
   return { messages, ledgers, calls, sentEmails, depsFor };

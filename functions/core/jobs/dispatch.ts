@@ -45,8 +45,10 @@ export interface DispatchDeps {
    * one pacer for a whole invocation. Absent: unpaced.
    */
   readonly pacer?: SendPacer;
-  /** Told of an unexpected failure of one message; the others go on. */
+  /** Told of an unexpected failure of one message, left claimed; the others go on. */
   readonly onError: (messageId: string, error: Error) => void;
+  /** Told of a step that failed after a message's outcome was recorded (`step` names the message and the step): the message is not the worse for it. */
+  readonly onStepError: (step: string, error: Error) => void;
   /** Told when the sending account or its setup refuses a message: the messages are held, and someone must mend it. */
   readonly onAccountFault: (messageId: string, reason: string) => void;
 }
@@ -137,7 +139,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date, shards?: readon
       // stopped before recording the result (its lease run out): then it is never sent again.
       const handedOverAt = await deps.outbox.settleUnconfirmed(message.messageId, deps.clock());
       if (handedOverAt === undefined) return 'taken';
-      await recordUnconfirmedContact(deps, message, handedOverAt, itemOf(message.customerId, PROFILE_RECORD_KEY)).catch((error: Error) => deps.onError(`${message.messageId} (its contact)`, error));
+      await recordUnconfirmedContact(deps, message, handedOverAt, itemOf(message.customerId, PROFILE_RECORD_KEY)).catch((error: Error) => deps.onStepError(`${message.messageId} (its contact)`, error));
       return 'unconfirmed';
     }
     try {
@@ -170,7 +172,7 @@ export const dispatchDue = async (deps: DispatchDeps, now: Date, shards?: readon
     // A message that ended unsent may have held a slot or the floor (a held-out one, under a share raised
     // since it was arranged): the customer's plan is made again at once.
     if (endedUnsent) {
-      await replanCustomer(deps, customerId, now).catch((error: Error) => deps.onError(`${customerId} (replanning)`, error));
+      await replanCustomer(deps, customerId, now).catch((error: Error) => deps.onStepError(`${customerId} (replanning)`, error));
     }
   });
   const outcomes = Object.values(byCampaign).reduce(addOutcomes, noOutcomes());
@@ -289,7 +291,7 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
     if (capped) await deps.ledger.releaseCap(customer.customerId, message.messageId);
   };
   /** A write after the message's fate is recorded: should it fail, the message is not the worse for it (a cap held a week at most; an address suppressed at its next rejection). */
-  const followUp = (what: string, write: () => Promise<void>) => write().catch((error: Error) => deps.onError(`${message.messageId} (${what})`, error));
+  const followUp = (what: string, write: () => Promise<void>) => write().catch((error: Error) => deps.onStepError(`${message.messageId} (${what})`, error));
   /**
    * Nothing was sent, yet the message may carry the hand-over mark: its record that says so comes first.
    * Should that fail too, the mark is withdrawn, so that when its lease runs out the message is taken
