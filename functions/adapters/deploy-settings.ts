@@ -48,5 +48,24 @@ export const checkedDueIndexProjection = (value: unknown, where: string): 'all' 
   throw new Error(`${where}: '${String(value)}' is not "all", its only value (leave it out for a new stack)`);
 };
 
-/** The address e-mails are sent from (on the verified domain); the name shown with it is the configuration's `brand.senderName`. */
-export const senderAddress = (settings: DeploySettings = deploySettings): string => `${settings.senderLocalPart}@${settings.mailDomain}`;
+/** An address's local part as RFC 5322 allows it unquoted: words of letters, digits and ``!#$%&'*+/=?^_`{|}~-``, joined by dots. */
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+/** A domain name: two labels or more, each of letters, digits and inner hyphens, at most 63 long. */
+const DOMAIN = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * The address e-mails are sent from (on the verified domain); the name shown with it is the
+ * configuration's `brand.senderName`. Checked, naming the setting and its value: SES refuses a
+ * malformed sender with the same words it uses for a recipient's bad address ("Illegal address"), so
+ * a stack deployed with one would read every send as the customer's address refused.
+ */
+export const senderAddress = (settings: Pick<DeploySettings, 'senderLocalPart' | 'mailDomain'> = deploySettings): string => {
+  const { senderLocalPart, mailDomain } = settings;
+  if (typeof senderLocalPart !== 'string' || senderLocalPart.length > 64 || !LOCAL_PART.test(senderLocalPart)) {
+    throw new Error(`cdk.json context retention.senderLocalPart: ${JSON.stringify(senderLocalPart)} is not the part of an address before the @ (letters, digits and !#$%&'*+/=?^_\`{|}~- in words joined by dots, at most 64 characters)`);
+  }
+  if (typeof mailDomain !== 'string' || !DOMAIN.test(mailDomain)) {
+    throw new Error(`cdk.json context retention.mailDomain: ${JSON.stringify(mailDomain)} is not a domain name (such as mail.example.com)`);
+  }
+  return `${senderLocalPart}@${mailDomain}`;
+};

@@ -139,6 +139,17 @@ describe('the CDK app', () => {
         );
       }
     });
+
+    it('refuses a sender address that is not one at synthesis, naming the setting and the value (SES would blame each customer’s address for it)', () => {
+      const synth = (settings: Partial<typeof deploySettings>) => () => buildApp({ ...deploySettings, ...settings }, new App({ context: cdkJson.context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) }));
+      for (const senderLocalPart of ['Larkspur Coffee', 'hello@', '.hello', 'hi..there', '', 'x'.repeat(65)]) {
+        expect(synth({ senderLocalPart })).toThrow(`cdk.json context retention.senderLocalPart: ${JSON.stringify(senderLocalPart)} is not the part of an address before the @`);
+      }
+      for (const mailDomain of ['example', 'mail example.com', '-mail.example.com', 'mail.example.com.', 'https://example.com']) {
+        expect(synth({ mailDomain })).toThrow(`cdk.json context retention.mailDomain: ${JSON.stringify(mailDomain)} is not a domain name`);
+      }
+      expect(senderAddress({ senderLocalPart: "o'brien+news.desk", mailDomain: 'mail.larkspur-coffee.co.uk' })).toBe("o'brien+news.desk@mail.larkspur-coffee.co.uk");
+    });
   });
 
   describe('functions', () => {
