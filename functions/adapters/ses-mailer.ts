@@ -23,6 +23,12 @@ const names = (...list: string[]) => (f: SesFailureFacts) => list.includes(f.nam
  */
 export const sesFailureTable: readonly { readonly kind: MailFailureKind; readonly when: string; readonly matches: (f: SesFailureFacts) => boolean }[] = [
   {
+    kind: 'account',
+    when: "the account's sending quota for the day used up (\"Daily message quota exceeded\", whatever the error's name): no send goes until the quota frees up or is raised",
+    // Worded as a throttle, but not one a backoff of minutes outlasts: held and alarmed, and the run claims nothing more.
+    matches: (f) => /daily message quota/i.test(f.message),
+  },
+  {
     kind: 'refused',
     when: 'throttled (TooManyRequestsException, ThrottlingException, LimitExceededException, HTTP 429): SES answered and took nothing',
     matches: (f) => names('TooManyRequestsException', 'ThrottlingException', 'Throttling', 'LimitExceededException')(f) || f.status === 429,

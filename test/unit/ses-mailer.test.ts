@@ -50,6 +50,10 @@ describe('what an SES failure means for the message', () => {
     ['MessageRejected', 400, 'Sending suspended for this account. For more information, please check the AWS SES console.'],
     ['MessageRejected', 400, 'Email sending for the configuration set retention is paused.'],
     ['MessageRejected', 400, 'The message contains invalid content.'],
+    // The day's quota used up: worded as a throttle, outlasting any backoff of minutes.
+    ['TooManyRequestsException', 429, 'Daily message quota exceeded.'],
+    ['LimitExceededException', 400, 'Daily message quota exceeded'],
+    ['Throttling', 400, 'Daily message quota exceeded.'],
   ])('%s is a fault of the sending account: the message is held, never suppressed', (name, status, message) => {
     expect(classifySesError(sesError(name, status, message)).kind).toBe('account');
   });
