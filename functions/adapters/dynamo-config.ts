@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
+import { defaultConfig, parseConfig, parseStoredConfig, unknownSettingsOf, withSettingsOf, type RetentionConfig } from '../core/config.js';
 import type { ConfigStore } from '../core/ports.js';
 import { keptFor } from './kept-for.js';
 
@@ -11,11 +11,16 @@ export class DynamoConfigStore implements ConfigStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Told of stored settings this version does not know, left out (a newer `config set` stored them). */
+    private readonly onUnknownSettings: (paths: readonly string[]) => void = () => undefined,
   ) {}
 
   async get(): Promise<RetentionConfig> {
     const stored = await this.read();
-    return stored ? parseConfig(stored.document) : defaultConfig;
+    if (!stored) return defaultConfig;
+    const { config, unknownSettings } = parseStoredConfig(stored.document);
+    if (unknownSettings.length > 0) this.onUnknownSettings(unknownSettings);
+    return config;
   }
 
   /** Stores a whole configuration; it is validated first, so an invalid one never reaches the handlers. */
@@ -26,14 +31,15 @@ export class DynamoConfigStore implements ConfigStore {
   /**
    * Changes the stored configuration: `change` gets the document as stored (the shipped defaults when
    * none is; perhaps one that no longer validates, so it can be mended) and returns the whole new one,
-   * validated. Written only if nobody wrote in between (a conditional write on the revision), else
+   * validated; settings of the stored document this version does not know are kept as they were. Written only if nobody wrote in between (a conditional write on the revision), else
    * read and changed again: ops' `config set` and the reputation alarm's pause never undo each other.
    */
   async update<T extends { readonly config: RetentionConfig }>(change: (stored: unknown) => T, now: Date): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const stored = await this.read();
       const changed = change(stored ? stored.document : defaultConfig);
-      const document = JSON.stringify(parseConfig(changed.config));
+      // Settings a newer version stored, which this one does not know, are written back as they were.
+      const document = JSON.stringify(stored ? withSettingsOf(parseConfig(changed.config), stored.document, unknownSettingsOf(stored.document)) : parseConfig(changed.config));
       try {
         await this.client.send(
           new PutCommand({

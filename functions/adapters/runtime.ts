@@ -136,15 +136,19 @@ const notInThisFunction = (what: string) => (): never => {
 export const dueShardsFromEnv = (env: NodeJS.ProcessEnv = process.env): number =>
   checkedDueShards(env.DUE_SHARDS === undefined ? undefined : Number(env.DUE_SHARDS), `environment variable DUE_SHARDS (${JSON.stringify(env.DUE_SHARDS)})`);
 
+/** What a function logs (WARN) when the stored configuration holds settings its version does not know: deploy the version that does. */
+export const UNKNOWN_SETTINGS_LEFT_OUT = 'the stored configuration has settings this version does not know; they are left out until the stack is deployed with the version that stored them';
+export const warnOfUnknownSettings = (logger: Pick<Logger, 'warn'>) => (settings: readonly string[]) => logger.warn(UNKNOWN_SETTINGS_LEFT_OUT, { settings });
+
 /** The runtime of a deployed Lambda: clients are made on first use, so importing a handler costs nothing. */
 export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
   const clock = () => new Date();
   const documentClient = once(() => documentClientFor(new DynamoDBClient({})));
   const tables = once(() => tableNamesFromEnv());
-  const config = once(() => cachedConfig(new DynamoConfigStore(documentClient(), tables().Control), clock));
+  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' });
+  const config = once(() => cachedConfig(new DynamoConfigStore(documentClient(), tables().Control, warnOfUnknownSettings(logger)), clock));
   const templates = once(() => (parts.templates ? parts.templates(documentClient(), tables().Control, clock) : notInThisFunction('the templates')));
   const missingMailer: Mailer = { send: notInThisFunction('the mail service') };
-  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' });
   const dueShards = dueShardsFromEnv();
   return {
     logger,

@@ -1,4 +1,4 @@
-import { configSchema, parseConfig, type RetentionConfig } from './config.js';
+import { configSchema, parseConfig, unknownSettingsOf, withoutSettings, withShippedSettings, type RetentionConfig } from './config.js';
 
 /** `cadence.minDaysBetween=10` as a path and a value: JSON, or a bare word taken as a string (`leapDayPolicy=mar1`). */
 const parseAssignment = (assignment: string): { path: string; value: unknown } => {
@@ -62,12 +62,15 @@ const setIn = (copy: Record<string, unknown>, path: string, value: unknown): unk
 
 /**
  * Settings of a configuration document set to their values, and the result validated whole. The document
- * may be one that no longer passes (stored before a rule it breaks was added): changing the setting the
- * rule names is how it is mended. A valid one is completed with the shipped values of settings added since.
+ * may be one that no longer passes (stored before a rule it breaks was added, or missing a section):
+ * changing the setting the rule names is how it is mended, and what it lacks is taken from the shipped
+ * values first. A valid one is completed with the shipped values of settings added since.
  */
 const withSettingValues = (document: unknown, settings: readonly { readonly path: string; readonly value: unknown }[]): SettingsChange => {
-  const parsed = configSchema.safeParse(document);
-  const copy = structuredClone(parsed.success ? parsed.data : document) as Record<string, unknown>;
+  // Settings this version does not know (a newer one stored them) are not its to change; the store keeps them as they are.
+  const known = withoutSettings(document, unknownSettingsOf(document));
+  const parsed = configSchema.safeParse(known);
+  const copy = structuredClone(parsed.success ? parsed.data : withShippedSettings(known)) as Record<string, unknown>;
   const changes = settings.map(({ path, value }) => ({ path, from: setIn(copy, path, value), to: value }));
   return { config: parseConfig(copy), changes };
 };

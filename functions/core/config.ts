@@ -306,3 +306,64 @@ export const parseConfig = (document: unknown): RetentionConfig => {
 };
 
 export const defaultConfig: RetentionConfig = parseConfig(defaults);
+
+/** The settings of a document that this version does not know (a newer one stored them), as paths. */
+export const unknownSettingsOf = (document: unknown): readonly (readonly PropertyKey[])[] => {
+  const result = configSchema.safeParse(document);
+  return result.success ? [] : result.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : []));
+};
+
+/** A copy of `document` without the settings at `paths`. */
+export const withoutSettings = (document: unknown, paths: readonly (readonly PropertyKey[])[]): unknown => {
+  if (paths.length === 0) return document;
+  const copy = structuredClone(document) as Record<PropertyKey, unknown>;
+  for (const path of paths) {
+    let node: unknown = copy;
+    for (const key of path.slice(0, -1)) node = (node as Record<PropertyKey, unknown>)[key];
+    delete (node as Record<PropertyKey, unknown>)[path.at(-1)!];
+  }
+  return copy;
+};
+
+/** `document` with the settings at `paths` as `from` has them: what a version that does not know them carries over when it writes. */
+export const withSettingsOf = (document: object, from: unknown, paths: readonly (readonly PropertyKey[])[]): object => {
+  const copy = structuredClone(document) as Record<PropertyKey, unknown>;
+  for (const path of paths) {
+    let source = from as Record<PropertyKey, unknown>;
+    let node = copy;
+    for (const key of path.slice(0, -1)) {
+      source = source[key] as Record<PropertyKey, unknown>;
+      node = (node[key] ??= {}) as Record<PropertyKey, unknown>;
+    }
+    node[path.at(-1)!] = source[path.at(-1)!];
+  }
+  return copy;
+};
+
+/**
+ * The stored configuration as a function reads it: settings this version does not know are left out
+ * and named (`unknownSettings`), anything else wrong is refused as `parseConfig` refuses it. A newer
+ * `retention config set` stores the settings its version added; a stack not yet deployed with that
+ * version goes on with the ones it knows instead of failing every run. (A change written by this
+ * version keeps them as they are: DynamoConfigStore.update.)
+ */
+export const parseStoredConfig = (document: unknown): { readonly config: RetentionConfig; readonly unknownSettings: readonly string[] } => {
+  const unknown = unknownSettingsOf(document);
+  return { config: parseConfig(withoutSettings(document, unknown)), unknownSettings: unknown.map((path) => path.join('.')) };
+};
+
+type Settings = { readonly [key: string]: unknown };
+const isSettings = (value: unknown): value is Settings => typeof value === 'object' && value !== null && !Array.isArray(value);
+const completedWith = (document: Settings, shipped: Settings): Settings =>
+  Object.fromEntries([...new Set([...Object.keys(shipped), ...Object.keys(document)])].map((key) => {
+    const own = document[key];
+    const theirs = shipped[key];
+    return [key, !Object.hasOwn(document, key) ? theirs : isSettings(own) && isSettings(theirs) ? completedWith(own, theirs) : own];
+  }));
+
+/**
+ * A configuration document with every setting it lacks taken from the shipped ones (its own values
+ * kept): a stored document that no longer validates can then be mended with `config set`, whatever
+ * section it is missing.
+ */
+export const withShippedSettings = (document: unknown): unknown => (isSettings(document) ? completedWith(document, defaults as Settings) : document);

@@ -6,7 +6,7 @@ import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
 import { STREAM_RECORD_FAILED } from '../handlers/customer-stream.js';
 import type { LinkSigning } from '../core/links.js';
 import type { RetentionConfig } from '../core/config.js';
-import { documentClientFor, once, retentionMetrics, storesFor, type HandlerRuntime } from '../adapters/runtime.js';
+import { documentClientFor, once, retentionMetrics, storesFor, warnOfUnknownSettings, type HandlerRuntime } from '../adapters/runtime.js';
 import { sesPacing } from '../adapters/ses-account.js';
 import { cachedConfig, DynamoConfigStore } from '../adapters/dynamo-config.js';
 import { cachedTemplates, DynamoTemplateStore } from '../adapters/dynamo-templates.js';
@@ -109,7 +109,8 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
   const mailer = new SesMailer(sesClientConfig(endpoints.sesEndpoint), { from: senderAddress(), configurationSetName: 'retention-local' });
   recordSesCalls(mailer.client, functionName);
   const documentClient = documentClientFor(dynamo);
-  const config = options.config ?? cachedConfig(new DynamoConfigStore(documentClient, endpoints.tables.Control), options.clock);
+  const logger = options.logger ?? quietLogger();
+  const config = options.config ?? cachedConfig(new DynamoConfigStore(documentClient, endpoints.tables.Control, warnOfUnknownSettings(logger)), options.clock);
   const real = storesFor(documentClient, endpoints.tables, mailer, config, options.dueShards);
   const stores = options.wrapOutbox ? { ...real, outbox: options.wrapOutbox(real.outbox) } : real;
   const templates = cachedTemplates(new DynamoTemplateStore(documentClient, endpoints.tables.Control), options.clock);
@@ -119,7 +120,6 @@ export const localRuntime = (endpoints: LocalEndpoints, options: LocalRuntimeOpt
     recordIfInvoked(functionName, () => ['secretsmanager:GetSecretValue LinkSecret']);
     return links.secret;
   };
-  const logger = options.logger ?? quietLogger();
   const metrics = retentionMetrics((metricsOptions) => new CollectedMetrics(metricsOptions), logger);
   const pacing = options.pacing ? once(() => sesPacing(mailer.client, logger)) : undefined;
   return { logger, metrics, clock: options.clock, config, templates, stores: () => stores, linkSecret, linksBaseUrl: () => links.baseUrl, pacing, dueShards: options.dueShards };

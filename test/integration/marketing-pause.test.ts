@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
@@ -154,5 +154,30 @@ describe('the stored configuration', () => {
     const mended = await system.configStore.get();
     expect(mended.dispatcher.claimLeaseMinutes).toBe(10);
     expect(mended.sending.marketingPaused).toBe(false); // the shipped value of a setting added since
+  });
+
+  it('one a newer version stored (settings this one does not know): the functions go on with what they know, and the alarm’s pause keeps the rest as it was', async () => {
+    // Prepare: a newer CLI's `config set` stored a section and a setting this version has not heard of.
+    const prefix = uniquePrefix('config-newer');
+    const clock = new VirtualClock(new Date('2027-07-01T00:00:00Z'));
+    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock });
+    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+    const newer = { ...structuredClone(defaultConfig), futureSection: { on: true }, sending: { ...defaultConfig.sending, futureRate: 3 } };
+    await db.send(new PutCommand({ TableName: system.tables.Control, Item: { key: 'config', document: JSON.stringify(newer), updatedAt: '2027-06-30T00:00:00.000Z', revision: 4 } }));
+    const fan = `${prefix}fan`;
+    await system.importText(JSON.stringify({ type: 'customer', customerId: fan, email: `${fan}@example.com`, timeZone: 'UTC', birthday: '1990-07-05', marketingOptIn: true }));
+    await system.drainStreams();
+    await system.runPlanner();
+
+    // Act: the reputation alarm pauses marketing; the morning of the birthday
+    clock.set(new Date('2027-07-04T12:00:00Z'));
+    expect(await system.reputationAlarm('BounceRate', 0.06)).toEqual({ paused: true, alreadyPaused: false });
+    clock.set(new Date('2027-07-05T09:00:00Z'));
+    await system.runDispatcher();
+
+    // Assess: the greeting planned and held by the pause (the functions read what they know), the newer settings still stored
+    expect((await messagesOf(system, fan)).find((m) => m.campaign === 'birthday')).toMatchObject({ state: 'planned', reason: MARKETING_PAUSED });
+    const { Item } = await db.send(new GetCommand({ TableName: system.tables.Control, Key: { key: 'config' } }));
+    expect(JSON.parse(String(Item!.document))).toMatchObject({ futureSection: { on: true }, sending: { marketingPaused: true, futureRate: 3 } });
   });
 });

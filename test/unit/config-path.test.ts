@@ -34,6 +34,20 @@ describe('config set <path>=<value>', () => {
     expect(() => withSettings(defaultConfig, ['cadence.minDaysBetween=40', 'cadence.maxDaysBetween=35'])).toThrow('the cap (40 days) is longer than the floor (35 days)');
   });
 
+  it('mends a stored configuration that lacks whole sections and breaks a rule: what it lacks comes from the shipped settings, its own values stay', () => {
+    // Prepare: stored by hand, without `sending` and `email`, its lease shorter than a run
+    const { sending: _sending, email: _email, ...rest } = structuredClone(defaultConfig);
+    const stored = { ...rest, cadence: { ...rest.cadence, minDaysBetween: 9 }, dispatcher: { ...rest.dispatcher, claimLeaseMinutes: 5 } };
+
+    // Act: the runbook's pause, with the setting the validation names
+    const { config, changes } = withSettings(stored, ['dispatcher.claimLeaseMinutes=10', 'sending.marketingPaused=true', 'email.preferenceLinkValidDays=60']);
+
+    // Assess
+    expect([config.sending.marketingPaused, config.email.preferenceLinkValidDays, config.dispatcher.claimLeaseMinutes, config.cadence.minDaysBetween]).toEqual([true, 60, 10, 9]);
+    expect(changes.map((change) => change.from)).toEqual([5, false, 90]);
+    expect(config.sending.maxSendRate).toBe(defaultConfig.sending.maxSendRate);
+  });
+
   it.each([
     ['measurement.campaigns.complaintFollowUp.holdoutPercent=5', 'complaint follow-ups are never held out'],
     ['measurement.campaigns.birthdy.holdoutPercent=5', 'measurement.campaigns: Unrecognized key: "birthdy"'],

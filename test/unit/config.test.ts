@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import defaults from '../../config/defaults.json' with { type: 'json' };
-import { ConfigError, feedbackLeadDays, MIN_CLAIM_LEASE_MINUTES, MIN_MESSAGES_DAYS, parseConfig } from '../../functions/core/config.js';
+import { ConfigError, feedbackLeadDays, MIN_CLAIM_LEASE_MINUTES, MIN_MESSAGES_DAYS, parseConfig, parseStoredConfig } from '../../functions/core/config.js';
 import { functionTimeoutSeconds } from '../../functions/core/function-timeouts.js';
 
 const withCadence = (cadence: Record<string, unknown>) => ({ ...defaults, cadence: { ...defaults.cadence, ...cadence } });
@@ -151,5 +151,24 @@ describe('the brand', () => {
   it('gives a configuration stored before retention existed the shipped 400 days', () => {
     const { retention: _shipped, ...older } = defaults;
     expect(parseConfig(older).retention).toEqual({ messagesDays: 400 });
+  });
+});
+
+describe('the stored configuration as a function reads it', () => {
+  it('leaves out the settings its version does not know (a newer CLI stored them), naming them, and keeps the rest', () => {
+    // A section and settings a later version added, and a value changed that this version knows.
+    const stored = { ...defaults, futureSection: { on: true }, sending: { ...defaults.sending, futureRate: 3 }, cadence: { ...defaults.cadence, minDaysBetween: 9, futureHours: 2 } };
+
+    const { config, unknownSettings } = parseStoredConfig(stored);
+
+    expect([...unknownSettings].sort()).toEqual(['cadence.futureHours', 'futureSection', 'sending.futureRate']);
+    expect(config).toEqual(parseConfig({ ...defaults, cadence: { ...defaults.cadence, minDaysBetween: 9 } }));
+    // Writing stays strict: a document with a setting nobody knows is refused.
+    expect(() => parseConfig(stored)).toThrow('Unrecognized key');
+  });
+
+  it('still refuses a known setting out of its bounds, naming it, and says nothing of the rest when all is known', () => {
+    expect(() => parseStoredConfig({ ...withCadence({ minDaysBetween: -1 }), futureSection: {} })).toThrow(/cadence\.minDaysBetween: .*got -1/);
+    expect(parseStoredConfig(defaults).unknownSettings).toEqual([]);
   });
 });
