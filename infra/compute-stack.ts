@@ -15,7 +15,7 @@ import { LambdaInvoke, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-sche
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { dueShardsOf, senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
+import { dispatchEveryMinutesOf, dueShardsOf, senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
 import { controlTable, customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 import { streamedRecordKeys } from '../functions/core/records.js';
 import { functionTimeoutSeconds, PLANNER_RETRIES } from '../functions/core/function-timeouts.js';
@@ -193,7 +193,7 @@ export class ComputeStack extends Stack {
       description: 'Hands each dispatcher run to as many senders as the send rate needs, the shards of the due messages dealt among them',
       timeout: Duration.seconds(functionTimeoutSeconds.dispatchCoordinator),
       // DISPATCH_EVERY_MINUTES: a run's senders claim only until shortly before the next run (core/send-work.ts).
-      environment: { ...environment, SEND_WORK_QUEUE_URL: this.sendWorkQueue.queueUrl, DISPATCH_EVERY_MINUTES: String(settings.schedules.dispatcher.everyMinutes) },
+      environment: { ...environment, SEND_WORK_QUEUE_URL: this.sendWorkQueue.queueUrl, DISPATCH_EVERY_MINUTES: String(dispatchEveryMinutesOf(settings)) },
     });
     allow(this.dispatchCoordinator, ['sqs:SendMessage'], [this.sendWorkQueue.queueArn]); // SendMessageBatch is authorized as SendMessage
     readConfig(this.dispatchCoordinator); // sending.maxSendRate
@@ -311,7 +311,7 @@ export class ComputeStack extends Stack {
         deadLetterQueue: this.scheduleDeadLetterQueue,
       });
     };
-    const { planner: plannerAt, dispatcher: dispatcherEvery } = settings.schedules;
+    const plannerAt = settings.schedules.planner;
     new scheduler.Schedule(this, 'PlannerSchedule', {
       description: 'Daily planning: birthdays coming into view, then the contact floor',
       schedule: scheduler.ScheduleExpression.cron({ minute: String(plannerAt.minute), hour: String(plannerAt.hour), timeZone: TimeZone.of(plannerAt.timeZone) }),
@@ -319,7 +319,7 @@ export class ComputeStack extends Stack {
     });
     new scheduler.Schedule(this, 'DispatcherSchedule', {
       description: 'Sends what is due',
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(dispatcherEvery.everyMinutes)),
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(dispatchEveryMinutesOf(settings))),
       target: invoke(this.dispatchCoordinator),
     });
 
@@ -350,6 +350,7 @@ export class ComputeStack extends Stack {
       functions: { Planner: this.planner, DispatchCoordinator: this.dispatchCoordinator, Dispatcher: this.dispatcher, CustomerStream: this.customerStream, Links: this.links, MailEvents: this.mailEvents, PauseMarketing: this.pauseMarketing },
       deadLetterQueues: { Stream: this.streamDeadLetterQueue, MailEvents: this.mailEventsDeadLetterQueue, Schedule: this.scheduleDeadLetterQueue, SendWork: this.sendWorkDeadLetterQueue, PauseMarketing: this.pauseMarketingDeadLetterQueue },
       onReputationAlarm: this.pauseMarketing,
+      dispatchEveryMinutes: dispatchEveryMinutesOf(settings),
     });
     new CfnOutput(this, 'PauseMarketingDeadLetterQueueUrl', { value: this.pauseMarketingDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });

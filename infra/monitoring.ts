@@ -86,7 +86,15 @@ export interface MonitoringProps {
   readonly deadLetterQueues: Record<string, sqs.IQueue>;
   /** Also invoked when an SES reputation alarm goes off: it pauses marketing. */
   readonly onReputationAlarm: IFunction;
+  /** How often the dispatcher's schedule runs it (cdk.json `schedules.dispatcher.everyMinutes`). */
+  readonly dispatchEveryMinutes: number;
 }
+
+/**
+ * No dispatcher run for this long means runs are missing: three 5-minute periods, or, for runs further
+ * apart, two periods beyond the gap between two runs (the periods between runs are empty by design).
+ */
+export const dispatcherSilenceMinutes = (everyMinutes: number): number => 5 * Math.max(3, Math.ceil(everyMinutes / 5) + 2);
 
 /**
  * The alarms, the topic that mails them to `alarmEmail`, and a dashboard of the same figures.
@@ -177,17 +185,18 @@ export class Monitoring extends Construct {
       notifyOk: true,
       alarmDescription: `The planner has not run for ${PLANNER_SILENCE_HOURS} hours: check its schedule, the schedule dead-letter queue and its errors.`,
     });
-    // Every dispatcher run writes its outcomes, zeros too: 15 minutes without one means no run sends anything
-    // (its schedule or the send-work queue's event source disabled, the coordinator failing, parts not taken).
+    // Every dispatcher run writes its outcomes, zeros too: a silence longer than the gap between runs means no run sends
+    // anything (its schedule or the send-work queue's event source disabled, the coordinator failing, parts not taken).
     // Only a dispatcher writes `sent`: the other handlers write `Messages` only for what they ended (expired, cancelled).
+    const silence = dispatcherSilenceMinutes(props.dispatchEveryMinutes);
     alarm('DispatcherSilent', retentionMetric('Messages', { outcome: 'sent' }, { statistic: cloudwatch.Stats.SAMPLE_COUNT, period: Duration.minutes(5) }), {
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
+      evaluationPeriods: silence / 5,
+      datapointsToAlarm: silence / 5,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       notifyOk: true,
-      alarmDescription: 'No dispatcher run for 15 minutes: nothing is sent. Check the dispatcher schedule, the dispatch coordinator, the send-work queue and its event source.',
+      alarmDescription: `No dispatcher run for ${silence} minutes: nothing is sent. Check the dispatcher schedule, the dispatch coordinator, the send-work queue and its event source.`,
     });
     // The customer stream an hour behind: changes are planned late, and records older than a day are discarded by Lambda.
     const customerStream = props.functions.CustomerStream;

@@ -36,6 +36,18 @@ export const deploySettings: DeploySettings = cdkJson.context.retention;
 /** `dueShards` of cdk.json, checked (core/messages.ts `checkedDueShards`). */
 export const dueShardsOf = (settings: Pick<DeploySettings, 'dueShards'>): number => checkedDueShards(settings.dueShards, 'cdk.json context retention.dueShards');
 
+/**
+ * `schedules.dispatcher.everyMinutes` of cdk.json, checked: a whole number of minutes from 1 to 60 (the
+ * schedule's rate; each run sends for at most its function's time, so runs further apart send less).
+ */
+export const dispatchEveryMinutesOf = (settings: Pick<DeploySettings, 'schedules'>): number => {
+  const everyMinutes: unknown = settings.schedules?.dispatcher?.everyMinutes;
+  if (typeof everyMinutes !== 'number' || !Number.isInteger(everyMinutes) || everyMinutes < 1 || everyMinutes > 60) {
+    throw new Error(`cdk.json context retention.schedules.dispatcher.everyMinutes: ${JSON.stringify(everyMinutes)} is not a whole number of minutes from 1 to 60`);
+  }
+  return everyMinutes;
+};
+
 /** cdk.json's `dueShards`: what the CLI, the local runner and the scripts use. */
 export const deployedDueShards = dueShardsOf(deploySettings);
 

@@ -9,7 +9,7 @@ import cdkJson from '../../cdk.json' with { type: 'json' };
 import { deploySettings } from '../../functions/adapters/deploy-settings.js';
 import { METRICS_NAMESPACE as handlersNamespace } from '../../functions/adapters/runtime.js';
 import { buildApp } from '../../infra/app.js';
-import { METRICS_NAMESPACE, emittedMetrics, retentionMetric } from '../../infra/monitoring.js';
+import { METRICS_NAMESPACE, dispatcherSilenceMinutes, emittedMetrics, retentionMetric } from '../../infra/monitoring.js';
 import { SERVICE_NAME } from '../../infra/retention-function.js';
 import { lintTemplates } from '../../scripts/lint-cfn.js';
 
@@ -130,10 +130,31 @@ describe('monitoring', () => {
     });
 
     it('fires when no dispatcher run wrote its outcomes for 15 minutes, no data counting as silence', () => {
+      expect(deploySettings.schedules.dispatcher.everyMinutes).toBeLessThanOrEqual(5);
       const properties = alarm('DispatcherSilent');
       expect(properties).toMatchObject({ Namespace: 'Retention', MetricName: 'Messages', Statistic: 'SampleCount', Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3, Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
       expect(dimensionsOf(properties)).toEqual({ service: 'retention', outcome: 'sent' });
       expect(properties.OKActions).toEqual([topicRef()]);
+    });
+
+    it.each([
+      [1, 15],
+      [5, 15],
+      [15, 25],
+      [20, 30],
+      [60, 70],
+    ])('with runs every %i minutes, waits %i minutes of silence: longer than the empty periods between two runs', (everyMinutes, minutes) => {
+      expect(dispatcherSilenceMinutes(everyMinutes)).toBe(minutes);
+      // The 5-minute periods between two runs are empty: never as many as the alarm needs.
+      expect(Math.ceil(everyMinutes / 5) - 1).toBeLessThan(minutes / 5 - 1);
+    });
+
+    it('a stack whose dispatcher runs every 20 minutes is alarmed after 30 minutes of silence, not after each run', () => {
+      const slow = buildApp({ ...deploySettings, schedules: { ...deploySettings.schedules, dispatcher: { everyMinutes: 20 } } }, new App({ context: cdkJson.context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) }));
+      const construct = slow.compute.monitoring.alarms.get('DispatcherSilent')!;
+      const properties = Template.fromStack(slow.compute).toJSON().Resources[slow.compute.getLogicalId(construct.node.defaultChild as CfnElement)].Properties as AlarmProperties;
+      expect(properties).toMatchObject({ Period: 300, EvaluationPeriods: 6, DatapointsToAlarm: 6 });
+      expect(String((properties as { AlarmDescription?: string }).AlarmDescription)).toContain('No dispatcher run for 30 minutes');
     });
 
     it('fires when the customer stream is an hour behind', () => {

@@ -140,6 +140,14 @@ describe('the CDK app', () => {
       }
     });
 
+    it('refuses a dispatcher schedule that is not a whole number of minutes from 1 to 60 at synthesis, naming the setting and the value', () => {
+      for (const everyMinutes of [0, 2.5, 61, '5' as unknown as number]) {
+        expect(() => buildApp({ ...deploySettings, schedules: { ...deploySettings.schedules, dispatcher: { everyMinutes } } }, new App({ context: cdkJson.context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) }))).toThrow(
+          `cdk.json context retention.schedules.dispatcher.everyMinutes: ${JSON.stringify(everyMinutes)} is not a whole number of minutes from 1 to 60`,
+        );
+      }
+    });
+
     it('refuses a sender address that is not one at synthesis, naming the setting and the value (SES would blame each customer’s address for it)', () => {
       const synth = (settings: Partial<typeof deploySettings>) => () => buildApp({ ...deploySettings, ...settings }, new App({ context: cdkJson.context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) }));
       for (const senderLocalPart of ['Larkspur Coffee', 'hello@', '.hello', 'hi..there', '', 'x'.repeat(65)]) {
