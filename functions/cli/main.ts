@@ -450,6 +450,12 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
         r.type === 'customer' && r.marketingOptIn === undefined ? { ...r, marketingOptIn: options.data ? config.consent.defaultMarketingOptIn : false } : r,
       );
       const profile = records.filter((r) => r.type === 'customer' && r.at === undefined).pop();
+      if (!profile) {
+        // As `explain` answers for an id nobody has: a mistyped id is not a customer with nothing coming.
+        log(`No customer ${customerId} on record.`);
+        process.exitCode = 1;
+        return;
+      }
       const stack = await startLocalStack({ dynamodbEndpoint: options.dynamodbEndpoint });
       const data = records.map((r) => JSON.stringify(r)).join('\n');
       const seed = state && ((system: LocalSystem) => seedStoredState(system, state));

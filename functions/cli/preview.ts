@@ -38,8 +38,7 @@ export const seedStoredState = async (system: LocalSystem, state: StoredState): 
  * `retention preview`: what one customer will receive next, when, and why, or why not. It comes from
  * running that customer forward through the real handlers, so it is what will happen, not a guess.
  */
-export const formatPreview = (customerId: string, profile: Record<string, unknown> | undefined, result: SimulationResult, stored?: StoredState): string => {
-  if (!profile) return `No customer ${customerId} on record.`;
+export const formatPreview = (customerId: string, profile: Record<string, unknown>, result: SimulationResult, stored?: StoredState): string => {
   const timeZone = String(profile.timeZone);
   // Messages that had ended for good before the window are the past, not what the customer will receive;
   // one ended provisionally (still in `waitingByCustomer`) may come back and go.

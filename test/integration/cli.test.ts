@@ -404,9 +404,10 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     expect(explain.stdout).toContain('Messages:    3 (1 sent, 1 waiting, 1 ended without a send)');
     expect(explain.stdout).toMatch(/cancelled\s+2027-02-02 11:00\s+survey\s+was due 2027-02-03 09:00: a complaint was opened after the interaction \(dl-1#survey#o-1\)/);
     expect(explain.stdout).not.toContain('dl-1@example.com');
-    const unknown = await run('explain', 'nobody', '--dynamodb-endpoint', ep(), '--table-prefix', prefix);
-    expect(unknown.stdout).toContain('No customer nobody on record.');
-    expect(unknown.code).toBe(1);
+    for (const command of ['explain', 'preview']) {
+      const unknown = await run(command, 'nobody', '--dynamodb-endpoint', ep(), '--table-prefix', prefix);
+      expect([command, unknown.stdout.trim(), unknown.code]).toEqual([command, 'No customer nobody on record.', 1]);
+    }
   });
 
   it('--stack <prefix> reads the outputs of <prefix>Data and <prefix>Compute with DescribeStacks (mocked CloudFormation)', async () => {
