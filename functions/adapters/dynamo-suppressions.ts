@@ -1,4 +1,4 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './batch-get.js';
 import type { SuppressionStore } from '../core/ports.js';
 import type { Suppression } from '../core/suppression.js';
@@ -22,5 +22,11 @@ export class DynamoSuppressionStore implements SuppressionStore {
   async suppressedAmong(addressKeys: readonly string[]): Promise<Map<string, string>> {
     const items = await batchGetAll(this.client, this.tableName, [...new Set(addressKeys)].map((addressKey) => ({ addressKey })));
     return new Map(items.map((item) => [String(item.addressKey), String(item.reason)]));
+  }
+
+  /** Lifts an address's suppression (`retention suppression remove`): what it was, or undefined when it had none. */
+  async remove(addressKey: string): Promise<Suppression | undefined> {
+    const { Attributes } = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { addressKey }, ReturnValues: 'ALL_OLD' }));
+    return Attributes as Suppression | undefined;
   }
 }

@@ -32,6 +32,8 @@ import type { LinkSigning } from '../core/links.js';
 import { createServer } from 'node:http';
 import { registerTemplateCommands } from './templates.js';
 import { applyImportedErasures, isDeployed, registerCustomerCommands } from './customer.js';
+import { registerSuppressionCommands } from './suppression.js';
+import { UsageError } from './usage-error.js';
 import { parseResponseModel } from '../core/measurement/response-model.js';
 import type { ResponseModelRun } from '../local/synthetic-outcomes.js';
 import { registerLiftCommand } from './lift.js';
@@ -60,8 +62,6 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Where `import` keeps its local DynamoDB data between commands (not tracked by git). */
 const LOCAL_DATA_DIR = resolve(repoRoot, '.retention/dynamodb');
 const LOCAL_TABLE_PREFIX = 'retention-';
-
-class UsageError extends Error {}
 
 const parseDate = (value: string): string => {
   if (!isValidLocalDate(value)) throw new InvalidArgumentError(`'${value}' is not a date (YYYY-MM-DD)`);
@@ -556,6 +556,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
     reportsDir: resolve(repoRoot, 'reports'),
   });
   registerCustomerCommands(program, { targetOptions, withDatabase: (options, work) => withDatabase(options, work, dependencies), log });
+  registerSuppressionCommands(program, { targetOptions, withDatabase: (options, work) => withDatabase(options, work, dependencies), log });
   registerLiftCommand(program, { targetOptions, withDatabase: (options, work) => withDatabase(options, work, dependencies), log, usageError: (message) => new UsageError(message) });
 
   return program;

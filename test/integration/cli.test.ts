@@ -16,6 +16,8 @@ import { DynamoCustomerStore } from '../../functions/adapters/dynamo-customers.j
 import type { TableNames } from '../../functions/adapters/tables.js';
 import { suppressionOf } from '../../functions/core/suppression.js';
 import { createTables, dynamoDbClient } from '../../functions/local/local-stack.js';
+import { DynamoSuppressionStore } from '../../functions/adapters/dynamo-suppressions.js';
+import { addressKey } from '../../functions/core/suppression.js';
 import { countDynamoRequests, emptyStats } from '../../functions/local/dynamo-stats.js';
 import { readCustomerStory } from '../../functions/adapters/customer-story.js';
 import { importCorpus } from './import-corpus.js';
@@ -391,6 +393,33 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     expect(bounced.stdout + bounced.stderr).not.toContain('pn-2@example.com');
     // Found unreachable once, the customer leaves the floor: no keep-in-touch planned and suppressed every few days.
     expect(bounced.stdout.match(/keepInTouch/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+
+  it('suppression add and remove: what ops do by hand to an address, the address only ever shown masked', async () => {
+    const { tables } = await deployedStack();
+    const target = ['--dynamodb-endpoint', ep(), '--table-prefix', tables.Customers.slice(0, -'Customers'.length)];
+    const address = 'Rosa.Campos@Example.com';
+    const stored = async () => (await new DynamoSuppressionStore(db(), tables.Suppressions).suppressedAmong([addressKey('rosa.campos@example.com')])).get(addressKey(address));
+
+    const added = await run('suppression', 'add', address, '--reason', 'complaint forwarded by the support desk', ...target);
+    const again = await run('suppression', 'add', address, '--reason', 'twice', ...target);
+    expect([added.code, added.stdout.trim()]).toEqual([0, 'Suppressed R***@Example.com: nothing more is sent to it.']);
+    expect(again.stdout).toContain('was suppressed already (suppressed by hand: complaint forwarded by the support desk); left as it was.');
+    expect(await stored()).toBe('suppressed by hand: complaint forwarded by the support desk');
+
+    const removed = await run('suppression', 'remove', address, ...target);
+    const nothing = await run('suppression', 'remove', address, ...target);
+    expect([removed.code, nothing.code]).toEqual([0, 1]);
+    expect(removed.stdout).toContain('Lifted the suppression of R***@Example.com (suppressed by hand: complaint forwarded by the support desk, since ');
+    expect(nothing.stdout.trim()).toBe('R***@Example.com is not suppressed: nothing to lift.');
+    expect(await stored()).toBeUndefined();
+
+    const refused = await Promise.all([run('suppression', 'add', 'rosa.campos', '--reason', 'x', ...target), run('suppression', 'add', address, '--reason', ' ', ...target), run('suppression', 'add', address, ...target)]);
+    expect(refused.map((result) => result.code)).toEqual([2, 2, 2]);
+    expect(refused[0]!.stderr).toContain('is not an e-mail address');
+    expect(refused[1]!.stderr).toContain('--reason is empty');
+    expect(refused[2]!.stderr).toContain("required option '--reason <text>' not specified");
+    for (const result of [added, again, removed, nothing, ...refused]) expect(result.stdout + result.stderr).not.toMatch(/rosa\.campos@/i);
   });
 
   it('explain on the local stack: every message of the customer, ended ones with state and reason', async () => {
