@@ -38,8 +38,12 @@ export class DynamoConfigStore implements ConfigStore {
     for (let attempt = 1; ; attempt++) {
       const stored = await this.read();
       const changed = change(stored ? stored.document : defaultConfig);
-      // Settings a newer version stored, which this one does not know, are written back as they were.
-      const document = JSON.stringify(stored ? withSettingsOf(parseConfig(changed.config), stored.document, unknownSettingsOf(stored.document)) : parseConfig(changed.config));
+      // Settings a newer version stored, which this one does not know, are written back as they were; what
+      // is written must still read (parseStoredConfig throws, naming the setting, if it would not).
+      const known = parseConfig(changed.config);
+      const written = stored ? withSettingsOf(known, stored.document, unknownSettingsOf(stored.document)) : known;
+      parseStoredConfig(written);
+      const document = JSON.stringify(written);
       try {
         await this.client.send(
           new PutCommand({

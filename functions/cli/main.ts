@@ -369,7 +369,9 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
 
   const config = program.command('config').description('the runtime configuration: stored in DynamoDB, read by every handler within a minute, no redeploy');
   targetOptions(config.command('get').description('print the configuration in force')).action(async (options: DatabaseOptions) => {
-      const current = await withDatabase(options, (db, tables) => new DynamoConfigStore(db, tables.Control).get(), dependencies);
+      // Settings a newer version stored are not shown (this version cannot say what they do), but they are named.
+      const unknown = (settings: readonly string[]) => console.error(`retention: the stored configuration also has settings this version does not know (a newer one stored them), not shown: ${settings.join(', ')}`);
+      const current = await withDatabase(options, (db, tables) => new DynamoConfigStore(db, tables.Control, unknown).get(), dependencies);
       log(JSON.stringify(current, null, 2));
     });
   targetOptions(

@@ -307,6 +307,10 @@ export const parseConfig = (document: unknown): RetentionConfig => {
 
 export const defaultConfig: RetentionConfig = parseConfig(defaults);
 
+type Settings = { readonly [key: string]: unknown };
+/** A section of settings: a plain object, not a list. */
+const isSettings = (value: unknown): value is Settings => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** The settings of a document that this version does not know (a newer one stored them), as paths. */
 export const unknownSettingsOf = (document: unknown): readonly (readonly PropertyKey[])[] => {
   const result = configSchema.safeParse(document);
@@ -325,17 +329,22 @@ export const withoutSettings = (document: unknown, paths: readonly (readonly Pro
   return copy;
 };
 
-/** `document` with the settings at `paths` as `from` has them: what a version that does not know them carries over when it writes. */
+/**
+ * `document` with the settings at `paths` as `from` has them: what a version that does not know them
+ * carries over when it writes. Only where the new document still has the section they sit in (a plain
+ * object, reached through plain objects): a setting under a section the change removed goes with it,
+ * and one inside a list (whose items a change may reorder or drop) is never carried to another item.
+ */
 export const withSettingsOf = (document: object, from: unknown, paths: readonly (readonly PropertyKey[])[]): object => {
   const copy = structuredClone(document) as Record<PropertyKey, unknown>;
   for (const path of paths) {
-    let source = from as Record<PropertyKey, unknown>;
-    let node = copy;
+    let source: unknown = from;
+    let node: unknown = copy;
     for (const key of path.slice(0, -1)) {
-      source = source[key] as Record<PropertyKey, unknown>;
-      node = (node[key] ??= {}) as Record<PropertyKey, unknown>;
+      source = isSettings(source) ? source[key as string] : undefined;
+      node = isSettings(node) ? node[key as string] : undefined;
     }
-    node[path.at(-1)!] = source[path.at(-1)!];
+    if (isSettings(source) && isSettings(node)) (node as Record<PropertyKey, unknown>)[path.at(-1)!] = source[path.at(-1) as string];
   }
   return copy;
 };
@@ -352,13 +361,13 @@ export const parseStoredConfig = (document: unknown): { readonly config: Retenti
   return { config: parseConfig(withoutSettings(document, unknown)), unknownSettings: unknown.map((path) => path.join('.')) };
 };
 
-type Settings = { readonly [key: string]: unknown };
-const isSettings = (value: unknown): value is Settings => typeof value === 'object' && value !== null && !Array.isArray(value);
 const completedWith = (document: Settings, shipped: Settings): Settings =>
   Object.fromEntries([...new Set([...Object.keys(shipped), ...Object.keys(document)])].map((key) => {
     const own = document[key];
     const theirs = shipped[key];
-    return [key, !Object.hasOwn(document, key) ? theirs : isSettings(own) && isSettings(theirs) ? completedWith(own, theirs) : own];
+    // A section missing, or null where the shipped one is a section, is taken whole from the shipped settings.
+    const missing = !Object.hasOwn(document, key) || (own === null && isSettings(theirs));
+    return [key, missing ? theirs : isSettings(own) && isSettings(theirs) ? completedWith(own, theirs) : own];
   }));
 
 /**

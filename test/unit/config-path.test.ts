@@ -46,6 +46,8 @@ describe('config set <path>=<value>', () => {
     expect([config.sending.marketingPaused, config.email.preferenceLinkValidDays, config.dispatcher.claimLeaseMinutes, config.cadence.minDaysBetween]).toEqual([true, 60, 10, 9]);
     expect(changes.map((change) => change.from)).toEqual([5, false, 90]);
     expect(config.sending.maxSendRate).toBe(defaultConfig.sending.maxSendRate);
+    // A section stored as null is missing too.
+    expect(withSettings({ ...defaultConfig, email: null }, ['email.preferenceLinkValidDays=30']).config.email).toEqual({ preferenceLinkValidDays: 30 });
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import defaults from '../../config/defaults.json' with { type: 'json' };
-import { ConfigError, feedbackLeadDays, MIN_CLAIM_LEASE_MINUTES, MIN_MESSAGES_DAYS, parseConfig, parseStoredConfig } from '../../functions/core/config.js';
+import { ConfigError, feedbackLeadDays, MIN_CLAIM_LEASE_MINUTES, MIN_MESSAGES_DAYS, parseConfig, parseStoredConfig, unknownSettingsOf, withSettingsOf } from '../../functions/core/config.js';
 import { functionTimeoutSeconds } from '../../functions/core/function-timeouts.js';
 
 const withCadence = (cadence: Record<string, unknown>) => ({ ...defaults, cadence: { ...defaults.cadence, ...cadence } });
@@ -165,6 +165,25 @@ describe('the stored configuration as a function reads it', () => {
     expect(config).toEqual(parseConfig({ ...defaults, cadence: { ...defaults.cadence, minDaysBetween: 9 } }));
     // Writing stays strict: a document with a setting nobody knows is refused.
     expect(() => parseConfig(stored)).toThrow('Unrecognized key');
+  });
+
+  it('a change written by this version keeps them where their section still is, never inside a list, never under a section the change removed', () => {
+    // Stored by a newer version: a setting beside known ones, one in each news item, one in a campaign's holdout.
+    const news = [newsItem('a', { imageUrl: 'https://a' }), newsItem('b', { imageUrl: 'https://b' })];
+    const newer = {
+      ...withContent({ news }),
+      sending: { ...defaults.sending, futureRate: 3 },
+      measurement: { ...defaults.measurement, campaigns: { birthday: { holdoutPercent: 5, futureX: 1 } } },
+    };
+    // This version's change: one news item left, the campaigns' own shares removed.
+    const changed = parseStoredConfig({ ...withContent({ news: [newsItem('c')] }), sending: newer.sending, measurement: { ...newer.measurement, campaigns: {} } }).config;
+
+    const written = withSettingsOf(changed, newer, unknownSettingsOf(newer)) as typeof newer;
+
+    expect(written.sending).toEqual({ ...defaults.sending, futureRate: 3 });
+    expect(written.campaigns.keepInTouch.content.news).toEqual([newsItem('c')]);
+    expect(written.measurement.campaigns).toEqual({});
+    expect(parseStoredConfig(written).unknownSettings).toEqual(['sending.futureRate']);
   });
 
   it('still refuses a known setting out of its bounds, naming it, and says nothing of the rest when all is known', () => {
