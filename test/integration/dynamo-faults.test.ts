@@ -8,6 +8,16 @@ import { readAllMessages } from '../../functions/local/report.js';
 import { faults, startSesFaultProxy, type FaultRule, type SesFaultProxy } from '../../functions/local/ses-fault-proxy.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { watermarkKey } from '../../functions/adapters/dynamo-control.js';
+import { floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
+import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
+import { scanAll } from '../../functions/adapters/query-pages.js';
+import { NEVER } from '../../functions/core/cadence.js';
+import { addDays } from '../../functions/core/calendar.js';
+import { BIRTHDAY_PLANNER, birthdayPlanningSettings } from '../../functions/core/jobs/plan-birthdays.js';
+import { FLOOR_PLANNER } from '../../functions/core/jobs/plan-floor.js';
+import { RENEWAL_PLANNER, renewalPlanningSettings } from '../../functions/core/jobs/plan-renewals.js';
 
 /**
  * DynamoDB failing where DynamoDB Local never does, between the dispatcher and the table (a proxy in
@@ -165,5 +175,49 @@ describe('DynamoDB failing under the dispatcher', () => {
     expect(settling).toMatchObject({ unconfirmed: 1 });
     expect(await greetingOfA()).toMatchObject({ state: 'sent', reason: expect.stringContaining('unconfirmed: handed to the mail service') });
     expect(await emailsOfA()).toBe(1);
+  });
+});
+
+describe('DynamoDB failing under the floor planner', () => {
+  it("a page of one of the date's partitions throttled past every retry: the run fails, keeping the others' cursors, and Lambda's retry reads only what is left", async () => {
+    // Prepare: 60 customers whose floor check is today, in the date's shards, and nothing else to plan.
+    const today = '2027-06-10';
+    const prefix = uniquePrefix('floor-fault');
+    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+    dynamo.setRule(() => undefined);
+    const system = await LocalSystem.create({ dynamodbEndpoint: dynamo.url, sesEndpoint: ses.url, tablePrefix: prefix, clock: new VirtualClock(new Date(`${today}T00:00:00Z`)), config: async () => defaultConfig });
+    const ids = Array.from({ length: 60 }, (_, i) => `${prefix}c-${i}`);
+    const ledgers = ids.map((customerId, i) => ({ customerId, lastContactDate: addDays(today, -(20 + (i % 5))), lastCappedDate: NEVER, floorCheckDate: floorCheckKey(today, customerId, deployedDueShards), timeZone: 'Europe/Madrid', marketingOptIn: true }));
+    for (let i = 0; i < ledgers.length; i += 25) await db.send(new BatchWriteCommand({ RequestItems: { [system.tables.Ledger]: ledgers.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    const horizon = addDays(today, defaultConfig.planner.lookAheadDays);
+    for (const Item of [
+      { key: watermarkKey(BIRTHDAY_PLANNER), plannedThrough: horizon, plannedWith: birthdayPlanningSettings(defaultConfig) },
+      { key: watermarkKey(RENEWAL_PLANNER), plannedThrough: horizon, plannedWith: renewalPlanningSettings(defaultConfig) },
+      { key: watermarkKey(FLOOR_PLANNER), plannedThrough: addDays(today, -1) },
+    ]) {
+      await db.send(new PutCommand({ TableName: system.tables.Control, Item }));
+    }
+    // Every query of a floor-check partition counted; the first call on one of today's shards throttled on each attempt.
+    const failing = `${today}#01`;
+    const queries = new Map<string, number>();
+    let throttled = 0;
+    dynamo.setRule((request) => {
+      if (request.operation !== 'Query' || request.body.IndexName !== 'byFloorCheck') return undefined;
+      const partition = String((request.body.ExpressionAttributeValues as Record<string, { S?: string }>)[':partition']?.S);
+      queries.set(partition, (queries.get(partition) ?? 0) + 1);
+      return partition === failing && throttled++ < SDK_ATTEMPTS ? 'throttle' : undefined;
+    });
+
+    // Act
+    await system.runPlanner();
+
+    // Assess: two invocations (the first failed); every check made once; today's other partitions read once only
+    expect(system.invocations.planner).toBe(2);
+    expect(queries.get(failing)).toBe(SDK_ATTEMPTS + 1);
+    const others = [today, ...Array.from({ length: deployedDueShards }, (_, shard) => `${today}#${String(shard).padStart(2, '0')}`)].filter((partition) => partition !== failing);
+    expect(others.map((partition) => [partition, queries.get(partition)])).toEqual(others.map((partition) => [partition, 1]));
+    const checks = (await scanAll(db, { TableName: system.tables.Ledger })).map((ledger) => String(ledger.floorCheckDate));
+    expect(checks.filter((check) => check.startsWith(today))).toEqual([]);
+    expect((await readAllMessages(db, system.tables.Messages)).filter((m) => m.campaign === 'keepInTouch')).toHaveLength(60);
   });
 });

@@ -1,11 +1,15 @@
 import { addDays, datesFrom, localDateOf } from '../calendar.js';
 import { forEachCustomer, planDates, validRecord, type PlanningDeps } from './planning-window.js';
+import { forEachConcurrently } from '../concurrency.js';
 import type { Customer } from '../records.js';
 import type { LedgerEntry } from '../ports.js';
 import { hasMarketingConsent } from '../consent.js';
 import { replanCustomer } from './replan-customer.js';
 
 export const FLOOR_PLANNER = 'floorPlanner';
+
+/** How many of a date's partitions of floor checks a run reads at once, each a page of customers 8 at a time. */
+export const PARTITIONS_AT_ONCE = 8;
 
 export interface PlanFloorResult {
   readonly checked: number;
@@ -36,43 +40,54 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
   if (first > last) return result;
 
   result.datesLeft = await planDates(deps, datesFrom(first, last), (date) => deps.control.setPlannedThrough(FLOOR_PLANNER, date), async (date) => {
-    // Where each partition's pages read so far end: where the next run goes on if this one stops. They
-    // are kept only when the run stops (a run that fails instead reads the date again from the last
-    // point kept; a check already made is no longer there, or plans nothing new).
+    // Where each partition's pages read so far end: where the next run goes on if this one stops or a
+    // page fails (a run that crashes instead reads the date again from the last point kept; a check
+    // already made is no longer there, or plans nothing new).
     const partitions = deps.ledger.floorChecksOn(date, resume?.date === date ? resume.after : undefined);
     const cursors: Record<string, unknown> = Object.fromEntries(partitions.map((partition) => [partition.name, partition.from]));
-    // Each customer's check is in one partition: the partitions are read at once, each at its own pace.
-    // A run reads at least a page of each; past that, a partition stops before its next page once the
-    // run must stop, so no page is read only to be left to the next run.
-    const outcomes = await Promise.allSettled(
-      partitions.map(async ({ name, pages }): Promise<'planned' | 'stopped'> => {
-        const iterator = pages[Symbol.asyncIterator]();
-        for (let pagesRead = 0; ; pagesRead++) {
-          if (pagesRead > 0 && cursors[name] !== null && deps.run?.mustStop()) {
+    // Each customer's check is in one partition: the partitions are read at once, each at its own pace
+    // (PARTITIONS_AT_ONCE at most, dueShards may be 99). A partition stops before its next page once the
+    // run must stop, or another one failed, so no page is read only to be left to the next run.
+    let stopped = false;
+    let failure: { readonly error: unknown } | undefined;
+    await forEachConcurrently(partitions, PARTITIONS_AT_ONCE, async ({ name, pages }) => {
+      const iterator = pages[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          if (cursors[name] !== null && (failure !== undefined || deps.run?.mustStop())) {
             await iterator.return?.();
-            return 'stopped';
+            stopped = true;
+            return;
           }
           const { done, value: page } = await iterator.next();
-          if (done) return 'planned';
+          if (done) break;
           if (page.items.length > 0) {
             await checkFloors(deps, now, page.items, result);
             deps.run?.planned();
           }
           cursors[name] = page.next ?? null;
         }
-      }),
-    );
-    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failed) throw failed.reason;
-    if (outcomes.every((outcome) => outcome.status === 'fulfilled' && outcome.value === 'planned')) return 'planned';
+      } catch (error) {
+        failure ??= { error };
+      }
+    });
+    if (failure) {
+      // A cursor moves only once its page is done: what the failed page began is read again, the rest is
+      // not. Should keeping them fail too, the date is read again from the last point kept.
+      await deps.control.setResumePoint(FLOOR_PLANNER, { date, after: cursors }).catch(() => undefined);
+      throw failure.error;
+    }
+    if (!stopped) return 'planned';
     await deps.control.setResumePoint(FLOOR_PLANNER, { date, after: cursors });
     return 'stopped';
   });
   return result;
 };
 
+type FloorCounts = { -readonly [K in Exclude<keyof PlanFloorResult, 'datesLeft'>]: number };
+
 /** Makes the plan of each customer whose floor check a page holds, several at a time. */
-const checkFloors = async (deps: PlanningDeps, now: Date, page: readonly LedgerEntry[], result: { checked: number; planned: number; heldByOthers: number; withoutConsent: number }): Promise<void> => {
+const checkFloors = async (deps: PlanningDeps, now: Date, page: readonly LedgerEntry[], result: FloorCounts): Promise<void> => {
   // The ledger carries the profile's zone and consent (copied on every profile change); only a
   // ledger written before it did needs the profile read.
   const withoutFacts = page.filter((entry) => entry.timeZone === undefined || entry.marketingOptIn === undefined);
