@@ -171,6 +171,10 @@ export class Monitoring extends Construct {
       ...atLeastOnce,
       alarmDescription: 'A message ended unconfirmed: SES may or may not have sent it; it is not retried.',
     });
+    alarm('DispatchStepsFailed', retentionMetric('DispatchStepsFailed'), {
+      ...atLeastOnce,
+      alarmDescription: 'A step after a message was settled failed (its cap given back, its address suppressed, the customer taken off the floor or their plan made again): the message stands as recorded, the step is not retried. See the dispatcher log.',
+    });
     alarm('AccountFaults', retentionMetric('AccountFaults'), {
       ...atLeastOnce,
       alarmDescription: 'The sending account refused a message; messages are held until it is mended (SES sandbox, paused sending, identity).',
@@ -234,6 +238,7 @@ export class Monitoring extends Construct {
         retentionMetric('Messages', { outcome: 'failed' }, { label: 'failed' }),
         retentionMetric('Messages', { outcome: 'unconfirmed' }, { label: 'unconfirmed' }),
         retentionMetric('AccountFaults', {}, { label: 'account faults' }),
+        retentionMetric('DispatchStepsFailed', {}, { label: 'steps failed after a message was settled' }),
       ]),
     );
     this.dashboard.addWidgets(

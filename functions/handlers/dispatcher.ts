@@ -17,6 +17,8 @@ const MAX_BATCHES_PER_RUN = 10;
 
 /** What the dispatcher logs when SES refuses because of the sending account or its setup: the alarm's filter. */
 export const SENDING_ACCOUNT_FAULT = 'the sending account refused a message; messages are held until it is mended';
+/** What the dispatcher logs (ERROR) when a step after a message was settled fails: the message is not the worse for it, the step is not retried. */
+export const DISPATCH_STEP_FAILED = 'a step after a message was settled failed; the message stands as recorded';
 
 /** Kept free at the end of the Lambda's time: the last sends and their records (one SES call may take 35 s). */
 export const END_OF_RUN_MARGIN_MS = 40_000;
@@ -71,9 +73,13 @@ const sendPart = async (runtime: HandlerRuntime, work: SendWork, remainingMs: ()
   // The run's outcomes by campaign, and the messages its jobs ended for good while making a customer's plan again.
   const byCampaign: MessageCounts = new Map();
   let accountFaults = 0;
+  let stepsFailed = 0;
   const totals = noOutcomes();
   const onError = (messageId: string, error: Error) => runtime.logger.error('message failed with an unknown outcome; left claimed', { messageId, error: error.message });
-  const onStepError = (step: string, error: Error) => runtime.logger.error('a step after a message was settled failed; the message stands as recorded', { step, error: error.message });
+  const onStepError = (step: string, error: Error) => {
+    stepsFailed++;
+    runtime.logger.error(DISPATCH_STEP_FAILED, { step, error: error.message });
+  };
   const onAccountFault = (messageId: string, reason: string) => {
     accountFaults++;
     runtime.logger.error(SENDING_ACCOUNT_FAULT, { messageId, reason });
@@ -90,7 +96,7 @@ const sendPart = async (runtime: HandlerRuntime, work: SendWork, remainingMs: ()
     }
   } finally {
     writeMessages(runtime, byCampaign, noOutcomes());
-    writeCounts(runtime, {}, { AccountFaults: accountFaults });
+    writeCounts(runtime, {}, { AccountFaults: accountFaults, DispatchStepsFailed: stepsFailed });
   }
   runtime.logger.info('dispatcher ran', { ...totals, shards: work.shards, scheduledTime: work.scheduledTime, sendRate: pacer.rate.perSecond, sendRateFrom: pacer.rate.source });
   return totals;

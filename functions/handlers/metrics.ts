@@ -17,6 +17,8 @@ export const METRICS = {
   Messages: [['outcome'], ['campaign', 'outcome']],
   /** Dispatcher: the sending account refused a message (the run held the rest). */
   AccountFaults: [[]],
+  /** Dispatcher: a step after a message was settled failed (its cap given back, its address suppressed, the customer's plan made again…). */
+  DispatchStepsFailed: [[]],
   /** Planner: one per run that finished. */
   PlannerRuns: [[]],
   /** Planner: messages a run planned, by campaign. */

@@ -122,6 +122,7 @@ describe('monitoring', () => {
       ['MessagesFailed', 'Messages', { outcome: 'failed' }],
       ['MessagesUnconfirmed', 'Messages', { outcome: 'unconfirmed' }],
       ['AccountFaults', 'AccountFaults', {}],
+      ['DispatchStepsFailed', 'DispatchStepsFailed', {}],
     ] as const)('%s: fires on any %s %o the handlers count (Sum over 5 minutes)', (name, metricName, dimensions) => {
       const properties = alarm(name);
       expect(properties).toMatchObject({ Namespace: 'Retention', MetricName: metricName, Statistic: 'Sum', Period: 300, ...atLeastOnce });
@@ -221,6 +222,7 @@ describe('monitoring', () => {
           'MessagesFailed',
           'MessagesUnconfirmed',
           'AccountFaults',
+          'DispatchStepsFailed',
           'PlannerSilent',
           'DispatcherSilent',
           'CustomerStreamBehind',

@@ -7,6 +7,8 @@ import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { faults, startSesFaultProxy, type FaultRule, type SesFaultProxy } from '../../functions/local/ses-fault-proxy.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
+import type { CollectedMetrics } from '../../functions/local/local-runtime.js';
+import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { watermarkKey } from '../../functions/adapters/dynamo-control.js';
@@ -102,7 +104,7 @@ describe('DynamoDB failing under the dispatcher', () => {
   });
 
   it('SES refuses for now (throttled) and giving the cap back is throttled past every retry: the message is released all the same and goes at its retry', async () => {
-    const { greetingOfA, emailsOfA, faulted, runAt } = await setUp('refused-cap', {
+    const { system, greetingOfA, emailsOfA, faulted, runAt } = await setUp('refused-cap', {
       ses: sesRefusesAOnce(faults.throttle),
       dynamo: onWriteOfA((expression) => expression.startsWith('SET lastCappedDate = previousCappedDate'), throttledThroughout),
     });
@@ -111,6 +113,9 @@ describe('DynamoDB failing under the dispatcher', () => {
     expect(first).toMatchObject({ sent: 1, retrying: 1, failed: 0 });
     expect(faulted()).toEqual(throttledThroughout);
     expect(await greetingOfA()).toMatchObject({ state: 'planned', sendAfter: '2027-06-12T09:05:00.000Z' });
+    // The step that failed is counted (its alarm, DispatchStepsFailed), not the message.
+    const written = (system.runtime('dispatcher').metrics as CollectedMetrics).take() as EmfOutput[];
+    expect(written.map((document) => document.DispatchStepsFailed).filter((count) => count !== undefined && count !== 0)).toEqual([1]);
     // The cap it still holds is its own: its retry takes it again.
     await runAt('2027-06-12T09:05:00Z');
 

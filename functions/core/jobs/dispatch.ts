@@ -351,6 +351,8 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
       run.accountFault = true;
       deps.onAccountFault(message.messageId, error.message);
     }
+    // The address is suppressed whatever becomes of this message's own record.
+    if (refusal === 'address') await followUp('suppressing its address', () => deps.suppressions.suppress([suppressionOf(customer.email, `rejected by the mail service: ${error.message}`, now)]));
     // Refused for certain: what becomes of the message is recorded first, then the rest.
     const outcome = await notSent(() => {
       switch (refusal) {
@@ -362,10 +364,7 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
           return retryLater({ waiting: `refused by the mail service for now, retrying: ${error.message}`, expired: `refused by the mail service until its deadline; last: ${error.message}` });
       }
     });
-    if (refusal === 'address') {
-      await followUp('suppressing its address', () => deps.suppressions.suppress([suppressionOf(customer.email, `rejected by the mail service: ${error.message}`, now)]));
-      await followUp('taking the customer off the floor', () => deps.ledger.markUnreachable(customer.customerId));
-    }
+    if (refusal === 'address') await followUp('taking the customer off the floor', () => deps.ledger.markUnreachable(customer.customerId));
     await followUp('giving its cap back', giveCapBack);
     return outcome;
   }
