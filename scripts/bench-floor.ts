@@ -5,11 +5,10 @@
  * handler on DynamoDB Local. It prints how long the run took and how many checks it made a second.
  *
  * DynamoDB Local answers in about a millisecond, on the machine's own CPU; DynamoDB answers in a few,
- * across a network. `--latency-ms` puts a proxy in front of DynamoDB Local that holds each request
- * that long before passing it on, so the figures show what waiting on round trips costs the run
+ * across a network. `--latency-ms` puts a proxy in front of DynamoDB Local (dynamo-fault-proxy.ts)
+ * that holds each request that long before passing it on, so the figures show what waiting on round trips costs the run
  * (docs/scale.md, "The planner's run").
  */
-import { createServer, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -23,7 +22,8 @@ import { defaultConfig } from '../functions/core/config.js';
 import { BIRTHDAY_PLANNER, birthdayPlanningSettings } from '../functions/core/jobs/plan-birthdays.js';
 import { FLOOR_PLANNER } from '../functions/core/jobs/plan-floor.js';
 import { RENEWAL_PLANNER, renewalPlanningSettings } from '../functions/core/jobs/plan-renewals.js';
-import { createTables, dynamoDbClient, freePort, startDynamoDbLocal, startSesEmulator } from '../functions/local/local-stack.js';
+import { startDynamoFaultProxy } from '../functions/local/dynamo-fault-proxy.js';
+import { createTables, dynamoDbClient, startDynamoDbLocal, startSesEmulator } from '../functions/local/local-stack.js';
 import { LocalSystem, VirtualClock } from '../functions/local/simulation.js';
 
 process.env.RETENTION_LOG_LEVEL ??= 'SILENT';
@@ -40,35 +40,10 @@ const latencyMs = Number(values['latency-ms']);
 if (!Number.isInteger(customers) || customers < 1) throw new Error(`--customers must be a positive integer, got '${values.customers}'`);
 if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`--latency-ms must be a number of milliseconds, 0 or more, got '${values['latency-ms']}'`);
 
-/** An HTTP proxy to `target` that holds each request `ms` before passing it on: a round trip's wait. */
-const startLatencyProxy = async (target: string, ms: number) => {
-  const { hostname, port } = new URL(target);
-  const server = createServer((incoming, answer) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      setTimeout(() => {
-        const forwarded = httpRequest({ hostname, port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (response) => {
-          answer.writeHead(response.statusCode ?? 502, response.headers);
-          response.pipe(answer);
-        });
-        forwarded.on('error', (error) => answer.destroy(error));
-        forwarded.end(Buffer.concat(chunks));
-      }, ms);
-    });
-  });
-  const proxyPort = await freePort();
-  await new Promise<void>((listening) => server.listen(proxyPort, '127.0.0.1', listening));
-  return {
-    endpoint: `http://127.0.0.1:${proxyPort}`,
-    stop: () => new Promise<void>((closed) => (server.closeAllConnections(), server.close(() => closed()))),
-  };
-};
-
 const day = '2027-06-10';
 const dynamo = await startDynamoDbLocal();
 const ses = await startSesEmulator();
-const proxy = latencyMs > 0 ? await startLatencyProxy(dynamo.endpoint, latencyMs) : undefined;
+const proxy = latencyMs > 0 ? await startDynamoFaultProxy({ target: dynamo.endpoint, delayMs: latencyMs }) : undefined;
 try {
   // The seed goes straight to DynamoDB Local; the planner's requests through the proxy.
   const prefix = `floor${Date.now()}-`;
@@ -94,7 +69,7 @@ try {
   ];
   for (const Item of watermarks) await db.send(new PutCommand({ TableName: tables.Control, Item }));
 
-  const system = await LocalSystem.create({ dynamodbEndpoint: proxy?.endpoint ?? dynamo.endpoint, sesEndpoint: ses.endpoint, tablePrefix: prefix, clock: new VirtualClock(new Date(`${day}T00:00:00Z`)), config: async () => defaultConfig });
+  const system = await LocalSystem.create({ dynamodbEndpoint: proxy?.url ?? dynamo.endpoint, sesEndpoint: ses.endpoint, tablePrefix: prefix, clock: new VirtualClock(new Date(`${day}T00:00:00Z`)), config: async () => defaultConfig });
   const started = performance.now();
   const run = (await system.runPlanner()) as { floor: { checked: number; planned: number } };
   const seconds = (performance.now() - started) / 1000;
@@ -110,6 +85,6 @@ try {
   };
   console.log(values.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
 } finally {
-  await proxy?.stop();
+  await proxy?.close();
   await Promise.all([dynamo.stop(), ses.stop()]);
 }

@@ -34,10 +34,10 @@ export const floorCheckKey = (date: LocalDate, customerId: string, shards: numbe
  */
 const floorCheckPartitions = (date: LocalDate, shards: number): string[] => [date, ...Array.from({ length: shards }, (_, shard) => floorCheckPartition(date, shard))];
 
-/** A ledger item as the rest of the system sees it: its floor check a date, without the shard. */
 /** A partition read to its end in an earlier run. */
 async function* noPages(): AsyncIterable<DatePage<LedgerEntry>> {}
 
+/** A ledger item as the rest of the system sees it: its floor check a date, without the shard. */
 const entryOf = (item: Record<string, unknown>): LedgerEntry =>
   (typeof item.floorCheckDate === 'string' ? { ...item, floorCheckDate: item.floorCheckDate.split('#')[0] } : item) as unknown as LedgerEntry;
 

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
  * throttles it (answers as DynamoDB does when a partition is over its capacity, without passing it
  * on), or loses its answer (passes it on, so the write happens, then closes the connection without
  * answering, as a network does: the SDK retries it, and the retry meets what the first attempt did).
+ * `delayMs` holds every request that long before passing it on: a network round trip's wait, which
+ * DynamoDB Local (on the same machine) does not have (`npm run bench:floor`).
  *
  * Loopback only; `port` 0 (the default) picks a free port.
  */
@@ -38,12 +40,13 @@ const bodyOf = (request: IncomingMessage): Promise<Buffer> =>
     request.on('error', failed);
   });
 
-export const startDynamoFaultProxy = async (options: { readonly target: string; readonly port?: number }): Promise<DynamoFaultProxy> => {
+export const startDynamoFaultProxy = async (options: { readonly target: string; readonly port?: number; readonly delayMs?: number }): Promise<DynamoFaultProxy> => {
   const { hostname, port } = new URL(options.target);
   let rule: DynamoFaultRule = () => undefined;
   const faulted: { operation: string; fault: DynamoFault }[] = [];
   const server: Server = createServer(async (incoming, answer) => {
     const raw = await bodyOf(incoming);
+    if (options.delayMs) await new Promise((waited) => setTimeout(waited, options.delayMs));
     const operation = String(incoming.headers['x-amz-target'] ?? '').split('.').at(-1) ?? '';
     let body: Record<string, unknown> = {};
     try {
