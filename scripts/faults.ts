@@ -3,7 +3,9 @@
  * handlers Lambda runs), one day of a cohort's messages under each fault, counted from what the SES
  * emulator actually received. SES faults are played by a loopback HTTP proxy in front of the emulator
  * (functions/local/ses-fault-proxy.ts), as SES and the network make them: the SES client and mailer
- * are the deployed ones. Prints one row per fault: messages expected, sent, duplicated, lost,
+ * are the deployed ones. DynamoDB faults (throttles past the SDK's retries, answers lost after the write
+ * applied) are played the same way by a proxy in front of DynamoDB Local (functions/local/dynamo-fault-proxy.ts).
+ * Prints one row per fault: messages expected, sent, duplicated, lost,
  * unexpected. Exits 1 when a row duplicates, loses or adds anything it does not declare.
  *
  *   npm run faults [-- --customers 20] [--only <text in a row's name>]
@@ -24,6 +26,7 @@ import { documentClientFor } from '../functions/adapters/runtime.js';
 import { LocalSystem, VirtualClock, type LocalSystemOptions } from '../functions/local/simulation.js';
 import { faults, startSesFaultProxy, tokenBucket, type FaultRule, type SesAccountQuota } from '../functions/local/ses-fault-proxy.js';
 import { failPlanningOf } from '../functions/local/stream-faults.js';
+import { startDynamoFaultProxy, type DynamoFault, type DynamoFaultRule } from '../functions/local/dynamo-fault-proxy.js';
 
 const { values } = parseArgs({ options: { customers: { type: 'string', default: '20' }, only: { type: 'string' } } });
 const customers = Number(values.customers);
@@ -55,6 +58,8 @@ interface Drill {
   readonly account?: SesAccountQuota;
   /** The proxy's rule for this row (SES faults), given the row's virtual clock. */
   readonly ses?: (clock: VirtualClock) => FaultRule;
+  /** The DynamoDB proxy's rule for this row's dispatcher runs (made afresh for the row); none: DynamoDB Local directly. */
+  readonly dynamo?: () => DynamoFaultRule;
   /** Records written after the cohort's import, before the stream is first delivered (the same batch). */
   readonly afterImport?: (system: LocalSystem, prefix: string) => Promise<unknown>;
   /** The e-mails this row should bring, when the fault itself changes them (a complaint resolved before its apology). */
@@ -70,6 +75,7 @@ interface Drill {
 const ses = await startSesEmulator();
 const proxy = await startSesFaultProxy({ target: ses.endpoint });
 const sharedDynamo = await startDynamoDbLocal();
+const dynamoProxy = await startDynamoFaultProxy({ target: sharedDynamo.endpoint });
 const rows: string[][] = [];
 let failed = false;
 
@@ -103,12 +109,16 @@ const run = async (drill: Drill, index: number) => {
   proxy.reset();
   proxy.setAccount(drill.account);
   proxy.setRule(drill.ses ? drill.ses(clock) : () => undefined);
-  const system = await LocalSystem.create({ dynamodbEndpoint: dynamo!.endpoint, sesEndpoint: proxy.url, tablePrefix: prefix, clock, config: async () => defaultConfig, ...drill.options });
+  dynamoProxy.setRule(() => undefined);
+  const dynamoFaultsBefore = dynamoProxy.faulted.length;
+  const system = await LocalSystem.create({ dynamodbEndpoint: drill.dynamo ? dynamoProxy.url : dynamo!.endpoint, sesEndpoint: proxy.url, tablePrefix: prefix, clock, config: async () => defaultConfig, ...drill.options });
   await system.importText(cohort(prefix));
   if (drill.afterImport) await drill.afterImport(system, prefix);
   await system.drainStreams();
   await (drill.planner ?? ((s: LocalSystem) => s.runPlanner()))(system);
   await system.drainStreams();
+  // The DynamoDB faults are for the dispatcher's runs: the cohort is imported and planned as usual.
+  if (drill.dynamo) dynamoProxy.setRule(drill.dynamo());
   const errors: string[] = [];
   let tick = 0;
   for (let t = Date.parse(`${day}T00:00:00Z`); t < Date.parse(`${day}T00:00:00Z`) + HOURS * 3_600_000; t += 5 * 60_000, tick++) {
@@ -134,8 +144,10 @@ const run = async (drill: Drill, index: number) => {
   const lost = expected.size - sent;
   const { seen, faults: byFault } = proxy.counters();
   const faultCount = Object.entries(byFault).filter(([kind]) => kind !== 'pass').reduce((sum, [, n]) => sum + (n ?? 0), 0);
+  const dynamoFaults = dynamoProxy.faulted.slice(dynamoFaultsBefore);
   const notes = [
     drill.ses ? `SES asked ${seen} times, ${faultCount} answered with the fault` : '',
+    drill.dynamo ? `DynamoDB: ${dynamoFaults.filter((f) => f.fault === 'throttle').length} requests throttled, ${dynamoFaults.filter((f) => f.fault === 'loseAnswer').length} answers lost` : '',
     drill.note ? await drill.note(system, prefix) : '',
     errors.length ? `${errors.length} dispatcher runs failed and were retried by the schedule` : '',
   ].filter(Boolean);
@@ -163,6 +175,22 @@ const stopping = (step: 'markHandedOver' | 'markSent', times: number) => (outbox
     },
   });
 };
+
+/** The local stack's DynamoDB clients try a request this many times (local-stack.ts): a fault on each attempt fails the call. */
+const SDK_ATTEMPTS = 5;
+/**
+ * The first `calls` calls of the update whose expression `matches` meet `faults`, one per attempt (the
+ * SDK's retries included; a call whose faults are fewer than its attempts then goes through).
+ */
+const firstUpdates = (matches: (expression: string) => boolean, calls: number, faults: readonly DynamoFault[]) => (): DynamoFaultRule => {
+  let seen = 0;
+  return ({ operation, body }) => {
+    if (operation !== 'UpdateItem' || !matches(String(body.UpdateExpression ?? ''))) return undefined;
+    const attempt = seen++;
+    return attempt < calls * faults.length ? faults[attempt % faults.length] : undefined;
+  };
+};
+const throttledThroughout: readonly DynamoFault[] = Array.from({ length: SDK_ATTEMPTS }, () => 'throttle');
 
 /** The first `count` sends (by the proxy's count) get `fault`; the rest pass. */
 const firstSends = (count: number, fault: () => ReturnType<FaultRule>): FaultRule => (_request, n) => (n <= count ? fault() : undefined);
@@ -277,13 +305,29 @@ const drills: Drill[] = [
   { name: 'a crash between claiming and sending (5 times)', options: { wrapOutbox: stopping('markHandedOver', 5) } },
   { name: 'a crash after SES accepted, before it was recorded (3 times)', options: { wrapOutbox: stopping('markSent', 3) }, note: unconfirmedNote },
   // 08:00 UTC, while the morning's messages are going out in Europe.
+  {
+    name: 'SES 403 for the first 3 sends, and DynamoDB throttling the first 3 releases past every retry',
+    ses: () => firstSends(3, () => faults.accessDenied()),
+    dynamo: firstUpdates((expression) => expression.includes('attempts = attempts + :attempt'), 3, throttledThroughout),
+    note: heldNote,
+  },
+  {
+    name: 'DynamoDB losing the answer to the first 5 hand-over marks, every retry throttled',
+    dynamo: firstUpdates((expression) => expression === 'SET handedOverAt = :now', 5, ['loseAnswer', ...throttledThroughout.slice(1)]),
+    note: unconfirmedNote,
+  },
+  {
+    name: 'DynamoDB losing the answer to the first 5 sent records (the retry finds them done)',
+    dynamo: firstUpdates((expression) => expression.startsWith('SET #state = :sent, sentAt = :sentAt'), 5, ['loseAnswer']),
+    note: unconfirmedNote,
+  },
   { name: 'DynamoDB Local restarted mid-run (with a data path)', restartDynamoDbAtTick: 96 },
 ];
 
 try {
   for (const [index, drill] of drills.entries()) if (!values.only || drill.name.includes(values.only)) await run(drill, index);
 } finally {
-  await Promise.all([ses.stop(), sharedDynamo.stop(), proxy.close()]);
+  await Promise.all([ses.stop(), sharedDynamo.stop(), proxy.close(), dynamoProxy.close()]);
 }
 
 const header = ['fault', 'expected', 'sent', 'duplicated', 'lost', 'unexpected', 'note'];
