@@ -1,5 +1,6 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './ses-fault-proxy.js';
 
 /**
  * A fault-injecting HTTP proxy between a DynamoDB client and DynamoDB Local, for what DynamoDB Local
@@ -32,20 +33,12 @@ export interface DynamoFaultProxy {
   close(): Promise<void>;
 }
 
-const bodyOf = (request: IncomingMessage): Promise<Buffer> =>
-  new Promise((done, failed) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => done(Buffer.concat(chunks)));
-    request.on('error', failed);
-  });
-
 export const startDynamoFaultProxy = async (options: { readonly target: string; readonly port?: number; readonly delayMs?: number }): Promise<DynamoFaultProxy> => {
   const { hostname, port } = new URL(options.target);
   let rule: DynamoFaultRule = () => undefined;
   const faulted: { operation: string; fault: DynamoFault }[] = [];
   const server: Server = createServer(async (incoming, answer) => {
-    const raw = await bodyOf(incoming);
+    const raw = await readBody(incoming);
     if (options.delayMs) await new Promise((waited) => setTimeout(waited, options.delayMs));
     const operation = String(incoming.headers['x-amz-target'] ?? '').split('.').at(-1) ?? '';
     let body: Record<string, unknown> = {};

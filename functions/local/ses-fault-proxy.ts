@@ -215,7 +215,8 @@ export interface SesFaultProxyOptions {
 const SEND_EMAIL_PATH = '/v2/email/outbound-emails';
 const GET_ACCOUNT_PATH = '/v2/email/account';
 
-const readBody = (stream: IncomingMessage): Promise<Buffer> =>
+/** A request's or an answer's whole body (the fault proxies read it before deciding). */
+export const readBody = (stream: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
