@@ -54,12 +54,15 @@ export const mailEventOutcome = (notification: unknown, now: Date): MailEventOut
   if (typeof notification !== 'object' || notification === null || Array.isArray(notification)) return invalid('eventType', 'not a JSON object');
   const event = notification as Record<string, unknown>;
   const type = event.eventType ?? event.notificationType;
-  const suppress = (cause: 'Bounce' | 'Complaint', recipients: ReturnType<typeof recipientsOf>, reason: string): MailEventOutcome => ({
-    kind: 'suppress',
-    cause,
-    suppressions: recipients.addresses.map((address) => suppressionOf(address, reason, now)),
-    unreadable: recipients.unreadable,
-  });
+  // Each of our e-mails goes to one address: a hard bounce or a complaint about it is about that address,
+  // whatever address the report names (a forwarding mailbox's report names the one it forwarded to).
+  const destination = (event.mail as { destination?: unknown } | undefined)?.destination;
+  const sentTo = Array.isArray(destination) && destination.length === 1 && typeof destination[0] === 'string' && destination[0].includes('@') ? destination[0] : undefined;
+  const suppress = (cause: 'Bounce' | 'Complaint', recipients: ReturnType<typeof recipientsOf>, reason: string): MailEventOutcome => {
+    const named = recipients.addresses.some((address) => addressKey(address) === addressKey(sentTo ?? ''));
+    const addresses = sentTo === undefined || named ? recipients.addresses : [...recipients.addresses, sentTo];
+    return { kind: 'suppress', cause, suppressions: addresses.map((address) => suppressionOf(address, reason, now)), unreadable: recipients.unreadable };
+  };
   if (type === 'Bounce') {
     const bounce = event.bounce as { bounceType?: unknown; bounceSubType?: unknown; bouncedRecipients?: unknown } | undefined;
     if (typeof bounce?.bounceType !== 'string') return invalid('bounce.bounceType', 'is missing');

@@ -28,6 +28,17 @@ describe('what an SES event means for suppression', () => {
     ]);
   });
 
+  it.each([
+    ['Bounce', { bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: recipients('ana.new@elsewhere.example') } }],
+    ['Complaint', { complaint: { complainedRecipients: recipients('ana.new@elsewhere.example') } }],
+  ])('a %s whose report names another address than the one sent to (a forwarding mailbox) suppresses the one sent to too', (eventType, event) => {
+    const outcome = mailEventOutcome({ eventType, ...event, mail: { destination: ['ana@example.com'] } }, now);
+    expect(outcome.kind === 'suppress' && outcome.suppressions.map((s) => s.addressKey)).toEqual([addressKey('ana.new@elsewhere.example'), addressKey('ana@example.com')]);
+    // Named in the report already (in any case): once.
+    const named = mailEventOutcome({ eventType, ...event, mail: { destination: ['Ana.New@Elsewhere.example'] } }, now);
+    expect(named.kind === 'suppress' && named.suppressions.map((s) => s.addressKey)).toEqual([addressKey('ana.new@elsewhere.example')]);
+  });
+
   it('suppresses nothing for a "not-spam" report: the reader does not take it for spam', () => {
     expect(mailEventOutcome({ eventType: 'Complaint', complaint: { complaintFeedbackType: 'not-spam', complainedRecipients: recipients('ana@example.com') } }, now)).toEqual({ kind: 'ignore', why: 'a not-spam report suppresses nothing' });
     expect(mailEventOutcome({ eventType: 'Complaint', complaint: { complaintFeedbackType: 'abuse', complainedRecipients: recipients('ana@example.com') } }, now)).toMatchObject({ kind: 'suppress', cause: 'Complaint' });
