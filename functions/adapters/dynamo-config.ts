@@ -31,8 +31,9 @@ export class DynamoConfigStore implements ConfigStore {
   /**
    * Changes the stored configuration: `change` gets the document as stored (the shipped defaults when
    * none is; perhaps one that no longer validates, so it can be mended) and returns the whole new one,
-   * validated; settings of the stored document this version does not know are kept as they were. Written only if nobody wrote in between (a conditional write on the revision), else
-   * read and changed again: ops' `config set` and the reputation alarm's pause never undo each other.
+   * validated; settings of the stored document this version does not know are kept as they were.
+   * Written only if nobody wrote in between (a conditional write on the revision), else read and
+   * changed again: ops' `config set` and the reputation alarm's pause never undo each other.
    */
   async update<T extends { readonly config: RetentionConfig }>(change: (stored: unknown) => T, now: Date): Promise<T> {
     for (let attempt = 1; ; attempt++) {
