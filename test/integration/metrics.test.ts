@@ -58,13 +58,14 @@ describe('metrics (embedded metric format) on the real local stack', () => {
       expect(valueOf(dispatcher, 'Messages', { campaign: 'birthday', outcome })).toBeUndefined();
     }
     expect(valueOf(dispatcher, 'AccountFaults', {})).toBe(0);
-    // Each sender: every outcome and AccountFaults; the birthday's sends by the senders that had one.
+    expect(valueOf(dispatcher, 'DispatchStepsFailed', {})).toBe(0);
+    // Each sender: every outcome, and AccountFaults with DispatchStepsFailed (one document); the birthday's sends by the senders that had one.
     const sendersWithSends = new Set(ids.map((id) => dueShardOf(id, deployedDueShards))).size;
     expect(dispatcher).toHaveLength((13 + 1) * allDueShards(deployedDueShards).length + sendersWithSends);
     for (const doc of dispatcher) {
       expect(doc._aws.CloudWatchMetrics[0]!.Namespace).toBe('Retention');
       expect(doc.service).toBe('retention');
-      expect(doc._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Unit)).toEqual(['Count']);
+      expect(doc._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Unit)).toEqual(doc.AccountFaults === undefined ? ['Count'] : ['Count', 'Count']);
     }
     const sentByCampaign = dispatcher.find((doc) => doc.campaign === 'birthday')!;
     expect(sentByCampaign._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service', 'campaign', 'outcome']]);
