@@ -55,7 +55,7 @@ export class DynamoOutbox implements Outbox {
     }
   }
 
-  async replan(message: PlannedMessage, now: Date): Promise<PlanOutcome> {
+  async replan(message: PlannedMessage, now: Date, options: { readonly evenIfCancelled?: boolean } = {}): Promise<PlanOutcome> {
     if ((await this.plan(message, now)) === 'planned') return 'planned';
     try {
       await this.client.send(
@@ -65,8 +65,11 @@ export class DynamoOutbox implements Outbox {
           // Names for every attribute: `timeZone` (and others) are reserved words in expressions.
           // Moved, and planned again: a deferred message's slot and a provisional end were for the old time.
           UpdateExpression:
-            'SET #dueAt = :dueAt, #sendAfter = :dueAt, #deadline = :deadline, #localDate = :localDate, #timeZone = :timeZone, #updatedAt = :now, #state = :planned, reason = :null, dueShard = :dueShard REMOVE expiresAt',
-          ConditionExpression: 'attribute_exists(waitingCustomerId) AND (#dueAt <> :dueAt OR #deadline <> :deadline OR #state IN (:expired, :cancelled))',
+            'SET #dueAt = :dueAt, #sendAfter = :dueAt, #deadline = :deadline, #localDate = :localDate, #timeZone = :timeZone, #updatedAt = :now, #state = :planned, reason = :null, dueShard = :dueShard, waitingCustomerId = customerId REMOVE expiresAt',
+          ConditionExpression: `(attribute_exists(waitingCustomerId) AND (#dueAt <> :dueAt OR #deadline <> :deadline OR #state IN (:expired, :cancelled)))${
+            // Cancelled for good, and never claimed past its cancellation or handed over: back among the waiting.
+            options.evenIfCancelled ? ' OR (#state = :cancelled AND attribute_not_exists(claimId) AND attribute_not_exists(handedOverAt) AND attribute_not_exists(sentAt))' : ''
+          }`,
           ExpressionAttributeNames: {
             '#state': 'state',
             '#dueAt': 'dueAt',

@@ -53,8 +53,12 @@ export type ClaimResult = false | 'claimed' | 'reclaimed';
 export interface Outbox {
   /** Creates the message unless its id exists. */
   plan(message: PlannedMessage, now: Date): Promise<PlanOutcome>;
-  /** Creates the message, or moves it (planned again) when it exists and is still waiting or ended provisionally (a customer changed). */
-  replan(message: PlannedMessage, now: Date): Promise<PlanOutcome>;
+  /**
+   * Creates the message, or moves it (planned again) when it exists and is still waiting or ended
+   * provisionally (a customer changed). `evenIfCancelled`: also one cancelled for good that never went
+   * to the mail service, whose trigger holds again (a contract back to lapsing, a detractor's answer back).
+   */
+  replan(message: PlannedMessage, now: Date, options?: { readonly evenIfCancelled?: boolean }): Promise<PlanOutcome>;
   /** A customer's messages still waiting to go (planned or deferred), and those ended provisionally. */
   waitingFor(customerId: string): Promise<Message[]>;
   /**

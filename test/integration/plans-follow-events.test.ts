@@ -34,6 +34,23 @@ const data = [
   customer('max', { birthday: '1975-03-10' }),
   record('contract', 'max', { contractId: 'k-4', endsOn: '2027-03-19', plan: 'Anual' }),
   record('contract', 'max', { contractId: 'k-4', endsOn: '2027-04-09', plan: 'Anual', at: '2027-03-11T12:00:00Z' }),
+  // 5. A contract set to renew itself (28 January) cancels its reminders; set back (10 February), it may
+  //    lapse on 3 March again, and its 7-day reminder (24 February) must come back. The same for a
+  //    contract cancelled and then active again. (Service messages only: no consent, no floor.)
+  customer('ana', { marketingOptIn: false }),
+  record('contract', 'ana', { contractId: 'k-5', endsOn: '2027-03-03', plan: 'Anual' }),
+  record('contract', 'ana', { contractId: 'k-5', endsOn: '2027-03-03', plan: 'Anual', autoRenew: true, at: '2027-01-28T12:00:00Z' }),
+  record('contract', 'ana', { contractId: 'k-5', endsOn: '2027-03-03', plan: 'Anual', autoRenew: false, at: '2027-02-10T12:00:00Z' }),
+  customer('tom', { marketingOptIn: false }),
+  record('contract', 'tom', { contractId: 'k-6', endsOn: '2027-03-03', plan: 'Anual' }),
+  record('contract', 'tom', { contractId: 'k-6', endsOn: '2027-03-03', plan: 'Anual', status: 'cancelled', at: '2027-01-28T12:00:00Z' }),
+  record('contract', 'tom', { contractId: 'k-6', endsOn: '2027-03-03', plan: 'Anual', status: 'active', at: '2027-02-10T12:00:00Z' }),
+  // 6. A detractor's answer (3) changed to 8 cancels its follow-up; changed back to 3, the follow-up must come back.
+  customer('det', { marketingOptIn: false }),
+  record('interaction', 'det', { interactionId: 'o-6', completedAt: '2026-12-31T10:00:00Z' }),
+  record('surveyResponse', 'det', { surveyId: 'o-6', score: 3, respondedAt: '2027-01-05T10:00:00Z', at: '2027-01-05T10:00:00Z' }),
+  record('surveyResponse', 'det', { surveyId: 'o-6', score: 8, respondedAt: '2027-01-05T10:10:00Z', at: '2027-01-05T10:10:00Z' }),
+  record('surveyResponse', 'det', { surveyId: 'o-6', score: 3, respondedAt: '2027-01-05T10:20:00Z', at: '2027-01-05T10:20:00Z' }),
 ].join('\n');
 
 describe('plans follow events (real local stack)', () => {
@@ -67,6 +84,18 @@ describe('plans follow events (real local stack)', () => {
   it('brings back the birthday greeting that gave way, once the reminder it gave way to is cancelled', () => {
     expect(messagesOf('eva').find((m) => m.messageId.endsWith('#k-3#7'))?.state).toBe('cancelled');
     expect(sent('eva')).toContain('eva#birthday#2027 2027-02-20');
+  });
+
+  it('brings back a reminder cancelled while its contract renewed itself or was cancelled, once it may lapse again', () => {
+    for (const [name, contract] of [['ana', 'k-5'], ['tom', 'k-6']] as const) {
+      expect(sent(name)).toContain(`${name}#renewal#${contract}#7 2027-02-24`);
+      // The 30-day reminder's day (1 February) came while it was cancelled: it stays cancelled, with the reason.
+      expect(messagesOf(name).find((m) => m.messageId.endsWith(`#${contract}#30`))?.state).toBe('cancelled');
+    }
+  });
+
+  it('brings back a detractor’s follow-up cancelled by an answer changed to a better score, once it is a detractor’s again', () => {
+    expect(messagesOf('det').find((m) => m.messageId.endsWith('#complaintFollowUp#o-6#detractor'))).toMatchObject({ state: 'sent', reason: null });
   });
 
   it('moves a deferred reminder with its contract’s new end date', () => {

@@ -48,7 +48,8 @@ export const contractChanged = async (deps: ContractChangedDeps, key: RecordKey,
   const upcoming = upcomingRenewalReminders(contract, customer, now, deps.config).filter((reminder) => !waitingIds.has(reminder.messageId));
   let changed = false;
   for (const reminder of [...moved, ...upcoming]) {
-    const outcome = await deps.outbox.replan(reminder, now);
+    // One cancelled while the contract renewed itself or was not active comes back now that it may lapse again.
+    const outcome = await deps.outbox.replan(reminder, now, { evenIfCancelled: true });
     changed ||= outcome !== 'unchanged';
   }
   if (changed) await replanCustomer(deps, contract.customerId, now);

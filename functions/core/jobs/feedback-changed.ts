@@ -104,7 +104,8 @@ export const surveyAnswered = async (deps: FeedbackDeps, key: RecordKey, now: Da
   if (customer === undefined) return;
   const followUp = detractorFollowUp(response, customer, deps.config, now);
   if (followUp !== null) {
-    if (stillSendable(followUp, now) && (await deps.outbox.plan(followUp, now)) === 'planned') await replanCustomer(deps, customer.customerId, now);
+    // One cancelled when the answer was changed to a better score comes back with the detractor's answer.
+    if (stillSendable(followUp, now) && (await deps.outbox.replan(followUp, now, { evenIfCancelled: true })) !== 'unchanged') await replanCustomer(deps, customer.customerId, now);
     return;
   }
   const waiting = await deps.outbox.waitingFor(customer.customerId);
