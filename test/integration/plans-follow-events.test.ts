@@ -51,6 +51,14 @@ const data = [
   record('surveyResponse', 'det', { surveyId: 'o-6', score: 3, respondedAt: '2027-01-05T10:00:00Z', at: '2027-01-05T10:00:00Z' }),
   record('surveyResponse', 'det', { surveyId: 'o-6', score: 8, respondedAt: '2027-01-05T10:10:00Z', at: '2027-01-05T10:10:00Z' }),
   record('surveyResponse', 'det', { surveyId: 'o-6', score: 3, respondedAt: '2027-01-05T10:20:00Z', at: '2027-01-05T10:20:00Z' }),
+  // 7. A birthday (10 February) corrected on 15 January to a day already past this year (3 January): the
+  //    greeting planned for 10 February must end then, not hold its place under the cap until its day.
+  //    A survey due from 29 January (until 9 February; the 30-day renewal reminder went on 28 January)
+  //    must then go once the cap allows, on 4 February, not give way to that greeting.
+  customer('bea', { birthday: '1990-02-10' }),
+  record('contract', 'bea', { contractId: 'k-7', endsOn: '2027-02-27', plan: 'Anual' }),
+  customer('bea', { birthday: '1990-01-03', at: '2027-01-15T12:00:00Z' }),
+  record('interaction', 'bea', { interactionId: 'o-7', completedAt: '2027-01-23T09:00:00Z', at: '2027-01-29T12:00:00Z' }),
 ].join('\n');
 
 describe('plans follow events (real local stack)', () => {
@@ -96,6 +104,11 @@ describe('plans follow events (real local stack)', () => {
 
   it('brings back a detractor’s follow-up cancelled by an answer changed to a better score, once it is a detractor’s again', () => {
     expect(messagesOf('det').find((m) => m.messageId.endsWith('#complaintFollowUp#o-6#detractor'))).toMatchObject({ state: 'sent', reason: null });
+  });
+
+  it('ends a greeting for a birthday corrected to a day already past when the profile changes, not on its old day', () => {
+    expect(messagesOf('bea').find((m) => m.campaign === 'birthday')).toMatchObject({ state: 'cancelled', reason: 'the customer\'s birthday is no longer on 2027-02-10' });
+    expect(sent('bea')).toContain('bea#survey#o-7 2027-02-04');
   });
 
   it('moves a deferred reminder with its contract’s new end date', () => {

@@ -11,6 +11,8 @@ import { contractChanged } from './contract-changed.js';
 import type { RecordKey } from './current-record.js';
 import { complaintChanged, interactionChanged, surveyAnswered } from './feedback-changed.js';
 import { replanCustomer } from './replan-customer.js';
+import { triggerGone } from '../campaigns/index.js';
+import { isProvisionallyEnded } from '../customer-plan.js';
 
 type RecordJob = (deps: CustomerChangedDeps, key: RecordKey, now: Date) => Promise<void>;
 
@@ -95,8 +97,17 @@ export const customerChanged = async (
   const beyond = nextBirthdayGreeting(customer, now, deps.config, { beyondHorizon: true });
   const greeting = nextBirthdayGreeting(customer, now, deps.config) ?? (waiting.some((m) => m.messageId === beyond?.messageId) ? beyond : null);
   const outcome = greeting === null ? 'none' : await deps.outbox.replan(greeting, now);
+  // A greeting left for a birthday the profile no longer has (corrected to a day already past this year)
+  // ends now, with the reason the dispatcher would give on its day, instead of holding a slot until then.
+  const ended = new Set<string>();
+  for (const message of waiting) {
+    if (message.campaign !== 'birthday' || message.messageId === greeting?.messageId || isProvisionallyEnded(message)) continue;
+    const gone = triggerGone(message, customer, deps.config, { now });
+    if (gone !== null && (await deps.outbox.endWaiting(message.messageId, 'cancelled', gone, now))) ended.add(message.messageId);
+  }
+  const stillWaiting = waiting.filter((message) => !ended.has(message.messageId));
   // Always: a new customer's first floor is guarded from the start, and a changed zone, consent or birthday moves the plan.
-  await replanCustomer(deps, customer.customerId, now, { ledger, ...(outcome === 'none' || outcome === 'unchanged' ? { waiting } : {}) });
+  await replanCustomer(deps, customer.customerId, now, { ledger, ...(outcome === 'none' || outcome === 'unchanged' ? { waiting: stillWaiting } : {}) });
   // The customer's other records, planned again only when that can change what they plan: the customer
   // is new (a record written before its profile planned nothing, there was nobody to write to, and the
   // daily planner may have read its date already), or lives in another time zone now (reminders and
