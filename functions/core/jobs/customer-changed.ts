@@ -1,7 +1,7 @@
 import type { RetentionConfig } from '../config.js';
 import type { CustomerStore, LedgerStore, Outbox, PlanOutcome } from '../ports.js';
 import { floorCheckAfterContact } from '../cadence.js';
-import { welcomesMarketing } from '../consent.js';
+import { hasMarketingConsent, welcomesMarketing } from '../consent.js';
 import { PREFERENCES_RECORD_KEY, preferencesFromItem } from '../preferences.js';
 import { localDateOf } from '../calendar.js';
 import { birthdayIndexKey, nextBirthdayGreeting } from '../campaigns/birthday.js';
@@ -99,9 +99,10 @@ export const customerChanged = async (
   const outcome = greeting === null ? 'none' : await deps.outbox.replan(greeting, now);
   // A greeting left for a birthday the profile no longer has (corrected to a day already past this year)
   // ends now, with the reason the dispatcher would give on its day, instead of holding a slot until then.
+  // Without consent it waits: the dispatcher suppresses it, saying so, unless consent comes back first.
   const ended = new Set<string>();
   for (const message of waiting) {
-    if (message.campaign !== 'birthday' || message.messageId === greeting?.messageId || isProvisionallyEnded(message)) continue;
+    if (message.campaign !== 'birthday' || message.messageId === greeting?.messageId || isProvisionallyEnded(message) || !hasMarketingConsent(customer)) continue;
     const gone = triggerGone(message, customer, deps.config, { now });
     if (gone !== null && (await deps.outbox.endWaiting(message.messageId, 'cancelled', gone, now))) ended.add(message.messageId);
   }
