@@ -55,7 +55,8 @@ export class DynamoOutbox implements Outbox {
     }
   }
 
-  async replan(message: PlannedMessage, now: Date, options: { readonly evenIfCancelled?: boolean } = {}): Promise<PlanOutcome> {
+  async replan(message: PlannedMessage, now: Date, options: { readonly revive?: readonly ('cancelled' | 'suppressed')[] } = {}): Promise<PlanOutcome> {
+    const revive = options.revive ?? [];
     if ((await this.plan(message, now)) === 'planned') return 'planned';
     try {
       await this.client.send(
@@ -67,8 +68,8 @@ export class DynamoOutbox implements Outbox {
           UpdateExpression:
             'SET #dueAt = :dueAt, #sendAfter = :dueAt, #deadline = :deadline, #localDate = :localDate, #timeZone = :timeZone, #updatedAt = :now, #state = :planned, reason = :null, dueShard = :dueShard, waitingCustomerId = customerId REMOVE expiresAt',
           ConditionExpression: `(attribute_exists(waitingCustomerId) AND (#dueAt <> :dueAt OR #deadline <> :deadline OR #state IN (:expired, :cancelled)))${
-            // Cancelled for good, and never claimed past its cancellation or handed over: back among the waiting.
-            options.evenIfCancelled ? ' OR (#state = :cancelled AND attribute_not_exists(claimId) AND attribute_not_exists(handedOverAt) AND attribute_not_exists(sentAt))' : ''
+            // Ended for good in a state the caller names, never handed over nor still claimed: back among the waiting.
+            revive.length > 0 ? ` OR (#state IN (${revive.map((_, i) => `:revive${i}`).join(', ')}) AND attribute_not_exists(claimId) AND attribute_not_exists(handedOverAt) AND attribute_not_exists(sentAt))` : ''
           }`,
           ExpressionAttributeNames: {
             '#state': 'state',
@@ -90,6 +91,7 @@ export class DynamoOutbox implements Outbox {
             ':localDate': message.localDate,
             ':timeZone': message.timeZone,
             ':now': now.toISOString(),
+            ...Object.fromEntries(revive.map((state, i) => [`:revive${i}`, state])),
           },
         }),
       );

@@ -55,10 +55,11 @@ export interface Outbox {
   plan(message: PlannedMessage, now: Date): Promise<PlanOutcome>;
   /**
    * Creates the message, or moves it (planned again) when it exists and is still waiting or ended
-   * provisionally (a customer changed). `evenIfCancelled`: also one cancelled for good that never went
-   * to the mail service, whose trigger holds again (a contract back to lapsing, a detractor's answer back).
+   * provisionally (a customer changed). `revive`: also one ended for good in one of these states without
+   * ever going to the mail service, whose reason has gone (a contract back to lapsing, a detractor's
+   * answer back: `cancelled`; consent given again: `suppressed`).
    */
-  replan(message: PlannedMessage, now: Date, options?: { readonly evenIfCancelled?: boolean }): Promise<PlanOutcome>;
+  replan(message: PlannedMessage, now: Date, options?: { readonly revive?: readonly ('cancelled' | 'suppressed')[] }): Promise<PlanOutcome>;
   /** A customer's messages still waiting to go (planned or deferred), and those ended provisionally. */
   waitingFor(customerId: string): Promise<Message[]>;
   /**

@@ -59,6 +59,11 @@ const data = [
   record('contract', 'bea', { contractId: 'k-7', endsOn: '2027-02-27', plan: 'Anual' }),
   customer('bea', { birthday: '1990-01-03', at: '2027-01-15T12:00:00Z' }),
   record('interaction', 'bea', { interactionId: 'o-7', completedAt: '2027-01-23T09:00:00Z', at: '2027-01-29T12:00:00Z' }),
+  // 8. Consent withdrawn an hour after the import (the floor's keep-in-touch, due in January, is then
+  //    suppressed on its day) and given again on 20 January: the floor to 31 January is theirs again.
+  customer('con', {}),
+  customer('con', { marketingOptIn: false, at: '2027-01-01T01:00:00Z' }),
+  customer('con', { marketingOptIn: true, at: '2027-01-20T12:00:00Z' }),
 ].join('\n');
 
 describe('plans follow events (real local stack)', () => {
@@ -109,6 +114,12 @@ describe('plans follow events (real local stack)', () => {
   it('ends a greeting for a birthday corrected to a day already past when the profile changes, not on its old day', () => {
     expect(messagesOf('bea').find((m) => m.campaign === 'birthday')).toMatchObject({ state: 'cancelled', reason: 'the customer\'s birthday is no longer on 2027-02-10' });
     expect(sent('bea')).toContain('bea#survey#o-7 2027-02-04');
+  });
+
+  it('keeps the floor again once consent is given again: the keep-in-touch suppressed meanwhile comes back', () => {
+    const keepInTouch = messagesOf('con').find((m) => m.messageId.endsWith('#keepInTouch#2027-01-31'));
+    expect(keepInTouch?.state).toBe('sent');
+    expect(keepInTouch!.localDate! >= '2027-01-20' && keepInTouch!.localDate! <= '2027-01-31').toBe(true);
   });
 
   it('moves a deferred reminder with its contract’s new end date', () => {

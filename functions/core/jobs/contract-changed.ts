@@ -49,7 +49,7 @@ export const contractChanged = async (deps: ContractChangedDeps, key: RecordKey,
   let changed = false;
   for (const reminder of [...moved, ...upcoming]) {
     // One cancelled while the contract renewed itself or was not active comes back now that it may lapse again.
-    const outcome = await deps.outbox.replan(reminder, now, { evenIfCancelled: true });
+    const outcome = await deps.outbox.replan(reminder, now, { revive: ['cancelled'] });
     changed ||= outcome !== 'unchanged';
   }
   if (changed) await replanCustomer(deps, contract.customerId, now);

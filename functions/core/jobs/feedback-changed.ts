@@ -105,7 +105,7 @@ export const surveyAnswered = async (deps: FeedbackDeps, key: RecordKey, now: Da
   const followUp = detractorFollowUp(response, customer, deps.config, now);
   if (followUp !== null) {
     // One cancelled when the answer was changed to a better score comes back with the detractor's answer.
-    if (stillSendable(followUp, now) && (await deps.outbox.replan(followUp, now, { evenIfCancelled: true })) !== 'unchanged') await replanCustomer(deps, customer.customerId, now);
+    if (stillSendable(followUp, now) && (await deps.outbox.replan(followUp, now, { revive: ['cancelled'] })) !== 'unchanged') await replanCustomer(deps, customer.customerId, now);
     return;
   }
   const waiting = await deps.outbox.waitingFor(customer.customerId);

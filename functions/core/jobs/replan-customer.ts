@@ -33,8 +33,10 @@ export const replanCustomer = async (
   const input = { waiting, ledger, customer: known.customer ?? facts, now, config: deps.config };
   let plan = planCustomer(input);
   const keepInTouch = plan.steps.find((step) => step.kind === 'keepInTouch');
-  if (keepInTouch && (await deps.outbox.replan(keepInTouch.message, now)) === 'unchanged' && !waiting.some((m) => m.messageId === keepInTouch.message.messageId)) {
-    // This floor's keep-in-touch already ended for good (sent, suppressed): plan without it.
+  // One suppressed while the customer could not be written to (consent withdrawn) comes back now that the
+  // ledger says they can: the floor it was for is theirs again.
+  if (keepInTouch && (await deps.outbox.replan(keepInTouch.message, now, { revive: ['suppressed'] })) === 'unchanged' && !waiting.some((m) => m.messageId === keepInTouch.message.messageId)) {
+    // This floor's keep-in-touch already ended for good (sent, cancelled): plan without it.
     plan = planCustomer({ ...input, keepInTouchAvailable: false });
   }
   for (const step of plan.steps) {
