@@ -19,9 +19,10 @@ export const FLOOR_CHECKS_PER_PAGE = 500;
  * deploy setting `dueShards`), by the same hash. Every send moves its customer's check to a date 23
  * days on, so a busy hour's sends all write one date, as fast as the senders send: each partition then
  * takes the writes of one sender (at most ~250 a second), below DynamoDB's 1,000 a second per partition.
- * A customer's check is kept under `YYYY-MM-DD#NN` (NN its shard), and the planner reads a date's shards
- * at once, each at the pace of its own customers' checks (docs/scale.md, "Sharding the hot keys"). Raised with `dueShards`, never lowered:
- * the shards so far are among the new ones, so a check written before the raise is still read.
+ * A customer's check is kept under `YYYY-MM-DD#NN` (NN its shard), and the planner reads a date's
+ * shards at once, each at the pace of its own customers' checks (docs/scale.md, "Sharding the hot
+ * keys"). Raised with `dueShards`, never lowered: the shards so far are among the new ones, so a check
+ * written before the raise is still read.
  */
 const floorCheckPartition = (date: LocalDate, shard: number): string => `${date}#${String(shard).padStart(2, '0')}`;
 
