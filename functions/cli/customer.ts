@@ -9,9 +9,8 @@ import type { TableNames } from '../adapters/tables.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SECOND_PASS_AFTER_MINUTES } from '../core/erasure.js';
 import { maskEmailsIn } from '../core/mask.js';
-import type { TemplateCommandParts, TargetOptions } from './templates.js';
+import type { TableCommandParts, TargetOptions } from './templates.js';
 
-type CustomerCommandParts = Pick<TemplateCommandParts, 'targetOptions' | 'withDatabase' | 'log'>;
 
 export const isDeployed = (options: TargetOptions): boolean => options.outputs !== undefined || options.stack !== undefined;
 
@@ -53,7 +52,7 @@ export const applyImportedErasures = async (db: DynamoDBDocumentClient, tables: 
 };
 
 /** `retention customer export | erase`: a customer's right to see their data and to be forgotten (docs/personal-data.md). */
-export const registerCustomerCommands = (program: Command, parts: CustomerCommandParts): void => {
+export const registerCustomerCommands = (program: Command, parts: TableCommandParts): void => {
   const { targetOptions, withDatabase, log } = parts;
   const customer = program.command('customer').description('a customer\'s personal data: export it all as JSON, or erase it (their right to be forgotten)');
 

@@ -7,7 +7,7 @@ import { lastEventDayOf, measureLift, type LiftResult, type OutcomeResult } from
 import type { Verdict } from '../core/measurement/proportions.js';
 import { readLiftFacts } from '../local/lift-report.js';
 import type { SimulationReport } from '../local/report.js';
-import type { TargetOptions, TemplateCommandParts } from './templates.js';
+import type { TableCommandParts, TargetOptions, TemplateCommandParts } from './templates.js';
 
 /**
  * `retention lift`: held-out against treated customers on contracts renewed, a new interaction within
@@ -15,7 +15,7 @@ import type { TargetOptions, TemplateCommandParts } from './templates.js';
  * deployed stack (a Scan) and its stored configuration, or from a simulation report's lift section.
  */
 
-type LiftCommandParts = Pick<TemplateCommandParts, 'targetOptions' | 'withDatabase' | 'log' | 'usageError'>;
+type LiftCommandParts = TableCommandParts & Pick<TemplateCommandParts, 'usageError'>;
 
 /** How far back the window reaches when only its end (or nothing) is given: the longest outcome, 90 days. */
 export const DEFAULT_WINDOW_DAYS = 90;

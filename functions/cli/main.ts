@@ -30,7 +30,7 @@ import { serveLinks, type LinksHandler } from '../local/link-server.js';
 import { localLinkSecret } from '../adapters/link-secret.js';
 import type { LinkSigning } from '../core/links.js';
 import { createServer } from 'node:http';
-import { registerTemplateCommands } from './templates.js';
+import { registerTemplateCommands, type TableCommandParts } from './templates.js';
 import { applyImportedErasures, isDeployed, registerCustomerCommands } from './customer.js';
 import { registerSuppressionCommands } from './suppression.js';
 import { UsageError } from './usage-error.js';
@@ -549,17 +549,11 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       });
     });
 
-  registerTemplateCommands(program, {
-    targetOptions,
-    withDatabase: (options, work) => withDatabase(options, work, dependencies),
-    log,
-    serveFile,
-    usageError: (message) => new UsageError(message),
-    reportsDir: resolve(repoRoot, 'reports'),
-  });
-  registerCustomerCommands(program, { targetOptions, withDatabase: (options, work) => withDatabase(options, work, dependencies), log });
-  registerSuppressionCommands(program, { targetOptions, withDatabase: (options, work) => withDatabase(options, work, dependencies), log });
-  registerLiftCommand(program, { targetOptions, withDatabase: (options, work) => withDatabase(options, work, dependencies), log, usageError: (message) => new UsageError(message) });
+  const onTables: TableCommandParts = { targetOptions, withDatabase: (options, work) => withDatabase(options, work, dependencies), log };
+  registerTemplateCommands(program, { ...onTables, serveFile, usageError: (message) => new UsageError(message), reportsDir: resolve(repoRoot, 'reports') });
+  registerCustomerCommands(program, onTables);
+  registerSuppressionCommands(program, onTables);
+  registerLiftCommand(program, { ...onTables, usageError: (message) => new UsageError(message) });
 
   return program;
 };

@@ -3,10 +3,8 @@ import { DynamoSuppressionStore } from '../adapters/dynamo-suppressions.js';
 import { maskEmail } from '../core/mask.js';
 import * as z from '../core/schema.js';
 import { addressKey, suppressionOf } from '../core/suppression.js';
-import type { TemplateCommandParts, TargetOptions } from './templates.js';
+import type { TableCommandParts, TargetOptions } from './templates.js';
 import { UsageError } from './usage-error.js';
-
-type SuppressionCommandParts = Pick<TemplateCommandParts, 'targetOptions' | 'withDatabase' | 'log'>;
 
 const anAddress = z.email();
 
@@ -21,7 +19,7 @@ const checkedAddress = (address: string): string => {
  * bounce or complaint the mail-events function could not read; a suppression made by mistake). Only
  * the masked address is ever printed.
  */
-export const registerSuppressionCommands = (program: Command, parts: SuppressionCommandParts): void => {
+export const registerSuppressionCommands = (program: Command, parts: TableCommandParts): void => {
   const { targetOptions, withDatabase, log } = parts;
   const suppression = program.command('suppression').description('an address\'s suppression: nothing is sent to a suppressed address, whoever it belongs to');
 

@@ -37,6 +37,9 @@ export interface TargetOptions {
 }
 
 /** What main.ts lends these commands: where they work, how they say it, and how a file is served. */
+/** What every command group that works on a stack's tables is given by the CLI (main.ts). */
+export type TableCommandParts = Pick<TemplateCommandParts, 'targetOptions' | 'withDatabase' | 'log'>;
+
 export interface TemplateCommandParts {
   readonly targetOptions: (command: Command) => Command;
   readonly withDatabase: <T>(options: TargetOptions, work: (db: DynamoDBDocumentClient, tables: TableNames) => Promise<T>) => Promise<T>;
