@@ -167,6 +167,7 @@ export class ComputeStack extends Stack {
     allow(this.planner, ['dynamodb:UpdateItem'], [control.tableArn]); // watermarks
     allow(this.planner, ['dynamodb:Query'], [indexArn(customers, customersTable, 'byBirthday'), indexArn(customers, customersTable, 'byRenewal')]);
     allow(this.planner, ['dynamodb:BatchGetItem'], [customers.tableArn]);
+    allow(this.planner, ['dynamodb:Query'], [customers.tableArn]); // a customer's complaints, when a survey of theirs waits (replan-customer.ts)
     allow(this.planner, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
     allow(this.planner, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
     allow(this.planner, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]);

@@ -64,6 +64,11 @@ export interface CustomerPlanInput {
   readonly config: RetentionConfig;
   /** False when the floor's keep-in-touch already ended for good (sent, suppressed): none can be planned for it. */
   readonly keepInTouchAvailable?: boolean;
+  /**
+   * True when a complaint of the customer is open: a survey then goes nowhere (the dispatcher cancels
+   * one that falls due meanwhile), so it neither takes a slot nor holds the floor until it is resolved.
+   */
+  readonly complaintOpen?: boolean;
 }
 
 /**
@@ -119,7 +124,8 @@ export const planCustomer = (input: CustomerPlanInput): CustomerPlan => {
     message.campaign === 'survey' &&
     isProvisionallyEnded(message) &&
     (tooClose(message, input.ledger?.lastSurveyDate) || live.some((other) => other.campaign === 'survey' && other !== message && !isProvisionallyEnded(other) && tooClose(message, dayOf(other))));
-  const others = live.filter((message) => !isKeepInTouch(message) && !spacedOut(message));
+  const blockedByComplaint = (message: Waiting) => input.complaintOpen === true && message.campaign === 'survey';
+  const others = live.filter((message) => !isKeepInTouch(message) && !spacedOut(message) && !blockedByComplaint(message));
   const keepInTouches = live.filter(isKeepInTouch);
 
   const guard = guardFloor(input, others, keepInTouches, lastCapped);

@@ -40,6 +40,7 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:Query Customers/index/byBirthday',
     'dynamodb:Query Customers/index/byRenewal',
     'dynamodb:BatchGetItem Customers',
+    'dynamodb:Query Customers', // a customer's complaints, when a survey of theirs waits
     'dynamodb:PutItem Messages',
     'dynamodb:UpdateItem Messages',
     'dynamodb:Query Messages/index/waitingByCustomer',

@@ -64,6 +64,12 @@ const data = [
   customer('con', {}),
   customer('con', { marketingOptIn: false, at: '2027-01-01T01:00:00Z' }),
   customer('con', { marketingOptIn: true, at: '2027-01-20T12:00:00Z' }),
+  // 9. A survey that would go at 19:59 on the floor's last day (1 February; the greeting went on 2 January)
+  //    while a complaint is open: it will be cancelled at send time, a minute before quiet hours, so it
+  //    must not count as holding the floor; the keep-in-touch goes on its day all the same.
+  customer('ivo', { birthday: '1990-01-02' }),
+  record('complaint', 'ivo', { complaintId: 'q-9', openedAt: '2026-11-01T10:00:00Z', subject: 'Factura duplicada' }),
+  record('interaction', 'ivo', { interactionId: 'o-9', completedAt: '2027-01-29T18:59:00Z', at: '2027-01-29T19:00:00Z' }),
 ].join('\n');
 
 describe('plans follow events (real local stack)', () => {
@@ -76,7 +82,7 @@ describe('plans follow events (real local stack)', () => {
   });
 
   it('keeps the band for every one of them: no cap or floor violation, nothing parked', () => {
-    expect(result.floorSubjects).toHaveLength(4);
+    expect(result.floorSubjects).toHaveLength(5);
     expect(checkBand(result.report, defaultConfig, result.floorSubjects)).toEqual({ cap: [], floor: [], quietHours: [], duplicates: [] });
     expect(result.parked).toEqual([]);
   });
@@ -120,6 +126,11 @@ describe('plans follow events (real local stack)', () => {
     const keepInTouch = messagesOf('con').find((m) => m.messageId.endsWith('#keepInTouch#2027-01-31'));
     expect(keepInTouch?.state).toBe('sent');
     expect(keepInTouch!.localDate! >= '2027-01-20' && keepInTouch!.localDate! <= '2027-01-31').toBe(true);
+  });
+
+  it('does not count a survey as holding the floor while a complaint of the customer is open', () => {
+    expect(messagesOf('ivo').find((m) => m.campaign === 'survey')).toMatchObject({ state: 'cancelled', reason: 'a complaint of the customer is open' });
+    expect(sent('ivo')).toContain('ivo#keepInTouch#2027-02-01 2027-02-01');
   });
 
   it('moves a deferred reminder with its contract’s new end date', () => {

@@ -222,3 +222,21 @@ describe('a survey kept out for another one too close to it', () => {
     expect(stepsOf(spacedOutB.messageId, planCustomer(input([spacedOutB], '2027-01-13')).steps)).toEqual([]);
   });
 });
+
+describe('a survey while a complaint of the customer is open', () => {
+  // Floor from 5 January ends 4 February; a survey waits for 3 February (the purchase was on 31 January).
+  const survey = newlyPlanned(surveyFor({ type: 'interaction', interactionId: 'o-1', customerId: 'c-1', completedAt: '2027-01-31T10:00:00Z', kind: 'purchase' }, customer, defaultConfig)!, now);
+  const input = (complaintOpen: boolean) => ({ waiting: [survey], ledger: ledger('2027-01-05'), customer: facts, now, config: defaultConfig, complaintOpen });
+
+  it('holds the floor once no complaint is open', () => {
+    const plan = planCustomer(input(false));
+    expect([plan.floor, keepInTouchStep(plan.steps)]).toEqual(['held', undefined]);
+  });
+
+  it('neither holds the floor nor takes a slot: the dispatcher will cancel it, so the keep-in-touch goes on the floor’s last day', () => {
+    const plan = planCustomer(input(true));
+    const step = keepInTouchStep(plan.steps);
+    expect([plan.floor, step?.kind === 'keepInTouch' && step.message.localDate]).toEqual(['keepInTouch', '2027-02-04']);
+    expect(plan.steps.filter((s) => 'messageId' in s && s.messageId === survey.messageId)).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { addDays, later, type LocalDate } from '../calendar.js';
 import type { RetentionConfig } from '../config.js';
 import { plannedMessage, type PlannedMessage } from '../messages.js';
-import { recordKeyOf, type Customer, type Interaction } from '../records.js';
+import { parseStoredRecord, recordKeyOf, type Customer, type Interaction } from '../records.js';
 
 /**
  * Satisfaction surveys (SPEC.md): `afterDays` after an interaction was completed, until `deadlineDays`
@@ -28,6 +28,13 @@ export interface SurveyFacts {
   /** The local date of the latest survey sent or still to be sent, if any. */
   readonly lastSurveyDate?: LocalDate;
 }
+
+/** Whether one of the customer's complaints, as stored, is open (an item that does not read as a complaint is not). */
+export const anyComplaintOpen = (complaintItems: readonly unknown[], now: Date): boolean =>
+  complaintItems.some((item) => {
+    const parsed = parseStoredRecord(item, 'complaint', now);
+    return parsed.ok && parsed.record.type === 'complaint' && parsed.record.status === 'open';
+  });
 
 /** Why a survey on `date` must not go, or null: the one place for both of the survey's stop conditions. */
 export const surveyBlocked = (date: LocalDate, facts: SurveyFacts, config: RetentionConfig): string | null => {

@@ -1,5 +1,5 @@
 import { needsSurveyFacts, triggerGone } from '../campaigns/index.js';
-import type { SurveyFacts } from '../campaigns/survey.js';
+import { anyComplaintOpen, type SurveyFacts } from '../campaigns/survey.js';
 import { preferenceUrls, surveyAnswerUrls, type LinkSigning } from '../links.js';
 import { preferencesFromItem, PREFERENCES_RECORD_KEY } from '../preferences.js';
 import type { CampaignName, RetentionConfig } from '../config.js';
@@ -375,11 +375,7 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
 
 /** What a survey's stop conditions are checked against: the customer's complaints as they are now, and their last survey. */
 const surveyFactsOf = async (deps: DispatchDeps, customerId: string, ledger: StoredItems['ledger'], now: Date): Promise<SurveyFacts> => {
-  const complaints = await deps.customers.recordsOfType(customerId, 'complaint');
-  const complaintOpen = complaints.some((item) => {
-    const parsed = parseStoredRecord(item, 'complaint', now);
-    return parsed.ok && parsed.record.type === 'complaint' && parsed.record.status === 'open';
-  });
+  const complaintOpen = anyComplaintOpen(await deps.customers.recordsOfType(customerId, 'complaint'), now);
   return { complaintOpen, lastSurveyDate: (await ledger())?.lastSurveyDate };
 };
 

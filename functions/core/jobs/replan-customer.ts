@@ -1,10 +1,12 @@
 import { readableFloorCheck } from '../cadence.js';
 import type { RetentionConfig } from '../config.js';
 import { isProvisionallyEnded, planCustomer, type CustomerPlan, type FloorFacts } from '../customer-plan.js';
-import type { LedgerEntry, LedgerStore, Outbox, PlanOutcome } from '../ports.js';
+import type { CustomerStore, LedgerEntry, LedgerStore, Outbox, PlanOutcome } from '../ports.js';
+import { anyComplaintOpen } from '../campaigns/survey.js';
 import { newlyPlanned, type Message, type PlannedMessage } from '../messages.js';
 
 export interface ReplanDeps {
+  readonly customers: CustomerStore;
   readonly outbox: Outbox;
   readonly ledger: LedgerStore;
   readonly config: RetentionConfig;
@@ -30,7 +32,10 @@ export const replanCustomer = async (
   if (known.added !== undefined && known.ledger === undefined && waiting.every(alone)) return { steps: [], floor: 'unguarded' };
   const ledger = known.ledger ?? (await deps.ledger.get(customerId));
   const facts = ledger?.timeZone !== undefined && ledger.marketingOptIn !== undefined ? { customerId, timeZone: ledger.timeZone, marketingOptIn: ledger.marketingOptIn } : undefined;
-  const input = { waiting, ledger, customer: known.customer ?? facts, now, config: deps.config };
+  // Complaints are read only for a survey that could still go: an open one keeps it out of the plan.
+  const surveyWaits = waiting.some((message) => message.campaign === 'survey' && new Date(message.deadline) > now);
+  const complaintOpen = surveyWaits && anyComplaintOpen(await deps.customers.recordsOfType(customerId, 'complaint'), now);
+  const input = { waiting, ledger, customer: known.customer ?? facts, now, config: deps.config, complaintOpen };
   let plan = planCustomer(input);
   const keepInTouch = plan.steps.find((step) => step.kind === 'keepInTouch');
   // One suppressed while the customer could not be written to (consent withdrawn) comes back now that the
