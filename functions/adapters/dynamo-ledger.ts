@@ -1,7 +1,8 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './batch-get.js';
 import { queryPagesWithKeys } from './query-pages.js';
-import { ignoreConditionFailure } from './conditions.js';
+import { ignoreConditionFailure, itemAtConditionFailure } from './conditions.js';
+import { ledgerDatesInZone } from '../core/ledger-zone.js';
 import type { LocalDate } from '../core/calendar.js';
 import { NEVER } from '../core/cadence.js';
 import type { CapReservation, DatePage, FloorCheckCursors, FloorCheckPartition, LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
@@ -35,6 +36,9 @@ export const floorCheckKey = (date: LocalDate, customerId: string, shards: numbe
  */
 const floorCheckPartitions = (date: LocalDate, shards: number): string[] => [date, ...Array.from({ length: shards }, (_, shard) => floorCheckPartition(date, shard))];
 
+/** How many times opening a ledger whose customer changed zone reads it again when a send moved its dates meanwhile. */
+const OPEN_ATTEMPTS = 5;
+
 /** A partition read to its end in an earlier run. */
 async function* noPages(): AsyncIterable<DatePage<LedgerEntry>> {}
 
@@ -67,19 +71,56 @@ export class DynamoLedgerStore implements LedgerStore {
   async open(customerId: string, lastContactDate: LocalDate, floorCheckDate: LocalDate | undefined, facts: LedgerCustomerFacts, recordsPlannedIn?: string): Promise<LedgerEntry> {
     // One write: a new ledger gets its history; an existing one keeps it; both get the profile's facts.
     // Without a floor check date (a customer without marketing consent) one it has is kept, none is added.
-    const check = floorCheckDate === undefined ? '' : ', floorCheckDate = if_not_exists(floorCheckDate, :check)';
-    const planned = recordsPlannedIn === undefined ? '' : ', recordsPlannedIn = :planned';
-    const { Attributes } = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { customerId },
-        UpdateExpression: `SET lastContactDate = if_not_exists(lastContactDate, :contact), openedOn = if_not_exists(openedOn, :contact), lastCappedDate = if_not_exists(lastCappedDate, :never)${check}${planned}, #timeZone = :timeZone, marketingOptIn = :marketing`,
-        ExpressionAttributeNames: { '#timeZone': 'timeZone' }, // a reserved word in expressions
-        ExpressionAttributeValues: { ':contact': lastContactDate, ':never': NEVER, ...(floorCheckDate === undefined ? {} : { ':check': floorCheckKey(floorCheckDate, customerId, this.floorCheckShards) }), ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn, ...(recordsPlannedIn === undefined ? {} : { ':planned': recordsPlannedIn }) },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return entryOf(Attributes!);
+    const set: Record<string, string> = {
+      lastContactDate: 'if_not_exists(lastContactDate, :contact)',
+      openedOn: 'if_not_exists(openedOn, :contact)',
+      lastCappedDate: 'if_not_exists(lastCappedDate, :never)',
+      ...(floorCheckDate === undefined ? {} : { floorCheckDate: 'if_not_exists(floorCheckDate, :check)' }),
+      ...(recordsPlannedIn === undefined ? {} : { recordsPlannedIn: ':planned' }),
+      '#timeZone': ':timeZone',
+      marketingOptIn: ':marketing',
+    };
+    const values: Record<string, unknown> = { ':contact': lastContactDate, ':never': NEVER, ...(floorCheckDate === undefined ? {} : { ':check': floorCheckKey(floorCheckDate, customerId, this.floorCheckShards) }), ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn, ...(recordsPlannedIn === undefined ? {} : { ':planned': recordsPlannedIn }) };
+    const write = (condition: string, conditionValues: Record<string, unknown>, moved: Record<string, string>) => {
+      const update = `SET ${Object.entries({ ...set, ...moved }).map(([name, value]) => `${name} = ${value}`).join(', ')}`;
+      // DynamoDB refuses a value no expression uses (the dates a move sets replace their defaults).
+      const used = Object.entries({ ...values, ...conditionValues }).filter(([name]) => new RegExp(`${name}\\b`).test(`${update} ${condition}`));
+      return this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { customerId },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#timeZone': 'timeZone' }, // a reserved word in expressions
+          ExpressionAttributeValues: Object.fromEntries(used),
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    };
+    let attempt = 0;
+    for (;;) {
+      try {
+        const { Attributes } = await write('attribute_not_exists(#timeZone) OR #timeZone = :timeZone', {}, {});
+        return entryOf(Attributes!);
+      } catch (error) {
+        ignoreConditionFailure(error);
+        // The customer is in another zone now: their dates are read again there (ledger-zone.ts), in a
+        // write that holds only if no send has moved them since; one that did is read again.
+        const was = itemAtConditionFailure(error)!;
+        const dates = ledgerDatesInZone(was, String(was.timeZone), facts.timeZone);
+        const moved = Object.fromEntries(Object.keys(dates).map((name) => [name, `:moved_${name}`]));
+        const unchanged = ['#timeZone = :wasZone', ...Object.keys(dates).map((name) => `${name} = :was_${name}`)].join(' AND ');
+        const movedValues = Object.fromEntries(Object.entries(dates).flatMap(([name, date]) => [[`:moved_${name}`, date], [`:was_${name}`, was[name]]]));
+        try {
+          const { Attributes } = await write(unchanged, { ':wasZone': was.timeZone, ...movedValues }, moved);
+          return entryOf(Attributes!);
+        } catch (raced) {
+          ignoreConditionFailure(raced);
+          if (++attempt >= OPEN_ATTEMPTS) throw new Error(`the ledger of ${customerId} changed under every one of ${OPEN_ATTEMPTS} attempts to move it to ${facts.timeZone}`);
+        }
+      }
+    }
   }
 
   async reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<CapReservation> {

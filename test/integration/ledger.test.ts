@@ -68,6 +68,58 @@ describe('the cap on the ledger: reserve and release are idempotent per message'
   });
 });
 
+describe('a customer who moves to another time zone', () => {
+  const open = (customerId: string, timeZone: string) => ledger.open(customerId, '2027-01-01', '2027-01-20', { timeZone, marketingOptIn: true });
+  const survey = (customerId: string) => `${customerId}#survey#o-1`;
+
+  it('has their dates read again in the new zone, each on the side of the band: the cap counted from the later day, the floor from the earlier', async () => {
+    // Opened in Los Angeles; the last capped message (a survey) went there on 3 January, after one on 20 December.
+    await open('moves-west-east', 'America/Los_Angeles');
+    expect(await ledger.reserveCap('moves-west-east', 'moves-west-east#birthday#2026', '2026-12-20', '2026-12-13')).toEqual({ taken: true });
+    expect(await ledger.reserveCap('moves-west-east', survey('moves-west-east'), '2027-01-03', '2026-12-27')).toEqual({ taken: true });
+    await ledger.recordContact('moves-west-east', '2027-01-03', '2027-01-26', { survey: true });
+    // Los Angeles' 3 January is 3 and 4 January in Kiritimati (UTC+14).
+    const moved = await open('moves-west-east', 'Pacific/Kiritimati');
+    expect(moved).toMatchObject({ timeZone: 'Pacific/Kiritimati', lastCappedDate: '2027-01-04', lastSurveyDate: '2027-01-04', lastContactDate: '2027-01-03', openedOn: '2027-01-01' });
+    // 10 January in Kiritimati is only 6 days after the 4th: the cap holds there...
+    expect(await ledger.reserveCap('moves-west-east', 'moves-west-east#renewal#k-1#7', '2027-01-10', '2027-01-03')).toEqual({ taken: false, lastCappedDate: '2027-01-04' });
+    // ...and giving the survey's cap back restores the message before it, read in Kiritimati too.
+    await ledger.releaseCap('moves-west-east', survey('moves-west-east'));
+    expect((await ledger.get('moves-west-east'))?.lastCappedDate).toBe('2026-12-21');
+  });
+
+  it('has them read again when a send moves them between the read and the write', async () => {
+    await open('raced', 'America/Los_Angeles');
+    expect(await ledger.reserveCap('raced', survey('raced'), '2027-01-03', '2026-12-27')).toEqual({ taken: true });
+    // Just before the write that moves the dates, a dispatcher still counting in Los Angeles takes the cap on the 12th.
+    let raced = false;
+    const racing = {
+      send: async (command: { input: { ExpressionAttributeValues?: Record<string, unknown> } }) => {
+        if (!raced && command.input.ExpressionAttributeValues?.[':wasZone'] !== undefined) {
+          raced = true;
+          expect(await ledger.reserveCap('raced', 'raced#renewal#k-1#7', '2027-01-12', '2027-01-05')).toEqual({ taken: true });
+        }
+        return db.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const moved = await new DynamoLedgerStore(racing, ledgerTable, deployedDueShards).open('raced', '2027-01-01', '2027-01-20', { timeZone: 'Pacific/Kiritimati', marketingOptIn: true });
+    expect(raced).toBe(true);
+    expect(moved).toMatchObject({ timeZone: 'Pacific/Kiritimati', lastCappedDate: '2027-01-13', lastCappedMessageId: 'raced#renewal#k-1#7' });
+    await ledger.releaseCap('raced', 'raced#renewal#k-1#7');
+    expect((await ledger.get('raced'))?.lastCappedDate).toBe('2027-01-04');
+  });
+
+  it('keeps their dates as they are while the zone stays, and opens a new ledger in its zone', async () => {
+    await open('stays', 'Pacific/Kiritimati');
+    expect(await ledger.reserveCap('stays', survey('stays'), '2027-01-03', '2026-12-27')).toEqual({ taken: true });
+    expect(await open('stays', 'Pacific/Kiritimati')).toMatchObject({ lastCappedDate: '2027-01-03', lastContactDate: '2027-01-01', openedOn: '2027-01-01' });
+    // Never capped stays never, wherever they go.
+    await open('never-capped', 'Europe/Madrid');
+    // Madrid's 1 January began at 18:00 on 31 December in New York.
+    expect(await open('never-capped', 'America/New_York')).toMatchObject({ timeZone: 'America/New_York', lastCappedDate: '0000-01-01', lastContactDate: '2026-12-31', openedOn: '2026-12-31' });
+  });
+});
+
 describe("floor checks spread over a date's shards", () => {
   const facts = { timeZone: 'Europe/Madrid', marketingOptIn: true };
   const storedCheck = async (customerId: string) => (await db.send(new GetCommand({ TableName: ledgerTable, Key: { customerId } }))).Item?.floorCheckDate;

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { daysBetween, localDateOf } from '../../functions/core/calendar.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { checkBand } from '../../functions/local/band-check.js';
 import { simulate, type SimulationResult } from '../../functions/local/simulation.js';
@@ -70,6 +71,11 @@ const data = [
   customer('ivo', { birthday: '1990-01-02' }),
   record('complaint', 'ivo', { complaintId: 'q-9', openedAt: '2026-11-01T10:00:00Z', subject: 'Factura duplicada' }),
   record('interaction', 'ivo', { interactionId: 'o-9', completedAt: '2027-01-29T18:59:00Z', at: '2027-01-29T19:00:00Z' }),
+  // 10. Greeted on 3 January in Los Angeles (already the 4th in Kiritimati), then moved to Kiritimati on
+  //     the 5th: the 7-day reminder (due the 10th there) must wait for the 11th, 7 days after the greeting there.
+  customer('zed', { birthday: '1990-01-03', timeZone: 'America/Los_Angeles' }),
+  record('contract', 'zed', { contractId: 'k-10', endsOn: '2027-01-17', plan: 'Anual' }),
+  customer('zed', { birthday: '1990-01-03', timeZone: 'Pacific/Kiritimati', at: '2027-01-05T00:00:00Z' }),
 ].join('\n');
 
 describe('plans follow events (real local stack)', () => {
@@ -131,6 +137,12 @@ describe('plans follow events (real local stack)', () => {
   it('does not count a survey as holding the floor while a complaint of the customer is open', () => {
     expect(messagesOf('ivo').find((m) => m.campaign === 'survey')).toMatchObject({ state: 'cancelled', reason: 'a complaint of the customer is open' });
     expect(sent('ivo')).toContain('ivo#keepInTouch#2027-02-01 2027-02-01');
+  });
+
+  it('keeps the weekly cap across a move to another time zone, counted in the new one', () => {
+    expect(sent('zed').slice(0, 2)).toEqual(['zed#birthday#2027 2027-01-03', 'zed#renewal#k-10#7 2027-01-11']);
+    const [greeting, reminder] = messagesOf('zed').filter((m) => m.state === 'sent').map((m) => localDateOf(new Date(m.sentAt!), 'Pacific/Kiritimati'));
+    expect(daysBetween(greeting!, reminder!)).toBe(7);
   });
 
   it('moves a deferred reminder with its contract’s new end date', () => {

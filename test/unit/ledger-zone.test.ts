@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { NEVER } from '../../functions/core/cadence.js';
+import { addDays, daysBetween, localDateOf } from '../../functions/core/calendar.js';
+import { ledgerDatesInZone } from '../../functions/core/ledger-zone.js';
+
+const zones = fc.constantFrom('America/Los_Angeles', 'Pacific/Kiritimati', 'Etc/GMT+12', 'Pacific/Chatham', 'Asia/Kathmandu', 'Europe/Madrid', 'America/St_Johns', 'Australia/Lord_Howe', 'UTC', 'Africa/Monrovia');
+const instants = fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2037, 0, 1) }).map((ms) => new Date(ms));
+
+describe("the ledger's dates read in the customer's new zone", () => {
+  it('every moment of an old day falls between the two readings: on or before the one the cap counts from, on or after the floor’s', () => {
+    fc.assert(
+      fc.property(instants, zones, zones, (sent, from, to) => {
+        const day = localDateOf(sent, from);
+        const moved = ledgerDatesInZone({ lastCappedDate: day, previousCappedDate: day, lastSurveyDate: day, lastContactDate: day, openedOn: day }, from, to);
+        const there = localDateOf(sent, to);
+        expect(moved.lastCappedDate! >= there && moved.previousCappedDate! >= there && moved.lastSurveyDate! >= there).toBe(true);
+        expect(moved.lastContactDate! <= there && moved.openedOn! <= there).toBe(true);
+        // No further than the day the old one touches: zones are at most 26 hours apart.
+        expect(daysBetween(moved.lastContactDate!, moved.lastCappedDate!)).toBeLessThanOrEqual(2);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('so a capped message sent after a move keeps its 7 days from the last one before it, in the new zone', () => {
+    fc.assert(
+      fc.property(instants, zones, zones, fc.integer({ min: 0, max: 30 * 24 }), (sent, from, to, hoursLater) => {
+        const moved = ledgerDatesInZone({ lastCappedDate: localDateOf(sent, from) }, from, to);
+        const next = new Date(sent.getTime() + hoursLater * 3_600_000);
+        // The cap lets the next one go once its day there is 7 after the moved date.
+        if (localDateOf(next, to) >= addDays(moved.lastCappedDate!, 7)) expect(daysBetween(localDateOf(sent, to), localDateOf(next, to))).toBeGreaterThanOrEqual(7);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves the dates as they are in the same zone, "never" as never, and what the ledger lacks out', () => {
+    expect(ledgerDatesInZone({ lastCappedDate: '2027-01-03', lastContactDate: '2027-01-03' }, 'Europe/Madrid', 'Europe/Madrid')).toEqual({ lastCappedDate: '2027-01-03', lastContactDate: '2027-01-03' });
+    expect(ledgerDatesInZone({ lastCappedDate: NEVER, lastContactDate: '2027-01-03' }, 'America/Los_Angeles', 'Pacific/Kiritimati')).toEqual({ lastCappedDate: NEVER, lastContactDate: '2027-01-03' });
+  });
+});
