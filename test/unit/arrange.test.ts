@@ -46,4 +46,27 @@ describe('an expiry reason', () => {
     const capped = message('capped', 80, '2027-03-02T09:00:00Z', '2027-03-03T00:00:00Z');
     expect(result(arrange([capped], '2027-02-27', now, defaultConfig))).toEqual({ capped: 'no slot before its deadline: the weekly cap (last capped message on 2027-02-27)' });
   });
+
+  it('keeps all of seven when they fit: three contracts’ reminders around a birthday go in their windows, none pushed past its own', () => {
+    const reminders = [
+      ['kA#30', '2027-03-06', '2027-04-05'],
+      ['kB#30', '2027-03-13', '2027-04-12'],
+      ['kC#30', '2027-03-27', '2027-04-26'],
+      ['kA#7', '2027-03-29', '2027-04-05'],
+      ['kB#7', '2027-04-05', '2027-04-12'],
+      ['kC#7', '2027-04-19', '2027-04-26'],
+    ].map(([id, due, deadline]) => message(id!, 90, `${due}T09:00:00Z`, `${deadline}T00:00:00Z`));
+    const birthday = message('birthday', 80, '2027-03-20T09:00:00Z', '2027-03-21T00:00:00Z');
+    // Earliest deadline first sent the greeting before the reminders due a fortnight earlier, and the
+    // last of them (kB#7) found no slot left before its contract ended.
+    expect(result(arrange([...reminders, birthday], NEVER, now, defaultConfig))).toEqual({
+      'kA#30': '2027-03-06T09:00:00.000Z',
+      'kB#30': '2027-03-13T09:00:00.000Z',
+      birthday: '2027-03-20T09:00:00.000Z',
+      'kC#30': '2027-03-27T09:00:00.000Z',
+      'kA#7': '2027-04-03T09:00:00.000Z',
+      'kB#7': '2027-04-10T09:00:00.000Z',
+      'kC#7': '2027-04-19T09:00:00.000Z',
+    });
+  });
 });
