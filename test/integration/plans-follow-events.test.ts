@@ -76,6 +76,14 @@ const data = [
   customer('zed', { birthday: '1990-01-03', timeZone: 'America/Los_Angeles' }),
   record('contract', 'zed', { contractId: 'k-10', endsOn: '2027-01-17', plan: 'Anual' }),
   customer('zed', { birthday: '1990-01-03', timeZone: 'Pacific/Kiritimati', at: '2027-01-05T00:00:00Z' }),
+  // 11. A birthday (10 February) changed on 15 January to a day already past (3 January), which cancels the
+  //     greeting, and changed back on the 20th; and one whose profile is written without it for five minutes.
+  customer('bia', { birthday: '1990-02-10' }),
+  customer('bia', { birthday: '1990-01-03', at: '2027-01-15T12:00:00Z' }),
+  customer('bia', { birthday: '1990-02-10', at: '2027-01-20T12:00:00Z' }),
+  customer('bru', { birthday: '1990-02-10' }),
+  customer('bru', { at: '2027-01-15T12:00:00Z' }),
+  customer('bru', { birthday: '1990-02-10', at: '2027-01-15T12:05:00Z' }),
 ].join('\n');
 
 describe('plans follow events (real local stack)', () => {
@@ -143,6 +151,10 @@ describe('plans follow events (real local stack)', () => {
     expect(sent('zed').slice(0, 2)).toEqual(['zed#birthday#2027 2027-01-03', 'zed#renewal#k-10#7 2027-01-11']);
     const [greeting, reminder] = messagesOf('zed').filter((m) => m.state === 'sent').map((m) => localDateOf(new Date(m.sentAt!), 'Pacific/Kiritimati'));
     expect(daysBetween(greeting!, reminder!)).toBe(7);
+  });
+
+  it('brings back a greeting cancelled by a birthday changed away from its day, once it is changed back', () => {
+    for (const name of ['bia', 'bru']) expect(sent(name)).toContain(`${name}#birthday#2027 2027-02-10`);
   });
 
   it('moves a deferred reminder with its contract’s new end date', () => {
