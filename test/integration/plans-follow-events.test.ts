@@ -84,6 +84,11 @@ const data = [
   customer('bru', { birthday: '1990-02-10' }),
   customer('bru', { at: '2027-01-15T12:00:00Z' }),
   customer('bru', { birthday: '1990-02-10', at: '2027-01-15T12:05:00Z' }),
+  // 12. Consent withdrawn on the birthday's morning (10 February, before the greeting's 09:00) and given
+  //     back at 09:30: the greeting suppressed at 09:00 goes that day after all.
+  customer('cob', { birthday: '1990-02-10' }),
+  customer('cob', { birthday: '1990-02-10', marketingOptIn: false, at: '2027-02-10T07:00:00Z' }),
+  customer('cob', { birthday: '1990-02-10', marketingOptIn: true, at: '2027-02-10T08:30:00Z' }),
 ].join('\n');
 
 describe('plans follow events (real local stack)', () => {
@@ -155,6 +160,10 @@ describe('plans follow events (real local stack)', () => {
 
   it('brings back a greeting cancelled by a birthday changed away from its day, once it is changed back', () => {
     for (const name of ['bia', 'bru']) expect(sent(name)).toContain(`${name}#birthday#2027 2027-02-10`);
+  });
+
+  it('sends a greeting suppressed while consent was withdrawn, once it is given back on the day', () => {
+    expect(sent('cob')).toContain('cob#birthday#2027 2027-02-10');
   });
 
   it('moves a deferred reminder with its contract’s new end date', () => {
