@@ -36,6 +36,9 @@ export const floorCheckKey = (date: LocalDate, customerId: string, shards: numbe
  */
 const floorCheckPartitions = (date: LocalDate, shards: number): string[] => [date, ...Array.from({ length: shards }, (_, shard) => floorCheckPartition(date, shard))];
 
+/** The instant of a send the ledger does not know (a caller that gave none, a ledger from before instants were kept). */
+const UNKNOWN_INSTANT = '';
+
 /** How many times opening a ledger whose customer changed zone reads it again when a send moved its dates meanwhile. */
 const OPEN_ATTEMPTS = 5;
 
@@ -123,13 +126,13 @@ export class DynamoLedgerStore implements LedgerStore {
     }
   }
 
-  async reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<CapReservation> {
+  async reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate, at?: Date): Promise<CapReservation> {
     // A new holder: the previous date is kept so a reservation whose message does not go can be given back.
     const taken = await this.conditionalUpdate({
       Key: { customerId },
-      UpdateExpression: 'SET previousCappedDate = if_not_exists(lastCappedDate, :never), lastCappedDate = :today, lastCappedMessageId = :messageId',
+      UpdateExpression: 'SET previousCappedDate = if_not_exists(lastCappedDate, :never), previousCappedAt = if_not_exists(lastCappedAt, :unknown), lastCappedDate = :today, lastCappedAt = :at, lastCappedMessageId = :messageId',
       ConditionExpression: '(attribute_not_exists(lastCappedDate) OR lastCappedDate <= :threshold) AND (attribute_not_exists(lastCappedMessageId) OR lastCappedMessageId <> :messageId)',
-      ExpressionAttributeValues: { ':never': NEVER, ':today': today, ':messageId': messageId, ':threshold': threshold },
+      ExpressionAttributeValues: { ':never': NEVER, ':unknown': UNKNOWN_INSTANT, ':today': today, ':at': at?.toISOString() ?? UNKNOWN_INSTANT, ':messageId': messageId, ':threshold': threshold },
     });
     if (taken) return { taken: true };
     const entry = await this.get(customerId);
@@ -137,9 +140,9 @@ export class DynamoLedgerStore implements LedgerStore {
       // This message holds it already (taken again after a re-claim): keep what a release would restore.
       const stillHeld = await this.conditionalUpdate({
         Key: { customerId },
-        UpdateExpression: 'SET lastCappedDate = :today',
+        UpdateExpression: 'SET lastCappedDate = :today, lastCappedAt = :at',
         ConditionExpression: 'lastCappedMessageId = :messageId',
-        ExpressionAttributeValues: { ':today': today, ':messageId': messageId },
+        ExpressionAttributeValues: { ':today': today, ':at': at?.toISOString() ?? UNKNOWN_INSTANT, ':messageId': messageId },
       });
       if (stillHeld) return { taken: true };
     }
@@ -163,24 +166,24 @@ export class DynamoLedgerStore implements LedgerStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { customerId },
-          UpdateExpression: 'SET lastCappedDate = previousCappedDate REMOVE lastCappedMessageId',
+          UpdateExpression: 'SET lastCappedDate = previousCappedDate, lastCappedAt = if_not_exists(previousCappedAt, :unknown) REMOVE lastCappedMessageId',
           ConditionExpression: 'lastCappedMessageId = :messageId AND attribute_exists(previousCappedDate)',
-          ExpressionAttributeValues: { ':messageId': messageId },
+          ExpressionAttributeValues: { ':messageId': messageId, ':unknown': UNKNOWN_INSTANT },
         }),
       )
       .catch(ignoreConditionFailure);
   }
 
-  async recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent: { readonly survey?: boolean; readonly keepInTouchContent?: string } = {}): Promise<void> {
+  async recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent: { readonly survey?: boolean; readonly keepInTouchContent?: string; readonly at?: Date } = {}): Promise<void> {
     // Only forwards: a late record of an older send never moves the floor back.
     await this.client
       .send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { customerId },
-          UpdateExpression: `SET lastContactDate = :today, floorCheckDate = :check, lastCappedDate = if_not_exists(lastCappedDate, :never)${sent.survey ? ', lastSurveyDate = :today' : ''}${sent.keepInTouchContent ? ', lastKeepInTouchContent = :content' : ''}`,
+          UpdateExpression: `SET lastContactDate = :today, lastContactAt = :at, floorCheckDate = :check, lastCappedDate = if_not_exists(lastCappedDate, :never)${sent.survey ? ', lastSurveyDate = :today, lastSurveyAt = :at' : ''}${sent.keepInTouchContent ? ', lastKeepInTouchContent = :content' : ''}`,
           ConditionExpression: 'attribute_not_exists(lastContactDate) OR lastContactDate <= :today',
-          ExpressionAttributeValues: { ':today': today, ':check': floorCheckKey(floorCheckDate, customerId, this.floorCheckShards), ':never': NEVER, ...(sent.keepInTouchContent ? { ':content': sent.keepInTouchContent } : {}) },
+          ExpressionAttributeValues: { ':today': today, ':at': sent.at?.toISOString() ?? UNKNOWN_INSTANT, ':check': floorCheckKey(floorCheckDate, customerId, this.floorCheckShards), ':never': NEVER, ...(sent.keepInTouchContent ? { ':content': sent.keepInTouchContent } : {}) },
         }),
       )
       .catch(ignoreConditionFailure);

@@ -243,13 +243,17 @@ export interface LedgerStore {
   /**
    * Takes the cap for `messageId` on `today`, atomically: only if the last capped message was on or
    * before `threshold`. Idempotent per message: the message that holds the cap takes it again without
-   * losing what a release would restore. When the cap forbids it, says the last capped date.
+   * losing what a release would restore. When the cap forbids it, says the last capped date. `at`, the
+   * send's instant, is kept beside the date, so a move to another zone reads the date there exactly.
    */
-  reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate): Promise<CapReservation>;
+  reserveCap(customerId: string, messageId: string, today: LocalDate, threshold: LocalDate, at?: Date): Promise<CapReservation>;
   /** Gives back a reservation whose message did not go (only if it is still this message's; a second release changes nothing). */
   releaseCap(customerId: string, messageId: string): Promise<void>;
-  /** A message went out on `today`: the floor counts from it (and survey spacing, when it was a survey; keep-in-touch content, when it was one). */
-  recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent?: { readonly survey?: boolean; readonly keepInTouchContent?: string }): Promise<void>;
+  /**
+   * A message went out on `today` (at `at`, kept beside the date as `reserveCap` keeps it): the floor counts
+   * from it (and survey spacing, when it was a survey; keep-in-touch content, when it was one).
+   */
+  recordContact(customerId: string, today: LocalDate, floorCheckDate: LocalDate, sent?: { readonly survey?: boolean; readonly keepInTouchContent?: string; readonly at?: Date }): Promise<void>;
   /**
    * The customers whose floor check falls on `date`, one reader per index partition of the date, so
    * they can be read at once (each customer is in one of them); each from where `after` left it.

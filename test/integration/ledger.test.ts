@@ -88,6 +88,19 @@ describe('a customer who moves to another time zone', () => {
     expect((await ledger.get('moves-west-east'))?.lastCappedDate).toBe('2026-12-21');
   });
 
+  it('reads the dates of sends whose instants it kept exactly: moving there and back leaves them as they were', async () => {
+    await open('round-trip', 'America/Los_Angeles');
+    // 09:00 on 3 January in Los Angeles is 07:00 on the 4th in Kiritimati.
+    const sentAt = new Date('2027-01-03T17:00:00Z');
+    expect(await ledger.reserveCap('round-trip', survey('round-trip'), '2027-01-03', '2026-12-27', sentAt)).toEqual({ taken: true });
+    await ledger.recordContact('round-trip', '2027-01-03', '2027-01-26', { survey: true, at: sentAt });
+    expect(await open('round-trip', 'Pacific/Kiritimati')).toMatchObject({ lastCappedDate: '2027-01-04', lastSurveyDate: '2027-01-04', lastContactDate: '2027-01-04' });
+    expect(await open('round-trip', 'America/Los_Angeles')).toMatchObject({ lastCappedDate: '2027-01-03', lastSurveyDate: '2027-01-03', lastContactDate: '2027-01-03' });
+    // Given back, the cap's date before it (none) comes back with its instant (none).
+    await ledger.releaseCap('round-trip', survey('round-trip'));
+    expect(await ledger.get('round-trip')).toMatchObject({ lastCappedDate: '0000-01-01', lastCappedAt: '' });
+  });
+
   it('has them read again when a send moves them between the read and the write', async () => {
     await open('raced', 'America/Los_Angeles');
     expect(await ledger.reserveCap('raced', survey('raced'), '2027-01-03', '2026-12-27')).toEqual({ taken: true });

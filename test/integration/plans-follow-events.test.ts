@@ -89,6 +89,12 @@ const data = [
   customer('cob', { birthday: '1990-02-10' }),
   customer('cob', { birthday: '1990-02-10', marketingOptIn: false, at: '2027-02-10T07:00:00Z' }),
   customer('cob', { birthday: '1990-02-10', marketingOptIn: true, at: '2027-02-10T08:30:00Z' }),
+  // 13. Reminded on 3 January in Los Angeles, in Kiritimati on the 5th and back on the 6th: the greeting on
+  //     the 10th is 7 days after the reminder there, as it was before the trip.
+  customer('rtt', { birthday: '1990-01-10', timeZone: 'America/Los_Angeles' }),
+  record('contract', 'rtt', { contractId: 'k-13', endsOn: '2027-01-10', plan: 'Anual' }),
+  customer('rtt', { birthday: '1990-01-10', timeZone: 'Pacific/Kiritimati', at: '2027-01-05T00:00:00Z' }),
+  customer('rtt', { birthday: '1990-01-10', timeZone: 'America/Los_Angeles', at: '2027-01-06T00:00:00Z' }),
 ].join('\n');
 
 describe('plans follow events (real local stack)', () => {
@@ -164,6 +170,10 @@ describe('plans follow events (real local stack)', () => {
 
   it('sends a greeting suppressed while consent was withdrawn, once it is given back on the day', () => {
     expect(sent('cob')).toContain('cob#birthday#2027 2027-02-10');
+  });
+
+  it('keeps the ledger’s dates as they were after a move and back: no day lost to the trip', () => {
+    expect(sent('rtt').slice(0, 2)).toEqual(['rtt#renewal#k-13#7 2027-01-03', 'rtt#birthday#2027 2027-01-10']);
   });
 
   it('moves a deferred reminder with its contract’s new end date', () => {

@@ -35,6 +35,22 @@ describe("the ledger's dates read in the customer's new zone", () => {
     );
   });
 
+  it('reads a date whose send it knows exactly, so a move there and back leaves it as it was', () => {
+    fc.assert(
+      fc.property(instants, zones, zones, (sent, from, to) => {
+        const at = sent.toISOString();
+        const dates = { lastCappedDate: localDateOf(sent, from), lastCappedAt: at, lastContactDate: localDateOf(sent, from), lastContactAt: at };
+        const there = ledgerDatesInZone(dates, from, to);
+        expect(there).toEqual({ lastCappedDate: localDateOf(sent, to), lastContactDate: localDateOf(sent, to) });
+        expect(ledgerDatesInZone({ ...there, lastCappedAt: at, lastContactAt: at }, to, from)).toEqual({ lastCappedDate: dates.lastCappedDate, lastContactDate: dates.lastContactDate });
+      }),
+      { numRuns: 1000 },
+    );
+    // An instant that is not the date's (kept by an older write, or none) is not trusted: the bound is used.
+    expect(ledgerDatesInZone({ lastCappedDate: '2027-01-03', lastCappedAt: '2026-12-20T17:00:00.000Z' }, 'America/Los_Angeles', 'Pacific/Kiritimati')).toEqual({ lastCappedDate: '2027-01-04' });
+    expect(ledgerDatesInZone({ lastCappedDate: '2027-01-03', lastCappedAt: '' }, 'America/Los_Angeles', 'Pacific/Kiritimati')).toEqual({ lastCappedDate: '2027-01-04' });
+  });
+
   it('leaves the dates as they are in the same zone, "never" as never, and what the ledger lacks out', () => {
     expect(ledgerDatesInZone({ lastCappedDate: '2027-01-03', lastContactDate: '2027-01-03' }, 'Europe/Madrid', 'Europe/Madrid')).toEqual({ lastCappedDate: '2027-01-03', lastContactDate: '2027-01-03' });
     expect(ledgerDatesInZone({ lastCappedDate: NEVER, lastContactDate: '2027-01-03' }, 'America/Los_Angeles', 'Pacific/Kiritimati')).toEqual({ lastCappedDate: NEVER, lastContactDate: '2027-01-03' });

@@ -203,7 +203,7 @@ const recordUnconfirmedContact = async (deps: DispatchDeps, message: DueMessage,
   const timeZone = (profile as { timeZone?: unknown } | undefined)?.timeZone;
   if (typeof timeZone !== 'string') return;
   const day = localDateOf(handedOverAt, timeZone);
-  await deps.ledger.recordContact(message.customerId, day, floorCheckAfterContact(day, deps.clock(), deps.config.cadence), { survey: message.campaign === 'survey' });
+  await deps.ledger.recordContact(message.customerId, day, floorCheckAfterContact(day, deps.clock(), deps.config.cadence), { survey: message.campaign === 'survey', at: handedOverAt });
 };
 
 const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: string, stored: StoredItems, now: Date, run: RunState, ticket: SendTicket): Promise<DispatchOutcome> => {
@@ -282,7 +282,7 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
 
   const capped = message.countsTowardCap;
   if (capped) {
-    const reservation = await deps.ledger.reserveCap(customer.customerId, message.messageId, today, capThreshold(today, cadence));
+    const reservation = await deps.ledger.reserveCap(customer.customerId, message.messageId, today, capThreshold(today, cadence), now);
     if (!reservation.taken) {
       return holdUntil(firstCapSlot(now, reservation.lastCappedDate, timeZone, cadence), `deferred by the weekly cap (last capped message on ${reservation.lastCappedDate})`);
     }
@@ -305,7 +305,7 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
       throw error;
     }
   };
-  const recordContact = () => deps.ledger.recordContact(customer.customerId, today, floorCheckAfterContact(today, now, cadence), { survey: message.campaign === 'survey', keepInTouchContent });
+  const recordContact = () => deps.ledger.recordContact(customer.customerId, today, floorCheckAfterContact(today, now, cadence), { survey: message.campaign === 'survey', keepInTouchContent, at: now });
 
   // Its start at the run's send rate (pacing.ts): the wait is here, before the hand-over mark, so a run
   // that stops while waiting leaves the message to be claimed again, not unconfirmed.
