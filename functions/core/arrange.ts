@@ -26,7 +26,8 @@ const SEARCHED_UP_TO = 8;
 
 interface Plan {
   readonly slots: Map<string, Date>;
-  readonly priority: number;
+  /** The priorities of the messages kept, highest first. */
+  readonly priorities: readonly number[];
   readonly delay: number;
 }
 
@@ -40,7 +41,7 @@ const slotAfter = (message: Waiting, previous: string, now: Date, cadence: Reten
 const planInOrder = (order: readonly Waiting[], lastCapped: string, now: Date, cadence: RetentionConfig['cadence']): Plan => {
   const slots = new Map<string, Date>();
   let previous = lastCapped;
-  let priority = 0;
+  const priorities: number[] = [];
   let delay = 0;
   for (const message of order) {
     const due = new Date(Math.max(Date.parse(message.dueAt), now.getTime()));
@@ -48,10 +49,10 @@ const planInOrder = (order: readonly Waiting[], lastCapped: string, now: Date, c
     if (slot >= new Date(message.deadline)) continue;
     slots.set(message.messageId, slot);
     previous = localDateOf(slot, message.timeZone);
-    priority += message.priority;
+    priorities.push(message.priority);
     delay += slot.getTime() - due.getTime();
   }
-  return { slots, priority, delay };
+  return { slots, priorities: priorities.sort((a, b) => b - a), delay };
 };
 
 /**
@@ -84,7 +85,24 @@ const urgentFirstFillingGaps = (waiting: readonly Waiting[], lastCapped: string,
   }
 };
 
-const better = (a: Pick<Plan, 'priority' | 'delay'>, b: Pick<Plan, 'priority' | 'delay'>): boolean => a.priority > b.priority || (a.priority === b.priority && a.delay < b.delay);
+/**
+ * Whether plan `a` is better than `b`: the one that keeps the message of higher priority (then, of those
+ * kept alike, the next one down, and so on; then more of them), and of two that keep the same, the one
+ * whose messages wait less. Never several of lower priority for one of higher: the higher goes.
+ */
+const better = (a: Pick<Plan, 'priorities' | 'delay'>, b: Pick<Plan, 'priorities' | 'delay'>): boolean => {
+  for (let i = 0; i < Math.max(a.priorities.length, b.priorities.length); i++) {
+    const [x, y] = [a.priorities[i] ?? -1, b.priorities[i] ?? -1];
+    if (x !== y) return x > y;
+  }
+  return a.delay < b.delay;
+};
+/** `priorities` (highest first) with `priority` added in its place. */
+const withPriority = (priorities: readonly number[], priority: number): number[] => {
+  const at = priorities.findIndex((other) => other < priority);
+  return at === -1 ? [...priorities, priority] : [...priorities.slice(0, at), priority, ...priorities.slice(at)];
+};
+
 const betterOf = (a: Plan, b: Plan): Plan => (better(b, a) ? b : a);
 
 /**
@@ -93,7 +111,7 @@ const betterOf = (a: Plan, b: Plan): Plan => (better(b, a) ? b : a);
  * the same messages left after the same day are placed alike whatever came before.
  */
 const searchedPlan = (waiting: readonly Waiting[], lastCapped: string, now: Date, cadence: RetentionConfig['cadence']): Plan => {
-  interface Placed { readonly priority: number; readonly delay: number; readonly slots: readonly (readonly [string, Date])[] }
+  interface Placed { readonly priorities: readonly number[]; readonly delay: number; readonly slots: readonly (readonly [string, Date])[] }
   const slots = new Map<string, Date>();
   const slotOf = (index: number, previous: string): Date => {
     const key = `${index}|${previous}`;
@@ -108,20 +126,20 @@ const searchedPlan = (waiting: readonly Waiting[], lastCapped: string, now: Date
     const key = `${mask}|${previous}`;
     const known = solved.get(key);
     if (known) return known;
-    let best: Placed = { priority: 0, delay: 0, slots: [] };
+    let best: Placed = { priorities: [], delay: 0, slots: [] };
     for (const index of fitting) {
       const message = waiting[index]!;
       const slot = slotOf(index, previous);
       const rest = solve(mask & ~(1 << index), localDateOf(slot, message.timeZone));
       const due = Math.max(Date.parse(message.dueAt), now.getTime());
-      const placed = { priority: message.priority + rest.priority, delay: slot.getTime() - due + rest.delay, slots: [[message.messageId, slot] as const, ...rest.slots] };
+      const placed = { priorities: withPriority(rest.priorities, message.priority), delay: slot.getTime() - due + rest.delay, slots: [[message.messageId, slot] as const, ...rest.slots] };
       if (better(placed, best)) best = placed;
     }
     solved.set(key, best);
     return best;
   };
   const best = solve((1 << waiting.length) - 1, lastCapped);
-  return { slots: new Map(best.slots), priority: best.priority, delay: best.delay };
+  return { slots: new Map(best.slots), priorities: best.priorities, delay: best.delay };
 };
 
 export const arrange = (waiting: readonly Waiting[], lastCapped: string, now: Date, config: RetentionConfig): Arrangement[] => {
