@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import { batchGetAll } from './batch-get.js';
 import { queryPagesWithKeys } from './query-pages.js';
 import { ignoreConditionFailure, itemAtConditionFailure } from './conditions.js';
-import { ledgerDatesInZone } from '../core/ledger-zone.js';
+import { LEDGER_DATE_NAMES, ledgerDatesInZone } from '../core/ledger-zone.js';
 import type { LocalDate } from '../core/calendar.js';
 import { NEVER } from '../core/cadence.js';
 import type { CapReservation, DatePage, FloorCheckCursors, FloorCheckPartition, LedgerCustomerFacts, LedgerEntry, LedgerStore } from '../core/ports.js';
@@ -113,7 +113,8 @@ export class DynamoLedgerStore implements LedgerStore {
         const was = itemAtConditionFailure(error)!;
         const dates = ledgerDatesInZone(was, String(was.timeZone), facts.timeZone);
         const moved = Object.fromEntries(Object.keys(dates).map((name) => [name, `:moved_${name}`]));
-        const unchanged = ['#timeZone = :wasZone', ...Object.keys(dates).map((name) => `${name} = :was_${name}`)].join(' AND ');
+        // Every date as it was read, present or absent: a send that adds one (a first survey) is read again too.
+        const unchanged = ['#timeZone = :wasZone', ...LEDGER_DATE_NAMES.map((name) => (name in dates ? `${name} = :was_${name}` : `attribute_not_exists(${name})`))].join(' AND ');
         const movedValues = Object.fromEntries(Object.entries(dates).flatMap(([name, date]) => [[`:moved_${name}`, date], [`:was_${name}`, was[name]]]));
         try {
           const { Attributes } = await write(unchanged, { ':wasZone': was.timeZone, ...movedValues }, moved);

@@ -18,7 +18,9 @@ export interface LedgerDates {
   readonly openedOn?: LocalDate;
 }
 
-type DateName = 'lastCappedDate' | 'previousCappedDate' | 'lastSurveyDate' | 'lastContactDate' | 'openedOn';
+/** The ledger's local dates, each read again when the customer changes zone. */
+export const LEDGER_DATE_NAMES = ['lastCappedDate', 'previousCappedDate', 'lastSurveyDate', 'lastContactDate', 'openedOn'] as const;
+type DateName = (typeof LEDGER_DATE_NAMES)[number];
 
 /** The latest date in `to` that any moment of `date` in `from` falls on. */
 const latestIn = (date: LocalDate, from: string, to: string): LocalDate => localDateOf(new Date(endOfLocalDay(date, from).getTime() - 1), to);
@@ -33,21 +35,29 @@ const earliestIn = (date: LocalDate, from: string, to: string): LocalDate => loc
  * so moving there and back changes nothing. Any other errs on the band's side, so the band holds in
  * either zone: the dates that keep messages apart (the last capped message and the one before it, the
  * last survey) become the latest day of the new zone the old day touches; the ones the floor counts
- * from become the earliest.
+ * from become the earliest. A send between the profile's change and this move wrote its date in the
+ * new zone under the old one's name: then the safer of that reading and the instant's date there.
  */
 export const ledgerDatesInZone = (dates: LedgerDates, from: string, to: string): Partial<Record<DateName, LocalDate>> => {
   const moved: Partial<Record<DateName, LocalDate>> = {};
-  const move = (name: DateName, at: string | undefined, bound: typeof latestIn) => {
-    const date = dates[name];
-    if (date === undefined) return;
+  const later = (a: LocalDate, b: LocalDate) => (a > b ? a : b);
+  const earlier = (a: LocalDate, b: LocalDate) => (a < b ? a : b);
+  const read = (date: LocalDate, at: string | undefined, bound: typeof latestIn, safer: typeof later): LocalDate => {
     const instant = at ? new Date(at) : undefined;
-    const exact = instant !== undefined && !Number.isNaN(instant.getTime()) && localDateOf(instant, from) === date;
-    moved[name] = date === NEVER ? NEVER : exact ? localDateOf(instant, to) : bound(date, from, to);
+    if (instant === undefined || Number.isNaN(instant.getTime())) return bound(date, from, to);
+    const there = localDateOf(instant, to);
+    // An instant that is not of this date in `from`: the date was written in another zone than the one
+    // the ledger names (a send between the profile's change and this move). Either may be the truth.
+    return localDateOf(instant, from) === date ? there : safer(bound(date, from, to), there);
   };
-  move('lastCappedDate', dates.lastCappedAt, latestIn);
-  move('previousCappedDate', dates.previousCappedAt, latestIn);
-  move('lastSurveyDate', dates.lastSurveyAt, latestIn);
-  move('lastContactDate', dates.lastContactAt, earliestIn);
-  move('openedOn', undefined, earliestIn);
+  const move = (name: DateName, at: string | undefined, bound: typeof latestIn, safer: typeof later) => {
+    const date = dates[name];
+    if (date !== undefined) moved[name] = date === NEVER ? NEVER : read(date, at, bound, safer);
+  };
+  move('lastCappedDate', dates.lastCappedAt, latestIn, later);
+  move('previousCappedDate', dates.previousCappedAt, latestIn, later);
+  move('lastSurveyDate', dates.lastSurveyAt, latestIn, later);
+  move('lastContactDate', dates.lastContactAt, earliestIn, earlier);
+  move('openedOn', undefined, earliestIn, earlier);
   return moved;
 };

@@ -122,6 +122,26 @@ describe('a customer who moves to another time zone', () => {
     expect((await ledger.get('raced'))?.lastCappedDate).toBe('2027-01-04');
   });
 
+  it('has them read again when a send adds a date between the read and the write (a first survey)', async () => {
+    await open('first-survey', 'America/Los_Angeles');
+    const sentAt = new Date('2027-01-03T17:00:00Z'); // 09:00 on the 3rd in Los Angeles, the 4th in Kiritimati
+    await ledger.recordContact('first-survey', '2027-01-03', '2027-01-26', { at: sentAt });
+    // Just before the write that moves the dates, the customer's first survey goes, the same day: it adds lastSurveyDate.
+    let raced = false;
+    const racing = {
+      send: async (command: { input: { ExpressionAttributeValues?: Record<string, unknown> } }) => {
+        if (!raced && command.input.ExpressionAttributeValues?.[':wasZone'] !== undefined) {
+          raced = true;
+          await ledger.recordContact('first-survey', '2027-01-03', '2027-01-26', { survey: true, at: sentAt });
+        }
+        return db.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const moved = await new DynamoLedgerStore(racing, ledgerTable, deployedDueShards).open('first-survey', '2027-01-01', '2027-01-20', { timeZone: 'Pacific/Kiritimati', marketingOptIn: true });
+    expect(raced).toBe(true);
+    expect(moved).toMatchObject({ timeZone: 'Pacific/Kiritimati', lastContactDate: '2027-01-04', lastSurveyDate: '2027-01-04' });
+  });
+
   it('keeps their dates as they are while the zone stays, and opens a new ledger in its zone', async () => {
     await open('stays', 'Pacific/Kiritimati');
     expect(await ledger.reserveCap('stays', survey('stays'), '2027-01-03', '2026-12-27')).toEqual({ taken: true });

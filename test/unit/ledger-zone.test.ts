@@ -46,9 +46,14 @@ describe("the ledger's dates read in the customer's new zone", () => {
       }),
       { numRuns: 1000 },
     );
-    // An instant that is not the date's (kept by an older write, or none) is not trusted: the bound is used.
-    expect(ledgerDatesInZone({ lastCappedDate: '2027-01-03', lastCappedAt: '2026-12-20T17:00:00.000Z' }, 'America/Los_Angeles', 'Pacific/Kiritimati')).toEqual({ lastCappedDate: '2027-01-04' });
+    // Without an instant, the bound.
     expect(ledgerDatesInZone({ lastCappedDate: '2027-01-03', lastCappedAt: '' }, 'America/Los_Angeles', 'Pacific/Kiritimati')).toEqual({ lastCappedDate: '2027-01-04' });
+    // A date written in the new zone under the old one's name (a send between the profile's change and the
+    // move): 22:00 UTC on 3 January is the 3rd in Etc/GMT+12, the 4th in Kiritimati, which the ledger still names.
+    // The bound alone (the 2nd) would let the next capped message go on the 9th, 6 days later. The floor counts
+    // from the earlier of the two (the bound, the 1st).
+    const inTheGap = { lastCappedDate: '2027-01-03', lastCappedAt: '2027-01-03T22:00:00.000Z', lastContactDate: '2027-01-03', lastContactAt: '2027-01-03T22:00:00.000Z' };
+    expect(ledgerDatesInZone(inTheGap, 'Pacific/Kiritimati', 'Etc/GMT+12')).toEqual({ lastCappedDate: '2027-01-03', lastContactDate: '2027-01-01' });
   });
 
   it('leaves the dates as they are in the same zone, "never" as never, and what the ledger lacks out', () => {
