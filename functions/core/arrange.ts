@@ -86,16 +86,22 @@ const urgentFirstFillingGaps = (waiting: readonly Waiting[], lastCapped: string,
 };
 
 /**
- * Whether plan `a` is better than `b`: the one that keeps the message of higher priority (then, of those
- * kept alike, the next one down, and so on; then more of them), and of two that keep the same, the one
- * whose messages wait less. Never several of lower priority for one of higher: the higher goes.
+ * Which of two sets of messages kept is worth more (> 0: `a`), given their priorities highest first:
+ * the one that keeps the message of higher priority, then, of those kept alike, the next one down, and
+ * so on; then the one that keeps more. Never several of lower priority for one of higher: the higher goes.
  */
-const better = (a: Pick<Plan, 'priorities' | 'delay'>, b: Pick<Plan, 'priorities' | 'delay'>): boolean => {
-  for (let i = 0; i < Math.max(a.priorities.length, b.priorities.length); i++) {
-    const [x, y] = [a.priorities[i] ?? -1, b.priorities[i] ?? -1];
-    if (x !== y) return x > y;
+export const comparePriorities = (a: readonly number[], b: readonly number[]): number => {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const [x, y] = [a[i] ?? -1, b[i] ?? -1];
+    if (x !== y) return x - y;
   }
-  return a.delay < b.delay;
+  return 0;
+};
+
+/** Whether plan `a` is better than `b`: it keeps more by `comparePriorities`, or the same with less waiting. */
+const better = (a: Pick<Plan, 'priorities' | 'delay'>, b: Pick<Plan, 'priorities' | 'delay'>): boolean => {
+  const kept = comparePriorities(a.priorities, b.priorities);
+  return kept !== 0 ? kept > 0 : a.delay < b.delay;
 };
 /** `priorities` (highest first) with `priority` added in its place. */
 const withPriority = (priorities: readonly number[], priority: number): number[] => {

@@ -1,4 +1,4 @@
-import { arrange } from './arrange.js';
+import { arrange, comparePriorities } from './arrange.js';
 import { firstSendableInstant, floorOf, NEVER } from './cadence.js';
 import { addDays, localDateOf, type LocalDate } from './calendar.js';
 import type { RetentionConfig } from './config.js';
@@ -205,18 +205,19 @@ const guardFloor = (input: CustomerPlanInput, others: readonly Waiting[], keepIn
   // floor comes first: the most of the others kept (by priority), then the most of them on time.
   const target = [keepInTouchTarget(customer.customerId, ledger, config.cadence), lastDay].sort()[0]!;
   const firstDay = today > target ? target : today;
-  let chosen: { message: PlannedMessage; kept: number; onTime: number } | undefined;
+  let chosen: { message: PlannedMessage; kept: readonly number[]; onTime: number } | undefined;
   for (let day = target; day >= firstDay; day = addDays(day, -1)) {
     const candidate = keepInTouchFor(customer, lastDay, day < today ? today : day, config);
     const trial = arrangedDates([...cappedOthers, asFloor({ ...candidate, sendAfter: candidate.dueAt })], [], lastCapped, now, config);
     if (!trial.slots.has(candidate.messageId)) continue;
-    const kept = cappedOthers.reduce((sum, message) => sum + (trial.slots.has(message.messageId) ? message.priority : 0), 0);
+    const kept = cappedOthers.filter((message) => trial.slots.has(message.messageId)).map((message) => message.priority).sort((a, b) => b - a);
     const asInBaseline = (message: Waiting) => trial.slots.get(message.messageId)?.getTime() === baseline.slots.get(message.messageId)?.getTime();
     const onTime = cappedOthers.filter((message) => baseline.slots.has(message.messageId) && asInBaseline(message)).length;
-    if (!chosen || kept > chosen.kept || (kept === chosen.kept && onTime > chosen.onTime)) chosen = { message: candidate, kept, onTime };
+    const keeps = chosen ? comparePriorities(kept, chosen.kept) : 1;
+    if (!chosen || keeps > 0 || (keeps === 0 && onTime > chosen.onTime)) chosen = { message: candidate, kept, onTime };
     if (cappedOthers.every((message) => !baseline.slots.has(message.messageId) || asInBaseline(message))) break;
   }
-  if (!chosen) chosen = { message: keepInTouchFor(customer, lastDay, target < today ? today : target, config), kept: 0, onTime: 0 };
+  if (!chosen) chosen = { message: keepInTouchFor(customer, lastDay, target < today ? today : target, config), kept: [], onTime: 0 };
   const message = chosen.message;
   const unchanged = current && !isProvisionallyEnded(current) && current.dueAt === message.dueAt && current.deadline === message.deadline;
   if (!unchanged) steps.push({ kind: 'keepInTouch', message });
