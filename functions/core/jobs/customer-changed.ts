@@ -97,8 +97,9 @@ export const customerChanged = async (
   const beyond = nextBirthdayGreeting(customer, now, deps.config, { beyondHorizon: true });
   const greeting = nextBirthdayGreeting(customer, now, deps.config) ?? (waiting.some((m) => m.messageId === beyond?.messageId) ? beyond : null);
   // One cancelled when the birthday was changed away from its day comes back when it is changed back; one
-  // suppressed while the customer had withdrawn consent, once marketing may reach them again (still on the day).
-  const outcome = greeting === null ? 'none' : await deps.outbox.replan(greeting, now, { revive: marketing ? ['cancelled', 'suppressed'] : ['cancelled'] });
+  // suppressed while marketing could not reach the customer, when this write lets it again (still on the day).
+  const reachableAgain = marketing && before?.marketingOptIn === false;
+  const outcome = greeting === null ? 'none' : await deps.outbox.replan(greeting, now, { revive: reachableAgain ? ['cancelled', 'suppressed'] : ['cancelled'] });
   // A greeting left for a birthday the profile no longer has (corrected to a day already past this year)
   // ends now, with the reason the dispatcher would give on its day, instead of holding a slot until then.
   // Without consent it waits: the dispatcher suppresses it, saying so, unless consent comes back first.
