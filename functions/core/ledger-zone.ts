@@ -18,14 +18,25 @@ export interface LedgerDates {
   readonly openedOn?: LocalDate;
 }
 
-/** The ledger's local dates, each read again when the customer changes zone. */
-export const LEDGER_DATE_NAMES = ['lastCappedDate', 'previousCappedDate', 'lastSurveyDate', 'lastContactDate', 'openedOn'] as const;
-type DateName = (typeof LEDGER_DATE_NAMES)[number];
-
 /** The latest date in `to` that any moment of `date` in `from` falls on. */
 const latestIn = (date: LocalDate, from: string, to: string): LocalDate => localDateOf(new Date(endOfLocalDay(date, from).getTime() - 1), to);
 /** The earliest date in `to` that any moment of `date` in `from` falls on. */
 const earliestIn = (date: LocalDate, from: string, to: string): LocalDate => localDateOf(startOfLocalDay(date, from), to);
+
+/**
+ * The ledger's local dates, each with the instant of its send (if the ledger keeps one) and the side
+ * of the band it errs on without it: `late` for the ones that keep messages apart, `early` for the floor's.
+ */
+const LEDGER_DATES = [
+  { name: 'lastCappedDate', at: 'lastCappedAt', side: 'late' },
+  { name: 'previousCappedDate', at: 'previousCappedAt', side: 'late' },
+  { name: 'lastSurveyDate', at: 'lastSurveyAt', side: 'late' },
+  { name: 'lastContactDate', at: 'lastContactAt', side: 'early' },
+  { name: 'openedOn', at: undefined, side: 'early' },
+] as const;
+type DateName = (typeof LEDGER_DATES)[number]['name'];
+/** The ledger's local dates, each read again when the customer changes zone. */
+export const LEDGER_DATE_NAMES: readonly DateName[] = LEDGER_DATES.map(({ name }) => name);
 
 /**
  * The ledger's dates, kept in the zone the customer had (`from`), read again in the one they have now
@@ -39,10 +50,12 @@ const earliestIn = (date: LocalDate, from: string, to: string): LocalDate => loc
  * new zone under the old one's name: then the safer of that reading and the instant's date there.
  */
 export const ledgerDatesInZone = (dates: LedgerDates, from: string, to: string): Partial<Record<DateName, LocalDate>> => {
-  const moved: Partial<Record<DateName, LocalDate>> = {};
-  const later = (a: LocalDate, b: LocalDate) => (a > b ? a : b);
-  const earlier = (a: LocalDate, b: LocalDate) => (a < b ? a : b);
-  const read = (date: LocalDate, at: string | undefined, bound: typeof latestIn, safer: typeof later): LocalDate => {
+  const sides = {
+    late: { bound: latestIn, safer: (a: LocalDate, b: LocalDate) => (a > b ? a : b) },
+    early: { bound: earliestIn, safer: (a: LocalDate, b: LocalDate) => (a < b ? a : b) },
+  };
+  const read = (date: LocalDate, at: string | undefined, side: keyof typeof sides): LocalDate => {
+    const { bound, safer } = sides[side];
     const instant = at ? new Date(at) : undefined;
     if (instant === undefined || Number.isNaN(instant.getTime())) return bound(date, from, to);
     const there = localDateOf(instant, to);
@@ -50,14 +63,10 @@ export const ledgerDatesInZone = (dates: LedgerDates, from: string, to: string):
     // the ledger names (a send between the profile's change and this move). Either may be the truth.
     return localDateOf(instant, from) === date ? there : safer(bound(date, from, to), there);
   };
-  const move = (name: DateName, at: string | undefined, bound: typeof latestIn, safer: typeof later) => {
+  const moved: Partial<Record<DateName, LocalDate>> = {};
+  for (const { name, at, side } of LEDGER_DATES) {
     const date = dates[name];
-    if (date !== undefined) moved[name] = date === NEVER ? NEVER : read(date, at, bound, safer);
-  };
-  move('lastCappedDate', dates.lastCappedAt, latestIn, later);
-  move('previousCappedDate', dates.previousCappedAt, latestIn, later);
-  move('lastSurveyDate', dates.lastSurveyAt, latestIn, later);
-  move('lastContactDate', dates.lastContactAt, earliestIn, earlier);
-  move('openedOn', undefined, earliestIn, earlier);
+    if (date !== undefined) moved[name] = date === NEVER ? NEVER : read(date, at && dates[at], side);
+  }
   return moved;
 };
