@@ -169,6 +169,7 @@ export class ComputeStack extends Stack {
     allow(this.planner, ['dynamodb:BatchGetItem'], [customers.tableArn]);
     allow(this.planner, ['dynamodb:Query'], [customers.tableArn]); // a customer's complaints, when a survey of theirs waits (replan-customer.ts)
     allow(this.planner, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
+    allow(this.planner, ['dynamodb:GetItem'], [messages.tableArn]); // what holds a renewal reminder's id (plan-renewals.ts)
     allow(this.planner, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
     allow(this.planner, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]);
     allow(this.planner, ['dynamodb:Query'], [indexArn(ledger, ledgerTable, 'byFloorCheck')]);
@@ -273,6 +274,7 @@ export class ComputeStack extends Stack {
     readConfig(this.customerStream);
     allow(this.customerStream, ['dynamodb:UpdateItem'], [customers.tableArn]); // the birthday index key
     allow(this.customerStream, ['dynamodb:PutItem', 'dynamodb:UpdateItem'], [messages.tableArn]);
+    allow(this.customerStream, ['dynamodb:GetItem'], [messages.tableArn]); // what holds a renewal reminder's id (contract-changed.ts)
     allow(this.customerStream, ['dynamodb:Query'], [indexArn(messages, messagesTable, 'waitingByCustomer')]);
     allow(this.customerStream, ['dynamodb:BatchGetItem'], [customers.tableArn]); // a record's customer
     allow(this.customerStream, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [ledger.tableArn]); // open the ledger, the floor check

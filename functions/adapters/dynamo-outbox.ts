@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { allDueShards, DUE_MESSAGE_FIELDS, dueShardOf, expiryOf, newlyPlanned, type DueMessage, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
 import type { RetentionConfig } from '../core/config.js';
 import type { ClaimResult, Outbox, PlanOutcome, SentRecord } from '../core/ports.js';
@@ -110,6 +110,12 @@ export class DynamoOutbox implements Outbox {
       ExpressionAttributeValues: { ':customerId': customerId },
     });
     return items as unknown as Message[];
+  }
+
+  async find(messageId: string): Promise<{ readonly message: Message; readonly waiting: boolean } | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { messageId }, ConsistentRead: true }));
+    // Waiting messages, and those ended provisionally, are the ones in the `waitingByCustomer` index.
+    return Item === undefined ? undefined : { message: Item as unknown as Message, waiting: Item.waitingCustomerId !== undefined };
   }
 
   /** Every message of a customer, whatever its state, oldest due first: the `byCustomer` index's keys, then the messages by key. */

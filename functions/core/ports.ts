@@ -63,6 +63,11 @@ export interface Outbox {
   /** A customer's messages still waiting to go (planned or deferred), and those ended provisionally. */
   waitingFor(customerId: string): Promise<Message[]>;
   /**
+   * One message as it is now (a strongly consistent read), and whether it is still among its customer's
+   * waiting messages (planned, deferred, or ended provisionally); undefined when there is none.
+   */
+  find(messageId: string): Promise<{ readonly message: Message; readonly waiting: boolean } | undefined>;
+  /**
    * Moves a waiting message to a new slot (deferred when later than due), or brings back one that was
    * ended provisionally, unless a dispatcher has taken it meanwhile.
    */

@@ -27,9 +27,9 @@ export const failPlanningOf =
         refuse(message);
         return outbox.plan(message, now);
       },
-      replan: async (message: PlannedMessage, now: Date) => {
+      replan: async (message: PlannedMessage, now: Date, options?: Parameters<Outbox['replan']>[2]) => {
         refuse(message);
-        return outbox.replan(message, now);
+        return outbox.replan(message, now, options);
       },
     });
   };

@@ -43,6 +43,7 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:Query Customers', // a customer's complaints, when a survey of theirs waits
     'dynamodb:PutItem Messages',
     'dynamodb:UpdateItem Messages',
+    'dynamodb:GetItem Messages', // what holds a renewal reminder's id: an earlier term's reminder?
     'dynamodb:Query Messages/index/waitingByCustomer',
     'dynamodb:GetItem Ledger',
     'dynamodb:UpdateItem Ledger',
@@ -80,6 +81,7 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:BatchGetItem Customers',
     'dynamodb:PutItem Messages',
     'dynamodb:UpdateItem Messages',
+    'dynamodb:GetItem Messages', // what holds a renewal reminder's id: an earlier term's reminder?
     'dynamodb:Query Messages/index/waitingByCustomer',
     'dynamodb:GetItem Ledger',
     'dynamodb:UpdateItem Ledger',

@@ -4,7 +4,7 @@ import fc from 'fast-check';
  * Small cohorts whose customers live through everything at once (the cadence property test's data):
  * complaints that stay open or are resolved between check-ins, purchases whose survey falls while a
  * complaint is open (blocked) or after it is resolved, contracts ending in the window that are renewed,
- * cancelled or extended while their reminders wait, customers joining late, birthdays (29 February
+ * cancelled or extended while their reminders wait, or go on for another term under the same id, customers joining late, birthdays (29 February
  * among them) with and without consent, in zones from UTC−12 to UTC+14. Record formats: SPEC.md
  * "Data the business writes"; a record that happens after the start carries `at`.
  */
@@ -40,10 +40,13 @@ const interaction = fc.record({
 const contract = fc.record({
   endDay: fc.integer({ min: 3, max: 330 }),
   plan: fc.constantFrom('Premium annual', 'Family plan', 'Basic monthly'),
-  /** A later record while the reminders wait: renewed, cancelled, or extended to a new `endsOn`. */
+  /**
+   * A later record while the reminders wait: renewed, cancelled, extended to a new `endsOn`, or renewed
+   * and, hours later, written active again for its next term under the same id.
+   */
   change: sometimes(
     70,
-    fc.record({ kind: fc.constantFrom('renewed' as const, 'cancelled' as const, 'extended' as const), daysBeforeEnd: fc.integer({ min: 0, max: 35 }), minute, extendByDays: fc.integer({ min: 7, max: 120 }) }),
+    fc.record({ kind: fc.constantFrom('renewed' as const, 'cancelled' as const, 'extended' as const, 'nextTerm' as const), daysBeforeEnd: fc.integer({ min: 0, max: 35 }), minute, extendByDays: fc.integer({ min: 7, max: 120 }) }),
   ),
 });
 const customer = fc.record({
@@ -110,8 +113,12 @@ export const cohortLines = (input: Cohort): string[] => {
       if (k.change) {
         let at = Date.parse(`${endsOn}T00:00:00Z`) - k.change.daysBeforeEnd * DAY + k.change.minute * MINUTE;
         if (at <= written) at = written + 3_600_000;
-        const changed = k.change.kind === 'extended' ? { ...record, endsOn: dateOf(Date.parse(`${endsOn}T00:00:00Z`) + k.change.extendByDays * DAY) } : { ...record, status: k.change.kind };
-        add(changed, at);
+        const extended = { ...record, endsOn: dateOf(Date.parse(`${endsOn}T00:00:00Z`) + k.change.extendByDays * DAY) };
+        if (k.change.kind === 'extended') add(extended, at);
+        else if (k.change.kind === 'nextTerm') {
+          add({ ...record, status: 'renewed' }, at);
+          add(extended, at + 5 * 3_600_000);
+        } else add({ ...record, status: k.change.kind }, at);
       }
     });
   });

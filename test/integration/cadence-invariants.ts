@@ -1,6 +1,7 @@
 import { firstSendableInstant } from '../../functions/core/cadence.js';
 import { daysBetween, instantAt, localDateOf } from '../../functions/core/calendar.js';
 import type { RetentionConfig } from '../../functions/core/config.js';
+import { termEndOf } from '../../functions/core/campaigns/renewal.js';
 import { isFinal, type Message } from '../../functions/core/messages.js';
 import type { NdjsonLine } from '../../functions/core/records.js';
 import { checkBand } from '../../functions/local/band-check.js';
@@ -20,6 +21,8 @@ export interface CadenceViolations {
   readonly duplicates: string[];
   readonly parked: string[];
   readonly birthdays: string[];
+  /** A contract's term reminded twice at the same offset (a later term's reminders have ids of their own). */
+  readonly renewals: string[];
 }
 
 export const noViolations = (v: CadenceViolations): boolean => Object.values(v).every((list) => list.length === 0);
@@ -73,6 +76,20 @@ export const unexcusedBirthdays = (lines: readonly NdjsonLine[], result: Pick<Si
   return misses;
 };
 
+/** Renewal reminders sent twice for one term of a contract at one offset: its end date (renewal.ts `termEndOf`) and the offset its occurrence ends with. */
+export const renewalsSentTwice = (stored: readonly Message[]): string[] => {
+  const seen = new Map<string, string>();
+  const twice: string[] = [];
+  for (const message of stored) {
+    if (message.campaign !== 'renewal' || message.state !== 'sent') continue;
+    const term = `${message.customerId} ${message.sourceKey} ends ${termEndOf(message)}, ${message.occurrence.slice(message.occurrence.lastIndexOf('#') + 1)} days before`;
+    const other = seen.get(term);
+    if (other !== undefined) twice.push(`${term}: ${other} and ${message.messageId}`);
+    seen.set(term, message.messageId);
+  }
+  return twice;
+};
+
 export const cadenceViolations = (
   lines: readonly NdjsonLine[],
   result: Pick<SimulationResult, 'report' | 'floorSubjects' | 'parked'>,
@@ -88,5 +105,6 @@ export const cadenceViolations = (
     duplicates: band.duplicates,
     parked: result.parked.map((p) => JSON.stringify(p).slice(0, 300)),
     birthdays: unexcusedBirthdays(lines, result, stored, config, marginMinutes),
+    renewals: renewalsSentTwice(stored),
   };
 };

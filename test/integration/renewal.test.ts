@@ -25,6 +25,15 @@ const data = [
   JSON.stringify({ ...JSON.parse(contract('ion', { endsOn: '2027-03-10', status: 'renewed' })), at: '2027-02-20T12:00:00Z' }),
   JSON.stringify({ ...JSON.parse(contract('max', { endsOn: '2027-03-10', status: 'cancelled' })), at: '2027-02-20T12:00:00Z' }),
   JSON.stringify({ ...JSON.parse(contract('ada', { endsOn: '2027-04-30' })), at: '2027-02-01T12:00:00Z' }),
+  // Contracts that go on for another term under the same id, once reminders of the first have gone.
+  // Eva's is extended on 16 February, after both its reminders; Ben's on 25 January, after the first, to a
+  // date whose 30-day reminder only the daily planner sees come (beyond its 35 days); Cleo's is renewed,
+  // then written active again for its next term.
+  ...['eva', 'ben', 'cleo'].flatMap((name) => [customer(name, 'UTC', 'en'), contract(name, { endsOn: '2027-02-22' })]),
+  JSON.stringify({ ...JSON.parse(contract('eva', { endsOn: '2027-03-25' })), at: '2027-02-16T12:00:00Z' }),
+  JSON.stringify({ ...JSON.parse(contract('ben', { endsOn: '2027-04-15' })), at: '2027-01-25T12:00:00Z' }),
+  JSON.stringify({ ...JSON.parse(contract('cleo', { endsOn: '2027-02-22', status: 'renewed' })), at: '2027-02-01T12:00:00Z' }),
+  JSON.stringify({ ...JSON.parse(contract('cleo', { endsOn: '2027-03-10' })), at: '2027-02-02T12:00:00Z' }),
 ].join('\n');
 
 describe('renewal reminders on the real local stack', () => {
@@ -56,6 +65,25 @@ describe('renewal reminders on the real local stack', () => {
     expect(of('ada')).toEqual({});
     const waiting = result.waiting.filter((m) => m.customerId === id('ada') && m.campaign === 'renewal').map((m) => [m.occurrence, m.localDate]);
     expect(waiting.sort()).toEqual([['k-ada#30', '2027-03-31'], ['k-ada#7', '2027-04-23']]);
+  });
+
+  it('reminds again for each later term of a contract kept under the same id, each reminder once', () => {
+    const byOccurrence = (name: string) => Object.fromEntries(renewals().filter((m) => m.customerId === id(name)).map((m) => [m.messageId.slice(`${id(name)}#renewal#`.length), [m.state, m.localDate ?? m.reason]]));
+    expect(byOccurrence('eva')).toEqual({
+      'k-eva#30': ['sent', '2027-01-23'],
+      'k-eva#7': ['sent', '2027-02-15'],
+      'k-eva@2027-03-25#30': ['sent', '2027-02-23'],
+      'k-eva@2027-03-25#7': ['sent', '2027-03-18'],
+    });
+    // Ben's 7-day reminder was still waiting: it moved to the new end (after this window), under the contract's own id.
+    expect(byOccurrence('ben')).toEqual({ 'k-ben#30': ['sent', '2027-01-23'], 'k-ben@2027-04-15#30': ['sent', '2027-03-16'] });
+    expect(result.waiting.filter((m) => m.customerId === id('ben')).map((m) => [m.occurrence, m.localDate])).toEqual([['k-ben#7', '2027-04-08']]);
+    expect(byOccurrence('cleo')).toEqual({
+      'k-cleo#30': ['sent', '2027-01-23'],
+      'k-cleo#7': ['cancelled', 'the contract was renewed'],
+      'k-cleo@2027-03-10#30': ['sent', '2027-02-08'],
+      'k-cleo@2027-03-10#7': ['sent', '2027-03-03'],
+    });
   });
 
   it('keeps the band while it does', () => {

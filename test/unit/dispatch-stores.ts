@@ -37,6 +37,10 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
       calls.waitingFor.push(customerId);
       return [...messages.values()].filter((m) => m.customerId === customerId && !isFinal(m.state) && m.state !== 'sending');
     },
+    find: async (messageId) => {
+      const message = messages.get(messageId);
+      return message === undefined ? undefined : { message, waiting: !isFinal(message.state) && message.state !== 'sending' };
+    },
     reschedule: async ({ messageId }, slot) => update(messageId, { ...slot, sendAfter: slot.sendAfter.toISOString() }),
     endWaiting: async (messageId, state, reason) => {
       update(messageId, { state, reason });

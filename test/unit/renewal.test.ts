@@ -1,6 +1,6 @@
 import { brandNamed } from './brand.js';
 import { describe, expect, it } from 'vitest';
-import { renewalIndexKey, renewalReminder, renewalTriggerGone, upcomingRenewalReminders } from '../../functions/core/campaigns/renewal.js';
+import { isUpcoming, reminderIdFor, renewalIndexKey, renewalReminder, renewalTriggerGone } from '../../functions/core/campaigns/renewal.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import type { Contract, Customer } from '../../functions/core/records.js';
 import { renderEmail } from '../../functions/core/templates/index.js';
@@ -33,7 +33,23 @@ describe('a renewal reminder', () => {
 
   it('for a new or changed contract, covers only reminders still to come inside the horizon', () => {
     const now = new Date('2027-06-01T12:00:00Z');
-    expect(upcomingRenewalReminders(contract(), customer, now, defaultConfig).map((r) => r.occurrence)).toEqual(['k-7#7']);
+    const upcoming = [30, 7].map((offset) => renewalReminder(contract(), customer, offset, defaultConfig)!).filter((reminder) => isUpcoming(reminder, now, defaultConfig));
+    expect(upcoming.map((r) => r.occurrence)).toEqual(['k-7#7']);
+    expect(isUpcoming(renewalReminder(contract({ endsOn: '2027-08-30' }), customer, 30, defaultConfig)!, now, defaultConfig)).toBe(false); // 31 July: beyond 35 days
+  });
+
+  it('of a later term, takes the term’s own id once the contract’s own has ended for an earlier one', () => {
+    // Prepare: the 30-day reminder of the term that ended on 30 June, as stored
+    const firstTerm = renewalReminder(contract(), customer, 30, defaultConfig)!;
+    const extended = contract({ endsOn: '2028-06-30' });
+    // Act, Assess
+    expect(reminderIdFor(extended, undefined)).toBe('contract'); // the contract's own id is free
+    expect(reminderIdFor(extended, { message: firstTerm, waiting: false })).toBe('term'); // it went (or ended) for the first term
+    expect(reminderIdFor(extended, { message: firstTerm, waiting: true })).toBe('contract'); // still waiting: it moves to the new end
+    expect(reminderIdFor(contract(), { message: firstTerm, waiting: false })).toBe('contract'); // this very term's
+    // The same term seen from another zone (the customer moved since it was sent) is still this term.
+    expect(reminderIdFor(contract(), { message: { ...firstTerm, timeZone: 'Pacific/Kiritimati', deadline: '2027-06-29T10:00:00.000Z' }, waiting: false })).toBe('contract');
+    expect(renewalReminder(extended, customer, 30, defaultConfig, 'term')).toMatchObject({ messageId: 'c-1#renewal#k-7@2028-06-30#30', occurrence: 'k-7@2028-06-30#30', localDate: '2028-05-31', sourceKey: 'contract#k-7' });
   });
 
   it('is cancelled at send time when the contract renewed, was cancelled, renews itself or moved its end', () => {

@@ -14,12 +14,31 @@ export const mayLapse = (contract: Pick<Contract, 'status' | 'autoRenew'>): bool
 /** The sparse `byRenewal` index key: the end date of a contract that may lapse, else none. */
 export const renewalIndexKey = (contract: Contract): LocalDate | undefined => (mayLapse(contract) ? contract.endsOn : undefined);
 
-/** The reminder `offset` days before the contract ends, or null when there is none to send. */
-export const renewalReminder = (contract: Contract, customer: Customer, offset: number, config: RetentionConfig): PlannedMessage | null => {
+/**
+ * Which id a reminder of the contract's current term takes (`renewalReminder`): the contract's and offset
+ * (`k-7#30`), as SPEC.md names it, or, for a contract extended or renewed under the same id after that
+ * reminder went, the term's own (`k-7@2028-03-10#30`), since a message id is planned once and sent at most once.
+ */
+export type ReminderId = 'contract' | 'term';
+
+/** The contract end a reminder was planned for: its deadline is the start of that day in the reminder's zone. */
+export const termEndOf = (message: Pick<PlannedMessage, 'deadline' | 'timeZone'>): LocalDate => localDateOf(new Date(message.deadline), message.timeZone);
+
+/**
+ * The id the current term's reminder takes, from what holds the contract's own id now (Outbox `find`):
+ * that id while it is free, is this term's, or still waits (it moves with the contract's end,
+ * contract-changed.ts); the term's own once it has ended, or is being sent, for another end date.
+ */
+export const reminderIdFor = (contract: Pick<Contract, 'endsOn'>, holder: { readonly message: Pick<PlannedMessage, 'deadline' | 'timeZone'>; readonly waiting: boolean } | undefined): ReminderId =>
+  holder === undefined || holder.waiting || termEndOf(holder.message) === contract.endsOn ? 'contract' : 'term';
+
+/** The reminder `offset` days before the contract ends, under the id given, or null when there is none to send. */
+export const renewalReminder = (contract: Contract, customer: Customer, offset: number, config: RetentionConfig, id: ReminderId = 'contract'): PlannedMessage | null => {
   const settings = config.campaigns.renewal;
   if (!settings.enabled || !mayLapse(contract) || !settings.offsetsDays.includes(offset)) return null;
   const reminderDate = addDays(contract.endsOn, -offset);
-  return plannedMessage(customer, 'renewal', settings, `${contract.contractId}#${offset}`, {
+  const occurrence = id === 'contract' ? `${contract.contractId}#${offset}` : `${contract.contractId}@${contract.endsOn}#${offset}`;
+  return plannedMessage(customer, 'renewal', settings, occurrence, {
     dueAt: instantAt(reminderDate, settings.sendAt, customer.timeZone),
     deadline: instantAt(contract.endsOn, '00:00', customer.timeZone),
     sourceKey: recordKeyOf(contract),
@@ -27,16 +46,11 @@ export const renewalReminder = (contract: Contract, customer: Customer, offset: 
 };
 
 /**
- * The reminders of a contract that are still to come (their day has not passed for the customer)
- * and inside the planner's horizon: used when a contract is created or changes.
+ * Whether a reminder is to be planned when its contract is written: its day has not passed for the
+ * customer, and is inside the planner's horizon (the daily planner plans those beyond when they come into view).
  */
-export const upcomingRenewalReminders = (contract: Contract, customer: Customer, now: Date, config: RetentionConfig): PlannedMessage[] => {
-  const today = localDateOf(now, customer.timeZone);
-  const horizon = addDays(localDateOf(now, 'UTC'), config.planner.lookAheadDays);
-  return config.campaigns.renewal.offsetsDays
-    .map((offset) => renewalReminder(contract, customer, offset, config))
-    .filter((reminder): reminder is PlannedMessage => reminder !== null && reminder.localDate >= today && reminder.localDate <= horizon);
-};
+export const isUpcoming = (reminder: Pick<PlannedMessage, 'localDate' | 'timeZone'>, now: Date, config: RetentionConfig): boolean =>
+  reminder.localDate >= localDateOf(now, reminder.timeZone) && reminder.localDate <= addDays(localDateOf(now, 'UTC'), config.planner.lookAheadDays);
 
 /** At send time: the reason the reminder must not go (the contract renewed, was cancelled, renews itself, or moved its end), or null. */
 export const renewalTriggerGone = (message: Pick<PlannedMessage, 'deadline' | 'timeZone'>, contract: Contract | undefined): string | null => {

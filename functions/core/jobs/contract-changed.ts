@@ -1,5 +1,5 @@
 import type { RetentionConfig } from '../config.js';
-import { mayLapse, renewalIndexKey, renewalReminder, upcomingRenewalReminders } from '../campaigns/renewal.js';
+import { isUpcoming, mayLapse, reminderIdFor, renewalIndexKey, renewalReminder, renewalTriggerGone } from '../campaigns/renewal.js';
 import type { PlannedMessage } from '../messages.js';
 import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { recordFromItem, recordKeyOf } from '../records.js';
@@ -39,15 +39,26 @@ export const contractChanged = async (deps: ContractChangedDeps, key: RecordKey,
   }
   const customer = customerOf(current.profile, now);
   if (customer === undefined) return; // the profile's arrival plans it (customer-changed.ts)
-  // A reminder already waiting moves with the contract's end, wherever that falls: its id is the
-  // contract and offset, so leaving it on the old date would block the new one for good.
   const waitingIds = new Set(waiting.map((m) => m.messageId));
-  const moved = deps.config.campaigns.renewal.offsetsDays
-    .map((offset) => renewalReminder(contract, customer, offset, deps.config))
-    .filter((reminder): reminder is PlannedMessage => reminder !== null && waitingIds.has(reminder.messageId));
-  const upcoming = upcomingRenewalReminders(contract, customer, now, deps.config).filter((reminder) => !waitingIds.has(reminder.messageId));
+  const reminders: PlannedMessage[] = [];
+  for (const offset of deps.config.campaigns.renewal.offsetsDays) {
+    const own = renewalReminder(contract, customer, offset, deps.config);
+    const ofTerm = renewalReminder(contract, customer, offset, deps.config, 'term');
+    if (own === null || ofTerm === null) continue;
+    // One already waiting moves with the contract's end, wherever that falls (or with the customer's zone);
+    // left on the old date it would be cancelled there. The term's own first, should both wait.
+    const waitingOne = [ofTerm, own].find((reminder) => waitingIds.has(reminder.messageId));
+    if (waitingOne) reminders.push(waitingOne);
+    else if (isUpcoming(own, now, deps.config)) reminders.push(reminderIdFor(contract, await deps.outbox.find(own.messageId)) === 'contract' ? own : ofTerm);
+  }
+  const kept = new Set(reminders.map((reminder) => reminder.messageId));
   let changed = false;
-  for (const reminder of [...moved, ...upcoming]) {
+  for (const message of waiting) {
+    // Waiting under an earlier term's own id, which cannot move: that id names the term's end.
+    const gone = kept.has(message.messageId) ? null : renewalTriggerGone(message, contract);
+    if (gone !== null) changed = (await deps.outbox.endWaiting(message.messageId, 'cancelled', gone, now)) || changed;
+  }
+  for (const reminder of reminders) {
     // One cancelled while the contract renewed itself or was not active comes back now that it may lapse again.
     const outcome = await deps.outbox.replan(reminder, now, { revive: ['cancelled'] });
     changed ||= outcome !== 'unchanged';

@@ -1,5 +1,5 @@
 import { addDays, localDateOf } from '../calendar.js';
-import { renewalReminder } from '../campaigns/renewal.js';
+import { reminderIdFor, renewalReminder } from '../campaigns/renewal.js';
 import type { RetentionConfig } from '../config.js';
 import { datesToPlan, forEachCustomer, planDates, validRecord, type PlanningDeps } from './planning-window.js';
 import { planAndArrange } from './replan-customer.js';
@@ -35,9 +35,11 @@ export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ rea
           const profile = profiles.get(contract.customerId);
           const customer = profile === undefined ? undefined : validRecord(profile, 'customer', now, deps.onInvalidRecord);
           if (!customer) return;
-          const reminder = renewalReminder(contract, customer, offset, config);
-          if (!reminder || new Date(reminder.deadline) <= now || reminder.localDate < localDateOf(now, customer.timeZone)) return;
-          if ((await planAndArrange(deps, reminder, now)) === 'planned') result.planned++;
+          const own = renewalReminder(contract, customer, offset, config);
+          if (!own || new Date(own.deadline) <= now || own.localDate < localDateOf(now, customer.timeZone)) return;
+          // A later term's under its own id once the contract's own has gone for an earlier one (renewal.ts).
+          const reminder = reminderIdFor(contract, await deps.outbox.find(own.messageId)) === 'contract' ? own : renewalReminder(contract, customer, offset, config, 'term');
+          if (reminder && (await planAndArrange(deps, reminder, now)) === 'planned') result.planned++;
         });
       }
     }
