@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RetentionConfig } from '../core/config.js';
 import { checkedDueShards } from '../core/messages.js';
 import { numberAsStored } from '../core/inexact-number.js';
+import { maskEmailsIn } from '../core/mask.js';
 import { cachedConfig, DynamoConfigStore } from './dynamo-config.js';
 import type { TemplateSet } from '../core/templates/types.js';
 import type { PacingClock, SendRate } from '../core/pacing.js';
@@ -140,12 +141,23 @@ export const dueShardsFromEnv = (env: NodeJS.ProcessEnv = process.env): number =
 export const UNKNOWN_SETTINGS_LEFT_OUT = 'the stored configuration has settings this version does not know; they are left out until the stack is deployed with the version that stored them';
 export const warnOfUnknownSettings = (logger: Pick<Logger, 'warn'>) => (settings: readonly string[]) => logger.warn(UNKNOWN_SETTINGS_LEFT_OUT, { settings });
 
+/**
+ * What every function's logger writes through: each string of each line with its addresses masked
+ * (`a***@example.com`). A customer id may be an address, and so carried whole in message ids, record
+ * keys and reasons; a provider's error may quote a recipient.
+ */
+export const maskingAddresses = (_key: string, value: unknown): unknown => (typeof value === 'string' ? maskEmailsIn(value) : value);
+
+/** A function's logger (see `maskingAddresses`). */
+export const retentionLogger = (options: { readonly serviceName: string; readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' }): Logger =>
+  new Logger({ ...options, jsonReplacerFn: maskingAddresses });
+
 /** The runtime of a deployed Lambda: clients are made on first use, so importing a handler costs nothing. */
 export const lambdaRuntime = (parts: LambdaParts = {}): HandlerRuntime => {
   const clock = () => new Date();
   const documentClient = once(() => documentClientFor(new DynamoDBClient({})));
   const tables = once(() => tableNamesFromEnv());
-  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' });
+  const logger = retentionLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'retention' });
   const config = once(() => cachedConfig(new DynamoConfigStore(documentClient(), tables().Control, warnOfUnknownSettings(logger)), clock));
   const templates = once(() => (parts.templates ? parts.templates(documentClient(), tables().Control, clock) : notInThisFunction('the templates')));
   const missingMailer: Mailer = { send: notInThisFunction('the mail service') };

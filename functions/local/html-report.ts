@@ -1,5 +1,6 @@
 import { daysBetween } from '../core/calendar.js';
 import { identifiedRecord } from '../core/records.js';
+import { maskEmailsIn } from '../core/mask.js';
 import type { BandViolations } from './band-check.js';
 import type { ReportMessage, SimulationReport } from './report.js';
 import { LIFT_CSS, liftSection } from './lift-html.js';
@@ -77,7 +78,7 @@ ${[0, minDaysBetween, maxDaysBetween, longest].map((d) => `<text x="${x(d)}" y="
 
 const timeline = (messages: ReportMessage[], campaigns: string[]): string => {
   const rows = messages
-    .map((m) => `<tr class="${escape(m.state)}"><td>${escape(m.localDate ?? m.dueAt.slice(0, 10))}</td><td>${escape(m.localTime ?? '')}</td><td><span class="dot" style="background:${palette[campaigns.indexOf(m.campaign) % palette.length]}"></span>${escape(m.campaign)}</td><td>${escape(m.state)}</td><td>${escape(m.subject ?? '')}</td><td>${escape(m.reason ?? '')}</td></tr>`)
+    .map((m) => `<tr class="${escape(m.state)}"><td>${escape(m.localDate ?? m.dueAt.slice(0, 10))}</td><td>${escape(m.localTime ?? '')}</td><td><span class="dot" style="background:${palette[campaigns.indexOf(m.campaign) % palette.length]}"></span>${escape(m.campaign)}</td><td>${escape(m.state)}</td><td>${escape(m.subject ?? '')}</td><td>${escape(maskEmailsIn(m.reason ?? ''))}</td></tr>`)
     .join('');
   return `<table><thead><tr><th>local date</th><th>time</th><th>campaign</th><th>state</th><th>subject</th><th>reason</th></tr></thead><tbody>${rows}</tbody></table>`;
 };
@@ -105,7 +106,7 @@ ${liftSection(report.lift?.result, report.responseModel)}
 ${dailyChart(report, campaigns)}
 <h2>Gaps between a customer's messages</h2>
 ${gapHistogram(report)}
-<h2>One customer's timeline: ${escape(shown ?? 'none')}</h2>
+<h2>One customer's timeline: ${escape(maskEmailsIn(shown ?? 'none'))}</h2>
 ${customerMessages.length ? timeline(customerMessages, campaigns) : '<p>No messages.</p>'}
 <h2>What did not go out, and why (${notSent.length})</h2>
 ${notSent.length ? timeline(notSent.slice(0, 200), campaigns) : '<p>Everything planned in the window went out.</p>'}

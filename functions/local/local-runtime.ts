@@ -6,7 +6,8 @@ import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
 import { STREAM_RECORD_FAILED } from '../handlers/customer-stream.js';
 import type { LinkSigning } from '../core/links.js';
 import type { RetentionConfig } from '../core/config.js';
-import { documentClientFor, once, retentionMetrics, storesFor, warnOfUnknownSettings, type HandlerRuntime } from '../adapters/runtime.js';
+import { documentClientFor, maskingAddresses, once, retentionLogger, retentionMetrics, storesFor, warnOfUnknownSettings, type HandlerRuntime } from '../adapters/runtime.js';
+import { maskEmailsIn } from '../core/mask.js';
 import { sesPacing } from '../adapters/ses-account.js';
 import { cachedConfig, DynamoConfigStore } from '../adapters/dynamo-config.js';
 import { cachedTemplates, DynamoTemplateStore } from '../adapters/dynamo-templates.js';
@@ -53,7 +54,7 @@ const processSecret = randomBytes(32).toString('base64url');
 export const defaultLocalLinks = (): LinkSigning => ({ baseUrl: `http://127.0.0.1:${LOCAL_LINKS_PORT}`, secret: processSecret });
 
 const quietLevel = () => (process.env.RETENTION_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN';
-export const quietLogger = (): Logger => new Logger({ serviceName: 'retention', logLevel: quietLevel() });
+export const quietLogger = (): Logger => retentionLogger({ serviceName: 'retention', logLevel: quietLevel() });
 
 /**
  * A stream handler's logger that also keeps, by sequence number, why a record failed: in AWS the
@@ -62,11 +63,11 @@ export const quietLogger = (): Logger => new Logger({ serviceName: 'retention', 
 export class StreamFailureLog extends Logger {
   readonly reasons = new Map<string, string>();
   constructor() {
-    super({ serviceName: 'retention', logLevel: quietLevel() });
+    super({ serviceName: 'retention', logLevel: quietLevel(), jsonReplacerFn: maskingAddresses });
   }
   override warn(input: LogItemMessage, ...extra: LogItemExtraInput): void {
     const details = extra[0] as { sequenceNumber?: string; error?: string } | undefined;
-    if (input === STREAM_RECORD_FAILED && details?.sequenceNumber) this.reasons.set(details.sequenceNumber, details.error ?? String(input));
+    if (input === STREAM_RECORD_FAILED && details?.sequenceNumber) this.reasons.set(details.sequenceNumber, maskEmailsIn(details.error ?? String(input)));
     super.warn(input, ...extra);
   }
 }

@@ -90,6 +90,26 @@ describe('held-out messages in the simulation report', () => {
     expect(html).toContain('<div><b>2</b>held out</div>');
     expect(without).not.toContain('held out</div>');
   });
+
+  it('shows a customer whose id is an address, and the reasons, with the address masked', () => {
+    // Prepare: a business whose customer ids are addresses
+    const id = 'ana.garcia@example.com';
+    const report = buildReport({
+      start,
+      end,
+      config: defaultConfig,
+      messages: [stored(id, 'birthday', '2027', 'sent', '2027-02-01T10:00:00.000Z'), stored(id, 'survey', 'o-1', 'suppressed', '2027-02-10T10:00:00.000Z', `${id} bounced`)],
+      rejected: [],
+    });
+
+    // Act
+    const html = renderHtmlReport(report, checkBand(report, report.config, subjects));
+
+    // Assess
+    expect(html).toContain("One customer's timeline: a***@example.com</h2>");
+    expect(html).toContain('<td>a***@example.com bounced</td>');
+    expect(html).not.toContain('ana.garcia@');
+  });
 });
 
 describe('the band check and the holdout', () => {
