@@ -305,8 +305,17 @@ export const parseRecord = (raw: unknown, now: Date, options: ParseOptions = {})
   return { ok: true, record: valid };
 };
 
-/** What an imported record does that works, but perhaps not as meant: a locale without templates. */
+/**
+ * What an imported record does that works, but perhaps not as meant: a locale without templates; a
+ * complaint open again after its resolution that does not say when (its follow-ups start again from `reopenedAt`).
+ */
 export const warningsOf = (record: BusinessRecord): RecordWarning[] => {
+  if (record.type === 'complaint') {
+    const reopenedUnsaid = record.status === 'open' && record.resolvedAt !== undefined && (record.reopenedAt === undefined || Date.parse(record.reopenedAt) <= Date.parse(record.resolvedAt));
+    if (!reopenedUnsaid) return [];
+    const when = record.reopenedAt === undefined ? 'without reopenedAt' : `with reopenedAt ${showValue('reopenedAt', record.reopenedAt)}, before it`;
+    return [{ record: recordNameOf(record), field: 'reopenedAt', reason: `complaint.reopenedAt: open again after it was resolved (${record.resolvedAt}) ${when}; say when it was opened again, or it gets no new check-ins and no second "how did we do?"` }];
+  }
   if (record.type !== 'customer') return [];
   const fallback = templateLocaleOf(record.locale);
   if (fallback === record.locale || fallback === record.locale.split('-')[0]) return [];

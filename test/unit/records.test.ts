@@ -84,6 +84,28 @@ describe('NDJSON import validation', () => {
     expect(JSON.stringify([rejected, warnings])).not.toMatch(/ana\.garcia|bob\.smith|carl@/);
   });
 
+  it('warns of a complaint open again after its resolution that does not say when, and imports it', () => {
+    // Prepare
+    const complaint = (fields: Record<string, unknown>) => JSON.stringify({ type: 'complaint', complaintId: 'q-1', customerId: 'c-1', openedAt: '2027-01-02T10:00:00Z', subject: 'Late', ...fields });
+    const text = [
+      complaint({ status: 'open', resolvedAt: '2027-01-05T10:00:00Z' }),
+      complaint({ status: 'open', resolvedAt: '2027-01-05T10:00:00Z', reopenedAt: '2027-01-04T10:00:00Z' }),
+      complaint({ status: 'open', resolvedAt: '2027-01-05T10:00:00Z', reopenedAt: '2027-01-09T10:00:00Z' }), // says when: no warning
+      complaint({ status: 'resolved', resolvedAt: '2027-01-05T10:00:00Z' }),
+      complaint({ status: 'open' }),
+    ].join('\n');
+
+    // Act
+    const { records, warnings } = parseNdjson(text, now);
+
+    // Assess
+    expect(records).toHaveLength(5);
+    expect(warnings.map(describeLine)).toEqual([
+      'line 1 (complaint q-1): complaint.reopenedAt: open again after it was resolved (2027-01-05T10:00:00Z) without reopenedAt; say when it was opened again, or it gets no new check-ins and no second "how did we do?"',
+      "line 2 (complaint q-1): complaint.reopenedAt: open again after it was resolved (2027-01-05T10:00:00Z) with reopenedAt '2027-01-04T10:00:00Z', before it; say when it was opened again, or it gets no new check-ins and no second \"how did we do?\"",
+    ]);
+  });
+
   it('says a reject with its line, and names the record when the reason does not', () => {
     expect(describeLine({ line: 2, record: 'customer c-2', reason: "customer.timeZone: unknown time zone 'Mars/Olympus'" })).toBe("line 2 (customer c-2): customer.timeZone: unknown time zone 'Mars/Olympus'");
     expect(describeLine({ line: 25, record: 'customer c-9', reason: 'customer c-9: 410,185 bytes as stored, over the 400 KB a record may take' })).toBe('line 25: customer c-9: 410,185 bytes as stored, over the 400 KB a record may take');
