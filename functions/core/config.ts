@@ -47,7 +47,9 @@ export const MAX_SEND_RATE = 10_000;
  * may be asked for until that year's 31 December ends, whatever the birthday is changed to, so up to
  * 366 days after one sent on 1 January, plus up to 26 hours should the customer's time zone change.
  * Renewal reminders and keep-in-touch messages are planned at most `planner.lookAheadDays` (≤ 366)
- * before their day and asked for only until it: 368 days at most. Hence 370. Feedback messages depend
+ * before their day and asked for only until it: 368 days at most. Hence 370. (A contract's own reminder
+ * id is also looked up for its later terms, but only while the term's own id is free: once that is
+ * taken, the contract's own may be deleted; campaigns/renewal.ts `reminderIdFor`.) Feedback messages depend
  * on their campaigns' settings and are checked against them (feedbackLeadDays).
  */
 export const MIN_MESSAGES_DAYS = 370;

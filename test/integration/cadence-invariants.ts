@@ -1,7 +1,7 @@
 import { firstSendableInstant } from '../../functions/core/cadence.js';
 import { daysBetween, instantAt, localDateOf } from '../../functions/core/calendar.js';
 import type { RetentionConfig } from '../../functions/core/config.js';
-import { termEndOf } from '../../functions/core/campaigns/renewal.js';
+import { reminderOffsetOf, termEndOf } from '../../functions/core/campaigns/renewal.js';
 import { isFinal, type Message } from '../../functions/core/messages.js';
 import type { NdjsonLine } from '../../functions/core/records.js';
 import { checkBand } from '../../functions/local/band-check.js';
@@ -76,13 +76,13 @@ export const unexcusedBirthdays = (lines: readonly NdjsonLine[], result: Pick<Si
   return misses;
 };
 
-/** Renewal reminders sent twice for one term of a contract at one offset: its end date (renewal.ts `termEndOf`) and the offset its occurrence ends with. */
+/** Renewal reminders sent twice for one term of a contract at one offset: its end date and offset (renewal.ts `termEndOf`, `reminderOffsetOf`). */
 export const renewalsSentTwice = (stored: readonly Message[]): string[] => {
   const seen = new Map<string, string>();
   const twice: string[] = [];
   for (const message of stored) {
     if (message.campaign !== 'renewal' || message.state !== 'sent') continue;
-    const term = `${message.customerId} ${message.sourceKey} ends ${termEndOf(message)}, ${message.occurrence.slice(message.occurrence.lastIndexOf('#') + 1)} days before`;
+    const term = `${message.customerId} ${message.sourceKey} ends ${termEndOf(message)}, ${reminderOffsetOf(message)} days before`;
     const other = seen.get(term);
     if (other !== undefined) twice.push(`${term}: ${other} and ${message.messageId}`);
     seen.set(term, message.messageId);

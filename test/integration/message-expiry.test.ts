@@ -128,20 +128,29 @@ describe('ended messages expire', () => {
   });
 
   it('a simulation longer than messagesDays ends with the table AWS would hold, and a report that still lists every message', async () => {
-    // Prepare: two consenting customers written to about monthly for 380 days, kept the shortest allowed.
+    // Prepare: two consenting customers written to about monthly for 390 days, kept the shortest allowed.
     const prefix = uniquePrefix('expiry-sim');
     const config = parseConfig({ ...defaultConfig, retention: { messagesDays: 370 } });
-    const data = ['a', 'b'].map((id) => JSON.stringify({ type: 'customer', customerId: `${prefix}${id}`, email: `${prefix}${id}@example.com`, timeZone: 'Europe/Madrid', birthday: '1990-01-03', marketingOptIn: true })).join('\n');
+    // And a contract extended for a second term, whose first 30-day reminder (1 January 2027) is deleted on
+    // 6 January 2028, before the contract is written again on the day the second term's 30-day reminder went.
+    const contract = (fields: Record<string, unknown>) => JSON.stringify({ type: 'contract', contractId: 'k-1', customerId: `${prefix}c`, plan: 'Yearly', ...fields });
+    const data = [
+      ...['a', 'b'].map((id) => JSON.stringify({ type: 'customer', customerId: `${prefix}${id}`, email: `${prefix}${id}@example.com`, timeZone: 'Europe/Madrid', birthday: '1990-01-03', marketingOptIn: true })),
+      JSON.stringify({ type: 'customer', customerId: `${prefix}c`, email: `${prefix}c@example.com`, timeZone: 'UTC' }),
+      contract({ endsOn: '2027-01-31' }),
+      contract({ endsOn: '2028-02-09', at: '2027-01-05T10:00:00Z' }),
+      contract({ endsOn: '2028-02-09', plan: 'Yearly plus', at: '2028-01-10T12:00:00Z' }),
+    ].join('\n');
     const start = new Date('2027-01-01T00:00:00Z');
 
     // Act
-    const result = await simulate({ ...endpoints(), data, start, days: 380, config, tablePrefix: prefix });
+    const result = await simulate({ ...endpoints(), data, start, days: 390, config, tablePrefix: prefix });
 
     // Assess
-    const end = new Date(start.getTime() + 380 * DAY);
+    const end = new Date(start.getTime() + 390 * DAY);
     const inTable = await readAllMessages(documentClient(), result.tables.Messages);
     const sentIds = result.report.messages.filter((m) => m.state === 'sent').map((m) => m.messageId);
-    // The birthday greetings of 2027 went on 3 January, more than 370 days before the end (16 January 2028): deleted, still reported.
+    // The birthday greetings of 2027 went on 3 January, more than 370 days before the end (26 January 2028): deleted, still reported.
     expect(result.messagesDeleted).toBeGreaterThan(0);
     expect(sentIds).toEqual(expect.arrayContaining([`${prefix}a#birthday#2027`, `${prefix}b#birthday#2027`, `${prefix}a#birthday#2028`]));
     expect(inTable.map((m) => m.messageId)).not.toContain(`${prefix}a#birthday#2027`);
@@ -150,6 +159,10 @@ describe('ended messages expire', () => {
     // The band is judged on everything sent: no floor gap opens where the deleted messages were.
     expect(checkBand(result.report, config, result.floorSubjects)).toEqual({ cap: [], floor: [], quietHours: [], duplicates: [] });
     expect(formatSummary(result, 1)).toContain(`  ${result.messagesDeleted} of them were deleted on the way, retention.messagesDays (370) after they ended`);
+    // Each term reminded once at 30 days: the first term's deleted reminder does not free its id for the second term.
+    const reminders = result.report.messages.filter((m) => m.customerId === `${prefix}c` && m.state === 'sent').map((m) => [m.messageId.slice(`${prefix}c#renewal#`.length), m.localDate]);
+    expect(reminders).toEqual([['k-1#30', '2027-01-01'], ['k-1#2028-02-09#30', '2028-01-10']]);
+    expect(inTable.map((m) => m.messageId)).not.toContain(`${prefix}c#renewal#k-1#30`);
   }, 240_000);
 
   it('DynamoDB Local, when told to, deletes by the wall clock and streams it as UNKNOWN_TO_SDK_VERSION: why the local stack leaves it off, and why the poller hands it on as a REMOVE by the service', async () => {

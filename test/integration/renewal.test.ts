@@ -34,6 +34,16 @@ const data = [
   JSON.stringify({ ...JSON.parse(contract('ben', { endsOn: '2027-04-15' })), at: '2027-01-25T12:00:00Z' }),
   JSON.stringify({ ...JSON.parse(contract('cleo', { endsOn: '2027-02-22', status: 'renewed' })), at: '2027-02-01T12:00:00Z' }),
   JSON.stringify({ ...JSON.parse(contract('cleo', { endsOn: '2027-03-10' })), at: '2027-02-02T12:00:00Z' }),
+  // Fay's second term is cut short while its 30-day reminder waits; Gus has a second contract whose id
+  // holds an '@' and a date; Rob's contract is extended, renewed, then active again with the same end.
+  ...['fay', 'gus', 'rob'].flatMap((name) => [customer(name, 'UTC', 'en'), contract(name, { endsOn: '2027-02-22' })]),
+  JSON.stringify({ ...JSON.parse(contract('fay', { endsOn: '2027-03-25' })), at: '2027-02-01T10:00:00Z' }),
+  JSON.stringify({ ...JSON.parse(contract('fay', { endsOn: '2027-03-12' })), at: '2027-02-20T10:00:00Z' }),
+  JSON.stringify({ ...JSON.parse(contract('gus', { endsOn: '2027-03-20' })), contractId: 'k-gus@2027-03-25' }),
+  JSON.stringify({ ...JSON.parse(contract('gus', { endsOn: '2027-03-25' })), at: '2027-02-01T10:00:00Z' }),
+  JSON.stringify({ ...JSON.parse(contract('rob', { endsOn: '2027-04-15' })), at: '2027-01-25T12:00:00Z' }),
+  JSON.stringify({ ...JSON.parse(contract('rob', { endsOn: '2027-04-15', status: 'renewed' })), at: '2027-01-26T12:00:00Z' }),
+  JSON.stringify({ ...JSON.parse(contract('rob', { endsOn: '2027-04-15' })), at: '2027-01-27T12:00:00Z' }),
 ].join('\n');
 
 describe('renewal reminders on the real local stack', () => {
@@ -72,18 +82,38 @@ describe('renewal reminders on the real local stack', () => {
     expect(byOccurrence('eva')).toEqual({
       'k-eva#30': ['sent', '2027-01-23'],
       'k-eva#7': ['sent', '2027-02-15'],
-      'k-eva@2027-03-25#30': ['sent', '2027-02-23'],
-      'k-eva@2027-03-25#7': ['sent', '2027-03-18'],
+      'k-eva#2027-03-25#30': ['sent', '2027-02-23'],
+      'k-eva#2027-03-25#7': ['sent', '2027-03-18'],
     });
     // Ben's 7-day reminder was still waiting: it moved to the new end (after this window), under the contract's own id.
-    expect(byOccurrence('ben')).toEqual({ 'k-ben#30': ['sent', '2027-01-23'], 'k-ben@2027-04-15#30': ['sent', '2027-03-16'] });
+    expect(byOccurrence('ben')).toEqual({ 'k-ben#30': ['sent', '2027-01-23'], 'k-ben#2027-04-15#30': ['sent', '2027-03-16'] });
     expect(result.waiting.filter((m) => m.customerId === id('ben')).map((m) => [m.occurrence, m.localDate])).toEqual([['k-ben#7', '2027-04-08']]);
     expect(byOccurrence('cleo')).toEqual({
       'k-cleo#30': ['sent', '2027-01-23'],
       'k-cleo#7': ['cancelled', 'the contract was renewed'],
-      'k-cleo@2027-03-10#30': ['sent', '2027-02-08'],
-      'k-cleo@2027-03-10#7': ['sent', '2027-03-03'],
+      'k-cleo#2027-03-10#30': ['sent', '2027-02-08'],
+      'k-cleo#2027-03-10#7': ['sent', '2027-03-03'],
     });
+  });
+
+  it('replaces a later term’s reminder that cannot move, keeps contracts apart, and brings back one cancelled by a renewal', () => {
+    const byOccurrence = (name: string) => Object.fromEntries(renewals().filter((m) => m.customerId === id(name)).map((m) => [m.messageId.slice(`${id(name)}#renewal#`.length), [m.state, m.localDate ?? m.reason]]));
+    const waiting = (name: string) => result.waiting.filter((m) => m.customerId === id(name)).map((m) => [m.occurrence, m.localDate]).sort();
+    // Cut short to 12 March on 20 February: the 30-day reminder for 25 March is cancelled, and the one for
+    // 12 March, whose day (10 February) has passed, goes in its place as soon as the cap allows (a
+    // keep-in-touch went on 16 February); the 7-day one moved.
+    expect(byOccurrence('fay')).toEqual({
+      'k-fay#30': ['sent', '2027-01-23'],
+      'k-fay#2027-03-25#30': ['cancelled', 'the contract now ends on 2027-03-12'],
+      'k-fay#2027-03-12#30': ['sent', '2027-02-23'],
+      'k-fay#7': ['sent', '2027-03-05'],
+    });
+    // Each contract its own reminders: k-gus's second term and the contract named k-gus@2027-03-25.
+    expect(byOccurrence('gus')).toMatchObject({ 'k-gus#30': ['sent', '2027-01-23'], 'k-gus@2027-03-25#30': ['sent', '2027-02-18'], 'k-gus#2027-03-25#30': ['sent', '2027-02-25'] });
+    expect(renewals().filter((m) => m.customerId === id('gus') && m.state !== 'sent')).toEqual([]);
+    // The 7-day reminder moved to 8 April, cancelled by the renewal, comes back once active again (the planner, beyond the stream's 35 days).
+    expect(byOccurrence('rob')).toEqual({ 'k-rob#30': ['sent', '2027-01-23'], 'k-rob#2027-04-15#30': ['sent', '2027-03-16'] });
+    expect(waiting('rob')).toEqual([['k-rob#7', '2027-04-08']]);
   });
 
   it('keeps the band while it does', () => {

@@ -1,6 +1,6 @@
 import { brandNamed } from './brand.js';
 import { describe, expect, it } from 'vitest';
-import { isUpcoming, reminderIdFor, renewalIndexKey, renewalReminder, renewalTriggerGone } from '../../functions/core/campaigns/renewal.js';
+import { isUpcoming, reminderIdFor, reminderOffsetOf, renewalIndexKey, renewalReminder, renewalTriggerGone } from '../../functions/core/campaigns/renewal.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import type { Contract, Customer } from '../../functions/core/records.js';
 import { renderEmail } from '../../functions/core/templates/index.js';
@@ -42,14 +42,19 @@ describe('a renewal reminder', () => {
     // Prepare: the 30-day reminder of the term that ended on 30 June, as stored
     const firstTerm = renewalReminder(contract(), customer, 30, defaultConfig)!;
     const extended = contract({ endsOn: '2028-06-30' });
+    const secondTerm = renewalReminder(extended, customer, 30, defaultConfig, 'term')!;
+    const own = (message: typeof firstTerm, waiting = false) => ({ own: { message, waiting }, term: undefined });
     // Act, Assess
-    expect(reminderIdFor(extended, undefined)).toBe('contract'); // the contract's own id is free
-    expect(reminderIdFor(extended, { message: firstTerm, waiting: false })).toBe('term'); // it went (or ended) for the first term
-    expect(reminderIdFor(extended, { message: firstTerm, waiting: true })).toBe('contract'); // still waiting: it moves to the new end
-    expect(reminderIdFor(contract(), { message: firstTerm, waiting: false })).toBe('contract'); // this very term's
+    expect(reminderIdFor(extended, { own: undefined, term: undefined })).toBe('contract'); // the contract's own id is free
+    expect(reminderIdFor(extended, own(firstTerm))).toBe('term'); // it went (or ended) for the first term
+    expect(reminderIdFor(extended, own(firstTerm, true))).toBe('contract'); // still waiting: it moves to the new end
+    expect(reminderIdFor(contract(), own(firstTerm))).toBe('contract'); // this very term's
     // The same term seen from another zone (the customer moved since it was sent) is still this term.
-    expect(reminderIdFor(contract(), { message: { ...firstTerm, timeZone: 'Pacific/Kiritimati', deadline: '2027-06-29T10:00:00.000Z' }, waiting: false })).toBe('contract');
-    expect(renewalReminder(extended, customer, 30, defaultConfig, 'term')).toMatchObject({ messageId: 'c-1#renewal#k-7@2028-06-30#30', occurrence: 'k-7@2028-06-30#30', localDate: '2028-05-31', sourceKey: 'contract#k-7' });
+    expect(reminderIdFor(contract(), own({ ...firstTerm, timeZone: 'Pacific/Kiritimati', deadline: '2027-06-29T10:00:00.000Z' }))).toBe('contract');
+    // The term's own, once taken, stays the term's, though the contract's own has since been deleted (its time to live).
+    expect(reminderIdFor(extended, { own: undefined, term: { message: secondTerm, waiting: false } })).toBe('term');
+    expect(secondTerm).toMatchObject({ messageId: 'c-1#renewal#k-7#2028-06-30#30', occurrence: 'k-7#2028-06-30#30', localDate: '2028-05-31', sourceKey: 'contract#k-7' });
+    expect([firstTerm, secondTerm].map(reminderOffsetOf)).toEqual([30, 30]);
   });
 
   it('is cancelled at send time when the contract renewed, was cancelled, renews itself or moved its end', () => {

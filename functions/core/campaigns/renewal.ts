@@ -15,34 +15,56 @@ export const mayLapse = (contract: Pick<Contract, 'status' | 'autoRenew'>): bool
 export const renewalIndexKey = (contract: Contract): LocalDate | undefined => (mayLapse(contract) ? contract.endsOn : undefined);
 
 /**
- * Which id a reminder of the contract's current term takes (`renewalReminder`): the contract's and offset
- * (`k-7#30`), as SPEC.md names it, or, for a contract extended or renewed under the same id after that
- * reminder went, the term's own (`k-7@2028-03-10#30`), since a message id is planned once and sent at most once.
+ * Which id a reminder of the contract's current term takes (`renewalReminder`): the contract's and
+ * offset (`k-7#30`), as SPEC.md names it, or, for a contract extended or renewed under the same id
+ * after that reminder went, the term's own, its end date between them (`k-7#2028-03-10#30`; an id
+ * holds no `#`, so it can be no other contract's), since a message id is planned once and sent at most once.
  */
 export type ReminderId = 'contract' | 'term';
+
+/** What holds a message id now (Outbox `find`), as `reminderIdFor` reads it. */
+export interface IdHolder {
+  readonly message: Pick<PlannedMessage, 'deadline' | 'timeZone'>;
+  readonly waiting: boolean;
+}
 
 /** The contract end a reminder was planned for: its deadline is the start of that day in the reminder's zone. */
 export const termEndOf = (message: Pick<PlannedMessage, 'deadline' | 'timeZone'>): LocalDate => localDateOf(new Date(message.deadline), message.timeZone);
 
+/** The offset a reminder's occurrence ends with (`k-7#30`, `k-7#2028-03-10#30`: 30). */
+export const reminderOffsetOf = (message: Pick<PlannedMessage, 'occurrence'>): number => Number(message.occurrence.slice(message.occurrence.lastIndexOf('#') + 1));
+
 /**
- * The id the current term's reminder takes, from what holds the contract's own id now (Outbox `find`):
- * that id while it is free, is this term's, or still waits (it moves with the contract's end,
- * contract-changed.ts); the term's own once it has ended, or is being sent, for another end date.
+ * The id the current term's reminder takes, from what holds each id now: the term's own once it is
+ * taken (the contract's own may since have been deleted, `retention.messagesDays` after it ended);
+ * else the contract's own while it is free, is this term's, or still waits (it moves with the
+ * contract's end, contract-changed.ts); the term's own once the contract's has ended, or is being
+ * sent, for another end date.
  */
-export const reminderIdFor = (contract: Pick<Contract, 'endsOn'>, holder: { readonly message: Pick<PlannedMessage, 'deadline' | 'timeZone'>; readonly waiting: boolean } | undefined): ReminderId =>
-  holder === undefined || holder.waiting || termEndOf(holder.message) === contract.endsOn ? 'contract' : 'term';
+export const reminderIdFor = (contract: Pick<Contract, 'endsOn'>, holders: { readonly own: IdHolder | undefined; readonly term: IdHolder | undefined }): ReminderId => {
+  const { own, term } = holders;
+  if (term !== undefined) return 'term';
+  return own === undefined || own.waiting || termEndOf(own.message) === contract.endsOn ? 'contract' : 'term';
+};
 
 /** The reminder `offset` days before the contract ends, under the id given, or null when there is none to send. */
 export const renewalReminder = (contract: Contract, customer: Customer, offset: number, config: RetentionConfig, id: ReminderId = 'contract'): PlannedMessage | null => {
   const settings = config.campaigns.renewal;
   if (!settings.enabled || !mayLapse(contract) || !settings.offsetsDays.includes(offset)) return null;
   const reminderDate = addDays(contract.endsOn, -offset);
-  const occurrence = id === 'contract' ? `${contract.contractId}#${offset}` : `${contract.contractId}@${contract.endsOn}#${offset}`;
+  const occurrence = id === 'contract' ? `${contract.contractId}#${offset}` : `${contract.contractId}#${contract.endsOn}#${offset}`;
   return plannedMessage(customer, 'renewal', settings, occurrence, {
     dueAt: instantAt(reminderDate, settings.sendAt, customer.timeZone),
     deadline: instantAt(contract.endsOn, '00:00', customer.timeZone),
     sourceKey: recordKeyOf(contract),
   });
+};
+
+/** The reminder `offset` days before the contract ends under each id it may take (`ReminderId`), or null when there is none to send. */
+export const reminderUnderEachId = (contract: Contract, customer: Customer, offset: number, config: RetentionConfig): Record<ReminderId, PlannedMessage> | null => {
+  const own = renewalReminder(contract, customer, offset, config);
+  const term = renewalReminder(contract, customer, offset, config, 'term');
+  return own === null || term === null ? null : { contract: own, term };
 };
 
 /**

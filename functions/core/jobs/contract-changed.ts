@@ -1,6 +1,6 @@
 import type { RetentionConfig } from '../config.js';
-import { isUpcoming, mayLapse, reminderIdFor, renewalIndexKey, renewalReminder, renewalTriggerGone } from '../campaigns/renewal.js';
-import type { PlannedMessage } from '../messages.js';
+import { isUpcoming, mayLapse, reminderIdFor, reminderOffsetOf, reminderUnderEachId, renewalIndexKey, renewalTriggerGone, type ReminderId } from '../campaigns/renewal.js';
+import type { Message, PlannedMessage } from '../messages.js';
 import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
 import { recordFromItem, recordKeyOf } from '../records.js';
 import { customerOf, readCurrent, type RecordKey } from './current-record.js';
@@ -42,14 +42,19 @@ export const contractChanged = async (deps: ContractChangedDeps, key: RecordKey,
   const waitingIds = new Set(waiting.map((m) => m.messageId));
   const reminders: PlannedMessage[] = [];
   for (const offset of deps.config.campaigns.renewal.offsetsDays) {
-    const own = renewalReminder(contract, customer, offset, deps.config);
-    const ofTerm = renewalReminder(contract, customer, offset, deps.config, 'term');
-    if (own === null || ofTerm === null) continue;
+    const ids = reminderUnderEachId(contract, customer, offset, deps.config);
+    if (ids === null) continue;
     // One already waiting moves with the contract's end, wherever that falls (or with the customer's zone);
     // left on the old date it would be cancelled there. The term's own first, should both wait.
-    const waitingOne = [ofTerm, own].find((reminder) => waitingIds.has(reminder.messageId));
-    if (waitingOne) reminders.push(waitingOne);
-    else if (isUpcoming(own, now, deps.config)) reminders.push(reminderIdFor(contract, await deps.outbox.find(own.messageId)) === 'contract' ? own : ofTerm);
+    const waitingOne = [ids.term, ids.contract].find((reminder) => waitingIds.has(reminder.messageId));
+    if (waitingOne) {
+      reminders.push(waitingOne);
+      continue;
+    }
+    // One waiting under an earlier term's own id cannot move (it is cancelled below): this term's takes
+    // its place, late if its day has passed, as one that moves would be.
+    const replacing = waiting.some((message) => reminderOffsetOf(message) === offset);
+    if (replacing ? new Date(ids.contract.deadline) > now : isUpcoming(ids.contract, now, deps.config)) reminders.push((await currentTermReminder(deps.outbox, contract, ids)).reminder);
   }
   const kept = new Set(reminders.map((reminder) => reminder.messageId));
   let changed = false;
@@ -64,4 +69,18 @@ export const contractChanged = async (deps: ContractChangedDeps, key: RecordKey,
     changed ||= outcome !== 'unchanged';
   }
   if (changed) await replanCustomer(deps, contract.customerId, now);
+};
+
+/**
+ * The current term's reminder under the id it takes (renewal.ts `reminderIdFor`), from what holds
+ * each of its ids now, and what holds that one.
+ */
+export const currentTermReminder = async (
+  outbox: Pick<Outbox, 'find'>,
+  contract: { readonly endsOn: string },
+  ids: Record<ReminderId, PlannedMessage>,
+): Promise<{ readonly reminder: PlannedMessage; readonly holder: { readonly message: Message; readonly waiting: boolean } | undefined }> => {
+  const [own, term] = await Promise.all([outbox.find(ids.contract.messageId), outbox.find(ids.term.messageId)]);
+  const id = reminderIdFor(contract, { own, term });
+  return { reminder: ids[id], holder: id === 'contract' ? own : term };
 };

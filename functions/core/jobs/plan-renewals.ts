@@ -1,5 +1,6 @@
 import { addDays, localDateOf } from '../calendar.js';
-import { reminderIdFor, renewalReminder } from '../campaigns/renewal.js';
+import { reminderUnderEachId, termEndOf } from '../campaigns/renewal.js';
+import { currentTermReminder } from './contract-changed.js';
 import type { RetentionConfig } from '../config.js';
 import { datesToPlan, forEachCustomer, planDates, validRecord, type PlanningDeps } from './planning-window.js';
 import { planAndArrange } from './replan-customer.js';
@@ -35,11 +36,14 @@ export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ rea
           const profile = profiles.get(contract.customerId);
           const customer = profile === undefined ? undefined : validRecord(profile, 'customer', now, deps.onInvalidRecord);
           if (!customer) return;
-          const own = renewalReminder(contract, customer, offset, config);
-          if (!own || new Date(own.deadline) <= now || own.localDate < localDateOf(now, customer.timeZone)) return;
+          const ids = reminderUnderEachId(contract, customer, offset, config);
+          if (!ids || new Date(ids.contract.deadline) <= now || ids.contract.localDate < localDateOf(now, customer.timeZone)) return;
           // A later term's under its own id once the contract's own has gone for an earlier one (renewal.ts).
-          const reminder = reminderIdFor(contract, await deps.outbox.find(own.messageId)) === 'contract' ? own : renewalReminder(contract, customer, offset, config, 'term');
-          if (reminder && (await planAndArrange(deps, reminder, now)) === 'planned') result.planned++;
+          const { reminder, holder } = await currentTermReminder(deps.outbox, contract, ids);
+          // One cancelled for this very term (the contract renewed, or renewing itself, then lapsing again)
+          // comes back, as contract-changed.ts brings it back inside the look-ahead.
+          const revive = holder !== undefined && !holder.waiting && holder.message.state === 'cancelled' && termEndOf(holder.message) === contract.endsOn;
+          if ((await planAndArrange(deps, reminder, now, revive ? { revive: ['cancelled'] } : {})) === 'planned') result.planned++;
         });
       }
     }

@@ -61,7 +61,7 @@ export const replanCustomer = async (
  * it joins them as written: the arrangement sees what it would have read after the write, without
  * reading the new message back (nor missing it, should the index not show it yet).
  */
-export const planAndArrange = async (deps: ReplanDeps, message: PlannedMessage, now: Date): Promise<PlanOutcome> => {
+export const planAndArrange = async (deps: ReplanDeps, message: PlannedMessage, now: Date, options: { readonly revive?: readonly 'cancelled'[] } = {}): Promise<PlanOutcome> => {
   const waiting = await deps.outbox.waitingFor(message.customerId);
   const existing = waiting.find((m) => m.messageId === message.messageId);
   if (existing && !isProvisionallyEnded(existing) && (existing.dueAt !== message.dueAt || existing.deadline !== message.deadline)) {
@@ -71,10 +71,11 @@ export const planAndArrange = async (deps: ReplanDeps, message: PlannedMessage, 
     if (moved !== 'unchanged') await replanCustomer(deps, message.customerId, now);
     return moved;
   }
-  const outcome = await deps.outbox.plan(message, now);
+  // `revive`: one ended for good in such a state, its reason gone, comes back (Outbox `replan`).
+  const outcome = options.revive ? await deps.outbox.replan(message, now, { revive: options.revive }) : await deps.outbox.plan(message, now);
   if (outcome === 'planned') {
     const others = waiting.filter((m) => m.messageId !== message.messageId);
     await replanCustomer(deps, message.customerId, now, { added: message.messageId, waiting: [...others, newlyPlanned(message, now)] });
-  }
+  } else if (outcome === 'updated') await replanCustomer(deps, message.customerId, now);
   return outcome;
 };
