@@ -44,6 +44,13 @@ const data = [
   JSON.stringify({ ...JSON.parse(contract('rob', { endsOn: '2027-04-15' })), at: '2027-01-25T12:00:00Z' }),
   JSON.stringify({ ...JSON.parse(contract('rob', { endsOn: '2027-04-15', status: 'renewed' })), at: '2027-01-26T12:00:00Z' }),
   JSON.stringify({ ...JSON.parse(contract('rob', { endsOn: '2027-04-15' })), at: '2027-01-27T12:00:00Z' }),
+  // Dan's contract, its reminders still waiting, is renewed, then its end goes 10 March, 10 May, back to
+  // 1 March and to 10 May again, a day apart: reminders cancelled and planned under both ids of one term.
+  customer('dan', 'UTC', 'en'),
+  contract('dan', { endsOn: '2027-03-01' }),
+  ...[{ endsOn: '2027-03-01', status: 'renewed' }, { endsOn: '2027-03-10' }, { endsOn: '2027-05-10' }, { endsOn: '2027-03-01' }, { endsOn: '2027-05-10' }].map((fields, day) =>
+    JSON.stringify({ ...JSON.parse(contract('dan', fields)), at: `2027-01-2${day + 1}T12:00:00Z` }),
+  ),
 ].join('\n');
 
 describe('renewal reminders on the real local stack', () => {
@@ -98,7 +105,7 @@ describe('renewal reminders on the real local stack', () => {
 
   it('replaces a later term’s reminder that cannot move, keeps contracts apart, and brings back one cancelled by a renewal', () => {
     const byOccurrence = (name: string) => Object.fromEntries(renewals().filter((m) => m.customerId === id(name)).map((m) => [m.messageId.slice(`${id(name)}#renewal#`.length), [m.state, m.localDate ?? m.reason]]));
-    const waiting = (name: string) => result.waiting.filter((m) => m.customerId === id(name)).map((m) => [m.occurrence, m.localDate]).sort();
+    const waiting = (name: string) => result.waiting.filter((m) => m.customerId === id(name) && m.campaign === 'renewal').map((m) => [m.occurrence, m.localDate]).sort();
     // Cut short to 12 March on 20 February: the 30-day reminder for 25 March is cancelled, and the one for
     // 12 March, whose day (10 February) has passed, goes in its place as soon as the cap allows (a
     // keep-in-touch went on 16 February); the 7-day one moved.
@@ -114,6 +121,10 @@ describe('renewal reminders on the real local stack', () => {
     // The 7-day reminder moved to 8 April, cancelled by the renewal, comes back once active again (the planner, beyond the stream's 35 days).
     expect(byOccurrence('rob')).toEqual({ 'k-rob#30': ['sent', '2027-01-23'], 'k-rob#2027-04-15#30': ['sent', '2027-03-16'] });
     expect(waiting('rob')).toEqual([['k-rob#7', '2027-04-08']]);
+    // One reminder per offset for the term ending 10 May: the contract's own, which moved there; the term's
+    // own, cancelled on the way, is not brought back beside it when the planner comes to its day.
+    expect(waiting('dan')).toEqual([['k-dan#30', '2027-04-10'], ['k-dan#7', '2027-05-03']]);
+    expect(renewals().filter((m) => m.customerId === id('dan') && m.state !== 'cancelled')).toEqual([]);
   });
 
   it('keeps the band while it does', () => {

@@ -2,6 +2,7 @@ import { brandNamed } from './brand.js';
 import { describe, expect, it } from 'vitest';
 import { isUpcoming, reminderIdFor, reminderOffsetOf, renewalIndexKey, renewalReminder, renewalTriggerGone } from '../../functions/core/campaigns/renewal.js';
 import { defaultConfig } from '../../functions/core/config.js';
+import type { MessageState } from '../../functions/core/messages.js';
 import type { Contract, Customer } from '../../functions/core/records.js';
 import { renderEmail } from '../../functions/core/templates/index.js';
 
@@ -39,20 +40,28 @@ describe('a renewal reminder', () => {
   });
 
   it('of a later term, takes the term’s own id once the contract’s own has ended for an earlier one', () => {
-    // Prepare: the 30-day reminder of the term that ended on 30 June, as stored
+    // Prepare: the 30-day reminder of the term that ended on 30 June, and of the next, as stored
     const firstTerm = renewalReminder(contract(), customer, 30, defaultConfig)!;
     const extended = contract({ endsOn: '2028-06-30' });
     const secondTerm = renewalReminder(extended, customer, 30, defaultConfig, 'term')!;
-    const own = (message: typeof firstTerm, waiting = false) => ({ own: { message, waiting }, term: undefined });
+    const held = (message: typeof firstTerm, state: MessageState, waiting = false) => ({ message: { ...message, state }, waiting });
+    const own = (message: typeof firstTerm, state: MessageState = 'sent', waiting = false) => ({ own: held(message, state, waiting), term: undefined });
     // Act, Assess
     expect(reminderIdFor(extended, { own: undefined, term: undefined })).toBe('contract'); // the contract's own id is free
-    expect(reminderIdFor(extended, own(firstTerm))).toBe('term'); // it went (or ended) for the first term
-    expect(reminderIdFor(extended, own(firstTerm, true))).toBe('contract'); // still waiting: it moves to the new end
+    expect(reminderIdFor(extended, own(firstTerm))).toBe('term'); // it went for the first term
+    expect(reminderIdFor(extended, own(firstTerm, 'cancelled'))).toBe('term'); // or ended: it names the first term's end
+    expect(reminderIdFor(extended, own(firstTerm, 'planned', true))).toBe('contract'); // still waiting: it moves to the new end
     expect(reminderIdFor(contract(), own(firstTerm))).toBe('contract'); // this very term's
     // The same term seen from another zone (the customer moved since it was sent) is still this term.
     expect(reminderIdFor(contract(), own({ ...firstTerm, timeZone: 'Pacific/Kiritimati', deadline: '2027-06-29T10:00:00.000Z' }))).toBe('contract');
     // The term's own, once taken, stays the term's, though the contract's own has since been deleted (its time to live).
-    expect(reminderIdFor(extended, { own: undefined, term: { message: secondTerm, waiting: false } })).toBe('term');
+    expect(reminderIdFor(extended, { own: undefined, term: held(secondTerm, 'sent') })).toBe('term');
+    // One term, one reminder, whichever id it went under: the one waiting, else the one that went, else the cancelled one comes back.
+    const movedOwn = { ...firstTerm, deadline: secondTerm.deadline };
+    expect(reminderIdFor(extended, { own: held(movedOwn, 'planned', true), term: held(secondTerm, 'cancelled') })).toBe('contract');
+    expect(reminderIdFor(extended, { own: held(movedOwn, 'sent'), term: held(secondTerm, 'cancelled') })).toBe('contract');
+    expect(reminderIdFor(extended, { own: held(movedOwn, 'cancelled'), term: held(secondTerm, 'planned', true) })).toBe('term');
+    expect(reminderIdFor(extended, { own: held(firstTerm, 'sent'), term: held(secondTerm, 'cancelled') })).toBe('term');
     expect(secondTerm).toMatchObject({ messageId: 'c-1#renewal#k-7#2028-06-30#30', occurrence: 'k-7#2028-06-30#30', localDate: '2028-05-31', sourceKey: 'contract#k-7' });
     expect([firstTerm, secondTerm].map(reminderOffsetOf)).toEqual([30, 30]);
   });

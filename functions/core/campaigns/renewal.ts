@@ -1,6 +1,6 @@
 import { addDays, instantAt, localDateOf, type LocalDate } from '../calendar.js';
 import type { RetentionConfig } from '../config.js';
-import { plannedMessage, type PlannedMessage } from '../messages.js';
+import { plannedMessage, type Message, type PlannedMessage } from '../messages.js';
 import { recordKeyOf, type Contract, type Customer } from '../records.js';
 
 /**
@@ -24,7 +24,7 @@ export type ReminderId = 'contract' | 'term';
 
 /** What holds a message id now (Outbox `find`), as `reminderIdFor` reads it. */
 export interface IdHolder {
-  readonly message: Pick<PlannedMessage, 'deadline' | 'timeZone'>;
+  readonly message: Pick<Message, 'deadline' | 'timeZone' | 'state'>;
   readonly waiting: boolean;
 }
 
@@ -35,16 +35,25 @@ export const termEndOf = (message: Pick<PlannedMessage, 'deadline' | 'timeZone'>
 export const reminderOffsetOf = (message: Pick<PlannedMessage, 'occurrence'>): number => Number(message.occurrence.slice(message.occurrence.lastIndexOf('#') + 1));
 
 /**
- * The id the current term's reminder takes, from what holds each id now: the term's own once it is
- * taken (the contract's own may since have been deleted, `retention.messagesDays` after it ended);
- * else the contract's own while it is free, is this term's, or still waits (it moves with the
- * contract's end, contract-changed.ts); the term's own once the contract's has ended, or is being
- * sent, for another end date.
+ * The id the current term's reminder takes, from what holds each of its ids now, so that a term has
+ * one reminder per offset, however it came about:
+ * - one that waits: the term's own first; the contract's own moves with the contract's end
+ *   (contract-changed.ts);
+ * - else one that went, or ended for good, for this term: the term's own first (the contract's own may
+ *   since have been deleted, `retention.messagesDays` after it ended);
+ * - else one cancelled for this term (it comes back): the term's own first;
+ * - else the contract's own while it is free; the term's own once the contract's own has ended, or is
+ *   being sent, for another end date.
  */
 export const reminderIdFor = (contract: Pick<Contract, 'endsOn'>, holders: { readonly own: IdHolder | undefined; readonly term: IdHolder | undefined }): ReminderId => {
   const { own, term } = holders;
+  if (term?.waiting) return 'term';
+  if (own?.waiting) return 'contract';
+  const ownIsThisTerms = own !== undefined && termEndOf(own.message) === contract.endsOn;
+  if (term !== undefined && term.message.state !== 'cancelled') return 'term';
+  if (ownIsThisTerms && own.message.state !== 'cancelled') return 'contract';
   if (term !== undefined) return 'term';
-  return own === undefined || own.waiting || termEndOf(own.message) === contract.endsOn ? 'contract' : 'term';
+  return own === undefined || ownIsThisTerms ? 'contract' : 'term';
 };
 
 /** The reminder `offset` days before the contract ends, under the id given, or null when there is none to send. */

@@ -56,11 +56,14 @@ export const contractChanged = async (deps: ContractChangedDeps, key: RecordKey,
     const replacing = waiting.some((message) => reminderOffsetOf(message) === offset);
     if (replacing ? new Date(ids.contract.deadline) > now : isUpcoming(ids.contract, now, deps.config)) reminders.push((await currentTermReminder(deps.outbox, contract, ids)).reminder);
   }
-  const kept = new Set(reminders.map((reminder) => reminder.messageId));
+  const kept = new Map(reminders.map((reminder) => [reminderOffsetOf(reminder), reminder]));
   let changed = false;
   for (const message of waiting) {
-    // Waiting under an earlier term's own id, which cannot move: that id names the term's end.
-    const gone = kept.has(message.messageId) ? null : renewalTriggerGone(message, contract);
+    const keeps = kept.get(reminderOffsetOf(message));
+    if (keeps?.messageId === message.messageId) continue;
+    // Waiting under an earlier term's own id, which cannot move (that id names the term's end), or
+    // beside the one this term's reminder at that offset is.
+    const gone = renewalTriggerGone(message, contract) ?? (keeps === undefined ? null : `the term's reminder ${reminderOffsetOf(message)} days before its end is ${keeps.occurrence}`);
     if (gone !== null) changed = (await deps.outbox.endWaiting(message.messageId, 'cancelled', gone, now)) || changed;
   }
   for (const reminder of reminders) {
