@@ -41,12 +41,13 @@ const contract = fc.record({
   endDay: fc.integer({ min: 3, max: 330 }),
   plan: fc.constantFrom('Premium annual', 'Family plan', 'Basic monthly'),
   /**
-   * A later record while the reminders wait: renewed, cancelled, extended to a new `endsOn`, or renewed
-   * and, hours later, written active again for its next term under the same id.
+   * Later records while the reminders wait (none, one or two, each timed from the first end): renewed,
+   * cancelled, extended to a new `endsOn`, or renewed and, hours later, written active again for its
+   * next term under the same id. Two of them make the end go back and forth, or a renewal follow an extension.
    */
-  change: sometimes(
-    70,
-    fc.record({ kind: fc.constantFrom('renewed' as const, 'cancelled' as const, 'extended' as const, 'nextTerm' as const), daysBeforeEnd: fc.integer({ min: 0, max: 35 }), minute, extendByDays: fc.integer({ min: 7, max: 120 }) }),
+  changes: fc.oneof(
+    { weight: 3, arbitrary: fc.constant([]) },
+    { weight: 7, arbitrary: fc.array(fc.record({ kind: fc.constantFrom('renewed' as const, 'cancelled' as const, 'extended' as const, 'nextTerm' as const), daysBeforeEnd: fc.integer({ min: 0, max: 35 }), minute, extendByDays: fc.integer({ min: 7, max: 120 }) }), { minLength: 1, maxLength: 2 }) },
   ),
 });
 const customer = fc.record({
@@ -110,15 +111,15 @@ export const cohortLines = (input: Cohort): string[] => {
       const endsOn = dateOf((c.joins ? joinedAt : START_MS) + k.endDay * DAY);
       const record = { type: 'contract', contractId: `k${i}-${n}`, customerId, endsOn, plan: k.plan, autoRenew: false, status: 'active' };
       add(record, written);
-      if (k.change) {
-        let at = Date.parse(`${endsOn}T00:00:00Z`) - k.change.daysBeforeEnd * DAY + k.change.minute * MINUTE;
+      for (const change of k.changes) {
+        let at = Date.parse(`${endsOn}T00:00:00Z`) - change.daysBeforeEnd * DAY + change.minute * MINUTE;
         if (at <= written) at = written + 3_600_000;
-        const extended = { ...record, endsOn: dateOf(Date.parse(`${endsOn}T00:00:00Z`) + k.change.extendByDays * DAY) };
-        if (k.change.kind === 'extended') add(extended, at);
-        else if (k.change.kind === 'nextTerm') {
+        const extended = { ...record, endsOn: dateOf(Date.parse(`${endsOn}T00:00:00Z`) + change.extendByDays * DAY) };
+        if (change.kind === 'extended') add(extended, at);
+        else if (change.kind === 'nextTerm') {
           add({ ...record, status: 'renewed' }, at);
           add(extended, at + 5 * 3_600_000);
-        } else add({ ...record, status: k.change.kind }, at);
+        } else add({ ...record, status: change.kind }, at);
       }
     });
   });
