@@ -1,5 +1,5 @@
 import { addDays, localDateOf } from '../calendar.js';
-import { reminderUnderEachId, termEndOf } from '../campaigns/renewal.js';
+import { reminderUnderEachId } from '../campaigns/renewal.js';
 import { currentTermReminder } from './contract-changed.js';
 import type { RetentionConfig } from '../config.js';
 import { datesToPlan, forEachCustomer, planDates, validRecord, type PlanningDeps } from './planning-window.js';
@@ -40,9 +40,10 @@ export const planRenewals = async (deps: PlanningDeps, now: Date): Promise<{ rea
           if (!ids || new Date(ids.contract.deadline) <= now || ids.contract.localDate < localDateOf(now, customer.timeZone)) return;
           // A later term's under its own id once the contract's own has gone for an earlier one (renewal.ts).
           const { reminder, holder } = await currentTermReminder(deps.outbox, contract, ids);
-          // One cancelled for this very term (the contract renewed, or renewing itself, then lapsing again)
-          // comes back, as contract-changed.ts brings it back inside the look-ahead.
-          const revive = holder !== undefined && !holder.waiting && holder.message.state === 'cancelled' && termEndOf(holder.message) === contract.endsOn;
+          // One cancelled for this very term (the contract renewed, or renewing itself, then lapsing again;
+          // `reminderIdFor` takes a cancelled one only for its own term) comes back, as contract-changed.ts
+          // brings it back inside the look-ahead.
+          const revive = holder !== undefined && !holder.waiting && holder.message.state === 'cancelled';
           if ((await planAndArrange(deps, reminder, now, revive ? { revive: ['cancelled'] } : {})) === 'planned') result.planned++;
         });
       }
