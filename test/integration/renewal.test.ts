@@ -51,6 +51,14 @@ const data = [
   ...[{ endsOn: '2027-03-01', status: 'renewed' }, { endsOn: '2027-03-10' }, { endsOn: '2027-05-10' }, { endsOn: '2027-03-01' }, { endsOn: '2027-05-10' }].map((fields, day) =>
     JSON.stringify({ ...JSON.parse(contract('dan', fields)), at: `2027-01-2${day + 1}T12:00:00Z` }),
   ),
+  // Dee's contract renews itself for a day, then ends on 23 February (its 30-day reminder goes under that
+  // term's own id on 24 January), 25 February, and 23 February again: the contract's own reminder, brought
+  // back for 25 February, must not move onto the term whose reminder went.
+  customer('dee', 'UTC', 'en'),
+  contract('dee', { endsOn: '2027-02-25' }),
+  ...[[{ endsOn: '2027-02-25', autoRenew: true }, '2027-01-21T12'], [{ endsOn: '2027-02-23' }, '2027-01-22T12'], [{ endsOn: '2027-02-25' }, '2027-01-25T12'], [{ endsOn: '2027-02-23' }, '2027-01-25T18']].map(
+    ([fields, at]) => JSON.stringify({ ...JSON.parse(contract('dee', fields as Record<string, unknown>)), at: `${String(at)}:00:00Z` }),
+  ),
 ].join('\n');
 
 describe('renewal reminders on the real local stack', () => {
@@ -125,6 +133,9 @@ describe('renewal reminders on the real local stack', () => {
     // own, cancelled on the way, is not brought back beside it when the planner comes to its day.
     expect(waiting('dan')).toEqual([['k-dan#30', '2027-04-10'], ['k-dan#7', '2027-05-03']]);
     expect(renewals().filter((m) => m.customerId === id('dan') && m.state !== 'cancelled')).toEqual([]);
+    expect(byOccurrence('dee')).toMatchObject({ 'k-dee#2027-02-23#30': ['sent', '2027-01-24'], 'k-dee#30': ['cancelled', 'the contract now ends on 2027-02-23'] });
+    const deeSent = renewals().filter((m) => m.customerId === id('dee') && m.state === 'sent').map((m) => m.messageId.split('#').pop());
+    expect(deeSent.sort()).toEqual(['30', '7']); // one reminder at each offset for the term ending 23 February
   });
 
   it('keeps the band while it does', () => {

@@ -62,6 +62,8 @@ describe('a renewal reminder', () => {
     expect(reminderIdFor(extended, { own: held(movedOwn, 'sent'), term: held(secondTerm, 'cancelled') })).toBe('contract');
     expect(reminderIdFor(extended, { own: held(movedOwn, 'cancelled'), term: held(secondTerm, 'planned', true) })).toBe('term');
     expect(reminderIdFor(extended, { own: held(firstTerm, 'sent'), term: held(secondTerm, 'cancelled') })).toBe('term');
+    // The contract's own, waiting for another end, does not move onto a term whose reminder went under the term's own id.
+    expect(reminderIdFor(extended, { own: held(firstTerm, 'planned', true), term: held(secondTerm, 'sent') })).toBe('term');
     expect(secondTerm).toMatchObject({ messageId: 'c-1#renewal#k-7#2028-06-30#30', occurrence: 'k-7#2028-06-30#30', localDate: '2028-05-31', sourceKey: 'contract#k-7' });
     expect([firstTerm, secondTerm].map(reminderOffsetOf)).toEqual([30, 30]);
   });

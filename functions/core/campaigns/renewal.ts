@@ -37,20 +37,19 @@ export const reminderOffsetOf = (message: Pick<PlannedMessage, 'occurrence'>): n
 /**
  * The id the current term's reminder takes, from what holds each of its ids now, so that a term has
  * one reminder per offset, however it came about:
- * - one that waits: the term's own first; the contract's own moves with the contract's end
- *   (contract-changed.ts);
- * - else one that went, or ended for good, for this term: the term's own first (the contract's own may
- *   since have been deleted, `retention.messagesDays` after it ended);
- * - else one cancelled for this term (it comes back): the term's own first;
- * - else the contract's own while it is free; the term's own once the contract's own has ended, or is
- *   being sent, for another end date.
+ * - the term's own while it waits, or once it went or ended for good (the contract's own may since have
+ *   been deleted, `retention.messagesDays` after it ended; one waiting beside it is not this term's);
+ * - else the contract's own while it waits: it moves with the contract's end (contract-changed.ts);
+ * - else the contract's own once it went or ended for good for this term;
+ * - else the term's own, cancelled: it comes back;
+ * - else the contract's own while it is free, or cancelled for this term (it comes back); the term's
+ *   own once the contract's has ended, or is being sent, for another end date.
  */
 export const reminderIdFor = (contract: Pick<Contract, 'endsOn'>, holders: { readonly own: IdHolder | undefined; readonly term: IdHolder | undefined }): ReminderId => {
   const { own, term } = holders;
-  if (term?.waiting) return 'term';
+  if (term !== undefined && term.message.state !== 'cancelled') return 'term';
   if (own?.waiting) return 'contract';
   const ownIsThisTerms = own !== undefined && termEndOf(own.message) === contract.endsOn;
-  if (term !== undefined && term.message.state !== 'cancelled') return 'term';
   if (ownIsThisTerms && own.message.state !== 'cancelled') return 'contract';
   if (term !== undefined) return 'term';
   return own === undefined || ownIsThisTerms ? 'contract' : 'term';

@@ -44,15 +44,15 @@ export const contractChanged = async (deps: ContractChangedDeps, key: RecordKey,
   for (const offset of deps.config.campaigns.renewal.offsetsDays) {
     const ids = reminderUnderEachId(contract, customer, offset, deps.config);
     if (ids === null) continue;
-    // One already waiting moves with the contract's end, wherever that falls (or with the customer's zone);
-    // left on the old date it would be cancelled there. The term's own first, should both wait.
-    const waitingOne = [ids.term, ids.contract].find((reminder) => waitingIds.has(reminder.messageId));
-    if (waitingOne) {
-      reminders.push(waitingOne);
+    // The term's own, waiting, moves with the customer's zone.
+    if (waitingIds.has(ids.term.messageId)) {
+      reminders.push(ids.term);
       continue;
     }
-    // One waiting under an earlier term's own id cannot move (it is cancelled below): this term's takes
-    // its place, late if its day has passed, as one that moves would be.
+    // Another waiting at this offset: the contract's own moves with the contract's end, however late (left
+    // on the old date it would be cancelled there), unless this term's reminder went under the term's own
+    // id; one under an earlier term's own id cannot move, and this term's takes its place, late too. What
+    // is not chosen is cancelled below.
     const replacing = waiting.some((message) => reminderOffsetOf(message) === offset);
     if (replacing ? new Date(ids.contract.deadline) > now : isUpcoming(ids.contract, now, deps.config)) reminders.push((await currentTermReminder(deps.outbox, contract, ids)).reminder);
   }
