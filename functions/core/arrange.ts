@@ -31,9 +31,12 @@ interface Plan {
   readonly delay: number;
 }
 
+/** When a message may go from: its due time, or now once that has passed. */
+export const dueOf = (message: Pick<Message, 'dueAt'>, now: Date): Date => new Date(Math.max(Date.parse(message.dueAt), now.getTime()));
+
 /** The first slot of `message` when it goes right after a capped send on `previous` (NEVER: none). */
 const slotAfter = (message: Waiting, previous: string, now: Date, cadence: RetentionConfig['cadence']): Date => {
-  const due = new Date(Math.max(Date.parse(message.dueAt), now.getTime()));
+  const due = dueOf(message, now);
   return previous === NEVER ? firstSendableInstant(due, message.timeZone, cadence) : firstCapSlot(due, previous, message.timeZone, cadence);
 };
 
@@ -44,13 +47,12 @@ const planInOrder = (order: readonly Waiting[], lastCapped: string, now: Date, c
   const priorities: number[] = [];
   let delay = 0;
   for (const message of order) {
-    const due = new Date(Math.max(Date.parse(message.dueAt), now.getTime()));
     const slot = slotAfter(message, previous, now, cadence);
     if (slot >= new Date(message.deadline)) continue;
     slots.set(message.messageId, slot);
     previous = localDateOf(slot, message.timeZone);
     priorities.push(message.priority);
-    delay += slot.getTime() - due.getTime();
+    delay += slot.getTime() - dueOf(message, now).getTime();
   }
   return { slots, priorities: priorities.sort((a, b) => b - a), delay };
 };
@@ -137,8 +139,7 @@ const searchedPlan = (waiting: readonly Waiting[], lastCapped: string, now: Date
       const message = waiting[index]!;
       const slot = slotOf(index, previous);
       const rest = solve(mask & ~(1 << index), localDateOf(slot, message.timeZone));
-      const due = Math.max(Date.parse(message.dueAt), now.getTime());
-      const placed = { priorities: withPriority(rest.priorities, message.priority), delay: slot.getTime() - due + rest.delay, slots: [[message.messageId, slot] as const, ...rest.slots] };
+      const placed = { priorities: withPriority(rest.priorities, message.priority), delay: slot.getTime() - dueOf(message, now).getTime() + rest.delay, slots: [[message.messageId, slot] as const, ...rest.slots] };
       if (better(placed, best)) best = placed;
     }
     solved.set(key, best);

@@ -1,4 +1,4 @@
-import { arrange, comparePriorities } from './arrange.js';
+import { arrange, comparePriorities, dueOf } from './arrange.js';
 import { firstSendableInstant, floorOf, NEVER } from './cadence.js';
 import { addDays, localDateOf, type LocalDate } from './calendar.js';
 import type { RetentionConfig } from './config.js';
@@ -109,7 +109,7 @@ export const planCustomer = (input: CustomerPlanInput): CustomerPlan => {
       // Held out: outside the arrangement. One the arrangement had left out (before the share was
       // raised) comes back, so the dispatcher records it held out where it would have gone.
       else if (message.state === 'expired') {
-        steps.push({ kind: 'slot', messageId: message.messageId, state: 'planned', sendAfter: new Date(Math.max(Date.parse(message.dueAt), now.getTime())), reason: null });
+        steps.push({ kind: 'slot', messageId: message.messageId, state: 'planned', sendAfter: dueOf(message, now), reason: null });
       }
     }
     // Past its deadline, a provisional end is final; a waiting one is the dispatcher's to expire.
