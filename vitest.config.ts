@@ -12,8 +12,9 @@ export default defineConfig({
     // one file at a time on a 2-core machine, which took the suite from 6 to 10 minutes there.
     maxWorkers: availableParallelism() + 1,
     projects: [
-      // The statistical ones run thousands of seeds: on a busy 2-core machine they outlast vitest's 5 s default.
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      // The statistical ones run thousands of seeds, some in a beforeAll: on a busy 2-core machine, beside the
+      // integration files, they outlast vitest's 5 s (test) and 10 s (hook) defaults, so both are raised alike.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
       {
         extends: true,
         test: {

@@ -4,7 +4,7 @@ import { defaultConfig, type RetentionConfig } from '../../functions/core/config
 import { END_OF_RUN_MARGIN_MS } from '../../functions/handlers/dispatcher.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
-import { faults, mostInAnyWindow, startSesFaultProxy, tokenBucket, type SesFaultProxy } from '../../functions/local/ses-fault-proxy.js';
+import { faults, startSesFaultProxy, tokenBucket, type SesFaultProxy } from '../../functions/local/ses-fault-proxy.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import { ONE_SENDER_RATE } from '../../functions/core/send-work.js';
 import { emailsTo, endpoints, uniquePrefix } from './helpers.js';
@@ -43,9 +43,6 @@ const setUp = async (name: string, count: number, { config = defaultConfig, paci
   return { system, greetings, emails };
 };
 
-/** The most sends the proxy saw in any one second. */
-const mostInASecond = () => mostInAnyWindow(proxy.log.map((entry) => entry.at.getTime()), 1000);
-
 describe('sends paced to the SES account rate', () => {
   it("a run at the account's rate (GetAccount) meets no throttle and sends every due message once", async () => {
     // Prepare
@@ -57,8 +54,11 @@ describe('sends paced to the SES account rate', () => {
     // Assess: at RATE a second, one sender (send-work.ts sendersFor) paced the whole run
     expect(system.invocations).toMatchObject({ dispatchCoordinator: 1, dispatcher: 1 });
     expect(result).toMatchObject({ sent: 10, held: 0, retrying: 0, failed: 0, unconfirmed: 0 });
+    // SES's own measure: its bucket (RATE a second, a second's worth deep) throttled none. How many arrived in
+    // any one second is not checked here: the pacer spaces its starts (test/unit/pacing.test.ts), but each
+    // reaches the proxy after the loopback's delay, and on a busy machine two delays can differ by more than
+    // the pacer's 20 ms headroom (CI saw 5 arrivals within a second at 4 a second, none throttled).
     expect(proxy.counters().faults).toEqual({ pass: 10 });
-    expect(mostInASecond()).toBeLessThanOrEqual(RATE);
     // Ten sends, one every 250 ms: at least 2.25 s.
     expect(elapsed).toBeGreaterThanOrEqual(2_200);
     expect((await greetings()).map((m) => m.state)).toEqual(Array.from({ length: 10 }, () => 'sent'));
