@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './batch-get.js';
-import { queryPagesWithKeys } from './query-pages.js';
+import { queryAll, queryPagesWithKeys } from './query-pages.js';
 import { ignoreConditionFailure, itemAtConditionFailure } from './conditions.js';
 import { LEDGER_DATE_NAMES, ledgerDatesInZone } from '../core/ledger-zone.js';
 import type { LocalDate } from '../core/calendar.js';
@@ -85,7 +85,8 @@ export class DynamoLedgerStore implements LedgerStore {
     };
     const values: Record<string, unknown> = { ':contact': lastContactDate, ':never': NEVER, ...(floorCheckDate === undefined ? {} : { ':check': floorCheckKey(floorCheckDate, customerId, this.floorCheckShards) }), ':timeZone': facts.timeZone, ':marketing': facts.marketingOptIn, ...(recordsPlannedIn === undefined ? {} : { ':planned': recordsPlannedIn }) };
     const write = (condition: string, conditionValues: Record<string, unknown>, moved: Record<string, string>) => {
-      const update = `SET ${Object.entries({ ...set, ...moved }).map(([name, value]) => `${name} = ${value}`).join(', ')}`;
+      // The profile written again decides whether the customer can be reached: a suppression's mark goes.
+      const update = `SET ${Object.entries({ ...set, ...moved }).map(([name, value]) => `${name} = ${value}`).join(', ')} REMOVE unreachableAddress`;
       // DynamoDB refuses a value no expression uses (the dates a move sets replace their defaults).
       const used = Object.entries({ ...values, ...conditionValues }).filter(([name]) => new RegExp(`${name}\\b`).test(`${update} ${condition}`));
       return this.client.send(
@@ -217,8 +218,19 @@ export class DynamoLedgerStore implements LedgerStore {
     for await (const page of pages) yield { items: page.items.map(entryOf), next: page.next };
   }
 
-  async markUnreachable(customerId: string): Promise<void> {
-    await this.updateExisting(customerId, 'SET marketingOptIn = :false REMOVE floorCheckDate', { ':false': false });
+  async markUnreachable(customerId: string, suppressedAddress?: string): Promise<void> {
+    if (suppressedAddress === undefined) await this.updateExisting(customerId, 'SET marketingOptIn = :false REMOVE floorCheckDate', { ':false': false });
+    else await this.updateExisting(customerId, 'SET marketingOptIn = :false, unreachableAddress = :address REMOVE floorCheckDate', { ':false': false, ':address': suppressedAddress });
+  }
+
+  async unreachableBecauseOf(suppressedAddress: string): Promise<string[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: ledgerTable.indexes[1].indexName,
+      KeyConditionExpression: 'unreachableAddress = :address',
+      ExpressionAttributeValues: { ':address': suppressedAddress },
+    });
+    return items.map((item) => String(item.customerId));
   }
 
   async setRecordsPlannedIn(customerId: string, timeZone: string): Promise<void> {

@@ -84,6 +84,9 @@ export const ledgerTable = {
   indexes: [
     // The local date on which the floor planner must look at a customer: a day's run reads only those.
     { indexName: 'byFloorCheck', partitionKey: 'floorCheckDate', sortKey: 'customerId', projection: 'ALL' },
+    // Sparse: only a customer taken off the floor because their address is suppressed carries the address's
+    // hash, until their profile is written again; lifting that suppression puts them back (`suppression remove`).
+    { indexName: 'byUnreachableAddress', partitionKey: 'unreachableAddress', sortKey: 'customerId', projection: 'KEYS_ONLY' },
   ],
 } as const satisfies TableDefinition;
 

@@ -1,6 +1,14 @@
 import type { Command } from 'commander';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { deployedDueShards } from '../adapters/deploy-settings.js';
+import { DynamoConfigStore } from '../adapters/dynamo-config.js';
+import { DynamoCustomerStore } from '../adapters/dynamo-customers.js';
+import { DynamoLedgerStore } from '../adapters/dynamo-ledger.js';
+import { DynamoOutbox } from '../adapters/dynamo-outbox.js';
 import { DynamoSuppressionStore } from '../adapters/dynamo-suppressions.js';
-import { maskEmail } from '../core/mask.js';
+import type { TableNames } from '../adapters/tables.js';
+import { liftSuppression, type LiftedSuppression } from '../core/jobs/lift-suppression.js';
+import { maskEmail, maskEmailsIn } from '../core/mask.js';
 import * as z from '../core/schema.js';
 import { addressKey, suppressionOf } from '../core/suppression.js';
 import type { TableCommandParts, TargetOptions } from './templates.js';
@@ -13,6 +21,25 @@ const checkedAddress = (address: string): string => {
   if (!anAddress.safeParse(address.trim()).success) throw new UsageError(`'${maskEmail(address)}' is not an e-mail address`);
   return address.trim();
 };
+
+/** What lifting a suppression needs: the stores a profile write plans with, and the Suppressions table. */
+const liftOn = async (db: DynamoDBDocumentClient, tables: TableNames, address: string): Promise<LiftedSuppression> => {
+  const configStore = new DynamoConfigStore(db, tables.Control);
+  const deps = {
+    customers: new DynamoCustomerStore(db, tables.Customers),
+    ledger: new DynamoLedgerStore(db, tables.Ledger, deployedDueShards),
+    outbox: new DynamoOutbox(db, tables.Messages, () => configStore.get(), deployedDueShards),
+    config: await configStore.get(),
+    suppressions: new DynamoSuppressionStore(db, tables.Suppressions),
+  };
+  return liftSuppression(deps, address, new Date());
+};
+
+/** What `suppression remove` says of the customers the suppression had taken off the contact floor (ids masked: one may be an address). */
+const floorLines = ({ backOnFloor, invalidProfiles }: LiftedSuppression): string[] => [
+  ...(backOnFloor.length === 0 ? [] : [`Back on the contact floor, their plan made again: ${backOnFloor.length} customer${backOnFloor.length === 1 ? '' : 's'} it had taken off (${backOnFloor.map(maskEmailsIn).join(', ')}).`]),
+  ...invalidProfiles.map(({ customerId, reason }) => `Still off the floor: ${maskEmailsIn(customerId)}, whose profile is invalid (${maskEmailsIn(reason)}); it is put back once the profile is mended.`),
+];
 
 /**
  * `retention suppression add|remove <address>`: what ops do by hand to the Suppressions table (a
@@ -49,18 +76,14 @@ export const registerSuppressionCommands = (program: Command, parts: TableComman
       .argument('<address>'),
   ).action(async (given: string, options: TargetOptions) => {
     const address = checkedAddress(given);
-    const removed = await withDatabase(options, (db, tables) => new DynamoSuppressionStore(db, tables.Suppressions).remove(addressKey(address)));
-    if (!removed) {
-      log(`${maskEmail(address)} is not suppressed: nothing to lift.`);
-      process.exitCode = 1;
+    const result = await withDatabase(options, (db, tables) => liftOn(db, tables, address));
+    const { lifted } = result;
+    if (!lifted) {
+      // A lift that stopped before putting everyone back is finished by running it again.
+      log([`${maskEmail(address)} is not suppressed: nothing to lift.`, ...floorLines(result)].join('\n'));
+      if (result.backOnFloor.length === 0) process.exitCode = 1;
       return;
     }
-    log(
-      [
-        `Lifted the suppression of ${maskEmail(address)} (${removed.reason}, since ${removed.since.slice(0, 10)}).`,
-        // The dispatcher took the customer off the contact floor when it met the suppression (markUnreachable).
-        'Messages planned from now on may go to it; its customer\'s contact floor is kept again once their profile is next written (import their line again).',
-      ].join('\n'),
-    );
+    log([`Lifted the suppression of ${maskEmail(address)} (${lifted.reason}, since ${lifted.since.slice(0, 10)}): messages planned from now on may go to it.`, ...floorLines(result)].join('\n'));
   });
 };

@@ -220,6 +220,8 @@ export interface LedgerEntry {
    * (the customer is new, or their profile was invalid); absent on a ledger opened before this was kept.
    */
   readonly recordsPlannedIn?: string;
+  /** The key of the suppressed address that took the customer off the floor (`markUnreachable`), until their profile is written again. */
+  readonly unreachableAddress?: string;
 }
 
 /** The profile facts the ledger keeps for the floor planner. */
@@ -240,9 +242,12 @@ export interface LedgerStore {
   /**
    * The customer cannot be written to (their address is suppressed, their profile invalid): marketing
    * cannot reach them and the floor is not theirs to keep, until their profile is written again (`open`
-   * sets both from it). Only on a ledger there is.
+   * sets both from it) or, when `suppressedAddress` (the address's key) was the cause, that suppression
+   * is lifted. Only on a ledger there is.
    */
-  markUnreachable(customerId: string): Promise<void>;
+  markUnreachable(customerId: string, suppressedAddress?: string): Promise<void>;
+  /** The customers `markUnreachable` took off the floor because of this suppressed address (its key), and no profile write has put back since. */
+  unreachableBecauseOf(suppressedAddress: string): Promise<string[]>;
   /** Keeps `recordsPlannedIn` on the customer's ledger, if they have one. */
   setRecordsPlannedIn(customerId: string, timeZone: string): Promise<void>;
   /**
@@ -272,6 +277,8 @@ export interface SuppressionStore {
   suppress(suppressions: readonly Suppression[]): Promise<void>;
   /** Of these address keys, the suppressed ones, with their reasons. */
   suppressedAmong(addressKeys: readonly string[]): Promise<Map<string, string>>;
+  /** Lifts an address's suppression: what it was, or undefined when it had none. */
+  remove(addressKey: string): Promise<Suppression | undefined>;
 }
 
 /** The runtime configuration as stored (DynamoConfigStore). */

@@ -378,6 +378,13 @@ export interface SimulationOptions {
   readonly responseModel?: ResponseModelRun;
   /** Writes what the tables are to hold before the records are imported (preview: what the stack holds of the customer). */
   readonly seed?: (system: LocalSystem) => Promise<void>;
+  /** What ops do by hand during the window (a command run against the stack), each at its instant, the streams drained after. */
+  readonly operations?: readonly SimulatedOperation[];
+}
+
+export interface SimulatedOperation {
+  readonly at: Date;
+  readonly run: (system: LocalSystem, now: Date) => Promise<void>;
 }
 
 export interface SimulationResult {
@@ -428,6 +435,8 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   const deleted: Message[] = [];
   const timed: NdjsonLine[] = [...imported.timed].sort((a, b) => a.at!.getTime() - b.at!.getTime());
   let nextTimed = 0;
+  const operations = [...(options.operations ?? [])].sort((a, b) => a.at.getTime() - b.at.getTime());
+  let nextOperation = 0;
   let nextPlanner = nextDailyFire(options.start, settings.schedules.planner);
   // The runner's own reads (the report, the response model's view of the tables), not a handler's.
   const documentClient = documentClientFor(dynamoDbClient(dynamodbEndpoint));
@@ -441,7 +450,7 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   for (;;) {
     const sendAfter = await system.nextSendAfter();
     const nextDispatch = sendAfter ? nextRateFire(sendAfter < clock.now() ? clock.now() : sendAfter, settings.schedules.dispatcher.everyMinutes) : undefined;
-    const candidates = [nextPlanner, timed[nextTimed]?.at, nextResponse, nextDispatch].filter((t): t is Date => t !== undefined);
+    const candidates = [nextPlanner, timed[nextTimed]?.at, operations[nextOperation]?.at, nextResponse, nextDispatch].filter((t): t is Date => t !== undefined);
     const now = new Date(Math.min(...candidates.map((t) => t.getTime())));
     if (now >= end) break;
     clock.set(now);
@@ -454,6 +463,10 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
     if (dueRecords.length > 0) {
       const { customers } = system.runtime('customerStream').stores();
       await customers.putRecords((await withStoredProfileFacts(customers, dueRecords)).map((line) => line.record));
+      await system.drainStreams();
+    }
+    while (operations[nextOperation] && operations[nextOperation]!.at.getTime() <= now.getTime()) {
+      await operations[nextOperation++]!.run(system, now);
       await system.drainStreams();
     }
     if (now.getTime() === nextPlanner.getTime()) {

@@ -17,6 +17,7 @@ import type { TableNames } from '../../functions/adapters/tables.js';
 import { suppressionOf } from '../../functions/core/suppression.js';
 import { createTables, dynamoDbClient } from '../../functions/local/local-stack.js';
 import { DynamoSuppressionStore } from '../../functions/adapters/dynamo-suppressions.js';
+import { DynamoLedgerStore } from '../../functions/adapters/dynamo-ledger.js';
 import { addressKey } from '../../functions/core/suppression.js';
 import { countDynamoRequests, emptyStats } from '../../functions/local/dynamo-stats.js';
 import { readCustomerStory } from '../../functions/adapters/customer-story.js';
@@ -406,13 +407,26 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     expect([added.code, added.stdout.trim()]).toEqual([0, 'Suppressed R***@Example.com: nothing more is sent to it.']);
     expect(again.stdout).toContain('was suppressed already (suppressed by hand: complaint forwarded by the support desk); left as it was.');
     expect(await stored()).toBe('suppressed by hand: complaint forwarded by the support desk');
+    // Its customer, whom the dispatcher took off the contact floor when a message met the suppression
+    await new DynamoCustomerStore(db(), tables.Customers).putRecords([{ ...customer('rosa.campos@example.com'), email: address }] as never);
+    const ledger = new DynamoLedgerStore(db(), tables.Ledger, 4);
+    await ledger.open('rosa.campos@example.com', '2027-01-10', '2027-02-02', { timeZone: 'Europe/Madrid', marketingOptIn: true });
+    await ledger.markUnreachable('rosa.campos@example.com', addressKey(address));
+    expect(await ledger.unreachableBecauseOf(addressKey(address))).toEqual(['rosa.campos@example.com']);
 
     const removed = await run('suppression', 'remove', address, ...target);
     const nothing = await run('suppression', 'remove', address, ...target);
     expect([removed.code, nothing.code]).toEqual([0, 1]);
     expect(removed.stdout).toContain('Lifted the suppression of R***@Example.com (suppressed by hand: complaint forwarded by the support desk, since ');
+    expect(removed.stdout).toContain('Back on the contact floor, their plan made again: 1 customer it had taken off (r***@example.com).');
     expect(nothing.stdout.trim()).toBe('R***@Example.com is not suppressed: nothing to lift.');
     expect(await stored()).toBeUndefined();
+    // Back on the floor: marketing reaches them, a floor check is set (their last contact is long past: a keep-in-touch waits)
+    const back = await ledger.get('rosa.campos@example.com');
+    expect(back).toMatchObject({ marketingOptIn: true, lastContactDate: '2027-01-10' });
+    expect(back!.floorCheckDate).toBeDefined();
+    expect(back!.unreachableAddress).toBeUndefined();
+    expect(await ledger.unreachableBecauseOf(addressKey(address))).toEqual([]);
 
     const refused = await Promise.all([run('suppression', 'add', 'rosa.campos', '--reason', 'x', ...target), run('suppression', 'add', address, '--reason', ' ', ...target), run('suppression', 'add', address, ...target)]);
     expect(refused.map((result) => result.code)).toEqual([2, 2, 2]);

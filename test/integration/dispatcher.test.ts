@@ -152,6 +152,10 @@ describe('the dispatcher on the real local stack', () => {
     const suppressions = new DynamoSuppressionStore(documentClient(), system.tables.Suppressions);
     const suppressed = await suppressions.suppressedAmong([addressKey(`${prefix}b@example.com`), addressKey(`${prefix}a@example.com`)]);
     expect([...suppressed.entries()]).toEqual([[addressKey(`${prefix}b@example.com`), 'rejected by the mail service: BadRequestException (HTTP 400): Illegal address']]);
+    // Off the contact floor because of that address, until it is lifted (`suppression remove`) or the profile written again
+    const ledger = system.runtime('dispatcher').stores().ledger;
+    expect(await ledger.get(`${prefix}b`)).toMatchObject({ marketingOptIn: false, unreachableAddress: addressKey(`${prefix}b@example.com`) });
+    expect(await ledger.unreachableBecauseOf(addressKey(`${prefix}b@example.com`))).toEqual([`${prefix}b`]);
   });
 
   it('honours consent at send time, not only when planning', async () => {

@@ -80,11 +80,12 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
     setRecordsPlannedIn: async () => {
       throw new Error('not planned in these tests');
     },
-    markUnreachable: async (customerId) => {
-      calls.markUnreachable.push(customerId);
+    markUnreachable: async (customerId, suppressedAddress) => {
+      calls.markUnreachable.push(suppressedAddress === undefined ? customerId : `${customerId} (address ${suppressedAddress.slice(0, 8)})`);
       const entry = ledgers.get(customerId);
-      if (entry) ledgers.set(customerId, { ...entry, marketingOptIn: false, floorCheckDate: undefined });
+      if (entry) ledgers.set(customerId, { ...entry, marketingOptIn: false, floorCheckDate: undefined, ...(suppressedAddress === undefined ? {} : { unreachableAddress: suppressedAddress }) });
     },
+    unreachableBecauseOf: async (suppressedAddress) => [...ledgers.values()].filter((entry) => entry.unreachableAddress === suppressedAddress).map((entry) => entry.customerId),
     reserveCap: async (customerId, messageId, today, threshold) => {
       calls.reserveCap.push(messageId);
       const entry = ledgers.get(customerId)!;
@@ -112,7 +113,7 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
       return `ses-${sentEmails.length}`;
     },
   };
-  const suppressions: SuppressionStore = { suppress: async () => undefined, suppressedAmong: async () => new Map() };
+  const suppressions: SuppressionStore = { suppress: async () => undefined, suppressedAmong: async () => new Map(), remove: async () => undefined };
   const customers = {
     getItems: async (keys: readonly { customerId: string; recordKey: string }[]) => new Map(keys.flatMap(({ customerId, recordKey }) => (items.has(`${customerId}|${recordKey}`) ? [[`${customerId}|${recordKey}`, items.get(`${customerId}|${recordKey}`)] as const] : []))),
     recordsOfType: async (customerId: string, type: string) => [...items.entries()].filter(([key, item]) => key.startsWith(`${customerId}|`) && (item as { type?: string }).type === type).map(([, item]) => item),

@@ -214,9 +214,10 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
     return state;
   };
   // Nothing can be written to the customer until their profile changes (another address, a mended
-  // profile): the floor is left, or a keep-in-touch would be planned and suppressed every few days.
-  const unreachable = async (reason: string): Promise<DispatchOutcome> => {
-    await deps.ledger.markUnreachable(message.customerId);
+  // profile) or their address's suppression is lifted: the floor is left, or a keep-in-touch would be
+  // planned and suppressed every few days.
+  const unreachable = async (reason: string, suppressedAddress?: string): Promise<DispatchOutcome> => {
+    await deps.ledger.markUnreachable(message.customerId, suppressedAddress);
     return finish('suppressed', reason);
   };
 
@@ -230,7 +231,7 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
     throw error;
   }
   const suppression = stored.suppressed.get(addressKey(customer.email));
-  if (suppression) return unreachable(`the address is suppressed: ${suppression}`);
+  if (suppression) return unreachable(`the address is suppressed: ${suppression}`, addressKey(customer.email));
   const noConsent = consentBlocks(message, customer, preferencesFromItem(stored.preferences));
   if (noConsent) return finish('suppressed', noConsent);
   const sourceType = message.sourceKey === undefined ? undefined : recordTypeOfKey(message.sourceKey);
@@ -364,7 +365,7 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
           return retryLater({ waiting: `refused by the mail service for now, retrying: ${error.message}`, expired: `refused by the mail service until its deadline; last: ${error.message}` });
       }
     });
-    if (refusal === 'address') await followUp('taking the customer off the floor', () => deps.ledger.markUnreachable(customer.customerId));
+    if (refusal === 'address') await followUp('taking the customer off the floor', () => deps.ledger.markUnreachable(customer.customerId, addressKey(customer.email)));
     await followUp('giving its cap back', giveCapBack);
     return outcome;
   }

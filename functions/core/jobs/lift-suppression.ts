@@ -1,0 +1,43 @@
+import { InvalidRecordError } from '../errors.js';
+import type { SuppressionStore } from '../ports.js';
+import { PROFILE_RECORD_KEY } from '../records.js';
+import { addressKey, type Suppression } from '../suppression.js';
+import { customerChanged, type CustomerChangedDeps } from './customer-changed.js';
+
+export interface LiftSuppressionDeps extends CustomerChangedDeps {
+  readonly suppressions: SuppressionStore;
+}
+
+export interface LiftedSuppression {
+  /** The suppression lifted, or undefined when the address had none. */
+  readonly lifted: Suppression | undefined;
+  /** The customers it had taken off the contact floor, on it again. */
+  readonly backOnFloor: readonly string[];
+  /** Those whose profile no longer validates: they stay off until it is mended, as a profile write would leave them. */
+  readonly invalidProfiles: readonly { readonly customerId: string; readonly reason: string }[];
+}
+
+/**
+ * Lifts an address's suppression (`retention suppression remove`: made by mistake, or the customer asked to
+ * be written to again) and puts back on the contact floor the customers the dispatcher took off it when it
+ * met that suppression: for each, what a write of their profile does (customer-changed.ts), which opens
+ * their ledger again from the profile as it is now and makes their plan again. The customers are looked
+ * for even when the address was no longer suppressed, so a lift that stopped half-way is finished by
+ * running it again.
+ */
+export const liftSuppression = async (deps: LiftSuppressionDeps, address: string, now: Date): Promise<LiftedSuppression> => {
+  const key = addressKey(address);
+  const lifted = await deps.suppressions.remove(key);
+  const backOnFloor: string[] = [];
+  const invalidProfiles: { customerId: string; reason: string }[] = [];
+  for (const customerId of await deps.ledger.unreachableBecauseOf(key)) {
+    try {
+      await customerChanged(deps, { customerId, recordKey: PROFILE_RECORD_KEY }, now);
+      backOnFloor.push(customerId);
+    } catch (error) {
+      if (!(error instanceof InvalidRecordError)) throw error;
+      invalidProfiles.push({ customerId, reason: error.message });
+    }
+  }
+  return { lifted, backOnFloor, invalidProfiles };
+};
