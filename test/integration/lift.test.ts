@@ -31,19 +31,19 @@ interface Cohort {
 }
 
 /**
- * 120 customers from 2026, one made after the window opened; per customer a contract ending in the
+ * 120 customers (or `customers`) from 2026, one made after the window opened; per customer a contract ending in the
  * window (renewed more often when treated), one ending after it, interactions on days spread over
  * the window, and a complaint resolved in it (reopened more often when held out). `at` shifts every
  * record's date by `shiftDays` (a simulation's window).
  */
-const cohortOf = (prefix: string, since: string, days = 0): Cohort => {
+const cohortOf = (prefix: string, since: string, days = 0, customers = 120): Cohort => {
   const day = (n: number, time = '10:00:00.000Z') => new Date(Date.parse(`${since}T${time}`) + (n + days) * 86_400_000).toISOString();
   const date = (n: number) => day(n).slice(0, 10);
   const lines: Record<string, unknown>[] = [];
   const zero = () => ({ treated: { n: 0, events: 0 }, heldOut: { n: 0, events: 0 } });
   const expected: Cohort['expected'] = { renewal: zero(), interaction30: zero(), interaction90: zero(), complaintsReopened: zero() };
   const groups = { treated: 0, heldOut: 0 };
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < customers; i++) {
     const id = `${prefix}c${i}`;
     const group = holdoutGroupOf(id, measurement) as 'treated' | 'heldOut';
     groups[group]++;
@@ -162,7 +162,8 @@ describe('retention lift on a stack', () => {
 describe('retention lift --report', () => {
   it('reads the lift section a simulation wrote: the same counts as the records, over the simulation window by default', async () => {
     // Prepare: the cohort dated in the simulation's window; a configuration holding out half
-    const cohort = cohortOf(uniquePrefix('lift-sim'), '2027-01-01');
+    // 40 customers: the counts are compared, not their significance, and each simulated customer costs.
+    const cohort = cohortOf(uniquePrefix('lift-sim'), '2027-01-01', 0, 40);
     const data = await tempFile('d.ndjson', cohort.lines.map((line) => JSON.stringify(line)).join('\n'));
     const config = await tempFile('config.json', JSON.stringify({ ...defaultConfig, measurement }));
     const out = join(await mkdtemp(join(tmpdir(), 'retention-lift-out-')), 'report.json');
