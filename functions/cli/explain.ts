@@ -15,10 +15,10 @@ const at = (iso: string | undefined, timeZone: string): string => {
 const messageLine = (message: Message, timeZone: string): string => {
   const zone = message.timeZone ?? timeZone;
   const id = `(${message.messageId})`;
-  const reason = message.reason ? `: ${maskEmailsIn(message.reason)}` : '';
+  const reason = message.reason ? `: ${message.reason}` : '';
   if (message.state === 'sent') {
     const about = message.content ? ` about ${message.content}` : '';
-    return `sent       ${at(message.sentAt, zone)}  ${message.campaign.padEnd(18)} "${message.subject ?? ''}"${about}${message.reason ? ` (${maskEmailsIn(message.reason)})` : ''} ${id}`;
+    return `sent       ${at(message.sentAt, zone)}  ${message.campaign.padEnd(18)} "${message.subject ?? ''}"${about}${message.reason ? ` (${message.reason})` : ''} ${id}`;
   }
   if (!isFinal(message.state)) {
     const deferrals = message.deferrals ? `, deferred ${message.deferrals}×` : '';
@@ -42,12 +42,13 @@ const when = (message: Message): string => message.sentAt ?? (!isFinal(message.s
 /**
  * `retention explain <customerId>`: one customer's whole contact story as stored: who they are (the
  * address masked), consent, preferences and suppression, the ledger, and every message with its
- * state and reason. It reads; it changes nothing.
+ * state and reason. It reads; it changes nothing. Every address in it is masked, in one place at the
+ * end: a reason may quote one, and a business whose ids are addresses has one in every message id.
  */
 export const formatExplain = (story: CustomerStory): string => {
   const profile = story.records.find((record) => record.type === 'customer');
   const others = story.records.filter((record) => record.type !== 'customer');
-  if (isUnknownCustomer(story)) return `No customer ${story.customerId} on record.`;
+  if (isUnknownCustomer(story)) return maskEmailsIn(`No customer ${story.customerId} on record.`);
   const timeZone = typeof profile?.timeZone === 'string' ? profile.timeZone : 'UTC';
   const lines: string[] = [];
 
@@ -69,7 +70,7 @@ export const formatExplain = (story: CustomerStory): string => {
         : 'none chosen'
     }`,
   );
-  lines.push(`Suppression: ${story.suppression ? `SUPPRESSED since ${story.suppression.since}: ${maskEmailsIn(story.suppression.reason)} (nothing is sent to ${story.suppression.address})` : profile?.email ? 'none (the address is not suppressed)' : 'no address'}`);
+  lines.push(`Suppression: ${story.suppression ? `SUPPRESSED since ${story.suppression.since}: ${story.suppression.reason} (nothing is sent to ${story.suppression.address})` : profile?.email ? 'none (the address is not suppressed)' : 'no address'}`);
 
   lines.push(`Holdout:     ${holdoutLine(story.holdout)}`);
 
@@ -78,7 +79,8 @@ export const formatExplain = (story: CustomerStory): string => {
     lines.push('Ledger:');
     lines.push(`  last contact        ${ledger.lastContactDate}${ledger.openedOn === ledger.lastContactDate ? ' (when the ledger was opened)' : ''}`);
     lines.push(`  last capped send    ${ledger.lastCappedDate === NEVER ? 'never' : ledger.lastCappedDate}${ledger.lastCappedMessageId ? ` (${ledger.lastCappedMessageId})` : ''}`);
-    lines.push(`  next floor check    ${ledger.floorCheckDate ?? 'none (nothing to check)'}`);
+    const offFloor = ledger.unreachableAddress !== undefined ? 'none: off the contact floor since a message met the suppression of their address (`suppression remove` puts them back)' : 'none (nothing to check)';
+    lines.push(`  next floor check    ${ledger.floorCheckDate ?? offFloor}`);
     lines.push(`  last keep-in-touch  ${ledger.lastKeepInTouchContent ? `about ${ledger.lastKeepInTouchContent}` : 'none yet'}`);
     if (ledger.lastSurveyDate) lines.push(`  last survey         ${ledger.lastSurveyDate}`);
     if (ledger.openedOn) lines.push(`  opened              ${ledger.openedOn}`);
@@ -92,5 +94,5 @@ export const formatExplain = (story: CustomerStory): string => {
   const ended = sorted.length - sent - waiting;
   lines.push(`Messages:    ${sorted.length} (${sent} sent, ${waiting} waiting, ${ended} ended without a send)`);
   lines.push(...(sorted.length ? sorted.map((m) => `  ${messageLine(m, timeZone)}`) : ['  none']));
-  return lines.join('\n');
+  return maskEmailsIn(lines.join('\n'));
 };

@@ -7,6 +7,7 @@ import { ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '.
 import { isValidLocalDate } from '../core/calendar.js';
 import { importNdjson } from '../core/jobs/import-records.js';
 import { canonicalId, describeLine, isPlainObject } from '../core/records.js';
+import { maskEmailsIn } from '../core/mask.js';
 import { documentClientFor } from '../adapters/runtime.js';
 import { DynamoErasureStore } from '../adapters/dynamo-erasure.js';
 import { DynamoCustomerStore } from '../adapters/dynamo-customers.js';
@@ -454,7 +455,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       const profile = records.filter((r) => r.type === 'customer' && r.at === undefined).pop();
       if (!profile) {
         // As `explain` answers for an id nobody has: a mistyped id is not a customer with nothing coming.
-        log(`No customer ${customerId} on record.`);
+        log(maskEmailsIn(`No customer ${customerId} on record.`));
         process.exitCode = 1;
         return;
       }

@@ -44,16 +44,17 @@ export const formatPreview = (customerId: string, profile: Record<string, unknow
   // one ended provisionally (still in `waitingByCustomer`) may come back and go.
   const endedBefore = new Set((stored?.messages ?? []).filter((m) => isFinal(m.state) && !('waitingCustomerId' in m)).map((m) => m.messageId));
   const chose = stored?.preferences ? `; preferences: receive ${stored.preferences.receive}` : '';
-  const suppressed = stored?.suppression ? `; SUPPRESSED: ${maskEmailsIn(stored.suppression.reason)}` : '';
+  const suppressed = stored?.suppression ? `; SUPPRESSED: ${stored.suppression.reason}` : '';
   const lines = [
     `${customerId}: ${profile.locale ?? 'en'}, ${timeZone}, ${profile.tier ?? 'standard'}; marketing consent ${hasMarketingConsent(profile) ? 'yes' : 'NO (only service messages)'}${chose}${suppressed}; birthday ${profile.birthday ?? 'not on record'}`,
     `Window ${result.report.window.start.slice(0, 10)} → ${result.report.window.end.slice(0, 10)}, configuration: cap ${result.report.config.cadence.minDaysBetween} days, floor ${result.report.config.cadence.maxDaysBetween} days, quiet ${result.report.config.cadence.quietHours.start}–${result.report.config.cadence.quietHours.end}`,
   ];
   const when = (iso: string) => `${localDateOf(new Date(iso), timeZone)} ${localTimeOf(new Date(iso), timeZone)}`;
   const events = [
-    ...result.report.messages.filter((m) => !endedBefore.has(m.messageId)).map((m) => ({ at: m.sentAt ?? m.dueAt, line: `${m.state === 'sent' ? 'sends  ' : 'will not'} ${when(m.sentAt ?? m.dueAt)}  ${m.campaign.padEnd(18)} ${m.state === 'sent' ? `"${m.subject}"` : `${m.state}: ${maskEmailsIn(String(m.reason))}`}` })),
-    ...result.waiting.map((m) => ({ at: m.sendAfter, line: `later   ${when(m.sendAfter)}  ${m.campaign.padEnd(18)} ${m.state}${m.reason ? `: ${maskEmailsIn(m.reason)}` : ''} (due ${when(m.dueAt)}, until ${when(m.deadline)})` })),
+    ...result.report.messages.filter((m) => !endedBefore.has(m.messageId)).map((m) => ({ at: m.sentAt ?? m.dueAt, line: `${m.state === 'sent' ? 'sends  ' : 'will not'} ${when(m.sentAt ?? m.dueAt)}  ${m.campaign.padEnd(18)} ${m.state === 'sent' ? `"${m.subject}"` : `${m.state}: ${String(m.reason)}`}` })),
+    ...result.waiting.map((m) => ({ at: m.sendAfter, line: `later   ${when(m.sendAfter)}  ${m.campaign.padEnd(18)} ${m.state}${m.reason ? `: ${m.reason}` : ''} (due ${when(m.dueAt)}, until ${when(m.deadline)})` })),
   ].sort((a, b) => a.at.localeCompare(b.at));
   lines.push(...(events.length ? events.map((e) => `  ${e.line}`) : ['  Nothing is planned in this window.']));
-  return lines.join('\n');
+  // Every address masked in one place: a reason may quote one, and an id may be one.
+  return maskEmailsIn(lines.join('\n'));
 };

@@ -413,6 +413,8 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     await ledger.open('rosa.campos@example.com', '2027-01-10', '2027-02-02', { timeZone: 'Europe/Madrid', marketingOptIn: true });
     await ledger.markUnreachable('rosa.campos@example.com', addressKey(address));
     expect(await ledger.unreachableBecauseOf(addressKey(address))).toEqual(['rosa.campos@example.com']);
+    const offFloor = await run('explain', 'rosa.campos@example.com', ...target);
+    expect(offFloor.stdout).toContain('next floor check    none: off the contact floor since a message met the suppression of their address (`suppression remove` puts them back)');
 
     const removed = await run('suppression', 'remove', address, ...target);
     const nothing = await run('suppression', 'remove', address, ...target);
@@ -433,7 +435,7 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     expect(refused[0]!.stderr).toContain('is not an e-mail address');
     expect(refused[1]!.stderr).toContain('--reason is empty');
     expect(refused[2]!.stderr).toContain("required option '--reason <text>' not specified");
-    for (const result of [added, again, removed, nothing, ...refused]) expect(result.stdout + result.stderr).not.toMatch(/rosa\.campos@/i);
+    for (const result of [added, again, offFloor, removed, nothing, ...refused]) expect(result.stdout + result.stderr).not.toMatch(/rosa\.campos@/i);
   });
 
   it('explain on the local stack: every message of the customer, ended ones with state and reason', async () => {

@@ -36,6 +36,27 @@ describe('retention explain, as printed', () => {
     expect(text).not.toContain('yuki.tanaka');
   });
 
+  it('masks a customer id that is an address, wherever it appears (the heading, message ids, a reason)', () => {
+    // Prepare: a business whose ids are the customers' addresses; a customer off the floor by a suppression
+    const id = 'lena.berg@example.se';
+    const story: CustomerStory = {
+      customerId: id,
+      records: [{ type: 'customer', customerId: id, email: id, timeZone: 'Europe/Stockholm', marketingOptIn: true }],
+      ledger: { customerId: id, lastContactDate: '2027-01-10', lastCappedDate: '2027-01-10', openedOn: '2027-01-01', unreachableAddress: 'a'.repeat(64) },
+      messages: [message({ messageId: `${id}#keepInTouch#2027-02-01`, customerId: id, campaign: 'keepInTouch', state: 'suppressed', reason: `the address is suppressed: hard bounce: 550 ${id} unknown`, updatedAt: '2027-02-01T08:00:00.000Z' })],
+    };
+    // Act
+    const text = formatExplain(story);
+    const unknown = formatExplain({ customerId: id, records: [], messages: [] } as unknown as CustomerStory);
+    // Assess
+    expect(text).toContain('l***@example.se <l***@example.se>: en, Europe/Stockholm');
+    expect(text).toContain('(l***@example.se#keepInTouch#2027-02-01)');
+    expect(text).toContain('hard bounce: 550 l***@example.se unknown');
+    expect(text).toContain('next floor check    none: off the contact floor since a message met the suppression of their address');
+    expect(text + unknown).not.toContain('lena.berg');
+    expect(unknown).toBe('No customer l***@example.se on record.');
+  });
+
   it('says the customer’s holdout group, and unknown when the configuration could not be read', () => {
     // Prepare
     const story: CustomerStory = { customerId: 'c-9', records: [{ type: 'customer', customerId: 'c-9', email: 'c9@example.jp', timeZone: 'Asia/Tokyo', marketingOptIn: true }], messages: [] };

@@ -40,4 +40,13 @@ describe('retention preview', () => {
   it('leaves out a message that had ended for good before the window', () => {
     expect(formatPreview('c-1', profile, result, stored({ state: 'sent' }))).not.toContain('survey');
   });
+
+  it('masks a customer id that is an address, and one a reason quotes', () => {
+    const id = 'lena.berg@example.se';
+    const ended = { messageId: `${id}#survey#o-1`, campaign: 'survey', state: 'suppressed', reason: `the address is suppressed: 550 ${id} unknown`, dueAt: '2027-03-02T09:00:00.000Z' };
+    const shown = formatPreview(id, { ...profile, customerId: id }, { ...result, report: { ...result.report, messages: [ended] } } as unknown as SimulationResult);
+    expect(shown).toContain('l***@example.se: en, UTC');
+    expect(shown).toContain('suppressed: the address is suppressed: 550 l***@example.se unknown');
+    expect(shown).not.toContain('lena.berg');
+  });
 });
