@@ -33,7 +33,8 @@ export const formatErasure = (customerId: string, result: ErasureResult): string
       : 'Second pass done at once (nothing else writes to the local stack now): the id is kept nowhere.',
     `Records of ${customerId} imported or written later are refused, and plan nothing, until a customer record created after ${receipt.erasedAt} registers them again.`,
   ];
-  return lines.join('\n');
+  // An id that is an address is not printed whole, here least of all.
+  return maskEmailsIn(lines.join('\n'));
 };
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { erasedRecordReason, erasureKeyOf, secondPassAfter, SECOND_PASS_AFTER_MINUTES, type ErasureReceipt } from '../../functions/core/erasure.js';
 import { functionTimeoutSeconds } from '../../functions/core/function-timeouts.js';
+import { formatErasure } from '../../functions/cli/customer.js';
 import { redactEmailsIn } from '../../functions/core/mask.js';
 import { parseNdjson, recordKeyOf } from '../../functions/core/records.js';
 
@@ -69,5 +70,12 @@ describe('erasure', () => {
 
   it('takes every address out of what stays of a suppression, masked ones too', () => {
     expect(redactEmailsIn('rejected by the mail service: Address <ana.garcia@example.com> blocked; a***@example.com')).toBe('rejected by the mail service: Address <[address]> blocked; [address]');
+  });
+
+  it('says what `customer erase` did without printing an id that is an address', () => {
+    const text = formatErasure('lena.berg@example.se', { receipt, deleted: { customers: 1, messages: 2, ledger: 1, suppressions: 1 } });
+    expect(text).toContain('Erased l***@example.se: deleted 1 record (Customers), 2 messages (Messages), 1 ledger (Ledger).');
+    expect(text).toContain('Records of l***@example.se imported or written later are refused');
+    expect(text).not.toContain('lena.berg');
   });
 });
