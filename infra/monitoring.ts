@@ -15,6 +15,10 @@ import { SERVICE_NAME, type RetentionFunction } from './retention-function.js';
 // The namespace the handlers' embedded-metric-format lines publish to: theirs, not a copy.
 export { METRICS_NAMESPACE };
 
+/** `MessagesSuppressed`: the share of an hour's suppressed and sent messages that were suppressed, over this many at least. */
+export const SUPPRESSED_ALARM_SHARE = 0.5;
+export const SUPPRESSED_ALARM_MIN_MESSAGES = 20;
+
 /**
  * Dimensions Powertools Metrics adds to every metric it emits: `service`, from POWERTOOLS_SERVICE_NAME
  * (set on every function by RetentionFunction). A metric emitted "without dimensions" is therefore
@@ -171,6 +175,24 @@ export class Monitoring extends Construct {
       ...atLeastOnce,
       alarmDescription: 'A message ended unconfirmed: SES may or may not have sent it; it is not retried.',
     });
+    // Suppressed messages are normal one by one (a customer without consent, a bounced address); half of an
+    // hour's messages suppressed is a fault at scale: consent or addresses lost by an import or a sync.
+    const hourly = { period: Duration.hours(1) };
+    alarm(
+      'MessagesSuppressed',
+      new cloudwatch.MathExpression({
+        expression: `IF(FILL(suppressed, 0) + FILL(sent, 0) >= ${SUPPRESSED_ALARM_MIN_MESSAGES}, FILL(suppressed, 0) / (FILL(suppressed, 0) + FILL(sent, 0)), 0)`,
+        usingMetrics: { suppressed: retentionMetric('Messages', { outcome: 'suppressed' }, hourly), sent: retentionMetric('Messages', { outcome: 'sent' }, hourly) },
+        period: Duration.hours(1),
+        label: 'share of the hour\'s messages suppressed',
+      }),
+      {
+        threshold: SUPPRESSED_ALARM_SHARE,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription: `Half or more of an hour's messages (at least ${SUPPRESSED_ALARM_MIN_MESSAGES}) were suppressed at send time: consent or addresses lost at scale (an import or sync writing marketingOptIn false, a wave of bounces). See the reasons in the dispatcher log and explain a customer.`,
+      },
+    );
     alarm('DispatchStepsFailed', retentionMetric('DispatchStepsFailed'), {
       ...atLeastOnce,
       alarmDescription: 'A step after a message was settled failed (its cap given back, its address suppressed, the customer taken off the floor or their plan made again): the message stands as recorded, the step is not retried. See the dispatcher log.',

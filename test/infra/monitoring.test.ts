@@ -9,7 +9,7 @@ import cdkJson from '../../cdk.json' with { type: 'json' };
 import { deploySettings } from '../../functions/adapters/deploy-settings.js';
 import { METRICS_NAMESPACE as handlersNamespace } from '../../functions/adapters/runtime.js';
 import { buildApp } from '../../infra/app.js';
-import { METRICS_NAMESPACE, dispatcherSilenceMinutes, emittedMetrics, retentionMetric } from '../../infra/monitoring.js';
+import { METRICS_NAMESPACE, SUPPRESSED_ALARM_MIN_MESSAGES, SUPPRESSED_ALARM_SHARE, dispatcherSilenceMinutes, emittedMetrics, retentionMetric } from '../../infra/monitoring.js';
 import { SERVICE_NAME } from '../../infra/retention-function.js';
 import { lintTemplates } from '../../scripts/lint-cfn.js';
 
@@ -27,6 +27,7 @@ interface AlarmProperties {
   AlarmActions: unknown[];
   OKActions?: unknown[];
   AlarmDescription: string;
+  Metrics?: { Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] }; Period: number; Stat: string } }[];
 }
 
 
@@ -130,6 +131,23 @@ describe('monitoring', () => {
       expect(dimensionsOf(properties)).toEqual({ service: 'retention', ...dimensions });
     });
 
+    it('fires when half or more of an hour\'s messages, 20 at least, were suppressed at send time', () => {
+      const properties = alarm('MessagesSuppressed');
+      expect(properties).toMatchObject({ Threshold: SUPPRESSED_ALARM_SHARE, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      expect([SUPPRESSED_ALARM_SHARE, SUPPRESSED_ALARM_MIN_MESSAGES]).toEqual([0.5, 20]);
+      expect(properties.OKActions).toBeUndefined();
+      const metrics = properties.Metrics!;
+      const expression = metrics.find((metric) => metric.Expression !== undefined)!;
+      expect(expression).toMatchObject({ ReturnData: true });
+      expect(expression.Expression).toBe('IF(FILL(suppressed, 0) + FILL(sent, 0) >= 20, FILL(suppressed, 0) / (FILL(suppressed, 0) + FILL(sent, 0)), 0)');
+      // Its two series: the handlers' Messages by outcome, summed by the hour, not returned themselves.
+      const series = Object.fromEntries(metrics.filter((metric) => metric.MetricStat).map((metric) => [metric.Id, metric]));
+      for (const outcome of ['suppressed', 'sent']) {
+        expect(series[outcome]).toMatchObject({ ReturnData: false, MetricStat: { Metric: { Namespace: 'Retention', MetricName: 'Messages' }, Period: 3600, Stat: 'Sum' } });
+        expect(Object.fromEntries(series[outcome]!.MetricStat!.Metric.Dimensions.map(({ Name, Value }) => [Name, Value]))).toEqual({ service: 'retention', outcome });
+      }
+    });
+
     it('fires when no dispatcher run wrote its outcomes for 15 minutes, no data counting as silence', () => {
       expect(deploySettings.schedules.dispatcher.everyMinutes).toBeLessThanOrEqual(5);
       const properties = alarm('DispatcherSilent');
@@ -221,6 +239,7 @@ describe('monitoring', () => {
           ...['Planner', 'DispatchCoordinator', 'Dispatcher', 'CustomerStream', 'Links', 'MailEvents', 'PauseMarketing'].flatMap((fn) => [`${fn}Errors`, `${fn}Throttles`]),
           'MessagesFailed',
           'MessagesUnconfirmed',
+          'MessagesSuppressed',
           'AccountFaults',
           'DispatchStepsFailed',
           'PlannerSilent',
