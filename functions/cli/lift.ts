@@ -7,7 +7,8 @@ import { lastEventDayOf, measureLift, type LiftResult, type OutcomeResult } from
 import type { Verdict } from '../core/measurement/proportions.js';
 import { readLiftFacts } from '../local/lift-report.js';
 import type { SimulationReport } from '../local/report.js';
-import type { TableCommandParts, TargetOptions, TemplateCommandParts } from './templates.js';
+import type { TableCommandParts, TargetOptions } from './templates.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * `retention lift`: held-out against treated customers on contracts renewed, a new interaction within
@@ -15,7 +16,6 @@ import type { TableCommandParts, TargetOptions, TemplateCommandParts } from './t
  * deployed stack (a Scan) and its stored configuration, or from a simulation report's lift section.
  */
 
-type LiftCommandParts = TableCommandParts & Pick<TemplateCommandParts, 'usageError'>;
 
 /** How far back the window reaches when only its end (or nothing) is given: the longest outcome, 90 days. */
 export const DEFAULT_WINDOW_DAYS = 90;
@@ -141,8 +141,8 @@ const windowOf = (options: LiftOptions, report: { since: LocalDate; until: Local
   return { since, until };
 };
 
-export const registerLiftCommand = (program: Command, parts: LiftCommandParts): void => {
-  const { targetOptions, withDatabase, log, usageError } = parts;
+export const registerLiftCommand = (program: Command, parts: TableCommandParts): void => {
+  const { targetOptions, withDatabase, log } = parts;
   targetOptions(
     program
       .command('lift')
@@ -157,19 +157,19 @@ export const registerLiftCommand = (program: Command, parts: LiftCommandParts): 
     let output: LiftOutput;
     if (options.report !== undefined) {
       const stackOptions = (['stack', 'outputs', 'tablePrefix'] as const).filter((name) => options[name] !== undefined);
-      if (stackOptions.length > 0) throw usageError(`--report reads a simulation report; --${stackOptions[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for a stack's tables: give one or the other`);
+      if (stackOptions.length > 0) throw new UsageError(`--report reads a simulation report; --${stackOptions[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for a stack's tables: give one or the other`);
       let report: SimulationReport & { responseModel?: ResponseModelNote };
       try {
         report = JSON.parse(await readTextFile(options.report));
       } catch (error) {
-        throw usageError(`cannot read the report ${options.report}: ${(error as Error).message}`);
+        throw new UsageError(`cannot read the report ${options.report}: ${(error as Error).message}`);
       }
       if (!report?.lift?.facts || !report.config?.measurement) {
-        throw usageError(`--report ${options.report}: no lift section in it (a report made before retention lift, or not a simulation report); run the simulation again`);
+        throw new UsageError(`--report ${options.report}: no lift section in it (a report made before retention lift, or not a simulation report); run the simulation again`);
       }
       const reported = { since: report.window.start.slice(0, 10), until: report.window.end.slice(0, 10) };
       const window = windowOf(options, reported, today);
-      if (window.since >= window.until) throw usageError(`--since ${window.since} is not before --until ${window.until}`);
+      if (window.since >= window.until) throw new UsageError(`--since ${window.since} is not before --until ${window.until}`);
       const notes: string[] = [];
       if (window.since < reported.since || window.until > reported.until) {
         notes.push(`the report's simulation ran ${reported.since} → ${reported.until}; outside it the records are only what its data held, with no messages and no responses`);
@@ -186,7 +186,7 @@ export const registerLiftCommand = (program: Command, parts: LiftCommandParts): 
         notes,
       };
     } else {
-      if (options.since !== undefined && options.until !== undefined && options.since >= options.until) throw usageError(`--since ${options.since} is not before --until ${options.until}`);
+      if (options.since !== undefined && options.until !== undefined && options.since >= options.until) throw new UsageError(`--since ${options.since} is not before --until ${options.until}`);
       const { config, facts, unreadable, synthetic, table } = await withDatabase(options, async (db, tables) => ({
         config: await new DynamoConfigStore(db, tables.Control).get(),
         ...(await readLiftFacts(db, tables.Customers)),
@@ -196,7 +196,7 @@ export const registerLiftCommand = (program: Command, parts: LiftCommandParts): 
       const lastEvent = lastEventDayOf(facts);
       const simulated = options.until === undefined ? simulationWindowOf(lastEvent, today) : undefined;
       const window = windowOf(options, simulated, today);
-      if (window.since >= window.until) throw usageError(`--since ${window.since} is not before --until ${window.until}`);
+      if (window.since >= window.until) throw new UsageError(`--since ${window.since} is not before --until ${window.until}`);
       output = {
         ...measureLift(facts, config.measurement, { ...window, campaign: options.campaign }),
         source: `the table ${table} (every item read with a Scan) and the stored configuration`,

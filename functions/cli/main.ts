@@ -551,10 +551,10 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
     });
 
   const onTables: TableCommandParts = { targetOptions, withDatabase: (options, work) => withDatabase(options, work, dependencies), log };
-  registerTemplateCommands(program, { ...onTables, serveFile, usageError: (message) => new UsageError(message), reportsDir: resolve(repoRoot, 'reports') });
+  registerTemplateCommands(program, { ...onTables, serveFile, reportsDir: resolve(repoRoot, 'reports') });
   registerCustomerCommands(program, onTables);
   registerSuppressionCommands(program, onTables);
-  registerLiftCommand(program, { ...onTables, usageError: (message) => new UsageError(message) });
+  registerLiftCommand(program, onTables);
 
   return program;
 };

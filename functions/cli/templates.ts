@@ -11,7 +11,8 @@ import { senderAddress } from '../adapters/deploy-settings.js';
 import type { TableNames } from '../adapters/tables.js';
 import { sesClientConfig } from '../local/local-stack.js';
 import type { RetentionConfig } from '../core/config.js';
-import { maskEmail } from '../core/mask.js';
+import { maskEmail, maskEmailsIn } from '../core/mask.js';
+import { UsageError } from './usage-error.js';
 import { locales, parseStoredRecord, templateLocaleOf, tiers, type Customer, type Locale } from '../core/records.js';
 import { checkTemplateSet } from '../core/templates/check.js';
 import { renderTemplate } from '../core/templates/index.js';
@@ -45,8 +46,6 @@ export interface TemplateCommandParts {
   readonly withDatabase: <T>(options: TargetOptions, work: (db: DynamoDBDocumentClient, tables: TableNames) => Promise<T>) => Promise<T>;
   readonly log: (line: string) => void;
   readonly serveFile: (path: string, port: number) => Promise<{ url: string; stop: () => Promise<void> }>;
-  /** An error that is the user's to mend: printed without a stack, exit code 2. */
-  readonly usageError: (message: string) => Error;
   readonly reportsDir: string;
 }
 
@@ -85,7 +84,7 @@ interface RenderOptions {
 }
 
 export const registerTemplateCommands = (program: Command, parts: TemplateCommandParts): void => {
-  const { targetOptions, withDatabase, log, usageError } = parts;
+  const { targetOptions, withDatabase, log } = parts;
   const templates = program.command('templates').description('the e-mails as files: pull, check and push a new version, roll back, preview, test-send (the dispatcher uses a change within a minute)');
 
   /** Reads a directory of template files, or says why it is not one. */
@@ -93,7 +92,7 @@ export const registerTemplateCommands = (program: Command, parts: TemplateComman
     try {
       return templateSetFromFiles(await readTemplateDir(dir));
     } catch (error) {
-      throw usageError(`cannot read ${dir}: ${(error as Error).message}`);
+      throw new UsageError(`cannot read ${dir}: ${(error as Error).message}`);
     }
   };
   const storesOf = (db: DynamoDBDocumentClient, tables: TableNames) => ({ templates: new DynamoTemplateStore(db, tables.Control), config: new DynamoConfigStore(db, tables.Control) });
@@ -101,7 +100,7 @@ export const registerTemplateCommands = (program: Command, parts: TemplateComman
     try {
       return await work();
     } catch (error) {
-      throw error instanceof TemplateStoreError ? usageError(error.message) : error;
+      throw error instanceof TemplateStoreError ? new UsageError(error.message) : error;
     }
   };
 
@@ -170,7 +169,7 @@ export const registerTemplateCommands = (program: Command, parts: TemplateComman
   /** The e-mail `key` as the chosen customer (or sample) would get it, from the active templates or `--dir`, with the stack's brand. */
   const render = async (key: TemplateKey, options: TargetOptions & RenderOptions) => {
     const fromDir = options.dir !== undefined ? await readSet(options.dir) : undefined;
-    if (fromDir && !fromDir.set) throw usageError(`${options.dir} does not hold the templates:\n  ${fromDir.problems.join('\n  ')}`);
+    if (fromDir && !fromDir.set) throw new UsageError(`${options.dir} does not hold the templates:\n  ${fromDir.problems.join('\n  ')}`);
     const { config, set, customer } = await withDatabase(options, async (db, tables) => {
       const stores = storesOf(db, tables);
       const config: RetentionConfig = await stores.config.get();
@@ -183,9 +182,9 @@ export const registerTemplateCommands = (program: Command, parts: TemplateComman
   };
   const customerOf = async (db: DynamoDBDocumentClient, tables: TableNames, customerId: string): Promise<Customer> => {
     const profile = (await new DynamoCustomerStore(db, tables.Customers).getProfiles([customerId])).get(customerId);
-    if (!profile) throw usageError(`no customer ${customerId} on record`);
+    if (!profile) throw new UsageError(maskEmailsIn(`no customer ${customerId} on record`));
     const parsed = parseStoredRecord(profile, 'customer', new Date());
-    if (!parsed.ok) throw usageError(`customer ${customerId}'s profile is not valid: ${parsed.rejection.reason}`);
+    if (!parsed.ok) throw new UsageError(maskEmailsIn(`customer ${customerId}'s profile is not valid: ${parsed.rejection.reason}`));
     return parsed.record as Customer;
   };
   const renderOptions = (command: Command): Command =>
@@ -226,7 +225,7 @@ export const registerTemplateCommands = (program: Command, parts: TemplateComman
     .requiredOption('--to <address>', 'who gets it')
     .option('--ses-endpoint <url>', 'local stack: the SES emulator (as `npm start` serves it)', 'http://127.0.0.1:8005')
     .action(async (key: TemplateKey, options: TargetOptions & RenderOptions & { to: string; sesEndpoint: string }) => {
-      if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(options.to)) throw usageError(`--to: '${maskEmail(options.to)}' is not an e-mail address`);
+      if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(options.to)) throw new UsageError(`--to: '${maskEmail(options.to)}' is not an e-mail address`);
       const { email, who, config } = await render(key, options);
       const deployed = options.stack !== undefined || options.outputs !== undefined;
       const mailer = deployed
@@ -237,7 +236,7 @@ export const registerTemplateCommands = (program: Command, parts: TemplateComman
         log(`${key} for ${who} sent to ${maskEmail(options.to)} ${deployed ? 'through SES' : `through the SES emulator at ${options.sesEndpoint}`} (message id ${id})`);
       } catch (error) {
         const reason = (error as Error).message;
-        throw usageError(`test-send failed, nothing was sent: ${reason}${deployed ? '' : ` (is the SES emulator running? \`npm start\` serves it at http://127.0.0.1:8005)`}`);
+        throw new UsageError(`test-send failed, nothing was sent: ${reason}${deployed ? '' : ` (is the SES emulator running? \`npm start\` serves it at http://127.0.0.1:8005)`}`);
       } finally {
         mailer.client.destroy();
       }
