@@ -264,6 +264,7 @@ export class ComputeStack extends Stack {
     mailEventsTopic.addSubscription(new LambdaSubscription(this.mailEvents));
     allow(this.dispatcher, ['dynamodb:BatchGetItem'], [suppressions.tableArn]); // is any recipient suppressed?
     allow(this.dispatcher, ['dynamodb:PutItem'], [suppressions.tableArn]); // an address the mail service refused for good
+    allow(this.dispatcher, ['dynamodb:ConditionCheckItem'], [suppressions.tableArn]); // off the floor only while the address is still suppressed
 
     this.customerStream = new RetentionFunction(this, 'CustomerStream', {
       handler: 'customer-stream',

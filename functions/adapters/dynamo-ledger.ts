@@ -1,4 +1,5 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from './batch-get.js';
 import { queryAll, queryPagesWithKeys } from './query-pages.js';
 import { ignoreConditionFailure, itemAtConditionFailure } from './conditions.js';
@@ -42,6 +43,9 @@ const UNKNOWN_INSTANT = '';
 /** How many times opening a ledger whose customer changed zone reads it again when a send moved its dates meanwhile. */
 const OPEN_ATTEMPTS = 5;
 
+/** How many times taking a customer off the floor for a suppression is tried when it meets a write in flight. */
+const MARK_ATTEMPTS = 3;
+
 /** A partition read to its end in an earlier run. */
 async function* noPages(): AsyncIterable<DatePage<LedgerEntry>> {}
 
@@ -59,6 +63,8 @@ export class DynamoLedgerStore implements LedgerStore {
     private readonly tableName: string,
     /** How many partitions a date's floor checks are spread over (the deploy setting `dueShards`). */
     private readonly floorCheckShards: number,
+    /** The Suppressions table, which `markUnreachable` checks when a suppression is the cause. */
+    private readonly suppressionsTable?: string,
   ) {}
 
   async get(customerId: string): Promise<LedgerEntry | undefined> {
@@ -219,8 +225,41 @@ export class DynamoLedgerStore implements LedgerStore {
   }
 
   async markUnreachable(customerId: string, suppressedAddress?: string): Promise<void> {
-    if (suppressedAddress === undefined) await this.updateExisting(customerId, 'SET marketingOptIn = :false REMOVE floorCheckDate', { ':false': false });
-    else await this.updateExisting(customerId, 'SET marketingOptIn = :false, unreachableAddress = :address REMOVE floorCheckDate', { ':false': false, ':address': suppressedAddress });
+    if (suppressedAddress === undefined) {
+      await this.updateExisting(customerId, 'SET marketingOptIn = :false REMOVE floorCheckDate', { ':false': false });
+      return;
+    }
+    if (this.suppressionsTable === undefined) throw new Error('DynamoLedgerStore: markUnreachable for a suppressed address needs the Suppressions table');
+    // Only while the suppression is still there: a dispatcher run read it before ops lifted it
+    // (`suppression remove`), and the lift, done meanwhile, must not be undone by that old read.
+    const transaction = new TransactWriteCommand({
+      TransactItems: [
+        { ConditionCheck: { TableName: this.suppressionsTable, Key: { addressKey: suppressedAddress }, ConditionExpression: 'attribute_exists(addressKey)' } },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { customerId },
+            UpdateExpression: 'SET marketingOptIn = :false, unreachableAddress = :address REMOVE floorCheckDate',
+            ConditionExpression: 'attribute_exists(customerId)',
+            ExpressionAttributeValues: { ':false': false, ':address': suppressedAddress },
+          },
+        },
+      ],
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(transaction);
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        // A condition that failed (the suppression lifted, no ledger) means there is nothing to mark; a
+        // conflict with a write in flight on either item (the lift's delete) is tried again, a few times;
+        // anything else (a throttle) is thrown, as a single write's would be.
+        const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code).filter((code) => code !== undefined && code !== 'None');
+        if (reasons.length > 0 && reasons.every((code) => code === 'ConditionalCheckFailed')) return;
+        if (!reasons.every((code) => code === 'TransactionConflict' || code === 'ConditionalCheckFailed') || attempt >= MARK_ATTEMPTS) throw error;
+      }
+    }
   }
 
   async unreachableBecauseOf(suppressedAddress: string): Promise<string[]> {

@@ -90,7 +90,7 @@ export const storesFor = (documentClient: DynamoDBDocumentClient, tables: TableN
   customers: new DynamoCustomerStore(documentClient, tables.Customers),
   outbox: new DynamoOutbox(documentClient, tables.Messages, config, dueShards),
   control: new DynamoControlStore(documentClient, tables.Control),
-  ledger: new DynamoLedgerStore(documentClient, tables.Ledger, dueShards),
+  ledger: new DynamoLedgerStore(documentClient, tables.Ledger, dueShards, tables.Suppressions),
   suppressions: new DynamoSuppressionStore(documentClient, tables.Suppressions),
   mailer,
   config: new DynamoConfigStore(documentClient, tables.Control),

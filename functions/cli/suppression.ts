@@ -22,8 +22,8 @@ const checkedAddress = (address: string): string => {
   return address.trim();
 };
 
-/** What lifting a suppression needs: the stores a profile write plans with, and the Suppressions table. */
-const liftOn = async (db: DynamoDBDocumentClient, tables: TableNames, address: string): Promise<LiftedSuppression> => {
+/** Lifts a suppression on these tables with the stores a profile write plans with, and the Suppressions table. */
+export const liftOn = async (db: DynamoDBDocumentClient, tables: TableNames, address: string, now: Date): Promise<LiftedSuppression> => {
   const configStore = new DynamoConfigStore(db, tables.Control);
   const deps = {
     customers: new DynamoCustomerStore(db, tables.Customers),
@@ -32,13 +32,14 @@ const liftOn = async (db: DynamoDBDocumentClient, tables: TableNames, address: s
     config: await configStore.get(),
     suppressions: new DynamoSuppressionStore(db, tables.Suppressions),
   };
-  return liftSuppression(deps, address, new Date());
+  return liftSuppression(deps, address, now);
 };
 
 /** What `suppression remove` says of the customers the suppression had taken off the contact floor (ids masked: one may be an address). */
-const floorLines = ({ backOnFloor, invalidProfiles }: LiftedSuppression): string[] => [
+const floorLines = ({ backOnFloor, invalidProfiles, withoutProfile }: LiftedSuppression): string[] => [
   ...(backOnFloor.length === 0 ? [] : [`Back on the contact floor, their plan made again: ${backOnFloor.length} customer${backOnFloor.length === 1 ? '' : 's'} it had taken off (${backOnFloor.map(maskEmailsIn).join(', ')}).`]),
   ...invalidProfiles.map(({ customerId, reason }) => `Still off the floor: ${maskEmailsIn(customerId)}, whose profile is invalid (${maskEmailsIn(reason)}); it is put back once the profile is mended.`),
+  ...withoutProfile.map((customerId) => `Left as it was: ${maskEmailsIn(customerId)} has a ledger but no profile on record.`),
 ];
 
 /**
@@ -76,7 +77,7 @@ export const registerSuppressionCommands = (program: Command, parts: TableComman
       .argument('<address>'),
   ).action(async (given: string, options: TargetOptions) => {
     const address = checkedAddress(given);
-    const result = await withDatabase(options, (db, tables) => liftOn(db, tables, address));
+    const result = await withDatabase(options, (db, tables) => liftOn(db, tables, address, new Date()));
     const { lifted } = result;
     if (!lifted) {
       // A lift that stopped before putting everyone back is finished by running it again.

@@ -69,6 +69,7 @@ export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
     'dynamodb:UpdateItem Ledger',
     'dynamodb:BatchGetItem Suppressions', // is any recipient suppressed?
     'dynamodb:PutItem Suppressions', // an address SES refused for good
+    'dynamodb:ConditionCheckItem Suppressions', // taking a customer off the floor only while their address is still suppressed
     'ses:SendEmail identity',
     'ses:SendEmail configuration-set',
     'ses:GetAccount account', // the account's sending rate, which sends are paced to (unless sending.maxSendRate is set)

@@ -409,10 +409,13 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     expect(await stored()).toBe('suppressed by hand: complaint forwarded by the support desk');
     // Its customer, whom the dispatcher took off the contact floor when a message met the suppression
     await new DynamoCustomerStore(db(), tables.Customers).putRecords([{ ...customer('rosa.campos@example.com'), email: address }] as never);
-    const ledger = new DynamoLedgerStore(db(), tables.Ledger, 4);
+    const ledger = new DynamoLedgerStore(db(), tables.Ledger, 4, tables.Suppressions);
     await ledger.open('rosa.campos@example.com', '2027-01-10', '2027-02-02', { timeZone: 'Europe/Madrid', marketingOptIn: true });
     await ledger.markUnreachable('rosa.campos@example.com', addressKey(address));
-    expect(await ledger.unreachableBecauseOf(addressKey(address))).toEqual(['rosa.campos@example.com']);
+    // and a ledger whose profile was deleted by hand since: nobody to put back
+    await ledger.open('rc-gone', '2027-01-10', '2027-02-02', { timeZone: 'Europe/Madrid', marketingOptIn: true });
+    await ledger.markUnreachable('rc-gone', addressKey(address));
+    expect((await ledger.unreachableBecauseOf(addressKey(address))).sort()).toEqual(['rc-gone', 'rosa.campos@example.com']);
     const offFloor = await run('explain', 'rosa.campos@example.com', ...target);
     expect(offFloor.stdout).toContain('next floor check    none: off the contact floor since a message met the suppression of their address (`suppression remove` puts them back)');
 
@@ -421,14 +424,15 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     expect([removed.code, nothing.code]).toEqual([0, 1]);
     expect(removed.stdout).toContain('Lifted the suppression of R***@Example.com (suppressed by hand: complaint forwarded by the support desk, since ');
     expect(removed.stdout).toContain('Back on the contact floor, their plan made again: 1 customer it had taken off (r***@example.com).');
-    expect(nothing.stdout.trim()).toBe('R***@Example.com is not suppressed: nothing to lift.');
+    expect(removed.stdout).toContain('Left as it was: rc-gone has a ledger but no profile on record.');
+    expect(nothing.stdout.trim()).toBe('R***@Example.com is not suppressed: nothing to lift.\nLeft as it was: rc-gone has a ledger but no profile on record.');
     expect(await stored()).toBeUndefined();
     // Back on the floor: marketing reaches them, a floor check is set (their last contact is long past: a keep-in-touch waits)
     const back = await ledger.get('rosa.campos@example.com');
     expect(back).toMatchObject({ marketingOptIn: true, lastContactDate: '2027-01-10' });
     expect(back!.floorCheckDate).toBeDefined();
     expect(back!.unreachableAddress).toBeUndefined();
-    expect(await ledger.unreachableBecauseOf(addressKey(address))).toEqual([]);
+    expect(await ledger.unreachableBecauseOf(addressKey(address))).toEqual(['rc-gone']);
 
     const refused = await Promise.all([run('suppression', 'add', 'rosa.campos', '--reason', 'x', ...target), run('suppression', 'add', address, '--reason', ' ', ...target), run('suppression', 'add', address, ...target)]);
     expect(refused.map((result) => result.code)).toEqual([2, 2, 2]);

@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { DynamoSuppressionStore } from '../../functions/adapters/dynamo-suppressions.js';
+import { documentClientFor } from '../../functions/adapters/runtime.js';
+import { liftOn } from '../../functions/cli/suppression.js';
+import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { liftSuppression, type LiftedSuppression } from '../../functions/core/jobs/lift-suppression.js';
-import { suppressionOf } from '../../functions/core/suppression.js';
-import type { LocalSystem } from '../../functions/local/simulation.js';
-import { simulate } from '../../functions/local/simulation.js';
-import { endpoints, uniquePrefix } from './helpers.js';
+import { addressKey, suppressionOf } from '../../functions/core/suppression.js';
+import { LocalSystem, VirtualClock, simulate } from '../../functions/local/simulation.js';
+import { endpoints, stateOf, uniquePrefix } from './helpers.js';
 
 /**
  * A suppression lifted by hand (`retention suppression remove`) puts back on the contact floor the
@@ -79,4 +82,50 @@ describe('lifting a suppression', () => {
     expect(Math.max(...gaps(['2027-03-01', ...sentDays('sl-2')]))).toBeLessThanOrEqual(defaultConfig.cadence.maxDaysBetween);
     expect(result.parked).toEqual([]);
   }, 240_000);
+
+  it('made while a dispatcher run is under way, is not undone by what that run read before it', async () => {
+    // Prepare: a customer off the floor since a message met their suppressed address; their birthday greeting due today
+    const prefix = uniquePrefix('sl-race');
+    const id = `${prefix}r`;
+    const address = `${prefix}r@example.com`;
+    // Ops lift the suppression just after the dispatcher run read it, before the run reaches the greeting
+    // (installed before the system is made: its stores take the method when they are made).
+    let lift: (() => Promise<LiftedSuppression>) | undefined;
+    let lifted: LiftedSuppression | undefined;
+    const read = DynamoSuppressionStore.prototype.suppressedAmong;
+    const spy = vi.spyOn(DynamoSuppressionStore.prototype, 'suppressedAmong').mockImplementation(async function (this: DynamoSuppressionStore, keys) {
+      const suppressed = await read.call(this, keys);
+      if (lift !== undefined && lifted === undefined && suppressed.has(addressKey(address))) lifted = await lift();
+      return suppressed;
+    });
+    const clock = new VirtualClock(new Date('2027-04-10T00:00:00Z'));
+    const system = await LocalSystem.create({ ...endpoints(), tablePrefix: prefix, clock });
+    await system.configStore.put(defaultConfig, clock.now());
+    const stores = system.runtime('customerStream').stores();
+    await stores.suppressions.suppress([suppressionOf(address, 'hard bounce: 550 no such user', new Date('2027-03-01T00:00:00Z'))]);
+    await system.importText(JSON.stringify({ type: 'customer', customerId: id, email: address, timeZone: 'UTC', birthday: '1990-04-10', marketingOptIn: true, createdAt: '2026-01-10T00:00:00Z' }));
+    await system.drainStreams();
+    await system.runPlanner();
+    await stores.ledger.markUnreachable(id, addressKey(address));
+    expect(await stores.ledger.get(id)).toMatchObject({ marketingOptIn: false, unreachableAddress: addressKey(address) });
+
+    // Act: the lift as the CLI makes it, with clients of its own
+    lift = () => liftOn(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables, address, clock.now());
+    clock.set(new Date('2027-04-10T12:00:00Z'));
+    try {
+      await system.runDispatcher();
+    } finally {
+      spy.mockRestore();
+    }
+
+    // Assess: the run suppressed the greeting on what it had read, but left the customer where the lift put them: on the floor
+    expect(system.failedSendWork).toEqual([]);
+    expect(lifted?.backOnFloor).toEqual([id]);
+    expect(await stateOf(system, `${id}#birthday#2027`)).toEqual(['suppressed', 'the address is suppressed: hard bounce: 550 no such user']);
+    const ledger = await stores.ledger.get(id);
+    expect(ledger).toMatchObject({ marketingOptIn: true });
+    expect(ledger!.unreachableAddress).toBeUndefined();
+    expect(ledger!.floorCheckDate).toBeDefined();
+    expect(await stores.ledger.unreachableBecauseOf(addressKey(address))).toEqual([]);
+  });
 });

@@ -55,6 +55,9 @@ describe('retention explain, as printed', () => {
     expect(text).toContain('next floor check    none: off the contact floor since a message met the suppression of their address');
     expect(text + unknown).not.toContain('lena.berg');
     expect(unknown).toBe('No customer l***@example.se on record.');
+    // Without marketing consent there is no floor a lift would put them back on
+    const withoutConsent = formatExplain({ ...story, records: [{ ...story.records[0]!, marketingOptIn: false }] });
+    expect(withoutConsent).toMatch(/next floor check\s+none \(nothing to check\)/);
   });
 
   it('says the customer’s holdout group, and unknown when the configuration could not be read', () => {

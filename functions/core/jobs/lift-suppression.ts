@@ -15,6 +15,8 @@ export interface LiftedSuppression {
   readonly backOnFloor: readonly string[];
   /** Those whose profile no longer validates: they stay off until it is mended, as a profile write would leave them. */
   readonly invalidProfiles: readonly { readonly customerId: string; readonly reason: string }[];
+  /** Those with a ledger but no profile (deleted by hand): nobody to put back. */
+  readonly withoutProfile: readonly string[];
 }
 
 /**
@@ -30,14 +32,18 @@ export const liftSuppression = async (deps: LiftSuppressionDeps, address: string
   const lifted = await deps.suppressions.remove(key);
   const backOnFloor: string[] = [];
   const invalidProfiles: { customerId: string; reason: string }[] = [];
+  const withoutProfile: string[] = [];
   for (const customerId of await deps.ledger.unreachableBecauseOf(key)) {
     try {
       await customerChanged(deps, { customerId, recordKey: PROFILE_RECORD_KEY }, now);
-      backOnFloor.push(customerId);
     } catch (error) {
       if (!(error instanceof InvalidRecordError)) throw error;
       invalidProfiles.push({ customerId, reason: error.message });
+      continue;
     }
+    // Opening the ledger from the profile takes the mark off; a ledger still marked had no profile to open it from.
+    if ((await deps.ledger.get(customerId))?.unreachableAddress === key) withoutProfile.push(customerId);
+    else backOnFloor.push(customerId);
   }
-  return { lifted, backOnFloor, invalidProfiles };
+  return { lifted, backOnFloor, invalidProfiles, withoutProfile };
 };
