@@ -190,7 +190,7 @@ export class Monitoring extends Construct {
         threshold: SUPPRESSED_ALARM_SHARE,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        alarmDescription: `Half or more of an hour's messages (at least ${SUPPRESSED_ALARM_MIN_MESSAGES}) were suppressed at send time: consent or addresses lost at scale (an import or sync writing marketingOptIn false, a wave of bounces). See the reasons in the dispatcher log and explain a customer.`,
+        alarmDescription: `Of an hour's messages sent or suppressed (at least ${SUPPRESSED_ALARM_MIN_MESSAGES}), half or more were suppressed at send time: consent or addresses lost at scale (an import or sync writing marketingOptIn false, a wave of bounces). See the reasons in the dispatcher log and explain a customer.`,
       },
     );
     alarm('DispatchStepsFailed', retentionMetric('DispatchStepsFailed'), {

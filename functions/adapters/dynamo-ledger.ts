@@ -43,8 +43,14 @@ const UNKNOWN_INSTANT = '';
 /** How many times opening a ledger whose customer changed zone reads it again when a send moved its dates meanwhile. */
 const OPEN_ATTEMPTS = 5;
 
-/** How many times taking a customer off the floor for a suppression is tried when it meets a write in flight. */
+/**
+ * Taking a customer off the floor for a suppression is a transaction, which the SDK does not retry: a
+ * conflict with a write in flight or a throttle of either item is tried again here, as the SDK would a
+ * single write (its default: 3 attempts, exponential backoff from 100 ms).
+ */
 const MARK_ATTEMPTS = 3;
+const MARK_BACKOFF_MS = 100;
+const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
 
 /** A partition read to its end in an earlier run. */
 async function* noPages(): AsyncIterable<DatePage<LedgerEntry>> {}
@@ -253,11 +259,13 @@ export class DynamoLedgerStore implements LedgerStore {
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         // A condition that failed (the suppression lifted, no ledger) means there is nothing to mark; a
-        // conflict with a write in flight on either item (the lift's delete) is tried again, a few times;
-        // anything else (a throttle) is thrown, as a single write's would be.
-        const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code).filter((code) => code !== undefined && code !== 'None');
+        // conflict with a write in flight (the lift's delete) or a throttle is tried again after a pause;
+        // anything else is thrown.
+        const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code).filter((code): code is string => code !== undefined && code !== 'None');
         if (reasons.length > 0 && reasons.every((code) => code === 'ConditionalCheckFailed')) return;
-        if (!reasons.every((code) => code === 'TransactionConflict' || code === 'ConditionalCheckFailed') || attempt >= MARK_ATTEMPTS) throw error;
+        const retryable = reasons.some((code) => RETRYABLE_CANCELLATIONS.has(code)) && reasons.every((code) => code === 'ConditionalCheckFailed' || RETRYABLE_CANCELLATIONS.has(code));
+        if (!retryable || attempt >= MARK_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, MARK_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)));
       }
     }
   }

@@ -1,7 +1,7 @@
 import { isUnknownCustomer, type CustomerStory } from '../adapters/customer-story.js';
 import { NEVER } from '../core/cadence.js';
 import { localDateOf, localTimeOf } from '../core/calendar.js';
-import { hasMarketingConsent } from '../core/consent.js';
+import { hasMarketingConsent, welcomesMarketing } from '../core/consent.js';
 import { maskEmail, maskEmailsIn } from '../core/mask.js';
 import { isFinal, type Message } from '../core/messages.js';
 import type { HoldoutStatus } from '../core/measurement/holdout.js';
@@ -79,8 +79,8 @@ export const formatExplain = (story: CustomerStory): string => {
     lines.push('Ledger:');
     lines.push(`  last contact        ${ledger.lastContactDate}${ledger.openedOn === ledger.lastContactDate ? ' (when the ledger was opened)' : ''}`);
     lines.push(`  last capped send    ${ledger.lastCappedDate === NEVER ? 'never' : ledger.lastCappedDate}${ledger.lastCappedMessageId ? ` (${ledger.lastCappedMessageId})` : ''}`);
-    // Without consent there is no floor to be put back on, whatever took them off.
-    const offFloor = ledger.unreachableAddress !== undefined && profile !== undefined && hasMarketingConsent(profile) ? 'none: off the contact floor since a message met the suppression of their address (`suppression remove` puts them back)' : 'none (nothing to check)';
+    // Without consent (or with marketing refused on the preference page) there is no floor to be put back on.
+    const offFloor = ledger.unreachableAddress !== undefined && profile !== undefined && welcomesMarketing({ marketingOptIn: profile.marketingOptIn === true }, story.preferences) ? 'none: off the contact floor since a message met the suppression of their address (`suppression remove` puts them back)' : 'none (nothing to check)';
     lines.push(`  next floor check    ${ledger.floorCheckDate ?? offFloor}`);
     lines.push(`  last keep-in-touch  ${ledger.lastKeepInTouchContent ? `about ${ledger.lastKeepInTouchContent}` : 'none yet'}`);
     if (ledger.lastSurveyDate) lines.push(`  last survey         ${ledger.lastSurveyDate}`);

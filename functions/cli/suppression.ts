@@ -36,10 +36,11 @@ export const liftOn = async (db: DynamoDBDocumentClient, tables: TableNames, add
 };
 
 /** What `suppression remove` says of the customers the suppression had taken off the contact floor (ids masked: one may be an address). */
-const floorLines = ({ backOnFloor, invalidProfiles, withoutProfile }: LiftedSuppression): string[] => [
+const floorLines = ({ backOnFloor, invalidProfiles, withoutProfile, withoutMarketing }: LiftedSuppression): string[] => [
   ...(backOnFloor.length === 0 ? [] : [`Back on the contact floor, their plan made again: ${backOnFloor.length} customer${backOnFloor.length === 1 ? '' : 's'} it had taken off (${backOnFloor.map(maskEmailsIn).join(', ')}).`]),
   ...invalidProfiles.map(({ customerId, reason }) => `Still off the floor: ${maskEmailsIn(customerId)}, whose profile is invalid (${maskEmailsIn(reason)}); it is put back once the profile is mended.`),
   ...withoutProfile.map((customerId) => `Left as it was: ${maskEmailsIn(customerId)} has a ledger but no profile on record.`),
+  ...(withoutMarketing.length === 0 ? [] : [`Reachable again, with no floor to keep (no marketing consent, or they chose not to receive it): ${withoutMarketing.map(maskEmailsIn).join(', ')}.`]),
 ];
 
 /**

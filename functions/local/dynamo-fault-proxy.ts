@@ -33,6 +33,24 @@ export interface DynamoFaultProxy {
   close(): Promise<void>;
 }
 
+/**
+ * DynamoDB's answer to a throttled request: a transaction is cancelled, naming the throttled item
+ * (here its last) among its items' reasons, which the SDK does not retry; any other request is
+ * refused as over its capacity, which the SDK retries.
+ */
+const throttledAnswer = (operation: string, body: Record<string, unknown>) => {
+  if (operation !== 'TransactWriteItems') {
+    return { __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded.' };
+  }
+  const items = Array.isArray(body.TransactItems) ? body.TransactItems.length : 1;
+  const reasons = Array.from({ length: items }, (_, index) => (index === items - 1 ? 'ThrottlingError' : 'None'));
+  return {
+    __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.join(', ')}]`,
+    CancellationReasons: reasons.map((Code) => (Code === 'None' ? { Code } : { Code, Message: 'Throughput exceeds the current capacity of your table or index.' })),
+  };
+};
+
 export const startDynamoFaultProxy = async (options: { readonly target: string; readonly port?: number; readonly delayMs?: number }): Promise<DynamoFaultProxy> => {
   const { hostname, port } = new URL(options.target);
   let rule: DynamoFaultRule = () => undefined;
@@ -51,7 +69,7 @@ export const startDynamoFaultProxy = async (options: { readonly target: string; 
     if (fault) faulted.push({ operation, fault });
     if (fault === 'throttle') {
       answer.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `fault-${faulted.length}` });
-      answer.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded.' }));
+      answer.end(JSON.stringify(throttledAnswer(operation, body)));
       return;
     }
     const forwarded = httpRequest({ hostname, port, path: incoming.url, method: incoming.method, headers: incoming.headers }, (response) => {

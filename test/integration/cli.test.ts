@@ -408,14 +408,17 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     expect(again.stdout).toContain('was suppressed already (suppressed by hand: complaint forwarded by the support desk); left as it was.');
     expect(await stored()).toBe('suppressed by hand: complaint forwarded by the support desk');
     // Its customer, whom the dispatcher took off the contact floor when a message met the suppression
-    await new DynamoCustomerStore(db(), tables.Customers).putRecords([{ ...customer('rosa.campos@example.com'), email: address }] as never);
+    await new DynamoCustomerStore(db(), tables.Customers).putRecords([{ ...customer('rosa.campos@example.com'), email: address }, { ...customer('rc-no-marketing'), email: address, marketingOptIn: false }] as never);
     const ledger = new DynamoLedgerStore(db(), tables.Ledger, 4, tables.Suppressions);
     await ledger.open('rosa.campos@example.com', '2027-01-10', '2027-02-02', { timeZone: 'Europe/Madrid', marketingOptIn: true });
     await ledger.markUnreachable('rosa.campos@example.com', addressKey(address));
-    // and a ledger whose profile was deleted by hand since: nobody to put back
-    await ledger.open('rc-gone', '2027-01-10', '2027-02-02', { timeZone: 'Europe/Madrid', marketingOptIn: true });
-    await ledger.markUnreachable('rc-gone', addressKey(address));
-    expect((await ledger.unreachableBecauseOf(addressKey(address))).sort()).toEqual(['rc-gone', 'rosa.campos@example.com']);
+    // a customer of the same address without marketing consent (a service message met the suppression), and a
+    // ledger whose profile was deleted by hand since: neither has a floor to be put back on
+    for (const id of ['rc-no-marketing', 'rc-gone']) {
+      await ledger.open(id, '2027-01-10', '2027-02-02', { timeZone: 'Europe/Madrid', marketingOptIn: true });
+      await ledger.markUnreachable(id, addressKey(address));
+    }
+    expect((await ledger.unreachableBecauseOf(addressKey(address))).sort()).toEqual(['rc-gone', 'rc-no-marketing', 'rosa.campos@example.com']);
     const offFloor = await run('explain', 'rosa.campos@example.com', ...target);
     expect(offFloor.stdout).toContain('next floor check    none: off the contact floor since a message met the suppression of their address (`suppression remove` puts them back)');
 
@@ -425,6 +428,8 @@ describe('issue #12: the CLI against a deployed stack (--outputs, --stack) and r
     expect(removed.stdout).toContain('Lifted the suppression of R***@Example.com (suppressed by hand: complaint forwarded by the support desk, since ');
     expect(removed.stdout).toContain('Back on the contact floor, their plan made again: 1 customer it had taken off (r***@example.com).');
     expect(removed.stdout).toContain('Left as it was: rc-gone has a ledger but no profile on record.');
+    expect(removed.stdout).toContain('Reachable again, with no floor to keep (no marketing consent, or they chose not to receive it): rc-no-marketing.');
+    expect(await ledger.get('rc-no-marketing')).toMatchObject({ marketingOptIn: false });
     expect(nothing.stdout.trim()).toBe('R***@Example.com is not suppressed: nothing to lift.\nLeft as it was: rc-gone has a ledger but no profile on record.');
     expect(await stored()).toBeUndefined();
     // Back on the floor: marketing reaches them, a floor check is set (their last contact is long past: a keep-in-touch waits)

@@ -16,6 +16,7 @@ import { floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
 import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
 import { scanAll } from '../../functions/adapters/query-pages.js';
 import { NEVER } from '../../functions/core/cadence.js';
+import { addressKey, suppressionOf } from '../../functions/core/suppression.js';
 import { addDays } from '../../functions/core/calendar.js';
 import { BIRTHDAY_PLANNER, birthdayPlanningSettings } from '../../functions/core/jobs/plan-birthdays.js';
 import { FLOOR_PLANNER } from '../../functions/core/jobs/plan-floor.js';
@@ -180,6 +181,24 @@ describe('DynamoDB failing under the dispatcher', () => {
     expect(settling).toMatchObject({ unconfirmed: 1 });
     expect(await greetingOfA()).toMatchObject({ state: 'sent', reason: expect.stringContaining('unconfirmed: handed to the mail service') });
     expect(await emailsOfA()).toBe(1);
+  });
+
+  it('taking a customer off the floor for a suppressed address is a transaction, throttled once: tried again, not failed', async () => {
+    // Prepare: customer a's address suppressed; the transaction that marks them (its condition on the suppression) throttled once
+    let throttled = 0;
+    const { system, greetingOfA, faulted, runAt } = await setUp('mark-throttled', { dynamo: (request) => (request.operation === 'TransactWriteItems' && throttled++ === 0 ? 'throttle' : undefined) });
+    const stores = system.runtime('customerStream').stores();
+    const a = (await greetingOfA()).customerId;
+    await stores.suppressions.suppress([suppressionOf(`${a}@example.com`, 'hard bounce: 550 no such user', new Date('2027-06-01T00:00:00Z'))]);
+
+    // Act
+    const run = await runAt('2027-06-12T09:00:00Z');
+
+    // Assess: the message suppressed, nothing failed; the mark made on the second try
+    expect(faulted()).toEqual(['throttle']);
+    expect(run).toMatchObject({ sent: 1, suppressed: 1, failed: 0 });
+    expect(await greetingOfA()).toMatchObject({ state: 'suppressed', reason: 'the address is suppressed: hard bounce: 550 no such user' });
+    expect(await stores.ledger.get(a)).toMatchObject({ marketingOptIn: false, unreachableAddress: addressKey(`${a}@example.com`) });
   });
 });
 

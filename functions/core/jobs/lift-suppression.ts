@@ -17,6 +17,8 @@ export interface LiftedSuppression {
   readonly invalidProfiles: readonly { readonly customerId: string; readonly reason: string }[];
   /** Those with a ledger but no profile (deleted by hand): nobody to put back. */
   readonly withoutProfile: readonly string[];
+  /** Those whose profile or preferences do not let marketing reach them: their ledger is open again, but they have no floor to keep. */
+  readonly withoutMarketing: readonly string[];
 }
 
 /**
@@ -33,6 +35,7 @@ export const liftSuppression = async (deps: LiftSuppressionDeps, address: string
   const backOnFloor: string[] = [];
   const invalidProfiles: { customerId: string; reason: string }[] = [];
   const withoutProfile: string[] = [];
+  const withoutMarketing: string[] = [];
   for (const customerId of await deps.ledger.unreachableBecauseOf(key)) {
     try {
       await customerChanged(deps, { customerId, recordKey: PROFILE_RECORD_KEY }, now);
@@ -41,9 +44,12 @@ export const liftSuppression = async (deps: LiftSuppressionDeps, address: string
       invalidProfiles.push({ customerId, reason: error.message });
       continue;
     }
-    // Opening the ledger from the profile takes the mark off; a ledger still marked had no profile to open it from.
-    if ((await deps.ledger.get(customerId))?.unreachableAddress === key) withoutProfile.push(customerId);
+    // Opening the ledger from the profile takes the mark off and says whether marketing may reach them
+    // (consent and preferences); a ledger still marked had no profile to open it from.
+    const ledger = await deps.ledger.get(customerId);
+    if (ledger?.unreachableAddress === key) withoutProfile.push(customerId);
+    else if (ledger?.marketingOptIn !== true) withoutMarketing.push(customerId);
     else backOnFloor.push(customerId);
   }
-  return { lifted, backOnFloor, invalidProfiles, withoutProfile };
+  return { lifted, backOnFloor, invalidProfiles, withoutProfile, withoutMarketing };
 };
