@@ -1,6 +1,6 @@
 import { BatchGetCommand, BatchWriteCommand, type BatchWriteCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-/** Waits a little longer each time DynamoDB hands work back unprocessed. */
+/** Waits a little longer each time DynamoDB hands work back (unprocessed keys, a throttled transaction). */
 export const backoff = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
 
 /**

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll } from './batch-get.js';
+import { backoff, batchGetAll } from './batch-get.js';
 import { queryAll, queryPagesWithKeys } from './query-pages.js';
 import { ignoreConditionFailure, itemAtConditionFailure } from './conditions.js';
 import { LEDGER_DATE_NAMES, ledgerDatesInZone } from '../core/ledger-zone.js';
@@ -46,10 +46,9 @@ const OPEN_ATTEMPTS = 5;
 /**
  * Taking a customer off the floor for a suppression is a transaction, which the SDK does not retry: a
  * conflict with a write in flight or a throttle of either item is tried again here, as the SDK would a
- * single write (its default: 3 attempts, exponential backoff from 100 ms).
+ * single write (its default: 3 attempts, exponential backoff), with the batch reads' backoff.
  */
 const MARK_ATTEMPTS = 3;
-const MARK_BACKOFF_MS = 100;
 const RETRYABLE_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
 
 /** A partition read to its end in an earlier run. */
@@ -265,7 +264,7 @@ export class DynamoLedgerStore implements LedgerStore {
         if (reasons.length > 0 && reasons.every((code) => code === 'ConditionalCheckFailed')) return;
         const retryable = reasons.some((code) => RETRYABLE_CANCELLATIONS.has(code)) && reasons.every((code) => code === 'ConditionalCheckFailed' || RETRYABLE_CANCELLATIONS.has(code));
         if (!retryable || attempt >= MARK_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, MARK_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)));
+        await backoff(attempt);
       }
     }
   }
