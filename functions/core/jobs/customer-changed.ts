@@ -1,5 +1,5 @@
 import type { RetentionConfig } from '../config.js';
-import type { CustomerStore, LedgerStore, Outbox, PlanOutcome } from '../ports.js';
+import type { CustomerStore, LedgerEntry, LedgerStore, Outbox, PlanOutcome } from '../ports.js';
 import { floorCheckAfterContact } from '../cadence.js';
 import { hasMarketingConsent, welcomesMarketing } from '../consent.js';
 import { PREFERENCES_RECORD_KEY, preferencesFromItem } from '../preferences.js';
@@ -64,7 +64,7 @@ export const customerChanged = async (
   deps: CustomerChangedDeps,
   key: RecordKey,
   now: Date,
-): Promise<{ readonly indexKeyChanged: boolean; readonly greeting: PlanOutcome | 'none' }> => {
+): Promise<{ readonly indexKeyChanged: boolean; readonly greeting: PlanOutcome | 'none'; /** The ledger as the profile opened it; none without a profile. */ readonly ledger?: LedgerEntry }> => {
   // The profile and what the customer chose (one-click unsubscribe, the preference page), as they are now.
   const items = await deps.customers.getItems([key, { customerId: key.customerId, recordKey: PREFERENCES_RECORD_KEY }], { consistent: true });
   const item = items.get(`${key.customerId}|${key.recordKey}`) as Record<string, unknown> | undefined;
@@ -131,5 +131,5 @@ export const customerChanged = async (
     }
     await deps.ledger.setRecordsPlannedIn(customer.customerId, customer.timeZone);
   }
-  return { indexKeyChanged, greeting: outcome };
+  return { indexKeyChanged, greeting: outcome, ledger };
 };

@@ -1,5 +1,5 @@
 import { InvalidRecordError } from '../errors.js';
-import type { SuppressionStore } from '../ports.js';
+import type { LedgerEntry, SuppressionStore } from '../ports.js';
 import { PROFILE_RECORD_KEY } from '../records.js';
 import { addressKey, type Suppression } from '../suppression.js';
 import { customerChanged, type CustomerChangedDeps } from './customer-changed.js';
@@ -37,18 +37,18 @@ export const liftSuppression = async (deps: LiftSuppressionDeps, address: string
   const withoutProfile: string[] = [];
   const withoutMarketing: string[] = [];
   for (const customerId of await deps.ledger.unreachableBecauseOf(key)) {
+    let ledger: LedgerEntry | undefined;
     try {
-      await customerChanged(deps, { customerId, recordKey: PROFILE_RECORD_KEY }, now);
+      ({ ledger } = await customerChanged(deps, { customerId, recordKey: PROFILE_RECORD_KEY }, now));
     } catch (error) {
       if (!(error instanceof InvalidRecordError)) throw error;
       invalidProfiles.push({ customerId, reason: error.message });
       continue;
     }
     // Opening the ledger from the profile takes the mark off and says whether marketing may reach them
-    // (consent and preferences); a ledger still marked had no profile to open it from.
-    const ledger = await deps.ledger.get(customerId);
-    if (ledger?.unreachableAddress === key) withoutProfile.push(customerId);
-    else if (ledger?.marketingOptIn !== true) withoutMarketing.push(customerId);
+    // (consent and preferences); without a profile nothing opened it.
+    if (ledger === undefined) withoutProfile.push(customerId);
+    else if (ledger.marketingOptIn !== true) withoutMarketing.push(customerId);
     else backOnFloor.push(customerId);
   }
   return { lifted, backOnFloor, invalidProfiles, withoutProfile, withoutMarketing };
