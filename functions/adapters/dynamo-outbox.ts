@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { allDueShards, DUE_MESSAGE_FIELDS, dueShardOf, expiryOf, newlyPlanned, type DueMessage, type Message, type MessageState, type PlannedMessage } from '../core/messages.js';
 import type { RetentionConfig } from '../core/config.js';
-import type { ClaimResult, Outbox, PlanOutcome, SentRecord } from '../core/ports.js';
+import type { ClaimResult, FoundMessage, Outbox, PlanOutcome, SentRecord } from '../core/ports.js';
 import { messagesTable } from './tables.js';
 import { ignoreConditionFailure, isConditionFailure, itemAtConditionFailure } from './conditions.js';
 import { queryAll } from './query-pages.js';
@@ -112,7 +112,7 @@ export class DynamoOutbox implements Outbox {
     return items as unknown as Message[];
   }
 
-  async find(messageId: string): Promise<{ readonly message: Message; readonly waiting: boolean } | undefined> {
+  async find(messageId: string): Promise<FoundMessage | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { messageId }, ConsistentRead: true }));
     // Waiting messages, and those ended provisionally, are the ones in the `waitingByCustomer` index.
     return Item === undefined ? undefined : { message: Item as unknown as Message, waiting: Item.waitingCustomerId !== undefined };

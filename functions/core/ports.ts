@@ -47,6 +47,12 @@ export interface CustomerStore {
 
 export type PlanOutcome = 'planned' | 'updated' | 'unchanged';
 
+/** A message `Outbox.find` found under an id, and whether it is still among its customer's waiting ones. */
+export interface FoundMessage {
+  readonly message: Message;
+  readonly waiting: boolean;
+}
+
 /** What a claim got: nothing, a waiting message, or one whose earlier claimer stopped part-way. */
 export type ClaimResult = false | 'claimed' | 'reclaimed';
 
@@ -66,7 +72,7 @@ export interface Outbox {
    * One message as it is now (a strongly consistent read), and whether it is still among its customer's
    * waiting messages (planned, deferred, or ended provisionally); undefined when there is none.
    */
-  find(messageId: string): Promise<{ readonly message: Message; readonly waiting: boolean } | undefined>;
+  find(messageId: string): Promise<FoundMessage | undefined>;
   /**
    * Moves a waiting message to a new slot (deferred when later than due), or brings back one that was
    * ended provisionally, unless a dispatcher has taken it meanwhile.

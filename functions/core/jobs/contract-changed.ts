@@ -1,7 +1,7 @@
 import type { RetentionConfig } from '../config.js';
 import { isUpcoming, mayLapse, reminderIdFor, reminderOffsetOf, reminderUnderEachId, renewalIndexKey, renewalTriggerGone, type ReminderId } from '../campaigns/renewal.js';
-import type { Message, PlannedMessage } from '../messages.js';
-import type { CustomerStore, LedgerStore, Outbox } from '../ports.js';
+import type { PlannedMessage } from '../messages.js';
+import type { CustomerStore, FoundMessage, LedgerStore, Outbox } from '../ports.js';
 import { recordFromItem, recordKeyOf } from '../records.js';
 import { customerOf, readCurrent, type RecordKey } from './current-record.js';
 import { replanCustomer } from './replan-customer.js';
@@ -82,7 +82,7 @@ export const currentTermReminder = async (
   outbox: Pick<Outbox, 'find'>,
   contract: { readonly endsOn: string },
   ids: Record<ReminderId, PlannedMessage>,
-): Promise<{ readonly reminder: PlannedMessage; readonly holder: { readonly message: Message; readonly waiting: boolean } | undefined }> => {
+): Promise<{ readonly reminder: PlannedMessage; readonly holder: FoundMessage | undefined }> => {
   const [own, term] = await Promise.all([outbox.find(ids.contract.messageId), outbox.find(ids.term.messageId)]);
   const id = reminderIdFor(contract, { own, term });
   return { reminder: ids[id], holder: id === 'contract' ? own : term };

@@ -230,8 +230,9 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
     if (error instanceof InvalidRecordError) return unreachable(`the customer profile is invalid: ${error.message}`);
     throw error;
   }
-  const suppression = stored.suppressed.get(addressKey(customer.email));
-  if (suppression) return unreachable(`the address is suppressed: ${suppression}`, addressKey(customer.email));
+  const address = addressKey(customer.email);
+  const suppression = stored.suppressed.get(address);
+  if (suppression) return unreachable(`the address is suppressed: ${suppression}`, address);
   const noConsent = consentBlocks(message, customer, preferencesFromItem(stored.preferences));
   if (noConsent) return finish('suppressed', noConsent);
   const sourceType = message.sourceKey === undefined ? undefined : recordTypeOfKey(message.sourceKey);
