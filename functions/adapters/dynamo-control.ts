@@ -31,6 +31,10 @@ export class DynamoControlStore implements ControlStore {
     await this.updateWatermark(planner, { UpdateExpression: 'SET plannedWith = :settings REMOVE plannedThrough, resumeAfter', ExpressionAttributeValues: { ':settings': settings } });
   }
 
+  async setPlannedWith(planner: string, settings: string): Promise<void> {
+    await this.updateWatermark(planner, { UpdateExpression: 'SET plannedWith = :settings', ExpressionAttributeValues: { ':settings': settings } });
+  }
+
   async setResumePoint(planner: string, point: ResumePoint): Promise<void> {
     await this.updateWatermark(planner, { UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': point } });
   }

@@ -8,7 +8,7 @@ import { batchGetAll, batchWriteAll } from './batch-get.js';
 import { ignoreConditionFailure, isConditionFailure } from './conditions.js';
 import { queryAll } from './query-pages.js';
 import { DynamoControlStore } from './dynamo-control.js';
-import { FLOOR_PLANNER } from '../core/jobs/plan-floor.js';
+import { FLOOR_JOBS } from '../core/jobs/plan-floor.js';
 import { controlTable, messagesTable, type TableNames } from './tables.js';
 
 /** The value of `secondPass` on a receipt whose second pass is still to come: the key of the sparse index `bySecondPass`. */
@@ -85,8 +85,9 @@ export class DynamoErasureStore implements ErasureStore {
     await batchWriteAll(this.client, Messages, messageKeys.map(({ messageId }) => ({ DeleteRequest: { Key: { messageId } } })));
 
     const { Attributes: ledger } = await this.client.send(new DeleteCommand({ TableName: Ledger, Key: { customerId }, ReturnValues: 'ALL_OLD' }));
-    // A floor planner run that stopped inside a date kept the key of the last check it read, which may be theirs (plan-floor.ts).
-    await new DynamoControlStore(this.client, this.tables.Control).forgetResumePointAt(FLOOR_PLANNER, customerId);
+    // A floor planner run (or re-read) that stopped inside a date kept the key of the last check it read, which may be theirs (plan-floor.ts).
+    const control = new DynamoControlStore(this.client, this.tables.Control);
+    for (const job of FLOOR_JOBS) await control.forgetResumePointAt(job, customerId);
     const suppressions = suppressedKey === undefined ? 0 : await this.stripSuppression(suppressedKey);
     return { customers: recordKeys.length, messages: messageKeys.length, ledger: ledger ? 1 : 0, suppressions };
   }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
 import { isValidLocalDate } from '../core/calendar.js';
+import { bandNarrowed } from '../core/cadence.js';
 import { importNdjson } from '../core/jobs/import-records.js';
 import { canonicalId, describeLine, isPlainObject } from '../core/records.js';
 import { maskEmailsIn } from '../core/mask.js';
@@ -381,7 +382,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       .description('change settings, e.g. cadence.minDaysBetween=10; several are changed together and validated as a whole; an invalid or impossible result is refused and nothing changes')
       .argument('<assignment...>', '<path>=<value> (the value is JSON, or a bare word)'),
   ).action(async (assignments: string[], options: DatabaseOptions) => {
-      const { changes } = await withDatabase(options, async (db, tables) => {
+      const { changes, config: changed } = await withDatabase(options, async (db, tables) => {
         const refusedUnlessValid = (stored: unknown) => {
           try {
             return withSettings(stored, assignments);
@@ -395,6 +396,14 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
         const last = i === changes.length - 1 ? ' (handlers pick it up within a minute)' : '';
         log(`${change.path}: ${change.from === undefined ? '(not set)' : JSON.stringify(change.from)} → ${JSON.stringify(change.to)}${last}`);
       });
+      // The floor checks already stored follow the old band until the planner brings them forward (cadence.md, "Changing the band").
+      const was = (setting: 'maxDaysBetween' | 'minDaysBetween') => {
+        const from = changes.find((change) => change.path === `cadence.${setting}`)?.from;
+        return typeof from === 'number' ? from : changed.cadence[setting];
+      };
+      if (bandNarrowed({ maxDaysBetween: was('maxDaysBetween'), minDaysBetween: was('minDaysBetween') }, changed.cadence)) {
+        log("The cadence band is narrower: the planner's next daily run brings forward every customer's floor check set under the old band (a customer already past the new floor hears from us the day after).");
+      }
     });
 
   targetOptions(

@@ -82,7 +82,19 @@ export const floorCheckAfterContact = (day: LocalDate, now: Date, cadence: Caden
  * arrive, and the date on which the floor planner decides whether a keep-in-touch message is needed
  * (early enough that it still fits under the cap before that date).
  */
-export const floorOf = (lastContact: LocalDate, cadence: Cadence): { readonly lastDay: LocalDate; readonly checkOn: LocalDate } => ({
+export const floorOf = (lastContact: LocalDate, cadence: Band): { readonly lastDay: LocalDate; readonly checkOn: LocalDate } => ({
   lastDay: addDays(lastContact, cadence.maxDaysBetween),
-  checkOn: addDays(lastContact, Math.max(1, cadence.maxDaysBetween - cadence.minDaysBetween)),
+  checkOn: addDays(lastContact, daysToFloorCheck(cadence)),
 });
+
+/** The cap and the floor, without the quiet hours. */
+export type Band = Pick<Cadence, 'maxDaysBetween' | 'minDaysBetween'>;
+
+/** Days from a contact to the floor check after it: the cap's length before the floor's last day, so a keep-in-touch still fits. */
+const daysToFloorCheck = (cadence: Band): number => Math.max(1, cadence.maxDaysBetween - cadence.minDaysBetween);
+
+/**
+ * Does `now` narrow `before`: could a floor check set under `before` come later than `now` wants it? A
+ * shorter floor, or a shorter time from a contact to its check (a longer cap).
+ */
+export const bandNarrowed = (before: Band, now: Band): boolean => now.maxDaysBetween < before.maxDaysBetween || daysToFloorCheck(now) < daysToFloorCheck(before);

@@ -1,6 +1,6 @@
 import { arrange, comparePriorities, dueOf } from './arrange.js';
 import { firstSendableInstant, floorOf, NEVER } from './cadence.js';
-import { addDays, localDateOf, type LocalDate } from './calendar.js';
+import { addDays, endOfLocalDay, localDateOf, type LocalDate } from './calendar.js';
 import type { RetentionConfig } from './config.js';
 import { hasMarketingConsent } from './consent.js';
 import { keepInTouchFor, keepInTouchIdFor, keepInTouchTarget } from './campaigns/keep-in-touch.js';
@@ -183,7 +183,9 @@ const guardFloor = (input: CustomerPlanInput, others: readonly Waiting[], keepIn
   const currentId = keepInTouchIdFor(customer.customerId, lastDay);
   for (const message of keepInTouches) {
     if (message.messageId === currentId) continue;
-    steps.push({ kind: 'end', messageId: message.messageId, state: 'cancelled', reason: `a message on ${ledger.lastContactDate} met the floor it was for`, provisional: false });
+    // A floor that ends sooner than the one it was for was shortened by a narrower band, not met.
+    const reason = Date.parse(message.deadline) > endOfLocalDay(lastDay, customer.timeZone).getTime() ? `the floor now ends on ${lastDay}: the cadence band changed` : `a message on ${ledger.lastContactDate} met the floor it was for`;
+    steps.push({ kind: 'end', messageId: message.messageId, state: 'cancelled', reason, provisional: false });
   }
   const current = keepInTouches.find((message) => message.messageId === currentId);
 

@@ -142,6 +142,8 @@ export interface ControlStore {
   setPlannedThrough(planner: string, date: LocalDate): Promise<void>;
   /** Forgets how far the planner got, so its dates are planned again from the start, under these settings (`plannedWith`). */
   restartPlanning(planner: string, settings: string): Promise<void>;
+  /** Records the settings the planner's dates are planned under from now on, keeping its watermark. */
+  setPlannedWith(planner: string, settings: string): Promise<void>;
   setResumePoint(planner: string, point: ResumePoint): Promise<void>;
 }
 

@@ -12,7 +12,7 @@ import { floorCheckKey } from '../../functions/adapters/dynamo-ledger.js';
 import { scanAll } from '../../functions/adapters/query-pages.js';
 import { documentClientFor } from '../../functions/adapters/runtime.js';
 import { defaultConfig } from '../../functions/core/config.js';
-import { FLOOR_PLANNER } from '../../functions/core/jobs/plan-floor.js';
+import { FLOOR_JOBS } from '../../functions/core/jobs/plan-floor.js';
 import { erasureKeyOf, SECOND_PASS_AFTER_MINUTES } from '../../functions/core/erasure.js';
 import type { Outbox } from '../../functions/core/ports.js';
 import { serveLinks, type LinkServer } from '../../functions/local/link-server.js';
@@ -270,11 +270,14 @@ describe('retention customer erase', () => {
     ]);
     const exported = await cli(prefix, 'customer', 'export', id);
     expect(JSON.parse(exported.stdout).suppression).toMatchObject({ suppressed: true, reason: 'hard bounce (General)' });
-    // A floor planner run stopped inside a date right after this customer's check: it kept their key to go on from in their partition.
-    const watermark = { key: watermarkKey(FLOOR_PLANNER) };
+    // A floor planner run, and a re-read of the checks ahead after the band narrowed, each stopped inside a
+    // date right after this customer's check: each kept their key to go on from in their partition.
+    const watermarks = FLOOR_JOBS.map((job) => ({ key: watermarkKey(job) }));
     const partition = floorCheckKey('2027-03-02', id, deployedDueShards);
     const point = { date: '2027-03-02', after: { '2027-03-02': null, [partition]: { customerId: id, floorCheckDate: partition } } };
-    await db().send(new UpdateCommand({ TableName: system.tables.Control, Key: watermark, UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': point } }));
+    for (const watermark of watermarks) {
+      await db().send(new UpdateCommand({ TableName: system.tables.Control, Key: watermark, UpdateExpression: 'SET resumeAfter = :point', ExpressionAttributeValues: { ':point': point } }));
+    }
 
     const erased = await cli(prefix, 'customer', 'erase', id);
 
@@ -285,8 +288,9 @@ describe('retention customer erase', () => {
     const suppressions = await scanAll(db(), { TableName: system.tables.Suppressions });
     expect(suppressions).toEqual([{ addressKey: expect.stringMatching(/^[0-9a-f]{64}$/), reason: 'hard bounce (General)', since: expect.any(String) }]);
     expect((await cli(prefix, 'customer', 'export', id)).code).toBe(1); // nothing on record
-    // The watermark stays; the next floor run reads that date from its start.
-    expect((await db().send(new GetCommand({ TableName: system.tables.Control, Key: watermark }))).Item).toEqual({ ...watermark, plannedThrough: expect.any(String) });
+    // The watermarks stay; the next runs read that date from its start.
+    const kept = await Promise.all(watermarks.map(async (watermark) => (await db().send(new GetCommand({ TableName: system.tables.Control, Key: watermark }))).Item));
+    expect(kept).toEqual([{ ...watermarks[0], plannedThrough: expect.any(String), plannedWith: expect.any(String) }, watermarks[1]]);
   });
 
   it('applies an imported erasure record on the local stack at once, as the command does', async () => {

@@ -59,6 +59,21 @@ describe('a customer’s plan', () => {
     expect(plan.steps.filter((s) => s.kind === 'end')).toEqual([]);
   });
 
+  it('ends the keep-in-touch of a floor a narrower band shortened for the new floor’s, saying so; one a later contact met, saying that', () => {
+    // Planned on the 30-day floor from 5 January (ends 4 February); ops then set a 21-day floor (ends 26 January).
+    const waiting = newlyPlanned(keepInTouchFor(facts, '2027-02-04', '2027-02-04', defaultConfig), now);
+    const narrower = { ...defaultConfig, cadence: { ...defaultConfig.cadence, maxDaysBetween: 21 } };
+    const shortened = planCustomer({ waiting: [waiting], ledger: ledger('2027-01-05'), customer: facts, now, config: narrower });
+    expect(shortened.steps.filter((s) => s.kind === 'end')).toEqual([
+      { kind: 'end', messageId: waiting.messageId, state: 'cancelled', reason: 'the floor now ends on 2027-01-26: the cadence band changed', provisional: false },
+    ]);
+    const step = keepInTouchStep(shortened.steps);
+    expect(step?.kind === 'keepInTouch' && [step.message.messageId, step.message.localDate]).toEqual(['c-1#keepInTouch#2027-01-26', '2027-01-26']);
+    // The band unchanged, a message sent on 8 January opened a later floor.
+    const met = planCustomer({ waiting: [waiting], ledger: ledger('2027-01-08'), customer: facts, now, config: defaultConfig });
+    expect(met.steps.filter((s) => s.kind === 'end').map((s) => s.kind === 'end' && s.reason)).toEqual(['a message on 2027-01-08 met the floor it was for']);
+  });
+
   it('lets a message that holds the floor stand in for the keep-in-touch, which ends provisionally', () => {
     const keepInTouch = newlyPlanned(keepInTouchFor(facts, '2027-02-04', '2027-02-04', defaultConfig), now);
     const plan = planCustomer({ waiting: [keepInTouch, birthday('2027-01-20')], ledger: ledger('2027-01-05'), customer: facts, now, config: defaultConfig });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readableFloorCheck } from '../../functions/core/cadence.js';
+import { bandNarrowed, readableFloorCheck } from '../../functions/core/cadence.js';
 import { addDays } from '../../functions/core/calendar.js';
 import { keepInTouchFor } from '../../functions/core/campaigns/keep-in-touch.js';
 import { defaultConfig, type RetentionConfig } from '../../functions/core/config.js';
@@ -25,5 +25,21 @@ describe('a floor check set now', () => {
     // Assess
     expect(result.outcomes.sent).toBe(1);
     expect(stores.ledgers.get('c-1')).toMatchObject({ lastContactDate: '2027-06-12', floorCheckDate: '2027-06-14' });
+  });
+});
+
+describe('a narrower cadence band', () => {
+  // Under the shipped band (cap 7, floor 30) a contact's floor check is 23 days on.
+  const shipped = { minDaysBetween: 7, maxDaysBetween: 30 };
+  it.each([
+    ['a shorter floor', true, { minDaysBetween: 7, maxDaysBetween: 21 }],
+    ['a longer cap: the check 20 days on', true, { minDaysBetween: 10, maxDaysBetween: 30 }],
+    ['a longer floor and a longer cap, the check 20 days on', true, { minDaysBetween: 40, maxDaysBetween: 60 }],
+    ['a longer floor', false, { minDaysBetween: 7, maxDaysBetween: 45 }],
+    ['a shorter cap: the check 26 days on', false, { minDaysBetween: 4, maxDaysBetween: 30 }],
+    ['both longer by the same, the check 23 days on', false, { minDaysBetween: 10, maxDaysBetween: 33 }],
+    ['the same band', false, shipped],
+  ] as const)('%s, narrower: %s', (_, narrowed, band) => {
+    expect(bandNarrowed(shipped, band)).toBe(narrowed);
   });
 });

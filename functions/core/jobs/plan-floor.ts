@@ -1,12 +1,22 @@
-import { addDays, datesFrom, localDateOf } from '../calendar.js';
+import { addDays, datesFrom, localDateOf, type LocalDate } from '../calendar.js';
 import { forEachCustomer, planDates, validRecord, type PlanningDeps } from './planning-window.js';
 import { forEachConcurrently } from '../concurrency.js';
 import type { Customer } from '../records.js';
-import type { LedgerEntry } from '../ports.js';
+import type { LedgerEntry, ResumePoint } from '../ports.js';
+import { bandNarrowed, floorOf, type Band } from '../cadence.js';
 import { hasMarketingConsent } from '../consent.js';
 import { replanCustomer } from './replan-customer.js';
 
 export const FLOOR_PLANNER = 'floorPlanner';
+
+/**
+ * The floor checks read again ahead of their dates once the cadence band has narrowed: its own
+ * watermark and resume point, and the last date to read as its settings (`plannedWith`).
+ */
+export const FLOOR_REREAD = 'floorReread';
+
+/** The floor's jobs, whose resume points may name a customer (an erasure forgets them). */
+export const FLOOR_JOBS = [FLOOR_PLANNER, FLOOR_REREAD] as const;
 
 /** How many of a date's partitions of floor checks a run reads at once, each a page of customers 8 at a time. */
 export const PARTITIONS_AT_ONCE = 8;
@@ -16,9 +26,24 @@ export interface PlanFloorResult {
   readonly planned: number;
   readonly heldByOthers: number;
   readonly withoutConsent: number;
+  /** Checks read ahead of their dates after the band narrowed, which the new band wants sooner (some made at once). */
+  readonly broughtForward: number;
   /** Dates left for the next run: this one's time ran out (PlanningRun). */
   readonly datesLeft: number;
 }
+
+/** What decides where the floor checks go (floorOf, and the checks after a message): recorded with them. */
+const bandOf = (cadence: Band): string => JSON.stringify({ maxDaysBetween: cadence.maxDaysBetween, minDaysBetween: cadence.minDaysBetween });
+
+const parsedBand = (band: string | undefined): Band | undefined => {
+  try {
+    const parsed: unknown = band === undefined ? undefined : JSON.parse(band);
+    const { maxDaysBetween, minDaysBetween } = (parsed ?? {}) as Record<string, unknown>;
+    return typeof maxDaysBetween === 'number' && typeof minDaysBetween === 'number' ? { maxDaysBetween, minDaysBetween } : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * Holds the contact floor. Reads only the customers whose floor check falls on the dates since the
@@ -28,60 +53,138 @@ export interface PlanFloorResult {
  * The watermark moves as each date is checked, so a run whose time runs out leaves the rest to the next.
  * A date's partitions of checks are read at once; a run may stop inside a date, and the next run goes on
  * in each partition after the last page it checked there.
+ *
+ * Checks are stored where the band of their day put them. When ops narrow it (a shorter
+ * `maxDaysBetween`, a longer `minDaysBetween`), a check set under the old band can lie up to the old
+ * floor ahead and come too late for the new one: the run that first sees the narrower band reads every
+ * date of checks the old band could have set, once (FLOOR_REREAD), and brings each check the new band
+ * wants sooner forward, making the plan at once where that is already due.
  */
 export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloorResult> => {
   const { config } = deps;
-  const result = { checked: 0, planned: 0, heldByOthers: 0, withoutConsent: 0, datesLeft: 0 };
+  const result = { checked: 0, planned: 0, heldByOthers: 0, withoutConsent: 0, broughtForward: 0, datesLeft: 0 };
   const todayUtc = localDateOf(now, 'UTC');
   // A date of floor checks may be more than a run can do (10 M customers: docs/scale.md): a run that stopped inside one left where.
-  const { plannedThrough: watermark, resume } = await deps.control.progress(FLOOR_PLANNER);
+  const progress = await deps.control.progress(FLOOR_PLANNER);
   const last = addDays(todayUtc, 1); // the latest local date anywhere
-  const first = watermark === undefined ? addDays(todayUtc, -1) : addDays(watermark, 1);
-  if (first > last) return result;
+  const reread = await rereadAfterNarrowing(deps, progress.plannedWith, last);
 
-  result.datesLeft = await planDates(deps, datesFrom(first, last), (date) => deps.control.setPlannedThrough(FLOOR_PLANNER, date), async (date) => {
-    // Where each partition's pages read so far end: where the next run goes on if this one stops or a
-    // page fails (a run that crashes instead reads the date again from the last point kept; a check
-    // already made is no longer there, or plans nothing new).
-    const partitions = deps.ledger.floorChecksOn(date, resume?.date === date ? resume.after : undefined);
-    const cursors: Record<string, unknown> = Object.fromEntries(partitions.map((partition) => [partition.name, partition.from]));
-    // Each customer's check is in one partition: the partitions are read at once, each at its own pace
-    // (PARTITIONS_AT_ONCE at most, dueShards may be 99). A partition stops before its next page once the
-    // run must stop, or another one failed, so no page is read only to be left to the next run.
-    let stopped = false;
-    let failure: { readonly error: unknown } | undefined;
-    await forEachConcurrently(partitions, PARTITIONS_AT_ONCE, async ({ name, pages }) => {
-      const iterator = pages[Symbol.asyncIterator]();
-      try {
-        for (;;) {
-          if (cursors[name] !== null && (failure !== undefined || deps.run?.mustStop())) {
-            await iterator.return?.();
-            stopped = true;
-            return;
-          }
-          const { done, value: page } = await iterator.next();
-          if (done) break;
-          if (page.items.length > 0) {
-            await checkFloors(deps, now, page.items, result);
-            deps.run?.planned();
-          }
-          cursors[name] = page.next ?? null;
-        }
-      } catch (error) {
-        failure ??= { error };
-      }
-    });
-    if (failure) {
-      // A cursor moves only once its page is done: what the failed page began is read again, the rest is
-      // not. Should keeping them fail too, the date is read again from the last point kept.
-      await deps.control.setResumePoint(FLOOR_PLANNER, { date, after: cursors }).catch(() => undefined);
-      throw failure.error;
+  const watermark = progress.plannedThrough;
+  const first = watermark === undefined ? addDays(todayUtc, -1) : addDays(watermark, 1);
+  if (first <= last) {
+    result.datesLeft = await planDates(deps, datesFrom(first, last), (date) => deps.control.setPlannedThrough(FLOOR_PLANNER, date), (date) =>
+      readChecksOn(deps, FLOOR_PLANNER, date, progress.resume, (page) => checkFloors(deps, now, page, result)),
+    );
+  }
+  // The dates ahead, read again for a narrower band; the dates up to `last` are the run's own above.
+  if (reread.through !== undefined && result.datesLeft === 0) {
+    const from = reread.plannedThrough === undefined || reread.plannedThrough < last ? addDays(last, 1) : addDays(reread.plannedThrough, 1);
+    if (from <= reread.through) {
+      result.datesLeft = await planDates(deps, datesFrom(from, reread.through), (date) => deps.control.setPlannedThrough(FLOOR_REREAD, date), (date) =>
+        readChecksOn(deps, FLOOR_REREAD, date, reread.resume, (page) => bringForward(deps, now, date, last, page, result)),
+      );
     }
-    if (!stopped) return 'planned';
-    await deps.control.setResumePoint(FLOOR_PLANNER, { date, after: cursors });
-    return 'stopped';
-  });
+  }
   return result;
+};
+
+/**
+ * Records the band the floor checks are now written under and, when it is narrower than the one
+ * recorded before, (re)starts reading ahead every date a check of the old band can be on: a contact
+ * up to a day ahead of UTC, its floor, and the check two days after a message on the floor's last day.
+ * A re-read left unfinished by an earlier narrowing is started again to the further of the two ends:
+ * what it already read was brought forward for a band since narrowed again. A first run records the band.
+ */
+const rereadAfterNarrowing = async (deps: PlanningDeps, recorded: string | undefined, last: LocalDate): Promise<Reread> => {
+  const band = bandOf(deps.config.cadence);
+  const progress = await deps.control.progress(FLOOR_REREAD);
+  const unfinished = progress.plannedWith !== undefined && (progress.plannedThrough === undefined || progress.plannedThrough < progress.plannedWith) ? progress.plannedWith : undefined;
+  const pending: Reread = { through: unfinished, plannedThrough: progress.plannedThrough, resume: progress.resume };
+  if (recorded === band) return pending;
+  const before = parsedBand(recorded);
+  let reread = pending;
+  if (before && bandNarrowed(before, deps.config.cadence)) {
+    const oldBandsLast = addDays(last, before.maxDaysBetween + 2);
+    const through = unfinished !== undefined && unfinished > oldBandsLast ? unfinished : oldBandsLast;
+    await deps.control.restartPlanning(FLOOR_REREAD, through);
+    reread = { through };
+  }
+  await deps.control.setPlannedWith(FLOOR_PLANNER, band);
+  return reread;
+};
+
+/** The read-ahead to do: the last date to read (none: nothing to read), and how far it got. */
+interface Reread {
+  readonly through?: LocalDate;
+  readonly plannedThrough?: LocalDate;
+  readonly resume?: ResumePoint;
+}
+
+/**
+ * Reads a date's floor checks, partition by partition, handing each page to `checkPage`; `'stopped'`
+ * when the run must stop inside it, keeping where each partition got to (`job`'s resume point).
+ */
+const readChecksOn = async (
+  deps: PlanningDeps,
+  job: string,
+  date: LocalDate,
+  resume: ResumePoint | undefined,
+  checkPage: (page: readonly LedgerEntry[]) => Promise<void>,
+): Promise<'planned' | 'stopped'> => {
+  // Where each partition's pages read so far end: where the next run goes on if this one stops or a
+  // page fails (a run that crashes instead reads the date again from the last point kept; a check
+  // already made is no longer there, or plans nothing new).
+  const partitions = deps.ledger.floorChecksOn(date, resume?.date === date ? resume.after : undefined);
+  const cursors: Record<string, unknown> = Object.fromEntries(partitions.map((partition) => [partition.name, partition.from]));
+  // Each customer's check is in one partition: the partitions are read at once, each at its own pace
+  // (PARTITIONS_AT_ONCE at most, dueShards may be 99). A partition stops before its next page once the
+  // run must stop, or another one failed, so no page is read only to be left to the next run.
+  let stopped = false;
+  let failure: { readonly error: unknown } | undefined;
+  await forEachConcurrently(partitions, PARTITIONS_AT_ONCE, async ({ name, pages }) => {
+    const iterator = pages[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        if (cursors[name] !== null && (failure !== undefined || deps.run?.mustStop())) {
+          await iterator.return?.();
+          stopped = true;
+          return;
+        }
+        const { done, value: page } = await iterator.next();
+        if (done) break;
+        if (page.items.length > 0) {
+          await checkPage(page.items);
+          deps.run?.planned();
+        }
+        cursors[name] = page.next ?? null;
+      }
+    } catch (error) {
+      failure ??= { error };
+    }
+  });
+  if (failure) {
+    // A cursor moves only once its page is done: what the failed page began is read again, the rest is
+    // not. Should keeping them fail too, the date is read again from the last point kept.
+    await deps.control.setResumePoint(job, { date, after: cursors }).catch(() => undefined);
+    throw failure.error;
+  }
+  if (!stopped) return 'planned';
+  await deps.control.setResumePoint(job, { date, after: cursors });
+  return 'stopped';
+};
+
+/**
+ * A page of checks read ahead of their date (`date`) under a narrower band: each customer's check
+ * after their last contact, by the band now. One already due (on a date the planner has read) makes the
+ * plan now; one due sooner than where it is moves there; the rest stay (a check set after a waiting
+ * message, or in a week, is sooner than its floor's anyway).
+ */
+const bringForward = async (deps: PlanningDeps, now: Date, date: LocalDate, last: LocalDate, page: readonly LedgerEntry[], result: FloorCounts): Promise<void> => {
+  const checkOn = (entry: LedgerEntry) => floorOf(entry.lastContactDate, deps.config.cadence).checkOn;
+  const sooner = page.filter((entry) => checkOn(entry) < date);
+  result.broughtForward += sooner.length;
+  await checkFloors(deps, now, sooner.filter((entry) => checkOn(entry) <= last), result);
+  await forEachCustomer(sooner.filter((entry) => checkOn(entry) > last), (entry) => entry.customerId, (entry) => deps.ledger.setFloorCheck(entry.customerId, checkOn(entry)));
 };
 
 type FloorCounts = { -readonly [K in Exclude<keyof PlanFloorResult, 'datesLeft'>]: number };
