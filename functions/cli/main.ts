@@ -350,14 +350,15 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
         // The configuration in force says what a customer without marketingOptIn gets; it is stored with them.
         const consentDefault = (await new DynamoConfigStore(db, tables.Control).get()).consent.defaultMarketingOptIn;
         const now = new Date();
-        const result = await importNdjson(new DynamoCustomerStore(db, tables.Customers), text, now, { defaultMarketingOptIn: consentDefault, erasures: new DynamoErasureStore(db, tables) });
+        // Outside the simulator `at` is ignored: a record carrying it is written now, as any other.
+        const result = await importNdjson(new DynamoCustomerStore(db, tables.Customers), text, now, { defaultMarketingOptIn: consentDefault, erasures: new DynamoErasureStore(db, tables), ignoreAt: true });
         // In AWS the customer stream applies the erasures; the local stack runs none.
         const erased = isDeployed(options) ? [] : await applyImportedErasures(db, tables, result.records, now);
         return { result, consentDefault, erased };
       }, dependencies);
       const byType = Object.entries(result.byType).map(([type, n]) => `${n} ${type}`).join(', ');
       const warned = result.warnings.length ? `; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}` : '';
-      log(`Imported ${result.imported} records${byType ? ` (${byType})` : ''}; rejected ${result.rejected.length}${warned}${result.timed.length ? `; ${result.timed.length} timed records (with "at") are applied only by simulate` : ''}`);
+      log(`Imported ${result.imported} records${byType ? ` (${byType})` : ''}; rejected ${result.rejected.length}${warned}${result.atIgnored ? `; ${result.atIgnored} line${result.atIgnored === 1 ? '' : 's'} carried "at", ignored: only simulate applies a record at its time, import writes it now` : ''}`);
       for (const reject of result.rejected) log(`  ${describeLine(reject)}`);
       if (result.warnings.length) log('Imported, with a warning:');
       for (const warning of result.warnings) log(`  ${describeLine(warning)}`);

@@ -111,7 +111,7 @@ export const formatDemoGuide = (
     for (const { record } of timed) byType.set(record.type, (byType.get(record.type) ?? 0) + 1);
     const counts = [...byType].sort((a, b) => b[1] - a[1]).map(([type, n]) => `${n} ${timedNames[type][n === 1 ? 0 : 1]}`);
     lines.push(
-      `${timed.length} of the records are dated later ("at": ${counts.join(', ')}): the simulation wrote each on its day, as a business system would; \`npx retention import\` alone leaves them out.`,
+      `${timed.length} of the records are dated later ("at": ${counts.join(', ')}): the simulation wrote each on its day, as a business system would; \`npx retention import\` ignores \`at\` and writes them at once.`,
     );
   }
   if (run.shippedDemo && result.rejected.length > 0) {

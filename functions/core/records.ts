@@ -398,11 +398,15 @@ export interface NdjsonParseResult {
   readonly records: NdjsonLine[];
   readonly rejected: NdjsonRejection[];
   readonly warnings: NdjsonWarning[];
+  /** Records whose `at` was ignored (`ignoreAt`). */
+  readonly atIgnored: number;
 }
 
 export interface NdjsonOptions {
   /** What a customer without `marketingOptIn` gets: `consent.defaultMarketingOptIn`; false when not given. */
   readonly defaultMarketingOptIn?: boolean;
+  /** `at` is ignored (SPEC.md: only the simulator applies it): taken off, each record read as of `now`. */
+  readonly ignoreAt?: boolean;
 }
 
 /**
@@ -414,6 +418,7 @@ export const parseNdjson = (text: string, now: Date, options: NdjsonOptions = {}
   const rejected: NdjsonRejection[] = [];
   const warnings: NdjsonWarning[] = [];
   const parseOptions: ParseOptions = { defaultMarketingOptIn: options.defaultMarketingOptIn ?? false, refuseNearMisses: true };
+  let atIgnored = 0;
   text.split(/\r?\n/).forEach((content, index) => {
     const line = index + 1;
     if (content.trim() === '') return;
@@ -432,7 +437,10 @@ export const parseNdjson = (text: string, now: Date, options: NdjsonOptions = {}
     let at: unknown;
     if (isPlainObject(raw) && 'at' in raw) {
       ({ at, ...raw } = raw); // `at` says when to apply the record; it is not part of it
-      if (!isoInstant.safeParse(at).success) {
+      if (options.ignoreAt) {
+        atIgnored++;
+        at = undefined;
+      } else if (!isoInstant.safeParse(at).success) {
         rejected.push({ line, record: describeRecord(raw as Record<string, unknown>), field: 'at', reason: `record.at: is not an ISO-8601 instant ${showValue('at', at)}` });
         return;
       }
@@ -454,7 +462,7 @@ export const parseNdjson = (text: string, now: Date, options: NdjsonOptions = {}
     });
     warnings.push(...warningsOf(result.record).map((warning) => ({ line, ...warning })));
   });
-  return { records, rejected, warnings };
+  return { records, rejected, warnings, atIgnored };
 };
 
 /** Where a record lives in the customer's partition: the profile under `customer`, others under `<type>#<id>`. */

@@ -55,11 +55,27 @@ describe('retention import', () => {
     expect(stdout).toMatch(/line 4: line is not JSON/);
   });
 
-  it('exits 0 when every line is imported', async () => {
-    const file = await tempFile('ok.ndjson', JSON.stringify({ type: 'interaction', interactionId: 'o-1', customerId: 'c-1', completedAt: '2027-01-02T10:00:00Z' }));
-    const { code, stdout } = await run('import', file, '--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--table-prefix', uniquePrefix('cli'));
-    expect(stdout).toContain('Imported 1 records (1 interaction); rejected 0');
+  it('exits 0 when every line is imported; `at` is ignored, a record carrying it written now, the later line of one record winning', async () => {
+    // Prepare: a complaint opened, then resolved on a later day (`at`, which only simulate applies at its time)
+    const prefix = uniquePrefix('cli');
+    const complaint = { type: 'complaint', complaintId: 'q-1', customerId: 'c-1', openedAt: '2027-01-02T10:00:00Z', subject: 'late delivery' };
+    const file = await tempFile('ok.ndjson', [
+      JSON.stringify({ type: 'interaction', interactionId: 'o-1', customerId: 'c-1', completedAt: '2027-01-02T10:00:00Z' }),
+      JSON.stringify(complaint),
+      JSON.stringify({ ...complaint, status: 'resolved', resolvedAt: '2027-01-05T10:00:00Z', at: '2027-01-05T10:00:00Z' }),
+    ].join('\n'));
+
+    // Act
+    const { code, stdout } = await run('import', file, '--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--table-prefix', prefix);
+
+    // Assess
+    expect(stdout).toContain('Imported 2 records (1 interaction, 1 complaint); rejected 0; 1 warning; 1 line carried "at", ignored: only simulate applies a record at its time, import writes it now');
+    expect(stdout).toContain('line 2: complaint q-1 is given again on line 3; line 3 is imported (the later line wins, as an update would)');
     expect(code).toBe(0);
+    const tables = await createTables(dynamoDbClient(endpoints().dynamodbEndpoint), prefix);
+    const { records } = await readCustomerStory(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), tables, 'c-1');
+    expect(records.find((record) => record.type === 'complaint')).toMatchObject({ status: 'resolved', resolvedAt: '2027-01-05T10:00:00Z' });
+    expect(records.find((record) => record.type === 'complaint')).not.toHaveProperty('at');
   });
 });
 

@@ -8,6 +8,8 @@ export interface ImportOptions {
   readonly defaultMarketingOptIn: boolean;
   /** Erasure receipts: records of an erased customer are refused until a profile created after the erasure registers them again. */
   readonly erasures: ErasureStore;
+  /** Write records carrying `at` now, as any other (outside the simulator `at` is ignored), instead of handing them back. */
+  readonly ignoreAt?: boolean;
 }
 
 export interface ImportResult {
@@ -20,15 +22,17 @@ export interface ImportResult {
   readonly warnings: readonly NdjsonWarning[];
   /** Customer lines imported (now or timed) without `marketingOptIn`: they carry `consent.defaultMarketingOptIn`. */
   readonly consentDefaulted: number;
-  /** Records carrying `at`: not written now, handed back for whoever applies them later (the simulator). */
+  /** Records carrying `at`: not written now, handed back for whoever applies them later (the simulator); none with `ignoreAt`. */
   readonly timed: readonly NdjsonLine[];
+  /** Records whose `at` was ignored (`ignoreAt`), written now. */
+  readonly atIgnored: number;
 }
 
 const keyOf = (line: NdjsonLine): string => `${line.record.customerId}|${recordKeyOf(line.record)}|${line.at?.toISOString() ?? ''}`;
 
 /**
- * Validates NDJSON and writes every valid record without `at`; each bad line is reported with its
- * line and reason, and none stops the rest:
+ * Validates NDJSON and writes every valid record without `at` (with `ignoreAt`, every valid record);
+ * each bad line is reported with its line and reason, and none stops the rest:
  * - a record the table would refuse (over 400 KB, a field name it cannot store) is rejected before
  *   anything is written, and one it refuses anyway is rejected when it does;
  * - the same record (same customer, type and id; and the same `at`) given on several lines is written
@@ -38,7 +42,7 @@ const keyOf = (line: NdjsonLine): string => `${line.record.customerId}|${recordK
  * - a customer line without `createdAt` or `marketingOptIn` keeps the stored profile's (withStoredProfileFacts).
  */
 export const importNdjson = async (customers: CustomerStore, text: string, now: Date, options: ImportOptions): Promise<ImportResult> => {
-  const parsed = parseNdjson(text, now, { defaultMarketingOptIn: options.defaultMarketingOptIn });
+  const parsed = parseNdjson(text, now, { defaultMarketingOptIn: options.defaultMarketingOptIn, ignoreAt: options.ignoreAt });
   const rejected: NdjsonRejection[] = [...parsed.rejected];
   const warnings: NdjsonWarning[] = [...parsed.warnings];
 
@@ -84,6 +88,7 @@ export const importNdjson = async (customers: CustomerStore, text: string, now: 
     warnings: warnings.sort((a, b) => a.line - b.line),
     consentDefaulted: [...immediate, ...records.filter((line) => line.at !== undefined)].filter((line) => line.consentDefaulted).length,
     timed: records.filter((line) => line.at !== undefined),
+    atIgnored: parsed.atIgnored,
   };
 };
 
