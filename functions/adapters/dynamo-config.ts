@@ -1,10 +1,24 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { defaultConfig, parseConfig, parseStoredConfig, unknownSettingsOf, withSettingsOf, type RetentionConfig } from '../core/config.js';
-import type { ConfigStore } from '../core/ports.js';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { reachOf, widerReach, type Band, type BandReach } from '../core/cadence.js';
+import { ignoreConditionFailure } from './conditions.js';
+import { CONFIG_READ_EVERY_MS, defaultConfig, parseConfig, parseStoredConfig, unknownSettingsOf, withSettingsOf, type RetentionConfig } from '../core/config.js';
+import type { ConfigStore, FloorReach } from '../core/ports.js';
 import { keptFor } from './kept-for.js';
 
 const CONFIG_KEY = 'config';
+
+/** The cadence band a stored document sets; the shipped one where it sets none it could be read by. */
+const bandOfDocument = (document: unknown): Band => {
+  try {
+    return parseStoredConfig(document).config.cadence;
+  } catch {
+    return defaultConfig.cadence;
+  }
+};
+
+const isReach = (value: unknown): value is BandReach =>
+  typeof value === 'object' && value !== null && typeof (value as BandReach).maxDaysBetween === 'number' && typeof (value as BandReach).daysToFloorCheck === 'number';
 
 /** The runtime configuration, one validated document in the Control table; the shipped defaults until ops change it. */
 export class DynamoConfigStore implements ConfigStore {
@@ -45,11 +59,13 @@ export class DynamoConfigStore implements ConfigStore {
       const written = stored ? withSettingsOf(known, stored.document, unknownSettingsOf(stored.document)) : known;
       parseStoredConfig(written);
       const document = JSON.stringify(written);
+      // Floor checks already stored were set under the bands in force since the floor planner last caught up: the widest of them stays known.
+      const floorReach = widerReach(stored ? stored.floorReach : reachOf(defaultConfig.cadence), reachOf(known.cadence));
       try {
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { key: CONFIG_KEY, document, updatedAt: now.toISOString(), revision: (stored?.revision ?? 0) + 1 },
+            Item: { key: CONFIG_KEY, document, updatedAt: now.toISOString(), revision: (stored?.revision ?? 0) + 1, floorReach },
             ConditionExpression: !stored ? 'attribute_not_exists(#key)' : stored.revision === undefined ? 'attribute_not_exists(revision)' : 'revision = :seen',
             ...(!stored ? { ExpressionAttributeNames: { '#key': 'key' } } : {}),
             ...(stored?.revision !== undefined ? { ExpressionAttributeValues: { ':seen': stored.revision } } : {}),
@@ -62,9 +78,39 @@ export class DynamoConfigStore implements ConfigStore {
     }
   }
 
-  private async read(): Promise<{ document: unknown; revision: number | undefined } | undefined> {
+  /**
+   * How far ahead the floor checks set under the bands in force since the floor planner last caught up
+   * can lie (BandReach); undefined while the shipped configuration was never changed. A configuration
+   * stored before the reach was kept counts the shipped band and its own.
+   */
+  async floorReach(): Promise<FloorReach | undefined> {
+    const stored = await this.read();
+    return stored && { reach: stored.floorReach, revision: stored.revision, updatedAt: stored.updatedAt };
+  }
+
+  /** The floor planner has caught up with the configuration of `revision`: the reach is its band's alone (unless it was written again since). */
+  async settleFloorReach(reach: BandReach, revision: number | undefined): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { key: CONFIG_KEY },
+          UpdateExpression: 'SET floorReach = :reach',
+          ConditionExpression: revision === undefined ? 'attribute_exists(#key) AND attribute_not_exists(revision)' : 'revision = :seen',
+          ExpressionAttributeNames: revision === undefined ? { '#key': 'key' } : undefined,
+          ExpressionAttributeValues: { ':reach': reach, ...(revision === undefined ? {} : { ':seen': revision }) },
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
+  private async read(): Promise<{ document: unknown; revision: number | undefined; updatedAt: Date; floorReach: BandReach } | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: CONFIG_KEY }, ConsistentRead: true }));
-    return Item ? { document: JSON.parse(Item.document as string), revision: typeof Item.revision === 'number' ? Item.revision : undefined } : undefined;
+    if (!Item) return undefined;
+    const document: unknown = JSON.parse(Item.document as string);
+    const floorReach = isReach(Item.floorReach) ? Item.floorReach : widerReach(reachOf(defaultConfig.cadence), reachOf(bandOfDocument(document)));
+    const updatedAt = typeof Item.updatedAt === 'string' ? new Date(Item.updatedAt) : new Date(0);
+    return { document, revision: typeof Item.revision === 'number' ? Item.revision : undefined, updatedAt, floorReach };
   }
 }
 
@@ -72,5 +118,5 @@ export class DynamoConfigStore implements ConfigStore {
  * What handlers call: the stored configuration, read again once `ttlMs` has passed on the given clock
  * (the virtual one in a simulation), so a change reaches every handler within that time, no redeploy.
  */
-export const cachedConfig = (store: Pick<DynamoConfigStore, 'get'>, clock: () => Date, ttlMs = 60_000): (() => Promise<RetentionConfig>) =>
+export const cachedConfig = (store: Pick<DynamoConfigStore, 'get'>, clock: () => Date, ttlMs = CONFIG_READ_EVERY_MS): (() => Promise<RetentionConfig>) =>
   keptFor(() => store.get(), () => clock().getTime(), () => ttlMs);

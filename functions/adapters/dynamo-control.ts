@@ -1,17 +1,24 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ignoreConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
-import type { ControlStore, PlannerProgress, ResumePoint } from '../core/ports.js';
+import type { BandReach } from '../core/cadence.js';
+import type { ControlStore, FloorReach, PlannerProgress, ResumePoint } from '../core/ports.js';
+import { DynamoConfigStore } from './dynamo-config.js';
 
 /** The Control item of a planner's watermark (and of where its last run stopped inside a date). */
 export const watermarkKey = (planner: string) => `watermark#${planner}`;
 
-/** The Control table: planner watermarks, and where a planner run stopped inside a date (and, later, the runtime configuration). */
+/** The Control table: planner watermarks, where a planner run stopped inside a date, and how far ahead the floor checks can lie (kept with the runtime configuration). */
 export class DynamoControlStore implements ControlStore {
+  /** The configuration's item, in the same table: the floor's reach is kept with it. */
+  private readonly config: DynamoConfigStore;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.config = new DynamoConfigStore(client, tableName);
+  }
 
   async progress(planner: string): Promise<PlannerProgress> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: watermarkKey(planner) }, ConsistentRead: true }));
@@ -31,8 +38,12 @@ export class DynamoControlStore implements ControlStore {
     await this.updateWatermark(planner, { UpdateExpression: 'SET plannedWith = :settings REMOVE plannedThrough, resumeAfter', ExpressionAttributeValues: { ':settings': settings } });
   }
 
-  async setPlannedWith(planner: string, settings: string): Promise<void> {
-    await this.updateWatermark(planner, { UpdateExpression: 'SET plannedWith = :settings', ExpressionAttributeValues: { ':settings': settings } });
+  floorReach(): Promise<FloorReach | undefined> {
+    return this.config.floorReach();
+  }
+
+  settleFloorReach(reach: BandReach, revision: number | undefined): Promise<void> {
+    return this.config.settleFloorReach(reach, revision);
   }
 
   async setResumePoint(planner: string, point: ResumePoint): Promise<void> {

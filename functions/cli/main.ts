@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
 import { isValidLocalDate } from '../core/calendar.js';
-import { bandNarrowed } from '../core/cadence.js';
+import { bandNarrowed, reachOf } from '../core/cadence.js';
 import { importNdjson } from '../core/jobs/import-records.js';
 import { canonicalId, describeLine, isPlainObject } from '../core/records.js';
 import { maskEmailsIn } from '../core/mask.js';
@@ -402,8 +402,8 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
         const from = changes.find((change) => change.path === `cadence.${setting}`)?.from;
         return typeof from === 'number' ? from : changed.cadence[setting];
       };
-      if (bandNarrowed({ maxDaysBetween: was('maxDaysBetween'), minDaysBetween: was('minDaysBetween') }, changed.cadence)) {
-        log("The cadence band is narrower: the planner's next daily run brings forward every customer's floor check set under the old band (a customer already past the new floor hears from us the day after).");
+      if (bandNarrowed(reachOf({ maxDaysBetween: was('maxDaysBetween'), minDaysBetween: was('minDaysBetween') }), changed.cadence)) {
+        log("The cadence band is narrower: from its next daily run the planner brings forward every customer's floor check set under the old band, and plans at once for those the new floor already wants (docs/cadence.md, \"Changing the band\").");
       }
     });
 

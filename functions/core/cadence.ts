@@ -94,7 +94,25 @@ export type Band = Pick<Cadence, 'maxDaysBetween' | 'minDaysBetween'>;
 const daysToFloorCheck = (cadence: Band): number => Math.max(1, cadence.maxDaysBetween - cadence.minDaysBetween);
 
 /**
- * Does `now` narrow `before`: could a floor check set under `before` come later than `now` wants it? A
- * shorter floor, or a shorter time from a contact to its check (a longer cap).
+ * How far ahead the floor checks set under one or more bands can lie: the longest floor, and the longest
+ * time from a contact to its check. Stored with the configuration (the widest of every band in force
+ * since the floor planner last caught up with it), so that a band set and changed again between two
+ * planner runs still counts.
  */
-export const bandNarrowed = (before: Band, now: Band): boolean => now.maxDaysBetween < before.maxDaysBetween || daysToFloorCheck(now) < daysToFloorCheck(before);
+export interface BandReach {
+  readonly maxDaysBetween: number;
+  readonly daysToFloorCheck: number;
+}
+
+export const reachOf = (band: Band): BandReach => ({ maxDaysBetween: band.maxDaysBetween, daysToFloorCheck: daysToFloorCheck(band) });
+
+export const widerReach = (a: BandReach, b: BandReach): BandReach => ({
+  maxDaysBetween: Math.max(a.maxDaysBetween, b.maxDaysBetween),
+  daysToFloorCheck: Math.max(a.daysToFloorCheck, b.daysToFloorCheck),
+});
+
+/**
+ * Is `now` narrower than what checks set under `before` allow for: could one of them come later than
+ * `now` wants it? A shorter floor, or a shorter time from a contact to its check (a longer cap).
+ */
+export const bandNarrowed = (before: BandReach, now: Band): boolean => now.maxDaysBetween < before.maxDaysBetween || daysToFloorCheck(now) < before.daysToFloorCheck;

@@ -309,6 +309,9 @@ export const parseConfig = (document: unknown): RetentionConfig => {
 
 export const defaultConfig: RetentionConfig = parseConfig(defaults);
 
+/** How long a handler keeps the configuration it read before reading it again: a change reaches every handler within this. */
+export const CONFIG_READ_EVERY_MS = 60_000;
+
 type Settings = { readonly [key: string]: unknown };
 /** A section of settings: a plain object, not a list. */
 const isSettings = (value: unknown): value is Settings => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,4 +1,5 @@
 import type { LocalDate } from './calendar.js';
+import type { BandReach } from './cadence.js';
 import type { SendWork } from './send-work.js';
 import type { DueMessage, Message, MessageState, PlannedMessage } from './messages.js';
 import type { Preferences } from './preferences.js';
@@ -142,9 +143,18 @@ export interface ControlStore {
   setPlannedThrough(planner: string, date: LocalDate): Promise<void>;
   /** Forgets how far the planner got, so its dates are planned again from the start, under these settings (`plannedWith`). */
   restartPlanning(planner: string, settings: string): Promise<void>;
-  /** Records the settings the planner's dates are planned under from now on, keeping its watermark. */
-  setPlannedWith(planner: string, settings: string): Promise<void>;
+  /** How far ahead the floor checks set under the bands in force since the floor planner last caught up can lie; undefined while the shipped configuration was never changed. */
+  floorReach(): Promise<FloorReach | undefined>;
+  /** The floor planner has caught up with the configuration of `revision`: its band's reach alone stays (unless it was written again since). */
+  settleFloorReach(reach: BandReach, revision: number | undefined): Promise<void>;
   setResumePoint(planner: string, point: ResumePoint): Promise<void>;
+}
+
+/** The floor's reach recorded with the configuration (BandReach), and the write that recorded it. */
+export interface FloorReach {
+  readonly reach: BandReach;
+  readonly revision: number | undefined;
+  readonly updatedAt: Date;
 }
 
 /** The last local date a planner has planned through (absent if it never ran), and where a run stopped inside the date after it, if one did. */

@@ -5,6 +5,7 @@ import { createLinksHandler } from '../handlers/links.js';
 import { createMailEventsHandler, UnreadableMailEventError, type MailEventsOutcomes } from '../handlers/mail-events.js';
 import { createPauseMarketingHandler } from '../handlers/pause-marketing.js';
 import type { RetentionConfig } from '../core/config.js';
+import { reachOf } from '../core/cadence.js';
 import { importNdjson, withStoredProfileFacts } from '../core/jobs/import-records.js';
 import type { BusinessRecord, NdjsonLine, NdjsonRejection, NdjsonWarning } from '../core/records.js';
 import { isStreamedRecordKey } from '../core/records.js';
@@ -425,6 +426,8 @@ export const simulate = async (options: SimulationOptions): Promise<SimulationRe
   const system = await LocalSystem.create({ dynamodbEndpoint, sesEndpoint, tablePrefix, clock, links, dueShards: dueShardsOf(settings) });
   // As ops would: the configuration is stored, and handlers read it from there.
   await system.configStore.put(options.config, clock.now());
+  // The simulation's own new tables hold no floor check set under another band: the planner has nothing to catch up with.
+  await system.configStore.settleFloorReach(reachOf(options.config.cadence), (await system.configStore.floorReach())?.revision);
   await options.seed?.(system);
 
   const imported = await system.importText(options.data);

@@ -224,7 +224,7 @@ describe('retention preview, config diff and the HTML report', () => {
     expect(set.stdout).toContain('cadence.minDaysBetween: 7 → 40');
     expect(set.stdout).toContain(`planner.lookAheadDays: ${defaults.planner.lookAheadDays} → 60`);
     // A cap of 40 days before a floor of 60 leaves 20 days from a contact to its floor check, where there were 23
-    expect(set.stdout).toContain("The cadence band is narrower: the planner's next daily run brings forward every customer's floor check set under the old band");
+    expect(set.stdout).toContain("The cadence band is narrower: from its next daily run the planner brings forward every customer's floor check set under the old band");
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('config set refused, nothing changed');
     const { stdout: stored } = await run('config', 'get', ...db(), '--table-prefix', prefix);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandNarrowed, readableFloorCheck } from '../../functions/core/cadence.js';
+import { bandNarrowed, reachOf, readableFloorCheck, widerReach } from '../../functions/core/cadence.js';
 import { addDays } from '../../functions/core/calendar.js';
 import { keepInTouchFor } from '../../functions/core/campaigns/keep-in-touch.js';
 import { defaultConfig, type RetentionConfig } from '../../functions/core/config.js';
@@ -40,6 +40,13 @@ describe('a narrower cadence band', () => {
     ['both longer by the same, the check 23 days on', false, { minDaysBetween: 10, maxDaysBetween: 33 }],
     ['the same band', false, shipped],
   ] as const)('%s, narrower: %s', (_, narrowed, band) => {
-    expect(bandNarrowed(shipped, band)).toBe(narrowed);
+    expect(bandNarrowed(reachOf(shipped), band)).toBe(narrowed);
+  });
+
+  it('is judged against the widest of the bands since: a floor widened to 45 days and set back to 30 leaves checks up to 38 days on', () => {
+    const since = widerReach(reachOf(shipped), reachOf({ minDaysBetween: 7, maxDaysBetween: 45 }));
+    expect(since).toEqual({ maxDaysBetween: 45, daysToFloorCheck: 38 });
+    expect(bandNarrowed(since, shipped)).toBe(true);
+    expect(bandNarrowed(since, { minDaysBetween: 7, maxDaysBetween: 45 })).toBe(false);
   });
 });

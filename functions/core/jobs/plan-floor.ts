@@ -3,7 +3,9 @@ import { forEachCustomer, planDates, validRecord, type PlanningDeps } from './pl
 import { forEachConcurrently } from '../concurrency.js';
 import type { Customer } from '../records.js';
 import type { LedgerEntry, ResumePoint } from '../ports.js';
-import { bandNarrowed, floorOf, type Band } from '../cadence.js';
+import { bandNarrowed, floorOf, reachOf } from '../cadence.js';
+import { CONFIG_READ_EVERY_MS } from '../config.js';
+import { functionTimeoutSeconds } from '../function-timeouts.js';
 import { hasMarketingConsent } from '../consent.js';
 import { replanCustomer } from './replan-customer.js';
 
@@ -11,7 +13,7 @@ export const FLOOR_PLANNER = 'floorPlanner';
 
 /**
  * The floor checks read again ahead of their dates once the cadence band has narrowed: its own
- * watermark and resume point, and the last date to read as its settings (`plannedWith`).
+ * watermark and resume point, and what it was started for as its settings (`plannedWith`, StartedReread).
  */
 export const FLOOR_REREAD = 'floorReread';
 
@@ -32,19 +34,6 @@ export interface PlanFloorResult {
   readonly datesLeft: number;
 }
 
-/** What decides where the floor checks go (floorOf, and the checks after a message): recorded with them. */
-const bandOf = (cadence: Band): string => JSON.stringify({ maxDaysBetween: cadence.maxDaysBetween, minDaysBetween: cadence.minDaysBetween });
-
-const parsedBand = (band: string | undefined): Band | undefined => {
-  try {
-    const parsed: unknown = band === undefined ? undefined : JSON.parse(band);
-    const { maxDaysBetween, minDaysBetween } = (parsed ?? {}) as Record<string, unknown>;
-    return typeof maxDaysBetween === 'number' && typeof minDaysBetween === 'number' ? { maxDaysBetween, minDaysBetween } : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * Holds the contact floor. Reads only the customers whose floor check falls on the dates since the
  * last run (the ledger's `byFloorCheck` index; every send moves a customer's check forward), and makes
@@ -57,7 +46,7 @@ const parsedBand = (band: string | undefined): Band | undefined => {
  * Checks are stored where the band of their day put them. When ops narrow it (a shorter
  * `maxDaysBetween`, a longer `minDaysBetween`), a check set under the old band can lie up to the old
  * floor ahead and come too late for the new one: the run that first sees the narrower band reads every
- * date of checks the old band could have set, once (FLOOR_REREAD), and brings each check the new band
+ * date of checks the old bands could have set (FLOOR_REREAD), and brings each check the new band
  * wants sooner forward, making the plan at once where that is already due.
  */
 export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloorResult> => {
@@ -67,7 +56,7 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
   // A date of floor checks may be more than a run can do (10 M customers: docs/scale.md): a run that stopped inside one left where.
   const progress = await deps.control.progress(FLOOR_PLANNER);
   const last = addDays(todayUtc, 1); // the latest local date anywhere
-  const reread = await rereadAfterNarrowing(deps, progress.plannedWith, last);
+  const reread = await rereadAfterNarrowing(deps, last, now);
 
   const watermark = progress.plannedThrough;
   const first = watermark === undefined ? addDays(todayUtc, -1) : addDays(watermark, 1);
@@ -89,28 +78,65 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
 };
 
 /**
- * Records the band the floor checks are now written under and, when it is narrower than the one
- * recorded before, (re)starts reading ahead every date a check of the old band can be on: a contact
- * up to a day ahead of UTC, its floor, and the check two days after a message on the floor's last day.
- * A re-read left unfinished by an earlier narrowing is started again to the further of the two ends:
- * what it already read was brought forward for a band since narrowed again. A first run records the band.
+ * How long after a configuration change a floor check may still be set under the band it replaced: a
+ * handler reads the configuration again once its cached copy is a minute old, and a run that read it
+ * just before goes on with it to its end (the planner's is the longest).
  */
-const rereadAfterNarrowing = async (deps: PlanningDeps, recorded: string | undefined, last: LocalDate): Promise<Reread> => {
-  const band = bandOf(deps.config.cadence);
-  const progress = await deps.control.progress(FLOOR_REREAD);
-  const unfinished = progress.plannedWith !== undefined && (progress.plannedThrough === undefined || progress.plannedThrough < progress.plannedWith) ? progress.plannedWith : undefined;
+export const BAND_CHANGE_SETTLES_MS = CONFIG_READ_EVERY_MS + Math.max(...Object.values(functionTimeoutSeconds)) * 1000;
+
+/**
+ * Starts reading ahead, when the band in force is narrower than the reach of the bands since the
+ * planner last caught up (FloorReach, kept with the configuration): every date a check of those bands
+ * can be on, up to their longest floor and the two days after a message on its last day, from the
+ * first date after the run's own. A read-ahead left unfinished is started again from its beginning, to
+ * the further of the two ends: what it read was brought forward for a band since narrowed again.
+ *
+ * Until the change has settled (BAND_CHANGE_SETTLES_MS), a handler still holding the old band may set
+ * a check behind the read-ahead: the planner then catches up no further than starting it, and the
+ * first run after the change has settled starts it once more. After that, the reach is the band's own.
+ */
+const rereadAfterNarrowing = async (deps: PlanningDeps, last: LocalDate, now: Date): Promise<Reread> => {
+  const { cadence } = deps.config;
+  const [reach, progress] = await Promise.all([deps.control.floorReach(), deps.control.progress(FLOOR_REREAD)]);
+  const started = startedReread(progress.plannedWith);
+  const unfinished = started !== undefined && (progress.plannedThrough === undefined || progress.plannedThrough < started.through) ? started.through : undefined;
   const pending: Reread = { through: unfinished, plannedThrough: progress.plannedThrough, resume: progress.resume };
-  if (recorded === band) return pending;
-  const before = parsedBand(recorded);
+  if (reach === undefined) return pending;
+  const settled = now.getTime() - reach.updatedAt.getTime() >= BAND_CHANGE_SETTLES_MS;
   let reread = pending;
-  if (before && bandNarrowed(before, deps.config.cadence)) {
-    const oldBandsLast = addDays(last, before.maxDaysBetween + 2);
-    const through = unfinished !== undefined && unfinished > oldBandsLast ? unfinished : oldBandsLast;
-    await deps.control.restartPlanning(FLOOR_REREAD, through);
-    reread = { through };
+  if (bandNarrowed(reach.reach, cadence)) {
+    // Once for a change, and once more when it first runs settled.
+    const done = started !== undefined && started.revision === reach.revision && (started.settled || !settled);
+    if (!done) {
+      const furthest = addDays(last, reach.reach.maxDaysBetween + 2);
+      const through = unfinished !== undefined && unfinished > furthest ? unfinished : furthest;
+      const read: StartedReread = { through, revision: reach.revision, settled };
+      await deps.control.restartPlanning(FLOOR_REREAD, JSON.stringify(read));
+      reread = { through };
+    }
   }
-  await deps.control.setPlannedWith(FLOOR_PLANNER, band);
+  const own = reachOf(cadence);
+  if (settled && (own.maxDaysBetween !== reach.reach.maxDaysBetween || own.daysToFloorCheck !== reach.reach.daysToFloorCheck)) {
+    await deps.control.settleFloorReach(own, reach.revision);
+  }
   return reread;
+};
+
+/** A read-ahead as it was started (the re-read's `plannedWith`): the last date to read, and the configuration it was started for. */
+interface StartedReread {
+  readonly through: LocalDate;
+  readonly revision: number | undefined;
+  /** Started once the change had settled (no handler could still set a check under the old band). */
+  readonly settled: boolean;
+}
+
+const startedReread = (settings: string | undefined): StartedReread | undefined => {
+  try {
+    const parsed = (settings === undefined ? undefined : JSON.parse(settings)) as Partial<StartedReread> | undefined;
+    return typeof parsed?.through === 'string' ? { through: parsed.through, revision: typeof parsed.revision === 'number' ? parsed.revision : undefined, settled: parsed.settled === true } : undefined;
+  } catch {
+    return undefined;
+  }
 };
 
 /** The read-ahead to do: the last date to read (none: nothing to read), and how far it got. */
