@@ -246,10 +246,16 @@ export const configSchema = z
       if (cadence.quietHours.start === cadence.quietHours.end) {
         refuse(['cadence', 'quietHours'], 'quiet hours start and end at the same time: nothing could ever be sent, or they mean nothing');
       }
+      // Quiet hours from sendAt on past midnight leave the rest of that day no moment to send in.
+      const quietUntilMidnight = (sendAt: string) => cadence.quietHours.start > cadence.quietHours.end && sendAt >= cadence.quietHours.start;
       const { sendAt } = config.campaigns.birthday;
-      // Quiet hours from sendAt on past midnight leave the birthday itself no moment to be greeted on.
-      if (cadence.quietHours.start > cadence.quietHours.end && sendAt >= cadence.quietHours.start) {
+      if (quietUntilMidnight(sendAt)) {
         refuse(['campaigns', 'birthday', 'sendAt'], `${sendAt} falls in quiet hours (${cadence.quietHours.start}–${cadence.quietHours.end}) that last until the birthday is over: no greeting could go on its day`);
+      }
+      // A reminder one day before the contract ends has until that midnight: the same.
+      const renewal = config.campaigns.renewal;
+      if (renewal.offsetsDays.includes(1) && quietUntilMidnight(renewal.sendAt)) {
+        refuse(['campaigns', 'renewal', 'sendAt'], `${renewal.sendAt} falls in quiet hours (${cadence.quietHours.start}–${cadence.quietHours.end}) that last until the contract's last day is over: a reminder 1 day before (offsetsDays) could never go`);
       }
       const lead = feedbackLeadDays(config.campaigns);
       if (config.retention.messagesDays < lead) {

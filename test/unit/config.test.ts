@@ -17,6 +17,11 @@ describe('configuration', () => {
     expect(parseConfig({ ...defaults, campaigns: { ...defaults.campaigns, birthday: { ...defaults.campaigns.birthday, sendAt: '07:00' } } }).campaigns.birthday.sendAt).toBe('07:00');
   });
 
+  it('accepts a renewal sendAt in the evening\'s quiet hours when no reminder is 1 day before: it waits for the morning, before the contract ends', () => {
+    const renewal = { ...defaults.campaigns.renewal, sendAt: '21:00', offsetsDays: [30, 2] };
+    expect(parseConfig({ ...defaults, campaigns: { ...defaults.campaigns, renewal } }).campaigns.renewal.sendAt).toBe('21:00');
+  });
+
   it('names the value of each refused setting beside its path and reason (a long one cut short), not when it is missing', () => {
     const refusal = (patch: object) => {
       try {
@@ -43,6 +48,7 @@ describe('configuration', () => {
     [{ ...defaults, planner: { lookAheadDays: 10 } }, 'planner.lookAheadDays: the planner must look at least maxDaysBetween (30) days ahead'],
     [withCadence({ quietHours: { start: '09:00', end: '09:00' } }), 'cadence.quietHours: quiet hours start and end at the same time'],
     [{ ...defaults, campaigns: { ...defaults.campaigns, birthday: { ...defaults.campaigns.birthday, sendAt: '21:00' } } }, 'campaigns.birthday.sendAt: 21:00 falls in quiet hours (20:00–09:00) that last until the birthday is over: no greeting could go on its day'],
+    [{ ...defaults, campaigns: { ...defaults.campaigns, renewal: { ...defaults.campaigns.renewal, sendAt: '21:00', offsetsDays: [30, 1] } } }, 'campaigns.renewal.sendAt: 21:00 falls in quiet hours (20:00–09:00) that last until the contract\'s last day is over: a reminder 1 day before (offsetsDays) could never go'],
     [withCadence({ minDaysBetween: 'seven' }), 'cadence.minDaysBetween'],
     [{ ...defaults, campaigns: { ...defaults.campaigns, birthday: { ...defaults.campaigns.birthday, leapDayPolicy: 'feb30' } } }, 'campaigns.birthday.leapDayPolicy'],
     [{ ...defaults, surprise: true }, 'surprise'],
