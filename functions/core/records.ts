@@ -168,7 +168,7 @@ export type ParseResult =
 export interface ParseOptions {
   /** A customer without `marketingOptIn` gets this (`consent.defaultMarketingOptIn` on import); false when not given. */
   readonly defaultMarketingOptIn?: boolean;
-  /** Refuse fields whose name is a near miss of a known one (on import; a stored record is read as it is). */
+  /** Refuse fields whose name is a near miss of a known one (the store's own attributes aside). */
   readonly refuseNearMisses?: boolean;
 }
 
@@ -261,6 +261,9 @@ export const nearMissOf = (name: string, known: readonly string[]): string | und
   return best?.field;
 };
 
+/** Attributes the store adds to a record: its sort key and the keys of the sparse indexes. */
+export const storedAttributes = ['recordKey', 'birthdayMonthDay', 'renewalEndsOn'] as const;
+
 /** The fields each record type knows, `type` included, and `at` (taken off before the record is read; `At` is a near miss of it). */
 const knownFields = Object.fromEntries(Object.entries(schemas).map(([type, schema]) => [type, [...Object.keys(schema.shape), 'at']])) as Record<RecordType, string[]>;
 
@@ -282,6 +285,7 @@ export const parseRecord = (raw: unknown, now: Date, options: ParseOptions = {})
   }
   if (options.refuseNearMisses) {
     for (const name of Object.keys(input)) {
+      if ((storedAttributes as readonly string[]).includes(name)) continue;
       const meant = nearMissOf(name, knownFields[type as RecordType]);
       if (meant !== undefined) return reject(record, name, `${type}.${name}: not a field of ${type}; did you mean '${meant}'?`);
     }
@@ -484,7 +488,9 @@ export const parseStoredRecord = (item: unknown, type: RecordType, now: Date): P
     const reason = `${type}.${inexact.path}: number '${inexact.digits}' cannot be read exactly (beyond ±${Number.MAX_SAFE_INTEGER})`;
     return reject(describeRecord({ type, ...item }), inexact.path, reason);
   }
-  return parseRecord(isPlainObject(item) && item.type === undefined ? { ...item, type } : item, now);
+  // A record a business system wrote straight into the table is held to what import holds it to: a
+  // misspelt field (`marketingOptin`, `Status`) must not read as the field left out.
+  return parseRecord(isPlainObject(item) && item.type === undefined ? { ...item, type } : item, now, { refuseNearMisses: true });
 };
 
 type RecordOfType<T extends RecordType> = Extract<BusinessRecord, { type: T }>;

@@ -1,6 +1,6 @@
 import { birthdayIndexKey } from './campaigns/birthday.js';
 import { renewalIndexKey } from './campaigns/renewal.js';
-import { recordKeyOf, recordNameOf, type BusinessRecord } from './records.js';
+import { recordKeyOf, recordNameOf, storedAttributes, type BusinessRecord } from './records.js';
 
 /**
  * A business record as the Customers table stores it, and whether DynamoDB can store it at all.
@@ -8,8 +8,7 @@ import { recordKeyOf, recordNameOf, type BusinessRecord } from './records.js';
  * with its line and reason, not an error that stops the records behind it.
  */
 
-/** Attributes the store adds to a record: its sort key and the keys of the sparse indexes. */
-export const storedAttributes = ['recordKey', 'birthdayMonthDay', 'renewalEndsOn'] as const;
+export { storedAttributes } from './records.js';
 
 /** The item written for a record: the record, its key in the customer's partition and, where it has one, its index key. */
 export const storedItemOf = (record: BusinessRecord): Record<string, unknown> => {

@@ -86,6 +86,9 @@ describe('bad input at every door, on the real local stack', () => {
       { customerId: id('ana'), recordKey: 'surveyResponse#s-s1', surveyId: 's-s1', score: 'ten' },
       { customerId: id('ana'), recordKey: 'contract#s-k1', contractId: 's-k1', endsOn: '2027-13-01' },
       { customerId: id('ana'), recordKey: 'complaint#s-q3', complaintId: 's-q3', openedAt: '2027-03-01T10:00:00Z', subject: huge.slice(0, 1000) },
+      // Misspelt fields are held to what import holds them to: a cancelled contract must not read as active, nor consent as left out
+      { customerId: id('ana'), recordKey: 'contract#s-k2', contractId: 's-k2', endsOn: '2027-04-01', Status: 'cancelled' },
+      { ...customer('s3', { marketingOptIn: undefined }), recordKey: 'customer', marketingOptin: true },
     ];
     tried += bad.length;
     await put({ customerId: id('ana'), recordKey: 'complaint#good-1', type: 'complaint', complaintId: 'good-1', openedAt: '2027-03-01T10:00:00Z' });
@@ -94,6 +97,9 @@ describe('bad input at every door, on the real local stack', () => {
     await system.drainStreams();
 
     expect(logError).toHaveBeenCalledTimes(bad.length);
+    expect(logError.mock.calls.map(([, details]) => (details as { reason: string }).reason)).toEqual(
+      expect.arrayContaining(["contract s-k2: contract.Status: not a field of contract; did you mean 'status'?", `customer ${id('s3')}: customer.marketingOptin: not a field of customer; did you mean 'marketingOptIn'?`]),
+    );
     for (const [, details] of logError.mock.calls) expect(details).toMatchObject({ key: expect.objectContaining({ customerId: expect.any(String) }), field: expect.any(String), reason: expect.any(String) });
     expect(JSON.stringify(logError.mock.calls)).not.toContain(huge.slice(0, 200));
     expect(system.parked).toEqual([]);
@@ -150,7 +156,7 @@ describe('bad input at every door, on the real local stack', () => {
     expect(result).toEqual({ suppressed: 1, ignored: 0, unreadable: bad.length });
     expect(system.mailEventsParked).toHaveLength(bad.length); // each parked with its reason, never an address
     expect(JSON.stringify(system.mailEventsParked)).not.toContain('@');
-    expect(tried).toBe(43); // 18 NDJSON lines, 8 stream items, 12 link requests, 5 SES notifications
+    expect(tried).toBe(45); // 18 NDJSON lines, 10 stream items, 12 link requests, 5 SES notifications
   });
 });
 
