@@ -168,8 +168,12 @@ export type ParseResult =
 export interface ParseOptions {
   /** A customer without `marketingOptIn` gets this (`consent.defaultMarketingOptIn` on import); false when not given. */
   readonly defaultMarketingOptIn?: boolean;
-  /** Refuse fields whose name is a near miss of a known one (the store's own attributes aside). */
-  readonly refuseNearMisses?: boolean;
+  /**
+   * Refuse fields whose name is a near miss of a known one (the store's own attributes aside): all of
+   * them (import), or only those standing for a field the record leaves out (a stored record, which may
+   * carry attributes of the business's own beside the fields it names right).
+   */
+  readonly refuseNearMisses?: boolean | 'ofMissingFields';
 }
 
 /** How a rejected value is shown: quoted, shortened, and never a full e-mail address. */
@@ -287,6 +291,7 @@ export const parseRecord = (raw: unknown, now: Date, options: ParseOptions = {})
     for (const name of Object.keys(input)) {
       if ((storedAttributes as readonly string[]).includes(name)) continue;
       const meant = nearMissOf(name, knownFields[type as RecordType]);
+      if (meant !== undefined && options.refuseNearMisses === 'ofMissingFields' && input[meant] !== undefined) continue;
       if (meant !== undefined) return reject(record, name, `${type}.${name}: not a field of ${type}; did you mean '${meant}'?`);
     }
   }
@@ -488,9 +493,10 @@ export const parseStoredRecord = (item: unknown, type: RecordType, now: Date): P
     const reason = `${type}.${inexact.path}: number '${inexact.digits}' cannot be read exactly (beyond ±${Number.MAX_SAFE_INTEGER})`;
     return reject(describeRecord({ type, ...item }), inexact.path, reason);
   }
-  // A record a business system wrote straight into the table is held to what import holds it to: a
-  // misspelt field (`marketingOptin`, `Status`) must not read as the field left out.
-  return parseRecord(isPlainObject(item) && item.type === undefined ? { ...item, type } : item, now, { refuseNearMisses: true });
+  // A record a business system wrote straight into the table: a misspelt field (`marketingOptin`,
+  // `Status`) must not read as the field left out, as on import; beside the field itself, a near miss is
+  // taken for an attribute of the business's own (`customer` beside `customerId`).
+  return parseRecord(isPlainObject(item) && item.type === undefined ? { ...item, type } : item, now, { refuseNearMisses: 'ofMissingFields' });
 };
 
 type RecordOfType<T extends RecordType> = Extract<BusinessRecord, { type: T }>;

@@ -1,6 +1,7 @@
 import { brandNamed } from './brand.js';
 import { describe, expect, it } from 'vitest';
-import { customerFromItem, describeLine, locales, nearMissOf, parseNdjson, parseRecord, templateLocaleOf, type Customer } from '../../functions/core/records.js';
+import { customerFromItem, describeLine, locales, nearMissOf, parseNdjson, parseRecord, parseStoredRecord, templateLocaleOf, type Customer } from '../../functions/core/records.js';
+import { anyComplaintOpen } from '../../functions/core/campaigns/survey.js';
 import { InvalidRecordError } from '../../functions/core/errors.js';
 import { consentBlocks, hasMarketingConsent } from '../../functions/core/consent.js';
 import { isEligibleForBirthday } from '../../functions/core/campaigns/birthday.js';
@@ -158,6 +159,22 @@ describe('stored customer items', () => {
       expect(error).toMatchObject({ record: 'customer c-9', field: 'timeZone' });
       expect((error as Error).message).toBe("customer c-9: customer.timeZone: unknown time zone 'Nowhere/Land'");
     }
+  });
+
+  it('refuse a near miss of a field they leave out, as import does; beside the field itself it is an attribute of the business\'s own', () => {
+    const contract = { customerId: 'c-9', recordKey: 'contract#k-1', contractId: 'k-1', endsOn: '2027-06-30' };
+    expect(parseStoredRecord({ ...contract, Status: 'cancelled' }, 'contract', now)).toMatchObject({ ok: false, rejection: { field: 'Status', reason: "contract.Status: not a field of contract; did you mean 'status'?" } });
+    expect(parseStoredRecord({ ...contract, status: 'cancelled', Status: 'CANCELLED' }, 'contract', now)).toMatchObject({ ok: true, record: { status: 'cancelled' } });
+    expect(parseStoredRecord({ ...contract, customer: 'ACME' }, 'contract', now)).toMatchObject({ ok: true });
+    // The store's own attributes are no near miss (birthdayMonthDay beside birthday)
+    expect(parseStoredRecord({ customerId: 'c-9', recordKey: 'customer', email: 'x@example.com', timeZone: 'UTC', birthday: '1990-05-01', birthdayMonthDay: '05-01' }, 'customer', now)).toMatchObject({ ok: true });
+  });
+
+  it('a complaint that does not read counts as open: no survey reaches a customer whose complaint may be unresolved', () => {
+    const complaint = { customerId: 'c-9', recordKey: 'complaint#q-1', complaintId: 'q-1', openedAt: '2027-01-02T10:00:00Z' };
+    expect(anyComplaintOpen([{ ...complaint, status: 'resolved', resolvedAt: '2027-01-05T10:00:00Z' }], now)).toBe(false);
+    expect(anyComplaintOpen([{ ...complaint, Status: 'resolved' }], now)).toBe(true);
+    expect(anyComplaintOpen([{ ...complaint, openedAt: 'yesterday', status: 'resolved' }], now)).toBe(true);
   });
 });
 

@@ -29,11 +29,15 @@ export interface SurveyFacts {
   readonly lastSurveyDate?: LocalDate;
 }
 
-/** Whether one of the customer's complaints, as stored, is open (an item that does not read as a complaint is not). */
+/**
+ * Whether one of the customer's complaints, as stored, is open. One that does not read as a complaint
+ * (written with a field misspelt, a bad date) counts as open: a survey must not reach a customer whose
+ * complaint may be unresolved; it waits until the record is mended.
+ */
 export const anyComplaintOpen = (complaintItems: readonly unknown[], now: Date): boolean =>
   complaintItems.some((item) => {
     const parsed = parseStoredRecord(item, 'complaint', now);
-    return parsed.ok && parsed.record.type === 'complaint' && parsed.record.status === 'open';
+    return !parsed.ok || parsed.record.type !== 'complaint' || parsed.record.status === 'open';
   });
 
 /** Why a survey on `date` must not go, or null: the one place for both of the survey's stop conditions. */
