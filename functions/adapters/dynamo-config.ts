@@ -8,13 +8,11 @@ import { keptFor } from './kept-for.js';
 
 const CONFIG_KEY = 'config';
 
-/** The cadence band a stored document sets; the shipped one where it sets none it could be read by. */
+/** The cadence band a stored document sets, read from its own numbers even where the rest no longer validates; the shipped one's for what it lacks. */
 const bandOfDocument = (document: unknown): Band => {
-  try {
-    return parseStoredConfig(document).config.cadence;
-  } catch {
-    return defaultConfig.cadence;
-  }
+  const cadence = (document as { cadence?: Partial<Record<keyof Band, unknown>> } | undefined)?.cadence;
+  const days = (value: unknown, shipped: number) => (typeof value === 'number' && Number.isFinite(value) ? value : shipped);
+  return { maxDaysBetween: days(cadence?.maxDaysBetween, defaultConfig.cadence.maxDaysBetween), minDaysBetween: days(cadence?.minDaysBetween, defaultConfig.cadence.minDaysBetween) };
 };
 
 const isReach = (value: unknown): value is BandReach =>
@@ -109,7 +107,9 @@ export class DynamoConfigStore implements ConfigStore {
     if (!Item) return undefined;
     const document: unknown = JSON.parse(Item.document as string);
     const floorReach = isReach(Item.floorReach) ? Item.floorReach : widerReach(reachOf(defaultConfig.cadence), reachOf(bandOfDocument(document)));
-    const updatedAt = typeof Item.updatedAt === 'string' ? new Date(Item.updatedAt) : new Date(0);
+    // A time that does not read counts as long past: the change is taken as settled, not waited for forever.
+    const written = typeof Item.updatedAt === 'string' ? new Date(Item.updatedAt) : new Date(NaN);
+    const updatedAt = Number.isNaN(written.getTime()) ? new Date(0) : written;
     return { document, revision: typeof Item.revision === 'number' ? Item.revision : undefined, updatedAt, floorReach };
   }
 }

@@ -38,6 +38,10 @@ export class DynamoControlStore implements ControlStore {
     await this.updateWatermark(planner, { UpdateExpression: 'SET plannedWith = :settings REMOVE plannedThrough, resumeAfter', ExpressionAttributeValues: { ':settings': settings } });
   }
 
+  async setPlannedWith(planner: string, settings: string): Promise<void> {
+    await this.updateWatermark(planner, { UpdateExpression: 'SET plannedWith = :settings', ExpressionAttributeValues: { ':settings': settings } });
+  }
+
   floorReach(): Promise<FloorReach | undefined> {
     return this.config.floorReach();
   }

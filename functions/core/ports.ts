@@ -143,6 +143,8 @@ export interface ControlStore {
   setPlannedThrough(planner: string, date: LocalDate): Promise<void>;
   /** Forgets how far the planner got, so its dates are planned again from the start, under these settings (`plannedWith`). */
   restartPlanning(planner: string, settings: string): Promise<void>;
+  /** Records the settings the planner's dates are planned under from now on, keeping its watermark. */
+  setPlannedWith(planner: string, settings: string): Promise<void>;
   /** How far ahead the floor checks set under the bands in force since the floor planner last caught up can lie; undefined while the shipped configuration was never changed. */
   floorReach(): Promise<FloorReach | undefined>;
   /** The floor planner has caught up with the configuration of `revision`: its band's reach alone stays (unless it was written again since). */

@@ -407,7 +407,7 @@ export interface NdjsonParseResult {
   readonly records: NdjsonLine[];
   readonly rejected: NdjsonRejection[];
   readonly warnings: NdjsonWarning[];
-  /** Records whose `at` was ignored (`ignoreAt`). */
+  /** Valid records whose `at` was ignored (`ignoreAt`). */
   readonly atIgnored: number;
 }
 
@@ -444,10 +444,11 @@ export const parseNdjson = (text: string, now: Date, options: NdjsonOptions = {}
       return;
     }
     let at: unknown;
+    let ignoredAt = false;
     if (isPlainObject(raw) && 'at' in raw) {
       ({ at, ...raw } = raw); // `at` says when to apply the record; it is not part of it
       if (options.ignoreAt) {
-        atIgnored++;
+        ignoredAt = true;
         at = undefined;
       } else if (!isoInstant.safeParse(at).success) {
         rejected.push({ line, record: describeRecord(raw as Record<string, unknown>), field: 'at', reason: `record.at: is not an ISO-8601 instant ${showValue('at', at)}` });
@@ -459,6 +460,7 @@ export const parseNdjson = (text: string, now: Date, options: NdjsonOptions = {}
       rejected.push({ line, ...result.rejection });
       return;
     }
+    if (ignoredAt) atIgnored++;
     const written = raw as Record<string, unknown>;
     const consentDefaulted = result.record.type === 'customer' && written.marketingOptIn === undefined;
     const createdAtDefaulted = result.record.type === 'customer' && written.createdAt === undefined;

@@ -36,7 +36,7 @@ const erasureDeletes: readonly AwsCall[] = [
 export const awsCalls: Record<FunctionName, readonly AwsCall[]> = {
   planner: [
     'dynamodb:GetItem Control', // the configuration, the watermarks
-    'dynamodb:UpdateItem Control', // the watermarks
+    'dynamodb:UpdateItem Control', // the watermarks; the floor's reach kept with the configuration, once the planner caught up with it
     'dynamodb:Query Customers/index/byBirthday',
     'dynamodb:Query Customers/index/byRenewal',
     'dynamodb:BatchGetItem Customers',

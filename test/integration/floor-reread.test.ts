@@ -99,6 +99,8 @@ const setUp = async (name: string, ledgers: readonly Ledger[], bands: readonly {
       config = next;
       await system.configStore.put(next, at);
     },
+    /** What the handlers read from now on, however it was stored. */
+    handlersRead: (next: RetentionConfig) => (config = next),
     waiting: async () => (await readAllMessages(db, system.tables.Messages)).filter((m) => m.state === 'planned').map((m) => m.messageId).sort(),
     cancelled: async () => (await readAllMessages(db, system.tables.Messages)).filter((m) => m.state === 'cancelled').map((m) => [m.messageId, m.reason]),
     checks: async () => new Map((await scanAll(db, { TableName: system.tables.Ledger })).map((l) => [String(l.customerId), String(l.floorCheckDate).slice(0, 10)])),
@@ -162,7 +164,7 @@ describe('the floor checks read ahead after the band narrowed', () => {
     expect((await whole.checks()).get('sooner')).toBe(addDays(today, 7));
     expect(run).toMatchObject({ floor: { broughtForward: ledgers.length - 1, planned: planned.length, datesLeft: 0 } });
     // Every date after tomorrow up to the old floor ahead and its check's two days, read once; the reach is now the new band's own
-    expect(await whole.reread()).toEqual({ through: addDays(last, 32), revision: 2, settled: true, plannedThrough: addDays(last, 32) });
+    expect(await whole.reread()).toEqual({ through: addDays(last, 32), change: JSON.stringify({ reach: reachOf(defaultConfig.cadence), band: reachOf(narrower.cadence) }), settled: true, plannedThrough: addDays(last, 32) });
     expect((await whole.system.configStore.floorReach())?.reach).toEqual(reachOf(narrower.cadence));
     expect(whole.checksRead()).toBe(ledgers.length);
     // A page a run: the same plans and checks, each run stopped and retried
@@ -230,6 +232,26 @@ describe('the floor checks read ahead after the band narrowed', () => {
     expect(moved.map(({ customerId }) => stored.get(customerId))).toEqual(moved.map(({ lastContactDate }) => addDays(lastContactDate, 20)));
   });
 
+  it('keeps the band it caught up with beside its watermark: a writer that drops the reach (an older version) still has the checks of a wider band read ahead', async () => {
+    // Prepare: the planner caught up with a 45-day floor (a run after the change had settled)
+    const wider = withBand(45);
+    const underWider: Ledger = { customerId: 'wider', lastContactDate: last, check: addDays(last, 38) };
+    const { system, clock, checks, reread, handlersRead } = await setUp('reread-dropped', [underWider], [{ config: wider, at: hoursBefore(24 * 30) }], { caughtUpWithFirst: true });
+    await system.runPlanner();
+    // An older `config set` writes the shipped 30-day floor as a whole item, without the reach
+    const db = documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint));
+    await db.send(new PutCommand({ TableName: system.tables.Control, Item: { key: 'config', document: JSON.stringify(defaultConfig), updatedAt: hoursBefore(12).toISOString(), revision: 9 } }));
+    handlersRead(defaultConfig);
+    clock.set(new Date(RUN.getTime() + 60_000));
+
+    // Act
+    await system.runPlanner();
+
+    // Assess: read up to the 45-day floor ahead, and the check brought to 23 days after the contact
+    expect(await reread()).toMatchObject({ through: addDays(addDays(today, 1), 47) });
+    expect((await checks()).get('wider')).toBe(addDays(last, 23));
+  });
+
   it('narrowed before any planner run caught up: the checks set under the shipped band are read ahead', async () => {
     // Prepare: a stack whose first stored configuration is already narrower
     const { system, checks } = await setUp('reread-first', afterContact, [{ config: narrower, at: hoursBefore(12) }]);
@@ -246,21 +268,26 @@ describe('the floor checks read ahead after the band narrowed', () => {
       { config: narrower, at: new Date(RUN.getTime() - 5 * 60_000) },
     ], { caughtUpWithFirst: true });
     await system.runPlanner();
-    expect(await reread()).toMatchObject({ revision: 2, settled: false, plannedThrough: addDays(last, 32) });
+    expect(await reread()).toMatchObject({ settled: false, plannedThrough: addDays(last, 32) });
     // A dispatcher run that read the configuration before the change sends to a customer now and sets their check under the old band
     const stale: Ledger = { customerId: 'contact-20', lastContactDate: today, check: addDays(today, 23) };
     await system.runtime('dispatcher').stores().ledger.recordContact(stale.customerId, stale.lastContactDate, stale.check);
     const readBefore = checksRead();
+    // A write that changes no band (the marketing pause, say) before it has settled starts nothing again
+    const { config: unchanged } = await system.configStore.update(() => ({ config: { ...narrower, sending: { ...narrower.sending, marketingPaused: true } } }), new Date(RUN.getTime() - 60_000));
+    expect(unchanged.cadence).toEqual(narrower.cadence);
+    await system.runPlanner();
+    expect(checksRead()).toBe(readBefore);
 
     // Act: the planner's run again (a retry, the next day's) once the change has settled, and once more
-    clock.set(new Date(RUN.getTime() - 5 * 60_000 + BAND_CHANGE_SETTLES_MS));
+    clock.set(new Date(RUN.getTime() - 60_000 + BAND_CHANGE_SETTLES_MS));
     await system.runPlanner();
     const readAgain = checksRead() - readBefore;
     await system.runPlanner();
 
     // Assess: the second read-ahead brought the stale check forward; the third run read nothing ahead
     expect((await checks()).get('contact-20')).toBe(addDays(today, 14));
-    expect(await reread()).toMatchObject({ revision: 2, settled: true });
+    expect(await reread()).toMatchObject({ settled: true });
     expect(readAgain).toBeGreaterThan(0);
     expect(checksRead() - readBefore).toBe(readAgain);
     expect((await system.configStore.floorReach())?.reach).toEqual(reachOf(narrower.cadence));
@@ -284,7 +311,8 @@ describe('the floor checks read ahead after the band narrowed', () => {
     // Assess: the same checks and the same messages waiting (keep-in-touch messages for the 25-day floor gave way to the 21-day one's)
     expect(await twice.checks()).toEqual(await once.checks());
     expect(await twice.waiting()).toEqual(await once.waiting());
-    expect(await twice.reread()).toMatchObject({ revision: 3, plannedThrough: addDays(last, 32) });
+    // Started again for the band the planner caught up with meanwhile (25 days), to the end of the 30-day one's read-ahead it left unfinished
+    expect(await twice.reread()).toMatchObject({ change: JSON.stringify({ reach: reachOf(withBand(25).cadence), band: reachOf(narrower.cadence) }), plannedThrough: addDays(last, 32) });
   });
 
   it('widened, reads nothing ahead: a check the wider band wants later is met when it comes, and moved on then', async () => {

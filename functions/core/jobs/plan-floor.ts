@@ -3,7 +3,7 @@ import { forEachCustomer, planDates, validRecord, type PlanningDeps } from './pl
 import { forEachConcurrently } from '../concurrency.js';
 import type { Customer } from '../records.js';
 import type { LedgerEntry, ResumePoint } from '../ports.js';
-import { bandNarrowed, floorOf, reachOf } from '../cadence.js';
+import { bandNarrowed, floorOf, reachOf, widerReach, type BandReach } from '../cadence.js';
 import { CONFIG_READ_EVERY_MS } from '../config.js';
 import { functionTimeoutSeconds } from '../function-timeouts.js';
 import { hasMarketingConsent } from '../consent.js';
@@ -56,7 +56,7 @@ export const planFloor = async (deps: PlanningDeps, now: Date): Promise<PlanFloo
   // A date of floor checks may be more than a run can do (10 M customers: docs/scale.md): a run that stopped inside one left where.
   const progress = await deps.control.progress(FLOOR_PLANNER);
   const last = addDays(todayUtc, 1); // the latest local date anywhere
-  const reread = await rereadAfterNarrowing(deps, last, now);
+  const reread = await rereadAfterNarrowing(deps, last, now, progress.plannedWith);
 
   const watermark = progress.plannedThrough;
   const first = watermark === undefined ? addDays(todayUtc, -1) : addDays(watermark, 1);
@@ -95,37 +95,56 @@ export const BAND_CHANGE_SETTLES_MS = CONFIG_READ_EVERY_MS + Math.max(...Object.
  * a check behind the read-ahead: the planner then catches up no further than starting it, and the
  * first run after the change has settled starts it once more. After that, the reach is the band's own.
  */
-const rereadAfterNarrowing = async (deps: PlanningDeps, last: LocalDate, now: Date): Promise<Reread> => {
+const rereadAfterNarrowing = async (deps: PlanningDeps, last: LocalDate, now: Date, caughtUpWith: string | undefined): Promise<Reread> => {
   const { cadence } = deps.config;
-  const [reach, progress] = await Promise.all([deps.control.floorReach(), deps.control.progress(FLOOR_REREAD)]);
+  const [stored, progress] = await Promise.all([deps.control.floorReach(), deps.control.progress(FLOOR_REREAD)]);
   const started = startedReread(progress.plannedWith);
   const unfinished = started !== undefined && (progress.plannedThrough === undefined || progress.plannedThrough < started.through) ? started.through : undefined;
   const pending: Reread = { through: unfinished, plannedThrough: progress.plannedThrough, resume: progress.resume };
-  if (reach === undefined) return pending;
-  const settled = now.getTime() - reach.updatedAt.getTime() >= BAND_CHANGE_SETTLES_MS;
+  // The band the planner last caught up with (kept beside its watermark) counts too, should a writer that
+  // does not keep the reach (an older version's `config set`) have dropped it since.
+  const caughtUp = parsedReach(caughtUpWith);
+  if (stored === undefined && caughtUp === undefined) return pending;
+  const reach = stored === undefined ? caughtUp! : caughtUp === undefined ? stored.reach : widerReach(stored.reach, caughtUp);
+  const settled = stored === undefined || now.getTime() - stored.updatedAt.getTime() >= BAND_CHANGE_SETTLES_MS;
+  const own = reachOf(cadence);
   let reread = pending;
-  if (bandNarrowed(reach.reach, cadence)) {
-    // Once for a change, and once more when it first runs settled.
-    const done = started !== undefined && started.revision === reach.revision && (started.settled || !settled);
+  if (bandNarrowed(reach, cadence)) {
+    // Once for a change of band, and once more when it first runs settled; a write that changed no band
+    // (the marketing pause) starts nothing again.
+    const change = JSON.stringify({ reach, band: own });
+    const done = started !== undefined && started.change === change && (started.settled || !settled);
     if (!done) {
-      const furthest = addDays(last, reach.reach.maxDaysBetween + 2);
+      const furthest = addDays(last, reach.maxDaysBetween + 2);
       const through = unfinished !== undefined && unfinished > furthest ? unfinished : furthest;
-      const read: StartedReread = { through, revision: reach.revision, settled };
+      const read: StartedReread = { through, change, settled };
       await deps.control.restartPlanning(FLOOR_REREAD, JSON.stringify(read));
       reread = { through };
     }
   }
-  const own = reachOf(cadence);
-  if (settled && (own.maxDaysBetween !== reach.reach.maxDaysBetween || own.daysToFloorCheck !== reach.reach.daysToFloorCheck)) {
-    await deps.control.settleFloorReach(own, reach.revision);
+  if (settled) {
+    if (stored !== undefined && !sameReach(own, stored.reach)) await deps.control.settleFloorReach(own, stored.revision);
+    if (caughtUp === undefined || !sameReach(own, caughtUp)) await deps.control.setPlannedWith(FLOOR_PLANNER, JSON.stringify(own));
   }
   return reread;
 };
 
-/** A read-ahead as it was started (the re-read's `plannedWith`): the last date to read, and the configuration it was started for. */
+const sameReach = (a: BandReach, b: BandReach): boolean => a.maxDaysBetween === b.maxDaysBetween && a.daysToFloorCheck === b.daysToFloorCheck;
+
+const parsedReach = (settings: string | undefined): BandReach | undefined => {
+  try {
+    const parsed = (settings === undefined ? undefined : JSON.parse(settings)) as Partial<BandReach> | undefined;
+    return typeof parsed?.maxDaysBetween === 'number' && typeof parsed.daysToFloorCheck === 'number' ? { maxDaysBetween: parsed.maxDaysBetween, daysToFloorCheck: parsed.daysToFloorCheck } : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** A read-ahead as it was started (the re-read's `plannedWith`): the last date to read, and the change of band it was started for. */
 interface StartedReread {
   readonly through: LocalDate;
-  readonly revision: number | undefined;
+  /** The reach it read for, and the band it read under. */
+  readonly change: string;
   /** Started once the change had settled (no handler could still set a check under the old band). */
   readonly settled: boolean;
 }
@@ -133,7 +152,7 @@ interface StartedReread {
 const startedReread = (settings: string | undefined): StartedReread | undefined => {
   try {
     const parsed = (settings === undefined ? undefined : JSON.parse(settings)) as Partial<StartedReread> | undefined;
-    return typeof parsed?.through === 'string' ? { through: parsed.through, revision: typeof parsed.revision === 'number' ? parsed.revision : undefined, settled: parsed.settled === true } : undefined;
+    return typeof parsed?.through === 'string' ? { through: parsed.through, change: String(parsed.change), settled: parsed.settled === true } : undefined;
   } catch {
     return undefined;
   }
