@@ -193,6 +193,11 @@ export class Monitoring extends Construct {
         alarmDescription: `Of an hour's messages sent or suppressed (at least ${SUPPRESSED_ALARM_MIN_MESSAGES}), half or more were suppressed at send time: consent or addresses lost at scale (an import or sync writing marketingOptIn false, a wave of bounces). See the reasons in the dispatcher log and explain a customer.`,
       },
     );
+    // A business system writing records straight into the table that do not validate: each is skipped, nothing planned for it.
+    alarm('StreamRecordsSkipped', retentionMetric('StreamRecordsSkipped'), {
+      ...atLeastOnce,
+      alarmDescription: 'A record written to the Customers table failed validation and was skipped: nothing is planned for it until it is written again, mended. The customer-stream log names its key, field and value.',
+    });
     alarm('DispatchStepsFailed', retentionMetric('DispatchStepsFailed'), {
       ...atLeastOnce,
       alarmDescription: 'A step after a message was settled failed (its cap given back, its address suppressed, the customer taken off the floor or their plan made again): the message stands as recorded, the step is not retried. See the dispatcher log.',

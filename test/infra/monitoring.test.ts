@@ -124,6 +124,7 @@ describe('monitoring', () => {
       ['MessagesUnconfirmed', 'Messages', { outcome: 'unconfirmed' }],
       ['AccountFaults', 'AccountFaults', {}],
       ['DispatchStepsFailed', 'DispatchStepsFailed', {}],
+      ['StreamRecordsSkipped', 'StreamRecordsSkipped', {}],
     ] as const)('%s: fires on any %s %o the handlers count (Sum over 5 minutes)', (name, metricName, dimensions) => {
       const properties = alarm(name);
       expect(properties).toMatchObject({ Namespace: 'Retention', MetricName: metricName, Statistic: 'Sum', Period: 300, ...atLeastOnce });
@@ -242,6 +243,7 @@ describe('monitoring', () => {
           'MessagesSuppressed',
           'AccountFaults',
           'DispatchStepsFailed',
+          'StreamRecordsSkipped',
           'PlannerSilent',
           'DispatcherSilent',
           'CustomerStreamBehind',
