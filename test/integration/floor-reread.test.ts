@@ -12,11 +12,11 @@ import { defaultConfig, type RetentionConfig } from '../../functions/core/config
 import { BIRTHDAY_PLANNER, birthdayPlanningSettings } from '../../functions/core/jobs/plan-birthdays.js';
 import { BAND_CHANGE_SETTLES_MS, FLOOR_PLANNER, FLOOR_REREAD } from '../../functions/core/jobs/plan-floor.js';
 import { RENEWAL_PLANNER, renewalPlanningSettings } from '../../functions/core/jobs/plan-renewals.js';
-import { PLANNER_END_MARGIN_MS, PlannerUnfinishedError } from '../../functions/handlers/planner.js';
+import { PlannerUnfinishedError } from '../../functions/handlers/planner.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
-import { endpoints, uniquePrefix } from './helpers.js';
+import { endpoints, runHurriedUntilDone, uniquePrefix } from './helpers.js';
 
 /**
  * The floor planner's read-ahead after ops narrow the cadence band (plan-floor.ts): the checks the
@@ -112,20 +112,6 @@ const setUp = async (name: string, ledgers: readonly Ledger[], bands: readonly {
   };
 };
 
-/** Planner runs with less than the margin of their time left (each stops after a page) until one finishes, or `runs` of them: the errors of those that did not. */
-const runHurried = async (system: LocalSystem, runs: number): Promise<unknown[]> => {
-  const errors: unknown[] = [];
-  for (let run = 0; run < runs; run++) {
-    try {
-      await system.runPlanner({ timeoutMs: PLANNER_END_MARGIN_MS - 1 });
-      return errors;
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  return errors;
-};
-
 /** Where each customer's check (and keep-in-touch) should end under a 21-day floor after a contact on `lastContactDate`. */
 const underNarrower = ({ customerId, lastContactDate, check }: Ledger): { check: string; keepInTouch?: string } => {
   const checkOn = addDays(lastContactDate, 14);
@@ -151,7 +137,7 @@ describe('the floor checks read ahead after the band narrowed', () => {
 
     // Act
     const run = await whole.system.runPlanner();
-    const errors = await runHurried(hurried.system, 200);
+    const errors = await runHurriedUntilDone(hurried.system, 200);
 
     // Assess
     const expected = ledgers.map((ledger) => ({ ledger, ...underNarrower(ledger) }));
@@ -187,7 +173,7 @@ describe('the floor checks read ahead after the band narrowed', () => {
     ], { caughtUpWithFirst: true });
 
     // Act
-    const errors = await runHurried(system, 200);
+    const errors = await runHurriedUntilDone(system, 200);
 
     // Assess: every check stays, each read once (a run that read the date again from its start would read 500 twice)
     expect(errors.length).toBeGreaterThan(0);
@@ -298,7 +284,7 @@ describe('the floor checks read ahead after the band narrowed', () => {
     const caughtUp = { config: defaultConfig, at: hoursBefore(24 * 30) };
     const twice = await setUp('reread-twice', ledgers, [caughtUp, { config: withBand(25), at: hoursBefore(12) }], { caughtUpWithFirst: true });
     const once = await setUp('reread-once', ledgers, [caughtUp, { config: narrower, at: hoursBefore(12) }], { caughtUpWithFirst: true });
-    await runHurried(twice.system, 4);
+    await runHurriedUntilDone(twice.system, 4);
     const unfinished = await twice.reread();
     expect(unfinished?.plannedThrough === undefined || unfinished.plannedThrough < addDays(last, 32)).toBe(true);
     expect((await twice.waiting()).length).toBeGreaterThan(0);

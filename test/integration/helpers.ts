@@ -9,6 +9,7 @@ import { serveLinks } from '../../functions/local/link-server.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { LocalSystem, type VirtualClock } from '../../functions/local/simulation.js';
+import { PLANNER_END_MARGIN_MS } from '../../functions/handlers/planner.js';
 
 /** A prefix no other test uses: for table names, customer ids and addresses. */
 export const uniquePrefix = (name: string): string => `${name}-${randomUUID().slice(0, 8)}-`;
@@ -58,6 +59,24 @@ export const systemWithLinks = async (tablePrefix: string, clock: VirtualClock) 
 export const stateOf = async (system: LocalSystem, messageId: string) => {
   const message = (await readAllMessages(documentClientFor(dynamoDbClient(endpoints().dynamodbEndpoint)), system.tables.Messages)).find((m) => m.messageId === messageId);
   return [message?.state, message?.reason];
+};
+
+/**
+ * Scheduled planner runs with less than the margin of their time left (each stops after a date, or a
+ * page of one), each retried as Lambda would, until one finishes (at most `scheduled` of them): the
+ * errors of those that did not.
+ */
+export const runHurriedUntilDone = async (system: LocalSystem, scheduled: number): Promise<Error[]> => {
+  const errors: Error[] = [];
+  for (let run = 0; run < scheduled; run++) {
+    try {
+      await system.runPlanner({ timeoutMs: PLANNER_END_MARGIN_MS - 1 });
+      return errors;
+    } catch (error) {
+      errors.push(error as Error);
+    }
+  }
+  return errors;
 };
 
 /** Moves the clock to `instant`, delivers what the stream holds, and runs the dispatcher once. */

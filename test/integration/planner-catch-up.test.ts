@@ -8,14 +8,14 @@ import { NEVER } from '../../functions/core/cadence.js';
 import { addDays } from '../../functions/core/calendar.js';
 import { defaultConfig } from '../../functions/core/config.js';
 import { PLANNER_RETRIES } from '../../functions/core/function-timeouts.js';
-import { PLANNER_END_MARGIN_MS, PlannerUnfinishedError } from '../../functions/handlers/planner.js';
+import { PlannerUnfinishedError } from '../../functions/handlers/planner.js';
 import { dynamoDbClient } from '../../functions/local/local-stack.js';
 import { readAllMessages } from '../../functions/local/report.js';
 import { LocalSystem, VirtualClock } from '../../functions/local/simulation.js';
 import { BIRTHDAY_PLANNER, birthdayPlanningSettings } from '../../functions/core/jobs/plan-birthdays.js';
 import { FLOOR_PLANNER } from '../../functions/core/jobs/plan-floor.js';
 import { RENEWAL_PLANNER, renewalPlanningSettings } from '../../functions/core/jobs/plan-renewals.js';
-import { endpoints, uniquePrefix } from './helpers.js';
+import { endpoints, runHurriedUntilDone, uniquePrefix } from './helpers.js';
 import { deployedDueShards } from '../../functions/adapters/deploy-settings.js';
 
 /**
@@ -54,23 +54,6 @@ const setUp = async (name: string) => {
       .map((m) => ({ messageId: m.messageId, campaign: m.campaign, state: m.state, sendAfter: m.sendAfter, deadline: m.deadline }))
       .sort((a, b) => a.messageId.localeCompare(b.messageId));
   return { system, messages };
-};
-
-/**
- * Scheduled planner runs with less than the margin of their time left, each retried as Lambda would, until one
- * finishes (at most `scheduled` of them): the errors of those that did not.
- */
-const runHurriedUntilDone = async (system: LocalSystem, scheduled: number): Promise<Error[]> => {
-  const errors: Error[] = [];
-  for (let run = 0; run < scheduled; run++) {
-    try {
-      await system.runPlanner({ timeoutMs: PLANNER_END_MARGIN_MS - 1 });
-      return errors;
-    } catch (error) {
-      errors.push(error as Error);
-    }
-  }
-  return errors;
 };
 
 describe('a planner run whose time runs out', () => {
