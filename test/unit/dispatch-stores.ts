@@ -138,5 +138,5 @@ export const storesWith = (planned: readonly PlannedMessage[], extraItems: reado
     },
     onAccountFault: () => undefined,
   });
-  return { messages, ledgers, calls, sentEmails, depsFor };
+  return { messages, ledgers, items, calls, sentEmails, depsFor };
 };

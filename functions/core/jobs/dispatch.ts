@@ -238,8 +238,10 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   const sourceType = message.sourceKey === undefined ? undefined : recordTypeOfKey(message.sourceKey);
   const parsedSource = sourceItem === undefined || sourceType === undefined ? undefined : parseStoredRecord(sourceItem, sourceType, now);
   const source = parsedSource?.ok ? parsedSource.record : undefined;
+  // A record that is there but does not read (a field misspelt by its writer) neither calls for the message nor lets it go.
+  const unreadableSource = parsedSource !== undefined && !parsedSource.ok ? parsedSource.rejection.reason : undefined;
   const survey = needsSurveyFacts(message.campaign) ? await surveyFactsOf(deps, customer.customerId, stored.ledger, now) : undefined;
-  const gone = triggerGone(message, customer, config, { now, source, survey });
+  const gone = unreadableSource === undefined ? triggerGone(message, customer, config, { now, source, survey }) : null;
   if (gone) return finish('cancelled', gone);
   // A keep-in-touch is for one floor: a message since it began met it (and the next floor has its own).
   const ledgerNow = message.campaign === 'keepInTouch' ? await stored.ledger() : undefined;
@@ -266,6 +268,11 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
     await outbox.release(message.messageId, claimId, { state: 'planned', sendAfter: retryAt, reason: reasons.waiting }, now);
     return outcome;
   };
+
+  if (unreadableSource !== undefined) {
+    // Whether it still calls for the message cannot be told: it waits for the record to be mended, until its deadline.
+    return retryLater({ waiting: `waiting for its ${sourceType} record to read: ${unreadableSource}`, expired: `its ${sourceType} record did not read until the deadline: ${unreadableSource}` });
+  }
 
   if (message.messageClass === 'marketing' && config.sending.marketingPaused) {
     return retryLater({ waiting: MARKETING_PAUSED, expired: `${MARKETING_PAUSED} until its deadline` }, 'paused');
