@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { reachOf, widerReach, type Band, type BandReach } from '../core/cadence.js';
+import { asBandReach, reachOf, widerReach, type Band, type BandReach } from '../core/cadence.js';
 import { ignoreConditionFailure } from './conditions.js';
 import { CONFIG_READ_EVERY_MS, defaultConfig, parseConfig, parseStoredConfig, unknownSettingsOf, withSettingsOf, type RetentionConfig } from '../core/config.js';
 import type { ConfigStore, FloorReach } from '../core/ports.js';
@@ -14,9 +14,6 @@ const bandOfDocument = (document: unknown): Band => {
   const days = (value: unknown, shipped: number) => (typeof value === 'number' && Number.isFinite(value) ? value : shipped);
   return { maxDaysBetween: days(cadence?.maxDaysBetween, defaultConfig.cadence.maxDaysBetween), minDaysBetween: days(cadence?.minDaysBetween, defaultConfig.cadence.minDaysBetween) };
 };
-
-const isReach = (value: unknown): value is BandReach =>
-  typeof value === 'object' && value !== null && typeof (value as BandReach).maxDaysBetween === 'number' && typeof (value as BandReach).daysToFloorCheck === 'number';
 
 /** The runtime configuration, one validated document in the Control table; the shipped defaults until ops change it. */
 export class DynamoConfigStore implements ConfigStore {
@@ -106,7 +103,7 @@ export class DynamoConfigStore implements ConfigStore {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key: CONFIG_KEY }, ConsistentRead: true }));
     if (!Item) return undefined;
     const document: unknown = JSON.parse(Item.document as string);
-    const floorReach = isReach(Item.floorReach) ? Item.floorReach : widerReach(reachOf(defaultConfig.cadence), reachOf(bandOfDocument(document)));
+    const floorReach = asBandReach(Item.floorReach) ?? widerReach(reachOf(defaultConfig.cadence), reachOf(bandOfDocument(document)));
     // A time that does not read counts as long past: the change is taken as settled, not waited for forever.
     const written = typeof Item.updatedAt === 'string' ? new Date(Item.updatedAt) : new Date(NaN);
     const updatedAt = Number.isNaN(written.getTime()) ? new Date(0) : written;

@@ -104,6 +104,12 @@ export interface BandReach {
   readonly daysToFloorCheck: number;
 }
 
+/** A stored value as a BandReach, or undefined when it is not one. */
+export const asBandReach = (value: unknown): BandReach | undefined => {
+  const { maxDaysBetween, daysToFloorCheck } = (typeof value === 'object' && value !== null ? value : {}) as Partial<Record<keyof BandReach, unknown>>;
+  return typeof maxDaysBetween === 'number' && typeof daysToFloorCheck === 'number' ? { maxDaysBetween, daysToFloorCheck } : undefined;
+};
+
 export const reachOf = (band: Band): BandReach => ({ maxDaysBetween: band.maxDaysBetween, daysToFloorCheck: daysToFloorCheck(band) });
 
 export const widerReach = (a: BandReach, b: BandReach): BandReach => ({

@@ -3,7 +3,7 @@ import { forEachCustomer, planDates, validRecord, type PlanningDeps } from './pl
 import { forEachConcurrently } from '../concurrency.js';
 import type { Customer } from '../records.js';
 import type { LedgerEntry, ResumePoint } from '../ports.js';
-import { bandNarrowed, floorOf, reachOf, widerReach, type BandReach } from '../cadence.js';
+import { asBandReach, bandNarrowed, floorOf, reachOf, widerReach, type BandReach } from '../cadence.js';
 import { CONFIG_READ_EVERY_MS } from '../config.js';
 import { functionTimeoutSeconds } from '../function-timeouts.js';
 import { hasMarketingConsent } from '../consent.js';
@@ -133,8 +133,7 @@ const sameReach = (a: BandReach, b: BandReach): boolean => a.maxDaysBetween === 
 
 const parsedReach = (settings: string | undefined): BandReach | undefined => {
   try {
-    const parsed = (settings === undefined ? undefined : JSON.parse(settings)) as Partial<BandReach> | undefined;
-    return typeof parsed?.maxDaysBetween === 'number' && typeof parsed.daysToFloorCheck === 'number' ? { maxDaysBetween: parsed.maxDaysBetween, daysToFloorCheck: parsed.daysToFloorCheck } : undefined;
+    return asBandReach(settings === undefined ? undefined : JSON.parse(settings));
   } catch {
     return undefined;
   }
