@@ -240,7 +240,7 @@ const sendClaimed = async (deps: DispatchDeps, message: DueMessage, claimId: str
   const source = parsedSource?.ok ? parsedSource.record : undefined;
   // A record that is there but does not read (a field misspelt by its writer) neither calls for the message nor lets it go.
   const unreadableSource = parsedSource !== undefined && !parsedSource.ok ? parsedSource.rejection.reason : undefined;
-  const survey = needsSurveyFacts(message.campaign) ? await surveyFactsOf(deps, customer.customerId, stored.ledger, now) : undefined;
+  const survey = unreadableSource === undefined && needsSurveyFacts(message.campaign) ? await surveyFactsOf(deps, customer.customerId, stored.ledger, now) : undefined;
   const gone = unreadableSource === undefined ? triggerGone(message, customer, config, { now, source, survey }) : null;
   if (gone) return finish('cancelled', gone);
   // A keep-in-touch is for one floor: a message since it began met it (and the next floor has its own).
