@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ignoreConditionFailure } from './conditions.js';
 import type { CustomerStore } from '../core/ports.js';
-import { PROFILE_RECORD_KEY, recordKeyOf, type BusinessRecord, type RecordType, type SurveyResponse } from '../core/records.js';
+import { PROFILE_RECORD_KEY, recordKeyOf, storedAttributes, type BusinessRecord, type RecordType, type SurveyResponse } from '../core/records.js';
 import { PREFERENCES_RECORD_KEY, type Preferences } from '../core/preferences.js';
-import { storedAttributes, storedItemOf, UnwritableRecordsError, type UnwritableRecord } from '../core/stored-record.js';
+import { storedItemOf, UnwritableRecordsError, type UnwritableRecord } from '../core/stored-record.js';
 import { customersTable } from './tables.js';
 import { queryAll, queryPages } from './query-pages.js';
 import { batchGetAll, batchWriteAll } from './batch-get.js';

@@ -8,8 +8,6 @@ import { recordKeyOf, recordNameOf, storedAttributes, type BusinessRecord } from
  * with its line and reason, not an error that stops the records behind it.
  */
 
-export { storedAttributes } from './records.js';
-
 /** The item written for a record: the record, its key in the customer's partition and, where it has one, its index key. */
 export const storedItemOf = (record: BusinessRecord): Record<string, unknown> => {
   const item: Record<string, unknown> = { ...record, recordKey: recordKeyOf(record) };
