@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as apigateway from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,7 +16,7 @@ import { LambdaInvoke, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-sche
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { dispatchEveryMinutesOf, dueShardsOf, senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
+import { dispatchEveryMinutesOf, dueShardsOf, linksDomainOf, senderAddress, type DeploySettings } from '../functions/adapters/deploy-settings.js';
 import { controlTable, customersTable, ledgerTable, messagesTable, tableDefinitions, type TableDefinition, type TableName } from '../functions/adapters/tables.js';
 import { streamedRecordKeys } from '../functions/core/records.js';
 import { functionTimeoutSeconds, PLANNER_RETRIES } from '../functions/core/function-timeouts.js';
@@ -108,6 +109,7 @@ export class ComputeStack extends Stack {
     const sendingDomain = new ses.EmailIdentity(this, 'SendingDomain', { identity: ses.Identity.domain(settings.mailDomain), configurationSet });
 
     const dueShards = dueShardsOf(settings);
+    const linksDomain = linksDomainOf(settings);
     const environment: Record<string, string> = {
       SENDER_ADDRESS: senderAddress(settings),
       // How many partitions waiting messages and floor checks are spread over (runtime.ts dueShardsFromEnv).
@@ -153,7 +155,21 @@ export class ComputeStack extends Stack {
       throttle: { rateLimit: 50, burstLimit: 100 },
       accessLogSettings: { destination: new apigateway.LogGroupLogDestination(accessLogs) },
     });
-    const linksBaseUrl = stage.url;
+    // On the business's own host name when it has one (so links look like its own, and match the sender's
+    // domain for spam filters). The API's execute-api address stays open: links already mailed keep working.
+    let linksBaseUrl = stage.url;
+    if (linksDomain) {
+      const domainName = new apigateway.DomainName(this, 'LinksDomain', {
+        domainName: linksDomain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'LinksCertificate', linksDomain.certificateArn),
+        securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
+      });
+      new apigateway.ApiMapping(this, 'LinksDomainMapping', { api: this.linksApi, domainName, stage });
+      linksBaseUrl = `https://${linksDomain.domainName}/`;
+      // The DNS record the business adds: a CNAME from its host name to this target (or an alias, with the zone).
+      new CfnOutput(this, 'LinksDomainTarget', { value: domainName.regionalDomainName });
+      new CfnOutput(this, 'LinksDomainHostedZoneId', { value: domainName.regionalHostedZoneId });
+    }
 
     this.planner = new RetentionFunction(this, 'Planner', {
       handler: 'planner',

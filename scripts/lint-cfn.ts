@@ -1,6 +1,7 @@
 /**
  * `npm run lint:cfn`: synthesizes the app as deployed (cdk-nag included) into a temporary directory
- * and runs cfn-lint (installed on these machines, not from npm) on every template. Errors fail it;
+ * and runs cfn-lint (installed on these machines, not from npm) on every template; then the same with
+ * the links on a custom domain (`linksDomain`), unless cdk.json sets one already. Errors fail it;
  * warnings and informational findings are printed but pass (today: W3005 on the DependsOn CDK itself
  * writes between a function and its role's policy, which is redundant but harmless).
  *
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import cdkJson from '../cdk.json' with { type: 'json' };
+import { deploySettings, type DeploySettings } from '../functions/adapters/deploy-settings.js';
 import { buildApp } from '../infra/app.js';
 
 export interface CfnLintResult {
@@ -34,22 +36,30 @@ export const lintTemplates = (assemblyDir: string): CfnLintResult => {
   return { ok: run.status === 0, output: `${run.stdout}${run.stderr}`.trim(), templates };
 };
 
-/** Synthesizes the app into a new temporary directory and returns it. */
-export const synthesizeApp = (): string => {
+/** Synthesizes the app with these settings into a new temporary directory and returns it. */
+export const synthesizeApp = (settings: DeploySettings = deploySettings): string => {
   const outdir = mkdtempSync(join(tmpdir(), 'cdk-lint-'));
-  buildApp(undefined, new App({ context: cdkJson.context, outdir })).app.synth();
+  buildApp(settings, new App({ context: cdkJson.context, outdir })).app.synth();
   return outdir;
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const keep = process.argv.includes('--keep');
-  const outdir = synthesizeApp();
-  try {
-    const { ok, output, templates } = lintTemplates(outdir);
-    if (output) console.log(output);
-    console.log(`cfn-lint: ${templates.length} templates, ${ok ? 'no errors' : 'ERRORS'}${keep ? ` (kept in ${outdir})` : ''}`);
-    process.exitCode = ok ? 0 : 1;
-  } finally {
-    if (!keep) rmSync(outdir, { recursive: true, force: true });
+  const variants: [string, DeploySettings][] = [['cdk.json', deploySettings]];
+  if (!deploySettings.linksDomain) {
+    variants.push(['with linksDomain', { ...deploySettings, linksDomain: { domainName: 'links.example.com', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d' } }]);
   }
+  let allOk = true;
+  for (const [name, settings] of variants) {
+    const outdir = synthesizeApp(settings);
+    try {
+      const { ok, output, templates } = lintTemplates(outdir);
+      if (output) console.log(output);
+      console.log(`cfn-lint (${name}): ${templates.length} templates, ${ok ? 'no errors' : 'ERRORS'}${keep ? ` (kept in ${outdir})` : ''}`);
+      allOk &&= ok;
+    } finally {
+      if (!keep) rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+  process.exitCode = allOk ? 0 : 1;
 }

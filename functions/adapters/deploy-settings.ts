@@ -29,6 +29,12 @@ export interface DeploySettings {
    * nothing already waiting or checked is lost from sight; lowered, the ones beyond would be.
    */
   readonly dueShards?: number;
+  /**
+   * The business's own host name for the links in e-mails (unsubscribe, preferences, survey answers),
+   * with the ACM certificate for it, issued in the stack's region (docs/deploy.md). Absent: the links
+   * API's own `execute-api` address.
+   */
+  readonly linksDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 export const deploySettings: DeploySettings = cdkJson.context.retention;
@@ -64,6 +70,30 @@ export const checkedDueIndexProjection = (value: unknown, where: string): 'all' 
 const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 /** A domain name: two labels or more, each of letters, digits and inner hyphens, at most 63 long. */
 const DOMAIN = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** An ACM certificate's ARN: arn:aws:acm:<region>:<account>:certificate/<id>, in any partition. */
+const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+/**
+ * `linksDomain` of cdk.json, checked, naming the setting and its value: absent, or a host name and the
+ * ARN of its certificate. A malformed one would fail the deploy half-way, in CloudFormation's words.
+ */
+export const linksDomainOf = (settings: Pick<DeploySettings, 'linksDomain'>): DeploySettings['linksDomain'] => {
+  const linksDomain: unknown = settings.linksDomain;
+  if (linksDomain === undefined) return undefined;
+  const where = 'cdk.json context retention.linksDomain';
+  if (typeof linksDomain !== 'object' || linksDomain === null || Array.isArray(linksDomain)) {
+    throw new Error(`${where}: ${JSON.stringify(linksDomain)} is not an object with a domainName and a certificateArn`);
+  }
+  const { domainName, certificateArn } = linksDomain as Record<string, unknown>;
+  if (typeof domainName !== 'string' || !DOMAIN.test(domainName)) {
+    throw new Error(`${where}.domainName: ${JSON.stringify(domainName)} is not a domain name (such as links.example.com)`);
+  }
+  if (typeof certificateArn !== 'string' || !ACM_CERTIFICATE_ARN.test(certificateArn)) {
+    throw new Error(`${where}.certificateArn: ${JSON.stringify(certificateArn)} is not the ARN of an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>)`);
+  }
+  return { domainName, certificateArn };
+};
 
 /**
  * The address e-mails are sent from (on the verified domain); the name shown with it is the

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import cdkJson from '../../cdk.json' with { type: 'json' };
+import { deploySettings } from '../../functions/adapters/deploy-settings.js';
 import { addStacks, buildApp } from '../../infra/app.js';
 
 const newApp = () => new App({ context: cdkJson.context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) });
@@ -81,6 +82,14 @@ describe('cdk-nag AWS Solutions checks', () => {
   it('leave no finding unacknowledged, error or warning, and let the synthesis through', () => {
     expect(deployed.findings.map(describeFinding)).toEqual([]);
     expect(deployed.error).toBeUndefined();
+  });
+
+  it('leave no finding either with the links on the business\'s own domain (linksDomain)', () => {
+    const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] }, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) });
+    buildApp({ ...deploySettings, linksDomain: { domainName: 'links.example.com', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d' } }, app);
+    const { findings, error } = synthesize(app);
+    expect(findings.map(describeFinding)).toEqual([]);
+    expect(error).toBeUndefined();
   });
 
   it('fail the synthesis on any finding nobody acknowledged (what the acknowledgements are holding back)', () => {

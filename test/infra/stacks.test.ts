@@ -15,6 +15,7 @@ import { allDueShards, DUE_MESSAGE_FIELDS } from '../../functions/core/messages.
 import { buildApp } from '../../infra/app.js';
 import { DataStack } from '../../infra/data-stack.js';
 import { lambdaHandlers } from '../../scripts/lambda-bundle.js';
+import { lintTemplates } from '../../scripts/lint-cfn.js';
 import type { FunctionName } from '../../functions/local/aws-calls.js';
 import { awsCalls } from './aws-calls.js';
 import { IamCheck, type CfnTemplate } from './iam-policy.js';
@@ -426,6 +427,47 @@ describe('the CDK app', () => {
       // Both read the key by its ARN (functions/adapters/runtime.ts); the link handler needs no base URL.
       for (const fn of ['dispatcher', 'links'] as const) expect(JSON.stringify(environmentOf(fn).LINK_SECRET_ARN)).toContain('LinkSecret');
       compute.hasOutput('LinksBaseUrl', Match.anyValue());
+      // Without linksDomain, the API's own address and no custom domain.
+      expect(compute.findResources('AWS::ApiGatewayV2::DomainName')).toEqual({});
+    });
+
+    it('puts links on the business\'s own host name when linksDomain is set, keeping the execute-api address open for links already mailed', () => {
+      const linksDomain = { domainName: 'links.larkspur-coffee.example', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789' };
+      // Not bundled: only the template is read here (the app as deployed is synthesized above).
+      const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] }, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) });
+      const custom = buildApp({ ...deploySettings, linksDomain }, app);
+      const template = Template.fromStack(custom.compute);
+      const domainId = Object.keys(template.findResources('AWS::ApiGatewayV2::DomainName', { Properties: { DomainName: linksDomain.domainName } }))[0]!;
+      expect(domainId).toBeDefined();
+      template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+        DomainName: linksDomain.domainName,
+        DomainNameConfigurations: [Match.objectLike({ CertificateArn: linksDomain.certificateArn, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' })],
+      });
+      const apiId = custom.compute.getLogicalId(custom.compute.linksApi.node.defaultChild as CfnElement);
+      template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { ApiId: { Ref: apiId }, DomainName: { Ref: domainId }, Stage: Match.anyValue() });
+      const variables = template.toJSON().Resources[custom.compute.getLogicalId(custom.compute.dispatcher.node.defaultChild as CfnElement)].Properties.Environment.Variables;
+      expect(variables.LINKS_BASE_URL).toBe(`https://${linksDomain.domainName}/`);
+      template.hasOutput('LinksBaseUrl', { Value: `https://${linksDomain.domainName}/` });
+      template.hasOutput('LinksDomainTarget', { Value: { 'Fn::GetAtt': [domainId, 'RegionalDomainName'] } });
+      template.hasOutput('LinksDomainHostedZoneId', { Value: { 'Fn::GetAtt': [domainId, 'RegionalHostedZoneId'] } });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', Match.not(Match.objectLike({ DisableExecuteApiEndpoint: true })));
+      app.synth();
+      const { ok, output } = lintTemplates(app.outdir);
+      expect(output.split('\n').filter((line) => /:E\d{4}:/.test(line))).toEqual([]);
+      expect(ok).toBe(true);
+    });
+
+    it('refuses a linksDomain that is not a host name and a certificate ARN at synthesis, naming the setting and the value', () => {
+      const synth = (linksDomain: unknown) => () =>
+        buildApp({ ...deploySettings, linksDomain: linksDomain as typeof deploySettings.linksDomain }, new App({ context: cdkJson.context, outdir: mkdtempSync(join(tmpdir(), 'cdk-')) }));
+      const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d';
+      expect(synth('links.example.com')).toThrow('cdk.json context retention.linksDomain: "links.example.com" is not an object with a domainName and a certificateArn');
+      for (const domainName of ['https://links.example.com', 'links', 'links.example.com/', undefined]) {
+        expect(synth({ domainName, certificateArn })).toThrow(`cdk.json context retention.linksDomain.domainName: ${JSON.stringify(domainName)} is not a domain name`);
+      }
+      for (const arn of ['0a1b2c3d', 'arn:aws:iam::123456789012:server-certificate/links', 'arn:aws:acm:us-east-1:1234:certificate/0a1b', undefined]) {
+        expect(synth({ domainName: 'links.example.com', certificateArn: arn })).toThrow(`cdk.json context retention.linksDomain.certificateArn: ${JSON.stringify(arn)} is not the ARN of an ACM certificate`);
+      }
     });
   });
 
