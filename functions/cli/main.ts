@@ -3,7 +3,7 @@ import { readTextFile } from './text-file.js';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
+import { brandLeftAsShipped, ConfigError, defaultConfig, parseConfig, type RetentionConfig } from '../core/config.js';
 import { isValidLocalDate } from '../core/calendar.js';
 import { bandNarrowed, reachOf } from '../core/cadence.js';
 import { importNdjson } from '../core/jobs/import-records.js';
@@ -167,6 +167,15 @@ export interface CliDependencies {
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** On stderr, what of the brand a business's e-mails would still show as shipped (config.ts `brandLeftAsShipped`), and how to set it. */
+const warnOfShippedBrand = (config: RetentionConfig) => {
+  const lines = brandLeftAsShipped(config);
+  if (lines.length === 0) return;
+  say('Warning: the brand is not set (docs/configuration.md):');
+  for (const line of lines) say(`  ${line}`);
+  say(`  set it before marketing goes out: npx retention config set brand.name='"Your Business"' brand.senderName='"Your Business"' brand.postalAddress='"1 Main St, Springfield"' (with this command's --stack or --outputs)`);
+};
 
 /**
  * A DynamoDB to work on. With `--outputs` or `--stack`: the deployed stack's tables, named by its
@@ -346,15 +355,16 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       .argument('<file>', 'NDJSON file, one record a line'),
   ).action(async (file: string, options: DatabaseOptions) => {
       const text = await readData(file);
-      const { result, consentDefault, erased } = await withDatabase(options, async (db, tables) => {
+      const { result, consentDefault, erased, config } = await withDatabase(options, async (db, tables) => {
+        const config = await new DynamoConfigStore(db, tables.Control).get();
         // The configuration in force says what a customer without marketingOptIn gets; it is stored with them.
-        const consentDefault = (await new DynamoConfigStore(db, tables.Control).get()).consent.defaultMarketingOptIn;
+        const consentDefault = config.consent.defaultMarketingOptIn;
         const now = new Date();
         // Outside the simulator `at` is ignored: a record carrying it is written now, as any other.
         const result = await importNdjson(new DynamoCustomerStore(db, tables.Customers), text, now, { defaultMarketingOptIn: consentDefault, erasures: new DynamoErasureStore(db, tables), ignoreAt: true });
         // In AWS the customer stream applies the erasures; the local stack runs none.
         const erased = isDeployed(options) ? [] : await applyImportedErasures(db, tables, result.records, now);
-        return { result, consentDefault, erased };
+        return { result, consentDefault, erased, config };
       }, dependencies);
       const byType = Object.entries(result.byType).map(([type, n]) => `${n} ${type}`).join(', ');
       const warned = result.warnings.length ? `; ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}` : '';
@@ -367,6 +377,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       if (result.consentDefaulted > 0) {
         log(`${result.consentDefaulted} customer${result.consentDefaulted === 1 ? '' : 's'} without marketingOptIn stored with ${consentDefault} (consent.defaultMarketingOptIn)${consentDefault ? '' : ': no marketing to them until a record says true'}`);
       }
+      if (result.imported > 0) warnOfShippedBrand(config);
       process.exitCode = result.rejected.length > 0 ? 1 : 0;
     });
 
@@ -376,6 +387,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       const unknown = (settings: readonly string[]) => console.error(`retention: the stored configuration also has settings this version does not know (a newer one stored them), not shown: ${settings.join(', ')}`);
       const current = await withDatabase(options, (db, tables) => new DynamoConfigStore(db, tables.Control, unknown).get(), dependencies);
       log(JSON.stringify(current, null, 2));
+      warnOfShippedBrand(current);
     });
   targetOptions(
     config
@@ -405,6 +417,7 @@ export const buildProgram = (log: (line: string) => void = console.log, dependen
       if (bandNarrowed(reachOf({ maxDaysBetween: was('maxDaysBetween'), minDaysBetween: was('minDaysBetween') }), changed.cadence)) {
         log("The cadence band is narrower: from its next daily run the planner brings forward every customer's floor check set under the old band, and plans at once for those the new floor already wants (docs/cadence.md, \"Changing the band\").");
       }
+      warnOfShippedBrand(changed);
     });
 
   targetOptions(

@@ -387,3 +387,20 @@ const completedWith = (document: Settings, shipped: Settings): Settings =>
  * section it is missing.
  */
 export const withShippedSettings = (document: unknown): unknown => (isSettings(document) ? completedWith(document, defaults as Settings) : document);
+
+/**
+ * What of the brand is still as shipped, where a business's e-mails would show it: its name and From
+ * name ("Retention"), and, while a marketing campaign is on, an empty postal address, which anti-spam
+ * law requires in commercial e-mail. One line each, for the CLI to warn with (import, config get/set).
+ */
+export const brandLeftAsShipped = (config: RetentionConfig): string[] => {
+  const lines: string[] = [];
+  const shipped = defaultConfig.brand;
+  if (config.brand.name === shipped.name) lines.push(`brand.name is still the shipped ${JSON.stringify(shipped.name)}: e-mails and link pages are signed with it`);
+  if (config.brand.senderName === shipped.senderName) lines.push(`brand.senderName is still the shipped ${JSON.stringify(shipped.senderName)}: it is the name the e-mails come from`);
+  const marketing = Object.entries(config.campaigns).filter(([, campaign]) => campaign.enabled && campaign.class === 'marketing').map(([name]) => name);
+  if (config.brand.postalAddress === '' && marketing.length > 0) {
+    lines.push(`brand.postalAddress is empty: marketing e-mails (${marketing.join(', ')}) go without the postal address anti-spam law requires (CAN-SPAM, the EU's e-privacy rules)`);
+  }
+  return lines;
+};

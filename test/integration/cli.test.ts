@@ -77,6 +77,32 @@ describe('retention import', () => {
     expect(records.find((record) => record.type === 'complaint')).toMatchObject({ status: 'resolved', resolvedAt: '2027-01-05T10:00:00Z' });
     expect(records.find((record) => record.type === 'complaint')).not.toHaveProperty('at');
   });
+
+  it('warns while the brand is as shipped (a first import is when it matters), and stops once config set sets it', async () => {
+    const prefix = uniquePrefix('cli');
+    const target = ['--dynamodb-endpoint', endpoints().dynamodbEndpoint, '--table-prefix', prefix];
+    const file = await tempFile('one.ndjson', JSON.stringify({ type: 'customer', customerId: 'c-1', email: 'ana@example.com', timeZone: 'Europe/Madrid', marketingOptIn: true }));
+
+    const first = await run('import', file, ...target);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('Warning: the brand is not set');
+    expect(first.stderr).toContain('brand.name is still the shipped "Retention"');
+    expect(first.stderr).toContain('brand.postalAddress is empty: marketing e-mails (birthday, survey, keepInTouch) go without the postal address anti-spam law requires');
+
+    // Set in part: what is left is still named, what is set no longer.
+    const partly = await run('config', 'set', 'brand.name="Larkspur Coffee"', 'brand.senderName="Larkspur Coffee"', ...target);
+    expect(partly.code).toBe(0);
+    expect(partly.stderr).toContain('brand.postalAddress is empty');
+    expect(partly.stderr).not.toContain('brand.name is still');
+
+    const set = await run('config', 'set', 'brand.postalAddress="12 Harbour Road, Portsmouth PO1 2AB"', ...target);
+    expect(set.code).toBe(0);
+    expect(set.stderr).not.toContain('Warning: the brand is not set');
+    const again = await run('import', file, ...target);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Imported 1 records');
+    expect(again.stderr).not.toContain('Warning: the brand is not set');
+  });
 });
 
 describe('files saved with a byte-order mark (some editors write one first)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import defaults from '../../config/defaults.json' with { type: 'json' };
-import { ConfigError, feedbackLeadDays, MIN_CLAIM_LEASE_MINUTES, MIN_MESSAGES_DAYS, parseConfig, parseStoredConfig, unknownSettingsOf, withSettingsOf } from '../../functions/core/config.js';
+import { brandLeftAsShipped, ConfigError, feedbackLeadDays, MIN_CLAIM_LEASE_MINUTES, MIN_MESSAGES_DAYS, parseConfig, parseStoredConfig, unknownSettingsOf, withSettingsOf } from '../../functions/core/config.js';
 import { functionTimeoutSeconds } from '../../functions/core/function-timeouts.js';
 
 const withCadence = (cadence: Record<string, unknown>) => ({ ...defaults, cadence: { ...defaults.cadence, ...cadence } });
@@ -118,6 +118,23 @@ describe('configuration', () => {
 
 describe('the brand', () => {
   const withBrand = (brand: Record<string, unknown>) => parseConfig({ ...defaults, brand: { ...defaults.brand, ...brand } });
+
+  it('names what of it is still as shipped: the names, and an empty postal address only while a marketing campaign is on', () => {
+    expect(brandLeftAsShipped(parseConfig(defaults))).toEqual([
+      'brand.name is still the shipped "Retention": e-mails and link pages are signed with it',
+      'brand.senderName is still the shipped "Retention": it is the name the e-mails come from',
+      "brand.postalAddress is empty: marketing e-mails (birthday, survey, keepInTouch) go without the postal address anti-spam law requires (CAN-SPAM, the EU's e-privacy rules)",
+    ]);
+    expect(brandLeftAsShipped(withBrand({ name: 'Larkspur Coffee', senderName: 'Larkspur', postalAddress: '12 Mill Lane, Bristol' }))).toEqual([]);
+    const serviceOnly = parseConfig({
+      ...defaults,
+      brand: { ...defaults.brand, name: 'Larkspur Coffee', senderName: 'Larkspur' },
+      campaigns: Object.fromEntries(Object.entries(defaults.campaigns).map(([name, campaign]) => [name, campaign.class === 'marketing' ? { ...campaign, enabled: false } : campaign])),
+    });
+    expect(brandLeftAsShipped(serviceOnly)).toEqual([]);
+    const oneMarketing = parseConfig({ ...defaults, brand: { ...defaults.brand, name: 'Larkspur Coffee', senderName: 'Larkspur' }, campaigns: { ...serviceOnly.campaigns, survey: { ...serviceOnly.campaigns.survey, enabled: true } } });
+    expect(brandLeftAsShipped(oneMarketing)).toEqual([expect.stringContaining('marketing e-mails (survey) go without')]);
+  });
 
   it('takes a business\'s name, sender name, https logo, colours, postal and support address', () => {
     const config = withBrand({ name: 'Larkspur Coffee', senderName: 'Cafetería Ñu', logoUrl: 'https://cdn.larkspur.example/logo.png', colors: { accent: '#6b3fa0', background: '#F6F1FB' }, postalAddress: '12 Mill Lane, Bristol', supportEmail: 'help@larkspur.example' });
