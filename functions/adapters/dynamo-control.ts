@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ignoreConditionFailure } from './conditions.js';
+import { ignoreConditionFailure, isConditionFailure, itemAtConditionFailure } from './conditions.js';
 import type { LocalDate } from '../core/calendar.js';
 import type { BandReach } from '../core/cadence.js';
 import type { ControlStore, FloorReach, PlannerProgress, ResumePoint } from '../core/ports.js';
@@ -7,6 +7,9 @@ import { DynamoConfigStore } from './dynamo-config.js';
 
 /** The Control item of a planner's watermark (and of where its last run stopped inside a date). */
 export const watermarkKey = (planner: string) => `watermark#${planner}`;
+
+/** The Control item of the planner's turn: which run holds it, and until when. */
+export const PLANNER_TURN_KEY = 'turn#planner';
 
 /** The Control table: planner watermarks, where a planner run stopped inside a date, and how far ahead the floor checks can lie (kept with the runtime configuration). */
 export class DynamoControlStore implements ControlStore {
@@ -72,6 +75,40 @@ export class DynamoControlStore implements ControlStore {
       ExpressionAttributeNames: { '#after': 'after', ...(partition === undefined ? {} : { '#partition': partition }) },
       ExpressionAttributeValues: { ':id': customerId },
     });
+  }
+
+  async holdPlannerTurn(runId: string, now: Date, until: Date): Promise<string | undefined> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { key: PLANNER_TURN_KEY },
+          UpdateExpression: 'SET runId = :run, heldUntil = :until',
+          // Free, run out (a run that crashed holds it no longer than its own time), or already this run's (a retried request).
+          ConditionExpression: 'attribute_not_exists(heldUntil) OR heldUntil <= :now OR runId = :run',
+          ExpressionAttributeValues: { ':run': runId, ':until': until.toISOString(), ':now': now.toISOString() },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return String(itemAtConditionFailure(error)?.heldUntil);
+    }
+  }
+
+  async releasePlannerTurn(runId: string, now: Date): Promise<void> {
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { key: PLANNER_TURN_KEY },
+          UpdateExpression: 'SET heldUntil = :now',
+          ConditionExpression: 'runId = :run',
+          ExpressionAttributeValues: { ':run': runId, ':now': now.toISOString() },
+        }),
+      )
+      .catch(ignoreConditionFailure);
   }
 
   /** Updates the planner's watermark item; an update whose condition does not hold changes nothing, and is no error. */

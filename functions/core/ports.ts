@@ -150,6 +150,13 @@ export interface ControlStore {
   /** The floor planner has caught up with the configuration of `revision`: its band's reach alone stays (unless it was written again since). */
   settleFloorReach(reach: BandReach, revision: number | undefined): Promise<void>;
   setResumePoint(planner: string, point: ResumePoint): Promise<void>;
+  /**
+   * Takes the planner's turn for run `runId` until `until`, unless another run holds it beyond `now`:
+   * undefined when taken, else the instant (ISO) the other run's hold ends.
+   */
+  holdPlannerTurn(runId: string, now: Date, until: Date): Promise<string | undefined>;
+  /** Gives the planner's turn back at `now`, if run `runId` holds it. */
+  releasePlannerTurn(runId: string, now: Date): Promise<void>;
 }
 
 /** The floor's reach recorded with the configuration (BandReach), and the write that recorded it. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { lambdaRuntime, type HandlerRuntime } from '../adapters/runtime.js';
 import type { InvalidRecordError } from '../core/errors.js';
 import { planBirthdays } from '../core/jobs/plan-birthdays.js';
@@ -35,6 +36,16 @@ export const createPlannerHandler = (runtime: HandlerRuntime) =>
     const { customers, outbox, control, ledger } = runtime.stores();
     const config = await runtime.config();
     const onInvalidRecord = (error: InvalidRecordError) => runtime.logger.error('skipped an invalid record', { record: error.record, field: error.field, reason: error.message });
+    // One run at a time: a second one (an operator's run beside a scheduled one or its retry, an event
+    // Lambda delivered twice) would read the same dates beside it, for nothing but double the reads.
+    // Held until this run's time ends at the latest, so a run that crashed holds it no longer.
+    const runId = randomUUID();
+    const startedAt = runtime.clock();
+    const heldUntil = await control.holdPlannerTurn(runId, startedAt, new Date(startedAt.getTime() + context.getRemainingTimeInMillis()));
+    if (heldUntil !== undefined) {
+      runtime.logger.warn('another planner run is under way: this run plans nothing and leaves the dates to it', { heldUntil });
+      return { skipped: 'another planner run is under way', heldUntil };
+    }
     const run = new PlanningRun(() => context.getRemainingTimeInMillis(), PLANNER_END_MARGIN_MS);
     const ended: MessageCounts = new Map();
     const deps = { customers, outbox: countingEndings(outbox, ended), control, ledger, config, onInvalidRecord, run };
@@ -57,6 +68,8 @@ export const createPlannerHandler = (runtime: HandlerRuntime) =>
     } finally {
       // What it ended stays ended, whatever stops the run: counted now, or never.
       writeMessages(runtime, ended);
+      // Given back however the run ends; if that fails, the turn runs out with the run's time.
+      await control.releasePlannerTurn(runId, runtime.clock()).catch((error: unknown) => runtime.logger.warn('could not give the planner\'s turn back: it runs out with this run\'s time', { error }));
     }
   });
 
