@@ -26,7 +26,8 @@ export class PlannerUnfinishedError extends Error {
  * greetings and renewal reminders entering the look-ahead window), then the floor (keep-in-touch
  * messages around them). Each date is planned, then marked planned; with less than
  * PLANNER_END_MARGIN_MS of its time left the run begins no new date (nor page of a date's floor
- * checks), and fails with PlannerUnfinishedError. Its figures: `PlannerRuns` (1 for a run that finished) and `MessagesPlanned`
+ * checks), and fails with PlannerUnfinishedError. One run at a time: a run that finds the planner's
+ * turn held by another plans nothing (docs/scale.md, "The planner's run"). Its figures: `PlannerRuns` (1 for a run that finished) and `MessagesPlanned`
  * by campaign (a run that stopped counts what it planned), and `Messages` by outcome and by campaign
  * and outcome: the messages ended for good while customers' plans were made (a keep-in-touch whose
  * floor was met, a provisional end once past its deadline), written even when the run fails.
